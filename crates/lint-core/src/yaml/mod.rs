@@ -1,0 +1,9 @@
+//! Span-aware YAML: parse text into [`Document`]s whose every key and value has a byte
+//! span, and resolve scalars as Helm does.
+
+mod parse;
+pub mod scalar;
+mod tree;
+
+pub use parse::{Limits, ParseError, parse};
+pub use tree::{Comment, Document, Entry, Node, NodeId, NodeKind, ScalarStyle};

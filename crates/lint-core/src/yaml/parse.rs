@@ -1,0 +1,287 @@
+//! From granit-parser events to a [`Document`]: an explicit stack, never recursion, so no
+//! input depth can overflow ours; granit's own nesting limits bound its stack.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use granit_parser::{Event, Parser};
+
+use super::tree::{Comment, Document, Entry, Node, NodeId, NodeKind, ScalarStyle};
+
+/// Limits that keep any input from exhausting time, stack or memory.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Deepest nesting of collections accepted.
+    pub max_depth: usize,
+    /// Most documents read from one file.
+    pub max_documents: usize,
+    /// Most nodes produced by expanding aliases, beyond those written in the file.
+    pub max_alias_expansion: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_depth: 200,
+            max_documents: 10_000,
+            max_alias_expansion: 1_000_000,
+        }
+    }
+}
+
+/// A file that is not YAML, with where and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    /// Byte offset of the problem.
+    pub offset: usize,
+    /// The parser's explanation, for a person.
+    pub message: String,
+}
+
+/// Parses every document of `text`.
+pub fn parse(text: &str, limits: &Limits) -> Result<Vec<Document>, ParseError> {
+    let options = granit_parser::options! {
+        emit_anchor_events: false,
+        flow_nesting_limit: limits.max_depth,
+        block_nesting_limit: limits.max_depth,
+    };
+    let parser = Parser::new_from_str_with_options(text, options);
+    let mut builder = Builder::default();
+    for item in parser {
+        match item {
+            Ok((event, span)) => {
+                let range = span.byte_range().unwrap_or(0..0);
+                builder.event(event, range, text)?;
+                if builder.documents.len() > limits.max_documents {
+                    return Err(ParseError {
+                        offset: builder.last_offset,
+                        message: format!(
+                            "more than {} YAML documents in one file; split it or raise the limit",
+                            limits.max_documents
+                        ),
+                    });
+                }
+            }
+            Err(err) => {
+                let marker = err.marker();
+                let offset = marker
+                    .byte_offset()
+                    .unwrap_or_else(|| char_to_byte(text, marker.index()));
+                return Err(ParseError {
+                    offset: offset.min(text.len()),
+                    message: clean_message(&err.info()),
+                });
+            }
+        }
+    }
+    Ok(builder.documents)
+}
+
+fn char_to_byte(text: &str, chars: usize) -> usize {
+    text.char_indices()
+        .nth(chars)
+        .map(|(i, _)| i)
+        .unwrap_or(text.len())
+}
+
+fn clean_message(info: &str) -> String {
+    let msg = info.trim();
+    let lowered = msg.to_ascii_lowercase();
+    if lowered.contains("nesting") || lowered.contains("recursion") {
+        format!("{msg} (nesting deeper than oncall-lint accepts)")
+    } else {
+        msg.to_owned()
+    }
+}
+
+enum Frame {
+    Seq { id: NodeId, items: Vec<NodeId> },
+    Map { id: NodeId, entries: Vec<Entry>, key: Option<NodeId> },
+}
+
+#[derive(Default)]
+struct Builder {
+    documents: Vec<Document>,
+    current: Document,
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, NodeId>,
+    last_offset: usize,
+}
+
+impl Builder {
+    fn event(&mut self, event: Event<'_>, span: Range<usize>, text: &str) -> Result<(), ParseError> {
+        self.last_offset = span.start;
+        match event {
+            Event::StreamStart | Event::StreamEnd | Event::Anchor(..) => {}
+            Event::DocumentStart(..) => {
+                self.current = Document::default();
+                self.anchors.clear();
+            }
+            Event::DocumentEnd => {
+                let doc = std::mem::take(&mut self.current);
+                self.documents.push(doc);
+            }
+            Event::Comment(body, _) => self.current.comments.push(Comment {
+                span,
+                text: body.into_owned(),
+            }),
+            Event::Scalar(value, style, anchor, tag) => {
+                let tag = tag.and_then(|t| {
+                    t.is_yaml_core_schema().then(|| t.suffix().to_owned())
+                });
+                let style = match style {
+                    granit_parser::ScalarStyle::Plain => ScalarStyle::Plain,
+                    granit_parser::ScalarStyle::SingleQuoted => ScalarStyle::SingleQuoted,
+                    granit_parser::ScalarStyle::DoubleQuoted => ScalarStyle::DoubleQuoted,
+                    granit_parser::ScalarStyle::Literal => ScalarStyle::Literal,
+                    _ => ScalarStyle::Folded,
+                };
+                let id = self.push(NodeKind::Scalar { text: value.into_owned(), style, tag }, span, false);
+                self.anchor(anchor, id);
+                self.attach(id);
+            }
+            Event::Alias(anchor) => {
+                let Some(&target) = self.anchors.get(&anchor) else {
+                    return Err(ParseError {
+                        offset: span.start,
+                        message: "alias refers to an unknown anchor".into(),
+                    });
+                };
+                let id = self.push(NodeKind::Alias(target), span, false);
+                self.attach(id);
+            }
+            Event::SequenceStart(style, anchor, _) => {
+                let flow = matches!(style, granit_parser::StructureStyle::Flow);
+                let id = self.push(NodeKind::Seq(Vec::new()), span, flow);
+                self.anchor(anchor, id);
+                self.stack.push(Frame::Seq { id, items: Vec::new() });
+            }
+            Event::MappingStart(style, anchor, _) => {
+                let flow = matches!(style, granit_parser::StructureStyle::Flow);
+                let id = self.push(NodeKind::Map(Vec::new()), span, flow);
+                self.anchor(anchor, id);
+                self.stack.push(Frame::Map { id, entries: Vec::new(), key: None });
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let Some(frame) = self.stack.pop() else {
+                    return Ok(());
+                };
+                let (id, kind, last) = match frame {
+                    Frame::Seq { id, items } => {
+                        let last = items.last().copied();
+                        (id, NodeKind::Seq(items), last)
+                    }
+                    Frame::Map { id, entries, .. } => {
+                        let last = entries.last().map(|e| e.value);
+                        (id, NodeKind::Map(entries), last)
+                    }
+                };
+                let flow = self.current.nodes[id.0 as usize].flow;
+                let mut end = self.current.nodes[id.0 as usize].span.end;
+                if let Some(last) = last {
+                    end = end.max(self.current.nodes[last.0 as usize].span.end);
+                }
+                if flow {
+                    end = end.max(span.end);
+                }
+                let _ = text;
+                let node = &mut self.current.nodes[id.0 as usize];
+                node.kind = kind;
+                node.span.end = end;
+                self.attach(id);
+            }
+            Event::UnresolvedAlias(_) => {
+                return Err(ParseError {
+                    offset: span.start,
+                    message: "alias refers to an unknown anchor".into(),
+                });
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn push(&mut self, kind: NodeKind, span: Range<usize>, flow: bool) -> NodeId {
+        let id = NodeId(self.current.nodes.len() as u32);
+        self.current.nodes.push(Node { kind, span, flow });
+        id
+    }
+
+    fn anchor(&mut self, anchor: usize, id: NodeId) {
+        if anchor != 0 {
+            self.anchors.insert(anchor, id);
+        }
+    }
+
+    fn attach(&mut self, id: NodeId) {
+        match self.stack.last_mut() {
+            None => self.current.root = Some(id),
+            Some(Frame::Seq { items, .. }) => items.push(id),
+            Some(Frame::Map { entries, key, .. }) => match key.take() {
+                None => *key = Some(id),
+                Some(k) => entries.push(Entry { key: k, value: id }),
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(text: &str) -> Document {
+        let mut docs = parse(text, &Limits::default()).expect("parses");
+        assert_eq!(docs.len(), 1);
+        docs.remove(0)
+    }
+
+    #[test]
+    fn keys_and_values_carry_byte_spans() {
+        let text = "a:\n  b: \"x\" # c\n  list: [1, 2]\n";
+        let doc = one(text);
+        let root = doc.root.unwrap();
+        let entry = doc.lookup(root, &["a", "b"]).unwrap();
+        assert_eq!(&text[doc.node(entry.key).span.clone()], "b");
+        assert_eq!(&text[doc.node(entry.value).span.clone()], "\"x\"");
+        let list = doc.lookup(root, &["a", "list"]).unwrap();
+        assert_eq!(&text[doc.node(list.value).span.clone()], "[1, 2]");
+        assert!(doc.node(list.value).flow);
+        assert_eq!(doc.comments.len(), 1);
+        assert_eq!(&text[doc.comments[0].span.clone()], "# c");
+    }
+
+    #[test]
+    fn block_collections_span_to_their_last_child() {
+        let text = "a:\n  b: 1\n  c: 2\nz: 0\n";
+        let doc = one(text);
+        let a = doc.lookup(doc.root.unwrap(), &["a"]).unwrap();
+        assert_eq!(&text[doc.node(a.value).span.clone()], "b: 1\n  c: 2");
+    }
+
+    #[test]
+    fn aliases_point_at_their_anchor() {
+        let doc = one("a: &x {k: v}\nb: *x\n");
+        let root = doc.root.unwrap();
+        let b = doc.lookup(root, &["b"]).unwrap();
+        assert_eq!(doc.scalar_text(doc.lookup(doc.deref(b.value), &["k"]).unwrap().value), Some("v"));
+    }
+
+    #[test]
+    fn every_document_of_a_stream_is_read() {
+        let docs = parse("a: 1\n---\nb: 2\n---\n", &Limits::default()).unwrap();
+        assert!(docs.len() >= 2);
+    }
+
+    #[test]
+    fn too_deep_is_an_error_not_a_crash() {
+        let text = "[".repeat(100_000);
+        let err = parse(&text, &Limits::default()).unwrap_err();
+        assert!(err.offset <= text.len());
+        let mut block = String::new();
+        for depth in 0..5_000 {
+            block.push_str(&" ".repeat(depth));
+            block.push_str("k:\n");
+        }
+        assert!(parse(&block, &Limits::default()).is_err());
+    }
+}

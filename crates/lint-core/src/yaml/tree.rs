@@ -1,0 +1,163 @@
+//! The document model: an arena tree with a byte span on every key and value.
+//!
+//! Nodes live in one `Vec` and refer to each other by index, so dropping or walking a
+//! 5,000-deep document never recurses. Aliases stay aliases (a pointer to the anchored
+//! node); they are expanded lazily, under a budget, by [`crate::values`].
+
+use std::ops::Range;
+
+/// Index of a node in its [`Document`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NodeId(pub u32);
+
+/// How a scalar was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScalarStyle {
+    /// Unquoted.
+    Plain,
+    /// `'single'`.
+    SingleQuoted,
+    /// `"double"`.
+    DoubleQuoted,
+    /// `|` block.
+    Literal,
+    /// `>` block.
+    Folded,
+}
+
+/// A mapping entry: key node and value node.
+#[derive(Debug, Clone, Copy)]
+pub struct Entry {
+    /// The key node (usually a scalar).
+    pub key: NodeId,
+    /// The value node.
+    pub value: NodeId,
+}
+
+/// What a node is.
+#[derive(Debug, Clone)]
+pub enum NodeKind {
+    /// A scalar: its text after escape processing, its style and its core tag suffix.
+    Scalar {
+        /// The cooked text (escapes processed, block indentation removed).
+        text: String,
+        /// How it was written.
+        style: ScalarStyle,
+        /// Suffix of a `tag:yaml.org,2002:` tag (`str`, `int`, ...), if any.
+        tag: Option<String>,
+    },
+    /// A sequence of nodes.
+    Seq(Vec<NodeId>),
+    /// A mapping, entries in source order (duplicates kept).
+    Map(Vec<Entry>),
+    /// An alias `*name` and the node its anchor names.
+    Alias(NodeId),
+}
+
+/// One node: its kind, where it is, and presentation details.
+#[derive(Debug, Clone)]
+pub struct Node {
+    /// What it is.
+    pub kind: NodeKind,
+    /// Byte range of the node's content (a block scalar's content, without the `|` header).
+    pub span: Range<usize>,
+    /// Whether a collection is written in flow style (`{}` / `[]`).
+    pub flow: bool,
+}
+
+/// A comment: the text after `#` and the span of the whole comment.
+#[derive(Debug, Clone)]
+pub struct Comment {
+    /// Byte range including the `#`.
+    pub span: Range<usize>,
+    /// Text after the `#`.
+    pub text: String,
+}
+
+/// One YAML document of a file.
+#[derive(Debug, Clone, Default)]
+pub struct Document {
+    pub(crate) nodes: Vec<Node>,
+    /// The root node, or `None` for an empty document.
+    pub root: Option<NodeId>,
+    /// Comments inside this document, in source order.
+    pub comments: Vec<Comment>,
+}
+
+impl Document {
+    /// The node behind an id.
+    pub fn node(&self, id: NodeId) -> &Node {
+        &self.nodes[id.0 as usize]
+    }
+
+    /// Number of nodes in the arena.
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// Whether the document has no nodes.
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+
+    /// Follows aliases (bounded, so an alias loop cannot hang) to the node they name.
+    pub fn deref(&self, mut id: NodeId) -> NodeId {
+        for _ in 0..64 {
+            match self.node(id).kind {
+                NodeKind::Alias(target) => id = target,
+                _ => return id,
+            }
+        }
+        id
+    }
+
+    /// The text of a scalar node, after following aliases.
+    pub fn scalar_text(&self, id: NodeId) -> Option<&str> {
+        match &self.node(self.deref(id)).kind {
+            NodeKind::Scalar { text, .. } => Some(text),
+            _ => None,
+        }
+    }
+
+    /// The entries of a mapping node, after following aliases.
+    pub fn entries(&self, id: NodeId) -> &[Entry] {
+        match &self.node(self.deref(id)).kind {
+            NodeKind::Map(entries) => entries,
+            _ => &[],
+        }
+    }
+
+    /// The items of a sequence node, after following aliases.
+    pub fn items(&self, id: NodeId) -> &[NodeId] {
+        match &self.node(self.deref(id)).kind {
+            NodeKind::Seq(items) => items,
+            _ => &[],
+        }
+    }
+
+    /// The last entry of a mapping whose key text is `key` (Helm: the last duplicate wins).
+    pub fn get(&self, map: NodeId, key: &str) -> Option<Entry> {
+        self.entries(map)
+            .iter()
+            .rev()
+            .find(|e| self.scalar_text(e.key) == Some(key))
+            .copied()
+    }
+
+    /// Follows a key path from `from`, returning the entry of the last key.
+    pub fn lookup(&self, from: NodeId, path: &[&str]) -> Option<Entry> {
+        let mut current = from;
+        let mut found = None;
+        for key in path {
+            let entry = self.get(current, key)?;
+            current = entry.value;
+            found = Some(entry);
+        }
+        found
+    }
+
+    /// Iterates over all node ids in arena order.
+    pub fn ids(&self) -> impl Iterator<Item = NodeId> + '_ {
+        (0..self.nodes.len() as u32).map(NodeId)
+    }
+}
