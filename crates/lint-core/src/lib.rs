@@ -6,3 +6,7 @@
 
 pub mod source;
 pub mod yaml;
+pub mod chart;
+pub mod diagnostic;
+pub mod release;
+pub mod values;

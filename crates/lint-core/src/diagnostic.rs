@@ -1,0 +1,178 @@
+//! What a finding is: a rule, a severity, a message, an exact place, and help.
+
+use std::fmt;
+use std::ops::Range;
+use std::sync::Arc;
+
+use crate::source::{LineCol, SourceFile};
+
+/// How bad a finding is. Ordered: `Info < Warning < Error`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// Hardening.
+    Info,
+    /// Breaks in common setups.
+    Warning,
+    /// The install or the plugin connection will break.
+    Error,
+}
+
+impl Severity {
+    /// The lowercase name used in output and config.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+
+    /// Parses `error`, `warning` or `info`.
+    pub fn parse(text: &str) -> Option<Severity> {
+        match text {
+            "error" => Some(Severity::Error),
+            "warning" => Some(Severity::Warning),
+            "info" => Some(Severity::Info),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A place in a file: a byte span and the key path it belongs to.
+#[derive(Debug, Clone)]
+pub struct Location {
+    /// The file.
+    pub file: Arc<SourceFile>,
+    /// Byte range in the file's text.
+    pub span: Range<usize>,
+    /// The key path, e.g. `grafana."grafana.ini".feature_toggles.enable` (empty for a whole file).
+    pub key_path: String,
+}
+
+impl Location {
+    /// Line and column of the span's start.
+    pub fn start(&self) -> LineCol {
+        self.file.line_col(self.span.start)
+    }
+
+    /// Line and column of the span's end.
+    pub fn end(&self) -> LineCol {
+        self.file.line_col(self.span.end)
+    }
+}
+
+/// A secondary place that explains the finding.
+#[derive(Debug, Clone)]
+pub struct Related {
+    /// Where.
+    pub location: Location,
+    /// What it has to do with the finding.
+    pub message: String,
+}
+
+/// One finding.
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    /// Stable rule code, e.g. `OC001`.
+    pub code: String,
+    /// Rule name, e.g. `plugin-org-id`.
+    pub name: String,
+    /// Severity.
+    pub severity: Severity,
+    /// One line, lowercase, no trailing period.
+    pub message: String,
+    /// The offending key or value.
+    pub primary: Location,
+    /// Short label shown under the primary span.
+    pub label: Option<String>,
+    /// Other places that matter.
+    pub related: Vec<Related>,
+    /// What to do about it.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// Sort key: file, then position, then code.
+    pub fn sort_key(&self) -> (&str, usize, usize, &str) {
+        (
+            self.primary.file.path(),
+            self.primary.span.start,
+            self.primary.span.end,
+            &self.code,
+        )
+    }
+}
+
+/// Builds display key paths: `grafana.extraVolumes[0].name`, quoting keys that hold dots
+/// or spaces (`grafana."grafana.ini".server`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KeyPath(String);
+
+impl KeyPath {
+    /// The empty path.
+    pub fn root() -> Self {
+        KeyPath(String::new())
+    }
+
+    /// A path from keys.
+    pub fn of(keys: &[&str]) -> Self {
+        keys.iter().fold(KeyPath::root(), |p, k| p.key(k))
+    }
+
+    /// Appends a mapping key.
+    pub fn key(&self, key: &str) -> Self {
+        let needs_quotes = key.is_empty()
+            || key
+                .chars()
+                .any(|c| c == '.' || c == ' ' || c == '[' || c == ']' || c == '"');
+        let part = if needs_quotes {
+            format!("{key:?}")
+        } else {
+            key.to_owned()
+        };
+        if self.0.is_empty() {
+            KeyPath(part)
+        } else {
+            KeyPath(format!("{}.{}", self.0, part))
+        }
+    }
+
+    /// Appends several mapping keys.
+    pub fn extend(&self, keys: &[&str]) -> Self {
+        keys.iter().fold(self.clone(), |p, k| p.key(k))
+    }
+
+    /// Appends a list index.
+    pub fn index(&self, index: usize) -> Self {
+        KeyPath(format!("{}[{index}]", self.0))
+    }
+
+    /// The path as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for KeyPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_paths_quote_dotted_keys() {
+        let p = KeyPath::of(&["grafana", "grafana.ini", "server"]).key("root_url");
+        assert_eq!(p.as_str(), "grafana.\"grafana.ini\".server.root_url");
+        assert_eq!(KeyPath::of(&["grafana", "extraVolumes"]).index(0).key("name").as_str(), "grafana.extraVolumes[0].name");
+    }
+}

@@ -1,0 +1,10 @@
+//! Effective values: Helm's view of each file ([`to_value`]), layered over the chart's
+//! defaults with Helm's coalescing ([`coalesce`]), every node knowing its origin.
+
+mod convert;
+mod merge;
+mod value;
+
+pub use convert::{ConvertError, scalar_kind, to_value};
+pub use merge::coalesce;
+pub use value::{Kind, Origin, Site, Value, format_float};
