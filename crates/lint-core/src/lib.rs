@@ -10,3 +10,13 @@ pub mod chart;
 pub mod diagnostic;
 pub mod release;
 pub mod values;
+pub mod checks;
+pub mod lint;
+pub mod options;
+pub mod provisioning;
+pub mod report;
+pub mod rules;
+
+pub use diagnostic::{Diagnostic, Location, Severity};
+pub use lint::{FileReport, lint_bytes, lint_source};
+pub use options::{LintOptions, Profile};

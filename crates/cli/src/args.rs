@@ -1,0 +1,137 @@
+//! Command-line arguments (clap derive). `--help` text lives here.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Lint the Helm values that deploy Grafana OnCall.
+///
+/// Finds what breaks the OnCall plugin connection ("Plugin is not connected") or an
+/// air-gapped Grafana before you deploy: each finding with its file, line and column, why it
+/// breaks, and what to write instead.
+#[derive(Debug, Parser)]
+#[command(
+    name = "oncall-lint",
+    version,
+    args_conflicts_with_subcommands = true,
+    after_help = "Examples:\n  oncall-lint values.yaml\n  oncall-lint --profile air-gapped --format concise values/*.yaml\n  cat values.yaml | oncall-lint -\n  oncall-lint explain OC001\n\nExit status: 0 no findings at or above --fail-on, 1 findings, 2 the tool could not run."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    #[command(flatten)]
+    pub lint: LintArgs,
+}
+
+/// Subcommands besides the default lint.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print a rule's documentation (by code or name: `OC001`, `plugin-org-id`)
+    Explain {
+        /// The rule's code or name.
+        rule: String,
+    },
+    /// List every rule
+    Rules {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = RulesFormat::Table)]
+        format: RulesFormat,
+    },
+}
+
+/// `rules` output formats.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum RulesFormat {
+    /// An aligned table.
+    Table,
+    /// A JSON array.
+    Json,
+}
+
+/// Options of the default command.
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// Values files or directories to lint (`-` reads standard input).
+    #[arg(value_name = "PATHS")]
+    pub paths: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Turn on a profile's rules (air-gapped: the OC04x rules).
+    #[arg(long, value_name = "PROFILE", value_parser = ["air-gapped"])]
+    pub profile: Vec<String>,
+
+    /// Namespace the OnCall release is installed in.
+    #[arg(long, value_name = "NS")]
+    pub namespace: Option<String>,
+
+    /// Namespace Grafana runs in (when it is not the release's).
+    #[arg(long, value_name = "NS")]
+    pub grafana_namespace: Option<String>,
+
+    /// Helm release name.
+    #[arg(long, value_name = "NAME")]
+    pub release: Option<String>,
+
+    /// Key under which an umbrella chart holds the oncall values (`""` for top level).
+    #[arg(long, value_name = "KEY")]
+    pub values_root: Option<String>,
+
+    /// Version of the oncall chart (default: from a Chart.yaml beside the file, else the latest known).
+    #[arg(long, value_name = "VERSION")]
+    pub chart_version: Option<String>,
+
+    /// Lowest severity that makes the exit status 1.
+    #[arg(long, value_enum, default_value_t = FailOn::Info)]
+    pub fail_on: FailOn,
+
+    /// Exit 0 even with findings (2 still means the tool could not run).
+    #[arg(long)]
+    pub exit_zero: bool,
+
+    /// File name to report for standard input.
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<String>,
+
+    /// When to use colour.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// Also print what was inferred (input kind, values root, chart version) to stderr.
+    #[arg(short, long)]
+    pub verbose: bool,
+}
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Source snippets with labels and help.
+    Text,
+    /// One line per finding: `PATH:LINE:COL: CODE SEVERITY: MESSAGE`.
+    Concise,
+}
+
+/// `--fail-on` thresholds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Errors only.
+    Error,
+    /// Warnings and errors.
+    Warning,
+    /// Any finding.
+    Info,
+}
+
+/// `--color` choices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when writing to a terminal and NO_COLOR is unset.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}

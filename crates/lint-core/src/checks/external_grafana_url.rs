@@ -1,0 +1,150 @@
+//! OC006 external-grafana-url: with the bundled Grafana off, `externalGrafana.url` must be
+//! set, absolute, reachable from a pod, and name Grafana's namespace when it differs.
+
+use serde_json::json;
+
+use super::{CheckContext, Emitter, InputKind};
+use crate::values::Kind;
+
+/// Runs the check.
+pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+    if ctx.input != InputKind::OncallValues || ctx.bundled_grafana() {
+        return;
+    }
+    let release = ctx.release;
+    let path = ["externalGrafana", "url"];
+    let url = release.get(&path);
+    let text = match url.map(|v| &v.kind) {
+        None | Some(Kind::Null) => None,
+        Some(Kind::Str(s)) if s.trim().is_empty() => None,
+        Some(Kind::Str(s)) => Some(s.trim().to_owned()),
+        Some(_) => {
+            if let Some(value) = url {
+                let location = release.locate(value, &path, false);
+                out.emit("not-a-string", json!({ "found": value.describe() }), location);
+            }
+            return;
+        }
+    };
+    let Some(text) = text else {
+        let location = if release.user_sets(&["externalGrafana"]) {
+            release.blame(&path)
+        } else {
+            let enabled = release.get(&["grafana", "enabled"]);
+            match enabled {
+                Some(v) => release.locate(v, &["grafana", "enabled"], false),
+                None => release.blame(&["grafana", "enabled"]),
+            }
+        };
+        out.emit("missing", json!({}), location);
+        return;
+    };
+    let Some(url) = url else {
+        return;
+    };
+    let location = release.locate(url, &path, false);
+    let Some((scheme, host)) = split_url(&text) else {
+        out.emit("no-scheme", json!({ "url": text }), location);
+        return;
+    };
+    if scheme != "http" && scheme != "https" {
+        out.emit("bad-scheme", json!({ "url": text, "scheme": scheme }), location);
+        return;
+    }
+    if host.is_empty() {
+        out.emit("no-host", json!({ "url": text }), location);
+        return;
+    }
+    if is_loopback(&host) {
+        out.emit("localhost", json!({ "url": text, "host": host }), location);
+        return;
+    }
+    if host.parse::<std::net::IpAddr>().is_ok() {
+        return;
+    }
+    let labels: Vec<&str> = host.split('.').collect();
+    let namespace = ctx.options.namespace.as_deref();
+    let grafana_ns = ctx.options.grafana_namespace.as_deref();
+    let args = json!({
+        "url": text,
+        "host": host,
+        "namespace": namespace.unwrap_or(""),
+        "grafana_namespace": grafana_ns.unwrap_or(""),
+        "suggested": suggest(&text, &host, grafana_ns),
+    });
+    if labels.len() == 1 {
+        match (namespace, grafana_ns) {
+            (Some(ns), Some(gns)) if ns != gns => {
+                out.emit("bare-host-other-namespace", args, location);
+            }
+            (Some(_), Some(_)) => {}
+            _ => {
+                out.emit("bare-host-assumed", args, location);
+            }
+        }
+        return;
+    }
+    if let Some(svc) = labels.iter().position(|l| *l == "svc")
+        && svc == 2
+        && let Some(gns) = grafana_ns
+        && labels[1] != gns
+    {
+        let mut args = args;
+        args["found_namespace"] = json!(labels[1]);
+        out.emit("wrong-namespace", args, location);
+        return;
+    }
+    if labels.len() == 2
+        && let (Some(ns), Some(gns)) = (namespace, grafana_ns)
+        && ns != gns
+        && labels[1] == ns
+    {
+        let mut args = args;
+        args["found_namespace"] = json!(labels[1]);
+        out.emit("wrong-namespace", args, location);
+    }
+}
+
+/// Splits `scheme://[user@]host[:port]/...` into the lowercase scheme and host.
+pub fn split_url(url: &str) -> Option<(String, String)> {
+    let (scheme, rest) = url.split_once("://")?;
+    if scheme.is_empty() || !scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) {
+        return None;
+    }
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let authority = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
+    let host = if let Some(v6) = authority.strip_prefix('[') {
+        v6.split(']').next().unwrap_or("").to_owned()
+    } else {
+        authority.split(':').next().unwrap_or("").to_owned()
+    };
+    Some((scheme.to_ascii_lowercase(), host.trim_end_matches('.').to_ascii_lowercase()))
+}
+
+/// Whether a host names the pod itself.
+pub fn is_loopback(host: &str) -> bool {
+    host == "localhost"
+        || host.ends_with(".localhost")
+        || host == "0.0.0.0"
+        || host == "::1"
+        || host.starts_with("127.")
+}
+
+fn suggest(url: &str, host: &str, grafana_ns: Option<&str>) -> String {
+    let ns = grafana_ns.unwrap_or("<grafana-namespace>");
+    let service = host.split('.').next().unwrap_or(host);
+    url.replacen(host, &format!("{service}.{ns}.svc.cluster.local"), 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_split_into_scheme_and_host() {
+        assert_eq!(split_url("http://grafana:80/x"), Some(("http".into(), "grafana".into())));
+        assert_eq!(split_url("HTTPS://u:p@Grafana.Example.com"), Some(("https".into(), "grafana.example.com".into())));
+        assert_eq!(split_url("http://[::1]:3000"), Some(("http".into(), "::1".into())));
+        assert_eq!(split_url("grafana.monitoring:80"), None);
+    }
+}

@@ -1,0 +1,131 @@
+//! Checks: the Rust logic behind rules, one file each. A check reads the Release (and the
+//! plugin provisioning found in it) and reports through an [`Emitter`], which turns a
+//! message key and its arguments into a [`Diagnostic`] with the rule's own text.
+
+pub mod airgap_plugin_download;
+pub mod external_grafana_url;
+pub mod external_service_accounts;
+pub mod plugin_org_id;
+pub mod provisioning_volume;
+
+use crate::diagnostic::{Diagnostic, Location, Related, Severity};
+use crate::options::LintOptions;
+use crate::provisioning::ProvisionedApp;
+use crate::release::Release;
+use crate::rules::{Rule, message};
+use crate::values::Value;
+
+/// What kind of file a document is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputKind {
+    /// Values of the oncall chart (top level or under an umbrella key).
+    OncallValues,
+    /// A Grafana provisioning file (`apps:`).
+    Provisioning,
+}
+
+impl InputKind {
+    /// How `--verbose` names it.
+    pub fn describe(self) -> &'static str {
+        match self {
+            InputKind::OncallValues => "oncall chart values",
+            InputKind::Provisioning => "Grafana plugin provisioning file",
+        }
+    }
+}
+
+/// Everything a check may read.
+pub struct CheckContext<'a> {
+    /// The release being linted.
+    pub release: &'a Release,
+    /// What the document is.
+    pub input: InputKind,
+    /// The user's options.
+    pub options: &'a LintOptions,
+    /// Every `grafana-oncall-app` entry found in plugin provisioning.
+    pub provisioning: &'a [ProvisionedApp],
+}
+
+impl CheckContext<'_> {
+    /// Whether the bundled Grafana is deployed (`grafana.enabled` is truthy, as Helm's
+    /// template `if` sees it).
+    pub fn bundled_grafana(&self) -> bool {
+        self.input == InputKind::OncallValues
+            && self
+                .release
+                .get(&["grafana", "enabled"])
+                .is_none_or(Value::is_truthy)
+    }
+
+    /// The Grafana version that runs: `grafana.image.tag`, else the bundled chart's.
+    pub fn grafana_version(&self) -> (u64, u64, u64) {
+        self.release
+            .get(&["grafana", "image", "tag"])
+            .and_then(Value::scalar_string)
+            .and_then(|tag| crate::chart::parse_version(&tag))
+            .or_else(|| crate::chart::parse_version(self.release.chart.grafana_app_version))
+            .unwrap_or((0, 0, 0))
+    }
+}
+
+/// A check: reads the context, reports findings.
+pub type CheckFn = fn(&CheckContext<'_>, &mut Emitter<'_>);
+
+/// Rules whose findings come from the pipeline itself (OC094 comes from the parser).
+pub fn reported_by_parser(_: &CheckContext<'_>, _: &mut Emitter<'_>) {}
+
+/// Collects one rule's findings.
+pub struct Emitter<'a> {
+    rule: &'a Rule,
+    out: &'a mut Vec<Diagnostic>,
+}
+
+impl<'a> Emitter<'a> {
+    /// An emitter for `rule` that appends to `out`.
+    pub fn new(rule: &'a Rule, out: &'a mut Vec<Diagnostic>) -> Self {
+        Emitter { rule, out }
+    }
+
+    /// Reports a finding with the rule's message `key`, rendered over `args`.
+    pub fn emit(&mut self, key: &str, args: serde_json::Value, primary: Location) -> &mut Diagnostic {
+        let diagnostic = build(self.rule, key, &args, primary);
+        self.out.push(diagnostic);
+        let last = self.out.len() - 1;
+        &mut self.out[last]
+    }
+}
+
+/// Builds a diagnostic of `rule` from its message template `key`.
+pub fn build(rule: &Rule, key: &str, args: &serde_json::Value, primary: Location) -> Diagnostic {
+    let meta = &rule.meta;
+    let render = |part: &str| {
+        message::render(&meta.code, key, part, args).map(|r| r.unwrap_or_else(|e| format!("<template error: {e}>")))
+    };
+    let severity = meta
+        .messages
+        .get(key)
+        .and_then(|m| m.severity.as_deref())
+        .and_then(Severity::parse)
+        .unwrap_or_else(|| meta.default_severity());
+    Diagnostic {
+        code: meta.code.clone(),
+        name: meta.name.clone(),
+        severity,
+        message: render("message").unwrap_or_else(|| meta.summary.clone()),
+        primary,
+        label: render("label"),
+        related: Vec::new(),
+        help: render("help"),
+    }
+}
+
+impl Diagnostic {
+    /// Adds a related location.
+    pub fn with_related(&mut self, location: Location, message: impl Into<String>) -> &mut Self {
+        self.related.push(Related {
+            location,
+            message: message.into(),
+        });
+        self
+    }
+}

@@ -1,0 +1,35 @@
+//! OC001 plugin-org-id: the plugin's `jsonData.orgId` must be the integer 100.
+
+use serde_json::json;
+
+use super::{CheckContext, Emitter};
+use crate::provisioning::is_substituted;
+use crate::values::Kind;
+
+/// Self-hosted OnCall's hardcoded organisation id (`SELF_HOSTED_SETTINGS["ORG_ID"]`).
+pub const ORG_ID: i64 = 100;
+
+/// Runs the check.
+pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+    for app in ctx.provisioning {
+        let Some(org_id) = app.value.get(&["jsonData", "orgId"]) else {
+            continue;
+        };
+        let key_path = app.key_path.extend(&["jsonData", "orgId"]);
+        let found = org_id.describe();
+        let message = match &org_id.kind {
+            Kind::Int(ORG_ID) => continue,
+            Kind::Float(f) if *f == ORG_ID as f64 => continue,
+            // not set at all is OC003's finding; a substituted value cannot be known here
+            Kind::Null => continue,
+            Kind::Str(_) if is_substituted(org_id) => continue,
+            Kind::Str(s) if s.trim() == "100" => "quoted",
+            _ => "wrong-value",
+        };
+        let Some(site) = org_id.site() else {
+            continue;
+        };
+        let location = ctx.release.site_location(site, key_path.clone(), false);
+        out.emit(message, json!({ "found": found, "path": key_path.to_string() }), location);
+    }
+}

@@ -1,0 +1,108 @@
+//! OC030 provisioning-volume: a user `grafana.extraVolumes` replaces the chart's list; the
+//! `provisioning` volume that `grafana.extraVolumeMounts` still mounts must stay in it.
+
+use serde_json::json;
+
+use super::{CheckContext, Emitter};
+use crate::values::{Kind, Value};
+
+/// Where Grafana reads plugin provisioning.
+pub const PLUGIN_PROVISIONING_DIR: &str = "/etc/grafana/provisioning/plugins";
+
+/// Lists of the grafana chart that also create pod volumes, by item `name`.
+const OTHER_VOLUME_LISTS: [&str; 4] = [
+    "extraConfigmapMounts",
+    "extraSecretMounts",
+    "extraContainerVolumes",
+    "extraEmptyDirMounts",
+];
+
+/// Runs the check.
+pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+    if !ctx.bundled_grafana() {
+        return;
+    }
+    let release = ctx.release;
+    let Some(mounts) = release.get(&["grafana", "extraVolumeMounts"]).and_then(Value::as_seq) else {
+        return;
+    };
+    let volumes_path = ["grafana", "extraVolumes"];
+    let volumes = release.get(&volumes_path);
+    let mut defined: Vec<String> = names(volumes);
+    for list in OTHER_VOLUME_LISTS {
+        defined.extend(names(release.get(&["grafana", list])));
+    }
+    let default_volumes = release.chart.defaults().get(&volumes_path);
+    for (index, mount) in mounts.iter().enumerate() {
+        let Some(name) = mount.get(&["name"]).and_then(Value::scalar_string) else {
+            continue;
+        };
+        let mount_path = mount.get(&["mountPath"]).and_then(Value::scalar_string).unwrap_or_default();
+        if !mount_path.starts_with(PLUGIN_PROVISIONING_DIR) || defined.contains(&name) {
+            continue;
+        }
+        let item = default_item(default_volumes, &name);
+        let replaced = release.user_sets(&volumes_path);
+        let args = json!({
+            "name": name,
+            "mount_path": mount_path,
+            "item": item.clone().unwrap_or_else(|| format!("- name: {name}\n  configMap:\n    name: <your provisioning ConfigMap>")),
+            "dropped": item.is_some(),
+        });
+        let location = if replaced {
+            release.blame(&volumes_path)
+        } else {
+            release.locate(mount, &["grafana", "extraVolumeMounts"], false)
+        };
+        let key = if replaced { "dropped" } else { "mount-without-volume" };
+        let diagnostic = out.emit(key, args, location);
+        if replaced && mount.site().is_some() {
+            let mount_path_keys = ["grafana", "extraVolumeMounts"];
+            let related = release.locate(mount, &mount_path_keys, false);
+            diagnostic.with_related(related, format!("mounted here as item {index}"));
+        }
+    }
+}
+
+fn names(list: Option<&Value>) -> Vec<String> {
+    list.and_then(Value::as_seq)
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|item| item.get(&["name"]).and_then(Value::scalar_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The chart's own list item for `name`, as block YAML, if the chart defines one.
+fn default_item(defaults: Option<&Value>, name: &str) -> Option<String> {
+    let item = defaults?
+        .as_seq()?
+        .iter()
+        .find(|v| v.get(&["name"]).and_then(Value::as_str) == Some(name))?;
+    Some(to_block_yaml(item, 0, true))
+}
+
+/// A small block-YAML printer for help text (maps, lists, plain scalars).
+fn to_block_yaml(value: &Value, indent: usize, list_item: bool) -> String {
+    let pad = " ".repeat(indent);
+    match &value.kind {
+        Kind::Map(map) => {
+            let mut out = String::new();
+            for (i, (k, v)) in map.iter().enumerate() {
+                let lead = if list_item && i == 0 { format!("{pad}- ") } else if list_item { format!("{pad}  ") } else { pad.clone() };
+                let child_indent = if list_item { indent + 4 } else { indent + 2 };
+                match &v.kind {
+                    Kind::Map(_) | Kind::Seq(_) => {
+                        out.push_str(&format!("{lead}{k}:\n{}", to_block_yaml(v, child_indent, false)));
+                    }
+                    _ => out.push_str(&format!("{lead}{k}: {}\n", v.scalar_string().unwrap_or_default())),
+                }
+            }
+            out
+        }
+        Kind::Seq(items) => items.iter().map(|v| to_block_yaml(v, indent, true)).collect(),
+        _ => format!("{pad}{}\n", value.scalar_string().unwrap_or_default()),
+    }
+}

@@ -1,0 +1,55 @@
+//! What the user told us about the release: profile, names, namespaces, chart version.
+
+use crate::yaml::Limits;
+
+/// A set of rules that only apply to some installs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Profile {
+    /// No internet access from the cluster: OC04x rules.
+    AirGapped,
+}
+
+impl Profile {
+    /// Parses `air-gapped`.
+    pub fn parse(text: &str) -> Option<Profile> {
+        match text {
+            "air-gapped" | "airgapped" | "air-gap" => Some(Profile::AirGapped),
+            _ => None,
+        }
+    }
+
+    /// The profile's name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Profile::AirGapped => "air-gapped",
+        }
+    }
+}
+
+/// Options for one lint run.
+#[derive(Debug, Clone, Default)]
+pub struct LintOptions {
+    /// Profiles turned on.
+    pub profiles: Vec<Profile>,
+    /// Helm release name, if known.
+    pub release_name: Option<String>,
+    /// Namespace the oncall release is installed in, if known.
+    pub namespace: Option<String>,
+    /// Namespace Grafana runs in, if known.
+    pub grafana_namespace: Option<String>,
+    /// Key under which an umbrella chart holds the oncall values (`""` forces top level).
+    pub values_root: Option<String>,
+    /// The oncall chart version, if known.
+    pub chart_version: Option<String>,
+    /// Text of a `Chart.yaml` found beside the values file (umbrella detection).
+    pub chart_yaml: Option<String>,
+    /// Input limits.
+    pub limits: Limits,
+}
+
+impl LintOptions {
+    /// Whether a profile is on.
+    pub fn has_profile(&self, profile: Profile) -> bool {
+        self.profiles.contains(&profile)
+    }
+}

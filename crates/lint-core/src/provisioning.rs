@@ -1,0 +1,173 @@
+//! Finding the OnCall plugin's provisioning wherever it is written: a Grafana provisioning
+//! file (`apps:` at the top), or provisioning YAML embedded in a string value (usually a
+//! ConfigMap under `grafana.extraObjects`, in a literal block scalar).
+//!
+//! Embedded YAML is parsed on its own, and its spans are mapped back into the outer file:
+//! each line of a literal block is the outer line with the block's indentation removed, and
+//! the mapping is checked against the outer text, so a reported line and column are always
+//! those of the outer file (or, where no exact mapping exists, the string itself).
+
+use std::ops::Range;
+
+use crate::diagnostic::KeyPath;
+use crate::release::Release;
+use crate::values::{Kind, Value, to_value};
+use crate::yaml::{Document, NodeId, NodeKind, ScalarStyle, parse};
+
+/// The plugin's id.
+pub const PLUGIN_ID: &str = "grafana-oncall-app";
+
+/// One `apps:` entry of type `grafana-oncall-app`, as Grafana would read it.
+#[derive(Debug, Clone)]
+pub struct ProvisionedApp {
+    /// The entry, with origins in the outer file.
+    pub value: Value,
+    /// Display key path of the entry (outer path, then the embedded path).
+    pub key_path: KeyPath,
+    /// Whether it was found in YAML embedded in a string.
+    pub embedded: bool,
+}
+
+/// Finds every OnCall app entry in the release's user files.
+pub fn find(release: &Release) -> Vec<ProvisionedApp> {
+    let mut found = Vec::new();
+    for (index, layer) in release.layers.iter().enumerate() {
+        let Some(root) = layer.doc.root else {
+            continue;
+        };
+        // a provisioning file: `apps:` at the top of the document
+        if layer.doc.get(root, "apps").is_some()
+            && let Ok(value) = to_value(&layer.doc, root, index, &|r| r, 10_000 + layer.doc.len())
+        {
+            collect_apps(&value, &KeyPath::root(), false, &mut found);
+        }
+        for (id, path) in string_scalars(&layer.doc, root) {
+            let NodeKind::Scalar { text, style, .. } = &layer.doc.node(id).kind else {
+                continue;
+            };
+            if !text.contains(PLUGIN_ID) || !text.contains("apps") {
+                continue;
+            }
+            let Ok(docs) = parse(text, &crate::yaml::Limits::default()) else {
+                continue;
+            };
+            let outer_span = layer.doc.node(id).span.clone();
+            let mapper = SpanMapper::new(layer.source.text(), outer_span, text, *style);
+            for inner in &docs {
+                let Some(inner_root) = inner.root else {
+                    continue;
+                };
+                if inner.get(inner_root, "apps").is_none() {
+                    continue;
+                }
+                let map = |r: Range<usize>| mapper.map(r);
+                if let Ok(value) = to_value(inner, inner_root, index, &map, 10_000 + inner.len()) {
+                    collect_apps(&value, &path, true, &mut found);
+                }
+            }
+        }
+    }
+    found
+}
+
+fn collect_apps(root: &Value, prefix: &KeyPath, embedded: bool, out: &mut Vec<ProvisionedApp>) {
+    let Some(apps) = root.get(&["apps"]).and_then(Value::as_seq) else {
+        return;
+    };
+    for (i, app) in apps.iter().enumerate() {
+        if app.get(&["type"]).and_then(Value::as_str) == Some(PLUGIN_ID) {
+            out.push(ProvisionedApp {
+                value: app.clone(),
+                key_path: prefix.key("apps").index(i),
+                embedded,
+            });
+        }
+    }
+}
+
+/// Every string scalar reachable from `root` (aliases not followed) with its key path.
+fn string_scalars(doc: &Document, root: NodeId) -> Vec<(NodeId, KeyPath)> {
+    let mut out = Vec::new();
+    let mut stack = vec![(root, KeyPath::root())];
+    while let Some((id, path)) = stack.pop() {
+        match &doc.node(id).kind {
+            NodeKind::Scalar { style, text, .. } => {
+                if *style != ScalarStyle::Plain || text.contains('\n') {
+                    out.push((id, path));
+                }
+            }
+            NodeKind::Seq(items) => {
+                for (i, item) in items.iter().enumerate().rev() {
+                    stack.push((*item, path.index(i)));
+                }
+            }
+            NodeKind::Map(entries) => {
+                for entry in entries.iter().rev() {
+                    let key = doc.scalar_text(entry.key).unwrap_or("?");
+                    stack.push((entry.value, path.key(key)));
+                }
+            }
+            NodeKind::Alias(_) => {}
+        }
+    }
+    out
+}
+
+/// Maps byte offsets in a string's cooked text to byte offsets in the outer file.
+struct SpanMapper {
+    outer: Range<usize>,
+    /// For each inner line: (inner start, outer start) when that line appears verbatim in
+    /// the outer file.
+    lines: Vec<(usize, Option<usize>)>,
+}
+
+impl SpanMapper {
+    fn new(outer_text: &str, outer: Range<usize>, inner: &str, style: ScalarStyle) -> Self {
+        let mut lines = Vec::new();
+        let exact = matches!(style, ScalarStyle::Literal | ScalarStyle::Plain | ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted);
+        let mut search_from = outer.start.min(outer_text.len());
+        let mut inner_offset = 0;
+        for line in inner.split_inclusive('\n') {
+            let content = line.trim_end_matches(['\n', '\r']);
+            let mut outer_start = None;
+            if exact && !content.is_empty() {
+                // the line's text must be the next occurrence inside the outer span
+                if let Some(pos) = outer_text
+                    .get(search_from..outer.end.min(outer_text.len()))
+                    .and_then(|hay| hay.find(content))
+                {
+                    let start = search_from + pos;
+                    outer_start = Some(start);
+                    search_from = start + content.len();
+                }
+            }
+            lines.push((inner_offset, outer_start));
+            inner_offset += line.len();
+        }
+        SpanMapper { outer, lines }
+    }
+
+    fn map_offset(&self, offset: usize) -> Option<usize> {
+        let index = match self.lines.binary_search_by_key(&offset, |(start, _)| *start) {
+            Ok(i) => i,
+            Err(0) => return None,
+            Err(i) => i - 1,
+        };
+        let (start, outer) = self.lines[index];
+        outer.map(|o| o + (offset - start))
+    }
+
+    fn map(&self, range: Range<usize>) -> Range<usize> {
+        match (self.map_offset(range.start), self.map_offset(range.end.max(range.start))) {
+            (Some(start), Some(end)) if end >= start && end <= self.outer.end => start..end,
+            (Some(start), _) => start..start,
+            _ => self.outer.clone(),
+        }
+    }
+}
+
+/// Whether a value is a string holding a `$VAR`/`${VAR}` reference or a `{{ }}` template,
+/// which Grafana or Helm replace before anyone reads it.
+pub fn is_substituted(value: &Value) -> bool {
+    matches!(&value.kind, Kind::Str(s) if s.contains('$') || s.contains("{{"))
+}

@@ -1,0 +1,110 @@
+//! The explicit list of built-in rules: one line per rule, its YAML and its check.
+
+use std::sync::OnceLock;
+
+use super::meta::RuleMeta;
+use crate::checks::{self, CheckFn};
+
+/// A rule as compiled in: its YAML text and the check that runs it.
+pub struct RuleSource {
+    /// The rule file's text.
+    pub yaml: &'static str,
+    /// The check function.
+    pub check: CheckFn,
+}
+
+macro_rules! rule {
+    ($file:literal, $check:path) => {
+        RuleSource {
+            yaml: include_str!(concat!("../../../../rules/", $file)),
+            check: $check,
+        }
+    };
+}
+
+/// Every built-in rule, in code order.
+pub static SOURCES: &[RuleSource] = &[
+    rule!("OC001-plugin-org-id.yaml", checks::plugin_org_id::check),
+    rule!("OC006-external-grafana-url.yaml", checks::external_grafana_url::check),
+    rule!("OC010-external-service-accounts.yaml", checks::external_service_accounts::check),
+    rule!("OC030-provisioning-volume.yaml", checks::provisioning_volume::check),
+    rule!("OC040-airgap-plugin-download.yaml", checks::airgap_plugin_download::check),
+    rule!("OC094-invalid-yaml.yaml", checks::reported_by_parser),
+];
+
+/// A loaded rule.
+pub struct Rule {
+    /// Its text.
+    pub meta: RuleMeta,
+    /// Its check.
+    pub check: CheckFn,
+}
+
+/// All rules, parsed on first use. A rule file that does not parse is left out (the
+/// registry test fails on it, so a release never ships one).
+pub fn all() -> &'static [Rule] {
+    static RULES: OnceLock<Vec<Rule>> = OnceLock::new();
+    RULES.get_or_init(|| {
+        SOURCES
+            .iter()
+            .filter_map(|source| {
+                RuleMeta::parse(source.yaml).ok().map(|meta| Rule {
+                    meta,
+                    check: source.check,
+                })
+            })
+            .collect()
+    })
+}
+
+/// Finds a rule by code (`OC001`, case-insensitive) or name (`plugin-org-id`).
+pub fn find(code_or_name: &str) -> Option<&'static Rule> {
+    all().iter().find(|rule| {
+        rule.meta.code.eq_ignore_ascii_case(code_or_name) || rule.meta.name == code_or_name
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_rule_file_parses_and_is_consistent() {
+        for source in SOURCES {
+            let meta = RuleMeta::parse(source.yaml).unwrap_or_else(|e| panic!("rule file does not parse: {e}\n{}", source.yaml));
+            assert!(meta.code.starts_with("OC") && meta.code.len() == 5, "{}", meta.code);
+            assert!(meta.name.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{}", meta.name);
+            assert!(Severity::parse(&meta.severity).is_some(), "{}: severity", meta.code);
+            assert!(!meta.docs.references.is_empty(), "{}: references", meta.code);
+            for (key, template) in &meta.messages {
+                let first = template.message.chars().next().unwrap_or('A');
+                assert!(!first.is_ascii_uppercase(), "{}/{key}: messages are lowercase", meta.code);
+                assert!(!template.message.trim_end().ends_with('.'), "{}/{key}: no trailing period", meta.code);
+                if let Some(sev) = &template.severity {
+                    assert!(Severity::parse(sev).is_some(), "{}/{key}: severity", meta.code);
+                }
+            }
+        }
+        assert_eq!(all().len(), SOURCES.len());
+        let mut codes: Vec<&str> = all().iter().map(|r| r.meta.code.as_str()).collect();
+        let sorted = { let mut c = codes.clone(); c.sort(); c };
+        assert_eq!(codes, sorted, "registry is in code order");
+        codes.dedup();
+        assert_eq!(codes.len(), all().len(), "codes are unique");
+    }
+
+    #[test]
+    fn every_message_template_compiles() {
+        for rule in all() {
+            for (key, t) in &rule.meta.messages {
+                for text in [Some(&t.message), t.label.as_ref(), t.help.as_ref()].into_iter().flatten() {
+                    handlebars::Handlebars::new()
+                        .register_template_string("t", text)
+                        .unwrap_or_else(|e| panic!("{}/{key}: {e}", rule.meta.code));
+                }
+            }
+        }
+    }
+
+    use crate::diagnostic::Severity;
+}
