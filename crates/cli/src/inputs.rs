@@ -25,7 +25,11 @@ pub fn collect(paths: &[PathBuf], stdin_name: Option<&str>) -> Result<Vec<Input>
                 .map_err(|e| format!("cannot read standard input: {e}"))?;
             let display = stdin_name.unwrap_or("<stdin>").to_owned();
             let chart_yaml = stdin_name.and_then(|n| chart_yaml_beside(Path::new(n)));
-            inputs.push(Input { display, bytes, chart_yaml });
+            inputs.push(Input {
+                display,
+                bytes,
+                chart_yaml,
+            });
             continue;
         }
         let meta = std::fs::metadata(path)
@@ -45,7 +49,8 @@ pub fn collect(paths: &[PathBuf], stdin_name: Option<&str>) -> Result<Vec<Input>
 }
 
 fn read_file(path: &Path) -> Result<Input, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("{}: {}", path.display(), describe_io(&e)))?;
+    let bytes =
+        std::fs::read(path).map_err(|e| format!("{}: {}", path.display(), describe_io(&e)))?;
     Ok(Input {
         display: path.display().to_string(),
         bytes,
@@ -55,7 +60,11 @@ fn read_file(path: &Path) -> Result<Input, String> {
 
 fn chart_yaml_beside(path: &Path) -> Option<String> {
     let dir = path.parent()?;
-    let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
     std::fs::read_to_string(dir.join("Chart.yaml")).ok()
 }
 

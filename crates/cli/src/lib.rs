@@ -19,7 +19,11 @@ pub fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(err) => {
             let _ = err.print();
-            return if err.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+            return if err.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
         }
     };
     match run(cli) {
@@ -40,9 +44,8 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
 }
 
 fn explain(rule: &str) -> Result<ExitCode, String> {
-    let found = rules::find(rule).ok_or_else(|| {
-        format!("no rule named `{rule}`; `oncall-lint rules` lists them all")
-    })?;
+    let found = rules::find(rule)
+        .ok_or_else(|| format!("no rule named `{rule}`; `oncall-lint rules` lists them all"))?;
     write_stdout(&found.meta.explain())?;
     Ok(ExitCode::SUCCESS)
 }
@@ -69,13 +72,19 @@ fn list_rules(format: RulesFormat) -> Result<ExitCode, String> {
         }
         RulesFormat::Table => {
             let width = all.iter().map(|r| r.meta.name.len()).max().unwrap_or(4);
-            let mut text = format!("{:<6} {:<width$} {:<8} SUMMARY\n", "CODE", "NAME", "SEVERITY");
+            let mut text = format!(
+                "{:<6} {:<width$} {:<8} SUMMARY\n",
+                "CODE", "NAME", "SEVERITY"
+            );
             for r in all {
                 let summary = match &r.meta.profile {
                     Some(p) => format!("{} [{p}]", r.meta.summary),
                     None => r.meta.summary.clone(),
                 };
-                text.push_str(&format!("{:<6} {:<width$} {:<8} {}\n", r.meta.code, r.meta.name, r.meta.severity, summary));
+                text.push_str(&format!(
+                    "{:<6} {:<width$} {:<8} {}\n",
+                    r.meta.code, r.meta.name, r.meta.severity, summary
+                ));
             }
             text
         }
@@ -86,10 +95,16 @@ fn list_rules(format: RulesFormat) -> Result<ExitCode, String> {
 
 fn lint(args: LintArgs) -> Result<ExitCode, String> {
     if args.paths.is_empty() {
-        return Err("no values files given; try `oncall-lint values.yaml`, or `oncall-lint --help`".into());
+        return Err(
+            "no values files given; try `oncall-lint values.yaml`, or `oncall-lint --help`".into(),
+        );
     }
     let mut options = LintOptions {
-        profiles: args.profile.iter().filter_map(|p| Profile::parse(p)).collect(),
+        profiles: args
+            .profile
+            .iter()
+            .filter_map(|p| Profile::parse(p))
+            .collect(),
         release_name: args.release.clone(),
         namespace: args.namespace.clone(),
         grafana_namespace: args.grafana_namespace.clone(),
@@ -100,7 +115,9 @@ fn lint(args: LintArgs) -> Result<ExitCode, String> {
     if let Some(version) = &args.chart_version
         && oncall_lint_core::chart::ChartState::for_version(version).is_none()
     {
-        return Err(format!("--chart-version `{version}` is not a version (expected e.g. 1.16.9)"));
+        return Err(format!(
+            "--chart-version `{version}` is not a version (expected e.g. 1.16.9)"
+        ));
     }
     let inputs = inputs::collect(&args.paths, args.stdin_filename.as_deref())?;
     let mut reports: Vec<FileReport> = Vec::with_capacity(inputs.len());
@@ -116,7 +133,8 @@ fn lint(args: LintArgs) -> Result<ExitCode, String> {
             }
         }
     }
-    let mut diagnostics: Vec<Diagnostic> = reports.into_iter().flat_map(|r| r.diagnostics).collect();
+    let mut diagnostics: Vec<Diagnostic> =
+        reports.into_iter().flat_map(|r| r.diagnostics).collect();
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     let out = match args.format {
         Format::Concise => concise::render(&diagnostics),
@@ -125,7 +143,8 @@ fn lint(args: LintArgs) -> Result<ExitCode, String> {
                 ColorChoice::Always => true,
                 ColorChoice::Never => false,
                 ColorChoice::Auto => {
-                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    std::io::stdout().is_terminal()
+                        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
                 }
             };
             let mut out = text::render(&diagnostics, color);
@@ -140,12 +159,19 @@ fn lint(args: LintArgs) -> Result<ExitCode, String> {
         FailOn::Info => Severity::Info,
     };
     let failing = diagnostics.iter().any(|d| d.severity >= threshold);
-    Ok(if failing && !args.exit_zero { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if failing && !args.exit_zero {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn write_stdout(text: &str) -> Result<(), String> {
     let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
         Ok(()) => Ok(()),
         // a closed pipe (`| head`) is not our failure
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),

@@ -84,7 +84,8 @@ impl ChartState {
                 chart: "grafana",
                 version: self.grafana_chart,
             };
-            let parse = |text: &str| serde_json::from_str::<serde_json::Value>(text).unwrap_or_default();
+            let parse =
+                |text: &str| serde_json::from_str::<serde_json::Value>(text).unwrap_or_default();
             let mut values = Value::from_json(&parse(self.oncall_json), &oncall_origin);
             let mut grafana = Value::from_json(&parse(self.grafana_json), &grafana_origin);
             if let crate::values::Kind::Map(map) = &mut values.kind
@@ -117,7 +118,10 @@ mod tests {
     fn versions_map_to_their_chart_state() {
         assert_eq!(ChartState::for_version("1.9.22").unwrap().version, "1.9.22");
         assert_eq!(ChartState::for_version("1.9.23").unwrap().version, "1.12.1");
-        assert_eq!(ChartState::for_version("v1.12.9").unwrap().version, "1.12.1");
+        assert_eq!(
+            ChartState::for_version("v1.12.9").unwrap().version,
+            "1.12.1"
+        );
         assert_eq!(ChartState::for_version("1.13.0").unwrap().version, "1.16.9");
         assert_eq!(ChartState::for_version("1.20.0").unwrap().version, "1.16.9");
         assert!(ChartState::for_version("latest").is_none());
@@ -128,13 +132,28 @@ mod tests {
         let defaults = ChartState::latest().defaults();
         let plugins = defaults.get(&["grafana", "plugins"]).unwrap();
         assert_eq!(plugins.to_json(), serde_json::json!(["grafana-oncall-app"]));
-        assert!(matches!(plugins.origin, Origin::Default { chart: "oncall", .. }));
+        assert!(matches!(
+            plugins.origin,
+            Origin::Default {
+                chart: "oncall",
+                ..
+            }
+        ));
         // a grafana chart default the oncall chart does not touch
         let port = defaults.get(&["grafana", "service", "port"]).unwrap();
         assert_eq!(port.to_json(), serde_json::json!(80));
-        assert!(matches!(port.origin, Origin::Default { chart: "grafana", version: "8.4.6" }));
+        assert!(matches!(
+            port.origin,
+            Origin::Default {
+                chart: "grafana",
+                version: "8.4.6"
+            }
+        ));
         // state A has no provisioning volume
         let old = ChartState::for_version("1.9.22").unwrap().defaults();
-        assert!(old.get(&["grafana", "extraVolumes"]).is_none_or(|v| v.as_seq().is_some_and(<[_]>::is_empty)));
+        assert!(
+            old.get(&["grafana", "extraVolumes"])
+                .is_none_or(|v| v.as_seq().is_some_and(<[_]>::is_empty))
+        );
     }
 }

@@ -173,6 +173,12 @@ mod tests {
     fn key_paths_quote_dotted_keys() {
         let p = KeyPath::of(&["grafana", "grafana.ini", "server"]).key("root_url");
         assert_eq!(p.as_str(), "grafana.\"grafana.ini\".server.root_url");
-        assert_eq!(KeyPath::of(&["grafana", "extraVolumes"]).index(0).key("name").as_str(), "grafana.extraVolumes[0].name");
+        assert_eq!(
+            KeyPath::of(&["grafana", "extraVolumes"])
+                .index(0)
+                .key("name")
+                .as_str(),
+            "grafana.extraVolumes[0].name"
+        );
     }
 }

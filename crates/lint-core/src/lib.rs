@@ -4,18 +4,18 @@
 //! [`rules`] and [`checks`] → [`diagnostic`] → [`report`]. Nothing here prints or exits;
 //! the CLI decides what goes where.
 
-pub mod source;
-pub mod yaml;
 pub mod chart;
-pub mod diagnostic;
-pub mod release;
-pub mod values;
 pub mod checks;
+pub mod diagnostic;
 pub mod lint;
 pub mod options;
 pub mod provisioning;
+pub mod release;
 pub mod report;
 pub mod rules;
+pub mod source;
+pub mod values;
+pub mod yaml;
 
 pub use diagnostic::{Diagnostic, Location, Severity};
 pub use lint::{FileReport, lint_bytes, lint_source};

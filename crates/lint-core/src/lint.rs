@@ -10,7 +10,9 @@ use crate::checks::{CheckContext, Emitter, InputKind, build};
 use crate::diagnostic::{Diagnostic, Location};
 use crate::options::LintOptions;
 use crate::provisioning;
-use crate::release::{Release, detect_values_root, oncall_version_from_chart_yaml, values_root_from_chart_yaml};
+use crate::release::{
+    Release, detect_values_root, oncall_version_from_chart_yaml, values_root_from_chart_yaml,
+};
 use crate::rules;
 use crate::source::{NotText, SourceFile};
 use crate::yaml::{Document, parse};
@@ -67,23 +69,40 @@ pub fn lint_source(source: Arc<SourceFile>, options: &LintOptions) -> FileReport
             continue;
         }
         if multi {
-            report.notes.push(format!("document {}: linted on its own (Helm reads only the first)", index + 1));
+            report.notes.push(format!(
+                "document {}: linted on its own (Helm reads only the first)",
+                index + 1
+            ));
         }
         lint_document(&source, doc, chart, options, &mut report);
     }
-    report.diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    report
+        .diagnostics
+        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     report
 }
 
 fn chart_state(options: &LintOptions) -> (&'static ChartState, String) {
     let from_flag = options.chart_version.as_deref();
-    let from_chart_yaml = options.chart_yaml.as_deref().and_then(oncall_version_from_chart_yaml);
+    let from_chart_yaml = options
+        .chart_yaml
+        .as_deref()
+        .and_then(oncall_version_from_chart_yaml);
     let requested = from_flag.map(str::to_owned).or(from_chart_yaml);
-    match requested.as_deref().and_then(|v| ChartState::for_version(v).map(|s| (v, s))) {
-        Some((v, state)) => (state, format!("chart: oncall {v} (defaults of {})", state.version)),
+    match requested
+        .as_deref()
+        .and_then(|v| ChartState::for_version(v).map(|s| (v, s)))
+    {
+        Some((v, state)) => (
+            state,
+            format!("chart: oncall {v} (defaults of {})", state.version),
+        ),
         None => (
             ChartState::latest(),
-            format!("chart: oncall {} (no chart version given; using the latest known)", chart::LATEST),
+            format!(
+                "chart: oncall {} (no chart version given; using the latest known)",
+                chart::LATEST
+            ),
         ),
     }
 }
@@ -92,10 +111,19 @@ fn input_kind(doc: &Document) -> InputKind {
     let Some(root) = doc.root else {
         return InputKind::OncallValues;
     };
-    let has_apps = doc.get(root, "apps").is_some_and(|e| !doc.items(e.value).is_empty() || doc.scalar_text(e.value).is_none());
-    let has_values_keys = ["grafana", "externalGrafana", "engine", "celery", "oncall", "base_url"]
-        .iter()
-        .any(|k| doc.get(root, k).is_some());
+    let has_apps = doc
+        .get(root, "apps")
+        .is_some_and(|e| !doc.items(e.value).is_empty() || doc.scalar_text(e.value).is_none());
+    let has_values_keys = [
+        "grafana",
+        "externalGrafana",
+        "engine",
+        "celery",
+        "oncall",
+        "base_url",
+    ]
+    .iter()
+    .any(|k| doc.get(root, k).is_some());
     if has_apps && !has_values_keys {
         InputKind::Provisioning
     } else {
@@ -122,12 +150,20 @@ fn lint_document(
             root.into_iter().collect()
         }
     };
-    let release = match Release::build(chart, values_root, vec![(source.clone(), doc)], options.limits.max_alias_expansion) {
+    let release = match Release::build(
+        chart,
+        values_root,
+        vec![(source.clone(), doc)],
+        options.limits.max_alias_expansion,
+    ) {
         Ok(release) => release,
         Err(err) => {
-            report
-                .diagnostics
-                .push(invalid_yaml(source, err.error.offset, "helm", &err.error.message));
+            report.diagnostics.push(invalid_yaml(
+                source,
+                err.error.offset,
+                "helm",
+                &err.error.message,
+            ));
             return;
         }
     };
@@ -144,22 +180,42 @@ fn lint_document(
     }
 }
 
-fn values_root(doc: &Document, chart: &'static ChartState, options: &LintOptions) -> (Option<String>, &'static str) {
+fn values_root(
+    doc: &Document,
+    chart: &'static ChartState,
+    options: &LintOptions,
+) -> (Option<String>, &'static str) {
     if let Some(root) = &options.values_root {
         let root = root.trim();
-        return if root.is_empty() { (None, "") } else { (Some(root.to_owned()), "from --values-root") };
+        return if root.is_empty() {
+            (None, "")
+        } else {
+            (Some(root.to_owned()), "from --values-root")
+        };
     }
-    if let Some(root) = options.chart_yaml.as_deref().and_then(values_root_from_chart_yaml) {
+    if let Some(root) = options
+        .chart_yaml
+        .as_deref()
+        .and_then(values_root_from_chart_yaml)
+    {
         return (Some(root), "from the oncall dependency in Chart.yaml");
     }
     match detect_values_root(doc, chart) {
-        Some(root) => (Some(root), "detected: this key holds the oncall chart's values"),
+        Some(root) => (
+            Some(root),
+            "detected: this key holds the oncall chart's values",
+        ),
         None => (None, ""),
     }
 }
 
 /// An OC094 finding: the file is not YAML Helm can read.
-pub fn invalid_yaml(source: &Arc<SourceFile>, offset: usize, key: &str, reason: &str) -> Diagnostic {
+pub fn invalid_yaml(
+    source: &Arc<SourceFile>,
+    offset: usize,
+    key: &str,
+    reason: &str,
+) -> Diagnostic {
     let location = Location {
         file: source.clone(),
         span: offset..offset,

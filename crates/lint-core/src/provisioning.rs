@@ -124,7 +124,13 @@ struct SpanMapper {
 impl SpanMapper {
     fn new(outer_text: &str, outer: Range<usize>, inner: &str, style: ScalarStyle) -> Self {
         let mut lines = Vec::new();
-        let exact = matches!(style, ScalarStyle::Literal | ScalarStyle::Plain | ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted);
+        let exact = matches!(
+            style,
+            ScalarStyle::Literal
+                | ScalarStyle::Plain
+                | ScalarStyle::SingleQuoted
+                | ScalarStyle::DoubleQuoted
+        );
         let mut search_from = outer.start.min(outer_text.len());
         let mut inner_offset = 0;
         for line in inner.split_inclusive('\n') {
@@ -148,7 +154,10 @@ impl SpanMapper {
     }
 
     fn map_offset(&self, offset: usize) -> Option<usize> {
-        let index = match self.lines.binary_search_by_key(&offset, |(start, _)| *start) {
+        let index = match self
+            .lines
+            .binary_search_by_key(&offset, |(start, _)| *start)
+        {
             Ok(i) => i,
             Err(0) => return None,
             Err(i) => i - 1,
@@ -158,7 +167,10 @@ impl SpanMapper {
     }
 
     fn map(&self, range: Range<usize>) -> Range<usize> {
-        match (self.map_offset(range.start), self.map_offset(range.end.max(range.start))) {
+        match (
+            self.map_offset(range.start),
+            self.map_offset(range.end.max(range.start)),
+        ) {
             (Some(start), Some(end)) if end >= start && end <= self.outer.end => start..end,
             (Some(start), _) => start..start,
             _ => self.outer.clone(),

@@ -66,8 +66,12 @@ impl Release {
             let layer_values = match root {
                 Some(root) => {
                     let budget = alias_budget.saturating_add(doc.len());
-                    let value = to_value(&doc, root, index, &|r| r, budget)
-                        .map_err(|error| LayerError { layer: index, error })?;
+                    let value = to_value(&doc, root, index, &|r| r, budget).map_err(|error| {
+                        LayerError {
+                            layer: index,
+                            error,
+                        }
+                    })?;
                     Some(value)
                 }
                 None => None,
@@ -110,7 +114,9 @@ impl Release {
             _ => site.span.clone(),
         };
         Location {
-            file: self.layers[site.layer.min(self.layers.len() - 1)].source.clone(),
+            file: self.layers[site.layer.min(self.layers.len() - 1)]
+                .source
+                .clone(),
             span,
             key_path: key_path.to_string(),
         }
@@ -218,7 +224,10 @@ pub fn detect_values_root(doc: &Document, chart: &'static ChartState) -> Option<
     let score = |map: NodeId| {
         doc.entries(map)
             .iter()
-            .filter(|e| doc.scalar_text(e.key).is_some_and(|k| known.contains_key(k) && k != "global"))
+            .filter(|e| {
+                doc.scalar_text(e.key)
+                    .is_some_and(|k| known.contains_key(k) && k != "global")
+            })
             .count()
     };
     let top = score(root);
@@ -243,8 +252,14 @@ pub fn values_root_from_chart_yaml(text: &str) -> Option<String> {
     let root = doc.root?;
     let deps = doc.get(root, "dependencies")?;
     for item in doc.items(deps.value) {
-        if doc.get(*item, "name").and_then(|e| doc.scalar_text(e.value)) == Some("oncall") {
-            let alias = doc.get(*item, "alias").and_then(|e| doc.scalar_text(e.value));
+        if doc
+            .get(*item, "name")
+            .and_then(|e| doc.scalar_text(e.value))
+            == Some("oncall")
+        {
+            let alias = doc
+                .get(*item, "alias")
+                .and_then(|e| doc.scalar_text(e.value));
             return Some(alias.unwrap_or("oncall").to_owned());
         }
     }
@@ -258,9 +273,15 @@ pub fn oncall_version_from_chart_yaml(text: &str) -> Option<String> {
     let root = doc.root?;
     let deps = doc.get(root, "dependencies")?;
     doc.items(deps.value).iter().find_map(|item| {
-        (doc.get(*item, "name").and_then(|e| doc.scalar_text(e.value)) == Some("oncall"))
-            .then(|| doc.get(*item, "version").and_then(|e| doc.scalar_text(e.value)).map(str::to_owned))
-            .flatten()
+        (doc.get(*item, "name")
+            .and_then(|e| doc.scalar_text(e.value))
+            == Some("oncall"))
+        .then(|| {
+            doc.get(*item, "version")
+                .and_then(|e| doc.scalar_text(e.value))
+                .map(str::to_owned)
+        })
+        .flatten()
     })
 }
 
@@ -276,8 +297,12 @@ mod tests {
     #[test]
     fn umbrella_key_is_detected_and_plain_files_stay_top_level() {
         let chart = ChartState::latest();
-        let umbrella = doc("oncall:\n  grafana:\n    enabled: false\n  externalGrafana:\n    url: http://g\n");
-        assert_eq!(detect_values_root(&umbrella, chart).as_deref(), Some("oncall"));
+        let umbrella =
+            doc("oncall:\n  grafana:\n    enabled: false\n  externalGrafana:\n    url: http://g\n");
+        assert_eq!(
+            detect_values_root(&umbrella, chart).as_deref(),
+            Some("oncall")
+        );
         // the oncall chart's own `oncall:` section is not an umbrella key
         let plain = doc("oncall:\n  slack:\n    enabled: true\ngrafana:\n  enabled: true\n");
         assert_eq!(detect_values_root(&plain, chart), None);
@@ -287,6 +312,9 @@ mod tests {
     fn chart_yaml_dependency_gives_root_and_version() {
         let text = "apiVersion: v2\nname: mine\ndependencies:\n  - name: oncall\n    version: 1.9.22\n    alias: alerts\n";
         assert_eq!(values_root_from_chart_yaml(text).as_deref(), Some("alerts"));
-        assert_eq!(oncall_version_from_chart_yaml(text).as_deref(), Some("1.9.22"));
+        assert_eq!(
+            oncall_version_from_chart_yaml(text).as_deref(),
+            Some("1.9.22")
+        );
     }
 }

@@ -71,7 +71,8 @@ impl SourceFile {
                 SourceFile::new(path, prefix),
                 Some(NotText {
                     offset: nul,
-                    reason: "file contains a NUL byte: it looks binary, not a YAML values file".into(),
+                    reason: "file contains a NUL byte: it looks binary, not a YAML values file"
+                        .into(),
                 }),
             );
         }

@@ -8,7 +8,11 @@ use crate::options::Profile;
 use crate::values::{Kind, Value};
 
 /// Env variables that make Grafana (or its image's start script) download plugins.
-const DOWNLOAD_ENV: [&str; 3] = ["GF_INSTALL_PLUGINS", "GF_PLUGINS_PREINSTALL", "GF_PLUGINS_PREINSTALL_SYNC"];
+const DOWNLOAD_ENV: [&str; 3] = [
+    "GF_INSTALL_PLUGINS",
+    "GF_PLUGINS_PREINSTALL",
+    "GF_PLUGINS_PREINSTALL_SYNC",
+];
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
@@ -58,7 +62,11 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                 && non_empty(value)
             {
                 let location = release.locate(value, &path, false);
-                out.emit("ini-preinstall", json!({ "key": key, "found": value.describe() }), location);
+                out.emit(
+                    "ini-preinstall",
+                    json!({ "key": key, "found": value.describe() }),
+                    location,
+                );
             }
         }
     }

@@ -21,7 +21,11 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         Some(_) => {
             if let Some(value) = url {
                 let location = release.locate(value, &path, false);
-                out.emit("not-a-string", json!({ "found": value.describe() }), location);
+                out.emit(
+                    "not-a-string",
+                    json!({ "found": value.describe() }),
+                    location,
+                );
             }
             return;
         }
@@ -48,7 +52,11 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         return;
     };
     if scheme != "http" && scheme != "https" {
-        out.emit("bad-scheme", json!({ "url": text, "scheme": scheme }), location);
+        out.emit(
+            "bad-scheme",
+            json!({ "url": text, "scheme": scheme }),
+            location,
+        );
         return;
     }
     if host.is_empty() {
@@ -108,17 +116,26 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
 /// Splits `scheme://[user@]host[:port]/...` into the lowercase scheme and host.
 pub fn split_url(url: &str) -> Option<(String, String)> {
     let (scheme, rest) = url.split_once("://")?;
-    if scheme.is_empty() || !scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) {
+    if scheme.is_empty()
+        || !scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    {
         return None;
     }
     let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let authority = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
+    let authority = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
     let host = if let Some(v6) = authority.strip_prefix('[') {
         v6.split(']').next().unwrap_or("").to_owned()
     } else {
         authority.split(':').next().unwrap_or("").to_owned()
     };
-    Some((scheme.to_ascii_lowercase(), host.trim_end_matches('.').to_ascii_lowercase()))
+    Some((
+        scheme.to_ascii_lowercase(),
+        host.trim_end_matches('.').to_ascii_lowercase(),
+    ))
 }
 
 /// Whether a host names the pod itself.
@@ -142,9 +159,18 @@ mod tests {
 
     #[test]
     fn urls_split_into_scheme_and_host() {
-        assert_eq!(split_url("http://grafana:80/x"), Some(("http".into(), "grafana".into())));
-        assert_eq!(split_url("HTTPS://u:p@Grafana.Example.com"), Some(("https".into(), "grafana.example.com".into())));
-        assert_eq!(split_url("http://[::1]:3000"), Some(("http".into(), "::1".into())));
+        assert_eq!(
+            split_url("http://grafana:80/x"),
+            Some(("http".into(), "grafana".into()))
+        );
+        assert_eq!(
+            split_url("HTTPS://u:p@Grafana.Example.com"),
+            Some(("https".into(), "grafana.example.com".into()))
+        );
+        assert_eq!(
+            split_url("http://[::1]:3000"),
+            Some(("http".into(), "::1".into()))
+        );
         assert_eq!(split_url("grafana.monitoring:80"), None);
     }
 }

@@ -26,7 +26,11 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
             Some(true) => return,
             Some(false) => {
                 let location = release.locate(per_key, &per_key_path, false);
-                out.emit("per-key-off", json!({ "found": per_key.describe() }), location);
+                out.emit(
+                    "per-key-off",
+                    json!({ "found": per_key.describe() }),
+                    location,
+                );
                 return;
             }
             None => {}
@@ -37,7 +41,11 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         let text = env.scalar_string().unwrap_or_default();
         if !split_list(&text).contains(&TOGGLE) {
             let location = release.locate(env, &env_path, false);
-            out.emit("env-missing", json!({ "found": text, "suggested": with_toggle(&text) }), location);
+            out.emit(
+                "env-missing",
+                json!({ "found": text, "suggested": with_toggle(&text) }),
+                location,
+            );
         }
         return;
     }
@@ -68,8 +76,16 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
             if !split_list(&text).contains(&TOGGLE) {
                 let location = release.locate(value, &enable_path, false);
                 let suggested = with_toggle(&text);
-                let key = if value.site().is_some() && chart_had_it { "replaced" } else { "string-missing" };
-                out.emit(key, json!({ "found": text, "suggested": suggested }), location);
+                let key = if value.site().is_some() && chart_had_it {
+                    "replaced"
+                } else {
+                    "string-missing"
+                };
+                out.emit(
+                    key,
+                    json!({ "found": text, "suggested": suggested }),
+                    location,
+                );
             }
         }
         None => {

@@ -87,7 +87,12 @@ impl<'a> Emitter<'a> {
     }
 
     /// Reports a finding with the rule's message `key`, rendered over `args`.
-    pub fn emit(&mut self, key: &str, args: serde_json::Value, primary: Location) -> &mut Diagnostic {
+    pub fn emit(
+        &mut self,
+        key: &str,
+        args: serde_json::Value,
+        primary: Location,
+    ) -> &mut Diagnostic {
         let diagnostic = build(self.rule, key, &args, primary);
         self.out.push(diagnostic);
         let last = self.out.len() - 1;
@@ -99,7 +104,8 @@ impl<'a> Emitter<'a> {
 pub fn build(rule: &Rule, key: &str, args: &serde_json::Value, primary: Location) -> Diagnostic {
     let meta = &rule.meta;
     let render = |part: &str| {
-        message::render(&meta.code, key, part, args).map(|r| r.unwrap_or_else(|e| format!("<template error: {e}>")))
+        message::render(&meta.code, key, part, args)
+            .map(|r| r.unwrap_or_else(|e| format!("<template error: {e}>")))
     };
     let severity = meta
         .messages

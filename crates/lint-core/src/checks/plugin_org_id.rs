@@ -30,6 +30,10 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
             continue;
         };
         let location = ctx.release.site_location(site, key_path.clone(), false);
-        out.emit(message, json!({ "found": found, "path": key_path.to_string() }), location);
+        out.emit(
+            message,
+            json!({ "found": found, "path": key_path.to_string() }),
+            location,
+        );
     }
 }

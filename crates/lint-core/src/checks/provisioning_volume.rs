@@ -23,7 +23,10 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         return;
     }
     let release = ctx.release;
-    let Some(mounts) = release.get(&["grafana", "extraVolumeMounts"]).and_then(Value::as_seq) else {
+    let Some(mounts) = release
+        .get(&["grafana", "extraVolumeMounts"])
+        .and_then(Value::as_seq)
+    else {
         return;
     };
     let volumes_path = ["grafana", "extraVolumes"];
@@ -37,7 +40,10 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         let Some(name) = mount.get(&["name"]).and_then(Value::scalar_string) else {
             continue;
         };
-        let mount_path = mount.get(&["mountPath"]).and_then(Value::scalar_string).unwrap_or_default();
+        let mount_path = mount
+            .get(&["mountPath"])
+            .and_then(Value::scalar_string)
+            .unwrap_or_default();
         if !mount_path.starts_with(PLUGIN_PROVISIONING_DIR) || defined.contains(&name) {
             continue;
         }
@@ -54,7 +60,11 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         } else {
             release.locate(mount, &["grafana", "extraVolumeMounts"], false)
         };
-        let key = if replaced { "dropped" } else { "mount-without-volume" };
+        let key = if replaced {
+            "dropped"
+        } else {
+            "mount-without-volume"
+        };
         let diagnostic = out.emit(key, args, location);
         if replaced && mount.site().is_some() {
             let mount_path_keys = ["grafana", "extraVolumeMounts"];
@@ -91,18 +101,33 @@ fn to_block_yaml(value: &Value, indent: usize, list_item: bool) -> String {
         Kind::Map(map) => {
             let mut out = String::new();
             for (i, (k, v)) in map.iter().enumerate() {
-                let lead = if list_item && i == 0 { format!("{pad}- ") } else if list_item { format!("{pad}  ") } else { pad.clone() };
+                let lead = if list_item && i == 0 {
+                    format!("{pad}- ")
+                } else if list_item {
+                    format!("{pad}  ")
+                } else {
+                    pad.clone()
+                };
                 let child_indent = if list_item { indent + 4 } else { indent + 2 };
                 match &v.kind {
                     Kind::Map(_) | Kind::Seq(_) => {
-                        out.push_str(&format!("{lead}{k}:\n{}", to_block_yaml(v, child_indent, false)));
+                        out.push_str(&format!(
+                            "{lead}{k}:\n{}",
+                            to_block_yaml(v, child_indent, false)
+                        ));
                     }
-                    _ => out.push_str(&format!("{lead}{k}: {}\n", v.scalar_string().unwrap_or_default())),
+                    _ => out.push_str(&format!(
+                        "{lead}{k}: {}\n",
+                        v.scalar_string().unwrap_or_default()
+                    )),
                 }
             }
             out
         }
-        Kind::Seq(items) => items.iter().map(|v| to_block_yaml(v, indent, true)).collect(),
+        Kind::Seq(items) => items
+            .iter()
+            .map(|v| to_block_yaml(v, indent, true))
+            .collect(),
         _ => format!("{pad}{}\n", value.scalar_string().unwrap_or_default()),
     }
 }

@@ -26,7 +26,10 @@ pub fn render(diagnostics: &[Diagnostic], color: bool) -> String {
     for diagnostic in diagnostics {
         let report = to_report(diagnostic);
         let mut rendered = String::new();
-        if handler.render_report(&mut rendered, report.as_ref()).is_err() {
+        if handler
+            .render_report(&mut rendered, report.as_ref())
+            .is_err()
+        {
             rendered = format!("{}: {}\n", diagnostic.code, diagnostic.message);
         }
         out.push_str(&rendered);
@@ -38,7 +41,11 @@ pub fn render(diagnostics: &[Diagnostic], color: bool) -> String {
 /// `Found 3 problems (2 errors, 1 warning) in 2 files.` or `No problems found.`
 pub fn summary(diagnostics: &[Diagnostic], files: usize) -> String {
     if diagnostics.is_empty() {
-        return format!("No problems found in {} {}.\n", files, plural(files, "file", "files"));
+        return format!(
+            "No problems found in {} {}.\n",
+            files,
+            plural(files, "file", "files")
+        );
     }
     let count = |s: Severity| diagnostics.iter().filter(|d| d.severity == s).count();
     let mut parts = Vec::new();
@@ -78,7 +85,10 @@ fn to_report(d: &Diagnostic) -> miette::Report {
     let mut help = d.help.as_deref().unwrap_or_default().trim_end().to_owned();
     for related in &d.related {
         if Arc::ptr_eq(&related.location.file, &d.primary.file) {
-            labels.push(LabeledSpan::new_with_span(Some(related.message.clone()), span(&related.location.span)));
+            labels.push(LabeledSpan::new_with_span(
+                Some(related.message.clone()),
+                span(&related.location.span),
+            ));
         } else {
             let at = related.location.start();
             if !help.is_empty() {

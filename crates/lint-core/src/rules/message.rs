@@ -23,7 +23,10 @@ fn registry() -> &'static Handlebars<'static> {
                 for (part, text) in parts {
                     if let Some(text) = text {
                         // a template that does not compile is caught by the registry test
-                        let _ = hb.register_template_string(&template_name(&rule.meta.code, key, part), text);
+                        let _ = hb.register_template_string(
+                            &template_name(&rule.meta.code, key, part),
+                            text,
+                        );
                     }
                 }
             }
@@ -38,7 +41,12 @@ pub fn template_name(code: &str, key: &str, part: &str) -> String {
 }
 
 /// Renders one part of a message; `None` if the rule has no such template.
-pub fn render(code: &str, key: &str, part: &str, args: &serde_json::Value) -> Option<Result<String, String>> {
+pub fn render(
+    code: &str,
+    key: &str,
+    part: &str,
+    args: &serde_json::Value,
+) -> Option<Result<String, String>> {
     let hb = registry();
     let name = template_name(code, key, part);
     if !hb.has_template(&name) {

@@ -122,7 +122,10 @@ impl RuleMeta {
         if let Some(known) = &d.known_problems {
             out.push_str(&format!("\n## Known problems\n\n{}\n", known.trim()));
         }
-        out.push_str(&format!("\n## Fix safety\n\n{}\n\n## References\n\n", d.fix_safety.trim()));
+        out.push_str(&format!(
+            "\n## Fix safety\n\n{}\n\n## References\n\n",
+            d.fix_safety.trim()
+        ));
         for reference in &d.references {
             out.push_str(&format!("- {}\n", reference.trim()));
         }

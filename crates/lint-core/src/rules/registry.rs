@@ -25,10 +25,22 @@ macro_rules! rule {
 /// Every built-in rule, in code order.
 pub static SOURCES: &[RuleSource] = &[
     rule!("OC001-plugin-org-id.yaml", checks::plugin_org_id::check),
-    rule!("OC006-external-grafana-url.yaml", checks::external_grafana_url::check),
-    rule!("OC010-external-service-accounts.yaml", checks::external_service_accounts::check),
-    rule!("OC030-provisioning-volume.yaml", checks::provisioning_volume::check),
-    rule!("OC040-airgap-plugin-download.yaml", checks::airgap_plugin_download::check),
+    rule!(
+        "OC006-external-grafana-url.yaml",
+        checks::external_grafana_url::check
+    ),
+    rule!(
+        "OC010-external-service-accounts.yaml",
+        checks::external_service_accounts::check
+    ),
+    rule!(
+        "OC030-provisioning-volume.yaml",
+        checks::provisioning_volume::check
+    ),
+    rule!(
+        "OC040-airgap-plugin-download.yaml",
+        checks::airgap_plugin_download::check
+    ),
     rule!("OC094-invalid-yaml.yaml", checks::reported_by_parser),
 ];
 
@@ -71,23 +83,58 @@ mod tests {
     #[test]
     fn every_rule_file_parses_and_is_consistent() {
         for source in SOURCES {
-            let meta = RuleMeta::parse(source.yaml).unwrap_or_else(|e| panic!("rule file does not parse: {e}\n{}", source.yaml));
-            assert!(meta.code.starts_with("OC") && meta.code.len() == 5, "{}", meta.code);
-            assert!(meta.name.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{}", meta.name);
-            assert!(Severity::parse(&meta.severity).is_some(), "{}: severity", meta.code);
-            assert!(!meta.docs.references.is_empty(), "{}: references", meta.code);
+            let meta = RuleMeta::parse(source.yaml)
+                .unwrap_or_else(|e| panic!("rule file does not parse: {e}\n{}", source.yaml));
+            assert!(
+                meta.code.starts_with("OC") && meta.code.len() == 5,
+                "{}",
+                meta.code
+            );
+            assert!(
+                meta.name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '-'),
+                "{}",
+                meta.name
+            );
+            assert!(
+                Severity::parse(&meta.severity).is_some(),
+                "{}: severity",
+                meta.code
+            );
+            assert!(
+                !meta.docs.references.is_empty(),
+                "{}: references",
+                meta.code
+            );
             for (key, template) in &meta.messages {
                 let first = template.message.chars().next().unwrap_or('A');
-                assert!(!first.is_ascii_uppercase(), "{}/{key}: messages are lowercase", meta.code);
-                assert!(!template.message.trim_end().ends_with('.'), "{}/{key}: no trailing period", meta.code);
+                assert!(
+                    !first.is_ascii_uppercase(),
+                    "{}/{key}: messages are lowercase",
+                    meta.code
+                );
+                assert!(
+                    !template.message.trim_end().ends_with('.'),
+                    "{}/{key}: no trailing period",
+                    meta.code
+                );
                 if let Some(sev) = &template.severity {
-                    assert!(Severity::parse(sev).is_some(), "{}/{key}: severity", meta.code);
+                    assert!(
+                        Severity::parse(sev).is_some(),
+                        "{}/{key}: severity",
+                        meta.code
+                    );
                 }
             }
         }
         assert_eq!(all().len(), SOURCES.len());
         let mut codes: Vec<&str> = all().iter().map(|r| r.meta.code.as_str()).collect();
-        let sorted = { let mut c = codes.clone(); c.sort(); c };
+        let sorted = {
+            let mut c = codes.clone();
+            c.sort();
+            c
+        };
         assert_eq!(codes, sorted, "registry is in code order");
         codes.dedup();
         assert_eq!(codes.len(), all().len(), "codes are unique");
@@ -97,7 +144,10 @@ mod tests {
     fn every_message_template_compiles() {
         for rule in all() {
             for (key, t) in &rule.meta.messages {
-                for text in [Some(&t.message), t.label.as_ref(), t.help.as_ref()].into_iter().flatten() {
+                for text in [Some(&t.message), t.label.as_ref(), t.help.as_ref()]
+                    .into_iter()
+                    .flatten()
+                {
                     handlebars::Handlebars::new()
                         .register_template_string("t", text)
                         .unwrap_or_else(|e| panic!("{}/{key}: {e}", rule.meta.code));

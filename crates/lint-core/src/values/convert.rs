@@ -145,13 +145,19 @@ impl Converter<'_> {
                 for item in items.clone().iter().rev() {
                     let item_target = self.doc.deref(*item);
                     if !matches!(self.doc.node(item_target).kind, NodeKind::Map(_)) {
-                        return Err(self.error(*item, "map merge requires map or sequence of maps as the value"));
+                        return Err(self.error(
+                            *item,
+                            "map merge requires map or sequence of maps as the value",
+                        ));
                     }
                     self.merge_map(*item, into, depth, in_alias)?;
                 }
                 Ok(())
             }
-            _ => Err(self.error(id, "map merge requires map or sequence of maps as the value")),
+            _ => Err(self.error(
+                id,
+                "map merge requires map or sequence of maps as the value",
+            )),
         }
     }
 
@@ -177,13 +183,15 @@ impl Converter<'_> {
     fn key_string(&self, key: NodeId) -> String {
         let node = self.doc.node(self.doc.deref(key));
         match &node.kind {
-            NodeKind::Scalar { text, style, tag } => match scalar_kind(text, *style, tag.as_deref()) {
-                Kind::Null => "null".into(),
-                Kind::Bool(b) => b.to_string(),
-                Kind::Int(i) => i.to_string(),
-                Kind::Float(f) => format_float(f),
-                _ => text.clone(),
-            },
+            NodeKind::Scalar { text, style, tag } => {
+                match scalar_kind(text, *style, tag.as_deref()) {
+                    Kind::Null => "null".into(),
+                    Kind::Bool(b) => b.to_string(),
+                    Kind::Int(i) => i.to_string(),
+                    Kind::Float(f) => format_float(f),
+                    _ => text.clone(),
+                }
+            }
             _ => String::from("<complex key>"),
         }
     }
@@ -192,7 +200,9 @@ impl Converter<'_> {
 /// The Helm meaning of one scalar.
 pub fn scalar_kind(text: &str, style: ScalarStyle, tag: Option<&str>) -> Kind {
     let resolved = match (style, tag) {
-        (_, Some(tag)) => resolve_tagged(text, tag).unwrap_or_else(|| resolve_plain_styled(text, style)),
+        (_, Some(tag)) => {
+            resolve_tagged(text, tag).unwrap_or_else(|| resolve_plain_styled(text, style))
+        }
         _ => resolve_plain_styled(text, style),
     };
     match resolved {
@@ -243,7 +253,8 @@ mod tests {
     #[test]
     fn merge_keys_follow_go_yaml_v2_order() {
         // (`y` would be the boolean key "true" in YAML 1.1, so the keys avoid it)
-        let text = "base: &b {x: 1, w: 1}\nother: &o {x: 2, z: 2}\nm:\n  w: 0\n  <<: [*b, *o]\n  z: 3\n";
+        let text =
+            "base: &b {x: 1, w: 1}\nother: &o {x: 2, z: 2}\nm:\n  w: 0\n  <<: [*b, *o]\n  z: 3\n";
         assert_eq!(
             json(text).unwrap()["m"],
             serde_json::json!({"w": 1, "x": 1, "z": 3})
@@ -261,7 +272,10 @@ mod tests {
         let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x]\n");
         for i in 1..10 {
             let prev = format!("*a{}", i - 1);
-            bomb.push_str(&format!("a{i}: &a{i} [{}]\n", vec![prev.as_str(); 9].join(", ")));
+            bomb.push_str(&format!(
+                "a{i}: &a{i} [{}]\n",
+                vec![prev.as_str(); 9].join(", ")
+            ));
         }
         let err = json(&bomb).unwrap_err();
         assert!(err.message.contains("too many nodes"), "{}", err.message);

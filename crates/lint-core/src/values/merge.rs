@@ -48,7 +48,13 @@ mod tests {
     use serde_json::json;
 
     fn value(j: serde_json::Value, chart: &'static str) -> Value {
-        Value::from_json(&j, &Origin::Default { chart, version: "0" })
+        Value::from_json(
+            &j,
+            &Origin::Default {
+                chart,
+                version: "0",
+            },
+        )
     }
 
     /// Each case: chart defaults, user values, what Helm's `coalesceValues` produces.
@@ -56,16 +62,36 @@ mod tests {
     fn coalescing_follows_helm() {
         let cases = [
             // nested maps merge key by key
-            (json!({"a": {"b": 1, "c": 2}}), json!({"a": {"c": 3, "d": 4}}), json!({"a": {"b": 1, "c": 3, "d": 4}})),
+            (
+                json!({"a": {"b": 1, "c": 2}}),
+                json!({"a": {"c": 3, "d": 4}}),
+                json!({"a": {"b": 1, "c": 3, "d": 4}}),
+            ),
             // lists replace wholesale (the chart's provisioning volume is lost)
-            (json!({"v": [{"name": "provisioning"}]}), json!({"v": [{"name": "mine"}]}), json!({"v": [{"name": "mine"}]})),
+            (
+                json!({"v": [{"name": "provisioning"}]}),
+                json!({"v": [{"name": "mine"}]}),
+                json!({"v": [{"name": "mine"}]}),
+            ),
             // null deletes a default
-            (json!({"a": {"b": 1, "c": 2}}), json!({"a": {"b": null}}), json!({"a": {"c": 2}})),
+            (
+                json!({"a": {"b": 1, "c": 2}}),
+                json!({"a": {"b": null}}),
+                json!({"a": {"c": 2}}),
+            ),
             // map -> scalar and scalar -> map: the user's type wins
             (json!({"a": {"b": 1}}), json!({"a": "x"}), json!({"a": "x"})),
-            (json!({"a": "x"}), json!({"a": {"b": 1}}), json!({"a": {"b": 1}})),
+            (
+                json!({"a": "x"}),
+                json!({"a": {"b": 1}}),
+                json!({"a": {"b": 1}}),
+            ),
             // a string replaces a string: `enable` loses the chart's toggle
-            (json!({"enable": "externalServiceAccounts"}), json!({"enable": "publicDashboards"}), json!({"enable": "publicDashboards"})),
+            (
+                json!({"enable": "externalServiceAccounts"}),
+                json!({"enable": "publicDashboards"}),
+                json!({"enable": "publicDashboards"}),
+            ),
         ];
         for (base, over, expected) in cases {
             let mut merged = value(base.clone(), "chart");

@@ -209,7 +209,11 @@ impl Value {
 /// Formats a float as Go's `%v` does for the values people write (`1.5`, `100`, `1e+06`).
 pub fn format_float(f: f64) -> String {
     if f.is_infinite() {
-        return if f > 0.0 { "+Inf".into() } else { "-Inf".into() };
+        return if f > 0.0 {
+            "+Inf".into()
+        } else {
+            "-Inf".into()
+        };
     }
     if f.is_nan() {
         return "NaN".into();

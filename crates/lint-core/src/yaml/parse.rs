@@ -95,8 +95,15 @@ fn clean_message(info: &str) -> String {
 }
 
 enum Frame {
-    Seq { id: NodeId, items: Vec<NodeId> },
-    Map { id: NodeId, entries: Vec<Entry>, key: Option<NodeId> },
+    Seq {
+        id: NodeId,
+        items: Vec<NodeId>,
+    },
+    Map {
+        id: NodeId,
+        entries: Vec<Entry>,
+        key: Option<NodeId>,
+    },
 }
 
 #[derive(Default)]
@@ -109,7 +116,12 @@ struct Builder {
 }
 
 impl Builder {
-    fn event(&mut self, event: Event<'_>, span: Range<usize>, text: &str) -> Result<(), ParseError> {
+    fn event(
+        &mut self,
+        event: Event<'_>,
+        span: Range<usize>,
+        text: &str,
+    ) -> Result<(), ParseError> {
         self.last_offset = span.start;
         match event {
             Event::StreamStart | Event::StreamEnd | Event::Anchor(..) => {}
@@ -126,9 +138,7 @@ impl Builder {
                 text: body.into_owned(),
             }),
             Event::Scalar(value, style, anchor, tag) => {
-                let tag = tag.and_then(|t| {
-                    t.is_yaml_core_schema().then(|| t.suffix().to_owned())
-                });
+                let tag = tag.and_then(|t| t.is_yaml_core_schema().then(|| t.suffix().to_owned()));
                 let style = match style {
                     granit_parser::ScalarStyle::Plain => ScalarStyle::Plain,
                     granit_parser::ScalarStyle::SingleQuoted => ScalarStyle::SingleQuoted,
@@ -136,7 +146,15 @@ impl Builder {
                     granit_parser::ScalarStyle::Literal => ScalarStyle::Literal,
                     _ => ScalarStyle::Folded,
                 };
-                let id = self.push(NodeKind::Scalar { text: value.into_owned(), style, tag }, span, false);
+                let id = self.push(
+                    NodeKind::Scalar {
+                        text: value.into_owned(),
+                        style,
+                        tag,
+                    },
+                    span,
+                    false,
+                );
                 self.anchor(anchor, id);
                 self.attach(id);
             }
@@ -154,13 +172,20 @@ impl Builder {
                 let flow = matches!(style, granit_parser::StructureStyle::Flow);
                 let id = self.push(NodeKind::Seq(Vec::new()), span, flow);
                 self.anchor(anchor, id);
-                self.stack.push(Frame::Seq { id, items: Vec::new() });
+                self.stack.push(Frame::Seq {
+                    id,
+                    items: Vec::new(),
+                });
             }
             Event::MappingStart(style, anchor, _) => {
                 let flow = matches!(style, granit_parser::StructureStyle::Flow);
                 let id = self.push(NodeKind::Map(Vec::new()), span, flow);
                 self.anchor(anchor, id);
-                self.stack.push(Frame::Map { id, entries: Vec::new(), key: None });
+                self.stack.push(Frame::Map {
+                    id,
+                    entries: Vec::new(),
+                    key: None,
+                });
             }
             Event::SequenceEnd | Event::MappingEnd => {
                 let Some(frame) = self.stack.pop() else {
@@ -263,7 +288,10 @@ mod tests {
         let doc = one("a: &x {k: v}\nb: *x\n");
         let root = doc.root.unwrap();
         let b = doc.lookup(root, &["b"]).unwrap();
-        assert_eq!(doc.scalar_text(doc.lookup(doc.deref(b.value), &["k"]).unwrap().value), Some("v"));
+        assert_eq!(
+            doc.scalar_text(doc.lookup(doc.deref(b.value), &["k"]).unwrap().value),
+            Some("v")
+        );
     }
 
     #[test]

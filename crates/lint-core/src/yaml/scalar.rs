@@ -197,7 +197,11 @@ fn is_yaml_style_float(s: &str) -> bool {
 /// `inf`/`nan` words that Go's YAML path never reaches, so those are refused here.
 fn parse_go_float(s: &str) -> Option<f64> {
     let body = s.trim_start_matches(['+', '-']);
-    if body.is_empty() || body.chars().any(|c| c.is_ascii_alphabetic() && c != 'e' && c != 'E') {
+    if body.is_empty()
+        || body
+            .chars()
+            .any(|c| c.is_ascii_alphabetic() && c != 'e' && c != 'E')
+    {
         return None;
     }
     s.parse::<f64>().ok()

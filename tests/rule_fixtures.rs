@@ -1,0 +1,78 @@
+//! Every fixture under `testdata/rules/<CODE>/`: files named `fail-*.yaml` must fire the
+//! rule (their text output is snapshotted), files named `pass-*.yaml` must not.
+
+mod support;
+
+use std::path::Path;
+
+fn code_of(path: &Path) -> String {
+    path.parent()
+        .and_then(Path::file_name)
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+#[test]
+fn failing_fixtures_fire_their_rule() {
+    insta::glob!("../testdata/rules", "*/fail-*.yaml", |path| {
+        let code = code_of(path);
+        let diagnostics = support::lint_fixture(path);
+        assert!(
+            diagnostics.iter().any(|d| d.code == code),
+            "{} should fire {code}, got {:?}",
+            path.display(),
+            diagnostics.iter().map(|d| &d.code).collect::<Vec<_>>()
+        );
+        insta::assert_snapshot!(support::render(&diagnostics));
+    });
+}
+
+#[test]
+fn passing_fixtures_stay_quiet() {
+    insta::glob!("../testdata/rules", "*/pass-*.yaml", |path| {
+        let code = code_of(path);
+        let diagnostics = support::lint_fixture(path);
+        let fired: Vec<String> = diagnostics
+            .iter()
+            .filter(|d| d.code == code)
+            .map(|d| {
+                format!(
+                    "{}:{} {}",
+                    d.primary.start().line,
+                    d.primary.start().column,
+                    d.message
+                )
+            })
+            .collect();
+        assert!(
+            fired.is_empty(),
+            "{} should not fire {code}: {fired:?}",
+            path.display()
+        );
+    });
+}
+
+#[test]
+fn every_rule_has_fixtures_both_ways() {
+    for rule in oncall_lint_core::rules::all() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("testdata/rules")
+            .join(&rule.meta.code);
+        let names: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|_| {
+                panic!("{} has no fixture folder {}", rule.meta.code, dir.display())
+            })
+            .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+            .collect();
+        assert!(
+            names.iter().any(|n| n.starts_with("fail-")),
+            "{}: no fail-*.yaml",
+            rule.meta.code
+        );
+        assert!(
+            names.iter().any(|n| n.starts_with("pass-")),
+            "{}: no pass-*.yaml",
+            rule.meta.code
+        );
+    }
+}

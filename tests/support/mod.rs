@@ -1,0 +1,68 @@
+//! Shared helpers for the integration tests: lint a fixture with the options its first
+//! line asks for, and render findings as plain text.
+
+#![allow(dead_code)]
+
+use std::path::Path;
+
+use oncall_lint_core::report::{concise, text};
+use oncall_lint_core::{Diagnostic, LintOptions, Profile, lint_bytes};
+
+/// Options from a fixture's first line: `# oncall-lint-test: --profile air-gapped --namespace a`.
+pub fn options_from_header(source: &str) -> LintOptions {
+    let mut options = LintOptions::default();
+    let Some(first) = source.lines().next() else {
+        return options;
+    };
+    let Some(args) = first.trim().strip_prefix("# oncall-lint-test:") else {
+        return options;
+    };
+    let words: Vec<&str> = args.split_whitespace().collect();
+    let mut i = 0;
+    while i < words.len() {
+        let value = words.get(i + 1).map(|s| (*s).to_owned());
+        match words[i] {
+            "--profile" => options
+                .profiles
+                .extend(value.as_deref().and_then(Profile::parse)),
+            "--namespace" => options.namespace = value,
+            "--grafana-namespace" => options.grafana_namespace = value,
+            "--release" => options.release_name = value,
+            "--values-root" => options.values_root = value,
+            "--chart-version" => options.chart_version = value,
+            other => panic!("unknown fixture option {other}"),
+        }
+        i += 2;
+    }
+    options
+}
+
+/// Lints a fixture file as the CLI would (its `Chart.yaml` sibling included).
+pub fn lint_fixture(path: &Path) -> Vec<Diagnostic> {
+    let bytes = std::fs::read(path).expect("fixture is readable");
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let mut options = options_from_header(&text);
+    options.chart_yaml = path
+        .parent()
+        .and_then(|d| std::fs::read_to_string(d.join("Chart.yaml")).ok());
+    let display = relative(path);
+    lint_bytes(&display, bytes, &options).diagnostics
+}
+
+/// The path relative to the repository root, with `/` separators.
+pub fn relative(path: &Path) -> String {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+/// Plain text output (no colour), then concise lines: what a user sees, and exactly where.
+pub fn render(diagnostics: &[Diagnostic]) -> String {
+    format!(
+        "{}---\n{}",
+        text::render(diagnostics, false),
+        concise::render(diagnostics)
+    )
+}
