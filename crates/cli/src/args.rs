@@ -14,7 +14,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     name = "oncall-lint",
     version,
     args_conflicts_with_subcommands = true,
-    after_help = "Examples:\n  oncall-lint values.yaml\n  oncall-lint --profile air-gapped --format concise values/*.yaml\n  cat values.yaml | oncall-lint -\n  oncall-lint explain OC001\n\nExit status: 0 no findings at or above --fail-on, 1 findings, 2 the tool could not run."
+    after_help = "Examples:\n  oncall-lint values.yaml\n  oncall-lint -f base.yaml -f prod.yaml --set grafana.enabled=false\n  oncall-lint render values -f values.yaml --show-origin\n  oncall-lint --profile air-gapped --format concise values/*.yaml\n  cat values.yaml | oncall-lint -\n  oncall-lint explain OC001\n\nExit status: 0 no findings at or above --fail-on, 1 findings, 2 the tool could not run."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -38,6 +38,74 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = RulesFormat::Table)]
         format: RulesFormat,
     },
+    /// Write what people otherwise hand-write, from the release's values
+    Render {
+        #[command(subcommand)]
+        artifact: Artifact,
+    },
+}
+
+/// What `render` writes.
+#[derive(Debug, Subcommand)]
+pub enum Artifact {
+    /// The effective values Helm would use: chart defaults, `-f` files and `--set`, merged
+    Values {
+        #[command(flatten)]
+        release: ReleaseArgs,
+
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ValuesFormat::Yaml)]
+        format: ValuesFormat,
+
+        /// Annotate each value with the file and line that set it, or the chart default it is.
+        #[arg(long)]
+        show_origin: bool,
+    },
+}
+
+/// `render values` output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ValuesFormat {
+    /// YAML (origins as trailing comments).
+    Yaml,
+    /// JSON (origins in a parallel `origins` tree).
+    Json,
+}
+
+/// What describes one release: its files, `--set` values and chart.
+#[derive(Debug, Args)]
+pub struct ReleaseArgs {
+    /// A values file of the release (repeatable, in Helm's order: later files win).
+    #[arg(short = 'f', long = "values", value_name = "FILE")]
+    pub values: Vec<PathBuf>,
+
+    /// Set a value as `helm --set` does (`a.b=c`, `list[0]=x`, `grafana\.ini.x=y`, `l={a,b}`).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+
+    /// Set a string value as `helm --set-string` does.
+    #[arg(long = "set-string", value_name = "KEY=VALUE")]
+    pub set_string: Vec<String>,
+
+    /// Version of the oncall chart (default: from a Chart.yaml or Chart.lock beside the file, else the latest known).
+    #[arg(long, value_name = "VERSION")]
+    pub chart_version: Option<String>,
+
+    /// Key under which an umbrella chart holds the oncall values (`""` for top level).
+    #[arg(long, value_name = "KEY")]
+    pub values_root: Option<String>,
+
+    /// Helm release name.
+    #[arg(long, value_name = "NAME")]
+    pub release: Option<String>,
+
+    /// Namespace the OnCall release is installed in.
+    #[arg(long, value_name = "NS")]
+    pub namespace: Option<String>,
+
+    /// Namespace Grafana runs in (when it is not the release's).
+    #[arg(long, value_name = "NS")]
+    pub grafana_namespace: Option<String>,
 }
 
 /// `rules` output formats.
@@ -52,9 +120,12 @@ pub enum RulesFormat {
 /// Options of the default command.
 #[derive(Debug, Args)]
 pub struct LintArgs {
-    /// Values files or directories to lint (`-` reads standard input).
+    /// Values files or directories to lint, each on its own (`-` reads standard input).
     #[arg(value_name = "PATHS")]
     pub paths: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub release: ReleaseArgs,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -63,26 +134,6 @@ pub struct LintArgs {
     /// Turn on a profile's rules (air-gapped: the OC04x rules).
     #[arg(long, value_name = "PROFILE", value_parser = ["air-gapped"])]
     pub profile: Vec<String>,
-
-    /// Namespace the OnCall release is installed in.
-    #[arg(long, value_name = "NS")]
-    pub namespace: Option<String>,
-
-    /// Namespace Grafana runs in (when it is not the release's).
-    #[arg(long, value_name = "NS")]
-    pub grafana_namespace: Option<String>,
-
-    /// Helm release name.
-    #[arg(long, value_name = "NAME")]
-    pub release: Option<String>,
-
-    /// Key under which an umbrella chart holds the oncall values (`""` for top level).
-    #[arg(long, value_name = "KEY")]
-    pub values_root: Option<String>,
-
-    /// Version of the oncall chart (default: from a Chart.yaml beside the file, else the latest known).
-    #[arg(long, value_name = "VERSION")]
-    pub chart_version: Option<String>,
 
     /// Lowest severity that makes the exit status 1.
     #[arg(long, value_enum, default_value_t = FailOn::Info)]

@@ -10,7 +10,7 @@ pub struct Input {
     pub display: String,
     /// Its bytes.
     pub bytes: Vec<u8>,
-    /// A `Chart.yaml` beside it, if any.
+    /// A `Chart.yaml` beside it (followed by `---` and the `Chart.lock`, when both exist).
     pub chart_yaml: Option<String>,
 }
 
@@ -48,6 +48,33 @@ pub fn collect(paths: &[PathBuf], stdin_name: Option<&str>) -> Result<Vec<Input>
     Ok(inputs)
 }
 
+/// Reads the `-f` files of a release: each must be a file (no directories, no stdin).
+pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<Input>, String> {
+    paths
+        .iter()
+        .map(|path| {
+            if path.as_os_str() == "-" {
+                let mut bytes = Vec::new();
+                std::io::stdin()
+                    .read_to_end(&mut bytes)
+                    .map_err(|e| format!("cannot read standard input: {e}"))?;
+                return Ok(Input {
+                    display: "<stdin>".into(),
+                    bytes,
+                    chart_yaml: None,
+                });
+            }
+            if path.is_dir() {
+                return Err(format!(
+                    "{}: -f takes a values file, not a directory",
+                    path.display()
+                ));
+            }
+            read_file(path)
+        })
+        .collect()
+}
+
 fn read_file(path: &Path) -> Result<Input, String> {
     let bytes =
         std::fs::read(path).map_err(|e| format!("{}: {}", path.display(), describe_io(&e)))?;
@@ -65,7 +92,13 @@ fn chart_yaml_beside(path: &Path) -> Option<String> {
     } else {
         dir
     };
-    std::fs::read_to_string(dir.join("Chart.yaml")).ok()
+    let chart = std::fs::read_to_string(dir.join("Chart.yaml")).ok();
+    let lock = std::fs::read_to_string(dir.join("Chart.lock")).ok();
+    match (chart, lock) {
+        // the lock pins the exact version; the Chart.yaml gives the alias
+        (Some(chart), Some(lock)) => Some(format!("{chart}\n---\n{lock}")),
+        (chart, lock) => chart.or(lock),
+    }
 }
 
 fn describe_io(err: &std::io::Error) -> String {

@@ -8,10 +8,17 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
+use oncall_lint_core::render::values as render_values;
 use oncall_lint_core::report::{concise, text};
-use oncall_lint_core::{Diagnostic, FileReport, LintOptions, Profile, Severity, lint_bytes, rules};
+use oncall_lint_core::{
+    Diagnostic, FileReport, InputFile, LintOptions, Profile, SetArg, Severity, build_release,
+    lint_bytes, lint_release, rules,
+};
 
-use args::{Cli, ColorChoice, Command, FailOn, Format, LintArgs, RulesFormat};
+use args::{
+    Artifact, Cli, ColorChoice, Command, FailOn, Format, LintArgs, ReleaseArgs, RulesFormat,
+    ValuesFormat,
+};
 
 /// Runs the command line and returns the process exit code.
 pub fn main() -> ExitCode {
@@ -39,6 +46,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
         Some(Command::Explain { rule }) => explain(&rule),
         Some(Command::Rules { format }) => list_rules(format),
+        Some(Command::Render { artifact }) => render(artifact),
         None => lint(cli.lint),
     }
 }
@@ -93,51 +101,103 @@ fn list_rules(format: RulesFormat) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn lint(args: LintArgs) -> Result<ExitCode, String> {
-    if args.paths.is_empty() {
-        return Err(
-            "no values files given; try `oncall-lint values.yaml`, or `oncall-lint --help`".into(),
-        );
-    }
-    let mut options = LintOptions {
-        profiles: args
-            .profile
-            .iter()
-            .filter_map(|p| Profile::parse(p))
-            .collect(),
-        release_name: args.release.clone(),
-        namespace: args.namespace.clone(),
-        grafana_namespace: args.grafana_namespace.clone(),
-        values_root: args.values_root.clone(),
-        chart_version: args.chart_version.clone(),
-        ..LintOptions::default()
-    };
-    if let Some(version) = &args.chart_version
+/// Options shared by every release this invocation describes.
+fn release_options(release: &ReleaseArgs, profiles: &[String]) -> Result<LintOptions, String> {
+    if let Some(version) = &release.chart_version
         && oncall_lint_core::chart::ChartState::for_version(version).is_none()
     {
         return Err(format!(
             "--chart-version `{version}` is not a version (expected e.g. 1.16.9)"
         ));
     }
-    let inputs = inputs::collect(&args.paths, args.stdin_filename.as_deref())?;
-    let mut reports: Vec<FileReport> = Vec::with_capacity(inputs.len());
-    for input in inputs {
+    let mut sets: Vec<SetArg> = release
+        .set
+        .iter()
+        .map(|t| SetArg {
+            text: t.clone(),
+            string: false,
+        })
+        .collect();
+    sets.extend(release.set_string.iter().map(|t| SetArg {
+        text: t.clone(),
+        string: true,
+    }));
+    for set in &sets {
+        if let Err(err) = oncall_lint_core::values::validate_set(&set.text, set.string) {
+            let flag = if set.string { "--set-string" } else { "--set" };
+            return Err(format!(
+                "{flag} `{}`: {} (at character {})",
+                set.text,
+                err.message,
+                err.offset + 1
+            ));
+        }
+    }
+    Ok(LintOptions {
+        profiles: profiles.iter().filter_map(|p| Profile::parse(p)).collect(),
+        release_name: release.release.clone(),
+        namespace: release.namespace.clone(),
+        grafana_namespace: release.grafana_namespace.clone(),
+        values_root: release.values_root.clone(),
+        chart_version: release.chart_version.clone(),
+        sets,
+        ..LintOptions::default()
+    })
+}
+
+fn release_files(paths: &[std::path::PathBuf]) -> Result<(Vec<InputFile>, Option<String>), String> {
+    let inputs = inputs::collect_files(paths)?;
+    let chart_yaml = inputs.first().and_then(|i| i.chart_yaml.clone());
+    Ok((
+        inputs
+            .into_iter()
+            .map(|i| InputFile {
+                path: i.display,
+                bytes: i.bytes,
+            })
+            .collect(),
+        chart_yaml,
+    ))
+}
+
+fn lint(args: LintArgs) -> Result<ExitCode, String> {
+    if args.paths.is_empty() && args.release.values.is_empty() {
+        return Err(
+            "no values files given; try `oncall-lint values.yaml`, or `oncall-lint --help`".into(),
+        );
+    }
+    let mut options = release_options(&args.release, &args.profile)?;
+    let mut reports: Vec<FileReport> = Vec::new();
+    if !args.release.values.is_empty() {
+        let (files, chart_yaml) = release_files(&args.release.values)?;
+        options.chart_yaml = chart_yaml;
+        reports.push(lint_release(files, &options));
+    }
+    for input in inputs::collect(&args.paths, args.stdin_filename.as_deref())? {
         options.chart_yaml = input.chart_yaml;
         reports.push(lint_bytes(&input.display, input.bytes, &options));
     }
-    let files = reports.len();
+    let files = reports.iter().map(|r| r.sources.len()).sum::<usize>();
     if args.verbose {
-        for report in &reports {
-            for note in &report.notes {
-                eprintln!("{}: {note}", report.source.path());
-            }
+        for note in reports.iter().flat_map(|r| &r.notes) {
+            eprintln!("note: {note}");
         }
     }
+    let assumed = reports.iter().any(|r| r.assumed_chart_version);
     let mut diagnostics: Vec<Diagnostic> =
         reports.into_iter().flat_map(|r| r.diagnostics).collect();
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    let version_note = format!(
+        "note: no oncall chart version given (--chart-version, or a Chart.yaml beside the file); checked against the defaults of oncall {}\n",
+        oncall_lint_core::chart::LATEST
+    );
     let out = match args.format {
-        Format::Concise => concise::render(&diagnostics),
+        Format::Concise => {
+            if assumed && args.verbose {
+                eprint!("{version_note}");
+            }
+            concise::render(&diagnostics)
+        }
         Format::Text => {
             let color = match args.color {
                 ColorChoice::Always => true,
@@ -148,6 +208,9 @@ fn lint(args: LintArgs) -> Result<ExitCode, String> {
                 }
             };
             let mut out = text::render(&diagnostics, color);
+            if assumed && !diagnostics.is_empty() {
+                out.push_str(&version_note);
+            }
             out.push_str(&text::summary(&diagnostics, files));
             out
         }
@@ -164,6 +227,33 @@ fn lint(args: LintArgs) -> Result<ExitCode, String> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn render(artifact: Artifact) -> Result<ExitCode, String> {
+    match artifact {
+        Artifact::Values {
+            release,
+            format,
+            show_origin,
+        } => {
+            let mut options = release_options(&release, &[])?;
+            let (files, chart_yaml) = release_files(&release.values)?;
+            options.chart_yaml = chart_yaml;
+            let (built, _notes) = build_release(files, &options).map_err(|errors| {
+                let lines = concise::render(&errors);
+                format!(
+                    "the release's values cannot be loaded:\n{}",
+                    lines.trim_end()
+                )
+            })?;
+            let out = match format {
+                ValuesFormat::Yaml => render_values::to_yaml_text(&built, show_origin),
+                ValuesFormat::Json => render_values::to_json_text(&built, show_origin),
+            };
+            write_stdout(&out)?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
 }
 
 fn write_stdout(text: &str) -> Result<(), String> {

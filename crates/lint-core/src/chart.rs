@@ -101,8 +101,11 @@ impl ChartState {
 
 /// Parses `1.16.9`, `v1.16.9`, `11.1`, `11.3.0-beta1` into (major, minor, patch).
 pub fn parse_version(text: &str) -> Option<(u64, u64, u64)> {
-    let text = text.trim().trim_start_matches(['v', 'V']);
-    let core = text.split(['-', '+', '@']).next()?;
+    // `v1.16.9`, and the lower bound of a range: `~1.16.0`, `^1.9`, `>=1.9.23 <2`
+    let text = text
+        .trim()
+        .trim_start_matches(['v', 'V', '~', '^', '>', '=', ' ']);
+    let core = text.split(['-', '+', '@', ' ', ',']).next()?;
     let mut parts = core.split('.');
     let major = parts.next()?.parse().ok()?;
     let minor = parts.next().map(str::parse).transpose().ok()?.unwrap_or(0);
@@ -125,6 +128,11 @@ mod tests {
         assert_eq!(ChartState::for_version("1.13.0").unwrap().version, "1.16.9");
         assert_eq!(ChartState::for_version("1.20.0").unwrap().version, "1.16.9");
         assert!(ChartState::for_version("latest").is_none());
+        assert_eq!(ChartState::for_version("~1.9.0").unwrap().version, "1.9.22");
+        assert_eq!(
+            ChartState::for_version(">=1.13.0 <2").unwrap().version,
+            "1.16.9"
+        );
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod lint;
 pub mod options;
 pub mod provisioning;
 pub mod release;
+pub mod render;
 pub mod report;
 pub mod rules;
 pub mod source;
@@ -18,5 +19,6 @@ pub mod values;
 pub mod yaml;
 
 pub use diagnostic::{Diagnostic, Location, Severity};
-pub use lint::{FileReport, lint_bytes, lint_source};
+pub use lint::{FileReport, InputFile, build_release, lint_bytes, lint_release, lint_source};
 pub use options::{LintOptions, Profile};
+pub use release::SetArg;

@@ -1,5 +1,5 @@
-//! The pipeline for one file: decode, parse, build a Release per document, find plugin
-//! provisioning, run every rule, and collect diagnostics and notes.
+//! The pipeline: decode, parse, build a Release (one file, or the `-f` files of one
+//! invocation), find plugin provisioning, run every rule, collect diagnostics and notes.
 
 use std::sync::Arc;
 
@@ -17,40 +17,56 @@ use crate::rules;
 use crate::source::{NotText, SourceFile};
 use crate::yaml::{Document, parse};
 
-/// The result of linting one file.
+/// The result of linting one file or one release.
 #[derive(Debug)]
 pub struct FileReport {
-    /// The file.
-    pub source: Arc<SourceFile>,
-    /// Findings, sorted by position.
+    /// The files read (the first is the one named on the command line).
+    pub sources: Vec<Arc<SourceFile>>,
+    /// Findings, sorted by file and position.
     pub diagnostics: Vec<Diagnostic>,
-    /// What the linter inferred (values root, chart version, input kind), for `--verbose`.
+    /// What the linter inferred (input kind, values root, chart version), for `--verbose`.
     pub notes: Vec<String>,
+    /// Whether no chart version was given, so the latest known one was assumed.
+    pub assumed_chart_version: bool,
 }
 
-/// Lints raw bytes read from `path`.
+/// One file of a release, as read.
+#[derive(Debug, Clone)]
+pub struct InputFile {
+    /// The name to report.
+    pub path: String,
+    /// Its bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// Lints one file on its own over the chart defaults (each YAML document separately).
 pub fn lint_bytes(path: &str, bytes: Vec<u8>, options: &LintOptions) -> FileReport {
     let (source, not_text) = SourceFile::from_bytes(path, bytes);
     let source = Arc::new(source);
     match not_text {
-        Some(NotText { offset, reason }) => {
-            let offset = offset.min(source.text().len());
-            FileReport {
-                diagnostics: vec![invalid_yaml(&source, offset, "not-text", &reason)],
-                source,
-                notes: Vec::new(),
-            }
-        }
+        Some(not_text) => not_text_report(source, not_text),
         None => lint_source(source, options),
     }
 }
 
-/// Lints a decoded file.
-pub fn lint_source(source: Arc<SourceFile>, options: &LintOptions) -> FileReport {
-    let mut report = FileReport {
-        source: source.clone(),
-        diagnostics: Vec::new(),
+fn not_text_report(source: Arc<SourceFile>, not_text: NotText) -> FileReport {
+    let offset = not_text.offset.min(source.text().len());
+    FileReport {
+        diagnostics: vec![invalid_yaml(&source, offset, "not-text", &not_text.reason)],
+        sources: vec![source],
         notes: Vec::new(),
+        assumed_chart_version: false,
+    }
+}
+
+/// Lints a decoded file on its own (each YAML document separately).
+pub fn lint_source(source: Arc<SourceFile>, options: &LintOptions) -> FileReport {
+    let (chart, version_note, assumed) = chart_state(options);
+    let mut report = FileReport {
+        sources: vec![source.clone()],
+        diagnostics: Vec::new(),
+        notes: vec![format!("{}: {version_note}", source.path())],
+        assumed_chart_version: assumed,
     };
     let documents = match parse(source.text(), &options.limits) {
         Ok(docs) => docs,
@@ -61,20 +77,22 @@ pub fn lint_source(source: Arc<SourceFile>, options: &LintOptions) -> FileReport
             return report;
         }
     };
-    let (chart, version_note) = chart_state(options);
-    report.notes.push(version_note);
-    let multi = documents.iter().filter(|d| d.root.is_some()).count() > 1;
+    let documents: Vec<Document> = documents.into_iter().filter(|d| d.root.is_some()).collect();
+    let multi = documents.len() > 1;
+    let documents = if documents.is_empty() {
+        vec![Document::default()]
+    } else {
+        documents
+    };
     for (index, doc) in documents.into_iter().enumerate() {
-        if doc.root.is_none() {
-            continue;
-        }
         if multi {
             report.notes.push(format!(
-                "document {}: linted on its own (Helm reads only the first)",
+                "{}: document {} linted on its own (Helm reads only the first document of a values file)",
+                source.path(),
                 index + 1
             ));
         }
-        lint_document(&source, doc, chart, options, &mut report);
+        lint_layers(vec![(source.clone(), doc)], chart, options, &mut report);
     }
     report
         .diagnostics
@@ -82,7 +100,120 @@ pub fn lint_source(source: Arc<SourceFile>, options: &LintOptions) -> FileReport
     report
 }
 
-fn chart_state(options: &LintOptions) -> (&'static ChartState, String) {
+/// Lints files as one release, in Helm's `-f` order (later files win), with the `--set`
+/// arguments of `options` on top. Helm reads only the first document of each file.
+pub fn lint_release(files: Vec<InputFile>, options: &LintOptions) -> FileReport {
+    let (chart, version_note, assumed) = chart_state(options);
+    let mut report = FileReport {
+        sources: Vec::new(),
+        diagnostics: Vec::new(),
+        notes: vec![format!(
+            "release of {} file(s): {version_note}",
+            files.len()
+        )],
+        assumed_chart_version: assumed,
+    };
+    let mut layers = Vec::new();
+    let mut broken = false;
+    for file in files {
+        let (source, not_text) = SourceFile::from_bytes(file.path, file.bytes);
+        let source = Arc::new(source);
+        report.sources.push(source.clone());
+        if let Some(not_text) = not_text {
+            let r = not_text_report(source, not_text);
+            report.diagnostics.extend(r.diagnostics);
+            broken = true;
+            continue;
+        }
+        match parse(source.text(), &options.limits) {
+            Ok(docs) => {
+                let count = docs.iter().filter(|d| d.root.is_some()).count();
+                if count > 1 {
+                    report.notes.push(format!(
+                        "{}: only the first of {count} documents is used, as Helm does",
+                        source.path()
+                    ));
+                }
+                let doc = docs
+                    .into_iter()
+                    .find(|d| d.root.is_some())
+                    .unwrap_or_default();
+                layers.push((source, doc));
+            }
+            Err(err) => {
+                report
+                    .diagnostics
+                    .push(invalid_yaml(&source, err.offset, "parse", &err.message));
+                broken = true;
+            }
+        }
+    }
+    if broken {
+        report.notes.push(
+            "a file of the release could not be read, so the release was not linted as a whole"
+                .into(),
+        );
+    } else if !layers.is_empty() || !options.sets.is_empty() {
+        lint_layers(layers, chart, options, &mut report);
+    }
+    report
+        .diagnostics
+        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    report
+}
+
+/// Builds the release a set of layers describes, for rendering (`render values`).
+pub fn build_release(
+    files: Vec<InputFile>,
+    options: &LintOptions,
+) -> Result<(Release, Vec<String>), Vec<Diagnostic>> {
+    let (chart, version_note, _) = chart_state(options);
+    let mut notes = vec![version_note];
+    let mut layers = Vec::new();
+    let mut errors = Vec::new();
+    for file in files {
+        let (source, not_text) = SourceFile::from_bytes(file.path, file.bytes);
+        let source = Arc::new(source);
+        if let Some(not_text) = not_text {
+            errors.extend(not_text_report(source, not_text).diagnostics);
+            continue;
+        }
+        match parse(source.text(), &options.limits) {
+            Ok(docs) => layers.push((
+                source,
+                docs.into_iter()
+                    .find(|d| d.root.is_some())
+                    .unwrap_or_default(),
+            )),
+            Err(err) => errors.push(invalid_yaml(&source, err.offset, "parse", &err.message)),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let (values_root, why) = release_values_root(&layers, chart, options);
+    if let Some(root) = &values_root {
+        notes.push(format!("values root: `{root}` ({why})"));
+    }
+    Release::build(
+        chart,
+        values_root.into_iter().collect(),
+        layers,
+        &options.sets,
+        options.limits.max_alias_expansion,
+    )
+    .map(|release| (release, notes))
+    .map_err(|err| {
+        vec![invalid_yaml(
+            &err.source,
+            err.error.offset,
+            "helm",
+            &err.error.message,
+        )]
+    })
+}
+
+fn chart_state(options: &LintOptions) -> (&'static ChartState, String, bool) {
     let from_flag = options.chart_version.as_deref();
     let from_chart_yaml = options
         .chart_yaml
@@ -96,6 +227,7 @@ fn chart_state(options: &LintOptions) -> (&'static ChartState, String) {
         Some((v, state)) => (
             state,
             format!("chart: oncall {v} (defaults of {})", state.version),
+            false,
         ),
         None => (
             ChartState::latest(),
@@ -103,6 +235,7 @@ fn chart_state(options: &LintOptions) -> (&'static ChartState, String) {
                 "chart: oncall {} (no chart version given; using the latest known)",
                 chart::LATEST
             ),
+            true,
         ),
     }
 }
@@ -113,7 +246,7 @@ fn input_kind(doc: &Document) -> InputKind {
     };
     let has_apps = doc
         .get(root, "apps")
-        .is_some_and(|e| !doc.items(e.value).is_empty() || doc.scalar_text(e.value).is_none());
+        .is_some_and(|e| !doc.items(e.value).is_empty());
     let has_values_keys = [
         "grafana",
         "externalGrafana",
@@ -131,21 +264,31 @@ fn input_kind(doc: &Document) -> InputKind {
     }
 }
 
-fn lint_document(
-    source: &Arc<SourceFile>,
-    doc: Document,
+fn lint_layers(
+    layers: Vec<(Arc<SourceFile>, Document)>,
     chart: &'static ChartState,
     options: &LintOptions,
     report: &mut FileReport,
 ) {
-    let input = input_kind(&doc);
-    report.notes.push(format!("input: {}", input.describe()));
+    let input = match layers.first() {
+        Some((_, doc)) if layers.len() == 1 => input_kind(doc),
+        _ => InputKind::OncallValues,
+    };
+    let name = layers
+        .first()
+        .map(|(s, _)| s.path().to_owned())
+        .unwrap_or_else(|| "--set".into());
+    report
+        .notes
+        .push(format!("{name}: input: {}", input.describe()));
     let values_root = match input {
         InputKind::Provisioning => Vec::new(),
         InputKind::OncallValues => {
-            let (root, why) = values_root(&doc, chart, options);
+            let (root, why) = release_values_root(&layers, chart, options);
             if let Some(root) = &root {
-                report.notes.push(format!("values root: `{root}` ({why})"));
+                report
+                    .notes
+                    .push(format!("{name}: values root: `{root}` ({why})"));
             }
             root.into_iter().collect()
         }
@@ -153,13 +296,14 @@ fn lint_document(
     let release = match Release::build(
         chart,
         values_root,
-        vec![(source.clone(), doc)],
+        layers,
+        &options.sets,
         options.limits.max_alias_expansion,
     ) {
         Ok(release) => release,
         Err(err) => {
             report.diagnostics.push(invalid_yaml(
-                source,
+                &err.source,
                 err.error.offset,
                 "helm",
                 &err.error.message,
@@ -167,6 +311,13 @@ fn lint_document(
             return;
         }
     };
+    if let Some(set_layer) = release
+        .layers
+        .last()
+        .filter(|l| l.source.path() == crate::release::SET_FILE)
+    {
+        report.sources.push(set_layer.source.clone());
+    }
     let apps = provisioning::find(&release);
     let ctx = CheckContext {
         release: &release,
@@ -180,8 +331,8 @@ fn lint_document(
     }
 }
 
-fn values_root(
-    doc: &Document,
+fn release_values_root(
+    layers: &[(Arc<SourceFile>, Document)],
     chart: &'static ChartState,
     options: &LintOptions,
 ) -> (Option<String>, &'static str) {
@@ -200,13 +351,15 @@ fn values_root(
     {
         return (Some(root), "from the oncall dependency in Chart.yaml");
     }
-    match detect_values_root(doc, chart) {
-        Some(root) => (
-            Some(root),
-            "detected: this key holds the oncall chart's values",
-        ),
-        None => (None, ""),
+    for (_, doc) in layers {
+        if let Some(root) = detect_values_root(doc, chart) {
+            return (
+                Some(root),
+                "detected: this key holds the oncall chart's values",
+            );
+        }
     }
+    (None, "")
 }
 
 /// An OC094 finding: the file is not YAML Helm can read.

@@ -1,5 +1,6 @@
 //! What the user told us about the release: profile, names, namespaces, chart version.
 
+use crate::release::SetArg;
 use crate::yaml::Limits;
 
 /// A set of rules that only apply to some installs.
@@ -43,6 +44,8 @@ pub struct LintOptions {
     pub chart_version: Option<String>,
     /// Text of a `Chart.yaml` found beside the values file (umbrella detection).
     pub chart_yaml: Option<String>,
+    /// `--set` / `--set-string` arguments, applied over every release.
+    pub sets: Vec<SetArg>,
     /// Input limits.
     pub limits: Limits,
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use crate::chart::ChartState;
 use crate::diagnostic::{KeyPath, Location};
 use crate::source::SourceFile;
-use crate::values::{ConvertError, Kind, Site, Value, coalesce, to_value};
+use crate::values::{ConvertError, Kind, Origin, Site, Value, apply_set, coalesce, to_value};
 use crate::yaml::{Document, NodeId};
 
 /// One user file (one YAML document of it) in a release.
@@ -21,6 +21,18 @@ pub struct Layer {
     /// Helm's view of this layer alone, at the values root.
     pub values: Option<Value>,
 }
+
+/// One `--set` or `--set-string` argument.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SetArg {
+    /// The argument, e.g. `grafana.enabled=false`.
+    pub text: String,
+    /// `--set-string`: every value stays a string.
+    pub string: bool,
+}
+
+/// The display name of the pseudo-file that holds a release's `--set` arguments.
+pub const SET_FILE: &str = "<--set>";
 
 /// A chart release: defaults plus user layers.
 #[derive(Debug)]
@@ -40,20 +52,26 @@ pub struct Release {
 pub struct LayerError {
     /// Which layer.
     pub layer: usize,
+    /// The file the error is in.
+    pub source: Arc<SourceFile>,
     /// Why.
     pub error: ConvertError,
 }
 
 impl Release {
     /// Layers `documents` (in order) over the defaults of `chart`.
+    ///
+    /// `sets` are applied after the files, all `--set` before all `--set-string`, as Helm
+    /// does; they live in a pseudo-file named [`SET_FILE`] whose lines are the arguments.
     pub fn build(
         chart: &'static ChartState,
         values_root: Vec<String>,
         documents: Vec<(Arc<SourceFile>, Document)>,
+        sets: &[SetArg],
         alias_budget: usize,
     ) -> Result<Release, LayerError> {
         let mut values = chart.defaults().clone();
-        let mut layers = Vec::with_capacity(documents.len());
+        let mut layers = Vec::with_capacity(documents.len() + 1);
         for (index, (source, doc)) in documents.into_iter().enumerate() {
             let root = doc.root.and_then(|r| {
                 if values_root.is_empty() {
@@ -69,6 +87,7 @@ impl Release {
                     let value = to_value(&doc, root, index, &|r| r, budget).map_err(|error| {
                         LayerError {
                             layer: index,
+                            source: source.clone(),
                             error,
                         }
                     })?;
@@ -88,6 +107,25 @@ impl Release {
                 values: layer_values,
             });
         }
+        if !sets.is_empty() {
+            let layer = layers.len();
+            let (source, set_values) = set_layer(sets, layer)?;
+            let at_root = set_values
+                .get(&values_root.iter().map(String::as_str).collect::<Vec<_>>())
+                .cloned();
+            if let Some(v) = &at_root
+                && matches!(v.kind, Kind::Map(_))
+            {
+                coalesce(&mut values, v.clone());
+            }
+            layers.push(Layer {
+                source,
+                doc: Document::default(),
+                root: None,
+                values: at_root,
+            });
+        }
+        share_globals(&mut values);
         Ok(Release {
             chart,
             values_root,
@@ -204,6 +242,71 @@ impl Release {
     }
 }
 
+/// Builds the `--set` pseudo-file and its values (at the top of the values, above any
+/// values root).
+fn set_layer(sets: &[SetArg], layer: usize) -> Result<(Arc<SourceFile>, Value), LayerError> {
+    let mut text = String::new();
+    let mut placed = Vec::new();
+    let ordered = sets
+        .iter()
+        .filter(|s| !s.string)
+        .chain(sets.iter().filter(|s| s.string));
+    for set in ordered {
+        let flag = if set.string {
+            "--set-string "
+        } else {
+            "--set "
+        };
+        text.push_str(flag);
+        placed.push((text.len(), set));
+        text.push_str(&set.text.replace(['\n', '\r'], " "));
+        text.push('\n');
+    }
+    let source = Arc::new(SourceFile::new(SET_FILE, text));
+    let origin = Origin::User(Site {
+        layer,
+        span: 0..0,
+        key_span: None,
+    });
+    let mut values = Value::new(Kind::Map(Default::default()), origin);
+    for (offset, set) in placed {
+        apply_set(&mut values, &set.text, set.string, layer, offset).map_err(|e| LayerError {
+            layer,
+            source: source.clone(),
+            error: ConvertError {
+                offset: offset + e.offset,
+                message: e.message,
+            },
+        })?;
+    }
+    Ok((source, values))
+}
+
+/// Helm copies the parent's `global` into each subchart's `global` (the parent wins), so
+/// `global.imagePullSecrets` reaches the grafana subchart as `grafana.global...`.
+fn share_globals(values: &mut Value) {
+    let Kind::Map(map) = &mut values.kind else {
+        return;
+    };
+    let Some(global) = map
+        .get("global")
+        .filter(|g| matches!(g.kind, Kind::Map(_)))
+        .cloned()
+    else {
+        return;
+    };
+    if let Some(grafana) = map.get_mut("grafana")
+        && let Kind::Map(grafana_map) = &mut grafana.kind
+    {
+        match grafana_map.get_mut("global") {
+            Some(sub) if matches!(sub.kind, Kind::Map(_)) => coalesce(sub, global),
+            _ => {
+                grafana_map.insert("global".into(), global);
+            }
+        }
+    }
+}
+
 fn first_content_line(text: &str) -> usize {
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
@@ -244,45 +347,48 @@ pub fn detect_values_root(doc: &Document, chart: &'static ChartState) -> Option<
     best.map(|(_, name)| name)
 }
 
+/// The oncall dependency entries of a `Chart.yaml` (and of a `Chart.lock` following it
+/// after `---`): (name or alias, version), lock entries last.
+fn oncall_dependencies(text: &str) -> Vec<(String, Option<String>)> {
+    let Ok(docs) = crate::yaml::parse(text, &crate::yaml::Limits::default()) else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    for doc in &docs {
+        let Some(deps) = doc.root.and_then(|root| doc.get(root, "dependencies")) else {
+            continue;
+        };
+        for item in doc.items(deps.value) {
+            let field = |name: &str| {
+                doc.get(*item, name)
+                    .and_then(|e| doc.scalar_text(e.value))
+                    .map(str::to_owned)
+            };
+            if field("name").as_deref() == Some("oncall") {
+                let root = field("alias").unwrap_or_else(|| "oncall".into());
+                found.push((root, field("version")));
+            }
+        }
+    }
+    found
+}
+
 /// Finds the values root an umbrella `Chart.yaml` gives the oncall chart: the alias or the
 /// name of its dependency named `oncall`.
 pub fn values_root_from_chart_yaml(text: &str) -> Option<String> {
-    let docs = crate::yaml::parse(text, &crate::yaml::Limits::default()).ok()?;
-    let doc = docs.first()?;
-    let root = doc.root?;
-    let deps = doc.get(root, "dependencies")?;
-    for item in doc.items(deps.value) {
-        if doc
-            .get(*item, "name")
-            .and_then(|e| doc.scalar_text(e.value))
-            == Some("oncall")
-        {
-            let alias = doc
-                .get(*item, "alias")
-                .and_then(|e| doc.scalar_text(e.value));
-            return Some(alias.unwrap_or("oncall").to_owned());
-        }
-    }
-    None
+    oncall_dependencies(text)
+        .into_iter()
+        .next()
+        .map(|(root, _)| root)
 }
 
-/// The version an umbrella `Chart.yaml` or `Chart.lock` pins the oncall dependency to.
+/// The version an umbrella `Chart.yaml` or `Chart.lock` pins the oncall dependency to (the
+/// lock wins; a range such as `~1.16.0` counts as its lowest version).
 pub fn oncall_version_from_chart_yaml(text: &str) -> Option<String> {
-    let docs = crate::yaml::parse(text, &crate::yaml::Limits::default()).ok()?;
-    let doc = docs.first()?;
-    let root = doc.root?;
-    let deps = doc.get(root, "dependencies")?;
-    doc.items(deps.value).iter().find_map(|item| {
-        (doc.get(*item, "name")
-            .and_then(|e| doc.scalar_text(e.value))
-            == Some("oncall"))
-        .then(|| {
-            doc.get(*item, "version")
-                .and_then(|e| doc.scalar_text(e.value))
-                .map(str::to_owned)
-        })
-        .flatten()
-    })
+    oncall_dependencies(text)
+        .into_iter()
+        .rev()
+        .find_map(|(_, version)| version)
 }
 
 #[cfg(test)]

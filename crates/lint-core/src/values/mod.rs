@@ -3,8 +3,10 @@
 
 mod convert;
 mod merge;
+mod set;
 mod value;
 
 pub use convert::{ConvertError, scalar_kind, to_value};
 pub use merge::coalesce;
+pub use set::{MAX_INDEX, SetError, apply as apply_set, validate as validate_set};
 pub use value::{Kind, Origin, Site, Value, format_float};
