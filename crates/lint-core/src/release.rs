@@ -334,13 +334,23 @@ pub fn detect_values_root(doc: &Document, chart: &'static ChartState) -> Option<
             .count()
     };
     let top = score(root);
+    let strong = |map: NodeId| {
+        ["grafana", "externalGrafana", "engine", "celery", "base_url"]
+            .iter()
+            .any(|k| doc.get(map, k).is_some())
+    };
     let mut best: Option<(usize, String)> = None;
     for entry in doc.entries(root) {
         let Some(name) = doc.scalar_text(entry.key) else {
             continue;
         };
+        if name == "global" {
+            continue;
+        }
         let inner = score(entry.value);
-        if inner > top && best.as_ref().is_none_or(|(s, _)| inner > *s) {
+        // one shared key name (`imagePullSecrets`, `env`) is not enough to call it the chart
+        let convincing = inner >= 2 || strong(entry.value);
+        if convincing && inner > top && best.as_ref().is_none_or(|(s, _)| inner > *s) {
             best = Some((inner, name.to_owned()));
         }
     }
@@ -412,6 +422,11 @@ mod tests {
         // the oncall chart's own `oncall:` section is not an umbrella key
         let plain = doc("oncall:\n  slack:\n    enabled: true\ngrafana:\n  enabled: true\n");
         assert_eq!(detect_values_root(&plain, chart), None);
+        // `global` is Helm's, and one shared key name is not an umbrella
+        let global = doc("global:\n  imagePullSecrets: [regcred]\n");
+        assert_eq!(detect_values_root(&global, chart), None);
+        let one = doc("myapp:\n  env: {}\n");
+        assert_eq!(detect_values_root(&one, chart), None);
     }
 
     #[test]

@@ -31,16 +31,22 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         }
     };
     let Some(text) = text else {
-        let location = if release.user_sets(&["externalGrafana"]) {
-            release.blame(&path)
-        } else {
-            let enabled = release.get(&["grafana", "enabled"]);
-            match enabled {
-                Some(v) => release.locate(v, &["grafana", "enabled"], false),
-                None => release.blame(&["grafana", "enabled"]),
-            }
+        let enabled_path = ["grafana", "enabled"];
+        let enabled = release.get(&enabled_path);
+        let enabled_location = match enabled {
+            Some(v) => release.locate(v, &enabled_path, false),
+            None => release.blame(&enabled_path),
         };
-        out.emit("missing", json!({}), location);
+        if release.user_sets(&["externalGrafana"]) {
+            // the user wrote `externalGrafana` (or its `url`) but left the URL empty: point
+            // there, and at the switch that made it required
+            let diagnostic = out.emit("empty", json!({}), release.blame(&path));
+            if enabled.is_some_and(|v| v.site().is_some()) {
+                diagnostic.with_related(enabled_location, "the bundled Grafana is turned off here");
+            }
+        } else {
+            out.emit("missing", json!({}), enabled_location);
+        }
         return;
     };
     let Some(url) = url else {
