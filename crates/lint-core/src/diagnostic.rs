@@ -76,6 +76,50 @@ pub struct Related {
     pub message: String,
 }
 
+/// Whether a fix may be applied without review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Applicability {
+    /// Shown, never applied: it holds a placeholder only the user can fill in.
+    DisplayOnly,
+    /// Applied by `--unsafe-fixes`: correct, but it changes meaning the user should review.
+    Unsafe,
+    /// Applied by `--fix`: keeps meaning and every comment.
+    Safe,
+}
+
+impl Applicability {
+    /// `safe`, `unsafe` or `display-only`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Applicability::Safe => "safe",
+            Applicability::Unsafe => "unsafe",
+            Applicability::DisplayOnly => "display-only",
+        }
+    }
+}
+
+/// One byte edit: replace `range` of `file`'s text with `replacement`.
+#[derive(Debug, Clone)]
+pub struct Edit {
+    /// The file to edit.
+    pub file: Arc<SourceFile>,
+    /// Byte range in the file's text (without a BOM) to replace; empty to insert.
+    pub range: Range<usize>,
+    /// The new text.
+    pub replacement: String,
+}
+
+/// A suggested change that resolves a finding.
+#[derive(Debug, Clone)]
+pub struct Fix {
+    /// What it does, for a person ("set `orgId` to 100").
+    pub title: String,
+    /// Whether it may be applied without review.
+    pub applicability: Applicability,
+    /// Byte edits, non-overlapping, in the files they change.
+    pub edits: Vec<Edit>,
+}
+
 /// One finding.
 #[derive(Debug, Clone)]
 pub struct Diagnostic {
@@ -95,6 +139,8 @@ pub struct Diagnostic {
     pub related: Vec<Related>,
     /// What to do about it.
     pub help: Option<String>,
+    /// A patch that resolves it, when one is knowable.
+    pub fix: Option<Fix>,
 }
 
 impl Diagnostic {

@@ -18,7 +18,7 @@ pub mod source;
 pub mod values;
 pub mod yaml;
 
-pub use diagnostic::{Diagnostic, Location, Severity};
+pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Location, Severity};
 pub use lint::{FileReport, InputFile, build_release, lint_bytes, lint_release, lint_source};
 pub use options::{LintOptions, Profile};
 pub use release::SetArg;

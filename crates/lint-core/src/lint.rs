@@ -385,6 +385,7 @@ pub fn invalid_yaml(
             label: None,
             related: Vec::new(),
             help: None,
+            fix: None,
         },
     }
 }

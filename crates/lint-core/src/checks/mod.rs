@@ -122,6 +122,7 @@ pub fn build(rule: &Rule, key: &str, args: &serde_json::Value, primary: Location
         label: render("label"),
         related: Vec::new(),
         help: render("help"),
+        fix: None,
     }
 }
 
