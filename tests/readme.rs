@@ -4,7 +4,10 @@
 fn readme_rule_table_matches_the_catalog() {
     let readme = include_str!("../README.md");
     for rule in oncall_lint_core::rules::all() {
-        let row = format!("| {} | {} | {} |", rule.meta.code, rule.meta.name, rule.meta.severity);
+        let row = format!(
+            "| {} | {} | {} |",
+            rule.meta.code, rule.meta.name, rule.meta.severity
+        );
         assert!(readme.contains(&row), "README's rule table lacks `{row}`");
     }
 }

@@ -135,6 +135,18 @@ pub struct LintArgs {
     #[arg(long, value_name = "PROFILE", value_parser = ["air-gapped"])]
     pub profile: Vec<String>,
 
+    /// Apply safe fixes to the files (comments and formatting kept); report what remains.
+    #[arg(long)]
+    pub fix: bool,
+
+    /// With --fix or --diff, also apply fixes that need review.
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+
+    /// Print the unified diff the fixes would make; write nothing (exit 1 when there is one).
+    #[arg(long)]
+    pub diff: bool,
+
     /// Lowest severity that makes the exit status 1.
     #[arg(long, value_enum, default_value_t = FailOn::Info)]
     pub fail_on: FailOn,

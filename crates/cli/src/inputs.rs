@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 
 /// One thing to lint.
 pub struct Input {
+    /// The file on disk (`None` for stdin).
+    pub path: Option<PathBuf>,
     /// The name to report.
     pub display: String,
     /// Its bytes.
@@ -26,6 +28,7 @@ pub fn collect(paths: &[PathBuf], stdin_name: Option<&str>) -> Result<Vec<Input>
             let display = stdin_name.unwrap_or("<stdin>").to_owned();
             let chart_yaml = stdin_name.and_then(|n| chart_yaml_beside(Path::new(n)));
             inputs.push(Input {
+                path: None,
                 display,
                 bytes,
                 chart_yaml,
@@ -59,6 +62,7 @@ pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<Input>, String> {
                     .read_to_end(&mut bytes)
                     .map_err(|e| format!("cannot read standard input: {e}"))?;
                 return Ok(Input {
+                    path: None,
                     display: "<stdin>".into(),
                     bytes,
                     chart_yaml: None,
@@ -79,6 +83,7 @@ fn read_file(path: &Path) -> Result<Input, String> {
     let bytes =
         std::fs::read(path).map_err(|e| format!("{}: {}", path.display(), describe_io(&e)))?;
     Ok(Input {
+        path: Some(path.to_path_buf()),
         display: path.display().to_string(),
         bytes,
         chart_yaml: chart_yaml_beside(path),

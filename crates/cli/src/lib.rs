@@ -2,6 +2,7 @@
 //! report, choose the exit status (0 clean, 1 findings, 2 could not run).
 
 mod args;
+mod fixing;
 mod inputs;
 
 use std::io::{IsTerminal, Write};
@@ -11,8 +12,8 @@ use clap::Parser;
 use oncall_lint_core::render::values as render_values;
 use oncall_lint_core::report::{concise, text};
 use oncall_lint_core::{
-    Diagnostic, FileReport, InputFile, LintOptions, Profile, SetArg, Severity, build_release,
-    lint_bytes, lint_release, rules,
+    Applicability, Diagnostic, FileReport, InputFile, LintOptions, Profile, SetArg, Severity,
+    build_release, lint_bytes, lint_release, rules,
 };
 
 use args::{
@@ -167,15 +168,98 @@ fn lint(args: LintArgs) -> Result<ExitCode, String> {
         );
     }
     let mut options = release_options(&args.release, &args.profile)?;
+    let fixing = args.fix || args.diff;
+    let threshold = if args.unsafe_fixes {
+        Applicability::Unsafe
+    } else {
+        Applicability::Safe
+    };
     let mut reports: Vec<FileReport> = Vec::new();
+    let mut diffs = String::new();
+    let mut fixed = 0usize;
+    let mut fix_notes: Vec<String> = Vec::new();
     if !args.release.values.is_empty() {
         let (files, chart_yaml) = release_files(&args.release.values)?;
         options.chart_yaml = chart_yaml;
-        reports.push(lint_release(files, &options));
+        let fix_files: Option<Vec<fixing::FixFile>> = if fixing {
+            args.release
+                .values
+                .iter()
+                .zip(&files)
+                .map(|(path, f)| {
+                    fixing::FixFile::new(Some(path.clone()), f.path.clone(), f.bytes.clone())
+                })
+                .collect()
+        } else {
+            None
+        };
+        match fix_files {
+            Some(fix_files) => {
+                let outcome = fixing::fix_release(&fix_files, &options, threshold);
+                if args.diff {
+                    diffs.push_str(&fixing::diff(&fix_files, &outcome));
+                } else {
+                    fixing::write_changed(&fix_files, &outcome)?;
+                }
+                fixed += outcome.applied.len();
+                fix_notes.extend(outcome.notes);
+                reports.push(outcome.report);
+            }
+            None => reports.push(lint_release(files, &options)),
+        }
     }
+    let mut stdin_fixed: Option<String> = None;
     for input in inputs::collect(&args.paths, args.stdin_filename.as_deref())? {
-        options.chart_yaml = input.chart_yaml;
-        reports.push(lint_bytes(&input.display, input.bytes, &options));
+        options.chart_yaml = input.chart_yaml.clone();
+        let fix_file = if fixing {
+            fixing::FixFile::new(
+                input.path.clone(),
+                input.display.clone(),
+                input.bytes.clone(),
+            )
+        } else {
+            None
+        };
+        match fix_file {
+            Some(fix_file) => {
+                let outcome = fixing::fix_single(&fix_file, &options, threshold);
+                let files = std::slice::from_ref(&fix_file);
+                if args.diff {
+                    diffs.push_str(&fixing::diff(files, &outcome));
+                } else if fix_file.path.is_none() {
+                    let text = outcome
+                        .texts
+                        .first()
+                        .map(|(_, t)| t.clone())
+                        .unwrap_or_default();
+                    stdin_fixed = Some(if fix_file.bom {
+                        format!("\u{feff}{text}")
+                    } else {
+                        text
+                    });
+                } else {
+                    fixing::write_changed(files, &outcome)?;
+                }
+                fixed += outcome.applied.len();
+                fix_notes.extend(outcome.notes);
+                reports.push(outcome.report);
+            }
+            None => reports.push(lint_bytes(&input.display, input.bytes, &options)),
+        }
+    }
+    for note in &fix_notes {
+        eprintln!("note: {note}");
+    }
+    if args.diff {
+        write_stdout(&diffs)?;
+        if fixed > 0 || !fix_notes.is_empty() {
+            eprintln!("{fixed} fix(es) would be applied");
+        }
+        return Ok(if diffs.is_empty() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        });
     }
     let files = reports.iter().map(|r| r.sources.len()).sum::<usize>();
     if args.verbose {
@@ -215,7 +299,18 @@ fn lint(args: LintArgs) -> Result<ExitCode, String> {
             out
         }
     };
-    write_stdout(&out)?;
+    match &stdin_fixed {
+        Some(text) => {
+            write_stdout(text)?;
+            eprint!("{}", concise::render(&diagnostics));
+        }
+        None => {
+            write_stdout(&out)?;
+            if args.fix && fixed > 0 {
+                eprintln!("fixed {fixed} problem(s)");
+            }
+        }
+    }
     let threshold = match args.fail_on {
         FailOn::Error => Severity::Error,
         FailOn::Warning => Severity::Warning,

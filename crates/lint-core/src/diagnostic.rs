@@ -118,6 +118,9 @@ pub struct Fix {
     pub applicability: Applicability,
     /// Byte edits, non-overlapping, in the files they change.
     pub edits: Vec<Edit>,
+    /// Chart-relative paths of the effective values the fix means to change; re-linting
+    /// checks that nothing else changed.
+    pub targets: Vec<Vec<crate::fix::Seg>>,
 }
 
 /// One finding.

@@ -7,6 +7,7 @@
 pub mod chart;
 pub mod checks;
 pub mod diagnostic;
+pub mod fix;
 pub mod lint;
 pub mod options;
 pub mod provisioning;

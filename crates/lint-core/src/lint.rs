@@ -28,6 +28,8 @@ pub struct FileReport {
     pub notes: Vec<String>,
     /// Whether no chart version was given, so the latest known one was assumed.
     pub assumed_chart_version: bool,
+    /// Each release's effective values, when [`LintOptions::keep_values`] asks for them.
+    pub effective: Vec<serde_json::Value>,
 }
 
 /// One file of a release, as read.
@@ -56,6 +58,7 @@ fn not_text_report(source: Arc<SourceFile>, not_text: NotText) -> FileReport {
         sources: vec![source],
         notes: Vec::new(),
         assumed_chart_version: false,
+        effective: Vec::new(),
     }
 }
 
@@ -67,6 +70,7 @@ pub fn lint_source(source: Arc<SourceFile>, options: &LintOptions) -> FileReport
         diagnostics: Vec::new(),
         notes: vec![format!("{}: {version_note}", source.path())],
         assumed_chart_version: assumed,
+        effective: Vec::new(),
     };
     let documents = match parse(source.text(), &options.limits) {
         Ok(docs) => docs,
@@ -112,6 +116,7 @@ pub fn lint_release(files: Vec<InputFile>, options: &LintOptions) -> FileReport 
             files.len()
         )],
         assumed_chart_version: assumed,
+        effective: Vec::new(),
     };
     let mut layers = Vec::new();
     let mut broken = false;
@@ -317,6 +322,9 @@ fn lint_layers(
         .filter(|l| l.source.path() == crate::release::SET_FILE)
     {
         report.sources.push(set_layer.source.clone());
+    }
+    if options.keep_values {
+        report.effective.push(release.values.to_json());
     }
     let apps = provisioning::find(&release);
     let ctx = CheckContext {

@@ -46,6 +46,8 @@ pub struct LintOptions {
     pub chart_yaml: Option<String>,
     /// `--set` / `--set-string` arguments, applied over every release.
     pub sets: Vec<SetArg>,
+    /// Keep each release's effective values in the report (for verifying fixes).
+    pub keep_values: bool,
     /// Input limits.
     pub limits: Limits,
 }

@@ -10,6 +10,7 @@
 use std::ops::Range;
 
 use crate::diagnostic::KeyPath;
+use crate::fix::Seg;
 use crate::release::Release;
 use crate::values::{Kind, Value, to_value};
 use crate::yaml::{Document, NodeId, NodeKind, ScalarStyle, parse};
@@ -26,6 +27,12 @@ pub struct ProvisionedApp {
     pub key_path: KeyPath,
     /// Whether it was found in YAML embedded in a string.
     pub embedded: bool,
+    /// The layer (file) it is in.
+    pub layer: usize,
+    /// Document path of the string holding embedded YAML (`None` for a provisioning file).
+    pub string_path: Option<Vec<Seg>>,
+    /// Path of the entry inside its YAML (`apps[i]`).
+    pub entry_path: Vec<Seg>,
 }
 
 /// Finds every OnCall app entry in the release's user files.
@@ -39,9 +46,9 @@ pub fn find(release: &Release) -> Vec<ProvisionedApp> {
         if layer.doc.get(root, "apps").is_some()
             && let Ok(value) = to_value(&layer.doc, root, index, &|r| r, 10_000 + layer.doc.len())
         {
-            collect_apps(&value, &KeyPath::root(), false, &mut found);
+            collect_apps(&value, &KeyPath::root(), None, index, &mut found);
         }
-        for (id, path) in string_scalars(&layer.doc, root) {
+        for (id, path, segs) in string_scalars(&layer.doc, root) {
             let NodeKind::Scalar { text, style, .. } = &layer.doc.node(id).kind else {
                 continue;
             };
@@ -62,7 +69,7 @@ pub fn find(release: &Release) -> Vec<ProvisionedApp> {
                 }
                 let map = |r: Range<usize>| mapper.map(r);
                 if let Ok(value) = to_value(inner, inner_root, index, &map, 10_000 + inner.len()) {
-                    collect_apps(&value, &path, true, &mut found);
+                    collect_apps(&value, &path, Some(&segs), index, &mut found);
                 }
             }
         }
@@ -70,7 +77,13 @@ pub fn find(release: &Release) -> Vec<ProvisionedApp> {
     found
 }
 
-fn collect_apps(root: &Value, prefix: &KeyPath, embedded: bool, out: &mut Vec<ProvisionedApp>) {
+fn collect_apps(
+    root: &Value,
+    prefix: &KeyPath,
+    string_path: Option<&[Seg]>,
+    layer: usize,
+    out: &mut Vec<ProvisionedApp>,
+) {
     let Some(apps) = root.get(&["apps"]).and_then(Value::as_seq) else {
         return;
     };
@@ -79,32 +92,39 @@ fn collect_apps(root: &Value, prefix: &KeyPath, embedded: bool, out: &mut Vec<Pr
             out.push(ProvisionedApp {
                 value: app.clone(),
                 key_path: prefix.key("apps").index(i),
-                embedded,
+                embedded: string_path.is_some(),
+                layer,
+                string_path: string_path.map(<[Seg]>::to_vec),
+                entry_path: vec![Seg::Key("apps".into()), Seg::Index(i)],
             });
         }
     }
 }
 
 /// Every string scalar reachable from `root` (aliases not followed) with its key path.
-fn string_scalars(doc: &Document, root: NodeId) -> Vec<(NodeId, KeyPath)> {
+fn string_scalars(doc: &Document, root: NodeId) -> Vec<(NodeId, KeyPath, Vec<Seg>)> {
     let mut out = Vec::new();
-    let mut stack = vec![(root, KeyPath::root())];
-    while let Some((id, path)) = stack.pop() {
+    let mut stack = vec![(root, KeyPath::root(), Vec::new())];
+    while let Some((id, path, segs)) = stack.pop() {
         match &doc.node(id).kind {
             NodeKind::Scalar { style, text, .. } => {
                 if *style != ScalarStyle::Plain || text.contains('\n') {
-                    out.push((id, path));
+                    out.push((id, path, segs));
                 }
             }
             NodeKind::Seq(items) => {
                 for (i, item) in items.iter().enumerate().rev() {
-                    stack.push((*item, path.index(i)));
+                    let mut next = segs.clone();
+                    next.push(Seg::Index(i));
+                    stack.push((*item, path.index(i), next));
                 }
             }
             NodeKind::Map(entries) => {
                 for entry in entries.iter().rev() {
                     let key = doc.scalar_text(entry.key).unwrap_or("?");
-                    stack.push((entry.value, path.key(key)));
+                    let mut next = segs.clone();
+                    next.push(Seg::Key(key.to_owned()));
+                    stack.push((entry.value, path.key(key), next));
                 }
             }
             NodeKind::Alias(_) => {}
@@ -114,7 +134,7 @@ fn string_scalars(doc: &Document, root: NodeId) -> Vec<(NodeId, KeyPath)> {
 }
 
 /// Maps byte offsets in a string's cooked text to byte offsets in the outer file.
-struct SpanMapper {
+pub(crate) struct SpanMapper {
     outer: Range<usize>,
     /// For each inner line: (inner start, outer start) when that line appears verbatim in
     /// the outer file.
@@ -122,7 +142,12 @@ struct SpanMapper {
 }
 
 impl SpanMapper {
-    fn new(outer_text: &str, outer: Range<usize>, inner: &str, style: ScalarStyle) -> Self {
+    pub(crate) fn new(
+        outer_text: &str,
+        outer: Range<usize>,
+        inner: &str,
+        style: ScalarStyle,
+    ) -> Self {
         let mut lines = Vec::new();
         let exact = matches!(
             style,
@@ -164,6 +189,13 @@ impl SpanMapper {
         };
         let (start, outer) = self.lines[index];
         outer.map(|o| o + (offset - start))
+    }
+
+    /// Maps both ends exactly, or gives `None`.
+    pub(crate) fn map_exact(&self, range: Range<usize>) -> Option<Range<usize>> {
+        let start = self.map_offset(range.start)?;
+        let end = self.map_offset(range.end)?;
+        (end >= start).then_some(start..end)
     }
 
     fn map(&self, range: Range<usize>) -> Range<usize> {

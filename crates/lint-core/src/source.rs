@@ -41,8 +41,7 @@ impl SourceFile {
             Some(rest) => (rest.to_owned(), true),
             None => (text, false),
         };
-        let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        let line_starts = line_starts(&text);
         SourceFile {
             path: path.into(),
             text,
@@ -67,10 +66,14 @@ impl SourceFile {
         }
         if let Some(nul) = bytes.iter().position(|&b| b == 0) {
             let prefix = String::from_utf8_lossy(&bytes[..nul]).into_owned();
+            let file = SourceFile::new(path, prefix);
+            // the NUL comes right after the prefix; offsets are into the text we keep
+            // (lossy decoding and a stripped BOM change its length), not into the bytes
+            let offset = file.text.len();
             return (
-                SourceFile::new(path, prefix),
+                file,
                 Some(NotText {
-                    offset: nul,
+                    offset,
                     reason: "file contains a NUL byte: it looks binary, not a YAML values file"
                         .into(),
                 }),
@@ -144,14 +147,14 @@ impl SourceFile {
 
     /// Number of lines (a trailing line break does not start a new line).
     pub fn line_count(&self) -> usize {
-        if self.text.ends_with('\n') {
+        if self.text.ends_with(['\n', '\r']) {
             self.line_starts.len() - 1
         } else {
             self.line_starts.len()
         }
     }
 
-    /// Byte offsets where lines start.
+    /// Byte offsets where lines start (after every `\n`, `\r\n` or lone `\r`).
     pub fn line_starts(&self) -> &[usize] {
         &self.line_starts
     }
@@ -162,6 +165,20 @@ impl SourceFile {
         }
         offset
     }
+}
+
+/// Where lines start. A line break is `\n`, `\r\n` or a lone `\r`, as in YAML (and
+/// go-yaml): the parser counts a lone `\r` as a break, so our line numbers must too.
+fn line_starts(text: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let mut starts = vec![0];
+    for (i, &b) in bytes.iter().enumerate() {
+        let lone_cr = b == b'\r' && bytes.get(i + 1) != Some(&b'\n');
+        if b == b'\n' || lone_cr {
+            starts.push(i + 1);
+        }
+    }
+    starts
 }
 
 #[cfg(test)]
@@ -196,5 +213,38 @@ mod tests {
         let (file, err) = SourceFile::from_bytes("v", b"a: 1\nb: \xC3\x28".to_vec());
         assert_eq!(err.unwrap().offset, 8);
         assert_eq!(file.text(), "a: 1\nb: ");
+    }
+
+    /// Offsets point into the text kept, which lossy decoding (and a BOM) make longer or
+    /// shorter than the bytes read: the NUL is reported right after that text.
+    #[test]
+    fn nul_offset_is_into_the_decoded_text() {
+        let (file, err) = SourceFile::from_bytes("v", b"\xFF\xFEx: 1\0".to_vec());
+        assert!(err.unwrap().reason.contains("UTF-16"));
+        assert_eq!(file.text(), "");
+        let (file, err) = SourceFile::from_bytes("v", b"a\x91\x92: 1\0rest".to_vec());
+        let err = err.unwrap();
+        assert_eq!(file.text(), "a\u{FFFD}\u{FFFD}: 1");
+        assert_eq!(err.offset, file.text().len());
+        assert_eq!(file.line_col(err.offset), LineCol { line: 1, column: 7 });
+        let (file, err) = SourceFile::from_bytes("v", b"\xEF\xBB\xBFab\0".to_vec());
+        assert_eq!(err.unwrap().offset, 2);
+        assert_eq!(file.text(), "ab");
+    }
+
+    /// YAML breaks lines at `\n`, `\r\n` and a lone `\r`; so do our line numbers.
+    #[test]
+    fn every_yaml_line_break_starts_a_line() {
+        let file = SourceFile::new("v", "a: 1\rb: 2\r\nc: 3\n\r\rd");
+        assert_eq!(file.line_starts(), &[0, 5, 11, 16, 17, 18]);
+        assert_eq!(file.line_col(8), LineCol { line: 2, column: 4 });
+        assert_eq!(&file.text()[file.line_range(1)], "a: 1");
+        assert_eq!(&file.text()[file.line_range(2)], "b: 2");
+        assert_eq!(&file.text()[file.line_range(3)], "c: 3");
+        assert_eq!(&file.text()[file.line_range(4)], "");
+        assert_eq!(&file.text()[file.line_range(5)], "");
+        assert_eq!(&file.text()[file.line_range(6)], "d");
+        assert_eq!(file.line_count(), 6);
+        assert_eq!(SourceFile::new("v", "a\r").line_count(), 1);
     }
 }

@@ -28,13 +28,23 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         match plugins.site() {
             Some(_) => {
                 let location = release.locate(plugins, &plugins_path, false);
-                out.emit("plugins-set", json!({ "found": found }), location);
+                let grafana_com = plugins
+                    .as_seq()
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(Value::scalar_string)
+                    .all(|entry| from_grafana_com(&entry));
+                out.emit(
+                    "plugins-set",
+                    json!({ "found": found, "grafana_com": grafana_com }),
+                    location,
+                );
             }
             None => {
                 let location = release.blame(&plugins_path);
                 out.emit(
                     "plugins-default",
-                    json!({ "found": found, "version": release.chart.version }),
+                    json!({ "found": found, "version": ctx.chart_version() }),
                     location,
                 );
             }
@@ -72,6 +82,21 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
     }
 }
 
+/// Whether a `grafana.plugins` entry (`id`, `id version`, `url;id`, `id@version@url`) is
+/// fetched from grafana.com: a plugin id is, a URL is when its host is grafana.com's.
+fn from_grafana_com(entry: &str) -> bool {
+    let Some(scheme_end) = entry.find("://") else {
+        return true;
+    };
+    let start = entry[..scheme_end].rfind(['@', ' ']).map_or(0, |i| i + 1);
+    let url = entry[start..].split(';').next().unwrap_or_default();
+    super::external_grafana_url::split_url(url).is_none_or(|(_, host)| {
+        ["grafana.com", "grafana.net"]
+            .iter()
+            .any(|d| host == *d || host.ends_with(&format!(".{d}")))
+    })
+}
+
 fn non_empty(value: &Value) -> bool {
     match &value.kind {
         Kind::Str(s) => !s.trim().is_empty(),
@@ -87,4 +112,24 @@ fn preinstall_disabled(ctx: &CheckContext<'_>) -> bool {
     env.or(ini)
         .and_then(Value::scalar_string)
         .is_some_and(|s| super::external_service_accounts::go_parse_bool(&s) == Some(true))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::from_grafana_com;
+
+    #[test]
+    fn plugin_entries_name_their_source() {
+        assert!(from_grafana_com("grafana-oncall-app"));
+        assert!(from_grafana_com("grafana-oncall-app 1.16.9"));
+        assert!(from_grafana_com(
+            "https://grafana.com/api/plugins/grafana-oncall-app/versions/1.16.9/download;grafana-oncall-app"
+        ));
+        assert!(!from_grafana_com(
+            "https://nexus.corp.example/grafana/oncall-1.16.9.zip;grafana-oncall-app"
+        ));
+        assert!(!from_grafana_com(
+            "grafana-oncall-app@1.16.9@https://nexus.corp.example/oncall.zip"
+        ));
+    }
 }

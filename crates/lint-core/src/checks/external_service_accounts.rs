@@ -28,7 +28,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                 let location = release.locate(per_key, &per_key_path, false);
                 out.emit(
                     "per-key-off",
-                    json!({ "found": per_key.describe() }),
+                    json!({ "found": per_key.describe(), "listed": enable_lists_toggle(ctx) }),
                     location,
                 );
                 return;
@@ -91,9 +91,20 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         None => {
             let location = release.blame(&enable_path);
             let key = if chart_had_it { "deleted" } else { "missing" };
-            out.emit(key, json!({ "version": release.chart.version }), location);
+            out.emit(key, json!({ "version": ctx.chart_version() }), location);
         }
     }
+}
+
+/// Whether the effective `enable` list (`GF_FEATURE_TOGGLES_ENABLE`, else the ini value, a
+/// string) names the toggle.
+fn enable_lists_toggle(ctx: &CheckContext<'_>) -> bool {
+    let release = ctx.release;
+    release
+        .get(&["grafana", "env", "GF_FEATURE_TOGGLES_ENABLE"])
+        .or_else(|| release.get(&["grafana", "grafana.ini", "feature_toggles", "enable"]))
+        .and_then(Value::scalar_string)
+        .is_some_and(|s| split_list(&s).contains(&TOGGLE))
 }
 
 /// `text` with the toggle added (once) at the end, comma-separated.

@@ -57,6 +57,22 @@ impl CheckContext<'_> {
                 .is_none_or(Value::is_truthy)
     }
 
+    /// The oncall chart version to name in messages: the one the user gave (flag, else the
+    /// umbrella `Chart.yaml`) when it is a version, else the one whose defaults are used.
+    pub fn chart_version(&self) -> String {
+        self.options
+            .chart_version
+            .clone()
+            .or_else(|| {
+                self.options
+                    .chart_yaml
+                    .as_deref()
+                    .and_then(crate::release::oncall_version_from_chart_yaml)
+            })
+            .filter(|v| crate::chart::ChartState::for_version(v).is_some())
+            .unwrap_or_else(|| self.release.chart.version.to_owned())
+    }
+
     /// The Grafana version that runs: `grafana.image.tag`, else the bundled chart's.
     pub fn grafana_version(&self) -> (u64, u64, u64) {
         self.release

@@ -60,10 +60,11 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         } else {
             release.locate(mount, &["grafana", "extraVolumeMounts"], false)
         };
-        let key = if replaced {
-            "dropped"
-        } else {
-            "mount-without-volume"
+        let key = match (replaced, volumes.is_some()) {
+            (true, true) => "dropped",
+            // a `null` (or empty) value deleted the chart's list
+            (true, false) => "deleted",
+            (false, _) => "mount-without-volume",
         };
         let diagnostic = out.emit(key, args, location);
         if replaced && mount.site().is_some() {

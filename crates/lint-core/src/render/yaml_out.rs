@@ -22,6 +22,50 @@ pub fn to_yaml(value: &Value, comment: &dyn Fn(&Value) -> Option<String>) -> Str
     out
 }
 
+/// A non-empty map or sequence as block lines, every line indented by `indent` spaces.
+pub fn block_at(value: &Value, indent: usize) -> String {
+    let mut out = String::new();
+    let none = |_: &Value| None;
+    match &value.kind {
+        Kind::Map(map) if !map.is_empty() => write_map(&mut out, map, indent, &none),
+        Kind::Seq(items) if !items.is_empty() => write_seq(&mut out, items, indent, &none),
+        _ => {
+            out.push_str(&" ".repeat(indent));
+            out.push_str(&inline(value));
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// A value in flow style (`{name: x, items: [a, b]}`), for flow collections and one-liners.
+pub fn flow(value: &Value) -> String {
+    match &value.kind {
+        Kind::Map(map) => {
+            let parts: Vec<String> = map
+                .iter()
+                .map(|(k, v)| format!("{}: {}", quote_flow(k), flow(v)))
+                .collect();
+            format!("{{{}}}", parts.join(", "))
+        }
+        Kind::Seq(items) => {
+            let parts: Vec<String> = items.iter().map(flow).collect();
+            format!("[{}]", parts.join(", "))
+        }
+        Kind::Str(s) => quote_flow(s),
+        _ => inline(value),
+    }
+}
+
+/// Like [`quote_if_needed`], but also quotes the characters that end a flow scalar.
+pub fn quote_flow(s: &str) -> String {
+    if s.contains([',', '[', ']', '{', '}']) {
+        serde_json::to_string(s).unwrap_or_else(|_| format!("{s:?}"))
+    } else {
+        quote_if_needed(s)
+    }
+}
+
 fn write_map(
     out: &mut String,
     map: &indexmap::IndexMap<String, Value>,

@@ -33,6 +33,18 @@ pub fn render(diagnostics: &[Diagnostic], color: bool) -> String {
             rendered = format!("{}: {}\n", diagnostic.code, diagnostic.message);
         }
         out.push_str(&rendered);
+        if let Some(fix) = &diagnostic.fix {
+            out.push_str(&format!(
+                "  fix ({}): {}\n",
+                fix.applicability.as_str(),
+                fix.title
+            ));
+            for line in crate::fix::diff::fix_preview(fix).lines() {
+                out.push_str("    ");
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
         out.push('\n');
     }
     out

@@ -1,0 +1,195 @@
+//! Turning a check's operations into a [`Fix`] with concrete edits, in the file the value
+//! came from, under the release's values root, or inside embedded YAML.
+
+use super::compile::{Style, TextEdit, compile};
+use super::ops::{Op, Seg};
+use crate::diagnostic::{Applicability, Edit, Fix};
+use crate::provisioning::{ProvisionedApp, SpanMapper};
+use crate::release::Release;
+use crate::yaml::{NodeKind, ScalarStyle, parse};
+
+/// Builds a fix whose `ops` (chart-relative paths) apply to layer `layer` of `release`.
+/// Returns `None` when an operation cannot be written in that file.
+pub fn for_layer(
+    release: &Release,
+    layer: usize,
+    title: String,
+    applicability: Applicability,
+    ops: Vec<Op>,
+) -> Option<Fix> {
+    let layer_ref = release.layers.get(layer)?;
+    if layer_ref.doc.root.is_none() && !layer_ref.source.text().trim().is_empty() {
+        return None;
+    }
+    let text = layer_ref.source.text();
+    let style = Style::detect(text, &layer_ref.doc);
+    let prefix: Vec<Seg> = release
+        .values_root
+        .iter()
+        .map(|k| Seg::Key(k.clone()))
+        .collect();
+    let mut edits = Vec::new();
+    let mut targets = Vec::new();
+    for op in &ops {
+        targets.push(op.path().to_vec());
+        let rooted = with_prefix(op, &prefix);
+        for (range, replacement) in compile(text, &layer_ref.doc, &style, &rooted).ok()? {
+            edits.push(Edit {
+                file: layer_ref.source.clone(),
+                range,
+                replacement,
+            });
+        }
+    }
+    non_overlapping(&edits).then_some(Fix {
+        title,
+        applicability,
+        edits,
+        targets,
+    })
+}
+
+/// The layer a fix should edit: the last user file (the one Helm lets win), or the first
+/// file when the release has no file layer at all.
+pub fn last_file_layer(release: &Release) -> Option<usize> {
+    release
+        .layers
+        .iter()
+        .rposition(|l| l.source.path() != crate::release::SET_FILE)
+}
+
+/// Builds a fix whose `ops` apply inside a provisioned app entry (paths relative to the
+/// entry), in a provisioning file or in YAML embedded in a literal block.
+pub fn for_app(
+    release: &Release,
+    app: &ProvisionedApp,
+    title: String,
+    applicability: Applicability,
+    ops: Vec<Op>,
+) -> Option<Fix> {
+    let layer = release.layers.get(app.layer)?;
+    let outer = layer.source.text();
+    let entry_ops: Vec<Op> = ops
+        .iter()
+        .map(|op| with_prefix(op, &app.entry_path))
+        .collect();
+    let Some(string_path) = &app.string_path else {
+        let style = Style::detect(outer, &layer.doc);
+        let mut edits = Vec::new();
+        for op in &entry_ops {
+            for (range, replacement) in compile(outer, &layer.doc, &style, op).ok()? {
+                edits.push(Edit {
+                    file: layer.source.clone(),
+                    range,
+                    replacement,
+                });
+            }
+        }
+        return non_overlapping(&edits).then_some(Fix {
+            title,
+            applicability,
+            edits,
+            targets: Vec::new(),
+        });
+    };
+    // embedded: find the string, compile against its text, map the edits back
+    let mut node = layer.doc.root?;
+    for seg in string_path {
+        node = match seg {
+            Seg::Key(k) => layer.doc.get(node, k)?.value,
+            Seg::Index(i) => *layer.doc.items(node).get(*i)?,
+        };
+    }
+    let string_node = layer.doc.node(node);
+    let NodeKind::Scalar {
+        text: inner,
+        style: ScalarStyle::Literal,
+        ..
+    } = &string_node.kind
+    else {
+        return None;
+    };
+    let docs = parse(inner, &Default::default()).ok()?;
+    let inner_doc = docs.into_iter().find(|d| d.root.is_some())?;
+    let style = Style {
+        newline: "\n",
+        ..Style::detect(inner, &inner_doc)
+    };
+    let mapper = SpanMapper::new(outer, string_node.span.clone(), inner, ScalarStyle::Literal);
+    let indent = {
+        let start = string_node.span.start;
+        let line = outer[..start].rfind('\n').map_or(0, |i| i + 1);
+        outer[line..start].to_owned()
+    };
+    if !indent.chars().all(|c| c == ' ') {
+        return None;
+    }
+    let mut edits = Vec::new();
+    for op in &entry_ops {
+        let inner_edits: Vec<TextEdit> = compile(inner, &inner_doc, &style, op).ok()?;
+        for (range, replacement) in inner_edits {
+            let outer_range = mapper.map_exact(range)?;
+            let newline = if outer.contains("\r\n") { "\r\n" } else { "\n" };
+            let mapped = replacement.replace('\n', &format!("{newline}{indent}"));
+            // an insertion that ends a line lands before the next line's indentation
+            let mapped = mapped
+                .strip_suffix(indent.as_str())
+                .filter(|_| replacement.ends_with('\n'))
+                .map(str::to_owned)
+                .unwrap_or(mapped);
+            edits.push(Edit {
+                file: layer.source.clone(),
+                range: outer_range,
+                replacement: mapped,
+            });
+        }
+    }
+    let chart_path = chart_relative(release, string_path);
+    non_overlapping(&edits).then_some(Fix {
+        title,
+        applicability,
+        edits,
+        targets: chart_path.into_iter().collect(),
+    })
+}
+
+fn chart_relative(release: &Release, path: &[Seg]) -> Option<Vec<Seg>> {
+    let mut rest = path;
+    for key in &release.values_root {
+        match rest.first() {
+            Some(Seg::Key(k)) if k == key => rest = &rest[1..],
+            _ => return None,
+        }
+    }
+    Some(rest.to_vec())
+}
+
+fn with_prefix(op: &Op, prefix: &[Seg]) -> Op {
+    let join = |path: &[Seg]| prefix.iter().chain(path).cloned().collect::<Vec<_>>();
+    match op {
+        Op::SetScalar { path, value } => Op::SetScalar {
+            path: join(path),
+            value: value.clone(),
+        },
+        Op::Replace { path, value } => Op::Replace {
+            path: join(path),
+            value: value.clone(),
+        },
+        Op::Append { path, item } => Op::Append {
+            path: join(path),
+            item: item.clone(),
+        },
+        Op::Remove { path } => Op::Remove { path: join(path) },
+    }
+}
+
+fn non_overlapping(edits: &[Edit]) -> bool {
+    let mut ranges: Vec<_> = edits
+        .iter()
+        .map(|e| (e.file.path().to_owned(), e.range.clone()))
+        .collect();
+    ranges.sort_by(|a, b| (&a.0, a.1.start, a.1.end).cmp(&(&b.0, b.1.start, b.1.end)));
+    ranges
+        .windows(2)
+        .all(|w| w[0].0 != w[1].0 || w[0].1.end <= w[1].1.start && w[0].1 != w[1].1)
+}

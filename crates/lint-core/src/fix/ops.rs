@@ -1,0 +1,64 @@
+//! Symbolic fix operations: what to change, by key path, independent of formatting.
+
+use crate::values::Value;
+
+/// One step of a path inside a YAML document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Seg {
+    /// A mapping key.
+    Key(String),
+    /// A sequence index.
+    Index(usize),
+}
+
+impl Seg {
+    /// Builds a path of keys.
+    pub fn keys(keys: &[&str]) -> Vec<Seg> {
+        keys.iter().map(|k| Seg::Key((*k).to_owned())).collect()
+    }
+}
+
+/// A change to a document, by path.
+#[derive(Debug, Clone)]
+pub enum Op {
+    /// Set the scalar at `path` (inserting the key, and missing parents, if absent). The
+    /// scalar keeps its quoting unless the new type needs another.
+    SetScalar {
+        /// Where.
+        path: Vec<Seg>,
+        /// The new value (a scalar).
+        value: Value,
+    },
+    /// Replace whatever is at `path` (or insert it) with `value`, written in the file's style.
+    Replace {
+        /// Where.
+        path: Vec<Seg>,
+        /// The new value.
+        value: Value,
+    },
+    /// Append `item` to the sequence at `path` (creating it if absent).
+    Append {
+        /// The sequence.
+        path: Vec<Seg>,
+        /// The new item.
+        item: Value,
+    },
+    /// Remove the entry (mapping key or sequence item) at `path`, with the comment lines
+    /// directly above it.
+    Remove {
+        /// Where.
+        path: Vec<Seg>,
+    },
+}
+
+impl Op {
+    /// The path the operation changes.
+    pub fn path(&self) -> &[Seg] {
+        match self {
+            Op::SetScalar { path, .. }
+            | Op::Replace { path, .. }
+            | Op::Append { path, .. }
+            | Op::Remove { path } => path,
+        }
+    }
+}
