@@ -3,7 +3,6 @@
 
 mod support;
 
-use oncall_lint_core::render::values as render_values;
 use oncall_lint_core::{InputFile, LintOptions, SetArg, build_release, lint_release};
 use serde_json::{Value, json};
 

@@ -262,8 +262,11 @@ fn input_kind(doc: &Document) -> InputKind {
     ]
     .iter()
     .any(|k| doc.get(root, k).is_some());
+    let is_manifest = doc.get(root, "apiVersion").is_some() && doc.get(root, "kind").is_some();
     if has_apps && !has_values_keys {
         InputKind::Provisioning
+    } else if is_manifest && !has_values_keys {
+        InputKind::Manifest
     } else {
         InputKind::OncallValues
     }
@@ -287,7 +290,7 @@ fn lint_layers(
         .notes
         .push(format!("{name}: input: {}", input.describe()));
     let values_root = match input {
-        InputKind::Provisioning => Vec::new(),
+        InputKind::Provisioning | InputKind::Manifest => Vec::new(),
         InputKind::OncallValues => {
             let (root, why) = release_values_root(&layers, chart, options);
             if let Some(root) = &root {

@@ -213,8 +213,21 @@ impl Release {
                 }
             }
         }
-        let file = self.layers[0].source.clone();
-        let first = first_content_line(file.text());
+        let layer = self
+            .layers
+            .iter()
+            .find(|l| l.doc.root.is_some())
+            .unwrap_or(&self.layers[0]);
+        let file = layer.source.clone();
+        // the document's first key (a later document of a stream starts further down)
+        let first = layer
+            .doc
+            .root
+            .map(|root| match layer.doc.entries(root).first() {
+                Some(entry) => layer.doc.node(entry.key).span.start,
+                None => layer.doc.node(root).span.start,
+            })
+            .unwrap_or_else(|| first_content_line(file.text()));
         Location {
             file,
             span: first..first,

@@ -3,7 +3,9 @@
 
 use serde_json::json;
 
-use super::{CheckContext, Emitter};
+use super::{CheckContext, Emitter, path};
+use crate::diagnostic::{Applicability, Fix};
+use crate::fix::Op;
 use crate::options::Profile;
 use crate::values::{Kind, Value};
 
@@ -25,6 +27,16 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         && plugins.is_truthy()
     {
         let found = plugins.describe();
+        // the plugin must then come from elsewhere: a change to review
+        let fix = ctx.fix_at(
+            Some(plugins),
+            "set `grafana.plugins: []`",
+            Applicability::Unsafe,
+            vec![Op::Replace {
+                path: path(&plugins_path),
+                value: Value::new(Kind::Seq(Vec::new()), plugins.origin.clone()),
+            }],
+        );
         match plugins.site() {
             Some(_) => {
                 let location = release.locate(plugins, &plugins_path, false);
@@ -38,7 +50,8 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                     "plugins-set",
                     json!({ "found": found, "grafana_com": grafana_com }),
                     location,
-                );
+                )
+                .with_fix(fix);
             }
             None => {
                 let location = release.blame(&plugins_path);
@@ -46,7 +59,8 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                     "plugins-default",
                     json!({ "found": found, "version": ctx.chart_version() }),
                     location,
-                );
+                )
+                .with_fix(fix);
             }
         }
     }
@@ -61,7 +75,14 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                 continue;
             }
             let location = release.locate(value, &["grafana", "env", name], true);
-            out.emit("env", json!({ "name": name, "found": text }), location);
+            let fix = remove(
+                ctx,
+                value,
+                &["grafana", "env", name],
+                format!("remove `{name}`"),
+            );
+            out.emit("env", json!({ "name": name, "found": text }), location)
+                .with_fix(fix);
         }
     }
     // `[plugins] preinstall*` exist from Grafana 11.5; older versions ignore them
@@ -72,11 +93,13 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                 && non_empty(value)
             {
                 let location = release.locate(value, &path, false);
+                let fix = remove(ctx, value, &path, format!("remove `plugins.{key}`"));
                 out.emit(
                     "ini-preinstall",
                     json!({ "key": key, "found": value.describe() }),
                     location,
-                );
+                )
+                .with_fix(fix);
             }
         }
     }
@@ -95,6 +118,17 @@ fn from_grafana_com(entry: &str) -> bool {
             .iter()
             .any(|d| host == *d || host.ends_with(&format!(".{d}")))
     })
+}
+
+/// Removing a download setting the user wrote (unsafe: the plugin must come from elsewhere).
+fn remove(ctx: &CheckContext<'_>, value: &Value, keys: &[&str], title: String) -> Option<Fix> {
+    value.site()?;
+    ctx.fix_at(
+        Some(value),
+        title,
+        Applicability::Unsafe,
+        vec![Op::Remove { path: path(keys) }],
+    )
 }
 
 fn non_empty(value: &Value) -> bool {

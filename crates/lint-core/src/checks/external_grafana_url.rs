@@ -3,8 +3,44 @@
 
 use serde_json::json;
 
-use super::{CheckContext, Emitter, InputKind};
-use crate::values::Kind;
+use super::{CheckContext, Emitter, InputKind, path, string};
+use crate::diagnostic::{Applicability, Fix};
+use crate::fix::Op;
+use crate::values::{Kind, Value};
+
+/// A fix that writes `url` into `externalGrafana.url`.
+fn set_url(
+    ctx: &CheckContext<'_>,
+    at: Option<&Value>,
+    applicability: Applicability,
+    url: String,
+) -> Option<Fix> {
+    let title = match applicability {
+        Applicability::DisplayOnly => {
+            format!("set `externalGrafana.url` (fill in the placeholders): {url}")
+        }
+        _ => format!("set `externalGrafana.url` to {url}"),
+    };
+    ctx.fix_at(
+        at,
+        title,
+        applicability,
+        vec![Op::SetScalar {
+            path: path(&["externalGrafana", "url"]),
+            value: string(url),
+        }],
+    )
+}
+
+/// The URL to suggest when only the user knows the service.
+fn placeholder(ctx: &CheckContext<'_>) -> String {
+    let ns = ctx
+        .options
+        .grafana_namespace
+        .as_deref()
+        .unwrap_or("<grafana-namespace>");
+    format!("http://<grafana-service>.{ns}.svc.cluster.local:80")
+}
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
@@ -40,12 +76,16 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         if release.user_sets(&["externalGrafana"]) {
             // the user wrote `externalGrafana` (or its `url`) but left the URL empty: point
             // there, and at the switch that made it required
+            let fix = set_url(ctx, url, Applicability::DisplayOnly, placeholder(ctx));
             let diagnostic = out.emit("empty", json!({}), release.blame(&path));
+            diagnostic.with_fix(fix);
             if enabled.is_some_and(|v| v.site().is_some()) {
                 diagnostic.with_related(enabled_location, "the bundled Grafana is turned off here");
             }
         } else {
-            out.emit("missing", json!({}), enabled_location);
+            let fix = set_url(ctx, None, Applicability::DisplayOnly, placeholder(ctx));
+            out.emit("missing", json!({}), enabled_location)
+                .with_fix(fix);
         }
         return;
     };
@@ -54,15 +94,33 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
     };
     let location = release.locate(url, &path, false);
     let Some((scheme, host)) = split_url(&text) else {
-        out.emit("no-scheme", json!({ "url": text }), location);
+        // http or https is the user's call
+        let fix = set_url(
+            ctx,
+            Some(url),
+            Applicability::Unsafe,
+            format!("http://{text}"),
+        );
+        out.emit("no-scheme", json!({ "url": text }), location)
+            .with_fix(fix);
         return;
     };
     if scheme != "http" && scheme != "https" {
+        let rest = text
+            .split_once("://")
+            .map_or(text.as_str(), |(_, rest)| rest);
+        let fix = set_url(
+            ctx,
+            Some(url),
+            Applicability::Unsafe,
+            format!("http://{rest}"),
+        );
         out.emit(
             "bad-scheme",
             json!({ "url": text, "scheme": scheme }),
             location,
-        );
+        )
+        .with_fix(fix);
         return;
     }
     if host.is_empty() {
@@ -70,7 +128,9 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         return;
     }
     if is_loopback(&host) {
-        out.emit("localhost", json!({ "url": text, "host": host }), location);
+        let fix = set_url(ctx, Some(url), Applicability::DisplayOnly, placeholder(ctx));
+        out.emit("localhost", json!({ "url": text, "host": host }), location)
+            .with_fix(fix);
         return;
     }
     if host.parse::<std::net::IpAddr>().is_ok() {
@@ -79,21 +139,34 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
     let labels: Vec<&str> = host.split('.').collect();
     let namespace = ctx.options.namespace.as_deref();
     let grafana_ns = ctx.options.grafana_namespace.as_deref();
+    let suggested = suggest(&text, &host, grafana_ns);
     let args = json!({
         "url": text,
         "host": host,
         "namespace": namespace.unwrap_or(""),
         "grafana_namespace": grafana_ns.unwrap_or(""),
-        "suggested": suggest(&text, &host, grafana_ns),
+        "suggested": suggested,
     });
+    // with Grafana's namespace known, the suggestion is complete but still a guess at the
+    // service: unsafe; without it, a placeholder remains: display-only
+    let fix = || {
+        let applicability = if grafana_ns.is_some() {
+            Applicability::Unsafe
+        } else {
+            Applicability::DisplayOnly
+        };
+        set_url(ctx, Some(url), applicability, suggested.clone())
+    };
     if labels.len() == 1 {
         match (namespace, grafana_ns) {
             (Some(ns), Some(gns)) if ns != gns => {
-                out.emit("bare-host-other-namespace", args, location);
+                out.emit("bare-host-other-namespace", args, location)
+                    .with_fix(fix());
             }
             (Some(_), Some(_)) => {}
             _ => {
-                out.emit("bare-host-assumed", args, location);
+                out.emit("bare-host-assumed", args, location)
+                    .with_fix(fix());
             }
         }
         return;
@@ -105,7 +178,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
     {
         let mut args = args;
         args["found_namespace"] = json!(labels[1]);
-        out.emit("wrong-namespace", args, location);
+        out.emit("wrong-namespace", args, location).with_fix(fix());
         return;
     }
     if labels.len() == 2
@@ -115,7 +188,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
     {
         let mut args = args;
         args["found_namespace"] = json!(labels[1]);
-        out.emit("wrong-namespace", args, location);
+        out.emit("wrong-namespace", args, location).with_fix(fix());
     }
 }
 

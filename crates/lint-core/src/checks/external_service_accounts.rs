@@ -8,7 +8,9 @@
 
 use serde_json::json;
 
-use super::{CheckContext, Emitter};
+use super::{CheckContext, Emitter, path, string};
+use crate::diagnostic::Applicability;
+use crate::fix::Op;
 use crate::values::{Kind, Value};
 
 /// The toggle's name.
@@ -26,11 +28,22 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
             Some(true) => return,
             Some(false) => {
                 let location = release.locate(per_key, &per_key_path, false);
+                // someone turned it off on purpose: turning it back on needs review
+                let fix = ctx.fix_at(
+                    Some(per_key),
+                    "set `externalServiceAccounts` to true",
+                    Applicability::Unsafe,
+                    vec![Op::SetScalar {
+                        path: path(&per_key_path),
+                        value: crate::values::Value::new(Kind::Bool(true), per_key.origin.clone()),
+                    }],
+                );
                 out.emit(
                     "per-key-off",
                     json!({ "found": per_key.describe(), "listed": enable_lists_toggle(ctx) }),
                     location,
-                );
+                )
+                .with_fix(fix);
                 return;
             }
             None => {}
@@ -41,11 +54,21 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         let text = env.scalar_string().unwrap_or_default();
         if !split_list(&text).contains(&TOGGLE) {
             let location = release.locate(env, &env_path, false);
+            let fix = ctx.fix_at(
+                Some(env),
+                "add `externalServiceAccounts` to `GF_FEATURE_TOGGLES_ENABLE`",
+                Applicability::Safe,
+                vec![Op::SetScalar {
+                    path: path(&env_path),
+                    value: string(with_toggle(&text)),
+                }],
+            );
             out.emit(
                 "env-missing",
                 json!({ "found": text, "suggested": with_toggle(&text) }),
                 location,
-            );
+            )
+            .with_fix(fix);
         }
         return;
     }
@@ -65,11 +88,22 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                 .filter_map(Value::scalar_string)
                 .collect();
             let location = release.locate(value, &enable_path, false);
+            let suggested = with_toggle(&joined.join(","));
+            let fix = ctx.fix_at(
+                Some(value),
+                "write `enable` as one comma-separated string",
+                Applicability::Safe,
+                vec![Op::Replace {
+                    path: path(&enable_path),
+                    value: string(suggested.clone()),
+                }],
+            );
             out.emit(
                 "list",
-                json!({ "found": value.describe(), "suggested": with_toggle(&joined.join(",")) }),
+                json!({ "found": value.describe(), "suggested": suggested }),
                 location,
-            );
+            )
+            .with_fix(fix);
         }
         Some(value) => {
             let text = value.scalar_string().unwrap_or_default();
@@ -81,17 +115,47 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                 } else {
                     "string-missing"
                 };
+                let fix = ctx.fix_at(
+                    Some(value),
+                    "add `externalServiceAccounts` to `enable`",
+                    Applicability::Safe,
+                    vec![Op::SetScalar {
+                        path: path(&enable_path),
+                        value: string(suggested.clone()),
+                    }],
+                );
                 out.emit(
                     key,
                     json!({ "found": text, "suggested": suggested }),
                     location,
-                );
+                )
+                .with_fix(fix);
             }
         }
         None => {
             let location = release.blame(&enable_path);
             let key = if chart_had_it { "deleted" } else { "missing" };
-            out.emit(key, json!({ "version": ctx.chart_version() }), location);
+            let fix = if release.user_sets(&enable_path) || !chart_had_it {
+                // `enable: null`, or an old chart that never set it: write the toggle there
+                let applicability = if chart_had_it {
+                    Applicability::Safe
+                } else {
+                    Applicability::Unsafe
+                };
+                ctx.fix_at(
+                    None,
+                    "set `enable: externalServiceAccounts`",
+                    applicability,
+                    vec![Op::SetScalar {
+                        path: path(&enable_path),
+                        value: string(TOGGLE),
+                    }],
+                )
+            } else {
+                None
+            };
+            out.emit(key, json!({ "version": ctx.chart_version() }), location)
+                .with_fix(fix);
         }
     }
 }
@@ -107,13 +171,20 @@ fn enable_lists_toggle(ctx: &CheckContext<'_>) -> bool {
         .is_some_and(|s| split_list(&s).contains(&TOGGLE))
 }
 
-/// `text` with the toggle added (once) at the end, comma-separated.
+/// `text` with the toggle added at the end, in the separator the text already uses
+/// (commas unless it uses only spaces).
 fn with_toggle(text: &str) -> String {
-    let mut items = split_list(text);
-    if !items.contains(&TOGGLE) {
-        items.push(TOGGLE);
+    let text = text.trim();
+    if split_list(text).contains(&TOGGLE) {
+        return text.to_owned();
     }
-    items.join(",")
+    if text.is_empty() {
+        TOGGLE.to_owned()
+    } else if text.contains(',') || !text.contains(char::is_whitespace) {
+        format!("{text},{TOGGLE}")
+    } else {
+        format!("{text} {TOGGLE}")
+    }
 }
 
 /// Grafana's `util.SplitString`: commas and white space separate entries.

@@ -8,7 +8,8 @@ pub mod external_service_accounts;
 pub mod plugin_org_id;
 pub mod provisioning_volume;
 
-use crate::diagnostic::{Diagnostic, Location, Related, Severity};
+use crate::diagnostic::{Applicability, Diagnostic, Fix, Location, Related, Severity};
+use crate::fix::{self, Op, Seg};
 use crate::options::LintOptions;
 use crate::provisioning::ProvisionedApp;
 use crate::release::Release;
@@ -22,6 +23,9 @@ pub enum InputKind {
     OncallValues,
     /// A Grafana provisioning file (`apps:`).
     Provisioning,
+    /// A Kubernetes manifest (`apiVersion` and `kind`): only the plugin provisioning embedded
+    /// in it (a ConfigMap) is checked.
+    Manifest,
 }
 
 impl InputKind {
@@ -30,6 +34,7 @@ impl InputKind {
         match self {
             InputKind::OncallValues => "oncall chart values",
             InputKind::Provisioning => "Grafana plugin provisioning file",
+            InputKind::Manifest => "Kubernetes manifest",
         }
     }
 }
@@ -71,6 +76,22 @@ impl CheckContext<'_> {
             })
             .filter(|v| crate::chart::ChartState::for_version(v).is_some())
             .unwrap_or_else(|| self.release.chart.version.to_owned())
+    }
+
+    /// A fix in the file where `value` was written, or, for a chart default, in the last
+    /// file of the release (the one Helm lets win). Paths are chart-relative.
+    pub fn fix_at(
+        &self,
+        value: Option<&Value>,
+        title: impl Into<String>,
+        applicability: Applicability,
+        ops: Vec<Op>,
+    ) -> Option<Fix> {
+        let layer = value
+            .and_then(Value::site)
+            .map(|site| site.layer)
+            .or_else(|| fix::build::last_file_layer(self.release))?;
+        fix::build::for_layer(self.release, layer, title.into(), applicability, ops)
     }
 
     /// The Grafana version that runs: `grafana.image.tag`, else the bundled chart's.
@@ -142,7 +163,29 @@ pub fn build(rule: &Rule, key: &str, args: &serde_json::Value, primary: Location
     }
 }
 
+/// A chart-relative path of keys, for fix operations.
+pub fn path(keys: &[&str]) -> Vec<Seg> {
+    Seg::keys(keys)
+}
+
+/// A string value for fix operations.
+pub fn string(text: impl Into<String>) -> Value {
+    Value::new(
+        crate::values::Kind::Str(text.into()),
+        crate::values::Origin::Default {
+            chart: "fix",
+            version: "",
+        },
+    )
+}
+
 impl Diagnostic {
+    /// Attaches a fix (when one could be built).
+    pub fn with_fix(&mut self, fix: Option<Fix>) -> &mut Self {
+        self.fix = fix;
+        self
+    }
+
     /// Adds a related location.
     pub fn with_related(&mut self, location: Location, message: impl Into<String>) -> &mut Self {
         self.related.push(Related {

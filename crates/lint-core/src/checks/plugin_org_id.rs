@@ -2,7 +2,9 @@
 
 use serde_json::json;
 
-use super::{CheckContext, Emitter};
+use super::{CheckContext, Emitter, path};
+use crate::diagnostic::Applicability;
+use crate::fix::{self, Op};
 use crate::provisioning::is_substituted;
 use crate::values::Kind;
 
@@ -30,10 +32,21 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
             continue;
         };
         let location = ctx.release.site_location(site, key_path.clone(), false);
+        let fix = fix::build::for_app(
+            ctx.release,
+            app,
+            "set `jsonData.orgId` to 100".into(),
+            Applicability::Safe,
+            vec![Op::SetScalar {
+                path: path(&["jsonData", "orgId"]),
+                value: crate::values::Value::new(Kind::Int(ORG_ID), org_id.origin.clone()),
+            }],
+        );
         out.emit(
             message,
             json!({ "found": found, "path": key_path.to_string() }),
             location,
-        );
+        )
+        .with_fix(fix);
     }
 }

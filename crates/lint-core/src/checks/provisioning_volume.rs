@@ -3,7 +3,9 @@
 
 use serde_json::json;
 
-use super::{CheckContext, Emitter};
+use super::{CheckContext, Emitter, path};
+use crate::diagnostic::Applicability;
+use crate::fix::Op;
 use crate::values::{Kind, Value};
 
 /// Where Grafana reads plugin provisioning.
@@ -66,7 +68,25 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
             (true, false) => "deleted",
             (false, _) => "mount-without-volume",
         };
+        let fix = match default_volumes.and_then(Value::as_seq).and_then(|items| {
+            items
+                .iter()
+                .find(|v| v.get(&["name"]).and_then(Value::as_str) == Some(name.as_str()))
+        }) {
+            // the chart's own item: restoring it is exactly what the chart rendered
+            Some(item) if replaced => ctx.fix_at(
+                volumes,
+                format!("add the chart's `{name}` volume back to `grafana.extraVolumes`"),
+                Applicability::Safe,
+                vec![Op::Append {
+                    path: path(&volumes_path),
+                    item: item.clone(),
+                }],
+            ),
+            _ => None,
+        };
         let diagnostic = out.emit(key, args, location);
+        diagnostic.with_fix(fix);
         if replaced && mount.site().is_some() {
             let mount_path_keys = ["grafana", "extraVolumeMounts"];
             let related = release.locate(mount, &mount_path_keys, false);

@@ -268,6 +268,7 @@ fn replace(
                 node.span.end.max(start)
             };
             let key_col = column(text, key_span.start);
+            let moved = comments_above(text, doc, start..end, key_span.start);
             let replacement = if step.in_flow {
                 format!(" {}", flow(value))
             } else if matches!(value.kind, Kind::Map(_) | Kind::Seq(_)) && !inside_flow {
@@ -278,7 +279,12 @@ fn replace(
             } else {
                 format!(" {}", styled_scalar(value, None, false))
             };
-            Ok(vec![(start..end, replacement)])
+            let mut edits = vec![(start..end, replacement)];
+            if !moved.is_empty() && !step.in_flow {
+                let line = line_start(text, key_span.start);
+                edits.push((line..line, moved));
+            }
+            Ok(edits)
         }
         None => {
             // a sequence item: replace the node itself
@@ -297,6 +303,21 @@ fn replace(
             Ok(vec![(node.span.clone(), replacement)])
         }
     }
+}
+
+/// The comments inside `range`, as full lines at the key's indentation, so that replacing a
+/// value never loses a comment: they move above the key.
+fn comments_above(text: &str, doc: &Document, range: Range<usize>, key_start: usize) -> String {
+    let indent = " ".repeat(column(text, key_start));
+    let mut out = String::new();
+    for comment in &doc.comments {
+        if comment.span.start >= range.start && comment.span.end <= range.end {
+            out.push_str(&indent);
+            out.push_str(&text[comment.span.clone()]);
+            out.push('\n');
+        }
+    }
+    out
 }
 
 /// Nests `value` under the remaining keys: `[a, b]` + v → `{a: {b: v}}`.
@@ -746,6 +767,17 @@ mod tests {
                 }
             ),
             "a:\n  p: []\nb: 1\n"
+        );
+        // comments inside the replaced value move above the key
+        assert_eq!(
+            apply(
+                "a:\n  p:  # list\n    - x  # first\n    - y\n",
+                Op::Replace {
+                    path: keys(&["a", "p"]),
+                    value: v(serde_json::json!([]))
+                }
+            ),
+            "a:\n  # list\n  # first\n  p: []\n"
         );
     }
 

@@ -12,7 +12,10 @@ pub fn unified(path: &str, old: &str, new: &str, context: usize) -> String {
     TextDiff::from_lines(old, new)
         .unified_diff()
         .context_radius(context)
-        .header(&format!("a/{path}"), &format!("b/{path}"))
+        .header(
+            &format!("a/{}", path.trim_start_matches('/')),
+            &format!("b/{}", path.trim_start_matches('/')),
+        )
         .missing_newline_hint(false)
         .to_string()
 }

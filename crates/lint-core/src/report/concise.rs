@@ -9,7 +9,7 @@ pub fn render(diagnostics: &[Diagnostic]) -> String {
         let at = d.primary.start();
         out.push_str(&format!(
             "{}:{}:{}: {} {}: {}\n",
-            d.primary.file.path(),
+            single_line(d.primary.file.path()),
             at.line,
             at.column,
             d.code,
@@ -20,6 +20,14 @@ pub fn render(diagnostics: &[Diagnostic]) -> String {
     out
 }
 
+/// One line of printable text: line breaks become spaces and other control characters
+/// U+FFFD, so neither a message nor a file name can split a finding or drive the terminal.
 fn single_line(text: &str) -> String {
-    text.replace(['\r', '\n'], " ")
+    text.chars()
+        .map(|c| match c {
+            '\r' | '\n' => ' ',
+            c if c.is_control() && c != '\t' => '\u{FFFD}',
+            c => c,
+        })
+        .collect()
 }

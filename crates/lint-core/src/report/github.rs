@@ -61,7 +61,7 @@ fn annotation(d: &Diagnostic) -> String {
     properties.push(("title", format!("{} {}", d.code, d.name)));
     let properties: Vec<String> = properties
         .into_iter()
-        .map(|(key, value)| format!("{key}={}", escape_property(&value)))
+        .map(|(key, value)| format!("{key}={}", escape_property(&printable(&value))))
         .collect();
     let mut message = d.message.clone();
     if let Some(help) = &d.help {
@@ -71,7 +71,7 @@ fn annotation(d: &Diagnostic) -> String {
     format!(
         "::{command} {}::{}",
         properties.join(","),
-        escape_data(&message)
+        escape_data(&printable(&message))
     )
 }
 
@@ -87,6 +87,18 @@ fn trim_trailing_newline(text: &str, start: usize, end: usize) -> usize {
         end -= 1;
     }
     end
+}
+
+/// Control characters other than tab and line breaks become U+FFFD, so a value quoted from
+/// a values file cannot drive the terminal that shows the log.
+fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\t' | '\n' | '\r' => c,
+            c if c.is_control() => '\u{FFFD}',
+            c => c,
+        })
+        .collect()
 }
 
 /// Escapes a command's message as `@actions/core` does: `%`, CR and LF.
@@ -142,7 +154,7 @@ pub fn summary(diagnostics: &[Diagnostic], files: usize) -> String {
 /// spans the characters HTML would swallow escaped (GitHub renders the summary as markdown
 /// with HTML; inside a code span `<` is shown as written).
 fn cell(text: &str) -> String {
-    let text = text.replace("\r\n", "\n");
+    let text = printable(text).replace("\r\n", "\n");
     let parts: Vec<&str> = text.split('`').collect();
     // An odd number of backticks leaves one unpaired: render the whole text as plain text.
     let balanced = parts.len() % 2 == 1;
@@ -170,7 +182,9 @@ fn cell(text: &str) -> String {
 
 /// A cell holding a path in a code span (`|` still has to be escaped inside it).
 fn code_cell(text: &str) -> String {
-    let text = text.replace('|', "\\|").replace(['\n', '\r'], " ");
+    let text = printable(text)
+        .replace('|', "\\|")
+        .replace(['\n', '\r'], " ");
     if text.contains('`') {
         format!("`` {text} ``")
     } else {

@@ -3,12 +3,12 @@
 //!
 //! A JSON array with one object per finding: `description` (the message), `check_name` (the
 //! rule code), `fingerprint`, `severity`, and `location.path` with `location.lines.begin`
-//! (and `end`). Severity: error → `major`, warning → `minor`, info → `info` (GitLab's scale
-//! is info < minor < major < critical < blocker; `critical` and `blocker` are left for
-//! security scanners, as other linters do). The fingerprint is the one SARIF uses
-//! ([`crate::report::sarif::fingerprints`]): rule, file and key path, no line numbers, with
-//! an occurrence index when two findings would collide, so GitLab can tell which findings
-//! a merge request introduced or fixed.
+//! (and `end`, the line of the span's last character). Severity: error → `major`, warning →
+//! `minor`, info → `info` (GitLab's scale is info < minor < major < critical < blocker;
+//! `critical` and `blocker` are left for security scanners, as other linters do). The
+//! fingerprint is the one SARIF uses ([`crate::report::sarif::fingerprints`]): rule, file and
+//! key path, no line numbers, with an occurrence index when two findings would collide, so
+//! GitLab can tell which findings a merge request introduced or fixed.
 
 use serde_json::{Value, json};
 
@@ -29,8 +29,16 @@ pub fn to_value(diagnostics: &[Diagnostic]) -> Value {
         .iter()
         .zip(fingerprints(diagnostics))
         .map(|(d, fingerprint)| {
-            let start = d.primary.start();
-            let end = d.primary.end();
+            let file = &d.primary.file;
+            let span = &d.primary.span;
+            let begin = file.line_col(span.start).line;
+            // the line of the span's last character (a span that ends with its line break
+            // ends on that line, not the next)
+            let end = if span.end > span.start {
+                file.line_col(span.end - 1).line
+            } else {
+                begin
+            };
             let mut issue = json!({
                 "type": "issue",
                 "description": d.message,
@@ -40,7 +48,7 @@ pub fn to_value(diagnostics: &[Diagnostic]) -> Value {
                 "categories": ["Bug Risk"],
                 "location": {
                     "path": normalize_path(d.primary.file.path()),
-                    "lines": { "begin": start.line, "end": end.line.max(start.line) },
+                    "lines": { "begin": begin, "end": end.max(begin) },
                 },
             });
             if let Some(help) = &d.help {

@@ -91,14 +91,14 @@ fn to_report(d: &Diagnostic) -> miette::Report {
         Severity::Info => miette::Severity::Advice,
     };
     let mut labels = vec![LabeledSpan::new_primary_with_span(
-        d.label.clone(),
+        d.label.as_deref().map(printable),
         span(&d.primary.span),
     )];
-    let mut help = d.help.as_deref().unwrap_or_default().trim_end().to_owned();
+    let mut help = printable(d.help.as_deref().unwrap_or_default().trim_end());
     for related in &d.related {
         if Arc::ptr_eq(&related.location.file, &d.primary.file) {
             labels.push(LabeledSpan::new_with_span(
-                Some(related.message.clone()),
+                Some(printable(&related.message)),
                 span(&related.location.span),
             ));
         } else {
@@ -108,21 +108,24 @@ fn to_report(d: &Diagnostic) -> miette::Report {
             }
             help.push_str(&format!(
                 "{}: {}:{}:{}",
-                related.message,
-                related.location.file.path(),
+                printable(&related.message),
+                printable(related.location.file.path()),
                 at.line,
                 at.column
             ));
         }
     }
-    let mut diagnostic = MietteDiagnostic::new(d.message.clone())
+    let mut diagnostic = MietteDiagnostic::new(printable(&d.message))
         .with_code(format!("{} {}", d.code, d.name))
         .with_severity(severity)
         .with_labels(labels);
     if !help.is_empty() {
         diagnostic = diagnostic.with_help(help);
     }
-    let source = NamedSource::new(d.primary.file.path(), SourceText(d.primary.file.clone()));
+    let source = NamedSource::new(
+        printable(d.primary.file.path()),
+        SourceText::new(d.primary.file.clone()),
+    );
     miette::Report::new(diagnostic).with_source_code(source)
 }
 
@@ -131,7 +134,23 @@ fn span(range: &std::ops::Range<usize>) -> SourceSpan {
 }
 
 /// A [`SourceFile`] as miette source code.
-struct SourceText(Arc<SourceFile>);
+///
+/// What miette prints is the file's text with terminal control characters made visible
+/// (a values file can hold an ESC; echoing it would let the file drive the terminal), each
+/// replaced by a printable character of the same byte length so that every span still
+/// fits. Columns count characters, as in every other format (miette counts bytes).
+struct SourceText {
+    file: Arc<SourceFile>,
+    /// The text to show, when it differs from the file's.
+    shown: Option<Box<str>>,
+}
+
+impl SourceText {
+    fn new(file: Arc<SourceFile>) -> Self {
+        let shown = needs_cleaning(file.text()).then(|| same_length_printable(file.text()));
+        SourceText { file, shown }
+    }
+}
 
 impl SourceCode for SourceText {
     fn read_span<'a>(
@@ -140,14 +159,75 @@ impl SourceCode for SourceText {
         before: usize,
         after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, miette::MietteError> {
-        let text = self.0.text();
+        let text = self.shown.as_deref().unwrap_or(self.file.text());
         let contents = text.read_span(span, before, after)?;
+        let column = self.file.line_col(span.offset()).column - 1;
         Ok(Box::new(MietteSpanContents::new(
             contents.data(),
             *contents.span(),
             contents.line(),
-            contents.column(),
+            column,
             contents.line_count(),
         )))
+    }
+}
+
+fn needs_cleaning(text: &str) -> bool {
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\t' | '\n' => {}
+            '\r' if chars.peek() == Some(&'\n') => {}
+            c if c.is_control() => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
+/// The text with control characters replaced byte for byte: a lone `\r` (a YAML line
+/// break) by `\n`, other one-byte controls by `?`, two-byte (C1) controls by `¿`.
+fn same_length_printable(text: &str) -> Box<str> {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\t' | '\n' => out.push(c),
+            '\r' if chars.peek() == Some(&'\n') => out.push(c),
+            '\r' => out.push('\n'),
+            c if c.is_control() && c.len_utf8() == 1 => out.push('?'),
+            c if c.is_control() => out.push('¿'),
+            c => out.push(c),
+        }
+    }
+    debug_assert_eq!(out.len(), text.len());
+    out.into_boxed_str()
+}
+
+/// Text for a message, label or help: control characters other than line breaks and tabs
+/// become U+FFFD, so user text quoted in a message cannot drive the terminal either.
+fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\n' | '\t' => c,
+            c if c.is_control() => '\u{FFFD}',
+            c => c,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_replaced_byte_for_byte() {
+        let text = "a: \u{1b}[31m\r\nb: \u{9b}x\rc: \u{7f}\t|\n";
+        assert!(needs_cleaning(text));
+        let shown = same_length_printable(text);
+        assert_eq!(&*shown, "a: ?[31m\r\nb: ¿x\nc: ?\t|\n");
+        assert_eq!(shown.len(), text.len());
+        assert!(!needs_cleaning("a: 1\r\nb:\t[é]\n"));
+        assert_eq!(printable("x\u{1b}]0;t\u{7}\ny"), "x\u{FFFD}]0;t\u{FFFD}\ny");
     }
 }

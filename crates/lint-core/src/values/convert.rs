@@ -274,7 +274,7 @@ mod tests {
             let prev = format!("*a{}", i - 1);
             bomb.push_str(&format!(
                 "a{i}: &a{i} [{}]\n",
-                vec![prev.as_str(); 9].join(", ")
+                [prev.as_str(); 9].join(", ")
             ));
         }
         let err = json(&bomb).unwrap_err();

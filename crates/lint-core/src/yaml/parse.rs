@@ -51,26 +51,27 @@ pub fn parse(text: &str, limits: &Limits) -> Result<Vec<Document>, ParseError> {
         match item {
             Ok((event, span)) => {
                 let range = span.byte_range().unwrap_or(0..0);
-                builder.event(event, range, text)?;
-                if builder.documents.len() > limits.max_documents {
+                // refuse the first document past the limit where it starts
+                if matches!(event, Event::DocumentStart(..))
+                    && builder.documents.len() >= limits.max_documents
+                {
                     return Err(ParseError {
-                        offset: builder.last_offset,
+                        offset: range.start.min(text.len()),
                         message: format!(
                             "more than {} YAML documents in one file; split it or raise the limit",
                             limits.max_documents
                         ),
                     });
                 }
+                builder.event(event, range, text)?;
             }
             Err(err) => {
                 let marker = err.marker();
                 let offset = marker
                     .byte_offset()
-                    .unwrap_or_else(|| char_to_byte(text, marker.index()));
-                return Err(ParseError {
-                    offset: offset.min(text.len()),
-                    message: clean_message(&err.info()),
-                });
+                    .unwrap_or_else(|| char_to_byte(text, marker.index()))
+                    .min(text.len());
+                return Err(explain_error(text, offset, &err.info()));
             }
         }
     }
@@ -82,6 +83,55 @@ fn char_to_byte(text: &str, chars: usize) -> usize {
         .nth(chars)
         .map(|(i, _)| i)
         .unwrap_or(text.len())
+}
+
+/// Turns the parser's error into one a person can act on, pointing at the real culprit
+/// where the parser's position is only near it.
+fn explain_error(text: &str, offset: usize, info: &str) -> ParseError {
+    let lowered = info.to_ascii_lowercase();
+    if lowered.contains("tab") {
+        // YAML forbids tabs in indentation; point at the first one at or after the error
+        // (the parser reports the end of the token it was reading)
+        let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+        if let Some(tab) = find_indent_tab(text, line_start) {
+            return ParseError {
+                offset: tab,
+                message: "a tab in indentation; YAML indents with spaces only".into(),
+            };
+        }
+    }
+    if lowered.contains("unknown anchor") {
+        let name: String = text[offset..]
+            .trim_start_matches('*')
+            .chars()
+            .take_while(|c| !c.is_whitespace() && !",[]{}".contains(*c))
+            .collect();
+        if !name.is_empty() {
+            return ParseError {
+                offset,
+                message: format!(
+                    "alias `*{name}` refers to an anchor `&{name}` that is not defined before it"
+                ),
+            };
+        }
+    }
+    ParseError {
+        offset,
+        message: clean_message(info),
+    }
+}
+
+/// The first tab that sits in a line's leading white space, from `from` on.
+fn find_indent_tab(text: &str, from: usize) -> Option<usize> {
+    let mut line_start = from;
+    for line in text[from..].split_inclusive('\n') {
+        let indent_len = line.len() - line.trim_start_matches([' ', '\t']).len();
+        if let Some(i) = line[..indent_len].find('\t') {
+            return Some(line_start + i);
+        }
+        line_start += line.len();
+    }
+    None
 }
 
 fn clean_message(info: &str) -> String {
@@ -112,7 +162,6 @@ struct Builder {
     current: Document,
     stack: Vec<Frame>,
     anchors: HashMap<usize, NodeId>,
-    last_offset: usize,
 }
 
 impl Builder {
@@ -122,7 +171,6 @@ impl Builder {
         span: Range<usize>,
         text: &str,
     ) -> Result<(), ParseError> {
-        self.last_offset = span.start;
         match event {
             Event::StreamStart | Event::StreamEnd | Event::Anchor(..) => {}
             Event::DocumentStart(..) => {
@@ -162,7 +210,10 @@ impl Builder {
                 let Some(&target) = self.anchors.get(&anchor) else {
                     return Err(ParseError {
                         offset: span.start,
-                        message: "alias refers to an unknown anchor".into(),
+                        message: format!(
+                            "alias `{}` refers to an unknown anchor",
+                            &text[span.clone()]
+                        ),
                     });
                 };
                 let id = self.push(NodeKind::Alias(target), span, false);
@@ -209,7 +260,6 @@ impl Builder {
                 if flow {
                     end = end.max(span.end);
                 }
-                let _ = text;
                 let node = &mut self.current.nodes[id.0 as usize];
                 node.kind = kind;
                 node.span.end = end;
@@ -298,6 +348,24 @@ mod tests {
     fn every_document_of_a_stream_is_read() {
         let docs = parse("a: 1\n---\nb: 2\n---\n", &Limits::default()).unwrap();
         assert!(docs.len() >= 2);
+    }
+
+    #[test]
+    fn too_many_documents_is_reported_where_the_first_extra_one_starts() {
+        let limits = Limits {
+            max_documents: 3,
+            ..Limits::default()
+        };
+        let text = "---\na: 1\n".repeat(5);
+        let err = parse(&text, &limits).unwrap_err();
+        assert_eq!(err.offset, 3 * "---\na: 1\n".len());
+        assert!(err.message.contains("more than 3"), "{}", err.message);
+        assert_eq!(parse(&"---\na: 1\n".repeat(3), &limits).unwrap().len(), 3);
+        let implicit = "a: 1\n---\nb: 2\n---\nc: 3\n---\nd: 4\n";
+        assert_eq!(
+            parse(implicit, &limits).unwrap_err().offset,
+            implicit.rfind("---").unwrap()
+        );
     }
 
     #[test]
