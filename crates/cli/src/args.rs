@@ -175,6 +175,16 @@ pub enum Format {
     Text,
     /// One line per finding: `PATH:LINE:COL: CODE SEVERITY: MESSAGE`.
     Concise,
+    /// A versioned JSON document (documented in docs/json-output.md).
+    Json,
+    /// SARIF 2.1.0, for GitHub code scanning.
+    Sarif,
+    /// GitHub Actions annotations (and a summary table in $GITHUB_STEP_SUMMARY).
+    Github,
+    /// JUnit XML.
+    Junit,
+    /// GitLab Code Quality JSON.
+    Gitlab,
 }
 
 /// `--fail-on` thresholds.

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use oncall_lint_core::render::values as render_values;
-use oncall_lint_core::report::{concise, text};
+use oncall_lint_core::report::{concise, github, gitlab, json, junit, sarif, text};
 use oncall_lint_core::{
     Applicability, Diagnostic, FileReport, InputFile, LintOptions, Profile, SetArg, Severity,
     build_release, lint_bytes, lint_release, rules,
@@ -281,6 +281,26 @@ fn lint(args: LintArgs) -> Result<ExitCode, String> {
                 eprint!("{version_note}");
             }
             concise::render(&diagnostics)
+        }
+        Format::Json => json::render(&diagnostics, files),
+        Format::Sarif => sarif::render(&diagnostics),
+        Format::Junit => junit::render(&diagnostics, files),
+        Format::Gitlab => gitlab::render(&diagnostics),
+        Format::Github => {
+            if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
+                let appended = std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(&path)
+                    .and_then(|mut f| f.write_all(github::summary(&diagnostics, files).as_bytes()));
+                if let Err(err) = appended {
+                    eprintln!(
+                        "warning: could not write the step summary to {}: {err}",
+                        std::path::Path::new(&path).display()
+                    );
+                }
+            }
+            github::render(&diagnostics)
         }
         Format::Text => {
             let color = match args.color {

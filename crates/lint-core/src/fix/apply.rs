@@ -239,32 +239,27 @@ fn why_not(
 }
 
 /// Removes the subtree at `path` (and, for a list index, the whole list: an append changes
-/// its length).
+/// its length), then the maps on the way that this left empty (a fix that writes a key may
+/// have to create its parents).
 fn remove_path(json: &mut serde_json::Value, path: &[Seg]) {
-    let Some((last, parents)) = path.split_last() else {
+    let Some((first, rest)) = path.split_first() else {
         *json = serde_json::Value::Null;
         return;
     };
-    let mut current = json;
-    for seg in parents {
-        let next = match (seg, current) {
-            (Seg::Key(k), serde_json::Value::Object(map)) => map.get_mut(k),
-            (Seg::Index(_), v @ serde_json::Value::Array(_)) => {
-                *v = serde_json::Value::Null;
+    match (first, json) {
+        (Seg::Key(k), serde_json::Value::Object(map)) => {
+            if rest.is_empty() {
+                map.shift_remove(k);
                 return;
             }
-            _ => None,
-        };
-        match next {
-            Some(n) => current = n,
-            None => return,
+            if let Some(child) = map.get_mut(k) {
+                remove_path(child, rest);
+                if child.as_object().is_some_and(serde_json::Map::is_empty) {
+                    map.shift_remove(k);
+                }
+            }
         }
-    }
-    match (last, current) {
-        (Seg::Key(k), serde_json::Value::Object(map)) => {
-            map.shift_remove(k);
-        }
-        (Seg::Index(_), v) => *v = serde_json::Value::Null,
+        (Seg::Index(_), v @ serde_json::Value::Array(_)) => *v = serde_json::Value::Null,
         _ => {}
     }
 }

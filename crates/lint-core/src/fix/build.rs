@@ -89,7 +89,7 @@ pub fn for_app(
             title,
             applicability,
             edits,
-            targets: Vec::new(),
+            targets: entry_ops.iter().map(|op| op.path().to_vec()).collect(),
         });
     };
     // embedded: find the string, compile against its text, map the edits back

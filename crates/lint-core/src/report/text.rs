@@ -30,18 +30,18 @@ pub fn render(diagnostics: &[Diagnostic], color: bool) -> String {
             .render_report(&mut rendered, report.as_ref())
             .is_err()
         {
-            rendered = format!("{}: {}\n", diagnostic.code, diagnostic.message);
+            rendered = format!("{}: {}\n", diagnostic.code, printable(&diagnostic.message));
         }
         out.push_str(&rendered);
         if let Some(fix) = &diagnostic.fix {
             out.push_str(&format!(
                 "  fix ({}): {}\n",
                 fix.applicability.as_str(),
-                fix.title
+                printable(&fix.title)
             ));
             for line in crate::fix::diff::fix_preview(fix).lines() {
                 out.push_str("    ");
-                out.push_str(line);
+                out.push_str(&printable(line));
                 out.push('\n');
             }
         }
