@@ -135,6 +135,22 @@ pub struct LintArgs {
     #[arg(long, value_name = "PROFILE", value_parser = ["air-gapped"])]
     pub profile: Vec<String>,
 
+    /// Run only these rules (codes, names or code prefixes such as `OC04`; comma-separated or repeated).
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub select: Vec<String>,
+
+    /// Do not run these rules (codes, names or code prefixes).
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+
+    /// Ignore every `# oncall-lint: ignore[...]` comment.
+    #[arg(long)]
+    pub no_ignores: bool,
+
+    /// Write the report to FILE instead of standard output.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
     /// Apply safe fixes to the files (comments and formatting kept); report what remains.
     #[arg(long)]
     pub fix: bool,

@@ -168,6 +168,21 @@ fn lint(args: LintArgs) -> Result<ExitCode, String> {
         );
     }
     let mut options = release_options(&args.release, &args.profile)?;
+    for selector in args.select.iter().chain(&args.ignore) {
+        let known = selector.eq_ignore_ascii_case("all")
+            || rules::find(selector).is_some()
+            || rules::all()
+                .iter()
+                .any(|r| r.meta.code.starts_with(&selector.to_ascii_uppercase()));
+        if !known {
+            return Err(format!(
+                "no rule matches `{selector}`; `oncall-lint rules` lists them"
+            ));
+        }
+    }
+    options.select = args.select.clone();
+    options.ignore = args.ignore.clone();
+    options.no_ignores = args.no_ignores;
     let fixing = args.fix || args.diff;
     let threshold = if args.unsafe_fixes {
         Applicability::Unsafe
@@ -251,7 +266,7 @@ fn lint(args: LintArgs) -> Result<ExitCode, String> {
         eprintln!("note: {note}");
     }
     if args.diff {
-        write_stdout(&diffs)?;
+        write_report(args.output.as_deref(), &diffs)?;
         if fixed > 0 || !fix_notes.is_empty() {
             eprintln!("{fixed} fix(es) would be applied");
         }
@@ -325,7 +340,7 @@ fn lint(args: LintArgs) -> Result<ExitCode, String> {
             eprint!("{}", concise::render(&diagnostics));
         }
         None => {
-            write_stdout(&out)?;
+            write_report(args.output.as_deref(), &out)?;
             if args.fix && fixed > 0 {
                 eprintln!("fixed {fixed} problem(s)");
             }
@@ -369,6 +384,20 @@ fn render(artifact: Artifact) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Writes the report to `-o FILE` (atomically enough: written whole, then renamed) or stdout.
+fn write_report(output: Option<&std::path::Path>, text: &str) -> Result<(), String> {
+    let Some(path) = output else {
+        return write_stdout(text);
+    };
+    let temp = path.with_extension(format!("oncall-lint-{}.tmp", std::process::id()));
+    std::fs::write(&temp, text)
+        .and_then(|()| std::fs::rename(&temp, path))
+        .map_err(|e| {
+            let _ = std::fs::remove_file(&temp);
+            format!("{}: cannot write the report: {e}", path.display())
+        })
 }
 
 fn write_stdout(text: &str) -> Result<(), String> {

@@ -16,6 +16,7 @@ pub mod render;
 pub mod report;
 pub mod rules;
 pub mod source;
+pub mod suppress;
 pub mod values;
 pub mod yaml;
 

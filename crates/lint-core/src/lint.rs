@@ -15,7 +15,7 @@ use crate::release::{
 };
 use crate::rules;
 use crate::source::{NotText, SourceFile};
-use crate::yaml::{Document, parse};
+use crate::yaml::{Comment, Document, parse};
 
 /// The result of linting one file or one release.
 #[derive(Debug)]
@@ -81,6 +81,10 @@ pub fn lint_source(source: Arc<SourceFile>, options: &LintOptions) -> FileReport
             return report;
         }
     };
+    let comments: Vec<Comment> = documents
+        .iter()
+        .flat_map(|d| d.comments.iter().cloned())
+        .collect();
     let documents: Vec<Document> = documents.into_iter().filter(|d| d.root.is_some()).collect();
     let multi = documents.len() > 1;
     let documents = if documents.is_empty() {
@@ -98,10 +102,32 @@ pub fn lint_source(source: Arc<SourceFile>, options: &LintOptions) -> FileReport
         }
         lint_layers(vec![(source.clone(), doc)], chart, options, &mut report);
     }
+    finish(&mut report, &[(source, comments)], options);
+    report
+}
+
+/// Applies the user's rule selection, severity overrides and suppression comments, and sorts.
+fn finish(
+    report: &mut FileReport,
+    files: &[(Arc<SourceFile>, Vec<Comment>)],
+    options: &LintOptions,
+) {
+    report.diagnostics.retain(|d| options.rule_enabled(&d.code));
+    if !options.no_ignores {
+        for (source, comments) in files {
+            crate::suppress::apply(&mut report.diagnostics, source, comments, &|code| {
+                options.rule_enabled(code)
+            });
+        }
+    }
+    for d in &mut report.diagnostics {
+        if let Some(severity) = options.severities.get(&d.code) {
+            d.severity = *severity;
+        }
+    }
     report
         .diagnostics
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    report
 }
 
 /// Lints files as one release, in Helm's `-f` order (later files win), with the `--set`
@@ -119,6 +145,7 @@ pub fn lint_release(files: Vec<InputFile>, options: &LintOptions) -> FileReport 
         effective: Vec::new(),
     };
     let mut layers = Vec::new();
+    let mut comments = Vec::new();
     let mut broken = false;
     for file in files {
         let (source, not_text) = SourceFile::from_bytes(file.path, file.bytes);
@@ -139,6 +166,12 @@ pub fn lint_release(files: Vec<InputFile>, options: &LintOptions) -> FileReport 
                         source.path()
                     ));
                 }
+                comments.push((
+                    source.clone(),
+                    docs.iter()
+                        .flat_map(|d| d.comments.iter().cloned())
+                        .collect::<Vec<_>>(),
+                ));
                 let doc = docs
                     .into_iter()
                     .find(|d| d.root.is_some())
@@ -161,9 +194,7 @@ pub fn lint_release(files: Vec<InputFile>, options: &LintOptions) -> FileReport 
     } else if !layers.is_empty() || !options.sets.is_empty() {
         lint_layers(layers, chart, options, &mut report);
     }
-    report
-        .diagnostics
-        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    finish(&mut report, &comments, options);
     report
 }
 
@@ -336,7 +367,10 @@ fn lint_layers(
         options,
         provisioning: &apps,
     };
-    for rule in rules::all() {
+    for rule in rules::all()
+        .iter()
+        .filter(|r| options.rule_enabled(&r.meta.code))
+    {
         let mut emitter = Emitter::new(rule, &mut report.diagnostics);
         (rule.check)(&ctx, &mut emitter);
     }

@@ -1,5 +1,8 @@
 //! What the user told us about the release: profile, names, namespaces, chart version.
 
+use std::collections::HashMap;
+
+use crate::diagnostic::Severity;
 use crate::release::SetArg;
 use crate::yaml::Limits;
 
@@ -46,6 +49,14 @@ pub struct LintOptions {
     pub chart_yaml: Option<String>,
     /// `--set` / `--set-string` arguments, applied over every release.
     pub sets: Vec<SetArg>,
+    /// Rules to run (codes, names or code prefixes such as `OC04`); empty: all.
+    pub select: Vec<String>,
+    /// Rules not to run (codes, names or code prefixes).
+    pub ignore: Vec<String>,
+    /// Severity overrides by rule code.
+    pub severities: HashMap<String, Severity>,
+    /// Ignore every suppression comment.
+    pub no_ignores: bool,
     /// Keep each release's effective values in the report (for verifying fixes).
     pub keep_values: bool,
     /// Input limits.
@@ -53,6 +64,20 @@ pub struct LintOptions {
 }
 
 impl LintOptions {
+    /// Whether a rule runs, by `select` and `ignore`.
+    pub fn rule_enabled(&self, code: &str) -> bool {
+        let matches = |selector: &String| {
+            let selector = selector.trim();
+            selector.eq_ignore_ascii_case("all")
+                || code
+                    .to_ascii_uppercase()
+                    .starts_with(&selector.to_ascii_uppercase())
+                || crate::rules::find(selector).is_some_and(|r| r.meta.code == code)
+        };
+        (self.select.is_empty() || self.select.iter().any(matches))
+            && !self.ignore.iter().any(matches)
+    }
+
     /// Whether a profile is on.
     pub fn has_profile(&self, profile: Profile) -> bool {
         self.profiles.contains(&profile)

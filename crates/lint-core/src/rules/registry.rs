@@ -42,6 +42,7 @@ pub static SOURCES: &[RuleSource] = &[
         checks::airgap_plugin_download::check
     ),
     rule!("OC094-invalid-yaml.yaml", checks::reported_by_parser),
+    rule!("OC095-unused-suppression.yaml", checks::reported_by_parser),
 ];
 
 /// A loaded rule.

@@ -162,6 +162,10 @@ struct Builder {
     current: Document,
     stack: Vec<Frame>,
     anchors: HashMap<usize, NodeId>,
+    /// Comments seen outside any document, waiting for the next one.
+    pending: Vec<Comment>,
+    /// Whether a document is open.
+    open: bool,
 }
 
 impl Builder {
@@ -172,19 +176,44 @@ impl Builder {
         text: &str,
     ) -> Result<(), ParseError> {
         match event {
-            Event::StreamStart | Event::StreamEnd | Event::Anchor(..) => {}
+            Event::StreamStart | Event::Anchor(..) => {}
             Event::DocumentStart(..) => {
-                self.current = Document::default();
+                // comments before the document (a header) belong to it
+                self.current = Document {
+                    comments: std::mem::take(&mut self.pending),
+                    ..Document::default()
+                };
                 self.anchors.clear();
+                self.open = true;
             }
             Event::DocumentEnd => {
                 let doc = std::mem::take(&mut self.current);
                 self.documents.push(doc);
+                self.open = false;
             }
-            Event::Comment(body, _) => self.current.comments.push(Comment {
-                span,
-                text: body.into_owned(),
-            }),
+            Event::StreamEnd => {
+                // comments after the last document belong to it
+                let pending = std::mem::take(&mut self.pending);
+                match self.documents.last_mut() {
+                    Some(last) => last.comments.extend(pending),
+                    None if !pending.is_empty() => self.documents.push(Document {
+                        comments: pending,
+                        ..Document::default()
+                    }),
+                    None => {}
+                }
+            }
+            Event::Comment(body, _) => {
+                let comment = Comment {
+                    span,
+                    text: body.into_owned(),
+                };
+                if self.open {
+                    self.current.comments.push(comment);
+                } else {
+                    self.pending.push(comment);
+                }
+            }
             Event::Scalar(value, style, anchor, tag) => {
                 let tag = tag.and_then(|t| t.is_yaml_core_schema().then(|| t.suffix().to_owned()));
                 let style = match style {
@@ -342,6 +371,18 @@ mod tests {
             doc.scalar_text(doc.lookup(doc.deref(b.value), &["k"]).unwrap().value),
             Some("v")
         );
+    }
+
+    #[test]
+    fn comments_before_and_after_documents_are_kept() {
+        let docs = parse("# header\na: 1  # t\n# tail\n", &Limits::default()).unwrap();
+        let texts: Vec<&str> = docs
+            .iter()
+            .flat_map(|d| d.comments.iter().map(|c| c.text.as_str()))
+            .collect();
+        assert_eq!(texts, [" header", " t", " tail"]);
+        let only = parse("# just a comment\n", &Limits::default()).unwrap();
+        assert_eq!(only.iter().map(|d| d.comments.len()).sum::<usize>(), 1);
     }
 
     #[test]

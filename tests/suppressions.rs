@@ -1,0 +1,137 @@
+//! Every place a suppression comment can stand, and what happens to those that suppress
+//! nothing.
+
+use oncall_lint_core::{LintOptions, Profile, lint_bytes};
+
+fn codes(text: &str, options: &LintOptions) -> Vec<String> {
+    lint_bytes("values.yaml", text.as_bytes().to_vec(), options)
+        .diagnostics
+        .into_iter()
+        .map(|d| format!("{}@{}", d.code, d.primary.start().line))
+        .collect()
+}
+
+fn airgapped() -> LintOptions {
+    LintOptions {
+        profiles: vec![Profile::AirGapped],
+        ..LintOptions::default()
+    }
+}
+
+const BROKEN: &str =
+    "grafana:\n  grafana.ini:\n    feature_toggles:\n      enable: publicDashboards\n";
+
+#[test]
+fn unsuppressed_the_finding_is_there() {
+    assert_eq!(codes(BROKEN, &LintOptions::default()), ["OC010@4"]);
+}
+
+#[test]
+fn on_the_findings_line() {
+    let text = BROKEN.replace(
+        "publicDashboards\n",
+        "publicDashboards  # oncall-lint: ignore[OC010] set by env\n",
+    );
+    assert!(codes(&text, &LintOptions::default()).is_empty());
+    // by name too
+    let text = BROKEN.replace(
+        "publicDashboards\n",
+        "publicDashboards  # oncall-lint: ignore[external-service-accounts]\n",
+    );
+    assert!(codes(&text, &LintOptions::default()).is_empty());
+}
+
+#[test]
+fn on_the_line_above_the_key() {
+    let text = BROKEN.replace(
+        "      enable:",
+        "      # oncall-lint: ignore[OC010] set by env\n      enable:",
+    );
+    assert!(codes(&text, &LintOptions::default()).is_empty());
+    // with more comments in between, still attached
+    let text = BROKEN.replace(
+        "      enable:",
+        "      # oncall-lint: ignore[OC010]\n      # the base image sets the toggle\n      enable:",
+    );
+    assert!(codes(&text, &LintOptions::default()).is_empty());
+    // a blank line breaks the attachment: the finding stays and the directive is reported
+    let text = BROKEN.replace(
+        "      enable:",
+        "      # oncall-lint: ignore[OC010]\n\n      enable:",
+    );
+    assert_eq!(
+        codes(&text, &LintOptions::default()),
+        ["OC095@4", "OC010@6"]
+    );
+}
+
+#[test]
+fn anywhere_inside_the_reported_span() {
+    // OC040 reports the whole `plugins` list; a comment on its second item is inside it
+    let text = "grafana:\n  plugins:\n    - grafana-oncall-app\n    - grafana-piechart-panel  # oncall-lint: ignore[OC040] mirrored\n";
+    assert!(
+        codes(text, &airgapped()).is_empty(),
+        "{:?}",
+        codes(text, &airgapped())
+    );
+    // outside the span it does not apply
+    let text = "grafana:\n  plugins:\n    - grafana-oncall-app\n  persistence: {enabled: true}  # oncall-lint: ignore[OC040]\n";
+    assert_eq!(codes(text, &airgapped()), ["OC040@3", "OC095@4"]);
+}
+
+#[test]
+fn file_ignore_anywhere() {
+    let text = format!("{BROKEN}# oncall-lint: file-ignore[OC010] toggles come from the image\n");
+    assert!(codes(&text, &LintOptions::default()).is_empty());
+    let text = format!("# oncall-lint: file-ignore[OC010]\n{BROKEN}");
+    assert!(codes(&text, &LintOptions::default()).is_empty());
+}
+
+#[test]
+fn no_ignores_turns_every_directive_off() {
+    let text = BROKEN.replace(
+        "publicDashboards\n",
+        "publicDashboards  # oncall-lint: ignore[OC010]\n",
+    );
+    let options = LintOptions {
+        no_ignores: true,
+        ..LintOptions::default()
+    };
+    assert_eq!(codes(&text, &options), ["OC010@4"]);
+    let text = format!("{BROKEN}# oncall-lint: ignore[OC001]\n");
+    assert_eq!(codes(&text, &options), ["OC010@4"], "no OC095 either");
+}
+
+#[test]
+fn unused_malformed_and_unattached_are_reported_with_a_fix_where_safe() {
+    let text = "grafana:\n  enabled: true  # oncall-lint: ignore[OC010]\n";
+    let report = lint_bytes(
+        "values.yaml",
+        text.as_bytes().to_vec(),
+        &LintOptions::default(),
+    );
+    assert_eq!(report.diagnostics.len(), 1);
+    let d = &report.diagnostics[0];
+    assert_eq!(d.code, "OC095");
+    let fix = d.fix.as_ref().expect("a fix");
+    assert_eq!(
+        fix.edits[0].range,
+        24..text.len() - 1,
+        "the comment and the spaces before it"
+    );
+    // a directive for a rule that is not selected is not "unused"
+    let options = LintOptions {
+        ignore: vec!["OC010".into()],
+        ..LintOptions::default()
+    };
+    assert!(codes(text, &options).is_empty());
+    // malformed: no fix
+    let text = "grafana:\n  enabled: true  # oncall-lint: ignore OC010\n";
+    let report = lint_bytes(
+        "values.yaml",
+        text.as_bytes().to_vec(),
+        &LintOptions::default(),
+    );
+    assert!(report.diagnostics[0].message.contains("cannot be read"));
+    assert!(report.diagnostics[0].fix.is_none());
+}
