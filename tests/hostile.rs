@@ -279,11 +279,18 @@ data:
 }
 
 /// `a: {{ .Values.x }}` is valid YAML (a flow map used as a key), but Helm cannot load it
-/// (go-yaml v2: "invalid map key"), so it should be an OC094; today it is linted as if the
-/// key were a string. Only the general guarantees are asserted here.
+/// (go-yaml v2: "invalid map key"), so it is an OC094 that names the likely cause.
 #[test]
 fn a_one_line_template_expression() {
-    lint("one-line.yaml", "a: {{ .Values.x }}\n");
+    let f = assert_unparsable(
+        "one-line.yaml",
+        &lint("one-line.yaml", "a: {{ .Values.x }}\n"),
+    );
+    assert!(
+        f.message.contains("invalid map key") && f.message.contains("template"),
+        "{f:?}"
+    );
+    assert_eq!((f.line, f.column), (1, 5), "{f:?}");
 }
 
 #[test]

@@ -192,9 +192,9 @@ fn is_empty_scalar(doc: &Document, id: NodeId) -> bool {
 fn styled_scalar(value: &Value, old: Option<ScalarStyle>, in_flow: bool) -> String {
     match (&value.kind, old) {
         (Kind::Str(s), Some(ScalarStyle::DoubleQuoted)) => {
-            serde_json::to_string(s).unwrap_or_default()
+            crate::render::yaml_out::double_quoted(s)
         }
-        (Kind::Str(s), Some(ScalarStyle::SingleQuoted)) if !s.contains(['\n', '\r']) => {
+        (Kind::Str(s), Some(ScalarStyle::SingleQuoted)) if !s.chars().any(char::is_control) => {
             format!("'{}'", s.replace('\'', "''"))
         }
         (Kind::Str(s), _) if in_flow => quote_flow(s),

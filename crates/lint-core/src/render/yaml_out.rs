@@ -60,7 +60,7 @@ pub fn flow(value: &Value) -> String {
 /// Like [`quote_if_needed`], but also quotes the characters that end a flow scalar.
 pub fn quote_flow(s: &str) -> String {
     if s.contains([',', '[', ']', '{', '}']) {
-        serde_json::to_string(s).unwrap_or_else(|_| format!("{s:?}"))
+        double_quoted(s)
     } else {
         quote_if_needed(s)
     }
@@ -201,8 +201,25 @@ pub fn quote_if_needed(s: &str) -> String {
     if is_plain_safe(s) {
         s.to_owned()
     } else {
-        serde_json::to_string(s).unwrap_or_else(|_| format!("{s:?}"))
+        double_quoted(s)
     }
+}
+
+/// A YAML double-quoted scalar: JSON's escapes, plus `\xNN` for the C1 control characters
+/// and `\uNNNN` for the other non-printable ones that JSON leaves raw but YAML forbids.
+pub fn double_quoted(s: &str) -> String {
+    let json = serde_json::to_string(s).unwrap_or_else(|_| format!("{s:?}"));
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c as u32 {
+            0x80..=0x9F => out.push_str(&format!("\\x{:02x}", c as u32)),
+            0x2028 | 0x2029 | 0xFEFF | 0xFFFE | 0xFFFF => {
+                out.push_str(&format!("\\u{:04x}", c as u32))
+            }
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 fn is_plain_safe(s: &str) -> bool {
@@ -284,6 +301,7 @@ mod tests {
             "empty": {"m": {}, "l": []},
             "block": "apps:\n  - type: grafana-oncall-app\n",
             "block2": "a\n\nb",
+            "controls": ["\u{1b}[31m", "x\u{9b}y", "bom\u{feff}"],
         }));
     }
 }

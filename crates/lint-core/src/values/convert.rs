@@ -114,7 +114,7 @@ impl Converter<'_> {
                         self.merge(entry.value, &mut map, depth + 1, in_alias)?;
                         continue;
                     }
-                    let name = self.key_string(entry.key);
+                    let name = self.key_string(entry.key)?;
                     let value = self.convert(entry.value, Some(entry.key), depth + 1, in_alias)?;
                     map.insert(name, value);
                 }
@@ -180,19 +180,23 @@ impl Converter<'_> {
 
     /// sigs.k8s.io/yaml turns every key into a JSON string: resolved booleans and numbers
     /// are printed (`on:` is `"true"`, `010:` is `"8"`), `~` is `"null"`.
-    fn key_string(&self, key: NodeId) -> String {
+    ///
+    /// A map or list as a key is refused, as go-yaml v2 refuses it ("invalid map key"); the
+    /// usual cause is a Helm template (`{{ .Values.x }}`) linted as a values file.
+    fn key_string(&self, key: NodeId) -> Result<String, ConvertError> {
         let node = self.doc.node(self.doc.deref(key));
         match &node.kind {
-            NodeKind::Scalar { text, style, tag } => {
-                match scalar_kind(text, *style, tag.as_deref()) {
-                    Kind::Null => "null".into(),
-                    Kind::Bool(b) => b.to_string(),
-                    Kind::Int(i) => i.to_string(),
-                    Kind::Float(f) => format_float(f),
-                    _ => text.clone(),
-                }
-            }
-            _ => String::from("<complex key>"),
+            NodeKind::Scalar { text, style, tag } => Ok(match scalar_kind(text, *style, tag.as_deref()) {
+                Kind::Null => "null".into(),
+                Kind::Bool(b) => b.to_string(),
+                Kind::Int(i) => i.to_string(),
+                Kind::Float(f) => format_float(f),
+                _ => text.clone(),
+            }),
+            _ => Err(self.error(
+                key,
+                "a map or list is used as a key, which Helm refuses (invalid map key); a `{{ }}` here means this is a Helm template, not a values file",
+            )),
         }
     }
 }
@@ -241,6 +245,17 @@ mod tests {
             got,
             serde_json::json!({"a": true, "b": "0755", "c": 493, "true": 1, "d": null, "e": "", "10": "x"})
         );
+    }
+
+    #[test]
+    fn a_collection_as_a_key_is_refused_as_helm_does() {
+        assert!(
+            json("a: {{ .Values.x }}\n")
+                .unwrap_err()
+                .message
+                .contains("invalid map key")
+        );
+        assert!(json("? [a, b]\n: 1\n").is_err());
     }
 
     #[test]
