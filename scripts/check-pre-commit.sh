@@ -96,7 +96,8 @@ else
     PC=(python3 -m pre_commit)
     PY=python3
 fi
-echo "   $("${PC[@]}" --version)"
+ver=$("${PC[@]}" --version 2>&1) || die "pre-commit does not run: $ver"
+echo "   $ver"
 
 # For try-repo only: pre-commit's own state (logs) in the temp dir, not ~/.cache/pre-commit, and
 # one cargo target dir for every try-repo build, so the dependencies compile once.

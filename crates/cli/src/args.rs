@@ -38,6 +38,19 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = RulesFormat::Table)]
         format: RulesFormat,
     },
+    /// Write a commented starter `.oncall-lint.yaml` in the current directory
+    Init {
+        /// Overwrite an existing file.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Print a shell completion script
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff)
+    Man,
     /// Write what people otherwise hand-write, from the release's values
     Render {
         #[command(subcommand)]
@@ -164,8 +177,25 @@ pub struct LintArgs {
     pub diff: bool,
 
     /// Lowest severity that makes the exit status 1.
-    #[arg(long, value_enum, default_value_t = FailOn::Info)]
-    pub fail_on: FailOn,
+    /// (default: `fail-on` in the config, else info)
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+
+    /// Use this config file instead of looking for `.oncall-lint.yaml`.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Do not read any config file.
+    #[arg(long)]
+    pub no_config: bool,
+
+    /// Do not report (or fail on) the findings recorded in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Record every current finding in this baseline file, and exit 0.
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    pub write_baseline: Option<PathBuf>,
 
     /// Exit 0 even with findings (2 still means the tool could not run).
     #[arg(long)]
@@ -217,7 +247,7 @@ pub enum FailOn {
 /// `--color` choices.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
-    /// Colour when writing to a terminal and NO_COLOR is unset.
+    /// Colour when writing to a terminal and NO_COLOR is unset (or CLICOLOR_FORCE is set).
     Auto,
     /// Always colour.
     Always,

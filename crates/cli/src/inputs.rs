@@ -1,8 +1,11 @@
-//! Turning PATHS into inputs: files as named, directories walked for values files, `-` for
-//! standard input, and the `Chart.yaml` beside each file for umbrella detection.
+//! Turning PATHS into inputs: files as named (always linted), directories walked for values
+//! files with `.gitignore` respected, `-` for standard input, and the `Chart.yaml` beside
+//! each file for umbrella detection.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
+
+use globset::GlobSet;
 
 /// One thing to lint.
 pub struct Input {
@@ -16,57 +19,109 @@ pub struct Input {
     pub chart_yaml: Option<String>,
 }
 
-/// Reads every input; a path that cannot be read is an error (exit 2).
-pub fn collect(paths: &[PathBuf], stdin_name: Option<&str>) -> Result<Vec<Input>, String> {
-    let mut inputs = Vec::new();
-    for path in paths {
-        if path.as_os_str() == "-" {
-            let mut bytes = Vec::new();
-            std::io::stdin()
-                .read_to_end(&mut bytes)
-                .map_err(|e| format!("cannot read standard input: {e}"))?;
-            let display = stdin_name.unwrap_or("<stdin>").to_owned();
-            let chart_yaml = stdin_name.and_then(|n| chart_yaml_beside(Path::new(n)));
-            inputs.push(Input {
-                path: None,
-                display,
-                bytes,
-                chart_yaml,
-            });
-            continue;
-        }
-        let meta = std::fs::metadata(path)
-            .map_err(|e| format!("{}: {}", path.display(), describe_io(&e)))?;
-        if meta.is_dir() {
-            let mut found = Vec::new();
-            walk(path, &mut found).map_err(|e| format!("{}: {e}", path.display()))?;
-            found.sort();
-            for file in found {
-                inputs.push(read_file(&file)?);
-            }
-        } else {
-            inputs.push(read_file(path)?);
-        }
-    }
-    Ok(inputs)
+/// Which files a directory walk picks.
+pub struct Filter<'a> {
+    /// Globs that replace the default values-file patterns.
+    pub include: Option<&'a GlobSet>,
+    /// Globs to skip.
+    pub exclude: Option<&'a GlobSet>,
+    /// The directory the globs are relative to.
+    pub base: Option<&'a Path>,
 }
 
-/// Reads the `-f` files of a release: each must be a file (no directories, no stdin).
+/// Reads standard input.
+pub fn stdin(name: Option<&str>) -> Result<Input, String> {
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read standard input: {e}"))?;
+    Ok(Input {
+        path: None,
+        display: name.unwrap_or("<stdin>").to_owned(),
+        bytes,
+        chart_yaml: name.and_then(|n| chart_yaml_beside(Path::new(n))),
+    })
+}
+
+/// The files a path names: itself, or the values files below a directory.
+pub fn expand(path: &Path, filter: &Filter<'_>) -> Result<Vec<PathBuf>, String> {
+    let meta =
+        std::fs::metadata(path).map_err(|e| format!("{}: {}", path.display(), describe_io(&e)))?;
+    if !meta.is_dir() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let mut found = Vec::new();
+    let walker = ignore::WalkBuilder::new(path)
+        .hidden(true)
+        .git_ignore(true)
+        .git_exclude(true)
+        .require_git(false)
+        .build();
+    for entry in walker {
+        let entry = entry.map_err(|e| format!("{}: {e}", path.display()))?;
+        if !entry.file_type().is_some_and(|t| t.is_file()) {
+            continue;
+        }
+        let file = entry.path();
+        if wanted(file, filter) {
+            found.push(file.to_path_buf());
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+fn wanted(file: &Path, filter: &Filter<'_>) -> bool {
+    let relative = filter
+        .base
+        .and_then(|base| crate::configs::relative_to(file, base))
+        .unwrap_or_else(|| file.to_string_lossy().replace('\\', "/"));
+    if filter.exclude.is_some_and(|set| set.is_match(&relative)) {
+        return false;
+    }
+    match filter.include {
+        Some(set) => set.is_match(&relative),
+        None => is_values_file(&relative),
+    }
+}
+
+/// The default: `values*.yaml`, `*-values.yaml`, `*_values.yaml`, `*.values.yaml`, and
+/// Grafana plugin provisioning files (`provisioning/plugins/*.yaml`).
+pub fn is_values_file(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    let name = lower.rsplit('/').next().unwrap_or(&lower);
+    let Some(stem) = name
+        .strip_suffix(".yaml")
+        .or_else(|| name.strip_suffix(".yml"))
+    else {
+        return false;
+    };
+    stem.starts_with("values")
+        || stem.ends_with("-values")
+        || stem.ends_with("_values")
+        || stem.ends_with(".values")
+        || lower.contains("provisioning/plugins/")
+}
+
+/// Reads one file.
+pub fn read_file(path: &Path) -> Result<Input, String> {
+    let bytes =
+        std::fs::read(path).map_err(|e| format!("{}: {}", path.display(), describe_io(&e)))?;
+    Ok(Input {
+        path: Some(path.to_path_buf()),
+        display: path.display().to_string(),
+        bytes,
+        chart_yaml: chart_yaml_beside(path),
+    })
+}
+
+/// Reads the `-f` files of a release: each must be a file (`-` reads stdin).
 pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<Input>, String> {
     paths
         .iter()
         .map(|path| {
             if path.as_os_str() == "-" {
-                let mut bytes = Vec::new();
-                std::io::stdin()
-                    .read_to_end(&mut bytes)
-                    .map_err(|e| format!("cannot read standard input: {e}"))?;
-                return Ok(Input {
-                    path: None,
-                    display: "<stdin>".into(),
-                    bytes,
-                    chart_yaml: None,
-                });
+                return stdin(None);
             }
             if path.is_dir() {
                 return Err(format!(
@@ -77,17 +132,6 @@ pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<Input>, String> {
             read_file(path)
         })
         .collect()
-}
-
-fn read_file(path: &Path) -> Result<Input, String> {
-    let bytes =
-        std::fs::read(path).map_err(|e| format!("{}: {}", path.display(), describe_io(&e)))?;
-    Ok(Input {
-        path: Some(path.to_path_buf()),
-        display: path.display().to_string(),
-        bytes,
-        chart_yaml: chart_yaml_beside(path),
-    })
 }
 
 fn chart_yaml_beside(path: &Path) -> Option<String> {
@@ -114,29 +158,30 @@ fn describe_io(err: &std::io::Error) -> String {
     }
 }
 
-/// Values files in a directory tree: `*.yaml`/`*.yml` whose name mentions `values`, skipping
-/// hidden directories.
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir)? {
-            let entry = entry?;
-            let path = entry.path();
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let kind = entry.file_type()?;
-            if kind.is_dir() {
-                if !name.starts_with('.') && name != "target" && name != "node_modules" {
-                    stack.push(path);
-                }
-            } else if kind.is_file() && is_values_file(&name) {
-                out.push(path);
-            }
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_file_names() {
+        for yes in [
+            "values.yaml",
+            "values-prod.yml",
+            "prod-values.yaml",
+            "a/b/oncall.values.yaml",
+            "x_values.yaml",
+            "grafana/provisioning/plugins/oncall.yaml",
+        ] {
+            assert!(is_values_file(yes), "{yes}");
+        }
+        for no in [
+            "Chart.yaml",
+            "templates/deployment.yaml",
+            "values.txt",
+            "kustomization.yaml",
+            "myvalues-notes.md",
+        ] {
+            assert!(!is_values_file(no), "{no}");
         }
     }
-    Ok(())
-}
-
-fn is_values_file(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    (lower.ends_with(".yaml") || lower.ends_with(".yml")) && lower.contains("values")
 }

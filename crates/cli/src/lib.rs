@@ -2,6 +2,7 @@
 //! report, choose the exit status (0 clean, 1 findings, 2 could not run).
 
 mod args;
+mod configs;
 mod fixing;
 mod inputs;
 
@@ -9,6 +10,7 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
+use oncall_lint_core::baseline::Baseline;
 use oncall_lint_core::render::values as render_values;
 use oncall_lint_core::report::{concise, github, gitlab, json, junit, sarif, text};
 use oncall_lint_core::{
@@ -48,8 +50,39 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         Some(Command::Explain { rule }) => explain(&rule),
         Some(Command::Rules { format }) => list_rules(format),
         Some(Command::Render { artifact }) => render(artifact),
+        Some(Command::Init { force }) => init(force),
+        Some(Command::Completions { shell }) => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut command, "oncall-lint", &mut out);
+            write_stdout(&String::from_utf8_lossy(&out))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Man) => {
+            let command = <Cli as clap::CommandFactory>::command();
+            let mut out = Vec::new();
+            clap_mangen::Man::new(command)
+                .render(&mut out)
+                .map_err(|e| format!("cannot render the man page: {e}"))?;
+            write_stdout(&String::from_utf8_lossy(&out))?;
+            Ok(ExitCode::SUCCESS)
+        }
         None => lint(cli.lint),
     }
+}
+
+fn init(force: bool) -> Result<ExitCode, String> {
+    let path = std::path::Path::new(oncall_lint_core::config::FILE_NAME);
+    if path.exists() && !force {
+        return Err(format!(
+            "{} already exists; --force overwrites it",
+            path.display()
+        ));
+    }
+    std::fs::write(path, oncall_lint_core::config::STARTER)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    eprintln!("wrote {}", path.display());
+    Ok(ExitCode::SUCCESS)
 }
 
 fn explain(rule: &str) -> Result<ExitCode, String> {
@@ -162,10 +195,23 @@ fn release_files(paths: &[std::path::PathBuf]) -> Result<(Vec<InputFile>, Option
 }
 
 fn lint(args: LintArgs) -> Result<ExitCode, String> {
-    if args.paths.is_empty() && args.release.values.is_empty() {
-        return Err(
-            "no values files given; try `oncall-lint values.yaml`, or `oncall-lint --help`".into(),
-        );
+    let configs = configs::Configs::new(args.config.as_deref(), args.no_config)?;
+    let cwd = std::path::PathBuf::from(".");
+    let here = configs.for_path(&cwd)?;
+    let mut paths = args.paths.clone();
+    let mut config_releases = Vec::new();
+    if paths.is_empty() && args.release.values.is_empty() {
+        let Some(found) = &here else {
+            return Err(
+                "no values files given; try `oncall-lint values.yaml`, or `oncall-lint --help` (a .oncall-lint.yaml lets `oncall-lint` alone lint a repository)".into(),
+            );
+        };
+        // with a config: its releases, then every other values file below it
+        for (name, files, sets) in found.config.releases() {
+            let files: Vec<std::path::PathBuf> = files.iter().map(|f| found.dir.join(f)).collect();
+            config_releases.push((name, files, sets));
+        }
+        paths.push(cwd.clone());
     }
     let mut options = release_options(&args.release, &args.profile)?;
     for selector in args.select.iter().chain(&args.ignore) {
@@ -183,6 +229,7 @@ fn lint(args: LintArgs) -> Result<ExitCode, String> {
     options.select = args.select.clone();
     options.ignore = args.ignore.clone();
     options.no_ignores = args.no_ignores;
+    let base_options = options.clone();
     let fixing = args.fix || args.diff;
     let threshold = if args.unsafe_fixes {
         Applicability::Unsafe
@@ -193,12 +240,27 @@ fn lint(args: LintArgs) -> Result<ExitCode, String> {
     let mut diffs = String::new();
     let mut fixed = 0usize;
     let mut fix_notes: Vec<String> = Vec::new();
+    let mut releases: Vec<(Vec<std::path::PathBuf>, Vec<SetArg>)> = Vec::new();
     if !args.release.values.is_empty() {
-        let (files, chart_yaml) = release_files(&args.release.values)?;
+        releases.push((args.release.values.clone(), Vec::new()));
+    }
+    let in_config_release: Vec<std::path::PathBuf> = config_releases
+        .iter()
+        .flat_map(|(_, files, _)| files.iter().filter_map(|f| f.canonicalize().ok()))
+        .collect();
+    for (_, files, sets) in config_releases {
+        releases.push((files, sets));
+    }
+    for (release_paths, extra_sets) in releases {
+        let mut options = base_options.clone();
+        if let Some(first) = release_paths.first() {
+            configs.apply(first, &mut options)?;
+        }
+        options.sets.extend(extra_sets);
+        let (files, chart_yaml) = release_files(&release_paths)?;
         options.chart_yaml = chart_yaml;
         let fix_files: Option<Vec<fixing::FixFile>> = if fixing {
-            args.release
-                .values
+            release_paths
                 .iter()
                 .zip(&files)
                 .map(|(path, f)| {
@@ -223,8 +285,38 @@ fn lint(args: LintArgs) -> Result<ExitCode, String> {
             None => reports.push(lint_release(files, &options)),
         }
     }
+    let mut inputs_list = Vec::new();
+    for path in &paths {
+        if path.as_os_str() == "-" {
+            inputs_list.push(inputs::stdin(args.stdin_filename.as_deref())?);
+            continue;
+        }
+        let found = configs.for_path(path)?;
+        let filter = inputs::Filter {
+            include: found.as_ref().and_then(|f| f.config.include.as_ref()),
+            exclude: found.as_ref().and_then(|f| f.config.exclude.as_ref()),
+            base: found.as_ref().map(|f| f.dir.as_path()),
+        };
+        for file in inputs::expand(path, &filter)? {
+            if file
+                .canonicalize()
+                .is_ok_and(|c| in_config_release.contains(&c))
+            {
+                continue;
+            }
+            inputs_list.push(inputs::read_file(&file)?);
+        }
+    }
     let mut stdin_fixed: Option<String> = None;
-    for input in inputs::collect(&args.paths, args.stdin_filename.as_deref())? {
+    for input in inputs_list {
+        let mut options = base_options.clone();
+        let governed = input
+            .path
+            .clone()
+            .or_else(|| args.stdin_filename.as_ref().map(std::path::PathBuf::from));
+        if let Some(path) = &governed {
+            configs.apply(path, &mut options)?;
+        }
         options.chart_yaml = input.chart_yaml.clone();
         let fix_file = if fixing {
             fixing::FixFile::new(
@@ -286,6 +378,26 @@ fn lint(args: LintArgs) -> Result<ExitCode, String> {
     let mut diagnostics: Vec<Diagnostic> =
         reports.into_iter().flat_map(|r| r.diagnostics).collect();
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    if let Some(path) = &args.write_baseline {
+        let text = Baseline::from_diagnostics(&diagnostics).to_json();
+        std::fs::write(path, text)
+            .map_err(|e| format!("{}: cannot write the baseline: {e}", path.display()))?;
+        eprintln!(
+            "wrote {} finding(s) to the baseline {}",
+            diagnostics.len(),
+            path.display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    if let Some(path) = &args.baseline {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("{}: cannot read the baseline: {e}", path.display()))?;
+        let baseline = Baseline::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        let hidden = baseline.filter(&mut diagnostics);
+        if hidden > 0 && args.verbose {
+            eprintln!("note: {hidden} finding(s) are in the baseline and not reported");
+        }
+    }
     let version_note = format!(
         "note: no oncall chart version given (--chart-version, or a Chart.yaml beside the file); checked against the defaults of oncall {}\n",
         oncall_lint_core::chart::LATEST
@@ -322,8 +434,10 @@ fn lint(args: LintArgs) -> Result<ExitCode, String> {
                 ColorChoice::Always => true,
                 ColorChoice::Never => false,
                 ColorChoice::Auto => {
-                    std::io::stdout().is_terminal()
-                        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+                    let forced = std::env::var_os("CLICOLOR_FORCE")
+                        .is_some_and(|v| !v.is_empty() && v != "0");
+                    !set("NO_COLOR") && (forced || std::io::stdout().is_terminal())
                 }
             };
             let mut out = text::render(&diagnostics, color);
@@ -347,9 +461,14 @@ fn lint(args: LintArgs) -> Result<ExitCode, String> {
         }
     }
     let threshold = match args.fail_on {
-        FailOn::Error => Severity::Error,
-        FailOn::Warning => Severity::Warning,
-        FailOn::Info => Severity::Info,
+        Some(FailOn::Error) => Severity::Error,
+        Some(FailOn::Warning) => Severity::Warning,
+        Some(FailOn::Info) => Severity::Info,
+        None => here
+            .as_ref()
+            .and_then(|f| f.config.config.fail_on.as_deref())
+            .and_then(Severity::parse)
+            .unwrap_or(Severity::Info),
     };
     let failing = diagnostics.iter().any(|d| d.severity >= threshold);
     Ok(if failing && !args.exit_zero {

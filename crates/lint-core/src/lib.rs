@@ -4,8 +4,10 @@
 //! [`rules`] and [`checks`] → [`diagnostic`] → [`report`]. Nothing here prints or exits;
 //! the CLI decides what goes where.
 
+pub mod baseline;
 pub mod chart;
 pub mod checks;
+pub mod config;
 pub mod diagnostic;
 pub mod fix;
 pub mod lint;

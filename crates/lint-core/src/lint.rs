@@ -374,6 +374,7 @@ fn lint_layers(
         let mut emitter = Emitter::new(rule, &mut report.diagnostics);
         (rule.check)(&ctx, &mut emitter);
     }
+    crate::checks::custom::run(&ctx, &mut report.diagnostics);
 }
 
 fn release_values_root(

@@ -55,6 +55,8 @@ pub struct LintOptions {
     pub ignore: Vec<String>,
     /// Severity overrides by rule code.
     pub severities: HashMap<String, Severity>,
+    /// Custom rules from the config, with their key paths.
+    pub custom_rules: Vec<(crate::config::CustomRule, Vec<String>)>,
     /// Ignore every suppression comment.
     pub no_ignores: bool,
     /// Keep each release's effective values in the report (for verifying fixes).

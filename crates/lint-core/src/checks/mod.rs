@@ -3,6 +3,7 @@
 //! message key and its arguments into a [`Diagnostic`] with the rule's own text.
 
 pub mod airgap_plugin_download;
+pub mod custom;
 pub mod external_grafana_url;
 pub mod external_service_accounts;
 pub mod plugin_org_id;

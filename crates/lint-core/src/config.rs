@@ -1,0 +1,581 @@
+//! `.oncall-lint.yaml`: rule selection, severities, profiles, the chart and release, per-file
+//! ignores, discovery globs, releases (sets of files linted as one) and custom rules.
+//!
+//! Parsed with serde-saphyr into typed structs (unknown keys refused), then validated; every
+//! error carries the config file's line and column. Finding the file on disk is the CLI's
+//! job; this module only reads text.
+
+use std::collections::BTreeMap;
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use serde::Deserialize;
+
+use crate::diagnostic::Severity;
+use crate::options::{LintOptions, Profile};
+use crate::release::SetArg;
+use crate::rules;
+
+/// The file name looked for.
+pub const FILE_NAME: &str = ".oncall-lint.yaml";
+
+/// The whole config file.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Config {
+    /// Rules to run (codes, names, code prefixes).
+    pub select: Option<Vec<String>>,
+    /// Rules not to run.
+    pub ignore: Option<Vec<String>>,
+    /// Lowest severity that fails the run.
+    pub fail_on: Option<String>,
+    /// Profiles to turn on (`air-gapped`).
+    pub profiles: Option<Vec<String>>,
+    /// The chart.
+    pub chart: Option<ChartConfig>,
+    /// The release.
+    pub release: Option<ReleaseConfig>,
+    /// Per-rule settings, by code or name.
+    pub rules: Option<BTreeMap<String, RuleConfig>>,
+    /// Rules to ignore in files matching a glob (relative to the config file).
+    pub per_file_ignores: Option<BTreeMap<String, Vec<String>>>,
+    /// Which files a directory walk lints (globs; default: values files).
+    pub include: Option<Vec<String>>,
+    /// Which files a directory walk skips.
+    pub exclude: Option<Vec<String>>,
+    /// Sets of files linted as one release each.
+    pub releases: Option<Vec<ReleaseSet>>,
+    /// Rules of your own, built from the generic check kinds.
+    pub custom_rules: Option<Vec<CustomRule>>,
+}
+
+/// `chart:`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ChartConfig {
+    /// The oncall chart version.
+    pub version: Option<String>,
+    /// The umbrella key holding the oncall values (`""` for top level).
+    pub values_root: Option<String>,
+}
+
+/// `release:`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ReleaseConfig {
+    /// Helm release name.
+    pub name: Option<String>,
+    /// Namespace of the OnCall release.
+    pub namespace: Option<String>,
+    /// Namespace of Grafana.
+    pub grafana_namespace: Option<String>,
+}
+
+/// `rules: {OC006: {severity: warning}}`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RuleConfig {
+    /// Severity override.
+    pub severity: Option<String>,
+}
+
+/// One entry of `releases:`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ReleaseSet {
+    /// A name for messages.
+    pub name: Option<String>,
+    /// Values files in Helm's order (relative to the config file).
+    pub files: Vec<String>,
+    /// `--set` arguments.
+    #[serde(default)]
+    pub set: Vec<String>,
+    /// `--set-string` arguments.
+    #[serde(default)]
+    pub set_string: Vec<String>,
+}
+
+/// A rule of the user's own.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct CustomRule {
+    /// Its code: capital letters then digits, not starting with `OC` (e.g. `CORP001`).
+    pub code: String,
+    /// Its kebab-case name.
+    pub name: String,
+    /// Severity (default warning).
+    pub severity: Option<String>,
+    /// Key path in the chart's values: `engine.replicaCount`, `grafana."grafana.ini".server`.
+    pub path: String,
+    /// The check kind.
+    pub check: String,
+    /// The expected value (`equals`, `at-least`, `version-at-least`, `list-contains`, `matches`).
+    pub value: Option<serde_json::Value>,
+    /// The allowed values (`one-of`).
+    pub values: Option<Vec<serde_json::Value>>,
+    /// The message shown (lowercase, no trailing period).
+    pub message: String,
+    /// What to do about it.
+    pub help: Option<String>,
+}
+
+/// The generic check kinds a custom rule can use.
+pub const CHECK_KINDS: [&str; 8] = [
+    "required",
+    "forbidden",
+    "equals",
+    "one-of",
+    "matches",
+    "at-least",
+    "version-at-least",
+    "list-contains",
+];
+
+/// A config that cannot be used: where and why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{path}:{line}:{column}: {message}")]
+pub struct ConfigError {
+    /// The config file.
+    pub path: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+    /// What is wrong and what to do.
+    pub message: String,
+}
+
+/// A parsed and validated config, with the globs compiled.
+#[derive(Debug, Clone, Default)]
+pub struct LoadedConfig {
+    /// What the file says.
+    pub config: Config,
+    /// `per-file-ignores`, compiled: (glob set, rules).
+    pub per_file: Vec<(GlobSet, Vec<String>)>,
+    /// `include`, compiled.
+    pub include: Option<GlobSet>,
+    /// `exclude`, compiled.
+    pub exclude: Option<GlobSet>,
+    /// Custom rules with their paths split into keys.
+    pub custom: Vec<(CustomRule, Vec<String>)>,
+}
+
+impl LoadedConfig {
+    /// Parses and validates the text of a config file named `path`.
+    pub fn parse(path: &str, text: &str) -> Result<LoadedConfig, ConfigError> {
+        let config: Config = serde_saphyr::from_str(text).map_err(|e| {
+            let (line, column) = e
+                .location()
+                .map_or((1, 1), |l| (l.line() as usize, l.column() as usize));
+            let message = e.to_string();
+            let message = message
+                .lines()
+                .next()
+                .unwrap_or("")
+                .trim_start_matches("error: ")
+                .to_owned();
+            let message = strip_position(&message);
+            ConfigError {
+                path: path.to_owned(),
+                line,
+                column,
+                message,
+            }
+        })?;
+        let at = |keys: &[&str], message: String| {
+            let (line, column) = locate(text, keys);
+            ConfigError {
+                path: path.to_owned(),
+                line,
+                column,
+                message,
+            }
+        };
+        for (field, list) in [("select", &config.select), ("ignore", &config.ignore)] {
+            for selector in list.iter().flatten() {
+                if !selector_matches_a_rule(selector) {
+                    return Err(at(
+                        &[field],
+                        format!("`{selector}` matches no rule; `oncall-lint rules` lists them"),
+                    ));
+                }
+            }
+        }
+        if let Some(fail_on) = &config.fail_on
+            && Severity::parse(fail_on).is_none()
+        {
+            return Err(at(
+                &["fail-on"],
+                format!("`fail-on: {fail_on}` must be error, warning or info"),
+            ));
+        }
+        for profile in config.profiles.iter().flatten() {
+            if Profile::parse(profile).is_none() {
+                return Err(at(
+                    &["profiles"],
+                    format!("unknown profile `{profile}` (known: air-gapped)"),
+                ));
+            }
+        }
+        for (name, rule) in config.rules.iter().flatten() {
+            if rules::find(name).is_none()
+                && !config
+                    .custom_rules
+                    .iter()
+                    .flatten()
+                    .any(|c| c.code == *name || c.name == *name)
+            {
+                return Err(at(
+                    &["rules", name],
+                    format!("`{name}` is not a rule; `oncall-lint rules` lists them"),
+                ));
+            }
+            if let Some(severity) = &rule.severity
+                && Severity::parse(severity).is_none()
+            {
+                return Err(at(
+                    &["rules", name, "severity"],
+                    format!("severity `{severity}` must be error, warning or info"),
+                ));
+            }
+        }
+        let mut per_file = Vec::new();
+        for (glob, list) in config.per_file_ignores.iter().flatten() {
+            let set = compile(std::slice::from_ref(glob)).map_err(|e| at(&["per-file-ignores", glob], e))?;
+            for selector in list {
+                if !selector_matches_a_rule(selector) {
+                    return Err(at(
+                        &["per-file-ignores", glob],
+                        format!("`{selector}` matches no rule"),
+                    ));
+                }
+            }
+            per_file.push((set, list.clone()));
+        }
+        let include = match &config.include {
+            Some(globs) => Some(compile(globs).map_err(|e| at(&["include"], e))?),
+            None => None,
+        };
+        let exclude = match &config.exclude {
+            Some(globs) => Some(compile(globs).map_err(|e| at(&["exclude"], e))?),
+            None => None,
+        };
+        for (i, set) in config.releases.iter().flatten().enumerate() {
+            if set.files.is_empty() {
+                return Err(at(
+                    &["releases"],
+                    format!("release {} lists no files", i + 1),
+                ));
+            }
+            for arg in set
+                .set
+                .iter()
+                .map(|s| (s, false))
+                .chain(set.set_string.iter().map(|s| (s, true)))
+            {
+                if let Err(e) = crate::values::validate_set(arg.0, arg.1) {
+                    return Err(at(&["releases"], format!("`{}`: {}", arg.0, e.message)));
+                }
+            }
+        }
+        let mut custom = Vec::new();
+        for rule in config.custom_rules.iter().flatten() {
+            let here = |m: String| {
+                at(
+                    &["custom-rules"],
+                    format!("custom rule `{}`: {m}", rule.code),
+                )
+            };
+            let code_ok = rule.code.len() >= 3
+                && !rule.code.to_ascii_uppercase().starts_with("OC")
+                && rule
+                    .code
+                    .chars()
+                    .take_while(char::is_ascii_uppercase)
+                    .count()
+                    >= 1
+                && rule
+                    .code
+                    .chars()
+                    .skip_while(char::is_ascii_uppercase)
+                    .all(|c| c.is_ascii_digit())
+                && rule.code.chars().any(|c| c.is_ascii_digit());
+            if !code_ok {
+                return Err(here("the code must be capital letters then digits, not starting with OC (e.g. CORP001)".into()));
+            }
+            if !CHECK_KINDS.contains(&rule.check.as_str()) {
+                return Err(here(format!(
+                    "unknown check `{}` (known: {})",
+                    rule.check,
+                    CHECK_KINDS.join(", ")
+                )));
+            }
+            let needs_value = matches!(
+                rule.check.as_str(),
+                "equals" | "matches" | "at-least" | "version-at-least" | "list-contains"
+            );
+            if needs_value && rule.value.is_none() {
+                return Err(here(format!("check `{}` needs a `value`", rule.check)));
+            }
+            if rule.check == "one-of" && rule.values.as_ref().is_none_or(Vec::is_empty) {
+                return Err(here("check `one-of` needs `values`".into()));
+            }
+            if rule.check == "matches" {
+                let pattern = rule.value.as_ref().and_then(|v| v.as_str()).unwrap_or("");
+                if let Err(e) = regex::Regex::new(pattern) {
+                    return Err(here(format!("`value` is not a regular expression: {e}")));
+                }
+            }
+            if let Some(severity) = &rule.severity
+                && Severity::parse(severity).is_none()
+            {
+                return Err(here(format!(
+                    "severity `{severity}` must be error, warning or info"
+                )));
+            }
+            let keys = split_path(&rule.path).map_err(here)?;
+            custom.push((rule.clone(), keys));
+        }
+        Ok(LoadedConfig {
+            config,
+            per_file,
+            include,
+            exclude,
+            custom,
+        })
+    }
+
+    /// Applies the config to `options` (values the command line already set stay).
+    /// `relative` is the linted file's path relative to the config file's directory.
+    pub fn apply(&self, options: &mut LintOptions, relative: Option<&str>) {
+        let c = &self.config;
+        if options.select.is_empty() {
+            options.select = c.select.clone().unwrap_or_default();
+        }
+        options.ignore.extend(c.ignore.iter().flatten().cloned());
+        if options.profiles.is_empty() {
+            options.profiles = c
+                .profiles
+                .iter()
+                .flatten()
+                .filter_map(|p| Profile::parse(p))
+                .collect();
+        }
+        if let Some(chart) = &c.chart {
+            options.chart_version = options
+                .chart_version
+                .take()
+                .or_else(|| chart.version.clone());
+            options.values_root = options
+                .values_root
+                .take()
+                .or_else(|| chart.values_root.clone());
+        }
+        if let Some(release) = &c.release {
+            options.release_name = options.release_name.take().or_else(|| release.name.clone());
+            options.namespace = options
+                .namespace
+                .take()
+                .or_else(|| release.namespace.clone());
+            options.grafana_namespace = options
+                .grafana_namespace
+                .take()
+                .or_else(|| release.grafana_namespace.clone());
+        }
+        for (name, rule) in c.rules.iter().flatten() {
+            let code = rules::find(name).map_or_else(|| name.clone(), |r| r.meta.code.clone());
+            if let Some(severity) = rule.severity.as_deref().and_then(Severity::parse) {
+                options.severities.entry(code).or_insert(severity);
+            }
+        }
+        if let Some(relative) = relative {
+            for (set, list) in &self.per_file {
+                if set.is_match(relative) {
+                    options.ignore.extend(list.iter().cloned());
+                }
+            }
+        }
+        options.custom_rules = self.custom.clone();
+    }
+
+    /// `releases:` as (name, files, sets).
+    pub fn releases(&self) -> Vec<(String, Vec<String>, Vec<SetArg>)> {
+        self.config
+            .releases
+            .iter()
+            .flatten()
+            .enumerate()
+            .map(|(i, r)| {
+                let mut sets: Vec<SetArg> = r
+                    .set
+                    .iter()
+                    .map(|t| SetArg {
+                        text: t.clone(),
+                        string: false,
+                    })
+                    .collect();
+                sets.extend(r.set_string.iter().map(|t| SetArg {
+                    text: t.clone(),
+                    string: true,
+                }));
+                (
+                    r.name
+                        .clone()
+                        .unwrap_or_else(|| format!("release {}", i + 1)),
+                    r.files.clone(),
+                    sets,
+                )
+            })
+            .collect()
+    }
+}
+
+fn selector_matches_a_rule(selector: &str) -> bool {
+    selector.eq_ignore_ascii_case("all")
+        || rules::find(selector).is_some()
+        || rules::all()
+            .iter()
+            .any(|r| r.meta.code.starts_with(&selector.to_ascii_uppercase()))
+}
+
+fn compile(globs: &[String]) -> Result<GlobSet, String> {
+    let mut builder = GlobSetBuilder::new();
+    for glob in globs {
+        builder.add(Glob::new(glob).map_err(|e| format!("`{glob}` is not a glob: {e}"))?);
+        // `dir/` and `*.yaml` should also match below the config's directory
+        if !glob.contains('/') {
+            builder.add(
+                Glob::new(&format!("**/{glob}"))
+                    .map_err(|e| format!("`{glob}` is not a glob: {e}"))?,
+            );
+        }
+    }
+    builder.build().map_err(|e| e.to_string())
+}
+
+/// Splits `grafana."grafana.ini".server` (or `grafana.grafana\.ini.server`) into keys.
+pub fn split_path(path: &str) -> Result<Vec<String>, String> {
+    let mut keys = Vec::new();
+    let mut current = String::new();
+    let mut chars = path.chars().peekable();
+    let mut quoted = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => quoted = !quoted,
+            '\\' if !quoted => {
+                if let Some(next) = chars.next() {
+                    current.push(next);
+                }
+            }
+            '.' if !quoted => keys.push(std::mem::take(&mut current)),
+            _ => current.push(c),
+        }
+    }
+    if quoted {
+        return Err(format!("path `{path}` has an unclosed quote"));
+    }
+    keys.push(current);
+    if keys.iter().any(String::is_empty) {
+        return Err(format!("path `{path}` has an empty key"));
+    }
+    Ok(keys)
+}
+
+fn strip_position(message: &str) -> String {
+    // serde-saphyr prefixes "line L column C: "; the error carries the position already
+    match message.find(": ") {
+        Some(i) if message.starts_with("line ") => message[i + 2..].to_owned(),
+        _ => message.to_owned(),
+    }
+}
+
+/// The line and column of the deepest existing key of `keys` in the text.
+fn locate(text: &str, keys: &[&str]) -> (usize, usize) {
+    let Ok(docs) = crate::yaml::parse(text, &crate::yaml::Limits::default()) else {
+        return (1, 1);
+    };
+    let Some(doc) = docs.first() else {
+        return (1, 1);
+    };
+    let Some(mut node) = doc.root else {
+        return (1, 1);
+    };
+    let mut found = None;
+    for key in keys {
+        match doc.get(node, key) {
+            Some(entry) => {
+                found = Some(entry.key);
+                node = entry.value;
+            }
+            None => break,
+        }
+    }
+    let offset = found.map_or(0, |k| doc.node(k).span.start);
+    let source = crate::source::SourceFile::new("", text);
+    let at = source.line_col(offset);
+    (at.line, at.column)
+}
+
+/// The starter config `oncall-lint init` writes.
+pub const STARTER: &str = include_str!("../data/oncall-lint.starter.yaml");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_starter_config_is_valid() {
+        LoadedConfig::parse(".oncall-lint.yaml", STARTER).expect("starter parses");
+    }
+
+    #[test]
+    fn errors_name_the_line_and_column() {
+        let err = LoadedConfig::parse("c.yaml", "select: [OC001]\nchart:\n  versoin: 1.16.9\n")
+            .unwrap_err();
+        assert_eq!((err.line, err.column), (3, 3), "{err}");
+        assert!(err.message.contains("versoin"), "{err}");
+        let err =
+            LoadedConfig::parse("c.yaml", "rules:\n  OC006:\n    severity: loud\n").unwrap_err();
+        assert_eq!((err.line, err.column), (3, 5), "{err}");
+        let err = LoadedConfig::parse("c.yaml", "select: [OC9]\n").unwrap_err();
+        assert!(err.message.contains("OC9"), "{err}");
+        let err = LoadedConfig::parse(
+            "c.yaml",
+            "custom-rules:\n  - {code: OC900, name: x, path: a, check: required, message: m}\n",
+        )
+        .unwrap_err();
+        assert!(err.message.contains("OC"), "{err}");
+    }
+
+    #[test]
+    fn the_command_line_wins_over_the_config() {
+        let config = LoadedConfig::parse("c.yaml", "select: [OC0]\nignore: [OC040]\nrelease:\n  namespace: a\n  grafana-namespace: b\nper-file-ignores:\n  'dev-*.yaml': [OC001]\n").unwrap();
+        let mut options = LintOptions {
+            namespace: Some("cli".into()),
+            ..LintOptions::default()
+        };
+        config.apply(&mut options, Some("env/dev-values.yaml"));
+        assert_eq!(options.namespace.as_deref(), Some("cli"));
+        assert_eq!(options.grafana_namespace.as_deref(), Some("b"));
+        assert_eq!(options.select, ["OC0"]);
+        assert!(
+            options.ignore.contains(&"OC001".to_owned())
+                && options.ignore.contains(&"OC040".to_owned())
+        );
+        let mut other = LintOptions::default();
+        config.apply(&mut other, Some("prod-values.yaml"));
+        assert!(!other.ignore.contains(&"OC001".to_owned()));
+    }
+
+    #[test]
+    fn paths_split_on_unquoted_dots() {
+        assert_eq!(
+            split_path("grafana.\"grafana.ini\".server").unwrap(),
+            ["grafana", "grafana.ini", "server"]
+        );
+        assert_eq!(
+            split_path("grafana.grafana\\.ini").unwrap(),
+            ["grafana", "grafana.ini"]
+        );
+        assert!(split_path("a..b").is_err());
+    }
+}
