@@ -85,7 +85,10 @@ pub fn fix_release(
 pub fn diff(files: &[FixFile], outcome: &FixOutcome) -> String {
     let mut out = String::new();
     for (file, (_, new)) in files.iter().zip(&outcome.texts) {
-        out.push_str(&unified(&file.display, &file.text, new, 3));
+        // the diff shows context lines: mask secrets on both sides
+        let old = oncall_lint_core::redact::mask_text(&file.display, &file.text);
+        let new = oncall_lint_core::redact::mask_text(&file.display, new);
+        out.push_str(&unified(&file.display, &old, &new, 3));
     }
     out
 }

@@ -378,6 +378,9 @@ fn lint(args: LintArgs) -> Result<ExitCode, String> {
     let mut diagnostics: Vec<Diagnostic> =
         reports.into_iter().flat_map(|r| r.diagnostics).collect();
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    // nothing below prints a secret from the values: snippets, messages and fixes are masked
+    // (baselines fingerprint the masked text too, so writing and reading them agree)
+    oncall_lint_core::redact::redact(&mut diagnostics);
     if let Some(path) = &args.write_baseline {
         let text = Baseline::from_diagnostics(&diagnostics).to_json();
         std::fs::write(path, text)

@@ -240,7 +240,8 @@ impl LoadedConfig {
         }
         let mut per_file = Vec::new();
         for (glob, list) in config.per_file_ignores.iter().flatten() {
-            let set = compile(std::slice::from_ref(glob)).map_err(|e| at(&["per-file-ignores", glob], e))?;
+            let set = compile(std::slice::from_ref(glob))
+                .map_err(|e| at(&["per-file-ignores", glob], e))?;
             for selector in list {
                 if !selector_matches_a_rule(selector) {
                     return Err(at(

@@ -13,6 +13,7 @@ pub mod fix;
 pub mod lint;
 pub mod options;
 pub mod provisioning;
+pub mod redact;
 pub mod release;
 pub mod render;
 pub mod report;

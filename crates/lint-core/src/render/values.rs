@@ -19,7 +19,43 @@ pub fn origin_text(release: &Release, value: &Value) -> String {
     }
 }
 
-/// The effective values as YAML; with `show_origin`, each leaf (and each list, which Helm
+/// A copy of the effective values with every secret value replaced by `****` (the keys of
+/// [`crate::redact::is_secret_key`], everything under `secureJsonData`).
+pub fn masked(value: &Value) -> Value {
+    fn walk(value: &mut Value, secret: bool) {
+        match &mut value.kind {
+            Kind::Map(map) => {
+                // an env entry `{name: DB_PASSWORD, value: ...}`
+                let named_secret = map
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .is_some_and(crate::redact::is_secret_key);
+                for (k, v) in map.iter_mut() {
+                    let holds = secret
+                        || crate::redact::is_secret_key(k)
+                        || k == "secureJsonData"
+                        || (named_secret && k == "value");
+                    walk(v, holds);
+                }
+            }
+            Kind::Seq(items) => {
+                for item in items {
+                    walk(item, secret);
+                }
+            }
+            Kind::Null => {}
+            _ if secret => value.kind = Kind::Str(crate::redact::MASK.into()),
+            // URL passwords, private keys, and secrets in YAML embedded in the string
+            Kind::Str(text) => *text = crate::redact::mask_text("", text),
+            _ => {}
+        }
+    }
+    let mut copy = value.clone();
+    walk(&mut copy, false);
+    copy
+}
+
+/// The effective values as YAML (secrets masked); with `show_origin`, each leaf (and each list, which Helm
 /// replaces as a whole) carries a trailing comment naming its origin.
 pub fn to_yaml_text(release: &Release, show_origin: bool) -> String {
     let annotate = |value: &Value| -> Option<String> {
@@ -31,7 +67,7 @@ pub fn to_yaml_text(release: &Release, show_origin: bool) -> String {
             _ => Some(origin_text(release, value)),
         }
     };
-    to_yaml(&release.values, &annotate)
+    to_yaml(&masked(&release.values), &annotate)
 }
 
 /// The effective values as JSON; with `show_origin`,
@@ -40,11 +76,11 @@ pub fn to_yaml_text(release: &Release, show_origin: bool) -> String {
 pub fn to_json_text(release: &Release, show_origin: bool) -> String {
     let json = if show_origin {
         serde_json::json!({
-            "values": release.values.to_json(),
+            "values": masked(&release.values).to_json(),
             "origins": origins(release, &release.values),
         })
     } else {
-        release.values.to_json()
+        masked(&release.values).to_json()
     };
     let mut text = serde_json::to_string_pretty(&json).unwrap_or_default();
     text.push('\n');

@@ -1,0 +1,314 @@
+//! Keeping secrets out of every report. Values under keys that hold secrets (passwords,
+//! tokens, API and private keys, credentials, everything under `secureJsonData`, env entries
+//! named like secrets), private-key blocks and the password part of URLs are masked before
+//! anything is rendered: in source snippets, messages, labels, help, fixes and diffs, in
+//! every output format.
+//!
+//! Masking swaps each secret byte for `*` in a copy of the file (so every span still points
+//! at the same place) and replaces the secret texts wherever a message quotes them.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::{Arc, OnceLock};
+
+use regex::Regex;
+
+use crate::diagnostic::Diagnostic;
+use crate::provisioning::SpanMapper;
+use crate::source::SourceFile;
+use crate::yaml::{Document, Limits, NodeId, NodeKind, ScalarStyle, parse};
+
+/// What replaces a secret quoted in a message.
+pub const MASK: &str = "****";
+
+/// Masks secrets in `diagnostics` (their files, messages, labels, help and fixes).
+pub fn redact(diagnostics: &mut [Diagnostic]) {
+    let mut files: HashMap<*const SourceFile, (Arc<SourceFile>, Vec<String>)> = HashMap::new();
+    let mut redacted = |file: &Arc<SourceFile>| -> (Arc<SourceFile>, Vec<String>) {
+        files
+            .entry(Arc::as_ptr(file))
+            .or_insert_with(|| mask_file(file))
+            .clone()
+    };
+    for d in diagnostics.iter_mut() {
+        let mut secrets = Vec::new();
+        let (file, s) = redacted(&d.primary.file);
+        d.primary.file = file;
+        secrets.extend(s);
+        for related in &mut d.related {
+            let (file, s) = redacted(&related.location.file);
+            related.location.file = file;
+            secrets.extend(s);
+        }
+        if let Some(fix) = &mut d.fix {
+            for edit in &mut fix.edits {
+                let (file, s) = redacted(&edit.file);
+                edit.file = file;
+                secrets.extend(s);
+            }
+        }
+        secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        secrets.dedup();
+        let scrub = |text: &mut String| {
+            for secret in &secrets {
+                if text.contains(secret.as_str()) {
+                    *text = text.replace(secret.as_str(), MASK);
+                }
+            }
+        };
+        scrub(&mut d.message);
+        if let Some(label) = &mut d.label {
+            scrub(label);
+        }
+        if let Some(help) = &mut d.help {
+            scrub(help);
+        }
+        for related in &mut d.related {
+            scrub(&mut related.message);
+        }
+        if let Some(fix) = &mut d.fix {
+            scrub(&mut fix.title);
+            for edit in &mut fix.edits {
+                scrub(&mut edit.replacement);
+            }
+        }
+    }
+}
+
+/// Masks the secrets of one text (for diffs and other raw output).
+pub fn mask_text(path: &str, text: &str) -> String {
+    mask_file(&Arc::new(SourceFile::new(path, text)))
+        .0
+        .text()
+        .to_owned()
+}
+
+/// A copy of the file with every secret byte replaced by `*`, and the secret texts.
+fn mask_file(file: &Arc<SourceFile>) -> (Arc<SourceFile>, Vec<String>) {
+    let text = file.text();
+    let spans = secret_spans(text);
+    if spans.is_empty() {
+        return (file.clone(), Vec::new());
+    }
+    let mut bytes = text.as_bytes().to_vec();
+    let mut secrets = Vec::new();
+    for span in &spans {
+        let Some(secret) = text.get(span.clone()) else {
+            continue;
+        };
+        // shorter than 4 characters, a quoted secret in a message would mask ordinary words
+        if secret.trim().chars().count() >= 4 {
+            secrets.push(secret.trim().to_owned());
+        }
+        for b in &mut bytes[span.clone()] {
+            if *b != b'\n' && *b != b'\r' {
+                *b = b'*';
+            }
+        }
+    }
+    // every secret byte became ASCII `*`, and every other byte is untouched, but a span may
+    // start inside a multi-byte character; repair to valid UTF-8 without moving any byte
+    let masked = String::from_utf8(bytes).unwrap_or_else(|e| {
+        let mut bytes = e.into_bytes();
+        for b in &mut bytes {
+            if *b >= 0x80 {
+                *b = b'*';
+            }
+        }
+        String::from_utf8_lossy(&bytes).into_owned()
+    });
+    let copy = SourceFile::new(file.path(), masked);
+    (Arc::new(copy), secrets)
+}
+
+/// Whether a key names a secret (and not merely the name of one, such as `existingSecret`).
+pub fn is_secret_key(key: &str) -> bool {
+    let k: String = key
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    const HOLDS: [&str; 9] = [
+        "password",
+        "passwd",
+        "secret",
+        "token",
+        "apikey",
+        "privatekey",
+        "credential",
+        "cipher",
+        "accesskey",
+    ];
+    const NAMES: [&str; 7] = [
+        "name",
+        "ref",
+        "existingsecret",
+        "enabled",
+        "file",
+        "path",
+        "secretkeyref",
+    ];
+    HOLDS.iter().any(|h| k.contains(h)) && !NAMES.iter().any(|n| k.ends_with(n))
+}
+
+/// The password of `scheme://user:password@host`.
+fn url_password() -> Option<&'static Regex> {
+    static RE: OnceLock<Option<Regex>> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"://[^/\s:@]+:([^@/\s]+)@").ok())
+        .as_ref()
+}
+
+/// A PEM private-key block (to its end, or to the end of the text).
+fn private_key() -> Option<&'static Regex> {
+    static RE: OnceLock<Option<Regex>> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r"(?s)-----BEGIN [A-Z ]*PRIVATE KEY-----.*?(-----END [A-Z ]*PRIVATE KEY-----|\z)",
+        )
+        .ok()
+    })
+    .as_ref()
+}
+
+/// Byte ranges of secrets in a text: parsed as YAML where possible (embedded YAML in
+/// literal blocks included), plus URL passwords and private-key blocks anywhere.
+pub fn secret_spans(text: &str) -> Vec<Range<usize>> {
+    let mut spans = Vec::new();
+    if let Some(re) = url_password() {
+        for m in re.captures_iter(text) {
+            if let Some(g) = m.get(1) {
+                spans.push(g.range());
+            }
+        }
+    }
+    if let Some(re) = private_key() {
+        for m in re.find_iter(text) {
+            spans.push(m.range());
+        }
+    }
+    if let Ok(docs) = parse(text, &Limits::default()) {
+        for doc in &docs {
+            if let Some(root) = doc.root {
+                yaml_secrets(text, doc, root, &mut spans, 0);
+            }
+        }
+    }
+    spans.sort_by_key(|r| (r.start, r.end));
+    spans
+}
+
+fn yaml_secrets(
+    text: &str,
+    doc: &Document,
+    root: NodeId,
+    out: &mut Vec<Range<usize>>,
+    depth: usize,
+) {
+    let mut stack = vec![(root, false)];
+    while let Some((id, secret)) = stack.pop() {
+        let node = doc.node(id);
+        match &node.kind {
+            NodeKind::Scalar {
+                text: value, style, ..
+            } => {
+                if secret {
+                    out.push(node.span.clone());
+                } else if *style == ScalarStyle::Literal && value.contains('\n') && depth < 4 {
+                    // embedded YAML (a ConfigMap's provisioning file): its secrets, mapped back
+                    let mapper = SpanMapper::new(text, node.span.clone(), value, *style);
+                    for inner in secret_spans_nested(value, depth + 1) {
+                        match mapper.map_exact(inner) {
+                            Some(outer) => out.push(outer),
+                            None => out.push(node.span.clone()),
+                        }
+                    }
+                }
+            }
+            NodeKind::Seq(items) => {
+                for item in items {
+                    stack.push((*item, secret));
+                }
+            }
+            NodeKind::Map(entries) => {
+                // an env entry `{name: DB_PASSWORD, value: ...}` holds a secret in `value`
+                let named_secret = doc
+                    .get(id, "name")
+                    .and_then(|e| doc.scalar_text(e.value))
+                    .is_some_and(is_secret_key);
+                for entry in entries {
+                    let key = doc.scalar_text(entry.key).unwrap_or("");
+                    let holds = secret
+                        || is_secret_key(key)
+                        || key == "secureJsonData"
+                        || (named_secret && key == "value");
+                    stack.push((entry.value, holds));
+                }
+            }
+            NodeKind::Alias(_) => {}
+        }
+    }
+}
+
+fn secret_spans_nested(text: &str, depth: usize) -> Vec<Range<usize>> {
+    let mut spans = Vec::new();
+    if let Ok(docs) = parse(text, &Limits::default()) {
+        for doc in &docs {
+            if let Some(root) = doc.root {
+                yaml_secrets(text, doc, root, &mut spans, depth);
+            }
+        }
+    }
+    spans
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_patterns_compile() {
+        assert!(url_password().is_some() && private_key().is_some());
+    }
+
+    #[test]
+    fn secret_keys() {
+        for yes in [
+            "password",
+            "adminPassword",
+            "GF_SECURITY_ADMIN_PASSWORD",
+            "secretKey",
+            "mirageCipherIV",
+            "onCallApiToken",
+            "client_secret",
+            "apiKey",
+            "privateKey",
+            "aws_secret_access_key",
+        ] {
+            assert!(is_secret_key(yes), "{yes}");
+        }
+        for no in [
+            "existingSecret",
+            "secretName",
+            "passwordSecretRef",
+            "url",
+            "enabled",
+            "secretKeyRef",
+            "host",
+        ] {
+            assert!(!is_secret_key(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn spans_cover_values_env_entries_urls_keys_and_embedded_yaml() {
+        let text = "a:\n  adminPassword: hunter22\n  env:\n    - name: DB_PASSWORD\n      value: s3cr3t-pw\n  url: http://admin:pa55word@grafana\n  cm: |\n    secureJsonData:\n      onCallApiToken: tok-123456\n";
+        let masked: Vec<&str> = secret_spans(text).into_iter().map(|r| &text[r]).collect();
+        for secret in ["hunter22", "s3cr3t-pw", "pa55word", "tok-123456"] {
+            assert!(masked.contains(&secret), "{secret} not masked: {masked:?}");
+        }
+        let file = Arc::new(SourceFile::new("v.yaml", text));
+        let (copy, _) = mask_file(&file);
+        assert_eq!(copy.text().len(), text.len(), "spans keep their meaning");
+        assert!(!copy.text().contains("hunter22") && !copy.text().contains("tok-123456"));
+    }
+}
