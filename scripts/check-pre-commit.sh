@@ -117,10 +117,11 @@ hooks = {h["id"]: h for h in yaml.safe_load(open(sys.argv[1]))}
 assert set(hooks) == {"oncall-lint", "oncall-lint-fix"}, sorted(hooks)
 assert hooks["oncall-lint"]["entry"] == "oncall-lint", hooks["oncall-lint"]["entry"]
 assert hooks["oncall-lint-fix"]["entry"] == "oncall-lint --fix", hooks["oncall-lint-fix"]["entry"]
-yes = ["values.yaml", "values.yml", "values-prod.yaml", "prod-values.yaml", "oncall.values.yaml",
-       "deploy/oncall/values-prod.yaml", "helm/oncall/values/prod.yaml", "Values.Staging.YAML"]
+yes = ["values.yaml", "values.yml", "values-prod.yaml", "prod-values.yaml", "prod_values.yaml",
+       "oncall.values.yaml", "deploy/oncall/values-prod.yaml", "helm/oncall/values/prod.yaml",
+       "Values.Staging.YAML", "grafana/provisioning/plugins/oncall.yaml"]
 no = ["Chart.yaml", "values.schema.json", "deploy/oncall/prod.yaml", "templates/deployment.yaml",
-      ".github/workflows/ci.yaml", "values.yaml.orig"]
+      ".github/workflows/ci.yaml", "values.yaml.orig", "myvalues.yaml", "provisioning/datasources/a.yaml"]
 for h in hooks.values():
     assert h["language"] == "rust" and h["types"] == ["yaml"], h
     files = re.compile(h["files"])

@@ -160,6 +160,10 @@ pub struct LintArgs {
     #[arg(long)]
     pub no_ignores: bool,
 
+    /// Largest file to read, e.g. 64MiB (default 32MiB); larger files are reported, not read.
+    #[arg(long, value_name = "SIZE")]
+    pub max_file_size: Option<String>,
+
     /// Write the report to FILE instead of standard output.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,

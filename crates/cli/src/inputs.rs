@@ -17,6 +17,8 @@ pub struct Input {
     pub bytes: Vec<u8>,
     /// A `Chart.yaml` beside it (followed by `---` and the `Chart.lock`, when both exist).
     pub chart_yaml: Option<String>,
+    /// The size of a file over the size limit, which was not read.
+    pub too_large: Option<u64>,
 }
 
 /// Which files a directory walk picks.
@@ -40,6 +42,7 @@ pub fn stdin(name: Option<&str>) -> Result<Input, String> {
         display: name.unwrap_or("<stdin>").to_owned(),
         bytes,
         chart_yaml: name.and_then(|n| chart_yaml_beside(Path::new(n))),
+        too_large: None,
     })
 }
 
@@ -103,15 +106,20 @@ pub fn is_values_file(path: &str) -> bool {
         || lower.contains("provisioning/plugins/")
 }
 
-/// Reads one file.
-pub fn read_file(path: &Path) -> Result<Input, String> {
-    let bytes =
-        std::fs::read(path).map_err(|e| format!("{}: {}", path.display(), describe_io(&e)))?;
+/// Reads one file (not when it is over `limit` bytes).
+pub fn read_file(path: &Path, limit: u64) -> Result<Input, String> {
+    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    let bytes = if size > limit {
+        Vec::new()
+    } else {
+        std::fs::read(path).map_err(|e| format!("{}: {}", path.display(), describe_io(&e)))?
+    };
     Ok(Input {
         path: Some(path.to_path_buf()),
         display: path.display().to_string(),
         bytes,
         chart_yaml: chart_yaml_beside(path),
+        too_large: (size > limit).then_some(size),
     })
 }
 
@@ -129,7 +137,7 @@ pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<Input>, String> {
                     path.display()
                 ));
             }
-            read_file(path)
+            read_file(path, u64::MAX)
         })
         .collect()
 }

@@ -229,6 +229,10 @@ fn lint(args: LintArgs) -> Result<ExitCode, String> {
     options.select = args.select.clone();
     options.ignore = args.ignore.clone();
     options.no_ignores = args.no_ignores;
+    if let Some(size) = &args.max_file_size {
+        options.limits.max_file_size = oncall_lint_core::config::parse_size(size)
+            .ok_or_else(|| format!("--max-file-size `{size}` is not a size (e.g. 64MiB, 500K)"))?;
+    }
     let base_options = options.clone();
     let fixing = args.fix || args.diff;
     let threshold = if args.unsafe_fixes {
@@ -304,7 +308,7 @@ fn lint(args: LintArgs) -> Result<ExitCode, String> {
             {
                 continue;
             }
-            inputs_list.push(inputs::read_file(&file)?);
+            inputs_list.push(inputs::read_file(&file, options.limits.max_file_size)?);
         }
     }
     let mut stdin_fixed: Option<String> = None;
@@ -351,7 +355,14 @@ fn lint(args: LintArgs) -> Result<ExitCode, String> {
                 fix_notes.extend(outcome.notes);
                 reports.push(outcome.report);
             }
-            None => reports.push(lint_bytes(&input.display, input.bytes, &options)),
+            None => match input.too_large {
+                Some(size) => reports.push(oncall_lint_core::too_large(
+                    &input.display,
+                    size,
+                    options.limits.max_file_size,
+                )),
+                None => reports.push(lint_bytes(&input.display, input.bytes, &options)),
+            },
         }
     }
     for note in &fix_notes {

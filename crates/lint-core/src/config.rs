@@ -46,6 +46,8 @@ pub struct Config {
     pub releases: Option<Vec<ReleaseSet>>,
     /// Rules of your own, built from the generic check kinds.
     pub custom_rules: Option<Vec<CustomRule>>,
+    /// Largest file read (`64MiB`, `500K`, bytes).
+    pub max_file_size: Option<String>,
 }
 
 /// `chart:`.
@@ -278,6 +280,14 @@ impl LoadedConfig {
                 }
             }
         }
+        if let Some(size) = &config.max_file_size
+            && parse_size(size).is_none()
+        {
+            return Err(at(
+                &["max-file-size"],
+                format!("`{size}` is not a size (e.g. 64MiB, 500K, 1048576)"),
+            ));
+        }
         let mut custom = Vec::new();
         for rule in config.custom_rules.iter().flatten() {
             let here = |m: String| {
@@ -396,6 +406,11 @@ impl LoadedConfig {
             }
         }
         options.custom_rules = self.custom.clone();
+        if let Some(size) = self.config.max_file_size.as_deref().and_then(parse_size)
+            && options.limits.max_file_size == crate::yaml::Limits::default().max_file_size
+        {
+            options.limits.max_file_size = size;
+        }
     }
 
     /// `releases:` as (name, files, sets).
@@ -428,6 +443,22 @@ impl LoadedConfig {
             })
             .collect()
     }
+}
+
+/// Parses a size: bytes, or with a suffix K/KiB, M/MiB, G/GiB (powers of 1024).
+pub fn parse_size(text: &str) -> Option<u64> {
+    let t = text.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (digits, unit) = t.split_at(split);
+    let n: u64 = digits.parse().ok()?;
+    let factor = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1024,
+        "m" | "mb" | "mib" => 1024 * 1024,
+        "g" | "gb" | "gib" => 1024 * 1024 * 1024,
+        _ => return None,
+    };
+    n.checked_mul(factor)
 }
 
 fn selector_matches_a_rule(selector: &str) -> bool {
@@ -565,6 +596,15 @@ mod tests {
         let mut other = LintOptions::default();
         config.apply(&mut other, Some("prod-values.yaml"));
         assert!(!other.ignore.contains(&"OC001".to_owned()));
+    }
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("64MiB"), Some(64 * 1024 * 1024));
+        assert_eq!(parse_size("500K"), Some(500 * 1024));
+        assert_eq!(parse_size("1048576"), Some(1_048_576));
+        assert_eq!(parse_size("lots"), None);
+        assert_eq!(parse_size("5X"), None);
     }
 
     #[test]

@@ -24,6 +24,8 @@ pub mod values;
 pub mod yaml;
 
 pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Location, Severity};
-pub use lint::{FileReport, InputFile, build_release, lint_bytes, lint_release, lint_source};
+pub use lint::{
+    FileReport, InputFile, build_release, lint_bytes, lint_release, lint_source, too_large,
+};
 pub use options::{LintOptions, Profile};
 pub use release::SetArg;

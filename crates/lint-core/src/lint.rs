@@ -41,8 +41,43 @@ pub struct InputFile {
     pub bytes: Vec<u8>,
 }
 
+/// The report for a file over [`crate::yaml::Limits::max_file_size`], which is not read.
+pub fn too_large(path: &str, size: u64, limit: u64) -> FileReport {
+    let source = Arc::new(SourceFile::new(path, ""));
+    let reason = format!(
+        "the file is {}, over the {} limit; real values files are far smaller (raise the limit with --max-file-size or `max-file-size` in the config)",
+        human_size(size),
+        human_size(limit)
+    );
+    FileReport {
+        diagnostics: vec![invalid_yaml(&source, 0, "not-text", &reason)],
+        sources: vec![source],
+        notes: Vec::new(),
+        assumed_chart_version: false,
+        effective: Vec::new(),
+    }
+}
+
+/// `897 bytes`, `12.5 KiB`, `39.0 MiB`.
+fn human_size(bytes: u64) -> String {
+    const KIB: f64 = 1024.0;
+    let b = bytes as f64;
+    if b < KIB {
+        format!("{bytes} bytes")
+    } else if b < KIB * KIB {
+        format!("{:.1} KiB", b / KIB)
+    } else if b < KIB * KIB * KIB {
+        format!("{:.1} MiB", b / KIB / KIB)
+    } else {
+        format!("{:.1} GiB", b / KIB / KIB / KIB)
+    }
+}
+
 /// Lints one file on its own over the chart defaults (each YAML document separately).
 pub fn lint_bytes(path: &str, bytes: Vec<u8>, options: &LintOptions) -> FileReport {
+    if bytes.len() as u64 > options.limits.max_file_size {
+        return too_large(path, bytes.len() as u64, options.limits.max_file_size);
+    }
     let (source, not_text) = SourceFile::from_bytes(path, bytes);
     let source = Arc::new(source);
     match not_text {

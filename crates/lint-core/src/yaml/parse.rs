@@ -17,6 +17,8 @@ pub struct Limits {
     pub max_documents: usize,
     /// Most nodes produced by expanding aliases, beyond those written in the file.
     pub max_alias_expansion: usize,
+    /// Largest file read, in bytes (real values files are a few hundred KiB at most).
+    pub max_file_size: u64,
 }
 
 impl Default for Limits {
@@ -25,6 +27,7 @@ impl Default for Limits {
             max_depth: 200,
             max_documents: 10_000,
             max_alias_expansion: 1_000_000,
+            max_file_size: 32 * 1024 * 1024,
         }
     }
 }
