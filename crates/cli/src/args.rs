@@ -14,7 +14,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     name = "oncall-lint",
     version,
     args_conflicts_with_subcommands = true,
-    after_help = "Examples:\n  oncall-lint values.yaml\n  oncall-lint -f base.yaml -f prod.yaml --set grafana.enabled=false\n  oncall-lint render values -f values.yaml --show-origin\n  oncall-lint --profile air-gapped --format concise values/*.yaml\n  cat values.yaml | oncall-lint -\n  oncall-lint explain OC001\n\nExit status: 0 no findings at or above --fail-on, 1 findings, 2 the tool could not run."
+    after_help = "Examples:\n  oncall-lint values.yaml\n  oncall-lint -f base.yaml -f prod.yaml --set grafana.enabled=false\n  oncall-lint render values -f values.yaml --show-origin\n  oncall-lint render provisioning --release oncall --namespace oncall --merge-into values.yaml\n  oncall-lint --profile air-gapped --format concise values/*.yaml\n  cat values.yaml | oncall-lint -\n  oncall-lint explain OC001\n\nExit status: 0 no findings at or above --fail-on, 1 findings, 2 the tool could not run."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -74,6 +74,135 @@ pub enum Artifact {
         #[arg(long)]
         show_origin: bool,
     },
+    /// Plugin provisioning for this release, as a values overlay
+    ///
+    /// The oncall chart's provisioning is hard-coded for a release named `helm-testing`. This
+    /// overlay ships a ConfigMap for this release under `grafana.extraObjects` (orgId 100, the
+    /// engine's SELF_HOSTED_STACK_ID, onCallApiUrl of this release's engine Service with its
+    /// namespace, grafanaUrl with Grafana's namespace and sub-path) and points the chart's
+    /// provisioning volume at it. Needs --release and --namespace; chart 1.9.23 or later.
+    #[command(
+        after_help = "Examples:\n  oncall-lint render provisioning --release oncall --namespace oncall -f values.yaml\n  oncall-lint render provisioning --release oncall --namespace oncall --merge-into values.yaml"
+    )]
+    Provisioning {
+        #[command(flatten)]
+        release: ReleaseArgs,
+
+        /// jsonData.grafanaUrl: where the engine reaches Grafana (default: the bundled Grafana's Service, with its namespace and sub-path).
+        #[arg(long, value_name = "URL")]
+        grafana_url: Option<String>,
+
+        #[command(flatten)]
+        merge: MergeArgs,
+    },
+    /// The values overlay of an air-gapped install
+    ///
+    /// `grafana.plugins: []` and nothing else that downloads plugins, preinstall disabled where
+    /// the Grafana version has it (11.5+), an init container that pulls the plugin artifact with
+    /// oras and unpacks it into the plugins path, the install-script ConfigMap it mounts (under
+    /// `grafana.extraObjects`), images from --registry, pull secrets under the keys the charts
+    /// read, and the provisioning volume kept. Needs --release, --namespace and --registry.
+    #[command(
+        after_help = "Examples:\n  oncall-lint render airgap --release oncall --namespace oncall --registry harbor.example.com/mirror -f values.yaml\n  oncall-lint render airgap --release oncall --namespace oncall --registry harbor.example.com --merge-into values.yaml\n  oncall-lint render airgap --release oncall --namespace oncall --registry harbor.example.com --manifest"
+    )]
+    Airgap {
+        #[command(flatten)]
+        release: ReleaseArgs,
+
+        #[command(flatten)]
+        airgap: AirgapArgs,
+
+        /// Print only the install-script ConfigMap (the overlay already ships it under grafana.extraObjects).
+        #[arg(long, conflicts_with = "merge_into")]
+        manifest: bool,
+
+        #[command(flatten)]
+        merge: MergeArgs,
+    },
+    /// A NetworkPolicy for the Grafana pod: DNS, the OnCall engine, Grafana's database; no other egress
+    ///
+    /// Egress of the bundled Grafana's pod: DNS (UDP and TCP 53) to pods of the cluster, the
+    /// OnCall engine's pods on 8080, Grafana's own database when it has one, and the
+    /// --allow-cidr ranges; everything else, the internet included, is denied.
+    #[command(
+        name = "networkpolicy",
+        alias = "network-policy",
+        after_help = "Examples:\n  oncall-lint render networkpolicy --release oncall --namespace oncall -f values.yaml\n  oncall-lint render networkpolicy --release oncall --namespace oncall --allow-cidr 169.254.20.10/32"
+    )]
+    Networkpolicy {
+        #[command(flatten)]
+        release: ReleaseArgs,
+
+        /// Also allow egress to this range (repeatable): a node-local DNS cache, a registry, a data source.
+        #[arg(long = "allow-cidr", value_name = "CIDR")]
+        allow_cidr: Vec<String>,
+    },
+    /// Shell commands that set the plugin settings, trigger the install and check the status
+    ///
+    /// A POSIX shell script with the calls of the oncall chart's troubleshooting guide
+    /// (POST .../settings, POST .../resources/plugin/install, GET .../resources/plugin/status)
+    /// and this release's ids and URLs, for when provisioning cannot be used. It reaches the
+    /// bundled Grafana through kubectl port-forward (or GRAFANA_URL) with the admin secret (or
+    /// GRAFANA_TOKEN / GRAFANA_USER and GRAFANA_PASSWORD).
+    #[command(
+        after_help = "Examples:\n  oncall-lint render setup --release oncall --namespace oncall -f values.yaml > setup.sh && sh setup.sh"
+    )]
+    Setup {
+        #[command(flatten)]
+        release: ReleaseArgs,
+
+        /// jsonData.grafanaUrl: where the engine reaches Grafana (default: the bundled Grafana's Service, or externalGrafana.url).
+        #[arg(long, value_name = "URL")]
+        grafana_url: Option<String>,
+
+        /// jsonData.onCallApiUrl: where Grafana reaches the engine (default: the engine's Service with its namespace).
+        #[arg(long, value_name = "URL")]
+        oncall_api_url: Option<String>,
+    },
+}
+
+/// `--merge-into`, for the overlays.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Merge the overlay into this values file (comments and formatting kept; lists replaced as Helm does) instead of printing it. Without -f, the file is also the release's values.
+    #[arg(long, value_name = "FILE")]
+    pub merge_into: Option<PathBuf>,
+}
+
+/// The options of `render airgap`.
+#[derive(Debug, Args)]
+pub struct AirgapArgs {
+    /// The private registry every image and the plugin artifact come from: host[:port][/path].
+    #[arg(long, value_name = "REGISTRY", required = true)]
+    pub registry: String,
+
+    /// The plugin version to install (default: the engine's, from image.tag or the chart version).
+    #[arg(long, value_name = "VERSION")]
+    pub plugin_version: Option<String>,
+
+    /// The plugin's OCI artifact, holding its .zip (default: REGISTRY/grafana/grafana-oncall-app:VERSION).
+    #[arg(long, value_name = "REF")]
+    pub plugin_artifact: Option<String>,
+
+    /// The image the init container runs, with oras and a shell (default: REGISTRY/oras-project/oras:v1.2.2).
+    #[arg(long, value_name = "IMAGE")]
+    pub oras_image: Option<String>,
+
+    /// The image pull secret, listed in imagePullSecrets and grafana.image.pullSecrets.
+    #[arg(long, value_name = "NAME", default_value = "registry-pull-secret")]
+    pub pull_secret: String,
+
+    /// The dockerconfigjson secret oras reads registry credentials from (default: the pull secret; optional at run time).
+    #[arg(long, value_name = "NAME")]
+    pub registry_auth_secret: Option<String>,
+
+    /// Let Grafana load the plugin unsigned: only for a rebuilt plugin (an unmodified copy of the release keeps its signature).
+    #[arg(long)]
+    pub allow_unsigned: bool,
+
+    /// Pull the plugin artifact over plain HTTP.
+    #[arg(long)]
+    pub plain_http: bool,
 }
 
 /// `render values` output formats.
@@ -163,6 +292,11 @@ pub struct LintArgs {
     /// Largest file to read, e.g. 64MiB (default 32MiB); larger files are reported, not read.
     #[arg(long, value_name = "SIZE")]
     pub max_file_size: Option<String>,
+
+    /// Also validate the values against this JSON Schema (JSON or YAML), e.g. an umbrella
+    /// chart's values.schema.json; it may `$ref` oncall-lint's chart schemas by file name.
+    #[arg(long, value_name = "FILE")]
+    pub schema: Option<PathBuf>,
 
     /// Write the report to FILE instead of standard output.
     #[arg(short = 'o', long = "output", value_name = "FILE")]

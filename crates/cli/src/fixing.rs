@@ -115,7 +115,7 @@ pub fn write_changed(files: &[FixFile], outcome: &FixOutcome) -> Result<usize, S
 }
 
 /// Writes `bytes` over `path` by way of a temporary file in the same directory.
-fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
     let target = resolve_target(path)?;
     let dir = target
         .parent()

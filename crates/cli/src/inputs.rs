@@ -88,7 +88,8 @@ fn wanted(file: &Path, filter: &Filter<'_>) -> bool {
     }
 }
 
-/// The default: `values*.yaml`, `*-values.yaml`, `*_values.yaml`, `*.values.yaml`, and
+/// The default: `values*.yaml`, `*-values.yaml`, `*_values.yaml`, `*.values.yaml`, any YAML
+/// file in a `values/` directory, and
 /// Grafana plugin provisioning files (`provisioning/plugins/*.yaml`).
 pub fn is_values_file(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
@@ -100,6 +101,8 @@ pub fn is_values_file(path: &str) -> bool {
         return false;
     };
     stem.starts_with("values")
+        || lower.contains("/values/")
+        || lower.starts_with("values/")
         || stem.ends_with("-values")
         || stem.ends_with("_values")
         || stem.ends_with(".values")

@@ -5,22 +5,21 @@ mod args;
 mod configs;
 mod fixing;
 mod inputs;
+mod render_cmd;
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
 use oncall_lint_core::baseline::Baseline;
-use oncall_lint_core::render::values as render_values;
 use oncall_lint_core::report::{concise, github, gitlab, json, junit, sarif, text};
 use oncall_lint_core::{
     Applicability, Diagnostic, FileReport, InputFile, LintOptions, Profile, SetArg, Severity,
-    build_release, lint_bytes, lint_release, rules,
+    lint_bytes, lint_release, rules,
 };
 
 use args::{
     Artifact, Cli, ColorChoice, Command, FailOn, Format, LintArgs, ReleaseArgs, RulesFormat,
-    ValuesFormat,
 };
 
 /// Runs the command line and returns the process exit code.
@@ -208,7 +207,25 @@ fn lint(args: LintArgs) -> Result<ExitCode, String> {
         };
         // with a config: its releases, then every other values file below it
         for (name, files, sets) in found.config.releases() {
-            let files: Vec<std::path::PathBuf> = files.iter().map(|f| found.dir.join(f)).collect();
+            // relative to where we run, so annotations and SARIF name files as the repository does
+            let cwd_abs = std::env::current_dir()
+                .ok()
+                .and_then(|d| d.canonicalize().ok());
+            let files: Vec<std::path::PathBuf> = files
+                .iter()
+                .map(|f| {
+                    let absolute = found.dir.join(f);
+                    cwd_abs
+                        .as_ref()
+                        .and_then(|c| {
+                            absolute
+                                .strip_prefix(c)
+                                .ok()
+                                .map(std::path::Path::to_path_buf)
+                        })
+                        .unwrap_or(absolute)
+                })
+                .collect();
             config_releases.push((name, files, sets));
         }
         paths.push(cwd.clone());
@@ -232,6 +249,14 @@ fn lint(args: LintArgs) -> Result<ExitCode, String> {
     if let Some(size) = &args.max_file_size {
         options.limits.max_file_size = oncall_lint_core::config::parse_size(size)
             .ok_or_else(|| format!("--max-file-size `{size}` is not a size (e.g. 64MiB, 500K)"))?;
+    }
+    if let Some(path) = &args.schema {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("--schema {}: {e}", path.display()))?;
+        let schema =
+            oncall_lint_core::schema::UserSchema::parse(&path.display().to_string(), &text)
+                .map_err(|e| format!("--schema {e}"))?;
+        options.user_schema = Some(std::sync::Arc::new(schema));
     }
     let base_options = options.clone();
     let fixing = args.fix || args.diff;
@@ -493,30 +518,7 @@ fn lint(args: LintArgs) -> Result<ExitCode, String> {
 }
 
 fn render(artifact: Artifact) -> Result<ExitCode, String> {
-    match artifact {
-        Artifact::Values {
-            release,
-            format,
-            show_origin,
-        } => {
-            let mut options = release_options(&release, &[])?;
-            let (files, chart_yaml) = release_files(&release.values)?;
-            options.chart_yaml = chart_yaml;
-            let (built, _notes) = build_release(files, &options).map_err(|errors| {
-                let lines = concise::render(&errors);
-                format!(
-                    "the release's values cannot be loaded:\n{}",
-                    lines.trim_end()
-                )
-            })?;
-            let out = match format {
-                ValuesFormat::Yaml => render_values::to_yaml_text(&built, show_origin),
-                ValuesFormat::Json => render_values::to_json_text(&built, show_origin),
-            };
-            write_stdout(&out)?;
-            Ok(ExitCode::SUCCESS)
-        }
-    }
+    render_cmd::run(artifact)
 }
 
 /// Writes the report to `-o FILE` (atomically enough: written whole, then renamed) or stdout.

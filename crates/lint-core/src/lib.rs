@@ -18,6 +18,7 @@ pub mod release;
 pub mod render;
 pub mod report;
 pub mod rules;
+pub mod schema;
 pub mod source;
 pub mod suppress;
 pub mod values;

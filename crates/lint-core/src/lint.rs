@@ -329,12 +329,52 @@ fn input_kind(doc: &Document) -> InputKind {
     .iter()
     .any(|k| doc.get(root, k).is_some());
     let is_manifest = doc.get(root, "apiVersion").is_some() && doc.get(root, "kind").is_some();
+    // keys only the oncall chart (or an umbrella holding it) has; `image`, `service` or
+    // `ingress` alone say nothing
+    const ONCALL_KEYS: [&str; 22] = [
+        "grafana",
+        "externalGrafana",
+        "engine",
+        "celery",
+        "oncall",
+        "base_url",
+        "base_url_protocol",
+        "database",
+        "broker",
+        "mariadb",
+        "postgresql",
+        "rabbitmq",
+        "redis",
+        "externalMysql",
+        "externalPostgresql",
+        "externalRabbitmq",
+        "externalRedis",
+        "migrate",
+        "telegramPolling",
+        "detached_integrations",
+        "uwsgi",
+        "cert-manager",
+    ];
+    let entries = doc.entries(root);
+    let oncall_like = entries.is_empty()
+        || entries.iter().any(|e| {
+            doc.scalar_text(e.key)
+                .is_some_and(|k| ONCALL_KEYS.contains(&k))
+        })
+        || entries.iter().any(|e| {
+            doc.entries(e.value).iter().any(|inner| {
+                doc.scalar_text(inner.key)
+                    .is_some_and(|k| ONCALL_KEYS.contains(&k))
+            })
+        });
     if has_apps && !has_values_keys {
         InputKind::Provisioning
     } else if is_manifest && !has_values_keys {
         InputKind::Manifest
-    } else {
+    } else if oncall_like {
         InputKind::OncallValues
+    } else {
+        InputKind::OtherValues
     }
 }
 
@@ -344,10 +384,23 @@ fn lint_layers(
     options: &LintOptions,
     report: &mut FileReport,
 ) {
-    let input = match layers.first() {
+    let mut input = match layers.first() {
         Some((_, doc)) if layers.len() == 1 => input_kind(doc),
         _ => InputKind::OncallValues,
     };
+    // the user said where the oncall values are: believe them
+    let told = options
+        .values_root
+        .as_deref()
+        .is_some_and(|r| !r.trim().is_empty())
+        || options
+            .chart_yaml
+            .as_deref()
+            .and_then(values_root_from_chart_yaml)
+            .is_some();
+    if input == InputKind::OtherValues && told {
+        input = InputKind::OncallValues;
+    }
     let name = layers
         .first()
         .map(|(s, _)| s.path().to_owned())
@@ -356,7 +409,7 @@ fn lint_layers(
         .notes
         .push(format!("{name}: input: {}", input.describe()));
     let values_root = match input {
-        InputKind::Provisioning | InputKind::Manifest => Vec::new(),
+        InputKind::Provisioning | InputKind::Manifest | InputKind::OtherValues => Vec::new(),
         InputKind::OncallValues => {
             let (root, why) = release_values_root(&layers, chart, options);
             if let Some(root) = &root {

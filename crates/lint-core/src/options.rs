@@ -63,6 +63,8 @@ pub struct LintOptions {
     pub keep_values: bool,
     /// Input limits.
     pub limits: Limits,
+    /// The user's own JSON Schema (`--schema FILE`), checked besides the chart's.
+    pub user_schema: Option<std::sync::Arc<crate::schema::UserSchema>>,
 }
 
 impl LintOptions {

@@ -8,6 +8,8 @@ pub mod external_grafana_url;
 pub mod external_service_accounts;
 pub mod plugin_org_id;
 pub mod provisioning_volume;
+pub mod unknown_key;
+pub mod wrong_type;
 
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Location, Related, Severity};
 use crate::fix::{self, Op, Seg};
@@ -27,6 +29,9 @@ pub enum InputKind {
     /// A Kubernetes manifest (`apiVersion` and `kind`): only the plugin provisioning embedded
     /// in it (a ConfigMap) is checked.
     Manifest,
+    /// Values of some other chart (no key only the oncall chart has): only embedded plugin
+    /// provisioning is checked, so a repository of many charts gives no false alarms.
+    OtherValues,
 }
 
 impl InputKind {
@@ -36,6 +41,9 @@ impl InputKind {
             InputKind::OncallValues => "oncall chart values",
             InputKind::Provisioning => "Grafana plugin provisioning file",
             InputKind::Manifest => "Kubernetes manifest",
+            InputKind::OtherValues => {
+                "values of another chart (no oncall chart key at the top level)"
+            }
         }
     }
 }

@@ -185,7 +185,7 @@ fn after_colon(text: &str, key: Range<usize>) -> Option<usize> {
 
 fn is_empty_scalar(doc: &Document, id: NodeId) -> bool {
     matches!(&doc.node(id).kind, NodeKind::Scalar { text, style: ScalarStyle::Plain, .. }
-        if text.is_empty() || text == "~" || text.eq_ignore_ascii_case("null"))
+        if text.is_empty() || &**text == "~" || text.eq_ignore_ascii_case("null"))
 }
 
 /// A scalar in the style of the one it replaces.

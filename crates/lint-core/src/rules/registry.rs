@@ -41,6 +41,8 @@ pub static SOURCES: &[RuleSource] = &[
         "OC040-airgap-plugin-download.yaml",
         checks::airgap_plugin_download::check
     ),
+    rule!("OC090-unknown-key.yaml", checks::unknown_key::check),
+    rule!("OC091-wrong-type.yaml", checks::wrong_type::check),
     rule!("OC094-invalid-yaml.yaml", checks::reported_by_parser),
     rule!("OC095-unused-suppression.yaml", checks::reported_by_parser),
 ];

@@ -126,7 +126,7 @@ impl Converter<'_> {
 
     fn is_merge_key(&self, key: NodeId) -> bool {
         matches!(&self.doc.node(key).kind,
-            NodeKind::Scalar { text, style: ScalarStyle::Plain, tag: None } if text == "<<")
+            NodeKind::Scalar { text, style: ScalarStyle::Plain, tag: None } if &**text == "<<")
     }
 
     /// go-yaml v2 `decoder.merge`: a map (or alias to one) is decoded into the same map;
@@ -191,7 +191,7 @@ impl Converter<'_> {
                 Kind::Bool(b) => b.to_string(),
                 Kind::Int(i) => i.to_string(),
                 Kind::Float(f) => format_float(f),
-                _ => text.clone(),
+                _ => text.to_string(),
             }),
             _ => Err(self.error(
                 key,

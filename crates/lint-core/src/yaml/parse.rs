@@ -218,7 +218,7 @@ impl Builder {
                 }
             }
             Event::Scalar(value, style, anchor, tag) => {
-                let tag = tag.and_then(|t| t.is_yaml_core_schema().then(|| t.suffix().to_owned()));
+                let tag = tag.and_then(|t| t.is_yaml_core_schema().then(|| Box::from(t.suffix())));
                 let style = match style {
                     granit_parser::ScalarStyle::Plain => ScalarStyle::Plain,
                     granit_parser::ScalarStyle::SingleQuoted => ScalarStyle::SingleQuoted,
@@ -228,7 +228,7 @@ impl Builder {
                 };
                 let id = self.push(
                     NodeKind::Scalar {
-                        text: value.into_owned(),
+                        text: value.into_owned().into_boxed_str(),
                         style,
                         tag,
                     },

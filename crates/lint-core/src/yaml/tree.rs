@@ -40,11 +40,11 @@ pub enum NodeKind {
     /// A scalar: its text after escape processing, its style and its core tag suffix.
     Scalar {
         /// The cooked text (escapes processed, block indentation removed).
-        text: String,
+        text: Box<str>,
         /// How it was written.
         style: ScalarStyle,
         /// Suffix of a `tag:yaml.org,2002:` tag (`str`, `int`, ...), if any.
-        tag: Option<String>,
+        tag: Option<Box<str>>,
     },
     /// A sequence of nodes.
     Seq(Vec<NodeId>),

@@ -1,0 +1,201 @@
+//! `render`: the effective values, and the artifacts people otherwise hand-write, built from
+//! one release (its `-f` files, `--set`, chart version and names). The overlays are printed,
+//! or merged into a values file with `--merge-into` (written atomically, comments kept).
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use oncall_lint_core::render::airgap::{self, AirgapArgs as CoreAirgapArgs};
+use oncall_lint_core::render::merge::merge_into;
+use oncall_lint_core::render::networkpolicy::{self, NetworkPolicyArgs};
+use oncall_lint_core::render::provisioning::{self, ProvisioningArgs};
+use oncall_lint_core::render::setup::{self, SetupArgs};
+use oncall_lint_core::render::templates::comment_text;
+use oncall_lint_core::render::validate;
+use oncall_lint_core::render::values as render_values;
+use oncall_lint_core::render::{RenderError, Rendered};
+use oncall_lint_core::report::concise;
+use oncall_lint_core::{InputFile, LintOptions, build_release, release::Release};
+
+use crate::args::{AirgapArgs, Artifact, MergeArgs, ReleaseArgs, ValuesFormat};
+use crate::fixing::{FixFile, write_atomic};
+use crate::{release_files, release_options, write_stdout};
+
+/// Runs `render <artifact>`.
+pub fn run(artifact: Artifact) -> Result<ExitCode, String> {
+    match artifact {
+        Artifact::Values {
+            release,
+            format,
+            show_origin,
+        } => {
+            let (built, _) = load(&release, None)?;
+            let out = match format {
+                ValuesFormat::Yaml => render_values::to_yaml_text(&built, show_origin),
+                ValuesFormat::Json => render_values::to_json_text(&built, show_origin),
+            };
+            write_stdout(&out)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Artifact::Provisioning {
+            release,
+            grafana_url,
+            merge,
+        } => {
+            let (built, options) = load_for_artifact(&release, merge.merge_into.as_deref())?;
+            let args = ProvisioningArgs { grafana_url };
+            let rendered = provisioning::render(&built, &options, &args)
+                .map_err(|e| failed("provisioning", &e))?;
+            finish("provisioning", rendered, &merge)
+        }
+        Artifact::Airgap {
+            release,
+            airgap: flags,
+            manifest,
+            merge,
+        } => {
+            let (built, options) = load_for_artifact(&release, merge.merge_into.as_deref())?;
+            let args = core_airgap_args(flags);
+            let rendered = if manifest {
+                airgap::manifest(&built, &options, &args)
+            } else {
+                airgap::render(&built, &options, &args)
+            }
+            .map_err(|e| failed("airgap", &e))?;
+            finish("airgap", rendered, &merge)
+        }
+        Artifact::Networkpolicy {
+            release,
+            allow_cidr,
+        } => {
+            let (built, options) = load_for_artifact(&release, None)?;
+            let args = NetworkPolicyArgs {
+                allow_cidrs: allow_cidr,
+            };
+            let rendered = networkpolicy::render(&built, &options, &args)
+                .map_err(|e| failed("networkpolicy", &e))?;
+            finish("networkpolicy", rendered, &MergeArgs { merge_into: None })
+        }
+        Artifact::Setup {
+            release,
+            grafana_url,
+            oncall_api_url,
+        } => {
+            let (built, options) = load_for_artifact(&release, None)?;
+            let args = SetupArgs {
+                grafana_url,
+                oncall_api_url,
+            };
+            let rendered =
+                setup::render(&built, &options, &args).map_err(|e| failed("setup", &e))?;
+            finish("setup", rendered, &MergeArgs { merge_into: None })
+        }
+    }
+}
+
+fn core_airgap_args(flags: AirgapArgs) -> CoreAirgapArgs {
+    CoreAirgapArgs {
+        registry: flags.registry,
+        plugin_version: flags.plugin_version,
+        plugin_artifact: flags.plugin_artifact,
+        oras_image: flags.oras_image,
+        pull_secret: flags.pull_secret,
+        registry_auth_secret: flags.registry_auth_secret,
+        allow_unsigned: flags.allow_unsigned,
+        plain_http: flags.plain_http,
+    }
+}
+
+/// Text from our inputs, safe on a terminal: control characters escaped.
+fn printable(text: &str) -> String {
+    text.chars()
+        .flat_map(|c| {
+            if c.is_control() {
+                c.escape_default().collect::<Vec<_>>()
+            } else {
+                vec![c]
+            }
+        })
+        .collect()
+}
+
+fn failed(artifact: &str, error: &RenderError) -> String {
+    format!("render {artifact}: {}", printable(&error.to_string()))
+}
+
+/// Builds the release: its `-f` files (or, with none, the file to merge into).
+fn load(
+    release: &ReleaseArgs,
+    merge_into: Option<&Path>,
+) -> Result<(Release, LintOptions), String> {
+    let mut options = release_options(release, &[])?;
+    let paths = if release.values.is_empty() {
+        merge_into
+            .filter(|p| p.exists())
+            .map(|p| vec![p.to_path_buf()])
+            .unwrap_or_default()
+    } else {
+        release.values.clone()
+    };
+    let (files, chart_yaml) = if paths.is_empty() {
+        (Vec::<InputFile>::new(), None)
+    } else {
+        release_files(&paths)?
+    };
+    options.chart_yaml = chart_yaml;
+    let (built, _notes) = build_release(files, &options).map_err(|errors| {
+        let lines = concise::render(&errors);
+        format!(
+            "the release's values cannot be loaded:\n{}",
+            lines.trim_end()
+        )
+    })?;
+    Ok((built, options))
+}
+
+/// [`load`], with the stricter chart version the artifacts need.
+fn load_for_artifact(
+    release: &ReleaseArgs,
+    merge_into: Option<&Path>,
+) -> Result<(Release, LintOptions), String> {
+    if let Some(version) = &release.chart_version {
+        validate::version("--chart-version", version).map_err(|e| printable(&e.to_string()))?;
+    }
+    load(release, merge_into)
+}
+
+/// Prints the notes, then the artifact or merges it.
+fn finish(artifact: &str, rendered: Rendered, merge: &MergeArgs) -> Result<ExitCode, String> {
+    for note in &rendered.notes {
+        eprintln!("note: {}", comment_text(note));
+    }
+    let Some(path) = &merge.merge_into else {
+        write_stdout(&rendered.text)?;
+        return Ok(ExitCode::SUCCESS);
+    };
+    let Some((_, overlay)) = &rendered.overlay else {
+        return Err(format!("render {artifact}: --merge-into takes an overlay"));
+    };
+    let shown = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| format!("--merge-into {shown}: {e}"))?;
+    let file = FixFile::new(Some(path.to_path_buf()), shown.clone(), bytes)
+        .ok_or_else(|| format!("--merge-into {shown}: not UTF-8 text"))?;
+    let merged = merge_into(&file.text, overlay).map_err(|e| {
+        format!(
+            "--merge-into {shown}: {}; the file is unchanged",
+            printable(&e.0)
+        )
+    })?;
+    if merged == file.text {
+        eprintln!("{shown} already holds the {artifact} overlay; nothing to change");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let content = if file.bom {
+        format!("\u{feff}{merged}")
+    } else {
+        merged
+    };
+    write_atomic(path, content.as_bytes())?;
+    eprintln!("merged the {artifact} overlay into {shown}");
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,234 @@
+//! `render networkpolicy`: a NetworkPolicy for the bundled Grafana's pod that allows DNS,
+//! the OnCall engine and Grafana's own database (when it has one), and denies every other
+//! egress, the internet included.
+
+use serde_json::json;
+
+use super::overlay::{list, parse_values, render_template};
+use super::target::{RenderError, Rendered, Target, key_name};
+use super::validate;
+use crate::options::LintOptions;
+use crate::release::Release;
+use crate::values::Value;
+
+/// Options of `render networkpolicy`.
+#[derive(Debug, Clone, Default)]
+pub struct NetworkPolicyArgs {
+    /// More destinations to allow (a node-local DNS cache, a registry, a data source).
+    pub allow_cidrs: Vec<String>,
+}
+
+/// Grafana's database, from `grafana.ini` `[database]` or its `GF_DATABASE_*` env.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Database {
+    kind: String,
+    host: String,
+    port: u16,
+    cidr: Option<String>,
+}
+
+fn database(values: &Value) -> Option<Database> {
+    let env = |name: &str| {
+        values
+            .get(&["grafana", "env", name])
+            .and_then(Value::scalar_string)
+            .filter(|s| !s.trim().is_empty())
+    };
+    let ini = |key: &str| {
+        values
+            .get(&["grafana", "grafana.ini", "database", key])
+            .and_then(Value::scalar_string)
+            .filter(|s| !s.trim().is_empty())
+    };
+    // `url` (mysql://user:pass@host:port/db) carries both
+    let url = env("GF_DATABASE_URL").or_else(|| ini("url"));
+    let (url_kind, url_host) = match url.as_deref().and_then(|u| u.split_once("://")) {
+        Some((scheme, rest)) => {
+            let authority = rest.split('/').next().unwrap_or_default();
+            let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+            (Some(scheme.to_owned()), Some(host.to_owned()))
+        }
+        None => (None, None),
+    };
+    let kind = env("GF_DATABASE_TYPE")
+        .or_else(|| ini("type"))
+        .or(url_kind)?
+        .to_ascii_lowercase();
+    let default_port = match kind.as_str() {
+        "mysql" => 3306,
+        "postgres" | "postgresql" => 5432,
+        _ => return None,
+    };
+    let host = env("GF_DATABASE_HOST")
+        .or_else(|| ini("host"))
+        .or(url_host)
+        .unwrap_or_else(|| "127.0.0.1".into());
+    let (name, port) = if let Some(v6) = host.strip_prefix('[') {
+        let (addr, rest) = v6.split_once(']').unwrap_or((v6, ""));
+        (
+            addr.to_owned(),
+            rest.strip_prefix(':').and_then(|p| p.parse().ok()),
+        )
+    } else {
+        match host.rsplit_once(':') {
+            Some((h, p)) if p.parse::<u16>().is_ok() => (h.to_owned(), p.parse().ok()),
+            _ => (host.clone(), None),
+        }
+    };
+    let cidr = name.parse::<std::net::IpAddr>().ok().map(|ip| {
+        if ip.is_ipv4() {
+            format!("{ip}/32")
+        } else {
+            format!("{ip}/128")
+        }
+    });
+    Some(Database {
+        kind,
+        host: name,
+        port: port.unwrap_or(default_port),
+        cidr,
+    })
+}
+
+/// Renders the NetworkPolicy.
+pub fn render(
+    release: &Release,
+    options: &LintOptions,
+    args: &NetworkPolicyArgs,
+) -> Result<Rendered, RenderError> {
+    let target = Target::new(release, options)?;
+    target.require_bundled(
+        "networkpolicy",
+        "the policy selects the bundled Grafana's pod by the grafana chart's labels; write one for your Grafana's own pod",
+    )?;
+    let mut notes = target.notes.clone();
+    let values = &release.values;
+    let root = &target.values_root;
+    let mut cidrs = Vec::new();
+    for cidr in &args.allow_cidrs {
+        cidrs.push(validate::cidr("--allow-cidr", cidr)?);
+    }
+    let database = database(values);
+    if let Some(db) = &database {
+        if db.cidr.is_none() {
+            notes.push(format!(
+                "Grafana's database ({} at {}) is allowed on port {} to pods in the cluster; if it runs outside the cluster, add its address with --allow-cidr",
+                db.kind,
+                super::templates::comment_text(&db.host),
+                db.port
+            ));
+        }
+        if db
+            .cidr
+            .as_deref()
+            .is_some_and(|c| c.starts_with("127.") || c == "::1/128")
+        {
+            notes.push(
+                "Grafana's database is on localhost (a sidecar): no egress rule is needed for it"
+                    .into(),
+            );
+        }
+    }
+    let init: Vec<String> = list(values, &["grafana", "extraInitContainers"])
+        .iter()
+        .filter_map(|c| c.get(&["name"]).and_then(Value::as_str).map(str::to_owned))
+        .collect();
+    if !init.is_empty() {
+        notes.push(format!(
+            "the init containers of `{}` ({}) run under this policy too: allow what they reach (such as the registry an air-gapped install pulls the plugin from) with --allow-cidr",
+            key_name(root, &["grafana", "extraInitContainers"]),
+            init.iter().map(|n| super::templates::comment_text(n)).collect::<Vec<_>>().join(", ")
+        ));
+    }
+    let sidecars = [
+        "dashboards",
+        "datasources",
+        "plugins",
+        "notifiers",
+        "alerts",
+    ]
+    .iter()
+    .any(|s| {
+        values
+            .get(&["grafana", "sidecar", s, "enabled"])
+            .is_some_and(Value::is_truthy)
+    });
+    if sidecars {
+        notes.push(
+            "a grafana sidecar is enabled and watches the Kubernetes API, which is not a pod: allow the API server's address with --allow-cidr".into(),
+        );
+    }
+    let name = format!("{}-egress", target.grafana_service);
+    validate::dns_subdomain("the NetworkPolicy name", &name)?;
+    let database_json = database
+        .as_ref()
+        .filter(|db| {
+            !db.cidr
+                .as_deref()
+                .is_some_and(|c| c.starts_with("127.") || c == "::1/128")
+        })
+        .map(|db| {
+            json!({
+                "type": db.kind,
+                "host": db.host,
+                "port": db.port,
+                "cidr": db.cidr,
+            })
+        });
+    let text = render_template(
+        "networkpolicy",
+        &json!({
+            "name": name,
+            "release": target.release,
+            "namespace": target.namespace,
+            "grafana_namespace": target.grafana_namespace,
+            "grafana_name": target.grafana_name,
+            "oncall_name": target.oncall_name,
+            "engine_service": target.engine_service,
+            "database": database_json,
+            "cidrs": cidrs,
+        }),
+    )?;
+    parse_values("networkpolicy", &text)?;
+    Ok(Rendered {
+        text,
+        overlay: None,
+        notes,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn values(json: serde_json::Value) -> Value {
+        Value::from_json(
+            &json,
+            &crate::values::Origin::Default {
+                chart: "t",
+                version: "0",
+            },
+        )
+    }
+
+    #[test]
+    fn the_database_comes_from_ini_env_or_url() {
+        assert_eq!(database(&values(json!({"grafana": {}}))), None);
+        let db = database(&values(json!({"grafana": {"grafana.ini": {"database": {"type": "mysql", "host": "db.data:3307"}}}}))).unwrap();
+        assert_eq!(
+            (db.host.as_str(), db.port, db.cidr),
+            ("db.data", 3307, None)
+        );
+        let db = database(&values(json!({"grafana": {"env": {"GF_DATABASE_URL": "postgres://u:secret@10.1.2.3/grafana"}}}))).unwrap();
+        assert_eq!(
+            (db.host.as_str(), db.port, db.cidr.as_deref()),
+            ("10.1.2.3", 5432, Some("10.1.2.3/32"))
+        );
+        assert_eq!(
+            database(&values(
+                json!({"grafana": {"grafana.ini": {"database": {"type": "sqlite3"}}}})
+            )),
+            None
+        );
+    }
+}

@@ -1,0 +1,222 @@
+//! `render provisioning`: the plugin provisioning for this release, as a values overlay.
+//!
+//! The oncall chart (1.9.23 and later) renders a provisioning ConfigMap hard-coded for a
+//! release named `helm-testing` and mounts it through `grafana.extraVolumes`. The overlay
+//! ships a ConfigMap for this release under `grafana.extraObjects` (orgId 100, the engine's
+//! stack id, this release's engine and Grafana URLs with their namespaces) and points the
+//! provisioning volume at it; the chart's mount of the file stays as it is.
+
+use serde_json::json;
+
+use super::overlay::{self, item_name, json_items, list, parse_values, render_template};
+use super::target::{PROVISIONING_DIR, PROVISIONING_FILE, RenderError, Rendered, Target, key_name};
+use super::validate;
+use crate::options::LintOptions;
+use crate::release::Release;
+use crate::values::Value;
+
+/// OnCall's fixed organisation id for self-hosted installs.
+pub const ORG_ID: i64 = 100;
+
+/// Options of `render provisioning`.
+#[derive(Debug, Clone, Default)]
+pub struct ProvisioningArgs {
+    /// `jsonData.grafanaUrl`, when the engine reaches Grafana elsewhere than at its Service.
+    pub grafana_url: Option<String>,
+}
+
+/// The plugin's provisioning file and the URLs in it.
+#[derive(Debug, Clone)]
+pub struct PluginSettings {
+    /// `jsonData.stackId`.
+    pub stack_id: i64,
+    /// `jsonData.onCallApiUrl`.
+    pub oncall_api_url: String,
+    /// `jsonData.grafanaUrl`.
+    pub grafana_url: String,
+}
+
+/// `--grafana-url`, validated and ending in `/`, else the bundled Grafana's URL.
+pub fn grafana_url(
+    target: &Target,
+    given: Option<&str>,
+    notes: &mut Vec<String>,
+) -> Result<String, RenderError> {
+    match given {
+        Some(url) => {
+            validate::http_url("--grafana-url", url)?;
+            if url.ends_with('/') {
+                Ok(url.to_owned())
+            } else {
+                notes.push(format!(
+                    "--grafana-url: `/` appended ({url}/): the plugin appends `api/org` to grafanaUrl"
+                ));
+                Ok(format!("{url}/"))
+            }
+        }
+        None => Ok(target.grafana_url()),
+    }
+}
+
+/// Renders the overlay.
+pub fn render(
+    release: &Release,
+    options: &LintOptions,
+    args: &ProvisioningArgs,
+) -> Result<Rendered, RenderError> {
+    let target = Target::new(release, options)?;
+    target.require_bundled(
+        "provisioning",
+        "provision the plugin in your Grafana's own configuration, or configure it through Grafana's API with `render setup`",
+    )?;
+    target.require_plugin_capable_chart(release)?;
+    let mut notes = target.notes.clone();
+    let settings = PluginSettings {
+        stack_id: target.stack_id,
+        oncall_api_url: target.oncall_api_url(),
+        grafana_url: grafana_url(&target, args.grafana_url.as_deref(), &mut notes)?,
+    };
+    let values = &release.values;
+    let root = &target.values_root;
+
+    // the mount of the provisioning file: the chart's, or the user's
+    let mounts = list(values, &["grafana", "extraVolumeMounts"]);
+    let mount = mounts.iter().find(|m| {
+        m.get(&["mountPath"])
+            .and_then(Value::as_str)
+            .is_some_and(|p| p.starts_with(PROVISIONING_DIR))
+    });
+    let (volume, key, extra_mounts) = match mount {
+        Some(mount) => {
+            let volume = item_name(mount).unwrap_or_default().to_owned();
+            validate::dns_label(
+                &format!(
+                    "the provisioning mount's name in {}",
+                    key_name(root, &["grafana", "extraVolumeMounts"])
+                ),
+                &volume,
+                63,
+            )?;
+            let sub_path = mount
+                .get(&["subPath"])
+                .and_then(Value::scalar_string)
+                .unwrap_or_default();
+            let key = if sub_path.is_empty() {
+                let mount_path = mount
+                    .get(&["mountPath"])
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
+                if mount_path.trim_end_matches('/') != PROVISIONING_DIR {
+                    notes.push(format!(
+                        "the provisioning volume is mounted as a directory at {mount_path}; Grafana reads provisioning files directly in {PROVISIONING_DIR}"
+                    ));
+                }
+                PROVISIONING_FILE.to_owned()
+            } else {
+                sub_path
+            };
+            validate::data_key(
+                &format!(
+                    "the provisioning mount's subPath in {}",
+                    key_name(root, &["grafana", "extraVolumeMounts"])
+                ),
+                &key,
+            )?;
+            (volume, key, None)
+        }
+        None => {
+            // the mount is gone (a list override dropped it): the chart's, back
+            let default = json!({
+                "name": "provisioning",
+                "mountPath": format!("{PROVISIONING_DIR}/{PROVISIONING_FILE}"),
+                "subPath": PROVISIONING_FILE,
+            });
+            notes.push(format!(
+                "`{}` does not mount the plugin provisioning: the chart's mount is added back",
+                key_name(root, &["grafana", "extraVolumeMounts"])
+            ));
+            (
+                "provisioning".to_owned(),
+                PROVISIONING_FILE.to_owned(),
+                Some((mounts.clone(), default)),
+            )
+        }
+    };
+
+    let configmap_name = format!("{}-plugin-provisioning", target.oncall_fullname);
+    validate::dns_subdomain("the provisioning ConfigMap name", &configmap_name)?;
+    let file = render_template(
+        "plugin-provisioning",
+        &json!({
+            "release": target.release,
+            "namespace": target.namespace,
+            "stack_id": settings.stack_id,
+            "org_id": ORG_ID,
+            "oncall_api_url": settings.oncall_api_url,
+            "grafana_url": settings.grafana_url,
+        }),
+    )?;
+    let parsed = parse_values("plugin-provisioning", &file)?;
+    if parsed
+        .get(&["apps"])
+        .and_then(Value::as_seq)
+        .is_none_or(<[Value]>::is_empty)
+    {
+        return Err(RenderError::Internal(
+            "the provisioning file has no apps".into(),
+        ));
+    }
+    let configmap_text = render_template(
+        "provisioning-configmap",
+        &json!({
+            "name": configmap_name,
+            "namespace": target.grafana_namespace,
+            "release": target.release,
+            "key": key,
+            "file": file,
+        }),
+    )?;
+    let configmap = parse_values("provisioning-configmap", &configmap_text)?;
+
+    let other_objects: Vec<Value> = list(values, &["grafana", "extraObjects"])
+        .into_iter()
+        .filter(|o| !is_configmap_named(o, &configmap_name))
+        .collect();
+    let other_volumes = overlay::without_name(list(values, &["grafana", "extraVolumes"]), &volume);
+    let our_volume = json!({ "name": volume, "configMap": { "name": configmap_name } });
+
+    let build = |view: &dyn Fn(&Value) -> Value| {
+        let mut objects = json_items(&other_objects, view);
+        push(&mut objects, configmap.to_json());
+        let mut volumes = json_items(&other_volumes, view);
+        push(&mut volumes, our_volume.clone());
+        let mounts = extra_mounts.as_ref().map(|(kept, default)| {
+            let mut items = json_items(kept, view);
+            push(&mut items, default.clone());
+            items
+        });
+        json!({
+            "release": target.release,
+            "namespace": target.namespace,
+            "grafana_namespace": target.grafana_namespace,
+            "oncall_api_url": settings.oncall_api_url,
+            "grafana_url": settings.grafana_url,
+            "extra_objects": objects,
+            "extra_volumes": volumes,
+            "extra_volume_mounts": mounts,
+        })
+    };
+    overlay::finish("provisioning", &build, root, notes)
+}
+
+fn push(list: &mut serde_json::Value, item: serde_json::Value) {
+    if let serde_json::Value::Array(items) = list {
+        items.push(item);
+    }
+}
+
+/// Whether a manifest is the ConfigMap `name`.
+pub fn is_configmap_named(object: &Value, name: &str) -> bool {
+    object.get(&["kind"]).and_then(Value::as_str) == Some("ConfigMap")
+        && object.get(&["metadata", "name"]).and_then(Value::as_str) == Some(name)
+}

@@ -1,0 +1,406 @@
+//! What the renderers need to know about a release, computed once from its effective values
+//! and the user's names: the Kubernetes names the charts give each service and pod, where
+//! Grafana runs and at which path, and the engine's stack id. Every name is validated here,
+//! so no artifact can be rendered from a name Kubernetes would reject.
+
+use crate::chart::parse_version;
+use crate::options::LintOptions;
+use crate::release::Release;
+use crate::values::{Kind, Value};
+
+use super::validate::{self, Invalid};
+
+/// Why an artifact cannot be rendered.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RenderError {
+    /// An input (flag, or a value the names derive from) has a shape we do not accept.
+    #[error("{0}")]
+    Invalid(#[from] Invalid),
+    /// A required flag is missing.
+    #[error("{0}")]
+    Missing(String),
+    /// The release cannot use this artifact (an old chart, the bundled Grafana off, ...).
+    #[error("{0}")]
+    Unsupported(String),
+    /// A template failed or rendered something that does not parse (a bug).
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+/// A rendered artifact.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    /// The text to print (secrets carried over from the values masked).
+    pub text: String,
+    /// A values overlay: the text to merge (unmasked) and its values (at the top of the
+    /// file, values root included). `None` for manifests and scripts.
+    pub overlay: Option<(String, Value)>,
+    /// What the user should know (printed to stderr).
+    pub notes: Vec<String>,
+}
+
+/// The oncall chart's provisioning directory in Grafana.
+pub const PROVISIONING_DIR: &str = "/etc/grafana/provisioning/plugins";
+
+/// The file name of the chart's provisioning mount.
+pub const PROVISIONING_FILE: &str = "grafana-oncall-app-provisioning.yaml";
+
+/// The facts of one release.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// Helm release name.
+    pub release: String,
+    /// Namespace of the OnCall release.
+    pub namespace: String,
+    /// Namespace the Grafana pod runs in.
+    pub grafana_namespace: String,
+    /// Whether the bundled Grafana is deployed (`grafana.enabled`).
+    pub bundled_grafana: bool,
+    /// `app.kubernetes.io/name` of the oncall pods (`oncall.name`).
+    pub oncall_name: String,
+    /// `oncall.fullname`.
+    pub oncall_fullname: String,
+    /// The engine's Service (`<oncall.fullname | trunc 55>-engine`).
+    pub engine_service: String,
+    /// `app.kubernetes.io/name` of the Grafana pod (`grafana.name`).
+    pub grafana_name: String,
+    /// The bundled Grafana's Service (`grafana.fullname`).
+    pub grafana_service: String,
+    /// Its port (`grafana.service.port`).
+    pub grafana_port: i64,
+    /// The path Grafana serves under, with leading and trailing `/` (`/` at the root).
+    pub sub_path: String,
+    /// The engine's `SELF_HOSTED_STACK_ID` (default 5).
+    pub stack_id: i64,
+    /// The Grafana version that runs (`grafana.image.tag`, else the bundled chart's).
+    pub grafana_version: (u64, u64, u64),
+    /// The same, as text.
+    pub grafana_version_text: String,
+    /// Keys from the top of the user's files to the oncall chart's values.
+    pub values_root: Vec<String>,
+    /// Notes gathered on the way.
+    pub notes: Vec<String>,
+}
+
+/// Helm's `trunc N`, then `trimSuffix "-"`.
+fn trunc_trim(text: &str, n: usize) -> String {
+    trunc(text, n)
+        .strip_suffix('-')
+        .map_or_else(|| trunc(text, n), str::to_owned)
+}
+
+/// Helm's `trunc N` (by bytes in Go; by characters here, which is the same for the ASCII
+/// names that can pass validation).
+fn trunc(text: &str, n: usize) -> String {
+    text.chars().take(n).collect()
+}
+
+/// A chart's `<chart>.fullname` helper: `fullnameOverride`, else the release when it
+/// contains the name, else `<release>-<name>`; cut to 63, trailing `-` dropped.
+pub fn helm_fullname(release: &str, name: &str, fullname_override: Option<&str>) -> String {
+    match fullname_override.filter(|s| !s.is_empty()) {
+        Some(full) => trunc_trim(full, 63),
+        None if release.contains(name) => trunc_trim(release, 63),
+        None => trunc_trim(&format!("{release}-{name}"), 63),
+    }
+}
+
+fn string_at(values: &Value, path: &[&str]) -> Option<String> {
+    values
+        .get(path)
+        .filter(|v| !v.is_null())
+        .and_then(Value::scalar_string)
+        .filter(|s| !s.is_empty())
+}
+
+/// A key path for messages, with the values root in front.
+pub fn key_name(root: &[String], path: &[&str]) -> String {
+    root.iter()
+        .map(String::as_str)
+        .chain(path.iter().copied())
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+impl Target {
+    /// Computes the facts of `release` with the names of `options`.
+    pub fn new(release: &Release, options: &LintOptions) -> Result<Target, RenderError> {
+        let values = &release.values;
+        let root = release.values_root.clone();
+        for key in &root {
+            if key.len() > 253 {
+                return Err(Invalid::new(
+                    "--values-root",
+                    key,
+                    "is too long for a chart's key (at most 253 characters)",
+                )
+                .into());
+            }
+        }
+        let name = |path: &[&str]| key_name(&root, path);
+        let release_name = options.release_name.clone().ok_or_else(|| {
+            RenderError::Missing(
+                "--release NAME is required: the Helm release name the chart's service names derive from".into(),
+            )
+        })?;
+        // Helm's own limit on release names
+        validate::dns_label("--release", &release_name, 53)?;
+        let namespace = options.namespace.clone().ok_or_else(|| {
+            RenderError::Missing(
+                "--namespace NS is required: the namespace the OnCall release is installed in"
+                    .into(),
+            )
+        })?;
+        validate::dns_label("--namespace", &namespace, 63)?;
+        if let Some(gns) = &options.grafana_namespace {
+            validate::dns_label("--grafana-namespace", gns, 63)?;
+        }
+        let bundled_grafana = values
+            .get(&["grafana", "enabled"])
+            .is_none_or(Value::is_truthy);
+        let mut notes = Vec::new();
+        let grafana_namespace = if bundled_grafana {
+            let override_ns = string_at(values, &["grafana", "namespaceOverride"]);
+            if let Some(ns) = &override_ns {
+                validate::dns_label(&name(&["grafana", "namespaceOverride"]), ns, 63)?;
+            }
+            let runs_in = override_ns.clone().unwrap_or_else(|| namespace.clone());
+            if let Some(gns) = &options.grafana_namespace
+                && *gns != runs_in
+            {
+                return Err(RenderError::Unsupported(format!(
+                    "--grafana-namespace {gns} disagrees with where the bundled Grafana runs: {runs_in} ({}); set `{}: {gns}` in your values, or leave out --grafana-namespace",
+                    if override_ns.is_some() {
+                        "its namespaceOverride"
+                    } else {
+                        "the release's namespace, as grafana.namespaceOverride is not set"
+                    },
+                    name(&["grafana", "namespaceOverride"]),
+                )));
+            }
+            runs_in
+        } else {
+            options
+                .grafana_namespace
+                .clone()
+                .unwrap_or_else(|| namespace.clone())
+        };
+
+        let oncall_chart_name =
+            string_at(values, &["nameOverride"]).unwrap_or_else(|| "oncall".into());
+        let oncall_name = trunc_trim(&oncall_chart_name, 63);
+        validate::label_value(&name(&["nameOverride"]), &oncall_name)?;
+        let oncall_fullname = helm_fullname(
+            &release_name,
+            &oncall_chart_name,
+            string_at(values, &["fullnameOverride"]).as_deref(),
+        );
+        let engine_service = format!("{}-engine", trunc(&oncall_fullname, 55));
+        validate::service_name(
+            "the engine Service name (from --release, fullnameOverride and nameOverride)",
+            &engine_service,
+        )?;
+
+        let grafana_chart_name =
+            string_at(values, &["grafana", "nameOverride"]).unwrap_or_else(|| "grafana".into());
+        let grafana_name = trunc_trim(&grafana_chart_name, 63);
+        let grafana_service = helm_fullname(
+            &release_name,
+            &grafana_chart_name,
+            string_at(values, &["grafana", "fullnameOverride"]).as_deref(),
+        );
+        if bundled_grafana {
+            validate::label_value(&name(&["grafana", "nameOverride"]), &grafana_name)?;
+            validate::service_name(
+                "the bundled Grafana's Service name (from --release, grafana.fullnameOverride and grafana.nameOverride)",
+                &grafana_service,
+            )?;
+        }
+        let grafana_port = match values.get(&["grafana", "service", "port"]).map(|v| &v.kind) {
+            Some(Kind::Int(p)) if (1..=65535).contains(p) => *p,
+            None | Some(Kind::Null) => 80,
+            Some(Kind::Str(s)) if s.parse::<u16>().is_ok_and(|p| p > 0) => {
+                i64::from(s.parse::<u16>().unwrap_or(80))
+            }
+            Some(_) => {
+                return Err(RenderError::Invalid(Invalid::new(
+                    name(&["grafana", "service", "port"]),
+                    &values
+                        .get(&["grafana", "service", "port"])
+                        .map(Value::describe)
+                        .unwrap_or_default(),
+                    "is not a port number",
+                )));
+            }
+        };
+        let sub_path = sub_path(values);
+        let stack_id = stack_id(values, &root)?;
+        let (grafana_version, grafana_version_text) =
+            match string_at(values, &["grafana", "image", "tag"])
+                .and_then(|tag| parse_version(&tag).map(|v| (v, tag)))
+            {
+                Some((v, _)) => (v, format!("{}.{}.{}", v.0, v.1, v.2)),
+                None => (
+                    parse_version(release.chart.grafana_app_version).unwrap_or((0, 0, 0)),
+                    release.chart.grafana_app_version.to_owned(),
+                ),
+            };
+        let assumed = trunc_trim(&format!("{release_name}-grafana"), 63);
+        if bundled_grafana && grafana_service != assumed {
+            notes.push(format!(
+                "the bundled Grafana's Service is `{grafana_service}`, but the oncall chart sets the engine's GRAFANA_API_URL to http://{assumed} (it does not follow the grafana chart's naming); the plugin's grafanaUrl, which names the real Service, is what the engine uses to reach Grafana"
+            ));
+        }
+        Ok(Target {
+            release: release_name,
+            namespace,
+            grafana_namespace,
+            bundled_grafana,
+            oncall_name,
+            oncall_fullname,
+            engine_service,
+            grafana_name,
+            grafana_service,
+            grafana_port,
+            sub_path,
+            stack_id,
+            grafana_version,
+            grafana_version_text,
+            values_root: root,
+            notes,
+        })
+    }
+
+    /// The engine's URL from Grafana: `http://<engine>.<namespace>.svc:8080`.
+    pub fn oncall_api_url(&self) -> String {
+        format!("http://{}.{}.svc:8080", self.engine_service, self.namespace)
+    }
+
+    /// The bundled Grafana's URL from the engine, with its namespace and sub-path, ending in
+    /// `/` (the plugin appends `api/org` to it).
+    pub fn grafana_url(&self) -> String {
+        let port = if self.grafana_port == 80 {
+            String::new()
+        } else {
+            format!(":{}", self.grafana_port)
+        };
+        format!(
+            "http://{}.{}.svc{port}{}",
+            self.grafana_service, self.grafana_namespace, self.sub_path
+        )
+    }
+
+    /// Fails unless the bundled Grafana is deployed.
+    pub fn require_bundled(&self, artifact: &str, instead: &str) -> Result<(), RenderError> {
+        if self.bundled_grafana {
+            Ok(())
+        } else {
+            Err(RenderError::Unsupported(format!(
+                "`{}` is false: the bundled Grafana, which `render {artifact}` is for, is not deployed; {instead}",
+                key_name(&self.values_root, &["grafana", "enabled"])
+            )))
+        }
+    }
+
+    /// Fails for the charts that bundle a Grafana that cannot run the plugin.
+    pub fn require_plugin_capable_chart(&self, release: &Release) -> Result<(), RenderError> {
+        if release.chart.grafana_chart == "6.57.1" {
+            return Err(RenderError::Unsupported(format!(
+                "oncall chart {} and older bundle the grafana chart 6.57.1 (Grafana {}), which cannot run the OnCall plugin (it needs Grafana 10.3 or later and the externalServiceAccounts feature) and ignores grafana.extraVolumes; use oncall chart 1.9.23 or later (--chart-version)",
+                release.chart.version, release.chart.grafana_app_version
+            )));
+        }
+        if self.grafana_version < (10, 3, 0) {
+            return Err(RenderError::Unsupported(format!(
+                "Grafana {} (grafana.image.tag) cannot run the OnCall plugin: it needs Grafana 10.3 or later",
+                self.grafana_version_text
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// The path Grafana serves under: the path of `root_url` when `serve_from_sub_path` is on,
+/// with a trailing `/`; `/` otherwise.
+fn sub_path(values: &Value) -> String {
+    let server = |key: &str| values.get(&["grafana", "grafana.ini", "server", key]);
+    let serves_sub_path = server("serve_from_sub_path").is_some_and(|v| match &v.kind {
+        Kind::Bool(b) => *b,
+        Kind::Str(s) => s.eq_ignore_ascii_case("true"),
+        _ => false,
+    });
+    if !serves_sub_path {
+        return "/".into();
+    }
+    let root_url = server("root_url")
+        .and_then(Value::scalar_string)
+        .unwrap_or_default();
+    let after_scheme = root_url
+        .split_once("://")
+        .map_or(root_url.as_str(), |(_, rest)| rest);
+    let path = after_scheme.find('/').map_or("", |i| &after_scheme[i..]);
+    let path = path.split(['?', '#']).next().unwrap_or("");
+    // only a plain path is carried over
+    let clean: String = path
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '/' | '-' | '.' | '_' | '~'))
+        .collect();
+    let trimmed = clean.trim_matches('/');
+    if trimmed.is_empty() {
+        "/".into()
+    } else {
+        format!("/{trimmed}/")
+    }
+}
+
+/// The engine's `SELF_HOSTED_STACK_ID` from the oncall `env` (a map, or the legacy list of
+/// `{name, value}`), default 5.
+fn stack_id(values: &Value, root: &[String]) -> Result<i64, RenderError> {
+    const NAME: &str = "SELF_HOSTED_STACK_ID";
+    let found = match values.get(&["env"]).map(|v| &v.kind) {
+        Some(Kind::Map(map)) => map.get(NAME).cloned(),
+        Some(Kind::Seq(items)) => items
+            .iter()
+            .rev()
+            .find(|item| item.get(&["name"]).and_then(Value::as_str) == Some(NAME))
+            .and_then(|item| item.get(&["value"]).cloned()),
+        _ => None,
+    };
+    let Some(value) = found.filter(|v| !v.is_null()) else {
+        return Ok(5);
+    };
+    let parsed = match &value.kind {
+        Kind::Int(i) => Some(*i),
+        Kind::Str(s) => s.trim().parse::<i64>().ok(),
+        _ => None,
+    };
+    parsed.ok_or_else(|| {
+        RenderError::Invalid(Invalid::new(
+            format!("{} {NAME}", key_name(root, &["env"])),
+            &value.describe(),
+            "is not an integer, so the engine would not start",
+        ))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fullnames_follow_the_chart_helpers() {
+        assert_eq!(
+            helm_fullname("helm-testing", "oncall", None),
+            "helm-testing-oncall"
+        );
+        assert_eq!(helm_fullname("oncall", "oncall", None), "oncall");
+        assert_eq!(helm_fullname("my-oncall", "oncall", None), "my-oncall");
+        assert_eq!(
+            helm_fullname("grafana-oncall", "grafana", None),
+            "grafana-oncall"
+        );
+        assert_eq!(helm_fullname("prod", "grafana", Some("g-")), "g");
+        let long = "a".repeat(60);
+        assert_eq!(helm_fullname(&long, "oncall", None).len(), 63);
+    }
+}

@@ -1,0 +1,210 @@
+//! JSON Schemas (draft 2020-12) for the charts' values: one per oncall chart state, one per
+//! bundled grafana chart version, and the user's own (`--schema FILE`).
+//!
+//! The schemas live in `schemas/` at the repository root, are embedded at build time and
+//! parsed and compiled on first use, once per process. Validation runs on the Helm-resolved
+//! effective values (see [`run`]); each error becomes a [`Violation`] with an instance path
+//! that the checks map back to the file and span that set the value (OC090, OC091).
+
+pub mod describe;
+pub mod place;
+mod run;
+mod scope;
+mod suggest;
+mod user;
+mod walk;
+
+use std::sync::{Arc, OnceLock};
+
+use jsonschema::{Draft, Registry};
+
+use crate::chart::ChartState;
+
+pub use jsonschema::Validator;
+pub use run::{
+    Run, SchemaSource, Violation, ViolationKind, document_values, run, user_written, violations,
+};
+pub use scope::Scope;
+pub use suggest::{Suggestion, similarity, suggest};
+pub use user::{UserSchema, UserSchemaError};
+pub use walk::{Node, SchemaSet};
+
+/// Where the published schemas live; every embedded schema's `$id` is this plus its file
+/// name, so relative `$ref`s between them resolve for editors too.
+pub const BASE_URL: &str =
+    "https://raw.githubusercontent.com/oncall-lint/oncall-lint/main/schemas/";
+
+/// One embedded schema file.
+#[derive(Debug)]
+pub struct Embedded {
+    /// Its file name in `schemas/`.
+    pub file: &'static str,
+    /// Its text.
+    pub text: &'static str,
+}
+
+macro_rules! embed {
+    ($file:literal) => {
+        Embedded {
+            file: $file,
+            text: include_str!(concat!("../../../../schemas/", $file)),
+        }
+    };
+}
+
+/// Every schema oncall-lint ships.
+pub static EMBEDDED: &[Embedded] = &[
+    embed!("oncall-1.9.22.values.schema.json"),
+    embed!("oncall-1.12.1.values.schema.json"),
+    embed!("oncall-1.16.9.values.schema.json"),
+    embed!("grafana-6.57.1.values.schema.json"),
+    embed!("grafana-8.4.6.values.schema.json"),
+    embed!("oncall-lint-config.schema.json"),
+];
+
+/// The file name of the values schema of an oncall chart state.
+pub fn chart_schema_file(state: &ChartState) -> String {
+    format!("oncall-{}.values.schema.json", state.version)
+}
+
+/// The file name of the values schema of a grafana chart version.
+pub fn grafana_schema_file(version: &str) -> String {
+    format!("grafana-{version}.values.schema.json")
+}
+
+/// The embedded schemas, parsed on first use: (`$id`, document).
+pub fn documents() -> &'static [(String, Arc<serde_json::Value>)] {
+    static DOCS: OnceLock<Vec<(String, Arc<serde_json::Value>)>> = OnceLock::new();
+    DOCS.get_or_init(|| {
+        EMBEDDED
+            .iter()
+            .filter_map(|e| {
+                // a schema that does not parse is caught by the schema tests
+                let json: serde_json::Value = serde_json::from_str(e.text).ok()?;
+                Some((format!("{BASE_URL}{}", e.file), Arc::new(json)))
+            })
+            .collect()
+    })
+}
+
+/// The embedded schema whose `$id` (or file name) `uri` names.
+pub fn document(uri: &str) -> Option<&'static Arc<serde_json::Value>> {
+    let uri = uri.split('#').next().unwrap_or(uri);
+    let docs = documents();
+    docs.iter()
+        .find(|(id, _)| id == uri)
+        .or_else(|| {
+            // a relative reference resolved against another base (`json-schema:///x.json`)
+            let name = uri.rsplit('/').next()?;
+            docs.iter()
+                .find(|(id, _)| id.rsplit('/').next() == Some(name))
+        })
+        .map(|(_, doc)| doc)
+}
+
+/// The embedded schemas as a prepared registry, under their `$id` and under
+/// `json-schema:///<file>` (where a relative `$ref` from a schema without `$id` lands), so
+/// that `$ref`s between them resolve without fetching anything.
+pub(crate) fn registry() -> Option<&'static Registry<'static>> {
+    static REGISTRY: OnceLock<Option<Registry<'static>>> = OnceLock::new();
+    REGISTRY
+        .get_or_init(|| {
+            let pairs = documents().iter().flat_map(|(id, doc)| {
+                let file = id.rsplit('/').next().unwrap_or(id);
+                [
+                    (id.clone(), Arc::clone(doc)),
+                    (format!("json-schema:///{file}"), Arc::clone(doc)),
+                ]
+            });
+            Registry::new()
+                .draft(Draft::Draft202012)
+                .extend(pairs)
+                .ok()?
+                .prepare()
+                .ok()
+        })
+        .as_ref()
+}
+
+/// Compiles a schema with the embedded ones available to `$ref` (`draft` when the schema
+/// does not say; nothing is fetched from the network).
+pub(crate) fn compile(
+    schema: &serde_json::Value,
+    draft: Option<Draft>,
+) -> Result<Validator, String> {
+    let mut options = jsonschema::options().offline();
+    if let Some(draft) = draft {
+        options = options.with_draft(draft);
+    }
+    if let Some(registry) = registry() {
+        options = options.with_registry(registry);
+    }
+    options.build(schema).map_err(|e| e.to_string())
+}
+
+/// A chart's compiled values schema.
+#[derive(Debug)]
+pub struct ChartSchema {
+    /// The schema's `$id`.
+    pub id: String,
+    /// The compiled validator.
+    pub validator: Validator,
+}
+
+/// The compiled values schema of an oncall chart state (compiled on first use).
+pub fn for_chart(state: &'static ChartState) -> Option<&'static ChartSchema> {
+    static COMPILED: [OnceLock<Option<ChartSchema>>; 3] =
+        [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+    let index = crate::chart::STATES
+        .iter()
+        .position(|s| std::ptr::eq(s, state))?;
+    COMPILED
+        .get(index)?
+        .get_or_init(|| {
+            let id = format!("{BASE_URL}{}", chart_schema_file(state));
+            let doc = document(&id)?;
+            let validator = compile(doc, Some(Draft::Draft202012)).ok()?;
+            Some(ChartSchema { id, validator })
+        })
+        .as_ref()
+}
+
+/// The schemas the walker can follow `$ref`s into: the embedded ones.
+pub fn embedded_set() -> &'static SchemaSet {
+    static SET: OnceLock<SchemaSet> = OnceLock::new();
+    SET.get_or_init(|| SchemaSet::new(documents().to_vec()))
+}
+
+/// Every key path the schema of a chart state declares (for "did you mean"), computed once.
+pub fn chart_known_paths(state: &'static ChartState) -> &'static [Vec<String>] {
+    static KNOWN: [OnceLock<Vec<Vec<String>>>; 3] =
+        [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+    let Some(index) = crate::chart::STATES
+        .iter()
+        .position(|s| std::ptr::eq(s, state))
+    else {
+        return &[];
+    };
+    KNOWN[index].get_or_init(|| {
+        let set = embedded_set();
+        let id = format!("{BASE_URL}{}", chart_schema_file(state));
+        set.root(&id)
+            .map(|root| set.known_paths(root))
+            .unwrap_or_default()
+    })
+}
+
+/// Compiles one of the embedded schemas by file name (`grafana-8.4.6.values.schema.json`).
+pub fn compile_embedded(file: &str) -> Result<Validator, String> {
+    let doc = document(&format!("{BASE_URL}{file}"))
+        .filter(|_| EMBEDDED.iter().any(|e| e.file == file))
+        .ok_or_else(|| format!("`{file}` is not an embedded schema"))?;
+    compile(doc, Some(Draft::Draft202012))
+}
+
+/// Checks a schema document against its draft's meta-schema; the error, if any.
+pub fn meta_error(schema: &serde_json::Value) -> Option<String> {
+    jsonschema::meta::validate(schema)
+        .err()
+        .map(|e| format!("{e} at `{}`", e.instance_path().as_str()))
+}

@@ -1,0 +1,257 @@
+//! Validating a release: the chart's schema over the values users wrote (chart-relative
+//! paths), and the user's own schema (`--schema`) over the whole files (document paths).
+
+use jsonschema::Validator;
+use jsonschema::error::{TypeKind, ValidationError, ValidationErrorKind};
+use jsonschema::paths::LocationSegment;
+
+use crate::fix::Seg;
+use crate::options::LintOptions;
+use crate::release::Release;
+use crate::values::{Kind, Origin, Value, coalesce, to_value};
+
+/// Which schema a violation comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SchemaSource {
+    /// The chart's (paths are relative to the chart's values).
+    Chart,
+    /// The user's `--schema` (paths are relative to the top of the files).
+    User,
+}
+
+/// What is wrong.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ViolationKind {
+    /// The map at the path has a key the schema does not declare.
+    UnknownKey {
+        /// The key.
+        key: String,
+    },
+    /// The value at the path has a type the schema does not allow.
+    WrongType {
+        /// The JSON Schema type names allowed.
+        expected: Vec<String>,
+    },
+    /// The value at the path is not one of the allowed values.
+    NotOneOf {
+        /// The allowed values.
+        allowed: Vec<serde_json::Value>,
+    },
+    /// Anything else a user's schema can say (required keys, patterns, ranges).
+    Other {
+        /// What is wrong, in words.
+        reason: String,
+    },
+}
+
+/// One schema error, by instance path.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Violation {
+    /// Which schema.
+    pub source: SchemaSource,
+    /// Where (the map, for an unknown key).
+    pub path: Vec<Seg>,
+    /// What.
+    pub kind: ViolationKind,
+}
+
+/// The result of validating one release.
+#[derive(Debug, Default)]
+pub struct Run {
+    /// Violations of the chart's schema (chart-relative paths).
+    pub chart: Vec<Violation>,
+    /// Violations of the user's schema (paths from the top of the files).
+    pub user: Vec<Violation>,
+    /// The values the user's schema was checked against (the files merged, with the
+    /// chart's effective values under the values root).
+    pub user_values: Option<Value>,
+}
+
+/// Validates a release against its chart's schema and, when given, the user's schema.
+pub fn run(release: &Release, options: &LintOptions) -> Run {
+    let mut result = Run::default();
+    if let Some(chart) = super::for_chart(release.chart) {
+        // only what users wrote: a chart default is never a finding, and the defaults are
+        // most of the values
+        let instance = user_written(&release.values)
+            .unwrap_or_else(|| serde_json::Value::Object(Default::default()));
+        result.chart = violations(&chart.validator, &instance, SchemaSource::Chart);
+    }
+    if let Some(user) = &options.user_schema {
+        let values = document_values(release, options);
+        let instance = values.to_json();
+        result.user = violations(user.validator(), &instance, SchemaSource::User);
+        result.user_values = Some(values);
+    }
+    result
+}
+
+/// Validates `instance` and turns every error into violations.
+pub fn violations(
+    validator: &Validator,
+    instance: &serde_json::Value,
+    source: SchemaSource,
+) -> Vec<Violation> {
+    let mut out = Vec::new();
+    for error in validator.iter_errors(instance) {
+        let path: Vec<Seg> = error
+            .instance_path()
+            .iter()
+            .map(|segment| match segment {
+                LocationSegment::Property(key) => Seg::Key(key.into_owned()),
+                LocationSegment::Index(index) => Seg::Index(index),
+            })
+            .collect();
+        for kind in kinds(&error) {
+            out.push(Violation {
+                source: source.clone(),
+                path: path.clone(),
+                kind,
+            });
+        }
+    }
+    out
+}
+
+fn kinds(error: &ValidationError<'_>) -> Vec<ViolationKind> {
+    match error.kind() {
+        ValidationErrorKind::AdditionalProperties { unexpected }
+        | ValidationErrorKind::UnevaluatedProperties { unexpected } => unexpected
+            .iter()
+            .map(|key| ViolationKind::UnknownKey { key: key.clone() })
+            .collect(),
+        ValidationErrorKind::Type { kind } => {
+            let expected = match kind {
+                TypeKind::Single(t) => vec![t.to_string()],
+                TypeKind::Multiple(set) => set.iter().map(|t| t.to_string()).collect(),
+            };
+            vec![ViolationKind::WrongType { expected }]
+        }
+        ValidationErrorKind::Enum { options } => vec![ViolationKind::NotOneOf {
+            allowed: options.as_array().cloned().unwrap_or_default(),
+        }],
+        ValidationErrorKind::Constant { expected_value } => vec![ViolationKind::NotOneOf {
+            allowed: vec![expected_value.as_ref().clone()],
+        }],
+        ValidationErrorKind::Required { property } => vec![ViolationKind::Other {
+            reason: format!(
+                "`{}` is required",
+                property
+                    .as_str()
+                    .map_or_else(|| property.to_string(), str::to_owned)
+            ),
+        }],
+        other => vec![ViolationKind::Other {
+            reason: reason(other).unwrap_or_else(|| error.to_string()),
+        }],
+    }
+}
+
+/// Common constraints of a user's schema, in words.
+fn reason(kind: &ValidationErrorKind) -> Option<String> {
+    Some(match kind {
+        ValidationErrorKind::Pattern { pattern } => {
+            format!("it does not match the pattern `{pattern}`")
+        }
+        ValidationErrorKind::Minimum { limit } => format!("it is less than {limit}"),
+        ValidationErrorKind::Maximum { limit } => format!("it is more than {limit}"),
+        ValidationErrorKind::ExclusiveMinimum { limit } => {
+            format!("it is not more than {limit}")
+        }
+        ValidationErrorKind::ExclusiveMaximum { limit } => {
+            format!("it is not less than {limit}")
+        }
+        ValidationErrorKind::MinLength { limit } => format!("it is shorter than {limit}"),
+        ValidationErrorKind::MaxLength { limit } => format!("it is longer than {limit}"),
+        ValidationErrorKind::MinItems { limit } => {
+            format!("it has fewer than {limit} items")
+        }
+        ValidationErrorKind::MaxItems { limit } => format!("it has more than {limit} items"),
+        ValidationErrorKind::UniqueItems => "its items are not unique".into(),
+        ValidationErrorKind::Format { format } => format!("it is not a valid {format}"),
+        ValidationErrorKind::FalseSchema => "it is not allowed here".into(),
+        _ => return None,
+    })
+}
+
+/// The values users wrote (maps the chart holds are kept only for the keys users set
+/// inside them), as JSON.
+pub fn user_written(value: &Value) -> Option<serde_json::Value> {
+    match (&value.origin, &value.kind) {
+        (Origin::User(_), _) => Some(value.to_json()),
+        (_, Kind::Map(map)) => {
+            let kept: serde_json::Map<String, serde_json::Value> = map
+                .iter()
+                .filter_map(|(k, v)| user_written(v).map(|j| (k.clone(), j)))
+                .collect();
+            (!kept.is_empty()).then_some(serde_json::Value::Object(kept))
+        }
+        _ => None,
+    }
+}
+
+/// The release's values from the top of the files: every file merged in Helm's order, and
+/// the chart's effective values (defaults included) under the values root.
+pub fn document_values(release: &Release, options: &LintOptions) -> Value {
+    if release.values_root.is_empty() {
+        return release.values.clone();
+    }
+    let origin = Origin::Default {
+        chart: "oncall",
+        version: release.chart.version,
+    };
+    let mut top = Value::new(Kind::Map(Default::default()), origin.clone());
+    for (index, layer) in release.layers.iter().enumerate() {
+        let Some(root) = layer.doc.root else {
+            continue;
+        };
+        let budget = options
+            .limits
+            .max_alias_expansion
+            .saturating_add(layer.doc.len());
+        if let Ok(value) = to_value(&layer.doc, root, index, &|r| r, budget)
+            && matches!(value.kind, Kind::Map(_))
+        {
+            coalesce(&mut top, value);
+        }
+    }
+    let mut at = &mut top;
+    for key in &release.values_root {
+        if !matches!(at.kind, Kind::Map(_)) {
+            at.kind = Kind::Map(Default::default());
+        }
+        let Kind::Map(map) = &mut at.kind else {
+            unreachable!("made a map above")
+        };
+        at = map
+            .entry(key.clone())
+            .or_insert_with(|| Value::new(Kind::Map(Default::default()), origin.clone()));
+    }
+    *at = release.values.clone();
+    top
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn only_user_values_are_validated() {
+        let defaults = Origin::Default {
+            chart: "oncall",
+            version: "1",
+        };
+        let user = Origin::User(crate::values::Site {
+            layer: 0,
+            span: 0..0,
+            key_span: None,
+        });
+        let mut values = Value::from_json(&json!({"a": {"b": 1, "c": 2}, "d": 3}), &defaults);
+        coalesce(
+            &mut values,
+            Value::from_json(&json!({"a": {"c": 4, "e": 5}}), &user),
+        );
+        assert_eq!(user_written(&values), Some(json!({"a": {"c": 4, "e": 5}})));
+    }
+}

@@ -1,0 +1,103 @@
+//! What a check needs to explain a violation: the schema it came from (to suggest keys and
+//! find examples), the values it was checked against (to find who wrote them), and how to
+//! name the schema in a message.
+
+use super::place;
+use super::user::UserSchema;
+use super::walk::{Node, SchemaSet};
+use crate::fix::Seg;
+use crate::release::Release;
+use crate::values::Value;
+
+/// One schema and the values it validated.
+pub struct Scope<'a> {
+    /// The schema documents.
+    pub set: &'a SchemaSet,
+    /// The schema's root.
+    pub root: Option<Node<'a>>,
+    /// Every key path the schema declares.
+    pub known: &'a [Vec<String>],
+    /// The values validated (violation paths are paths in it).
+    pub tree: &'a Value,
+    /// Keys from the top of the files to `tree` (the values root, for the chart's schema).
+    pub prefix: Vec<Seg>,
+    owner: Owner<'a>,
+}
+
+enum Owner<'a> {
+    Chart {
+        oncall: String,
+        grafana: &'static str,
+    },
+    User(&'a str),
+}
+
+impl<'a> Scope<'a> {
+    /// The chart's schema over the release's effective values; `None` if the chart state
+    /// has no schema.
+    pub fn chart(release: &'a Release, oncall_version: String) -> Option<Scope<'a>> {
+        let set = super::embedded_set();
+        let id = format!(
+            "{}{}",
+            super::BASE_URL,
+            super::chart_schema_file(release.chart)
+        );
+        let root = set.root(&id)?;
+        Some(Scope {
+            set,
+            root: Some(root),
+            known: super::chart_known_paths(release.chart),
+            tree: &release.values,
+            prefix: place::doc_path(release, &[]),
+            owner: Owner::Chart {
+                oncall: oncall_version,
+                grafana: release.chart.grafana_chart,
+            },
+        })
+    }
+
+    /// The user's schema over the values from the top of the files.
+    pub fn user(schema: &'a UserSchema, values: &'a Value) -> Scope<'a> {
+        Scope {
+            set: schema.set(),
+            root: schema.root(),
+            known: schema.known_paths(),
+            tree: values,
+            prefix: Vec::new(),
+            owner: Owner::User(schema.name()),
+        }
+    }
+
+    /// Whether this is the chart's schema.
+    pub fn is_chart(&self) -> bool {
+        matches!(self.owner, Owner::Chart { .. })
+    }
+
+    /// How messages name the schema that `path` falls under: `the oncall chart 1.16.9`,
+    /// `the grafana chart 8.4.6`, `your schema `umbrella.schema.json``.
+    pub fn owner(&self, path: &[Seg]) -> String {
+        match &self.owner {
+            Owner::Chart { oncall, grafana } => {
+                let under_grafana = matches!(path.first(), Some(Seg::Key(k)) if k == "grafana");
+                // `grafana.enabled` is the oncall chart's switch for the subchart
+                let switch = matches!(path.get(1), Some(Seg::Key(k)) if k == "enabled");
+                if under_grafana && path.len() > 1 && !(switch && path.len() == 2) {
+                    format!("the grafana chart {grafana}")
+                } else {
+                    format!("the oncall chart {oncall}")
+                }
+            }
+            Owner::User(name) => format!("your schema `{name}`"),
+        }
+    }
+
+    /// The path from the top of the files.
+    pub fn doc_path(&self, path: &[Seg]) -> Vec<Seg> {
+        self.prefix.iter().chain(path).cloned().collect()
+    }
+
+    /// The subschema at a path of the validated values.
+    pub fn node(&self, path: &[Seg]) -> Option<Node<'a>> {
+        self.set.at(self.root?, path)
+    }
+}
