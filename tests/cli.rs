@@ -268,12 +268,19 @@ fn text_and_concise_count_columns_in_characters() {
     let text = "grafana: {enabled: false}\nexternalGrafana: {\"ü\": 1, url: grafana:3000}\n";
     let dir = in_dir(&[("values.yaml", text)]);
     // (the `ü` key is also an unknown key, OC090: only OC006 matters here)
-    let concise = run_in(&dir, &["--format", "concise", "--select", "OC006", "values.yaml"]);
+    let concise = run_in(
+        &dir,
+        &["--format", "concise", "--select", "OC006", "values.yaml"],
+    );
     assert_eq!(
         located(&concise_findings(&concise)),
         [at("values.yaml", 2, 32, "OC006")]
     );
-    let out = run_in(&dir, &["--color", "never", "--select", "OC006", "values.yaml"]).stdout();
+    let out = run_in(
+        &dir,
+        &["--color", "never", "--select", "OC006", "values.yaml"],
+    )
+    .stdout();
     assert!(out.contains("values.yaml:2:32"), "{out}");
 }
 

@@ -359,6 +359,17 @@ fn hostile_flags_exit_2_or_stay_inert() {
                 }
             }
         }
+        // a --set that is not KEY=VALUE, or is: refused with a printable reason, or data
+        let run = render(&[
+            "provisioning",
+            "--release",
+            "oncall",
+            "--namespace",
+            "oncall",
+            "--set",
+            &value,
+        ]);
+        assert_rejected_or_inert(&run, &value, &format!("render provisioning --set {shown}"));
         // data through --set-string: carried over as data, or refused
         for set in [
             "fullnameOverride",
@@ -484,9 +495,9 @@ fn merge_into_keeps_comments_is_idempotent_and_lints_clean() {
             "lost `#{comment}`:\n{twice}"
         );
     }
-    // the chart's own comment above the replaced list moved above its key
+    // the comment of the replaced list's item stays on its line
     assert!(
-        twice.contains("# from grafana.com, for now\n  plugins: []\n"),
+        twice.contains("  plugins: []  # from grafana.com, for now\n"),
         "{twice}"
     );
     assert!(

@@ -54,7 +54,7 @@ pub enum Command {
     /// Write what people otherwise hand-write, from the release's values
     Render {
         #[command(subcommand)]
-        artifact: Artifact,
+        artifact: Box<Artifact>,
     },
 }
 
@@ -184,7 +184,7 @@ pub struct AirgapArgs {
     #[arg(long, value_name = "REF")]
     pub plugin_artifact: Option<String>,
 
-    /// The image the init container runs, with oras and a shell (default: REGISTRY/oras-project/oras:v1.2.2).
+    /// The image the init container runs: oras with sh, find and unzip, as the official Alpine-based image has (default: REGISTRY/oras-project/oras:v1.2.2).
     #[arg(long, value_name = "IMAGE")]
     pub oras_image: Option<String>,
 

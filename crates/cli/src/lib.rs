@@ -48,7 +48,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
         Some(Command::Explain { rule }) => explain(&rule),
         Some(Command::Rules { format }) => list_rules(format),
-        Some(Command::Render { artifact }) => render(artifact),
+        Some(Command::Render { artifact }) => render(*artifact),
         Some(Command::Init { force }) => init(force),
         Some(Command::Completions { shell }) => {
             let mut command = <Cli as clap::CommandFactory>::command();

@@ -15,7 +15,7 @@ use oncall_lint_core::render::validate;
 use oncall_lint_core::render::values as render_values;
 use oncall_lint_core::render::{RenderError, Rendered};
 use oncall_lint_core::report::concise;
-use oncall_lint_core::{InputFile, LintOptions, build_release, release::Release};
+use oncall_lint_core::{LintOptions, build_release, release::Release};
 
 use crate::args::{AirgapArgs, Artifact, MergeArgs, ReleaseArgs, ValuesFormat};
 use crate::fixing::{FixFile, write_atomic};
@@ -108,9 +108,14 @@ fn core_airgap_args(flags: AirgapArgs) -> CoreAirgapArgs {
 
 /// Text from our inputs, safe on a terminal: control characters escaped.
 fn printable(text: &str) -> String {
+    printable_keeping(text, false)
+}
+
+/// [`printable`], optionally keeping line breaks (messages of several lines).
+fn printable_keeping(text: &str, newlines: bool) -> String {
     text.chars()
         .flat_map(|c| {
-            if c.is_control() {
+            if c.is_control() && !(newlines && c == '\n') {
                 c.escape_default().collect::<Vec<_>>()
             } else {
                 vec![c]
@@ -128,7 +133,7 @@ fn load(
     release: &ReleaseArgs,
     merge_into: Option<&Path>,
 ) -> Result<(Release, LintOptions), String> {
-    let mut options = release_options(release, &[])?;
+    let mut options = release_options(release, &[]).map_err(|e| printable(&e))?;
     let paths = if release.values.is_empty() {
         merge_into
             .filter(|p| p.exists())
@@ -137,17 +142,13 @@ fn load(
     } else {
         release.values.clone()
     };
-    let (files, chart_yaml) = if paths.is_empty() {
-        (Vec::<InputFile>::new(), None)
-    } else {
-        release_files(&paths)?
-    };
+    let (files, chart_yaml) = release_files(&paths)?;
     options.chart_yaml = chart_yaml;
     let (built, _notes) = build_release(files, &options).map_err(|errors| {
         let lines = concise::render(&errors);
         format!(
             "the release's values cannot be loaded:\n{}",
-            lines.trim_end()
+            printable_keeping(lines.trim_end(), true)
         )
     })?;
     Ok((built, options))

@@ -48,6 +48,11 @@ pub fn find(release: &Release) -> Vec<ProvisionedApp> {
         {
             collect_apps(&value, &KeyPath::root(), None, index, &mut found);
         }
+        // only walk the tree (building key paths) when some string mentions the plugin
+        let mentions = |id: NodeId| matches!(&layer.doc.node(id).kind, NodeKind::Scalar { text, .. } if text.contains(PLUGIN_ID) && text.contains("apps"));
+        if !layer.doc.ids().any(mentions) {
+            continue;
+        }
         for (id, path, segs) in string_scalars(&layer.doc, root) {
             let NodeKind::Scalar { text, style, .. } = &layer.doc.node(id).kind else {
                 continue;

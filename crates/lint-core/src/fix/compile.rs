@@ -172,6 +172,29 @@ fn next_line(text: &str, pos: usize) -> usize {
         .map_or(text.len(), |i| pos + i + 1)
 }
 
+/// Where a node's text ends: a block scalar's span runs on to the next token, over its
+/// line break and the next line's indentation; this backs off to the start of that line.
+fn content_end(text: &str, pos: usize) -> usize {
+    let pos = pos.min(text.len());
+    let start = line_start(text, pos);
+    if text[start..pos].bytes().all(|b| b == b' ' || b == b'\t') {
+        start
+    } else {
+        pos
+    }
+}
+
+/// The start of the line after a node that ends at `pos` (a block scalar has already ended
+/// its line).
+fn line_after(text: &str, pos: usize) -> usize {
+    let end = content_end(text, pos);
+    if end > 0 && text.as_bytes().get(end - 1) == Some(&b'\n') {
+        end
+    } else {
+        next_line(text, end)
+    }
+}
+
 /// Where a mapping value's text begins: just after the `:` that follows its key.
 fn after_colon(text: &str, key: Range<usize>) -> Option<usize> {
     let rest = &text[key.end..];
@@ -265,7 +288,7 @@ fn replace(
             let end = if is_empty_scalar(doc, step.value) && node.span.start < start {
                 start
             } else {
-                node.span.end.max(start)
+                content_end(text, node.span.end).max(start)
             };
             let key_col = column(text, key_span.start);
             let moved = comments_above(text, doc, start..end, key_span.start);
@@ -279,6 +302,11 @@ fn replace(
             } else {
                 format!(" {}", styled_scalar(value, None, false))
             };
+            let mut replacement = replacement;
+            // a block scalar's span takes its line break: so must what replaces it
+            if end > start && text[..end].ends_with('\n') && !replacement.ends_with('\n') {
+                replacement.push('\n');
+            }
             let mut edits = vec![(start..end, replacement)];
             if !moved.is_empty() && !step.in_flow {
                 let line = line_start(text, key_span.start);
@@ -408,7 +436,7 @@ fn insert(
                 .map(|e| doc.node(e.value).span.end.max(doc.node(e.key).span.end))
                 .max()
                 .unwrap_or(0);
-            let at = next_line(text, last_end);
+            let at = line_after(text, last_end);
             let sep = if at == text.len() && !text.ends_with('\n') {
                 "\n"
             } else {
@@ -482,7 +510,7 @@ fn append(
                 .first()
                 .and_then(|first| dash_column(text, doc.node(*first).span.start))
                 .unwrap_or_else(|| column(text, node.span.start));
-            let at = next_line(text, doc.node(*last).span.end);
+            let at = line_after(text, doc.node(*last).span.end);
             let sep = if at == text.len() && !text.ends_with('\n') {
                 "\n"
             } else {
@@ -548,7 +576,7 @@ fn remove(text: &str, doc: &Document, path: &[Seg]) -> Result<Vec<TextEdit>, Com
             break;
         }
     }
-    let end = next_line(text, value.span.end.max(start_node));
+    let end = line_after(text, value.span.end.max(start_node));
     Ok(vec![(start..end, String::new())])
 }
 
@@ -819,6 +847,60 @@ mod tests {
                 }
             ),
             "l:\n  - b\n"
+        );
+    }
+
+    #[test]
+    fn block_scalars_at_the_end_keep_the_next_line_in_place() {
+        let text = "g:\n  a: |\n    x\n# next\nh: 1\n";
+        assert_eq!(
+            apply(
+                text,
+                Op::SetScalar {
+                    path: keys(&["g", "b"]),
+                    value: v(2.into())
+                }
+            ),
+            "g:\n  a: |\n    x\n  b: 2\n# next\nh: 1\n"
+        );
+        assert_eq!(
+            apply(
+                text,
+                Op::Replace {
+                    path: keys(&["g", "a"]),
+                    value: v(serde_json::json!(["w"]))
+                }
+            ),
+            "g:\n  a:\n    - w\n# next\nh: 1\n"
+        );
+        assert_eq!(
+            apply(
+                "g:\n  a: |\n    x\n  b: 1\n",
+                Op::Replace {
+                    path: keys(&["g", "a"]),
+                    value: v("w".into())
+                }
+            ),
+            "g:\n  a: w\n  b: 1\n"
+        );
+        assert_eq!(
+            apply(
+                "l:\n  - |\n    x\n# next\nh: 1\n",
+                Op::Append {
+                    path: keys(&["l"]),
+                    item: v("z".into())
+                }
+            ),
+            "l:\n  - |\n    x\n  - z\n# next\nh: 1\n"
+        );
+        assert_eq!(
+            apply(
+                "g:\n  a: |\n    x\n  b: 1\nh: 1\n",
+                Op::Remove {
+                    path: keys(&["g", "a"])
+                }
+            ),
+            "g:\n  b: 1\nh: 1\n"
         );
     }
 

@@ -15,7 +15,7 @@ use super::target::{PROVISIONING_DIR, RenderError, Rendered, Target, key_name};
 use super::validate::{self, Invalid};
 use crate::options::LintOptions;
 use crate::release::Release;
-use crate::values::{Kind, Value};
+use crate::values::Value;
 
 /// The default name of the image pull secret.
 pub const DEFAULT_PULL_SECRET: &str = "registry-pull-secret";
@@ -348,16 +348,15 @@ pub fn render(
     let preinstall = target.grafana_version >= (11, 5, 0);
 
     let configmap = parse_values("install-plugin-configmap", &script_configmap(&plan)?)?;
-    let other_objects: Vec<Value> = list(values, &["grafana", "extraObjects"])
-        .into_iter()
-        .filter(|o| !is_configmap_named(o, &plan.script_configmap))
-        .collect();
-    let other_init = overlay::without_name(
-        list(values, &["grafana", "extraInitContainers"]),
-        INIT_CONTAINER,
-    );
-    let mut other_volumes =
-        overlay::without_name(list(values, &["grafana", "extraVolumes"]), SCRIPT_VOLUME);
+    let objects = overlay::split_around(list(values, &["grafana", "extraObjects"]), &|o| {
+        is_configmap_named(o, &plan.script_configmap)
+    });
+    let init = overlay::split_around(list(values, &["grafana", "extraInitContainers"]), &|c| {
+        item_name(c) == Some(INIT_CONTAINER)
+    });
+    let mut volumes = overlay::split_around(list(values, &["grafana", "extraVolumes"]), &|v| {
+        item_name(v) == Some(SCRIPT_VOLUME)
+    });
     // keep the provisioning volume: put the chart's back when a list override dropped it
     let defined = volume_names(values);
     for mount in list(values, &["grafana", "extraVolumeMounts"]) {
@@ -379,13 +378,13 @@ pub fn render(
                 "`{}` had lost the `{name}` volume the provisioning mount needs: the chart's is added back",
                 key_name(root, &["grafana", "extraVolumes"])
             ));
-            other_volumes.push(item);
+            volumes.0.push(item);
         }
     }
-    let other_container_volumes = overlay::without_name(
-        list(values, &["grafana", "extraContainerVolumes"]),
-        AUTH_VOLUME,
-    );
+    let container_volumes =
+        overlay::split_around(list(values, &["grafana", "extraContainerVolumes"]), &|v| {
+            item_name(v) == Some(AUTH_VOLUME)
+        });
     let oncall_secrets = list(values, &["imagePullSecrets"]);
     let has_oncall_secret = oncall_secrets.iter().any(|s| {
         item_name(s) == Some(args.pull_secret.as_str())
@@ -435,10 +434,13 @@ pub fn render(
             }
             json
         };
-        let mut objects = json_items(&other_objects, view);
-        if let Json::Array(list) = &mut objects {
-            list.push(configmap.to_json());
-        }
+        let objects = overlay::put(&objects, configmap.to_json(), view);
+        let items = |split: &(Vec<Value>, Vec<Value>)| {
+            (json_items(&split.0, view), json_items(&split.1, view))
+        };
+        let (init_before, init_after) = items(&init);
+        let (volumes_before, volumes_after) = items(&volumes);
+        let (container_before, container_after) = items(&container_volumes);
         json!({
             "release": target.release,
             "namespace": target.namespace,
@@ -452,7 +454,8 @@ pub fn render(
             "grafana_version": target.grafana_version_text,
             "allow_unsigned": args.allow_unsigned,
             "env": if env.is_empty() { Json::Null } else { Json::Object(env.clone()) },
-            "other_init_containers": json_items(&other_init, view),
+            "init_containers_before": init_before,
+            "init_containers_after": init_after,
             "init_container": INIT_CONTAINER,
             "oras_image": plan.oras_image,
             "plugin_artifact": plan.plugin_artifact,
@@ -462,15 +465,12 @@ pub fn render(
             "script_volume": SCRIPT_VOLUME,
             "script_configmap": plan.script_configmap,
             "auth_volume": AUTH_VOLUME,
-            "other_volumes": json_items(&other_volumes, view),
-            "other_container_volumes": json_items(&other_container_volumes, view),
+            "volumes_before": volumes_before,
+            "volumes_after": volumes_after,
+            "container_volumes_before": container_before,
+            "container_volumes_after": container_after,
             "extra_objects": objects,
         })
     };
-    let rendered = overlay::finish("airgap", &build, root, notes)?;
-    debug_assert!(matches!(
-        rendered.overlay.as_ref().map(|(_, v)| &v.kind),
-        Some(Kind::Map(_))
-    ));
-    Ok(rendered)
+    overlay::finish("airgap", &build, root, notes)
 }

@@ -25,13 +25,39 @@ pub fn item_name(item: &Value) -> Option<&str> {
     item.get(&["name"]).and_then(Value::as_str)
 }
 
-/// The items of `items` whose `name` is not `name`.
-pub fn without_name(items: Vec<Value>, name: &str) -> Vec<Value> {
-    items
-        .into_iter()
-        .filter(|item| item_name(item) != Some(name))
-        .collect()
+/// Splits a list around the first item that is ours (any other such item is dropped): the
+/// items before it and after it; without one, every item is before. An overlay that puts
+/// its item back where it was keeps a list stable when it is rendered again.
+pub fn split_around(items: Vec<Value>, ours: &dyn Fn(&Value) -> bool) -> (Vec<Value>, Vec<Value>) {
+    let mut before = Vec::new();
+    let mut after = Vec::new();
+    let mut found = false;
+    for item in items {
+        if ours(&item) {
+            found = true;
+        } else if found {
+            after.push(item);
+        } else {
+            before.push(item);
+        }
+    }
+    (before, after)
 }
+
+/// The list with `item` where our old item was (or at the end), the others through `view`.
+pub fn put(
+    (before, after): &(Vec<Value>, Vec<Value>),
+    item: Json,
+    view: &dyn Fn(&Value) -> Value,
+) -> Json {
+    let mut items: Vec<Json> = before.iter().map(|v| view(v).to_json()).collect();
+    items.push(item);
+    items.extend(after.iter().map(|v| view(v).to_json()));
+    Json::Array(items)
+}
+
+/// How an overlay sees the values it carries over: masked to print, exact to merge.
+pub type View<'a> = &'a dyn Fn(&Value) -> Value;
 
 /// Values as JSON, each through `view` (masking, or the identity).
 pub fn json_items(items: &[Value], view: &dyn Fn(&Value) -> Value) -> Json {
@@ -105,7 +131,7 @@ pub fn nest(text: &str, root: &[String]) -> String {
 /// that they parse.
 pub fn finish(
     template: &str,
-    build: &dyn Fn(&dyn Fn(&Value) -> Value) -> Json,
+    build: &dyn Fn(View<'_>) -> Json,
     root: &[String],
     mut notes: Vec<String>,
 ) -> Result<Rendered, RenderError> {

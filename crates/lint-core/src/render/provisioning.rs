@@ -8,7 +8,7 @@
 
 use serde_json::json;
 
-use super::overlay::{self, item_name, json_items, list, parse_values, render_template};
+use super::overlay::{self, item_name, list, parse_values, render_template};
 use super::target::{PROVISIONING_DIR, PROVISIONING_FILE, RenderError, Rendered, Target, key_name};
 use super::validate;
 use crate::options::LintOptions;
@@ -178,22 +178,19 @@ pub fn render(
     )?;
     let configmap = parse_values("provisioning-configmap", &configmap_text)?;
 
-    let other_objects: Vec<Value> = list(values, &["grafana", "extraObjects"])
-        .into_iter()
-        .filter(|o| !is_configmap_named(o, &configmap_name))
-        .collect();
-    let other_volumes = overlay::without_name(list(values, &["grafana", "extraVolumes"]), &volume);
+    let objects = overlay::split_around(list(values, &["grafana", "extraObjects"]), &|o| {
+        is_configmap_named(o, &configmap_name)
+    });
+    let volumes = overlay::split_around(list(values, &["grafana", "extraVolumes"]), &|v| {
+        item_name(v) == Some(volume.as_str())
+    });
     let our_volume = json!({ "name": volume, "configMap": { "name": configmap_name } });
 
     let build = |view: &dyn Fn(&Value) -> Value| {
-        let mut objects = json_items(&other_objects, view);
-        push(&mut objects, configmap.to_json());
-        let mut volumes = json_items(&other_volumes, view);
-        push(&mut volumes, our_volume.clone());
+        let objects = overlay::put(&objects, configmap.to_json(), view);
+        let volumes = overlay::put(&volumes, our_volume.clone(), view);
         let mounts = extra_mounts.as_ref().map(|(kept, default)| {
-            let mut items = json_items(kept, view);
-            push(&mut items, default.clone());
-            items
+            overlay::put(&(kept.clone(), Vec::new()), default.clone(), view)
         });
         json!({
             "release": target.release,
@@ -207,12 +204,6 @@ pub fn render(
         })
     };
     overlay::finish("provisioning", &build, root, notes)
-}
-
-fn push(list: &mut serde_json::Value, item: serde_json::Value) {
-    if let serde_json::Value::Array(items) = list {
-        items.push(item);
-    }
 }
 
 /// Whether a manifest is the ConfigMap `name`.

@@ -5,6 +5,7 @@ use jsonschema::Validator;
 use jsonschema::error::{TypeKind, ValidationError, ValidationErrorKind};
 use jsonschema::paths::LocationSegment;
 
+use super::walk::{Node, SchemaSet};
 use crate::fix::Seg;
 use crate::options::LintOptions;
 use crate::release::Release;
@@ -72,9 +73,18 @@ pub fn run(release: &Release, options: &LintOptions) -> Run {
     let mut result = Run::default();
     if let Some(chart) = super::for_chart(release.chart) {
         // only what users wrote: a chart default is never a finding, and the defaults are
-        // most of the values
-        let instance = user_written(&release.values)
-            .unwrap_or_else(|| serde_json::Value::Object(Default::default()));
+        // most of the values; and inside what they wrote, only what the schema looks at
+        let set = super::embedded_set();
+        let id = format!(
+            "{}{}",
+            super::BASE_URL,
+            super::chart_schema_file(release.chart)
+        );
+        let instance = match set.root(&id) {
+            Some(root) => pruned(set, Some(root), &release.values, false),
+            None => user_written(&release.values),
+        }
+        .unwrap_or_else(|| serde_json::Value::Object(Default::default()));
         result.chart = violations(&chart.validator, &instance, SchemaSource::Chart);
     }
     if let Some(user) = &options.user_schema {
@@ -187,6 +197,88 @@ pub fn user_written(value: &Value) -> Option<serde_json::Value> {
             (!kept.is_empty()).then_some(serde_json::Value::Object(kept))
         }
         _ => None,
+    }
+}
+
+/// What a chart schema needs to see of the values: what users wrote (as [`user_written`]),
+/// with the content of maps and lists the schema does not look into left out (an empty map
+/// or list keeps the type check), and the value of an unknown key left out (its presence is
+/// the finding). Validation then costs what the chart's own keys cost, however large the
+/// Kubernetes objects or the misplaced keys are. Only for oncall-lint's own schemas, which
+/// use no keyword that looks at more than this.
+fn pruned(
+    set: &SchemaSet,
+    node: Option<Node<'_>>,
+    value: &Value,
+    written: bool,
+) -> Option<serde_json::Value> {
+    let written = written || value.site().is_some();
+    match &value.kind {
+        Kind::Map(map) if !written => {
+            // a map of the chart's: only the keys users wrote something into
+            let mut out = serde_json::Map::new();
+            for (key, child) in map.iter().filter(|(_, c)| has_user(c)) {
+                let kept = match node.and_then(|n| set.child(n, key)) {
+                    Some(schema) => pruned(set, Some(schema), child, false),
+                    None if child.site().is_some() => Some(serde_json::Value::Null),
+                    None => None,
+                };
+                if let Some(kept) = kept {
+                    out.insert(key.clone(), kept);
+                }
+            }
+            (!out.is_empty()).then_some(serde_json::Value::Object(out))
+        }
+        Kind::Map(map) => {
+            if node.is_some_and(|n| set.is_shallow(n)) {
+                return Some(serde_json::Value::Object(Default::default()));
+            }
+            let mut out = serde_json::Map::new();
+            for (key, child) in map {
+                let kept = match node.and_then(|n| set.child(n, key)) {
+                    Some(schema) => pruned(set, Some(schema), child, written),
+                    // an unknown key (closed map) or an unconstrained one (open map): only
+                    // that it is there matters
+                    None => Some(serde_json::Value::Null),
+                };
+                if let Some(kept) = kept {
+                    out.insert(key.clone(), kept);
+                }
+            }
+            Some(serde_json::Value::Object(out))
+        }
+        Kind::Seq(items) => {
+            if !written {
+                return None;
+            }
+            if node.is_some_and(|n| set.is_shallow(n)) {
+                return Some(serde_json::Value::Array(Vec::new()));
+            }
+            Some(serde_json::Value::Array(
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, item)| {
+                        let schema = node.and_then(|n| set.item(n, i));
+                        match schema {
+                            Some(schema) => pruned(set, Some(schema), item, true)
+                                .unwrap_or(serde_json::Value::Null),
+                            None => serde_json::Value::Null,
+                        }
+                    })
+                    .collect(),
+            ))
+        }
+        _ => written.then(|| value.to_json()),
+    }
+}
+
+/// Whether a user wrote this value or anything inside it.
+fn has_user(value: &Value) -> bool {
+    match (&value.origin, &value.kind) {
+        (Origin::User(_), _) => true,
+        (_, Kind::Map(map)) => map.values().any(has_user),
+        _ => false,
     }
 }
 

@@ -13,7 +13,7 @@ use indexmap::IndexMap;
 
 use super::value::{Kind, Origin, Site, Value, format_float};
 use crate::yaml::scalar::{Resolved, resolve_plain, resolve_tagged};
-use crate::yaml::{Document, NodeId, NodeKind, ScalarStyle};
+use crate::yaml::{CoreTag, Document, NodeId, NodeKind, ScalarStyle};
 
 /// Why a document cannot be turned into values (Helm would refuse it too).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -99,7 +99,9 @@ impl Converter<'_> {
                 value.origin = self.origin(id, key);
                 return Ok(value);
             }
-            NodeKind::Scalar { text, style, tag } => scalar_kind(text, *style, tag.as_deref()),
+            NodeKind::Scalar { text, style, tag } => {
+                scalar_kind(text, *style, tag.map(CoreTag::suffix))
+            }
             NodeKind::Seq(items) => {
                 let mut out = Vec::with_capacity(items.len());
                 for item in items {
@@ -186,7 +188,7 @@ impl Converter<'_> {
     fn key_string(&self, key: NodeId) -> Result<String, ConvertError> {
         let node = self.doc.node(self.doc.deref(key));
         match &node.kind {
-            NodeKind::Scalar { text, style, tag } => Ok(match scalar_kind(text, *style, tag.as_deref()) {
+            NodeKind::Scalar { text, style, tag } => Ok(match scalar_kind(text, *style, tag.map(CoreTag::suffix)) {
                 Kind::Null => "null".into(),
                 Kind::Bool(b) => b.to_string(),
                 Kind::Int(i) => i.to_string(),

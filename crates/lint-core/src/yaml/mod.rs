@@ -6,4 +6,4 @@ pub mod scalar;
 mod tree;
 
 pub use parse::{Limits, ParseError, parse};
-pub use tree::{Comment, Document, Entry, Node, NodeId, NodeKind, ScalarStyle};
+pub use tree::{Comment, CoreTag, Document, Entry, Node, NodeId, NodeKind, ScalarStyle};

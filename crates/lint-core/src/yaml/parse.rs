@@ -6,7 +6,7 @@ use std::ops::Range;
 
 use granit_parser::{Event, Parser};
 
-use super::tree::{Comment, Document, Entry, Node, NodeId, NodeKind, ScalarStyle};
+use super::tree::{Comment, CoreTag, Document, Entry, Node, NodeId, NodeKind, ScalarStyle};
 
 /// Limits that keep any input from exhausting time, stack or memory.
 #[derive(Debug, Clone, Copy)]
@@ -218,7 +218,10 @@ impl Builder {
                 }
             }
             Event::Scalar(value, style, anchor, tag) => {
-                let tag = tag.and_then(|t| t.is_yaml_core_schema().then(|| Box::from(t.suffix())));
+                let tag = tag.and_then(|t| {
+                    t.is_yaml_core_schema()
+                        .then(|| CoreTag::from_suffix(t.suffix()))
+                });
                 let style = match style {
                     granit_parser::ScalarStyle::Plain => ScalarStyle::Plain,
                     granit_parser::ScalarStyle::SingleQuoted => ScalarStyle::SingleQuoted,
@@ -253,7 +256,7 @@ impl Builder {
             }
             Event::SequenceStart(style, anchor, _) => {
                 let flow = matches!(style, granit_parser::StructureStyle::Flow);
-                let id = self.push(NodeKind::Seq(Vec::new()), span, flow);
+                let id = self.push(NodeKind::Seq(Box::default()), span, flow);
                 self.anchor(anchor, id);
                 self.stack.push(Frame::Seq {
                     id,
@@ -262,7 +265,7 @@ impl Builder {
             }
             Event::MappingStart(style, anchor, _) => {
                 let flow = matches!(style, granit_parser::StructureStyle::Flow);
-                let id = self.push(NodeKind::Map(Vec::new()), span, flow);
+                let id = self.push(NodeKind::Map(Box::default()), span, flow);
                 self.anchor(anchor, id);
                 self.stack.push(Frame::Map {
                     id,
@@ -277,11 +280,11 @@ impl Builder {
                 let (id, kind, last) = match frame {
                     Frame::Seq { id, items } => {
                         let last = items.last().copied();
-                        (id, NodeKind::Seq(items), last)
+                        (id, NodeKind::Seq(items.into_boxed_slice()), last)
                     }
                     Frame::Map { id, entries, .. } => {
                         let last = entries.last().map(|e| e.value);
-                        (id, NodeKind::Map(entries), last)
+                        (id, NodeKind::Map(entries.into_boxed_slice()), last)
                     }
                 };
                 let flow = self.current.nodes[id.0 as usize].flow;

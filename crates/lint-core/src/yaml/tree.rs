@@ -43,15 +43,66 @@ pub enum NodeKind {
         text: Box<str>,
         /// How it was written.
         style: ScalarStyle,
-        /// Suffix of a `tag:yaml.org,2002:` tag (`str`, `int`, ...), if any.
-        tag: Option<Box<str>>,
+        /// A `tag:yaml.org,2002:` tag (`!!str`, `!!int`, ...), if any.
+        tag: Option<CoreTag>,
     },
     /// A sequence of nodes.
-    Seq(Vec<NodeId>),
+    Seq(Box<[NodeId]>),
     /// A mapping, entries in source order (duplicates kept).
-    Map(Vec<Entry>),
+    Map(Box<[Entry]>),
     /// An alias `*name` and the node its anchor names.
     Alias(NodeId),
+}
+
+/// The core-schema tags a scalar can carry (kept as one byte: nodes are many).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CoreTag {
+    /// `!!str`.
+    Str,
+    /// `!!int`.
+    Int,
+    /// `!!bool`.
+    Bool,
+    /// `!!float`.
+    Float,
+    /// `!!null`.
+    Null,
+    /// `!!binary`.
+    Binary,
+    /// `!!timestamp`.
+    Timestamp,
+    /// Another core tag (`!!map`, `!!seq`, `!!merge`, ...): plain resolution applies.
+    Other,
+}
+
+impl CoreTag {
+    /// From a tag suffix.
+    pub fn from_suffix(suffix: &str) -> CoreTag {
+        match suffix {
+            "str" => CoreTag::Str,
+            "int" => CoreTag::Int,
+            "bool" => CoreTag::Bool,
+            "float" => CoreTag::Float,
+            "null" => CoreTag::Null,
+            "binary" => CoreTag::Binary,
+            "timestamp" => CoreTag::Timestamp,
+            _ => CoreTag::Other,
+        }
+    }
+
+    /// The tag's suffix.
+    pub fn suffix(self) -> &'static str {
+        match self {
+            CoreTag::Str => "str",
+            CoreTag::Int => "int",
+            CoreTag::Bool => "bool",
+            CoreTag::Float => "float",
+            CoreTag::Null => "null",
+            CoreTag::Binary => "binary",
+            CoreTag::Timestamp => "timestamp",
+            CoreTag::Other => "",
+        }
+    }
 }
 
 /// One node: its kind, where it is, and presentation details.
