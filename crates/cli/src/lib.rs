@@ -314,7 +314,7 @@ fn lint(args: LintArgs) -> Result<ExitCode, String> {
             None => reports.push(lint_release(files, &options)),
         }
     }
-    let mut inputs_list = Vec::new();
+    let mut inputs_list: Vec<inputs::Input> = Vec::new();
     for path in &paths {
         if path.as_os_str() == "-" {
             inputs_list.push(inputs::stdin(args.stdin_filename.as_deref())?);
@@ -337,6 +337,35 @@ fn lint(args: LintArgs) -> Result<ExitCode, String> {
         }
     }
     let mut stdin_fixed: Option<String> = None;
+    // files linted on their own need no shared state: lint them in parallel (fixes write
+    // files, so they stay sequential below)
+    if !fixing {
+        let mut jobs = Vec::with_capacity(inputs_list.len());
+        for input in inputs_list {
+            let mut options = base_options.clone();
+            let governed = input
+                .path
+                .clone()
+                .or_else(|| args.stdin_filename.as_ref().map(std::path::PathBuf::from));
+            if let Some(path) = &governed {
+                configs.apply(path, &mut options)?;
+            }
+            options.chart_yaml = input.chart_yaml.clone();
+            jobs.push((input, options));
+        }
+        use rayon::prelude::*;
+        let linted: Vec<FileReport> = jobs
+            .into_par_iter()
+            .map(|(input, options)| match input.too_large {
+                Some(size) => {
+                    oncall_lint_core::too_large(&input.display, size, options.limits.max_file_size)
+                }
+                None => lint_bytes(&input.display, input.bytes, &options),
+            })
+            .collect();
+        reports.extend(linted);
+        inputs_list = Vec::new();
+    }
     for input in inputs_list {
         let mut options = base_options.clone();
         let governed = input
