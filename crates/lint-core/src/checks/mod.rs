@@ -4,6 +4,7 @@
 
 pub mod airgap_plugin_download;
 pub mod custom;
+pub mod duplicate_key;
 pub mod external_grafana_url;
 pub mod external_service_accounts;
 pub mod plugin_org_id;

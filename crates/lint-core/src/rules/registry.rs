@@ -43,6 +43,7 @@ pub static SOURCES: &[RuleSource] = &[
     ),
     rule!("OC090-unknown-key.yaml", checks::unknown_key::check),
     rule!("OC091-wrong-type.yaml", checks::wrong_type::check),
+    rule!("OC092-duplicate-key.yaml", checks::duplicate_key::check),
     rule!("OC094-invalid-yaml.yaml", checks::reported_by_parser),
     rule!("OC095-unused-suppression.yaml", checks::reported_by_parser),
 ];

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Benchmarks oncall-lint against the floor (a bare YAML event parse of the same files) and
+# the tools people use today (yamllint, check-jsonschema with our chart schema), from one
+# run, on a generated corpus: 1,000 OnCall values files and one 5 MB umbrella file.
+#
+# usage: bench/run.sh [RUNS]    (best of RUNS, default 3)
+# Installs yamllint and check-jsonschema into a venv (PyPI). Prints wall time and peak
+# memory (max RSS) for each, the ratios, and whether each target is met.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs="${1:-3}"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+echo "== building (release)"
+cargo build --release -q --bin oncall-lint --example bare_parse
+lint="$PWD/target/release/oncall-lint"
+bare="$PWD/target/release/examples/bare_parse"
+schema="$PWD/schemas/oncall-1.16.9.values.schema.json"
+
+echo "== corpus"
+python3 bench/gen-corpus.py "$work/corpus" 1000
+corpus=("$work"/corpus/env-*-values.yaml)
+umbrella="$work/corpus/umbrella-values.yaml"
+small="$PWD/examples/values.yaml"
+
+echo "== installing yamllint and check-jsonschema (venv)"
+python3 -m venv "$work/venv"
+"$work/venv/bin/pip" install -q --disable-pip-version-check yamllint check-jsonschema
+yamllint="$work/venv/bin/yamllint"
+cjs="$work/venv/bin/check-jsonschema"
+
+# best wall time (s) and its peak RSS (KiB) over $runs runs: prints "SECONDS KIB"
+measure() {
+    local best="" best_mem=""
+    for _ in $(seq "$runs"); do
+        /usr/bin/time -f "%e %M" -o "$work/time" "$@" >/dev/null 2>&1 || true
+        read -r t m < "$work/time"
+        if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then best="$t"; best_mem="$m"; fi
+    done
+    echo "$best $best_mem"
+}
+
+# many runs of a fast command: mean milliseconds per run
+per_run_ms() {
+    local n=200 start end
+    start=$(date +%s%N)
+    for _ in $(seq $n); do "$@" >/dev/null 2>&1 || true; done
+    end=$(date +%s%N)
+    awk "BEGIN{printf \"%.2f\", ($end - $start) / 1000000 / $n}"
+}
+
+echo "== measuring (best of $runs)"
+read -r l_t l_m < <(measure "$lint" --no-config --format concise "${corpus[@]}")
+read -r b_t b_m < <(measure "$bare" "${corpus[@]}")
+read -r y_t y_m < <(measure "$yamllint" -d relaxed "${corpus[@]}")
+read -r c_t c_m < <(measure "$cjs" --schemafile "$schema" "${corpus[@]}")
+read -r lu_t lu_m < <(measure "$lint" --no-config --format concise "$umbrella")
+read -r bu_t bu_m < <(measure "$bare" "$umbrella")
+read -r yu_t yu_m < <(measure "$yamllint" -d relaxed "$umbrella")
+read -r cu_t cu_m < <(measure "$cjs" --schemafile "$schema" "$umbrella")
+small_ms=$(per_run_ms "$lint" --no-config "$small")
+version_ms=$(per_run_ms "$lint" --version)
+largest=$(stat -c %s "$umbrella")
+
+ratio() { awk "BEGIN{printf \"%.1f\", $1 / ($2 > 0 ? $2 : 0.001)}"; }
+check() { if awk "BEGIN{exit !($1)}"; then echo "met"; else echo "NOT MET"; fi; }
+
+echo
+echo "machine: $(nproc) cores, $(uname -m); corpus: ${#corpus[@]} files ($(du -sh "$work/corpus" | cut -f1) with the umbrella), umbrella $largest bytes"
+printf '\n%-34s %10s %12s\n' "1,000 values files" "wall (s)" "peak (MiB)"
+printf '%-34s %10s %12.1f\n' "oncall-lint (full lint)" "$l_t" "$(awk "BEGIN{print $l_m/1024}")"
+printf '%-34s %10s %12.1f\n' "bare event parse (floor)" "$b_t" "$(awk "BEGIN{print $b_m/1024}")"
+printf '%-34s %10s %12.1f\n' "yamllint -d relaxed" "$y_t" "$(awk "BEGIN{print $y_m/1024}")"
+printf '%-34s %10s %12.1f\n' "check-jsonschema (our schema)" "$c_t" "$(awk "BEGIN{print $c_m/1024}")"
+printf '\n%-34s %10s %12s\n' "one 5 MB umbrella file" "wall (s)" "peak (MiB)"
+printf '%-34s %10s %12.1f\n' "oncall-lint (full lint)" "$lu_t" "$(awk "BEGIN{print $lu_m/1024}")"
+printf '%-34s %10s %12.1f\n' "bare event parse (floor)" "$bu_t" "$(awk "BEGIN{print $bu_m/1024}")"
+printf '%-34s %10s %12.1f\n' "yamllint -d relaxed" "$yu_t" "$(awk "BEGIN{print $yu_m/1024}")"
+printf '%-34s %10s %12.1f\n' "check-jsonschema (our schema)" "$cu_t" "$(awk "BEGIN{print $cu_m/1024}")"
+printf '\n%-34s %10s\n' "start-up (mean of 200 runs)" "ms"
+printf '%-34s %10s\n' "oncall-lint examples/values.yaml" "$small_ms"
+printf '%-34s %10s\n' "oncall-lint --version" "$version_ms"
+
+r1=$(ratio "$l_t" "$b_t"); r2=$(ratio "$lu_t" "$bu_t"); r3=$(ratio "$c_t" "$l_t")
+r4=$(ratio "$small_ms" "$version_ms"); r5=$(ratio "$lu_m" "$(awk "BEGIN{print $largest/1024}")")
+echo
+echo "targets"
+echo "  full lint / bare parse, 1,000 files: ${r1}x (target <= 3x): $(check "$r1 <= 3")"
+echo "  full lint / bare parse, 5 MB file:   ${r2}x (target <= 3x): $(check "$r2 <= 3")"
+echo "  check-jsonschema / oncall-lint:      ${r3}x (target >= 30x): $(check "$r3 >= 30")"
+echo "  small file / --version:              ${r4}x (target <= 2x): $(check "$r4 <= 2")"
+echo "  peak memory / largest input:         ${r5}x (target < 10x): $(check "$r5 < 10")"

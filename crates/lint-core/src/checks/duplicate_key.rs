@@ -1,0 +1,184 @@
+//! OC092 duplicate-key: a mapping that holds the same key twice. Helm keeps only the last
+//! one, silently; the earlier entry is dead text (often a second `grafana:` block that was
+//! meant to merge with the first).
+
+use serde_json::json;
+
+use super::{CheckContext, Emitter, InputKind};
+use crate::diagnostic::{Applicability, Edit, Fix, KeyPath, Location};
+use crate::release::Layer;
+use crate::values::{Kind, format_float, scalar_kind, to_value};
+use crate::yaml::{CoreTag, Document, Entry, NodeId, NodeKind, ScalarStyle};
+
+/// Runs the check.
+pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+    if ctx.input == InputKind::OtherValues {
+        return;
+    }
+    for (index, layer) in ctx.release.layers.iter().enumerate() {
+        let Some(root) = layer.doc.root else {
+            continue;
+        };
+        let doc = &layer.doc;
+        // an explicit stack: documents may nest thousands deep
+        let mut stack = vec![(root, KeyPath::root())];
+        while let Some((id, path)) = stack.pop() {
+            match &doc.node(id).kind {
+                NodeKind::Map(entries) => {
+                    let keys: Vec<Option<String>> =
+                        entries.iter().map(|e| helm_key(doc, e.key)).collect();
+                    let flow = doc.node(id).flow;
+                    let mut dead = vec![false; entries.len()];
+                    for (i, entry) in entries.iter().enumerate() {
+                        let Some(key) = &keys[i] else { continue };
+                        if let Some(later) = (i + 1..entries.len())
+                            .rev()
+                            .find(|&j| keys[j].as_deref() == Some(key.as_str()))
+                        {
+                            dead[i] = true;
+                            let pair = (*entry, entries[later]);
+                            report(ctx, out, (index, layer), &path, key, pair, flow);
+                        }
+                    }
+                    for (i, entry) in entries.iter().enumerate().rev() {
+                        // what Helm ignores is reported once, not searched further
+                        if dead[i] {
+                            continue;
+                        }
+                        let child = match &keys[i] {
+                            Some(key) => path.key(key),
+                            None => path.clone(),
+                        };
+                        stack.push((entry.value, child));
+                    }
+                }
+                NodeKind::Seq(items) => {
+                    for (i, item) in items.iter().enumerate().rev() {
+                        stack.push((*item, path.index(i)));
+                    }
+                }
+                NodeKind::Scalar { .. } | NodeKind::Alias(_) => {}
+            }
+        }
+    }
+}
+
+/// The key as Helm stores it (sigs.k8s.io/yaml prints resolved keys: `on:` is `"true"`),
+/// or `None` for the merge key `<<` and for non-scalar keys.
+fn helm_key(doc: &Document, key: NodeId) -> Option<String> {
+    let NodeKind::Scalar { text, style, tag } = &doc.node(doc.deref(key)).kind else {
+        return None;
+    };
+    if *style == ScalarStyle::Plain && tag.is_none() && &**text == "<<" {
+        return None;
+    }
+    Some(match scalar_kind(text, *style, tag.map(CoreTag::suffix)) {
+        Kind::Null => "null".into(),
+        Kind::Bool(b) => b.to_string(),
+        Kind::Int(i) => i.to_string(),
+        Kind::Float(f) => format_float(f),
+        _ => text.to_string(),
+    })
+}
+
+fn report(
+    ctx: &CheckContext<'_>,
+    out: &mut Emitter<'_>,
+    (index, layer): (usize, &Layer),
+    path: &KeyPath,
+    key: &str,
+    (earlier, later): (Entry, Entry),
+    flow: bool,
+) {
+    let doc = &layer.doc;
+    let file = layer.source.clone();
+    let key_path = path.key(key).to_string();
+    let written = |id: NodeId| doc.scalar_text(id).unwrap_or_default().to_owned();
+    let later_line = file.line_col(doc.node(later.key).span.start).line;
+    let budget = ctx.options.limits.max_alias_expansion;
+    let value_of = |id: NodeId| {
+        to_value(doc, id, index, &|r| r, budget)
+            .ok()
+            .map(|v| v.to_json())
+    };
+    let (first, second) = (value_of(earlier.value), value_of(later.value));
+    let same = first.is_some() && first == second;
+    let both_maps = [earlier.value, later.value]
+        .iter()
+        .all(|id| matches!(doc.node(doc.deref(*id)).kind, NodeKind::Map(_)));
+    let message = match (same, both_maps) {
+        (true, _) => "same-value",
+        (false, true) => "maps",
+        (false, false) => "different-value",
+    };
+    let args = json!({
+        "key": key,
+        "written": written(earlier.key),
+        "later_written": written(later.key),
+        "same_spelling": written(earlier.key) == written(later.key),
+        "line": later_line,
+    });
+    let location = Location {
+        file: file.clone(),
+        span: doc.node(earlier.key).span.clone(),
+        key_path: key_path.clone(),
+    };
+    let related = Location {
+        file: file.clone(),
+        span: doc.node(later.key).span.clone(),
+        key_path,
+    };
+    // two maps were meant to merge: only the user can merge them
+    let fix = (!flow && (!both_maps || same))
+        .then(|| remove_entry(layer, earlier))
+        .flatten()
+        .map(|edit| Fix {
+            title: format!("remove the earlier `{key}`, which Helm ignores"),
+            applicability: if same {
+                Applicability::Safe
+            } else {
+                Applicability::Unsafe
+            },
+            edits: vec![edit],
+            targets: Vec::new(),
+        });
+    out.emit(message, args, location)
+        .with_fix(fix)
+        .with_related(related, "Helm keeps this one");
+}
+
+/// The edit that deletes a block mapping entry: its whole lines, from the key's line to the
+/// end of its value. `None` when the entry shares a line with something else (flow style,
+/// the first key of a list item) or the key is not a plain line start.
+fn remove_entry(layer: &Layer, entry: Entry) -> Option<Edit> {
+    let doc = &layer.doc;
+    let text = layer.source.text();
+    let key = doc.node(entry.key);
+    let value = doc.node(entry.value);
+    if key.span.end > text.len() || value.span.end > text.len() {
+        return None;
+    }
+    let line = text[..key.span.start].rfind('\n').map_or(0, |i| i + 1);
+    if !text[line..key.span.start].trim().is_empty() {
+        return None;
+    }
+    let end_of_value = value.span.end.max(key.span.end);
+    // a block scalar's span already ends after its line break
+    let end = if end_of_value > 0 && text.as_bytes()[end_of_value - 1] == b'\n' {
+        end_of_value
+    } else {
+        text[end_of_value..]
+            .find('\n')
+            .map_or(text.len(), |i| end_of_value + i + 1)
+    };
+    // anything after the value on its last line must be a comment
+    let tail = text[end_of_value.min(end)..end].trim();
+    if !(tail.is_empty() || tail.starts_with('#')) {
+        return None;
+    }
+    Some(Edit {
+        file: layer.source.clone(),
+        range: line..end,
+        replacement: String::new(),
+    })
+}
