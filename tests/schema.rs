@@ -225,6 +225,17 @@ fn keys_at_the_wrong_level_are_pointed_to_the_right_one() {
 }
 
 #[test]
+fn settings_are_not_moved_between_the_oncall_and_grafana_charts() {
+    // the oncall chart's extra Service has no nodePort; the grafana chart's has one, but
+    // that is another Service
+    let found = only(&lint("service:\n  type: NodePort\n  nodePort: 30001\n"));
+    assert_eq!(
+        found,
+        ["3:3 OC090 `service.nodePort` is not a key of the oncall chart 1.16.9"]
+    );
+}
+
+#[test]
 fn a_rename_fix_is_offered_for_a_near_spelling_only() {
     let diagnostics = lint("grafana:\n  image:\n    pulPolicy: Always\n  imagePullSecrets: [a]\n");
     let rename = diagnostics

@@ -2,14 +2,31 @@
 //! plugin provisioning found in it) and reports through an [`Emitter`], which turns a
 //! message key and its arguments into a [`Diagnostic`] with the rule's own text.
 
+pub mod access_control_oncall;
 pub mod airgap_plugin_download;
+pub mod ambiguous_scalar;
+pub mod base_url;
+pub mod configmap_mount_type;
 pub mod custom;
+pub mod dev_mode;
 pub mod duplicate_key;
+pub mod external_grafana_ignored;
 pub mod external_grafana_url;
 pub mod external_service_accounts;
+pub mod extra_volume_source;
+pub mod grafana_version;
+pub mod managed_service_accounts;
+pub mod plugin_engine_version;
+pub mod plugin_jsondata_incomplete;
+pub mod plugin_min_version;
 pub mod plugin_org_id;
+pub mod plugin_stack_id;
+pub mod plugin_version;
+pub mod plugin_version_prefix;
+pub mod provisioning_mount;
 pub mod provisioning_volume;
 pub mod unknown_key;
+pub mod volume_name_resolves;
 pub mod wrong_type;
 
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Location, Related, Severity};

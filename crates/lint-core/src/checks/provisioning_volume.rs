@@ -107,7 +107,7 @@ fn names(list: Option<&Value>) -> Vec<String> {
 }
 
 /// The chart's own list item for `name`, as block YAML, if the chart defines one.
-fn default_item(defaults: Option<&Value>, name: &str) -> Option<String> {
+pub(crate) fn default_item(defaults: Option<&Value>, name: &str) -> Option<String> {
     let item = defaults?
         .as_seq()?
         .iter()

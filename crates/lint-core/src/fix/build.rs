@@ -131,12 +131,18 @@ pub fn for_app(
             let outer_range = mapper.map_exact(range)?;
             let newline = if outer.contains("\r\n") { "\r\n" } else { "\n" };
             let mapped = replacement.replace('\n', &format!("{newline}{indent}"));
-            // an insertion that ends a line lands before the next line's indentation
-            let mapped = mapped
-                .strip_suffix(indent.as_str())
-                .filter(|_| replacement.ends_with('\n'))
-                .map(str::to_owned)
-                .unwrap_or(mapped);
+            // lines inserted before an inner line land after that line's indentation in the
+            // outer file (the last indentation is the next line's own); at the very end of
+            // the block they land at the start of the next outer line, before any
+            // indentation, so each inserted line carries its own
+            let at_outer_line_start =
+                outer_range.start == 0 || outer[..outer_range.start].ends_with('\n');
+            let mapped = match mapped.strip_suffix(indent.as_str()) {
+                Some(stripped) if at_outer_line_start && replacement.ends_with('\n') => {
+                    format!("{indent}{stripped}")
+                }
+                _ => mapped,
+            };
             edits.push(Edit {
                 file: layer.source.clone(),
                 range: outer_range,

@@ -25,6 +25,11 @@ macro_rules! rule {
 /// Every built-in rule, in code order.
 pub static SOURCES: &[RuleSource] = &[
     rule!("OC001-plugin-org-id.yaml", checks::plugin_org_id::check),
+    rule!("OC002-plugin-stack-id.yaml", checks::plugin_stack_id::check),
+    rule!(
+        "OC003-plugin-jsondata-incomplete.yaml",
+        checks::plugin_jsondata_incomplete::check
+    ),
     rule!(
         "OC006-external-grafana-url.yaml",
         checks::external_grafana_url::check
@@ -34,8 +39,51 @@ pub static SOURCES: &[RuleSource] = &[
         checks::external_service_accounts::check
     ),
     rule!(
+        "OC011-managed-service-accounts.yaml",
+        checks::managed_service_accounts::check
+    ),
+    rule!(
+        "OC012-access-control-oncall.yaml",
+        checks::access_control_oncall::check
+    ),
+    rule!("OC013-grafana-version.yaml", checks::grafana_version::check),
+    rule!(
+        "OC014-external-grafana-ignored.yaml",
+        checks::external_grafana_ignored::check
+    ),
+    rule!("OC015-base-url.yaml", checks::base_url::check),
+    rule!("OC017-dev-mode.yaml", checks::dev_mode::check),
+    rule!(
+        "OC020-plugin-version.yaml",
+        checks::plugin_min_version::check
+    ),
+    rule!(
+        "OC021-plugin-engine-version.yaml",
+        checks::plugin_engine_version::check
+    ),
+    rule!(
+        "OC022-plugin-version-prefix.yaml",
+        checks::plugin_version_prefix::check
+    ),
+    rule!(
         "OC030-provisioning-volume.yaml",
         checks::provisioning_volume::check
+    ),
+    rule!(
+        "OC031-provisioning-mount.yaml",
+        checks::provisioning_mount::check
+    ),
+    rule!(
+        "OC032-volume-name-resolves.yaml",
+        checks::volume_name_resolves::check
+    ),
+    rule!(
+        "OC033-extra-volume-source.yaml",
+        checks::extra_volume_source::check
+    ),
+    rule!(
+        "OC035-configmap-mount-type.yaml",
+        checks::configmap_mount_type::check
     ),
     rule!(
         "OC040-airgap-plugin-download.yaml",
@@ -44,6 +92,10 @@ pub static SOURCES: &[RuleSource] = &[
     rule!("OC090-unknown-key.yaml", checks::unknown_key::check),
     rule!("OC091-wrong-type.yaml", checks::wrong_type::check),
     rule!("OC092-duplicate-key.yaml", checks::duplicate_key::check),
+    rule!(
+        "OC093-ambiguous-scalar.yaml",
+        checks::ambiguous_scalar::check
+    ),
     rule!("OC094-invalid-yaml.yaml", checks::reported_by_parser),
     rule!("OC095-unused-suppression.yaml", checks::reported_by_parser),
 ];

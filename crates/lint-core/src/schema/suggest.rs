@@ -72,10 +72,16 @@ pub fn suggest<'a>(
     let under_parent = |path: &Vec<String>| {
         path.len() > parent_keys.len() && path[..parent_keys.len()] == parent_keys[..]
     };
+    // a setting of the oncall chart is not moved into the bundled grafana chart's values, nor
+    // the other way (`service.nodePort` is not `grafana.service.nodePort`)
+    let in_grafana = |path: &[String]| path.first().is_some_and(|k| k == "grafana");
+    let mut typed = parent_keys.clone();
+    typed.push(key.to_owned());
+    let same_chart = |path: &Vec<String>| in_grafana(path) == in_grafana(&typed);
     // a deeper key whose path, run together, is this key (`imagePullSecrets` →
     // `image.pullSecrets`), or ends in it (`pullSecrets` → `image.pullSecrets`)
     let mut same_last = Vec::new();
-    for path in known.iter().filter(|p| under_parent(p)) {
+    for path in known.iter().filter(|p| under_parent(p) && same_chart(p)) {
         let rel = &path[parent_keys.len()..];
         if rel.len() < 2 || rel.len() > 3 {
             continue;
@@ -96,7 +102,10 @@ pub fn suggest<'a>(
     let mut exact: Vec<&Vec<String>> = known
         .iter()
         .filter(|p| {
-            p.last().is_some_and(|last| normalize(last) == wanted)
+            same_chart(p)
+                // deeper under the parent is the guess above (but under the top, all is)
+                && (parent_keys.is_empty() || !under_parent(p))
+                && p.last().is_some_and(|last| normalize(last) == wanted)
                 && !(p.len() == parent_keys.len() + 1 && p[..parent_keys.len()] == parent_keys[..])
         })
         .collect();

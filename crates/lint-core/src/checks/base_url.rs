@@ -1,0 +1,125 @@
+//! OC015 base-url: `base_url` is a host name (the chart writes
+//! `BASE_URL=<base_url_protocol>://<base_url>` and uses it as the Ingress host), not a URL
+//! and not the chart's placeholder.
+
+use serde_json::json;
+
+use super::{CheckContext, Emitter, InputKind, path, string};
+use crate::diagnostic::Applicability;
+use crate::fix::Op;
+use crate::values::Value;
+
+/// The chart's placeholder.
+pub const PLACEHOLDER: &str = "example.com";
+
+/// Runs the check.
+pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+    if ctx.input != InputKind::OncallValues {
+        return;
+    }
+    let release = ctx.release;
+    let url_path = ["base_url"];
+    let Some(value) = release.get(&url_path) else {
+        return;
+    };
+    // the user's own value only: a file that leaves it out may be one of several
+    if value.site().is_none() {
+        return;
+    }
+    let Some(text) = value.as_str().map(str::trim) else {
+        return;
+    };
+    if text.is_empty() || text.contains("{{") || text.contains('$') {
+        return;
+    }
+    let location = release.locate(value, &url_path, false);
+    let protocol_path = ["base_url_protocol"];
+    let protocol = release
+        .get(&protocol_path)
+        .and_then(Value::scalar_string)
+        .unwrap_or_default();
+    if let Some((scheme, rest)) = text.split_once("://") {
+        let host = rest.trim_end_matches('/');
+        let scheme = scheme.to_ascii_lowercase();
+        let mut ops = vec![Op::SetScalar {
+            path: path(&url_path),
+            value: string(host),
+        }];
+        if (scheme == "http" || scheme == "https") && scheme != protocol {
+            ops.push(Op::SetScalar {
+                path: path(&protocol_path),
+                value: string(scheme.clone()),
+            });
+        }
+        let fix = (scheme == "http" || scheme == "https")
+            .then(|| {
+                ctx.fix_at(
+                    Some(value),
+                    if ops.len() > 1 {
+                        format!("set `base_url: {host}` and `base_url_protocol: {scheme}`")
+                    } else {
+                        format!("set `base_url: {host}`")
+                    },
+                    Applicability::Safe,
+                    ops,
+                )
+            })
+            .flatten();
+        out.emit(
+            "scheme",
+            json!({
+                "found": text,
+                "scheme": scheme,
+                "host": host,
+                "protocol": protocol,
+                "rendered": format!("{protocol}://{text}"),
+            }),
+            location,
+        )
+        .with_fix(fix);
+        return;
+    }
+    if text.eq_ignore_ascii_case(PLACEHOLDER) {
+        let fix = ctx.fix_at(
+            Some(value),
+            "set `base_url` to your OnCall host (fill in the placeholder)",
+            Applicability::DisplayOnly,
+            vec![Op::SetScalar {
+                path: path(&url_path),
+                value: string("<oncall.your-domain>"),
+            }],
+        );
+        out.emit("placeholder", json!({ "found": text }), location)
+            .with_fix(fix);
+        return;
+    }
+    let ingress_on = release
+        .get(&["ingress", "enabled"])
+        .is_some_and(Value::is_truthy);
+    if ingress_on && (text.contains(':') || text.contains('/')) {
+        let host = text.trim_end_matches('/');
+        // a trailing `/` alone: removing it changes nothing else
+        let fix = (!host.contains(['/', ':'])).then(|| {
+            ctx.fix_at(
+                Some(value),
+                format!("set `base_url: {host}`"),
+                Applicability::Safe,
+                vec![Op::SetScalar {
+                    path: path(&url_path),
+                    value: string(host),
+                }],
+            )
+        });
+        let what = if text.contains(':') {
+            "a port"
+        } else {
+            "a path"
+        };
+        out.emit(
+            "ingress-host",
+            json!({ "found": text, "what": what }),
+            location,
+        )
+        .with_fix(fix.flatten());
+    }
+}

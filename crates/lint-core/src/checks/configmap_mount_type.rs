@@ -1,0 +1,91 @@
+//! OC035 configmap-mount-type: the grafana chart reads `configMap` as a ConfigMap's name (a
+//! string) in `extraConfigmapMounts`, and as a Kubernetes `configMap` volume source (a map)
+//! in `extraVolumes`. Swapped, the pod spec is broken.
+
+use indexmap::IndexMap;
+use serde_json::json;
+
+use super::{CheckContext, Emitter, string};
+use crate::diagnostic::Applicability;
+use crate::fix::{Op, Seg};
+use crate::values::{Kind, Value};
+
+/// Runs the check.
+pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+    if !ctx.bundled_grafana() {
+        return;
+    }
+    // (list, whether `configMap` is a map there)
+    for (list, wants_map) in [("extraConfigmapMounts", false), ("extraVolumes", true)] {
+        // grafana chart 6.57.1 ignores `extraVolumes` (OC034)
+        if wants_map && ctx.release.chart.grafana_chart.starts_with("6.") {
+            continue;
+        }
+        let list_path = ["grafana", list];
+        let Some(items) = ctx.release.get(&list_path).and_then(Value::as_seq) else {
+            continue;
+        };
+        for (index, item) in items.iter().enumerate() {
+            let Some(config_map) = item.get(&["configMap"]) else {
+                continue;
+            };
+            let Some(site) = config_map.site() else {
+                continue;
+            };
+            let is_map = matches!(config_map.kind, Kind::Map(_));
+            let is_string = matches!(config_map.kind, Kind::Str(_));
+            let name = if wants_map && is_string {
+                config_map.as_str().map(str::to_owned)
+            } else if !wants_map && is_map {
+                config_map
+                    .get(&["name"])
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+            } else {
+                continue;
+            };
+            let key_path = ctx
+                .release
+                .key_path(&list_path)
+                .index(index)
+                .key("configMap");
+            let location = ctx.release.site_location(site, key_path, is_map);
+            let mut path = Seg::keys(&list_path);
+            path.push(Seg::Index(index));
+            path.push(Seg::Key("configMap".into()));
+            // only a map holding nothing but `name` (or a plain name) converts without loss
+            let convertible =
+                !wants_map && config_map.as_map().is_some_and(|m| m.len() == 1) || wants_map;
+            let fix = name.as_ref().filter(|_| convertible).and_then(|name| {
+                let value = if wants_map {
+                    let mut map = IndexMap::new();
+                    map.insert("name".to_owned(), string(name.clone()));
+                    Value::new(Kind::Map(map), config_map.origin.clone())
+                } else {
+                    string(name.clone())
+                };
+                ctx.fix_at(
+                    Some(config_map),
+                    if wants_map {
+                        format!("write `configMap: {{name: {name}}}`")
+                    } else {
+                        format!("write `configMap: {name}`")
+                    },
+                    Applicability::Unsafe,
+                    vec![Op::Replace { path, value }],
+                )
+            });
+            let key = if wants_map {
+                "string-in-volumes"
+            } else {
+                "map-in-mounts"
+            };
+            out.emit(
+                key,
+                json!({ "name": name.unwrap_or_else(|| "<ConfigMap name>".into()), "found": config_map.describe() }),
+                location,
+            )
+            .with_fix(fix);
+        }
+    }
+}

@@ -1,0 +1,106 @@
+//! OC033 extra-volume-source: `grafana.extraVolumes` items render only `existingClaim`,
+//! `hostPath`, `csi`, `configMap` and `emptyDir`; any other source silently becomes an
+//! empty directory.
+
+use serde_json::json;
+
+use super::{CheckContext, Emitter};
+use crate::diagnostic::Applicability;
+use crate::fix::{Op, Seg};
+use crate::values::Value;
+
+/// The sources the grafana chart renders for an `extraVolumes` item, in its order.
+const RENDERED: [&str; 5] = ["existingClaim", "hostPath", "csi", "configMap", "emptyDir"];
+
+/// Keys of an item that are not a volume source.
+const NOT_SOURCES: [&str; 1] = ["name"];
+
+/// Runs the check.
+pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+    // grafana chart 6.57.1 (oncall 1.9.22 and earlier) ignores `extraVolumes` (OC034)
+    if !ctx.bundled_grafana() || ctx.release.chart.grafana_chart.starts_with("6.") {
+        return;
+    }
+    let release = ctx.release;
+    let list_path = ["grafana", "extraVolumes"];
+    let Some(items) = release.get(&list_path).and_then(Value::as_seq) else {
+        return;
+    };
+    for (index, item) in items.iter().enumerate() {
+        let Some(map) = item.as_map() else { continue };
+        if item.site().is_none() {
+            continue;
+        }
+        // the chart's `if` on each rendered source, in order: a truthy one wins
+        if RENDERED
+            .iter()
+            .any(|k| map.get(*k).is_some_and(Value::is_truthy))
+        {
+            continue;
+        }
+        let Some((source, value)) = map.iter().find(|(k, v)| {
+            !NOT_SOURCES.contains(&k.as_str()) && !RENDERED.contains(&k.as_str()) && v.is_truthy()
+        }) else {
+            continue;
+        };
+        let name = item
+            .get(&["name"])
+            .and_then(Value::scalar_string)
+            .unwrap_or_default();
+        let key_path = release.key_path(&list_path).index(index).key(source);
+        let location = match value.site() {
+            Some(site) => release.site_location(site, key_path, true),
+            None => release.blame(&list_path),
+        };
+        let mut item_path: Vec<Seg> = Seg::keys(&list_path);
+        item_path.push(Seg::Index(index));
+        let claim = value
+            .get(&["claimName"])
+            .and_then(Value::as_str)
+            .filter(|_| {
+                value
+                    .as_map()
+                    .is_some_and(|m| m.keys().all(|k| k == "claimName" || k == "readOnly"))
+            });
+        let mut source_path = item_path.clone();
+        source_path.push(Seg::Key(source.clone()));
+        let mut claim_path = item_path.clone();
+        claim_path.push(Seg::Key("existingClaim".into()));
+        // a claim is the chart's `existingClaim`; any other item is a Kubernetes volume as
+        // written, which `extraContainerVolumes` renders raw
+        let fix = match claim {
+            Some(claim) if source == "persistentVolumeClaim" => ctx.fix_at(
+                Some(item),
+                format!("write `existingClaim: {claim}` instead of `persistentVolumeClaim`"),
+                Applicability::Unsafe,
+                vec![
+                    Op::Remove { path: source_path },
+                    Op::SetScalar {
+                        path: claim_path,
+                        value: super::string(claim),
+                    },
+                ],
+            ),
+            _ => ctx.fix_at(
+            Some(item),
+            format!("move the `{name}` volume to `grafana.extraContainerVolumes`, which renders it as written"),
+            Applicability::Unsafe,
+            vec![
+                Op::Remove { path: item_path },
+                Op::Append {
+                    path: Seg::keys(&["grafana", "extraContainerVolumes"]),
+                    item: item.clone(),
+                },
+            ],
+        ),
+        };
+        let args = json!({
+            "name": name,
+            "source": source,
+            "secret": source == "secret",
+            "pvc": source == "persistentVolumeClaim",
+            "claim": value.get(&["claimName"]).and_then(Value::scalar_string).unwrap_or_default(),
+        });
+        out.emit("unsupported", args, location).with_fix(fix);
+    }
+}

@@ -1,0 +1,112 @@
+//! OC011 managed-service-accounts: from Grafana 11.3 the plugin's service account exists only
+//! with `[auth] managed_service_accounts_enabled = true` (or its env override).
+//!
+//! Grafana reads the setting with go-ini's `MustBool` (`yes`/`on` count, anything else is
+//! false), and `GF_AUTH_MANAGED_SERVICE_ACCOUNTS_ENABLED` overrides the ini value when it is
+//! not empty.
+
+use serde_json::json;
+
+use super::plugin_version::{env_key, grafana_version, ini_bool, show};
+use super::{CheckContext, Emitter, path, string};
+use crate::diagnostic::Applicability;
+use crate::fix::Op;
+use crate::values::{Kind, Value};
+
+/// Runs the check.
+pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+    if !ctx.bundled_grafana() {
+        return;
+    }
+    let Some((version, tag)) = grafana_version(ctx) else {
+        return;
+    };
+    if version < (11, 3, 0) {
+        return;
+    }
+    let release = ctx.release;
+    let env_name = env_key("auth", "managed_service_accounts_enabled");
+    let env_path = ["grafana", "env", env_name.as_str()];
+    let ini_path = [
+        "grafana",
+        "grafana.ini",
+        "auth",
+        "managed_service_accounts_enabled",
+    ];
+    let env_map = release.get(&["grafana", "env"]);
+    if env_map.is_some_and(|e| !e.is_null() && e.as_map().is_none()) {
+        // a list or a string: OC051's finding; what Grafana gets is unknown
+        return;
+    }
+    let args = |found: String| {
+        json!({
+            "found": found,
+            "grafana": show(version),
+            "from_tag": tag.is_some(),
+            "name": env_name,
+        })
+    };
+    let set_true = |value: &Value, keys: &[&str], applicability: Applicability| {
+        ctx.fix_at(
+            Some(value),
+            format!("set `{}` to true", keys[keys.len() - 1]),
+            applicability,
+            vec![Op::SetScalar {
+                path: path(keys),
+                value: match value.kind {
+                    // keep a string a string (and its quotes)
+                    Kind::Str(_) => string("true"),
+                    _ => Value::new(Kind::Bool(true), value.origin.clone()),
+                },
+            }],
+        )
+    };
+    if let Some(env) = release
+        .get(&env_path)
+        .filter(|v| v.scalar_string().is_some_and(|s| !s.is_empty()))
+    {
+        let text = env.scalar_string().unwrap_or_default();
+        if ini_bool(&text) != Some(true) {
+            let location = release.locate(env, &env_path, false);
+            // someone wrote false: turning it on needs review
+            let fix = set_true(env, &env_path, Applicability::Unsafe);
+            out.emit("env-off", args(text), location).with_fix(fix);
+        }
+        return;
+    }
+    if let Some(ini) = release.get(&ini_path).filter(|v| !v.is_null()) {
+        let text = ini.scalar_string().unwrap_or_else(|| ini.describe());
+        if ini_bool(&text) != Some(true) {
+            let location = release.locate(ini, &ini_path, false);
+            let fix = set_true(ini, &ini_path, Applicability::Unsafe);
+            out.emit("ini-off", args(text), location).with_fix(fix);
+        }
+        return;
+    }
+    let chart_had_it = release.chart.defaults().get(&env_path).is_some();
+    let deleted = chart_had_it && release.user_sets(&env_path);
+    let location = release.blame(&env_path);
+    let fix = ctx.fix_at(
+        None,
+        format!("set `grafana.env.{env_name}: true`"),
+        Applicability::Safe,
+        vec![Op::SetScalar {
+            path: path(&env_path),
+            value: Value::new(
+                Kind::Bool(true),
+                crate::values::Origin::Default {
+                    chart: "fix",
+                    version: "",
+                },
+            ),
+        }],
+    );
+    let key = if deleted { "deleted" } else { "missing" };
+    let mut args = args(String::new());
+    args["version"] = json!(ctx.chart_version());
+    let diagnostic = out.emit(key, args, location).with_fix(fix);
+    if let Some(tag) = tag {
+        let tag_location = release.locate(tag, &["grafana", "image", "tag"], false);
+        diagnostic.with_related(tag_location, "this Grafana version needs the setting");
+    }
+}

@@ -1,0 +1,118 @@
+//! OC002 plugin-stack-id: the plugin's `jsonData.stackId` must be the integer the engine
+//! expects, its `SELF_HOSTED_STACK_ID` (default 5).
+
+use serde_json::json;
+
+use super::{CheckContext, Emitter, InputKind, path};
+use crate::diagnostic::{Applicability, KeyPath};
+use crate::fix::{self, Op};
+use crate::provisioning::is_substituted;
+use crate::values::{Kind, Value};
+
+/// The engine's default `SELF_HOSTED_STACK_ID`.
+pub const DEFAULT_STACK_ID: i64 = 5;
+
+/// The engine variable that sets the stack id.
+pub const STACK_ID_ENV: &str = "SELF_HOSTED_STACK_ID";
+
+/// A variable of the oncall chart's top-level `env` (a map, or the legacy list of
+/// `{name, value}`): its value and its display key path.
+pub fn engine_env<'a>(ctx: &'a CheckContext<'_>, name: &str) -> Option<(&'a Value, KeyPath)> {
+    let env = ctx.release.get(&["env"])?;
+    match &env.kind {
+        Kind::Map(map) => map
+            .get(name)
+            .map(|v| (v, ctx.release.key_path(&["env", name]))),
+        Kind::Seq(items) => items.iter().enumerate().rev().find_map(|(i, item)| {
+            (item.get(&["name"]).and_then(Value::as_str) == Some(name))
+                .then(|| item.get(&["value"]))
+                .flatten()
+                .map(|v| (v, ctx.release.key_path(&["env"]).index(i).key("value")))
+        }),
+        _ => None,
+    }
+}
+
+/// The stack id the engine expects: from the oncall values' `env` when this is the oncall
+/// chart's values (`Some(value)` when the user set it), else the default. `None` when the
+/// variable is set to something that is not an integer (the engine fails on its own).
+fn expected<'a>(ctx: &'a CheckContext<'_>) -> Option<(i64, Option<(&'a Value, KeyPath)>)> {
+    if ctx.input != InputKind::OncallValues {
+        return Some((DEFAULT_STACK_ID, None));
+    }
+    match engine_env(ctx, STACK_ID_ENV) {
+        None => Some((DEFAULT_STACK_ID, None)),
+        Some((value, key)) => {
+            let text = value.scalar_string()?;
+            let id = text.trim().parse::<i64>().ok()?;
+            Some((id, Some((value, key))))
+        }
+    }
+}
+
+/// Runs the check.
+pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+    if ctx.provisioning.is_empty() {
+        return;
+    }
+    let Some((expected, env)) = expected(ctx) else {
+        return;
+    };
+    for app in ctx.provisioning {
+        let Some(stack_id) = app.value.get(&["jsonData", "stackId"]) else {
+            continue;
+        };
+        let key_path = app.key_path.extend(&["jsonData", "stackId"]);
+        let message = match &stack_id.kind {
+            Kind::Int(i) if *i == expected => continue,
+            Kind::Float(f) if *f == expected as f64 => continue,
+            // not set at all is OC003's finding; a substituted value cannot be known here
+            Kind::Null => continue,
+            Kind::Str(_) if is_substituted(stack_id) => continue,
+            Kind::Str(s) if s.trim() == expected.to_string() => "quoted",
+            _ if env.is_some() => "env-mismatch",
+            _ if ctx.input == InputKind::OncallValues => "wrong-value",
+            _ => "wrong-value-assumed",
+        };
+        let Some(site) = stack_id.site() else {
+            continue;
+        };
+        let location = ctx.release.site_location(site, key_path.clone(), false);
+        // the engine's value is known for the oncall chart's values; elsewhere it is assumed
+        let applicability = if message == "quoted" || ctx.input == InputKind::OncallValues {
+            Applicability::Safe
+        } else {
+            Applicability::Unsafe
+        };
+        let fix = fix::build::for_app(
+            ctx.release,
+            app,
+            format!("set `jsonData.stackId` to {expected}"),
+            applicability,
+            vec![Op::SetScalar {
+                path: path(&["jsonData", "stackId"]),
+                value: Value::new(Kind::Int(expected), stack_id.origin.clone()),
+            }],
+        );
+        let diagnostic = out
+            .emit(
+                message,
+                json!({
+                    "found": stack_id.describe(),
+                    "expected": expected,
+                    "env_path": env.as_ref().map(|(_, k)| k.to_string()).unwrap_or_default(),
+                }),
+                location,
+            )
+            .with_fix(fix);
+        if let Some((value, key)) = &env
+            && let Some(site) = value.site()
+        {
+            let location = ctx.release.site_location(site, key.clone(), false);
+            diagnostic.with_related(
+                location,
+                format!("the engine's `{STACK_ID_ENV}` is set here"),
+            );
+        }
+    }
+}

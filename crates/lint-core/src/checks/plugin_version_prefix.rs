@@ -1,0 +1,56 @@
+//! OC022 plugin-version-prefix: grafana.com names OnCall plugin versions with a `v` up to
+//! 1.9.26 and without one from 1.9.27; a download of the other spelling is a 404, and the
+//! Grafana container exits when a plugin download fails.
+
+use serde_json::json;
+
+use super::plugin_version::{Form, catalog_name, oncall_plugin};
+use super::{CheckContext, Emitter, string};
+use crate::diagnostic::Applicability;
+use crate::fix::Op;
+
+/// Runs the check.
+pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+    if !ctx.bundled_grafana() {
+        return;
+    }
+    let Some(plugin) = oncall_plugin(ctx) else {
+        return;
+    };
+    if !plugin.grafana_com {
+        return;
+    }
+    let (Some(found), Some(parsed)) = (plugin.version(), plugin.parsed()) else {
+        return;
+    };
+    let expected = catalog_name(parsed);
+    if found == expected || found.trim_start_matches(['v', 'V']) != expected.trim_start_matches('v')
+    {
+        // spelled right, or not a plain X.Y.Z: nothing to say about its prefix
+        return;
+    }
+    let has_v = found.starts_with(['v', 'V']);
+    let key = if has_v { "v-prefix" } else { "no-v-prefix" };
+    let fix = plugin.fix_path.clone().and_then(|fix_path| {
+        let text = plugin.with_version(&expected)?;
+        ctx.fix_at(
+            Some(plugin.value),
+            format!("write the version as `{expected}`"),
+            Applicability::Safe,
+            vec![Op::SetScalar {
+                path: fix_path,
+                value: string(text),
+            }],
+        )
+    });
+    out.emit(
+        key,
+        json!({
+            "found": found,
+            "expected": expected,
+            "init_container": plugin.form == Form::InitContainer,
+        }),
+        plugin.location(ctx),
+    )
+    .with_fix(fix);
+}

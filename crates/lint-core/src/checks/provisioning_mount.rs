@@ -1,0 +1,116 @@
+//! OC031 provisioning-mount: a user `grafana.extraVolumeMounts` replaces the chart's list;
+//! the mount of the plugin provisioning file must stay in it, or the plugin is never
+//! configured.
+
+use serde_json::json;
+
+use super::provisioning_volume::PLUGIN_PROVISIONING_DIR;
+use super::{CheckContext, Emitter, path};
+use crate::diagnostic::Applicability;
+use crate::fix::Op;
+use crate::values::{Kind, Value};
+
+/// Lists of the grafana chart whose items mount something at their `mountPath`.
+const MOUNT_LISTS: [&str; 3] = [
+    "extraVolumeMounts",
+    "extraConfigmapMounts",
+    "extraSecretMounts",
+];
+
+/// Runs the check.
+pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+    if !ctx.bundled_grafana() {
+        return;
+    }
+    let release = ctx.release;
+    let mounts_path = ["grafana", "extraVolumeMounts"];
+    if !release.user_sets(&mounts_path) {
+        return;
+    }
+    // the chart's own provisioning mount (charts 1.9.23 and later have one)
+    let defaults = release.chart.defaults();
+    let Some(default_mount) = defaults
+        .get(&mounts_path)
+        .and_then(Value::as_seq)
+        .and_then(|items| items.iter().find(|m| provisions(m)))
+    else {
+        return;
+    };
+    // provisioning mounted another way, or by the plugins sidecar
+    let provisioned = MOUNT_LISTS.iter().any(|list| {
+        release
+            .get(&["grafana", list])
+            .and_then(Value::as_seq)
+            .is_some_and(|items| items.iter().any(provisions))
+    });
+    let sidecar = release
+        .get(&["grafana", "sidecar", "plugins", "enabled"])
+        .is_some_and(Value::is_truthy);
+    if provisioned || sidecar {
+        return;
+    }
+    let name = default_mount
+        .get(&["name"])
+        .and_then(Value::scalar_string)
+        .unwrap_or_default();
+    let mount_path = default_mount
+        .get(&["mountPath"])
+        .and_then(Value::scalar_string)
+        .unwrap_or_default();
+    // the volume is still there: the mount was dropped by accident, and adding it back is
+    // exactly what the chart rendered
+    let volume_kept = release
+        .get(&["grafana", "extraVolumes"])
+        .and_then(Value::as_seq)
+        .is_some_and(|items| {
+            items
+                .iter()
+                .any(|v| v.get(&["name"]).and_then(Value::scalar_string).as_deref() == Some(&name))
+        });
+    let mounts = release.get(&mounts_path);
+    let item = super::provisioning_volume::default_item(defaults.get(&mounts_path), &name)
+        .unwrap_or_default();
+    let key = match (mounts.is_some(), volume_kept) {
+        (true, true) => "dropped",
+        (false, true) => "deleted",
+        (_, false) => "dropped-with-volume",
+    };
+    let op = match mounts {
+        Some(_) => Op::Append {
+            path: path(&mounts_path),
+            item: default_mount.clone(),
+        },
+        None => Op::Replace {
+            path: path(&mounts_path),
+            value: Value::new(
+                Kind::Seq(vec![default_mount.clone()]),
+                default_mount.origin.clone(),
+            ),
+        },
+    };
+    let fix = volume_kept
+        .then(|| {
+            ctx.fix_at(
+                mounts,
+                format!("add the chart's `{name}` mount back to `grafana.extraVolumeMounts`"),
+                Applicability::Safe,
+                vec![op],
+            )
+        })
+        .flatten();
+    let location = release.blame(&mounts_path);
+    out.emit(
+        key,
+        json!({ "name": name, "mount_path": mount_path, "item": item }),
+        location,
+    )
+    .with_fix(fix);
+}
+
+/// Whether a mount item puts something into Grafana's plugin provisioning directory.
+fn provisions(mount: &Value) -> bool {
+    mount
+        .get(&["mountPath"])
+        .and_then(Value::scalar_string)
+        .is_some_and(|p| p.starts_with(PLUGIN_PROVISIONING_DIR))
+}

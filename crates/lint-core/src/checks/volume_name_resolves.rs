@@ -1,0 +1,111 @@
+//! OC032 volume-name-resolves: every volume a Grafana container or init container mounts
+//! must be a volume of the pod, or Kubernetes rejects the pod.
+
+use serde_json::json;
+
+use super::provisioning_volume::PLUGIN_PROVISIONING_DIR;
+use super::{CheckContext, Emitter};
+use crate::values::Value;
+
+/// Lists of the grafana chart whose items each create a pod volume named by `name`.
+const VOLUME_LISTS: [&str; 5] = [
+    "extraVolumes",
+    "extraConfigmapMounts",
+    "extraSecretMounts",
+    "extraEmptyDirMounts",
+    "extraContainerVolumes",
+];
+
+/// Volumes the grafana chart's pod template defines itself (some only when a feature is on;
+/// they are all accepted, so a mount of one never raises a false alarm).
+const BUILT_IN: [&str; 4] = ["config", "config-secret", "storage", "ldap"];
+
+/// Runs the check.
+pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+    if !ctx.bundled_grafana() {
+        return;
+    }
+    let release = ctx.release;
+    let grafana = |key: &str| release.get(&["grafana", key]);
+    let mut defined: Vec<String> = Vec::new();
+    let mut lists: Vec<&str> = VOLUME_LISTS.to_vec();
+    // before grafana chart 6.60.6 the chart made a volume of each `extraVolumeMounts` item
+    let old_api = release.chart.grafana_chart.starts_with("6.");
+    if old_api {
+        lists.push("extraVolumeMounts");
+    }
+    for list in lists {
+        defined.extend(names(grafana(list)));
+    }
+    let resolves = |name: &str| {
+        BUILT_IN.contains(&name)
+            || name.starts_with("sc-")
+            || name.starts_with("dashboards-")
+            || defined.iter().any(|d| d == name)
+    };
+    let base = release.key_path(&["grafana"]);
+    let mut report = |item: &Value, key_path: crate::diagnostic::KeyPath, container: &str| {
+        let Some(name_value) = item.get(&["name"]) else {
+            return;
+        };
+        let Some(site) = name_value.site() else {
+            return;
+        };
+        let Some(name) = name_value.scalar_string() else {
+            return;
+        };
+        let mount_path = item
+            .get(&["mountPath"])
+            .and_then(Value::scalar_string)
+            .unwrap_or_default();
+        // a provisioning mount without its volume is OC030's
+        if resolves(&name) || mount_path.starts_with(PLUGIN_PROVISIONING_DIR) {
+            return;
+        }
+        let location = release.site_location(site, key_path.key("name"), false);
+        out.emit(
+            "unresolved",
+            json!({ "name": name, "mount_path": mount_path, "container": container }),
+            location,
+        );
+    };
+    if !old_api && let Some(mounts) = grafana("extraVolumeMounts").and_then(Value::as_seq) {
+        for (i, mount) in mounts.iter().enumerate() {
+            let path = base.key("extraVolumeMounts").index(i);
+            report(mount, path, "the Grafana container");
+        }
+    }
+    if let Some(inits) = grafana("extraInitContainers").and_then(Value::as_seq) {
+        for (i, init) in inits.iter().enumerate() {
+            let container = init
+                .get(&["name"])
+                .and_then(Value::scalar_string)
+                .map_or_else(
+                    || format!("init container {i}"),
+                    |n| format!("init container `{n}`"),
+                );
+            let Some(mounts) = init.get(&["volumeMounts"]).and_then(Value::as_seq) else {
+                continue;
+            };
+            for (j, mount) in mounts.iter().enumerate() {
+                let path = base
+                    .key("extraInitContainers")
+                    .index(i)
+                    .key("volumeMounts")
+                    .index(j);
+                report(mount, path, &container);
+            }
+        }
+    }
+}
+
+fn names(list: Option<&Value>) -> Vec<String> {
+    list.and_then(Value::as_seq)
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|item| item.get(&["name"]).and_then(Value::scalar_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
