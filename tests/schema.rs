@@ -228,10 +228,12 @@ fn keys_at_the_wrong_level_are_pointed_to_the_right_one() {
 fn settings_are_not_moved_between_the_oncall_and_grafana_charts() {
     // the oncall chart's extra Service has no nodePort; the grafana chart's has one, but
     // that is another Service
-    let found = only(&lint("service:\n  type: NodePort\n  nodePort: 30001\n"));
+    let found = only(&lint(
+        "base_url: oncall.example.com\nservice:\n  type: NodePort\n  nodePort: 30001\n",
+    ));
     assert_eq!(
         found,
-        ["3:3 OC090 `service.nodePort` is not a key of the oncall chart 1.16.9"]
+        ["4:3 OC090 `service.nodePort` is not a key of the oncall chart 1.16.9"]
     );
 }
 

@@ -54,8 +54,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
             path.push(Seg::Index(index));
             path.push(Seg::Key("configMap".into()));
             // only a map holding nothing but `name` (or a plain name) converts without loss
-            let convertible =
-                !wants_map && config_map.as_map().is_some_and(|m| m.len() == 1) || wants_map;
+            let convertible = wants_map || config_map.as_map().is_some_and(|m| m.len() == 1);
             let fix = name.as_ref().filter(|_| convertible).and_then(|name| {
                 let value = if wants_map {
                     let mut map = IndexMap::new();

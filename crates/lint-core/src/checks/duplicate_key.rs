@@ -182,3 +182,28 @@ fn remove_entry(layer: &Layer, entry: Entry) -> Option<Edit> {
         replacement: String::new(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::helm_key;
+    use crate::yaml::{Limits, parse};
+
+    #[test]
+    fn keys_compare_as_helm_reads_them() {
+        let doc = parse(
+            "on: 1\ntrue: 2\n010: 3\n8: 4\n'on': 5\n<<: {}\n",
+            &Limits::default(),
+        )
+        .unwrap()
+        .remove(0);
+        let root = doc.root.unwrap();
+        let keys: Vec<Option<String>> = doc
+            .entries(root)
+            .iter()
+            .map(|e| helm_key(&doc, e.key))
+            .collect();
+        let expected = ["true", "true", "8", "8", "on"].map(|k| Some(k.to_owned()));
+        assert_eq!(&keys[..5], &expected[..]);
+        assert_eq!(keys[5], None, "the merge key is not a key");
+    }
+}

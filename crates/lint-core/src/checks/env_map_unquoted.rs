@@ -90,7 +90,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
             Trouble::NotString(kind) if typed => ("typed", kind),
             Trouble::NotString(kind) => ("string-typed", kind),
             Trouble::Syntax => ("syntax", ""),
-            Trouble::Null => ("null", ""),
+            Trouble::Null => ("empty", ""),
             Trouble::Comment => ("comment", ""),
         };
         let location = release.locate(value, &["env", name], false);

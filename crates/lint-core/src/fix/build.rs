@@ -128,7 +128,15 @@ pub fn for_app(
     for op in &entry_ops {
         let inner_edits: Vec<TextEdit> = compile(inner, &inner_doc, &style, op).ok()?;
         for (range, replacement) in inner_edits {
-            let outer_range = mapper.map_exact(range)?;
+            let mut outer_range = mapper.map_exact(range)?;
+            // the end of an inner line (`\n`) maps between the `\r` and `\n` of a CRLF
+            // file: an insertion there belongs after the line break
+            if outer_range.is_empty()
+                && outer[..outer_range.start].ends_with('\r')
+                && outer[outer_range.start..].starts_with('\n')
+            {
+                outer_range = outer_range.start + 1..outer_range.start + 1;
+            }
             let newline = if outer.contains("\r\n") { "\r\n" } else { "\n" };
             let mapped = replacement.replace('\n', &format!("{newline}{indent}"));
             // lines inserted before an inner line land after that line's indentation in the

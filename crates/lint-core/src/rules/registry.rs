@@ -89,6 +89,11 @@ pub static SOURCES: &[RuleSource] = &[
         "OC040-airgap-plugin-download.yaml",
         checks::airgap_plugin_download::check
     ),
+    rule!(
+        "OC050-env-map-unquoted.yaml",
+        checks::env_map_unquoted::check
+    ),
+    rule!("OC051-grafana-env-map.yaml", checks::grafana_env_map::check),
     rule!("OC090-unknown-key.yaml", checks::unknown_key::check),
     rule!("OC091-wrong-type.yaml", checks::wrong_type::check),
     rule!("OC092-duplicate-key.yaml", checks::duplicate_key::check),
