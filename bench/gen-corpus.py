@@ -138,16 +138,13 @@ def oncall_values(r: random.Random, indent: str = "") -> list:
                 "                orgId: 100",
                 f"                onCallApiUrl: http://oncall-{r.randint(1, 9)}-engine:8080",
             ]
-    # padding: per-team overrides, like real files accumulate
+    # padding: per-team annotations and tolerations, like real files accumulate
+    lines += ["podAnnotations:"]
     for i in range(r.randint(5, 60)):
         lines += [
-            f"# team {i}: reviewed {2020 + r.randint(0, 6)}-0{r.randint(1, 9)}",
-            f"team{i}:",
-            "  labels:",
-            f"    owner: team-{i}",
-            f"    tier: \"{r.choice(['gold', 'silver', 'bronze'])}\"",
-            f"  replicas: {r.randint(1, 5)}",
-            "  tolerations: []",
+            f"  # team {i}: reviewed {2020 + r.randint(0, 6)}-0{r.randint(1, 9)}",
+            f"  teams.example.com/team-{i}-owner: team-{i}",
+            f"  teams.example.com/team-{i}-tier: \"{r.choice(['gold', 'silver', 'bronze'])}\"",
         ]
     return [indent + l if l else l for l in lines]
 

@@ -35,7 +35,9 @@ measure() {
     local best="" best_mem=""
     for _ in $(seq "$runs"); do
         /usr/bin/time -f "%e %M" -o "$work/time" "$@" >/dev/null 2>&1 || true
-        read -r t m < "$work/time"
+        # GNU time prints "Command exited with non-zero status N" first when the tool
+        # reports findings: the figures are on the last line
+        read -r t m < <(tail -n 1 "$work/time")
         if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then best="$t"; best_mem="$m"; fi
     done
     echo "$best $best_mem"

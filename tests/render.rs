@@ -530,7 +530,8 @@ fn user_lists_are_carried_over_and_the_engine_stack_id_is_followed() {
     case.values = Some(
         r#"# ours
 env:
-  SELF_HOSTED_STACK_ID: "7"
+  - name: SELF_HOSTED_STACK_ID
+    value: "7"
 grafana:
   extraVolumes:
     - name: certs

@@ -277,7 +277,7 @@ fn wrong_types_are_told_with_what_was_found_and_what_to_write() {
     let help = |needle: &str| {
         diagnostics
             .iter()
-            .find(|d| d.message.contains(needle))
+            .find(|d| d.code == "OC091" && d.message.contains(needle))
             .and_then(|d| d.help.clone())
             .unwrap()
     };

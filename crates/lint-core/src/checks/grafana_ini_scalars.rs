@@ -30,7 +30,10 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         return;
     }
     let release = ctx.release;
-    let Some(ini) = release.get(&["grafana", "grafana.ini"]).and_then(Value::as_map) else {
+    let Some(ini) = release
+        .get(&["grafana", "grafana.ini"])
+        .and_then(Value::as_map)
+    else {
         return;
     };
     let chart = release.chart.grafana_chart;

@@ -94,6 +94,18 @@ pub static SOURCES: &[RuleSource] = &[
         checks::env_map_unquoted::check
     ),
     rule!("OC051-grafana-env-map.yaml", checks::grafana_env_map::check),
+    rule!(
+        "OC052-grafana-ini-scalars.yaml",
+        checks::grafana_ini_scalars::check
+    ),
+    rule!(
+        "OC053-env-overrides-ini.yaml",
+        checks::env_overrides_ini::check
+    ),
+    rule!(
+        "OC060-ephemeral-grafana.yaml",
+        checks::ephemeral_grafana::check
+    ),
     rule!("OC090-unknown-key.yaml", checks::unknown_key::check),
     rule!("OC091-wrong-type.yaml", checks::wrong_type::check),
     rule!("OC092-duplicate-key.yaml", checks::duplicate_key::check),

@@ -86,10 +86,10 @@ pub fn suggest<'a>(
         if rel.len() < 2 || rel.len() > 3 {
             continue;
         }
-        if normalize(&rel.concat()) == wanted {
+        if normalized_eq(rel.iter().map(String::as_str), &wanted) {
             offer(97, path.clone(), false);
         }
-        if normalize(&rel[rel.len() - 1]) == wanted {
+        if normalized_eq(std::iter::once(rel[rel.len() - 1].as_str()), &wanted) {
             same_last.push(path.clone());
         }
     }
@@ -105,7 +105,7 @@ pub fn suggest<'a>(
             same_chart(p)
                 // deeper under the parent is the guess above (but under the top, all is)
                 && (parent_keys.is_empty() || !under_parent(p))
-                && p.last().is_some_and(|last| normalize(last) == wanted)
+                && p.last().is_some_and(|last| normalized_eq(std::iter::once(last.as_str()), &wanted))
                 && !(p.len() == parent_keys.len() + 1 && p[..parent_keys.len()] == parent_keys[..])
         })
         .collect();
@@ -183,6 +183,22 @@ pub fn similarity(typed: &str, known: &str) -> Option<u32> {
     None
 }
 
+/// Whether `parts`, run together and normalized, equal `wanted` (already normalized),
+/// without allocating: this runs for every known key path for every unknown key.
+fn normalized_eq<'a>(parts: impl Iterator<Item = &'a str>, wanted: &str) -> bool {
+    let mut expected = wanted.chars();
+    for c in parts
+        .flat_map(str::chars)
+        .filter(|c| !matches!(c, '_' | '-' | '.' | ' '))
+        .flat_map(char::to_lowercase)
+    {
+        if expected.next() != Some(c) {
+            return false;
+        }
+    }
+    expected.next().is_none()
+}
+
 /// A key without case and separators: `image_pull-Secrets` → `imagepullsecrets`.
 fn normalize(key: &str) -> String {
     key.chars()
@@ -194,6 +210,26 @@ fn normalize(key: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn normalized_comparison_runs_parts_together() {
+        assert!(normalized_eq(
+            ["image", "pullSecrets"].into_iter(),
+            "imagepullsecrets"
+        ));
+        assert!(normalized_eq(
+            ["image_pull-Secrets"].into_iter(),
+            "imagepullsecrets"
+        ));
+        assert!(!normalized_eq(
+            ["image", "pull"].into_iter(),
+            "imagepullsecrets"
+        ));
+        assert!(!normalized_eq(
+            ["imagepullsecretsx"].into_iter(),
+            "imagepullsecrets"
+        ));
+    }
 
     #[test]
     fn close_spellings_score() {

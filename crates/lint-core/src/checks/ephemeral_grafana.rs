@@ -1,0 +1,94 @@
+//! OC060 ephemeral-grafana: without persistence and without an external database, the
+//! bundled Grafana keeps its SQLite database (plugin settings, the plugin's service account
+//! and token) on an emptyDir, and loses it on every restart.
+
+use serde_json::json;
+
+use super::plugin_version::env_key;
+use super::{CheckContext, Emitter, path};
+use crate::diagnostic::Applicability;
+use crate::fix::Op;
+use crate::values::{Kind, Value};
+
+/// Runs the check.
+pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+    if !ctx.bundled_grafana() {
+        return;
+    }
+    let release = ctx.release;
+    let enabled_path = ["grafana", "persistence", "enabled"];
+    let enabled = release.get(&enabled_path);
+    if enabled.is_some_and(Value::is_truthy) {
+        return;
+    }
+    if external_database(ctx) {
+        return;
+    }
+    // env from a Secret or ConfigMap may configure the database: say what was assumed
+    let env_from: Vec<&str> = ["envFromSecret", "envFromSecrets", "envFromConfigMaps"]
+        .into_iter()
+        .filter(|k| release.get(&["grafana", k]).is_some_and(Value::is_truthy))
+        .collect();
+    let location = match enabled {
+        Some(value) => release.locate(value, &enabled_path, false),
+        None => release.blame(&enabled_path),
+    };
+    let fix = ctx.fix_at(
+        enabled,
+        "set `grafana.persistence.enabled: true`",
+        Applicability::Unsafe,
+        vec![Op::SetScalar {
+            path: path(&enabled_path),
+            value: Value::new(
+                Kind::Bool(true),
+                enabled.map_or(
+                    crate::values::Origin::Default {
+                        chart: "fix",
+                        version: "",
+                    },
+                    |v| v.origin.clone(),
+                ),
+            ),
+        }],
+    );
+    let key = if env_from.is_empty() {
+        "ephemeral"
+    } else {
+        "ephemeral-assumed"
+    };
+    out.emit(
+        key,
+        json!({
+            "found": enabled.map_or("not set".to_owned(), Value::describe),
+            "env_from": env_from.iter().map(|k| format!("`grafana.{k}`")).collect::<Vec<_>>().join(", "),
+        }),
+        location,
+    )
+    .with_fix(fix);
+}
+
+/// Whether Grafana is configured with a database other than its local SQLite file: ini
+/// `database.type` (not `sqlite3`) or `database.url`, or their env overrides.
+fn external_database(ctx: &CheckContext<'_>) -> bool {
+    let release = ctx.release;
+    let setting = |key: &str| {
+        let env = release
+            .get(&["grafana", "env", &env_key("database", key)])
+            .or_else(|| release.get(&["grafana", "envValueFrom", &env_key("database", key)]));
+        let ini = release.get(&["grafana", "grafana.ini", "database", key]);
+        env.filter(|v| v.is_truthy())
+            .or(ini)
+            .filter(|v| v.is_truthy())
+    };
+    if setting("url").is_some() {
+        return true;
+    }
+    match setting("type") {
+        // a Secret's value: not known, so not ephemeral for sure
+        Some(value) if value.as_map().is_some() => true,
+        Some(value) => value
+            .scalar_string()
+            .is_some_and(|t| !t.trim().eq_ignore_ascii_case("sqlite3")),
+        None => false,
+    }
+}
