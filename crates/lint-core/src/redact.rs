@@ -139,7 +139,8 @@ pub fn is_secret_key(key: &str) -> bool {
         "cipher",
         "accesskey",
     ];
-    const NAMES: [&str; 7] = [
+    const NAMES: [&str; 8] = [
+        "fromsecret",
         "name",
         "ref",
         "existingsecret",
@@ -287,6 +288,7 @@ mod tests {
             assert!(is_secret_key(yes), "{yes}");
         }
         for no in [
+            "envFromSecret",
             "existingSecret",
             "secretName",
             "passwordSecretRef",

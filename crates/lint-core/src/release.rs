@@ -360,6 +360,18 @@ pub fn detect_values_root(doc: &Document, chart: &'static ChartState) -> Option<
         if name == "global" {
             continue;
         }
+        // a section of the chart itself (`grafana:` holding `image` and `env`) is not an
+        // umbrella key, even though those names are also top-level keys of the chart
+        if let Some(section) = known.get(name).and_then(crate::values::Value::as_map) {
+            let all_in_section = doc
+                .entries(entry.value)
+                .iter()
+                .filter_map(|e| doc.scalar_text(e.key))
+                .all(|k| section.contains_key(k));
+            if all_in_section {
+                continue;
+            }
+        }
         let inner = score(entry.value);
         // one shared key name (`imagePullSecrets`, `env`) is not enough to call it the chart
         let convincing = inner >= 2 || strong(entry.value);
@@ -440,6 +452,9 @@ mod tests {
         assert_eq!(detect_values_root(&global, chart), None);
         let one = doc("myapp:\n  env: {}\n");
         assert_eq!(detect_values_root(&one, chart), None);
+        // the chart's own `grafana:` section holding keys that are also top-level keys
+        let section = doc("grafana:\n  image:\n    tag: 11.3.0\n  env:\n    A: b\n");
+        assert_eq!(detect_values_root(&section, chart), None);
     }
 
     #[test]
