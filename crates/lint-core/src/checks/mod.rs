@@ -4,6 +4,7 @@
 
 pub mod access_control_oncall;
 pub mod airgap_plugin_download;
+pub mod airgap_preinstall;
 pub mod ambiguous_scalar;
 pub mod base_url;
 pub mod configmap_mount_type;

@@ -90,6 +90,10 @@ pub static SOURCES: &[RuleSource] = &[
         checks::airgap_plugin_download::check
     ),
     rule!(
+        "OC041-airgap-preinstall.yaml",
+        checks::airgap_preinstall::check
+    ),
+    rule!(
         "OC050-env-map-unquoted.yaml",
         checks::env_map_unquoted::check
     ),

@@ -1,0 +1,167 @@
+//! OC041 airgap-preinstall: in an air-gapped install Grafana 11.5 and later must have
+//! `[plugins] preinstall_disabled = true`; a synchronous preinstall turns a failed download
+//! into a failed start. Also flags `preinstall_sync_enabled`, which Grafana does not have.
+
+use serde_json::json;
+
+use super::plugin_version::{env_key, ini_bool, show};
+use super::{CheckContext, Emitter, path, string};
+use crate::diagnostic::Applicability;
+use crate::fix::Op;
+use crate::options::Profile;
+use crate::values::{Kind, Value};
+
+/// The first Grafana version that reads `[plugins] preinstall*`.
+const PREINSTALL_FROM: (u64, u64, u64) = (11, 5, 0);
+
+/// A `[plugins]` setting as Grafana sees it: the `GF_PLUGINS_<KEY>` env variable when it is
+/// set and not empty (it overrides the ini file), else the `grafana.ini` key.
+struct Setting<'a> {
+    value: &'a Value,
+    keys: Vec<String>,
+    name: String,
+}
+
+impl Setting<'_> {
+    fn keys(&self) -> Vec<&str> {
+        self.keys.iter().map(String::as_str).collect()
+    }
+
+    fn text(&self) -> String {
+        self.value.scalar_string().unwrap_or_default()
+    }
+}
+
+fn setting<'a>(ctx: &CheckContext<'a>, key: &str) -> Option<Setting<'a>> {
+    let release = ctx.release;
+    let env = env_key("plugins", key);
+    if let Some(value) = release
+        .get(&["grafana", "env", env.as_str()])
+        .filter(|v| v.scalar_string().is_some_and(|s| !s.is_empty()))
+    {
+        return Some(Setting {
+            value,
+            keys: ["grafana", "env", env.as_str()].map(String::from).to_vec(),
+            name: format!("`{env}`"),
+        });
+    }
+    let keys = ["grafana", "grafana.ini", "plugins", key];
+    release
+        .get(&keys)
+        .filter(|v| !v.is_null())
+        .map(|value| Setting {
+            value,
+            keys: keys.map(String::from).to_vec(),
+            name: format!("`plugins.{key}`"),
+        })
+}
+
+/// Runs the check.
+pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+    if !ctx.options.has_profile(Profile::AirGapped) || !ctx.bundled_grafana() {
+        return;
+    }
+    let release = ctx.release;
+    // not a Grafana setting: copied from blog posts, it does nothing
+    let ghost_env = env_key("plugins", "preinstall_sync_enabled");
+    let ghosts = [
+        (
+            vec![
+                "grafana",
+                "grafana.ini",
+                "plugins",
+                "preinstall_sync_enabled",
+            ],
+            "`plugins.preinstall_sync_enabled`".to_owned(),
+        ),
+        (
+            vec!["grafana", "env", ghost_env.as_str()],
+            format!("`{ghost_env}`"),
+        ),
+    ];
+    for (keys, name) in ghosts {
+        let Some(value) = release.get(&keys) else {
+            continue;
+        };
+        if value.site().is_none() {
+            continue;
+        }
+        let location = release.locate(value, &keys, true);
+        // it does nothing, so removing it changes nothing
+        let fix = ctx.fix_at(
+            Some(value),
+            format!("remove {name}"),
+            Applicability::Safe,
+            vec![Op::Remove { path: path(&keys) }],
+        );
+        out.emit("no-such-setting", json!({ "name": name }), location)
+            .with_fix(fix);
+    }
+
+    let version = ctx.grafana_version();
+    let disabled = setting(ctx, "preinstall_disabled");
+    if version < PREINSTALL_FROM {
+        if let Some(disabled) = disabled.filter(|d| d.value.site().is_some()) {
+            let location = release.locate(disabled.value, &disabled.keys(), false);
+            out.emit(
+                "before-preinstall",
+                json!({ "name": disabled.name, "grafana": show(version) }),
+                location,
+            );
+        }
+        return;
+    }
+    if disabled
+        .as_ref()
+        .is_some_and(|d| ini_bool(&d.text()) == Some(true))
+    {
+        return;
+    }
+    let async_off = setting(ctx, "preinstall_async")
+        .filter(|s| ini_bool(&s.text()) == Some(false) && s.value.site().is_some());
+    let sync_list = setting(ctx, "preinstall_sync")
+        .filter(|s| !s.text().trim().is_empty() && s.value.site().is_some());
+    let cause = async_off.as_ref().or(sync_list.as_ref());
+    let (key, cause_text) = match (&async_off, &sync_list) {
+        (Some(a), _) => ("sync", format!("{} false", a.name)),
+        (None, Some(s)) => ("sync", format!("{} listing plugins", s.name)),
+        (None, None) => ("not-disabled", String::new()),
+    };
+    let env = disabled.as_ref().is_some_and(|d| d.keys[1] == "env");
+    let name = disabled.as_ref().map_or_else(
+        || "`plugins.preinstall_disabled`".to_owned(),
+        |d| d.name.clone(),
+    );
+    // report the `preinstall_disabled` the user wrote, else the cause, else the nearest key
+    let ini_keys = ["grafana", "grafana.ini", "plugins", "preinstall_disabled"];
+    let location = match (&disabled, cause) {
+        (Some(d), _) if d.value.site().is_some() => release.locate(d.value, &d.keys(), false),
+        (_, Some(c)) => release.locate(c.value, &c.keys(), false),
+        _ => release.blame(&ini_keys),
+    };
+    // set it where Grafana reads it: the env variable when one is set, else the ini key
+    let (fix_value, fix_keys) = match &disabled {
+        Some(d) if d.value.site().is_some() => (Some(d.value), d.keys()),
+        _ => (None, ini_keys.to_vec()),
+    };
+    let new_value = match fix_value.map(|v| &v.kind) {
+        Some(Kind::Str(_)) => string("true"),
+        _ => Value::new(Kind::Bool(true), string("").origin),
+    };
+    // plugins a mirror could still preinstall are then left out: review it
+    let fix = ctx.fix_at(
+        fix_value,
+        "set `preinstall_disabled` to true",
+        Applicability::Unsafe,
+        vec![Op::SetScalar {
+            path: path(&fix_keys),
+            value: new_value,
+        }],
+    );
+    out.emit(
+        key,
+        json!({ "grafana": show(version), "cause": cause_text, "name": name, "env": env }),
+        location,
+    )
+    .with_fix(fix);
+}
