@@ -178,6 +178,25 @@ fn release_options(release: &ReleaseArgs, profiles: &[String]) -> Result<LintOpt
     })
 }
 
+/// The options for one file linted on its own: the command line's, then its config's.
+fn input_options(
+    input: &inputs::Input,
+    base: &LintOptions,
+    configs: &configs::Configs,
+    args: &LintArgs,
+) -> Result<LintOptions, String> {
+    let mut options = base.clone();
+    let governed = input
+        .path
+        .clone()
+        .or_else(|| args.stdin_filename.as_ref().map(std::path::PathBuf::from));
+    if let Some(path) = &governed {
+        configs.apply(path, &mut options)?;
+    }
+    options.chart_yaml = input.chart_yaml.clone();
+    Ok(options)
+}
+
 fn release_files(paths: &[std::path::PathBuf]) -> Result<(Vec<InputFile>, Option<String>), String> {
     let inputs = inputs::collect_files(paths)?;
     let chart_yaml = inputs.first().and_then(|i| i.chart_yaml.clone());
@@ -232,12 +251,7 @@ fn lint(args: LintArgs) -> Result<ExitCode, String> {
     }
     let mut options = release_options(&args.release, &args.profile)?;
     for selector in args.select.iter().chain(&args.ignore) {
-        let known = selector.eq_ignore_ascii_case("all")
-            || rules::find(selector).is_some()
-            || rules::all()
-                .iter()
-                .any(|r| r.meta.code.starts_with(&selector.to_ascii_uppercase()));
-        if !known {
+        if !oncall_lint_core::config::selector_matches_a_rule(selector) {
             return Err(format!(
                 "no rule matches `{selector}`; `oncall-lint rules` lists them"
             ));
@@ -342,15 +356,7 @@ fn lint(args: LintArgs) -> Result<ExitCode, String> {
     if !fixing {
         let mut jobs = Vec::with_capacity(inputs_list.len());
         for input in inputs_list {
-            let mut options = base_options.clone();
-            let governed = input
-                .path
-                .clone()
-                .or_else(|| args.stdin_filename.as_ref().map(std::path::PathBuf::from));
-            if let Some(path) = &governed {
-                configs.apply(path, &mut options)?;
-            }
-            options.chart_yaml = input.chart_yaml.clone();
+            let options = input_options(&input, &base_options, &configs, &args)?;
             jobs.push((input, options));
         }
         use rayon::prelude::*;
@@ -367,15 +373,7 @@ fn lint(args: LintArgs) -> Result<ExitCode, String> {
         inputs_list = Vec::new();
     }
     for input in inputs_list {
-        let mut options = base_options.clone();
-        let governed = input
-            .path
-            .clone()
-            .or_else(|| args.stdin_filename.as_ref().map(std::path::PathBuf::from));
-        if let Some(path) = &governed {
-            configs.apply(path, &mut options)?;
-        }
-        options.chart_yaml = input.chart_yaml.clone();
+        let options = input_options(&input, &base_options, &configs, &args)?;
         let fix_file = if fixing {
             fixing::FixFile::new(
                 input.path.clone(),

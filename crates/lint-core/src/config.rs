@@ -461,7 +461,8 @@ pub fn parse_size(text: &str) -> Option<u64> {
     n.checked_mul(factor)
 }
 
-fn selector_matches_a_rule(selector: &str) -> bool {
+/// Whether a `select`/`ignore` entry (code, name, code prefix or `all`) names any rule.
+pub fn selector_matches_a_rule(selector: &str) -> bool {
     selector.eq_ignore_ascii_case("all")
         || rules::find(selector).is_some()
         || rules::all()
