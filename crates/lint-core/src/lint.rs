@@ -169,68 +169,82 @@ fn finish(
 /// arguments of `options` on top. Helm reads only the first document of each file.
 pub fn lint_release(files: Vec<InputFile>, options: &LintOptions) -> FileReport {
     let (chart, version_note, assumed) = chart_state(options);
+    let read = read_release(files, options);
     let mut report = FileReport {
-        sources: Vec::new(),
-        diagnostics: Vec::new(),
-        notes: vec![format!(
-            "release of {} file(s): {version_note}",
-            files.len()
-        )],
+        sources: read.sources,
+        diagnostics: read.errors,
+        notes: vec![format!("release of {} file(s): {version_note}", read.count)],
         assumed_chart_version: assumed,
         effective: Vec::new(),
     };
-    let mut layers = Vec::new();
-    let mut comments = Vec::new();
-    let mut broken = false;
+    report.notes.extend(read.notes);
+    if !report.diagnostics.is_empty() {
+        report.notes.push(
+            "a file of the release could not be read, so the release was not linted as a whole"
+                .into(),
+        );
+    } else if !read.layers.is_empty() || !options.sets.is_empty() {
+        lint_layers(read.layers, chart, options, &mut report);
+    }
+    finish(&mut report, &read.comments, options);
+    report
+}
+
+/// The files of a release, read: Helm's layer for each (its first document) and every
+/// comment (for suppressions), or why a file could not be read.
+struct ReadRelease {
+    count: usize,
+    sources: Vec<Arc<SourceFile>>,
+    layers: Vec<(Arc<SourceFile>, Document)>,
+    comments: Vec<(Arc<SourceFile>, Vec<Comment>)>,
+    errors: Vec<Diagnostic>,
+    notes: Vec<String>,
+}
+
+fn read_release(files: Vec<InputFile>, options: &LintOptions) -> ReadRelease {
+    let mut read = ReadRelease {
+        count: files.len(),
+        sources: Vec::new(),
+        layers: Vec::new(),
+        comments: Vec::new(),
+        errors: Vec::new(),
+        notes: Vec::new(),
+    };
     for file in files {
         let (source, not_text) = SourceFile::from_bytes(file.path, file.bytes);
         let source = Arc::new(source);
-        report.sources.push(source.clone());
+        read.sources.push(source.clone());
         if let Some(not_text) = not_text {
-            let r = not_text_report(source, not_text);
-            report.diagnostics.extend(r.diagnostics);
-            broken = true;
+            read.errors
+                .extend(not_text_report(source, not_text).diagnostics);
             continue;
         }
         match parse(source.text(), &options.limits) {
             Ok(docs) => {
                 let count = docs.iter().filter(|d| d.root.is_some()).count();
                 if count > 1 {
-                    report.notes.push(format!(
+                    read.notes.push(format!(
                         "{}: only the first of {count} documents is used, as Helm does",
                         source.path()
                     ));
                 }
-                comments.push((
-                    source.clone(),
-                    docs.iter()
-                        .flat_map(|d| d.comments.iter().cloned())
-                        .collect::<Vec<_>>(),
-                ));
+                let comments = docs
+                    .iter()
+                    .flat_map(|d| d.comments.iter().cloned())
+                    .collect();
+                read.comments.push((source.clone(), comments));
                 let doc = docs
                     .into_iter()
                     .find(|d| d.root.is_some())
                     .unwrap_or_default();
-                layers.push((source, doc));
+                read.layers.push((source, doc));
             }
-            Err(err) => {
-                report
-                    .diagnostics
-                    .push(invalid_yaml(&source, err.offset, "parse", &err.message));
-                broken = true;
-            }
+            Err(err) => read
+                .errors
+                .push(invalid_yaml(&source, err.offset, "parse", &err.message)),
         }
     }
-    if broken {
-        report.notes.push(
-            "a file of the release could not be read, so the release was not linted as a whole"
-                .into(),
-        );
-    } else if !layers.is_empty() || !options.sets.is_empty() {
-        lint_layers(layers, chart, options, &mut report);
-    }
-    finish(&mut report, &comments, options);
-    report
+    read
 }
 
 /// Builds the release a set of layers describes, for rendering (`render values`).
@@ -239,37 +253,20 @@ pub fn build_release(
     options: &LintOptions,
 ) -> Result<(Release, Vec<String>), Vec<Diagnostic>> {
     let (chart, version_note, _) = chart_state(options);
+    let read = read_release(files, options);
+    if !read.errors.is_empty() {
+        return Err(read.errors);
+    }
     let mut notes = vec![version_note];
-    let mut layers = Vec::new();
-    let mut errors = Vec::new();
-    for file in files {
-        let (source, not_text) = SourceFile::from_bytes(file.path, file.bytes);
-        let source = Arc::new(source);
-        if let Some(not_text) = not_text {
-            errors.extend(not_text_report(source, not_text).diagnostics);
-            continue;
-        }
-        match parse(source.text(), &options.limits) {
-            Ok(docs) => layers.push((
-                source,
-                docs.into_iter()
-                    .find(|d| d.root.is_some())
-                    .unwrap_or_default(),
-            )),
-            Err(err) => errors.push(invalid_yaml(&source, err.offset, "parse", &err.message)),
-        }
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    let (values_root, why) = release_values_root(&layers, chart, options);
+    notes.extend(read.notes);
+    let (values_root, why) = release_values_root(&read.layers, chart, options);
     if let Some(root) = &values_root {
         notes.push(format!("values root: `{root}` ({why})"));
     }
     Release::build(
         chart,
         values_root.into_iter().collect(),
-        layers,
+        read.layers,
         &options.sets,
         options.limits.max_alias_expansion,
     )
