@@ -17,6 +17,15 @@ pub struct Invalid {
     pub reason: String,
 }
 
+/// `Ok` when `ok`, else the rejection of `text` given as `what`, for `reason`.
+fn require(ok: bool, what: &str, text: &str, reason: &str) -> Result<(), Invalid> {
+    if ok {
+        Ok(())
+    } else {
+        Err(Invalid::new(what, text, reason))
+    }
+}
+
 impl Invalid {
     /// A rejection of `value` given as `what`.
     pub fn new(what: impl Into<String>, value: &str, reason: impl Into<String>) -> Invalid {
@@ -138,15 +147,7 @@ pub fn version(what: &str, text: &str) -> Result<(), Invalid> {
                 && suffix
                     .bytes()
                     .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'+'))));
-    if ok {
-        Ok(())
-    } else {
-        Err(Invalid::new(
-            what,
-            text,
-            "is not a version (expected e.g. 1.16.9)",
-        ))
-    }
+    require(ok, what, text, "is not a version (expected e.g. 1.16.9)")
 }
 
 fn is_registry_host(host: &str) -> bool {
@@ -187,15 +188,12 @@ pub fn registry(what: &str, text: &str) -> Result<(), Invalid> {
     let mut parts = text.split('/');
     let host = parts.next().unwrap_or_default();
     let ok = text.len() <= 255 && is_registry_host(host) && parts.all(is_path_component);
-    if ok {
-        Ok(())
-    } else {
-        Err(Invalid::new(
-            what,
-            text,
-            "is not a registry: expected `host[:port][/path]` in lowercase, without a scheme (e.g. harbor.example.com/mirror)",
-        ))
-    }
+    require(
+        ok,
+        what,
+        text,
+        "is not a registry: expected `host[:port][/path]` in lowercase, without a scheme (e.g. harbor.example.com/mirror)",
+    )
 }
 
 /// An image or artifact reference: `registry/path[:tag][@sha256:digest]`.
@@ -237,15 +235,12 @@ pub fn image_ref(what: &str, text: &str) -> Result<(), Invalid> {
         && is_registry_host(host)
         && !rest.is_empty()
         && rest.iter().all(|p| is_path_component(p));
-    if ok {
-        Ok(())
-    } else {
-        Err(Invalid::new(
-            what,
-            text,
-            "is not an image reference: expected `registry/path[:tag][@sha256:digest]` (e.g. harbor.example.com/grafana/grafana-oncall-app:1.16.9)",
-        ))
-    }
+    require(
+        ok,
+        what,
+        text,
+        "is not an image reference: expected `registry/path[:tag][@sha256:digest]` (e.g. harbor.example.com/grafana/grafana-oncall-app:1.16.9)",
+    )
 }
 
 /// An `http(s)://host[:port][/path]` URL with a conservative character set: no user
@@ -351,15 +346,12 @@ pub fn label_value(what: &str, text: &str) -> Result<(), Invalid> {
         && b[b.len() - 1].is_ascii_alphanumeric()
         && b.iter()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'));
-    if ok {
-        Ok(())
-    } else {
-        Err(Invalid::new(
-            what,
-            text,
-            "is not a valid label value (at most 63 letters, digits, `-`, `_` and `.`, starting and ending with a letter or digit)",
-        ))
-    }
+    require(
+        ok,
+        what,
+        text,
+        "is not a valid label value (at most 63 letters, digits, `-`, `_` and `.`, starting and ending with a letter or digit)",
+    )
 }
 
 #[cfg(test)]
