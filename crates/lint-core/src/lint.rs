@@ -451,6 +451,7 @@ fn lint_layers(
         input,
         options,
         provisioning: &apps,
+        air_gapped: options.has_profile(crate::options::Profile::AirGapped),
     };
     for rule in rules::all()
         .iter()

@@ -6,7 +6,6 @@ use serde_json::json;
 use super::{CheckContext, Emitter, path};
 use crate::diagnostic::{Applicability, Fix};
 use crate::fix::Op;
-use crate::options::Profile;
 use crate::values::{Kind, Value};
 
 /// Env variables that make Grafana (or its image's start script) download plugins.
@@ -18,7 +17,7 @@ const DOWNLOAD_ENV: [&str; 3] = [
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-    if !ctx.options.has_profile(Profile::AirGapped) || !ctx.bundled_grafana() {
+    if !ctx.air_gapped || !ctx.bundled_grafana() {
         return;
     }
     let release = ctx.release;

@@ -8,7 +8,6 @@ use super::plugin_version::{env_key, ini_bool, show};
 use super::{CheckContext, Emitter, path, string};
 use crate::diagnostic::Applicability;
 use crate::fix::Op;
-use crate::options::Profile;
 use crate::values::{Kind, Value};
 
 /// The first Grafana version that reads `[plugins] preinstall*`.
@@ -58,7 +57,7 @@ fn setting<'a>(ctx: &CheckContext<'a>, key: &str) -> Option<Setting<'a>> {
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-    if !ctx.options.has_profile(Profile::AirGapped) || !ctx.bundled_grafana() {
+    if !ctx.air_gapped || !ctx.bundled_grafana() {
         return;
     }
     let release = ctx.release;

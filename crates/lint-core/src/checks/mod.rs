@@ -82,6 +82,9 @@ pub struct CheckContext<'a> {
     pub options: &'a LintOptions,
     /// Every `grafana-oncall-app` entry found in plugin provisioning.
     pub provisioning: &'a [ProvisionedApp],
+    /// Whether the air-gapped rules (OC04x) run: the profile was given (flag, config) or
+    /// inferred from the values.
+    pub air_gapped: bool,
 }
 
 impl CheckContext<'_> {
