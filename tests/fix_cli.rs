@@ -70,6 +70,9 @@ fn unsafe_fixes_need_the_flag() {
             "--fix",
             "--profile",
             "air-gapped",
+            // only the rule under test: OC042 then asks what installs the plugin instead
+            "--select",
+            "OC040",
             "--format",
             "concise",
             "values.yaml",
@@ -91,6 +94,8 @@ fn unsafe_fixes_need_the_flag() {
             "--unsafe-fixes",
             "--profile",
             "air-gapped",
+            "--select",
+            "OC040",
             "values.yaml",
         ],
     );

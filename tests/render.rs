@@ -167,6 +167,17 @@ fn errors(diagnostics: &[Diagnostic]) -> Vec<String> {
         .collect()
 }
 
+/// Errors other than those about the plugin provisioning: the air-gap overlay leaves that to
+/// `render provisioning` (until it is layered, OC004/OC005 report the chart's provisioning,
+/// hard-coded for a release called `helm-testing`; `both_overlays_together_lint_clean_air_gapped`
+/// lints the pair).
+fn errors_but_provisioning(diagnostics: &[Diagnostic]) -> Vec<String> {
+    errors(diagnostics)
+        .into_iter()
+        .filter(|e| !e.starts_with("OC004 ") && !e.starts_with("OC005 "))
+        .collect()
+}
+
 fn values_of(text: &str) -> Value {
     let docs = parse(text, &Limits::default()).unwrap_or_else(|e| panic!("{e:?}\n{text}"));
     let doc = docs
@@ -308,7 +319,8 @@ fn airgap_overlays_lint_clean_under_the_air_gapped_profile() {
         let rendered = case
             .render(air_gapped)
             .unwrap_or_else(|e| panic!("{what}: {e}"));
-        let errors = errors(&case.lint_with(&[&rendered.text], &[Profile::AirGapped]));
+        let errors =
+            errors_but_provisioning(&case.lint_with(&[&rendered.text], &[Profile::AirGapped]));
         assert!(errors.is_empty(), "{what}:\n{}\n{errors:#?}", rendered.text);
         let (_, overlay) = rendered.overlay.clone().unwrap();
         assert_eq!(
@@ -587,7 +599,7 @@ grafana:
         .to_json();
     assert_eq!(init[0]["name"], "warm-up");
     assert_eq!(init[1]["name"], "install-oncall-plugin");
-    assert!(errors(&case.lint_with(&[&exact], &[Profile::AirGapped])).is_empty());
+    assert!(errors_but_provisioning(&case.lint_with(&[&exact], &[Profile::AirGapped])).is_empty());
 }
 
 #[test]
@@ -656,7 +668,7 @@ fn airgap_options_change_what_they_say() {
     });
     let report = lint_release(with, &lint);
     assert!(
-        errors(&report.diagnostics).is_empty(),
+        errors_but_provisioning(&report.diagnostics).is_empty(),
         "{:#?}",
         report.diagnostics
     );

@@ -68,15 +68,18 @@ fn on_the_line_above_the_key() {
 #[test]
 fn anywhere_inside_the_reported_span() {
     // OC040 reports the whole `plugins` list; a comment on its second item is inside it
-    let text = "grafana:\n  plugins:\n    - grafana-oncall-app\n    - grafana-piechart-panel  # oncall-lint: ignore[OC040] mirrored\n";
-    assert!(
-        codes(text, &airgapped()).is_empty(),
-        "{:?}",
+    // (the other air-gapped rules report the chart's defaults: only these two matter here)
+    let relevant = |text: &str| -> Vec<String> {
         codes(text, &airgapped())
-    );
+            .into_iter()
+            .filter(|c| c.starts_with("OC040") || c.starts_with("OC095"))
+            .collect()
+    };
+    let text = "grafana:\n  plugins:\n    - grafana-oncall-app\n    - grafana-piechart-panel  # oncall-lint: ignore[OC040] mirrored\n";
+    assert!(relevant(text).is_empty(), "{:?}", relevant(text));
     // outside the span it does not apply
     let text = "grafana:\n  plugins:\n    - grafana-oncall-app\n  persistence: {enabled: true}  # oncall-lint: ignore[OC040]\n";
-    assert_eq!(codes(text, &airgapped()), ["OC040@3", "OC095@4"]);
+    assert_eq!(relevant(text), ["OC040@3", "OC095@4"]);
 }
 
 #[test]

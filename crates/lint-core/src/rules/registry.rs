@@ -31,9 +31,22 @@ pub static SOURCES: &[RuleSource] = &[
         checks::plugin_jsondata_incomplete::check
     ),
     rule!(
+        "OC004-plugin-oncall-api-url.yaml",
+        checks::plugin_oncall_api_url::check
+    ),
+    rule!(
+        "OC005-plugin-grafana-url.yaml",
+        checks::plugin_grafana_url::check
+    ),
+    rule!(
         "OC006-external-grafana-url.yaml",
         checks::external_grafana_url::check
     ),
+    rule!(
+        "OC007-grafana-service-name.yaml",
+        checks::grafana_service_name::check
+    ),
+    rule!("OC008-plugin-license.yaml", checks::plugin_license::check),
     rule!(
         "OC010-external-service-accounts.yaml",
         checks::external_service_accounts::check
@@ -52,7 +65,16 @@ pub static SOURCES: &[RuleSource] = &[
         checks::external_grafana_ignored::check
     ),
     rule!("OC015-base-url.yaml", checks::base_url::check),
+    rule!("OC016-localhost-url.yaml", checks::localhost_url::check),
     rule!("OC017-dev-mode.yaml", checks::dev_mode::check),
+    rule!(
+        "OC018-bundled-subchart.yaml",
+        checks::bundled_subchart::check
+    ),
+    rule!(
+        "OC019-external-db-credentials.yaml",
+        checks::external_db_credentials::check
+    ),
     rule!(
         "OC020-plugin-version.yaml",
         checks::plugin_min_version::check
@@ -82,8 +104,16 @@ pub static SOURCES: &[RuleSource] = &[
         checks::extra_volume_source::check
     ),
     rule!(
+        "OC034-extra-volume-api.yaml",
+        checks::extra_volume_api::check
+    ),
+    rule!(
         "OC035-configmap-mount-type.yaml",
         checks::configmap_mount_type::check
+    ),
+    rule!(
+        "OC038-plugin-install-path.yaml",
+        checks::plugin_install_path::check
     ),
     rule!(
         "OC040-airgap-plugin-download.yaml",
@@ -93,6 +123,31 @@ pub static SOURCES: &[RuleSource] = &[
         "OC041-airgap-preinstall.yaml",
         checks::airgap_preinstall::check
     ),
+    rule!(
+        "OC042-airgap-plugin-install.yaml",
+        checks::airgap_plugin_install::check
+    ),
+    rule!(
+        "OC043-airgap-unsigned-allowlist.yaml",
+        checks::airgap_unsigned_allowlist::check
+    ),
+    rule!(
+        "OC044-airgap-pull-secrets.yaml",
+        checks::airgap_pull_secrets::check
+    ),
+    rule!(
+        "OC045-airgap-image-registry.yaml",
+        checks::airgap_image_registry::check
+    ),
+    rule!(
+        "OC046-airgap-phone-home.yaml",
+        checks::airgap_phone_home::check
+    ),
+    rule!(
+        "OC047-airgap-public-dns.yaml",
+        checks::airgap_public_dns::check
+    ),
+    rule!("OC048-inline-secret.yaml", checks::inline_secret::check),
     rule!(
         "OC050-env-map-unquoted.yaml",
         checks::env_map_unquoted::check

@@ -1,0 +1,217 @@
+//! OC043 airgap-unsigned-allowlist: a OnCall plugin that does not come from the grafana.com
+//! catalog (an init container, a custom image, a private URL, a volume) is loaded only when
+//! it is signed, or when `allow_loading_unsigned_plugins` lists `grafana-oncall-app`. An
+//! unmodified copy of the signed zip keeps its signature, so the rule warns only when the
+//! values say the plugin is a rebuild (or the allowlist misspells it), and otherwise gives
+//! an info.
+
+use serde_json::json;
+
+use super::airgap_plugin_install::{Install, Source, install_source, mentions};
+use super::plugin_version::{PLUGIN_ID, env_key};
+use super::{CheckContext, Emitter, path, string};
+use crate::diagnostic::{Applicability, Fix};
+use crate::fix::Op;
+use crate::values::{Kind, Value};
+
+/// Words that say an artifact is not the published, signed build.
+const REBUILT: [&str; 6] = [
+    "unsigned",
+    "rebuild",
+    "rebuilt",
+    "patched",
+    "fork",
+    "custom-build",
+];
+
+/// The allowlist Grafana reads: the env variable when set, else the ini key.
+struct Allowlist<'a> {
+    value: &'a Value,
+    keys: Vec<String>,
+    name: String,
+}
+
+impl Allowlist<'_> {
+    fn keys(&self) -> Vec<&str> {
+        self.keys.iter().map(String::as_str).collect()
+    }
+}
+
+/// Runs the check.
+pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+    if !ctx.air_gapped || !ctx.bundled_grafana() {
+        return;
+    }
+    let Some(install) = install_source(ctx).filter(|i| i.source.private()) else {
+        return;
+    };
+    let release = ctx.release;
+    // development mode loads unsigned plugins anyway
+    let app_mode = release
+        .get(&["grafana", "env", "GF_DEFAULT_APP_MODE"])
+        .filter(|v| v.is_truthy())
+        .or_else(|| release.get(&["grafana", "grafana.ini", "app_mode"]))
+        .and_then(Value::scalar_string);
+    if app_mode.is_some_and(|m| m.trim() == "development") {
+        return;
+    }
+    let env_name = env_key("plugins", "allow_loading_unsigned_plugins");
+    // set from a Secret or ConfigMap: not known here
+    if release
+        .get(&["grafana", "envValueFrom", env_name.as_str()])
+        .is_some()
+    {
+        return;
+    }
+    let allowlist = allowlist(ctx, &env_name);
+    let text = match allowlist.as_ref().map(|a| &a.value.kind) {
+        None => String::new(),
+        Some(Kind::Str(s)) => s.clone(),
+        // a YAML list renders as `[a b]`, which Grafana reads as nothing (OC052)
+        Some(Kind::Seq(_) | Kind::Map(_)) => return,
+        Some(_) => allowlist
+            .as_ref()
+            .and_then(|a| a.value.scalar_string())
+            .unwrap_or_default(),
+    };
+    let entries: Vec<&str> = text
+        .split([',', ' ', '\t'])
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .collect();
+    if entries.contains(&PLUGIN_ID) {
+        return;
+    }
+    let source = describe(install.source);
+    let name = allowlist
+        .as_ref()
+        .map_or_else(|| format!("`{env_name}`"), |a| a.name.clone());
+    // an entry that tries to name the plugin: the user meant to allow it
+    if let (Some(list), Some(near)) = (
+        allowlist.as_ref(),
+        entries.iter().find(|e| e.contains("oncall")),
+    ) {
+        let location = release.locate(list.value, &list.keys(), false);
+        let fix = allow_fix(ctx, allowlist.as_ref(), &env_name, &text);
+        out.emit(
+            "misspelled",
+            json!({ "name": name, "near": near, "source": source }),
+            location,
+        )
+        .with_related(
+            install.location.clone(),
+            format!("the plugin comes from {source}"),
+        )
+        .with_fix(fix);
+        return;
+    }
+    if let Some(word) = rebuilt_word(&install) {
+        let fix = allow_fix(ctx, allowlist.as_ref(), &env_name, &text);
+        let diagnostic = out.emit(
+            "unsigned",
+            json!({ "name": name, "word": word, "source": source }),
+            install.location.clone(),
+        );
+        if let Some(list) = &allowlist {
+            diagnostic.with_related(
+                release.locate(list.value, &list.keys(), false),
+                format!("{name} does not list `{PLUGIN_ID}`"),
+            );
+        }
+        diagnostic.with_fix(fix);
+        return;
+    }
+    out.emit(
+        "maybe-unsigned",
+        json!({ "name": name, "source": source }),
+        install.location,
+    );
+}
+
+/// How a message names where the plugin comes from.
+fn describe(source: Source) -> &'static str {
+    match source {
+        Source::Catalog => "the grafana.com catalog",
+        Source::OtherUrl => "a URL outside grafana.com",
+        Source::InitContainer => "an init container",
+        Source::CustomImage => "a custom Grafana image",
+        Source::Volume => "a mounted volume",
+    }
+}
+
+/// A word in the install's strings that says the artifact is a rebuild.
+fn rebuilt_word(install: &Install<'_>) -> Option<&'static str> {
+    let value = install.value?;
+    REBUILT
+        .into_iter()
+        .find(|word| mentions(&lowercase(value), word))
+}
+
+fn lowercase(value: &Value) -> Value {
+    let kind = match &value.kind {
+        Kind::Str(s) => Kind::Str(s.to_lowercase()),
+        Kind::Seq(items) => Kind::Seq(items.iter().map(lowercase).collect()),
+        Kind::Map(map) => Kind::Map(map.iter().map(|(k, v)| (k.clone(), lowercase(v))).collect()),
+        other => other.clone(),
+    };
+    Value::new(kind, value.origin.clone())
+}
+
+/// `GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS` when it is set and not empty (it overrides
+/// the ini file), else `grafana.ini` `plugins.allow_loading_unsigned_plugins`.
+fn allowlist<'a>(ctx: &CheckContext<'a>, env_name: &str) -> Option<Allowlist<'a>> {
+    let release = ctx.release;
+    if let Some(value) = release
+        .get(&["grafana", "env", env_name])
+        .filter(|v| v.is_truthy())
+    {
+        return Some(Allowlist {
+            value,
+            keys: ["grafana", "env", env_name].map(String::from).to_vec(),
+            name: format!("`{env_name}`"),
+        });
+    }
+    let keys = [
+        "grafana",
+        "grafana.ini",
+        "plugins",
+        "allow_loading_unsigned_plugins",
+    ];
+    release
+        .get(&keys)
+        .filter(|v| !v.is_null())
+        .map(|value| Allowlist {
+            value,
+            keys: keys.map(String::from).to_vec(),
+            name: "`plugins.allow_loading_unsigned_plugins`".to_owned(),
+        })
+}
+
+/// Adds the plugin to the allowlist Grafana reads (the env variable when none is set):
+/// unsafe, it lets Grafana run an unsigned build.
+fn allow_fix(
+    ctx: &CheckContext<'_>,
+    list: Option<&Allowlist<'_>>,
+    env_name: &str,
+    text: &str,
+) -> Option<Fix> {
+    let trimmed = text.trim().trim_end_matches(',');
+    let new_text = if trimmed.is_empty() {
+        PLUGIN_ID.to_owned()
+    } else {
+        format!("{trimmed},{PLUGIN_ID}")
+    };
+    let (value, keys) = match list {
+        Some(l) if l.value.site().is_some() => (Some(l.value), l.keys()),
+        _ => (None, vec!["grafana", "env", env_name]),
+    };
+    ctx.fix_at(
+        value,
+        format!("add `{PLUGIN_ID}` to the unsigned plugins allowlist"),
+        Applicability::Unsafe,
+        vec![Op::SetScalar {
+            path: path(&keys),
+            value: string(new_text),
+        }],
+    )
+}

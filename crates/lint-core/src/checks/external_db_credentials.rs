@@ -1,0 +1,47 @@
+//! OC019 external-db-credentials: an external database, broker or cache the engine uses
+//! (its bundled subchart off, the type choosing it) with neither `password` nor
+//! `existingSecret`. The chart's `secrets.yaml` `required`s the password to build the Secret
+//! the engine reads, so `helm install` fails.
+
+use serde_json::json;
+
+use super::bundled_subchart::SERVICES;
+use super::{CheckContext, Emitter, InputKind};
+use crate::values::Value;
+
+/// Runs the check.
+pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+    if ctx.input != InputKind::OncallValues {
+        return;
+    }
+    let release = ctx.release;
+    for service in &SERVICES {
+        if service.used(ctx) != Some(true) || service.bundled(ctx) != Some(false) {
+            continue;
+        }
+        let ext = service.external;
+        // only once the user configures the external server: with nothing written, OC018
+        // reports the missing server itself
+        let written = release
+            .get(&[ext])
+            .and_then(Value::as_map)
+            .is_some_and(|map| map.values().any(|v| v.site().is_some() && v.is_truthy()));
+        if !written {
+            continue;
+        }
+        let set = |key: &str| release.get(&[ext, key]).is_some_and(Value::is_truthy);
+        if set("password") || set("existingSecret") {
+            continue;
+        }
+        let location = if release.user_sets(&[ext, "password"]) {
+            release.blame(&[ext, "password"])
+        } else {
+            release.blame(&[ext])
+        };
+        out.emit(
+            "missing",
+            json!({ "ext": ext, "sub": service.sub }),
+            location,
+        );
+    }
+}

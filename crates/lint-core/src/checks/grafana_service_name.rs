@@ -1,0 +1,152 @@
+//! OC007 grafana-service-name: with the bundled Grafana on, the oncall chart reaches it at a
+//! hardcoded `http://<release>-grafana` (port 80, no namespace): the engine's
+//! `GRAFANA_API_URL` and the chart Ingress's `/grafana` path. Overrides that make the grafana
+//! chart name its Service otherwise, expose it on another port, or run it in another
+//! namespace leave those pointing at nothing.
+//!
+//! The grafana chart names its Service `grafana.fullname`: `fullnameOverride`, else the
+//! release name when it contains the chart name (`grafana`, or `nameOverride`), else
+//! `<release>-<name>`; so a release name containing `grafana` breaks it too.
+
+use serde_json::json;
+
+use super::plugin_stack_id::engine_env;
+use super::{CheckContext, Emitter, InputKind, path};
+use crate::diagnostic::Applicability;
+use crate::fix::Op;
+use crate::render::target::helm_fullname;
+use crate::values::{Kind, Value};
+
+/// The env variable the chart sets from `oncall.grafana.fullname`.
+const API_URL_ENV: &str = "GRAFANA_API_URL";
+
+fn user_text<'a>(ctx: &'a CheckContext<'_>, keys: &[&str]) -> Option<(String, &'a Value)> {
+    let value = ctx.release.get(keys)?;
+    value.site()?;
+    let text = value.scalar_string()?;
+    (!text.trim().is_empty()).then(|| (text.trim().to_owned(), value))
+}
+
+/// Runs the check.
+pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+    if ctx.input != InputKind::OncallValues || !ctx.bundled_grafana() {
+        return;
+    }
+    let release = ctx.release;
+    let env_override = engine_env(ctx, API_URL_ENV).is_some_and(|(v, _)| v.is_truthy());
+    let ingress = release
+        .get(&["ingress", "enabled"])
+        .is_some_and(Value::is_truthy);
+    // what still uses the hardcoded name
+    let uses = match (env_override, ingress) {
+        (true, false) => return,
+        (true, true) => "the chart Ingress's `/grafana` path",
+        (false, true) => "the engine's `GRAFANA_API_URL` and the chart Ingress's `/grafana` path",
+        (false, false) => "the engine's `GRAFANA_API_URL`",
+    };
+    let release_name = ctx.options.release_name.as_deref();
+    let assumed = match release_name {
+        Some(name) => {
+            let full = format!("{name}-grafana");
+            let cut: String = full.chars().take(63).collect();
+            cut.trim_end_matches('-').to_owned()
+        }
+        None => "<release>-grafana".to_owned(),
+    };
+    let base = json!({
+        "assumed": assumed,
+        "uses": uses,
+        "release": release_name.unwrap_or(""),
+        "env_set": env_override,
+    });
+    let remove = |keys: &[&str], value: &Value, what: &str| {
+        ctx.fix_at(
+            Some(value),
+            format!("remove `{what}`"),
+            Applicability::Unsafe,
+            vec![Op::Remove { path: path(keys) }],
+        )
+    };
+
+    // the Service's name
+    let full_keys = ["grafana", "fullnameOverride"];
+    let name_keys = ["grafana", "nameOverride"];
+    if let Some((full, value)) = user_text(ctx, &full_keys) {
+        let service = helm_fullname("", "grafana", Some(&full));
+        if release_name.is_none() || service != assumed {
+            let mut args = base.clone();
+            args["service"] = json!(service);
+            let fix = remove(&full_keys, value, "grafana.fullnameOverride");
+            out.emit(
+                "fullname-override",
+                args,
+                release.locate(value, &full_keys, false),
+            )
+            .with_fix(fix);
+        }
+    } else if let Some((name, value)) = user_text(ctx, &name_keys) {
+        let service = match release_name {
+            Some(r) => helm_fullname(r, &name, None),
+            None if name == "grafana" => assumed.clone(),
+            None => format!("<release>-{name}"),
+        };
+        if service != assumed {
+            let mut args = base.clone();
+            args["service"] = json!(service);
+            args["name"] = json!(name);
+            let fix = remove(&name_keys, value, "grafana.nameOverride");
+            out.emit(
+                "name-override",
+                args,
+                release.locate(value, &name_keys, false),
+            )
+            .with_fix(fix);
+        }
+    } else if let Some(name) = release_name
+        && name.contains("grafana")
+    {
+        let mut args = base.clone();
+        args["service"] = json!(helm_fullname(name, "grafana", None));
+        out.emit("release-name", args, release.blame(&["grafana"]));
+    }
+
+    // the Service's port
+    let port_keys = ["grafana", "service", "port"];
+    if let Some(value) = release.get(&port_keys).filter(|v| v.site().is_some()) {
+        let port = match &value.kind {
+            Kind::Int(p) => Some(*p),
+            Kind::Str(s) => s.trim().parse::<i64>().ok(),
+            _ => None,
+        };
+        if let Some(port) = port
+            && port != 80
+        {
+            let mut args = base.clone();
+            args["port"] = json!(port);
+            let fix = remove(&port_keys, value, "grafana.service.port");
+            out.emit(
+                "service-port",
+                args,
+                release.locate(value, &port_keys, false),
+            )
+            .with_fix(fix);
+        }
+    }
+
+    // the Service's namespace
+    let ns_keys = ["grafana", "namespaceOverride"];
+    if let Some((ns, value)) = user_text(ctx, &ns_keys)
+        && ctx.options.namespace.as_deref() != Some(ns.as_str())
+    {
+        let mut args = base;
+        args["grafana_namespace"] = json!(ns);
+        args["namespace"] = json!(ctx.options.namespace.clone().unwrap_or_default());
+        let fix = remove(&ns_keys, value, "grafana.namespaceOverride");
+        out.emit(
+            "namespace-override",
+            args,
+            release.locate(value, &ns_keys, false),
+        )
+        .with_fix(fix);
+    }
+}

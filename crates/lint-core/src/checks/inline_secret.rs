@@ -1,0 +1,353 @@
+//! OC048 inline-secret: passwords, tokens and secrets written as literal values in the values
+//! file (database and broker passwords, the bundled subcharts' `auth`, Slack/Telegram/Twilio
+//! credentials, Grafana's admin password, secret-named env entries, `grafana.ini` secrets,
+//! the plugin's provisioned `secureJsonData`) where a Secret reference would keep them out of
+//! the file. Grafana chart 8.x refuses to render some `grafana.ini` secrets written inline
+//! (`assertNoLeakedSecrets`); those are errors.
+//!
+//! Messages name the key, never the value.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+use serde_json::json;
+
+use super::{CheckContext, Emitter, InputKind};
+use crate::diagnostic::KeyPath;
+use crate::redact::is_secret_key;
+use crate::values::{Kind, Value};
+
+/// Keys that hold a secret, and where the chart reads it from a Secret instead (`""` when
+/// the chart has no such option).
+const KEYS: [(&[&str], &str); 19] = [
+    (
+        &["externalMysql", "password"],
+        "`externalMysql.existingSecret` (and `passwordKey`)",
+    ),
+    (
+        &["externalPostgresql", "password"],
+        "`externalPostgresql.existingSecret` (and `passwordKey`)",
+    ),
+    (
+        &["externalRabbitmq", "password"],
+        "`externalRabbitmq.existingSecret` (and `passwordKey`)",
+    ),
+    (
+        &["externalRedis", "password"],
+        "`externalRedis.existingSecret` (and `passwordKey`)",
+    ),
+    (
+        &["mariadb", "auth", "rootPassword"],
+        "`mariadb.auth.existingSecret`",
+    ),
+    (
+        &["mariadb", "auth", "password"],
+        "`mariadb.auth.existingSecret`",
+    ),
+    (
+        &["mariadb", "auth", "replicationPassword"],
+        "`mariadb.auth.existingSecret`",
+    ),
+    (
+        &["postgresql", "auth", "postgresPassword"],
+        "`postgresql.auth.existingSecret`",
+    ),
+    (
+        &["postgresql", "auth", "password"],
+        "`postgresql.auth.existingSecret`",
+    ),
+    (
+        &["rabbitmq", "auth", "password"],
+        "`rabbitmq.auth.existingPasswordSecret`",
+    ),
+    (
+        &["rabbitmq", "auth", "erlangCookie"],
+        "`rabbitmq.auth.existingErlangSecret`",
+    ),
+    (
+        &["redis", "auth", "password"],
+        "`redis.auth.existingSecret` (and `existingSecretPasswordKey`)",
+    ),
+    (
+        &["oncall", "slack", "clientSecret"],
+        "`oncall.slack.existingSecret` (and `clientSecretKey`)",
+    ),
+    (
+        &["oncall", "slack", "signingSecret"],
+        "`oncall.slack.existingSecret` (and `signingSecretKey`)",
+    ),
+    (
+        &["oncall", "telegram", "token"],
+        "`oncall.telegram.existingSecret` (and `tokenKey`)",
+    ),
+    (
+        &["oncall", "twilio", "authToken"],
+        "`oncall.twilio.existingSecret` (and `authTokenKey`)",
+    ),
+    (
+        &["oncall", "twilio", "apiKeySecret"],
+        "`oncall.twilio.existingSecret` (and `apiKeySecretKey`)",
+    ),
+    (&["oncall", "smtp", "password"], ""),
+    (&["oncall", "exporter", "authToken"], ""),
+];
+
+/// The `grafana.ini` settings grafana chart 8.x refuses to render as literals
+/// (`grafana.assertNoLeakedSecrets` in its `_helpers.tpl`).
+const ASSERTED: [(&str, &str); 20] = [
+    ("database", "password"),
+    ("smtp", "password"),
+    ("security", "secret_key"),
+    ("security", "admin_password"),
+    ("auth.basic", "password"),
+    ("auth.ldap", "bind_password"),
+    ("auth.google", "client_secret"),
+    ("auth.github", "client_secret"),
+    ("auth.gitlab", "client_secret"),
+    ("auth.generic_oauth", "client_secret"),
+    ("auth.okta", "client_secret"),
+    ("auth.azuread", "client_secret"),
+    ("auth.grafana_com", "client_secret"),
+    ("auth.grafananet", "client_secret"),
+    ("azure", "user_identity_client_secret"),
+    ("unified_alerting", "ha_redis_password"),
+    ("metrics", "basic_auth_password"),
+    ("external_image_storage.s3", "secret_key"),
+    ("external_image_storage.webdav", "password"),
+    ("external_image_storage.azure_blob", "account_key"),
+];
+
+/// The expansion the grafana chart's assertion accepts: `${VAR}`, `$__env{..}`,
+/// `$__file{..}`, `$__vault{..}`, anywhere in the value.
+fn asserted_expansion() -> Option<&'static Regex> {
+    static RE: OnceLock<Option<Regex>> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"\$(?:__(?:env|file|vault))?\{[^}]+\}").ok())
+        .as_ref()
+}
+
+/// Whether a string is replaced before use: a Helm template, a `${VAR}` or `$VAR`
+/// reference, or a Grafana `$__env{}`/`$__file{}`/`$__vault{}` expansion.
+fn is_reference(text: &str) -> bool {
+    let t = text.trim();
+    t.contains("{{")
+        || t.contains("${")
+        || t.contains("$__")
+        || t.strip_prefix('$')
+            .and_then(|r| r.chars().next())
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+}
+
+/// Whether a value the user wrote is a literal secret (a non-empty string that is not a
+/// reference, or a number).
+fn literal(value: &Value) -> bool {
+    if value.site().is_none() {
+        return false;
+    }
+    match &value.kind {
+        Kind::Str(s) => !s.trim().is_empty() && !is_reference(s),
+        Kind::Int(_) | Kind::Float(_) => true,
+        _ => false,
+    }
+}
+
+/// What a key holds, for messages.
+fn what(key: &str) -> &'static str {
+    let k = key.to_ascii_lowercase();
+    if k.contains("token") {
+        "token"
+    } else if k.contains("password") || k.contains("passwd") {
+        "password"
+    } else if k.contains("cookie") {
+        "cookie"
+    } else if k.contains("key") && !k.contains("secret") {
+        "key"
+    } else {
+        "secret"
+    }
+}
+
+/// Runs the check.
+pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+    let release = ctx.release;
+    if ctx.input == InputKind::OncallValues {
+        for (keys, alt) in KEYS {
+            let Some(value) = release.get(keys).filter(|v| literal(v)) else {
+                continue;
+            };
+            let Some(site) = value.site() else { continue };
+            let last = keys.last().copied().unwrap_or_default();
+            let location = release.site_location(site, release.key_path(keys), true);
+            out.emit(
+                "inline",
+                json!({ "key": keys.join("."), "what": what(last), "alt": alt }),
+                location,
+            );
+        }
+        env_entries(ctx, out, &["env"], "oncall");
+    }
+    if ctx.bundled_grafana() {
+        let admin = ["grafana", "adminPassword"];
+        if let Some(value) = release.get(&admin).filter(|v| literal(v))
+            && let Some(site) = value.site()
+        {
+            out.emit(
+                "inline",
+                json!({
+                    "key": admin.join("."),
+                    "what": "password",
+                    "alt": "`grafana.admin.existingSecret` (and `passwordKey`)",
+                }),
+                release.site_location(site, release.key_path(&admin), true),
+            );
+        }
+        env_entries(ctx, out, &["grafana", "env"], "grafana");
+        ini(ctx, out);
+    }
+    for app in ctx.provisioning {
+        let Some(secure) = app.value.get(&["secureJsonData"]).and_then(Value::as_map) else {
+            continue;
+        };
+        for (name, value) in secure {
+            if !literal(value) {
+                continue;
+            }
+            let Some(site) = value.site() else { continue };
+            let key_path = app.key_path.extend(&["secureJsonData", name]);
+            out.emit(
+                "provisioning",
+                json!({ "name": name, "what": what(name) }),
+                release.site_location(site, key_path, true),
+            );
+        }
+    }
+}
+
+/// Secret-named entries with literal values in an env map (`{NAME: value}`) or, for the
+/// oncall chart, the list form (`[{name, value}]`).
+fn env_entries(ctx: &CheckContext<'_>, out: &mut Emitter<'_>, keys: &[&str], chart: &str) {
+    let release = ctx.release;
+    let Some(env) = release.get(keys) else { return };
+    let alt = if chart == "grafana" {
+        "`grafana.envValueFrom` (a `secretKeyRef`) or `grafana.envFromSecret`"
+    } else {
+        "the list form of `env` with `valueFrom.secretKeyRef`"
+    };
+    let key = keys.join(".");
+    let mut report = |name: &str, value: &Value, key_path: KeyPath| {
+        if !is_secret_key(name) || !literal(value) {
+            return;
+        }
+        let Some(site) = value.site() else { return };
+        out.emit(
+            "env",
+            json!({ "key": key, "name": name, "what": what(name), "alt": alt }),
+            release.site_location(site, key_path, true),
+        );
+    };
+    match &env.kind {
+        Kind::Map(map) => {
+            for (name, value) in map {
+                report(name, value, release.key_path(keys).key(name));
+            }
+        }
+        // the grafana chart reads only a map (a list is OC051's finding)
+        Kind::Seq(items) if chart == "oncall" => {
+            for (index, item) in items.iter().enumerate() {
+                let (Some(name), Some(value)) = (
+                    item.get(&["name"]).and_then(Value::scalar_string),
+                    item.get(&["value"]),
+                ) else {
+                    continue;
+                };
+                report(
+                    &name,
+                    value,
+                    release.key_path(keys).index(index).key("value"),
+                );
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Secret settings written as literals in `grafana.ini`.
+fn ini(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+    let release = ctx.release;
+    let ini_keys = ["grafana", "grafana.ini"];
+    let Some(sections) = release.get(&ini_keys).and_then(Value::as_map) else {
+        return;
+    };
+    // grafana chart 8.x fails the render on these (6.57.1 has no such check)
+    let asserts = !release.chart.grafana_chart.starts_with("6.")
+        && release
+            .get(&["grafana", "assertNoLeakedSecrets"])
+            .is_some_and(Value::is_truthy);
+    for (section, settings) in sections {
+        let Some(settings) = settings.as_map() else {
+            continue;
+        };
+        for (name, value) in settings {
+            let asserted = ASSERTED.contains(&(section.as_str(), name.as_str()));
+            if !asserted && !is_secret_key(name) {
+                continue;
+            }
+            let Some(site) = value.site() else { continue };
+            let key_path = release.key_path(&ini_keys).key(section).key(name);
+            let key = format!("grafana.\"grafana.ini\".{section}.{name}");
+            let blocked = asserts
+                && asserted
+                && match &value.kind {
+                    Kind::Str(s) => !asserted_expansion().is_some_and(|re| re.is_match(s)),
+                    Kind::Int(_) | Kind::Float(_) => true,
+                    _ => false,
+                };
+            if blocked {
+                out.emit(
+                    "ini-blocked",
+                    json!({
+                        "key": key,
+                        "setting": format!("{section}.{name}"),
+                        "chart": release.chart.grafana_chart,
+                    }),
+                    release.site_location(site, key_path, true),
+                );
+            } else if literal(value) {
+                out.emit(
+                    "ini",
+                    json!({ "key": key, "what": what(name) }),
+                    release.site_location(site, key_path, true),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_are_not_literals() {
+        for r in [
+            "$__file{/etc/secrets/pw}",
+            "$__env{DB_PW}",
+            "${DB_PW}",
+            "$DB_PW",
+            "{{ .Values.x }}",
+        ] {
+            assert!(is_reference(r), "{r}");
+        }
+        for l in ["hunter2", "p$ss", "$", "$1abc"] {
+            assert!(!is_reference(l), "{l}");
+        }
+    }
+
+    #[test]
+    fn the_assertion_accepts_what_the_chart_accepts() {
+        let re = asserted_expansion().expect("regex");
+        assert!(re.is_match("$__file{/x}"));
+        assert!(re.is_match("${PW}"));
+        assert!(!re.is_match("$PW"));
+        assert!(!re.is_match("hunter2"));
+    }
+}

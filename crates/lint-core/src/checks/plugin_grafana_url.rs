@@ -1,0 +1,380 @@
+//! OC005 plugin-grafana-url: the URL the plugin reports to the engine as Grafana's
+//! (`jsonData.grafanaUrl`, else Grafana's `root_url`) must be one the engine pod can call:
+//! absolute, naming Grafana's namespace when the engine runs elsewhere, the bundled Grafana's
+//! Service when it is an in-cluster name, and ending in `/` under a sub-path.
+//!
+//! The engine does not use `GRAFANA_API_URL` for this in the v2 flow: it stores the URL the
+//! plugin sends during sync and calls `<url>api/org` and the user and team APIs there.
+
+use serde_json::json;
+
+use super::external_grafana_url::is_loopback;
+use super::plugin_oncall_api_url::{GrafanaPlace, UrlParts, grafana_place, parse_url};
+use super::plugin_version::env_key;
+use super::{CheckContext, Emitter, InputKind, path, string};
+use crate::diagnostic::{Applicability, Location};
+use crate::fix::{self, Op};
+use crate::provisioning::{ProvisionedApp, is_substituted};
+use crate::render::target::helm_fullname;
+use crate::values::Value;
+
+/// The bundled Grafana's Service when its name is known: `grafana.fullname` of the grafana
+/// chart (`grafana.fullnameOverride`, else the release name when it contains the chart name,
+/// else `<release>-grafana`).
+pub fn grafana_service(ctx: &CheckContext<'_>) -> Option<String> {
+    if ctx.input != InputKind::OncallValues || !ctx.bundled_grafana() {
+        return None;
+    }
+    let text = |keys: &[&str]| {
+        ctx.release
+            .get(keys)
+            .filter(|v| !v.is_null())
+            .and_then(Value::scalar_string)
+            .filter(|s| !s.trim().is_empty())
+    };
+    let full = text(&["grafana", "fullnameOverride"]);
+    let name = text(&["grafana", "nameOverride"]).unwrap_or_else(|| "grafana".into());
+    match (full, ctx.options.release_name.as_deref()) {
+        (Some(full), _) => Some(helm_fullname("", &name, Some(&full))),
+        (None, Some(release)) => Some(helm_fullname(release, &name, None)),
+        (None, None) => None,
+    }
+}
+
+/// The path the bundled Grafana serves under (`/grafana/`), when `serve_from_sub_path` is on
+/// and `root_url` has a path; `None` when it serves at the root.
+fn served_sub_path(ctx: &CheckContext<'_>, root_url: Option<&str>) -> Option<String> {
+    let on = server_setting(ctx, "serve_from_sub_path")
+        .and_then(|(text, _)| super::plugin_version::ini_bool(&text))
+        .unwrap_or(false);
+    if !on {
+        return None;
+    }
+    let path = url_path(&parse_url(root_url?));
+    (path != "/").then_some(path)
+}
+
+/// The path of a URL, with a leading `/` and without query or fragment.
+fn url_path(url: &UrlParts) -> String {
+    let path = url.rest.split(['?', '#']).next().unwrap_or("");
+    if path.is_empty() {
+        "/".into()
+    } else {
+        path.to_owned()
+    }
+}
+
+/// A `[server]` setting of the bundled Grafana: `GF_SERVER_<KEY>` in `grafana.env`, else
+/// `grafana.ini`; with the value that holds it.
+fn server_setting<'a>(ctx: &'a CheckContext<'_>, key: &str) -> Option<(String, &'a Value)> {
+    let env = ctx
+        .release
+        .get(&["grafana", "env", &env_key("server", key)])
+        .filter(|v| !v.is_null());
+    let value = env.or_else(|| {
+        ctx.release
+            .get(&["grafana", "grafana.ini", "server", key])
+            .filter(|v| !v.is_null())
+    })?;
+    Some((value.scalar_string()?, value))
+}
+
+/// Grafana's AppURL as the plugin gets it: `root_url` with `%(protocol)s`, `%(domain)s` and
+/// `%(http_port)s` filled in and a `/` appended; `None` when a part is templated.
+#[allow(clippy::type_complexity)]
+fn app_url<'a>(
+    ctx: &'a CheckContext<'_>,
+) -> Option<(String, Option<&'a Value>, Option<&'a Value>)> {
+    let (root, root_value) = match server_setting(ctx, "root_url") {
+        Some((text, value)) => (text, Some(value)),
+        None => ("%(protocol)s://%(domain)s:%(http_port)s/".to_owned(), None),
+    };
+    let mut domain_value = None;
+    let mut text = root.trim().to_owned();
+    for (key, default) in [
+        ("protocol", "http"),
+        ("domain", "localhost"),
+        ("http_port", "3000"),
+    ] {
+        let marker = format!("%({key})s");
+        if !text.contains(&marker) {
+            continue;
+        }
+        let setting = server_setting(ctx, key);
+        if key == "domain" {
+            domain_value = setting.as_ref().map(|(_, v)| *v);
+        }
+        let fill = setting
+            .map(|(t, _)| t.trim().to_owned())
+            .filter(|t| !t.is_empty())
+            .unwrap_or_else(|| default.to_owned());
+        text = text.replace(&marker, &fill);
+    }
+    if text.is_empty() || text.contains("{{") || text.contains("%(") || text.contains('$') {
+        return None;
+    }
+    if !text.ends_with('/') {
+        text.push('/');
+    }
+    Some((text, root_value, domain_value))
+}
+
+/// Where a URL is judged from, and how a fix reaches it.
+enum Source<'a> {
+    /// `jsonData.grafanaUrl` of a provisioned app.
+    Provisioned(&'a ProvisionedApp),
+    /// Grafana's `root_url`; the domain's value when `%(domain)s` filled the host.
+    RootUrl { domain: Option<&'a Value> },
+}
+
+/// Runs the check.
+pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+    let place = grafana_place(ctx);
+    let expected = grafana_service(ctx);
+    let app = if ctx.bundled_grafana() {
+        app_url(ctx)
+    } else {
+        None
+    };
+    let sub_path = served_sub_path(
+        ctx,
+        server_setting(ctx, "root_url").map(|(t, _)| t).as_deref(),
+    );
+    let mut root_url_used = false;
+    for app_entry in ctx.provisioning {
+        let Some(value) = app_entry
+            .value
+            .get(&["jsonData", "grafanaUrl"])
+            .filter(|v| v.as_str().is_some_and(|s| !s.trim().is_empty()))
+        else {
+            root_url_used = true;
+            continue;
+        };
+        if is_substituted(value) {
+            continue;
+        }
+        let Some(site) = value.site() else {
+            continue;
+        };
+        let location = ctx.release.site_location(
+            site,
+            app_entry.key_path.extend(&["jsonData", "grafanaUrl"]),
+            false,
+        );
+        let text = value.as_str().unwrap_or_default().trim().to_owned();
+        judge(
+            ctx,
+            out,
+            &text,
+            "`jsonData.grafanaUrl`",
+            location,
+            &Source::Provisioned(app_entry),
+            &place,
+            expected.as_deref(),
+            sub_path.as_deref(),
+        );
+    }
+    // the chart's own provisioning (1.9.23 and later) sets no `grafanaUrl`
+    let chart_provisioning = ctx.provisioning.is_empty()
+        && super::plugin_oncall_api_url::chart_provisioning_volume(ctx).is_some();
+    if !(root_url_used || chart_provisioning) {
+        return;
+    }
+    let Some((url, root_value, domain)) = app else {
+        return;
+    };
+    // reported at the value that decides the host when a user wrote it, else at root_url
+    let root_path = ["grafana", "grafana.ini", "server", "root_url"];
+    let location = match (domain.filter(|d| d.site().is_some()), root_value) {
+        (Some(d), _) => {
+            ctx.release
+                .locate(d, &["grafana", "grafana.ini", "server", "domain"], false)
+        }
+        (None, Some(r)) if r.site().is_some() => ctx.release.locate(r, &root_path, false),
+        _ => ctx.release.blame(&root_path),
+    };
+    judge(
+        ctx,
+        out,
+        &url,
+        "Grafana's `root_url` (which the plugin reports, as no `jsonData.grafanaUrl` is provisioned)",
+        location,
+        &Source::RootUrl { domain },
+        &place,
+        expected.as_deref(),
+        sub_path.as_deref(),
+    );
+}
+
+#[allow(clippy::too_many_arguments)]
+fn judge(
+    ctx: &CheckContext<'_>,
+    out: &mut Emitter<'_>,
+    text: &str,
+    what: &str,
+    location: Location,
+    source: &Source<'_>,
+    place: &GrafanaPlace,
+    expected: Option<&str>,
+    sub_path: Option<&str>,
+) {
+    let url = parse_url(text);
+    let from_root = matches!(source, Source::RootUrl { .. });
+    // a provisioned localhost is OC016's finding; root_url is read by browsers, so only here
+    if url.host.is_empty() || (is_loopback(&url.host) && !from_root) {
+        return;
+    }
+    let mut args = json!({ "what": what, "url": text, "host": url.host });
+    let set_grafana_url = |suggested: &str, applicability: Applicability| match source {
+        Source::Provisioned(app) => fix::build::for_app(
+            ctx.release,
+            app,
+            format!("set `jsonData.grafanaUrl` to {suggested}"),
+            applicability,
+            vec![Op::SetScalar {
+                path: path(&["jsonData", "grafanaUrl"]),
+                value: string(suggested),
+            }],
+        ),
+        Source::RootUrl { .. } => None,
+    };
+    let Some(scheme) = url.scheme.clone() else {
+        let suggested = format!("http://{text}");
+        args["suggested"] = json!(suggested);
+        let fix = set_grafana_url(&suggested, Applicability::Unsafe);
+        out.emit("no-scheme", args, location).with_fix(fix);
+        return;
+    };
+    if is_loopback(&url.host) {
+        out.emit("root-url-localhost", args, location);
+        return;
+    }
+    let path_now = url_path(&url);
+    if !from_root && path_now != "/" && !path_now.ends_with('/') {
+        let suggested = format!("{}/", text.trim_end());
+        args["suggested"] = json!(suggested);
+        args["path"] = json!(path_now);
+        let fix = set_grafana_url(&suggested, Applicability::Safe);
+        out.emit("no-trailing-slash", args, location).with_fix(fix);
+        return;
+    }
+    let labels: Vec<&str> = url.host.split('.').collect();
+    let bare = labels.len() == 1;
+    let in_cluster = bare || labels.get(2) == Some(&"svc");
+    if !in_cluster {
+        // a public name (through an Ingress) or an IP address: the user's call
+        return;
+    }
+    let service = labels.first().copied().unwrap_or_default();
+    let port = url
+        .port
+        .as_deref()
+        .map(|p| format!(":{p}"))
+        .unwrap_or_default();
+    // the user's own form, with the Service and namespace labels replaced
+    let rebuild = |service: &str, namespace: Option<&str>, path: &str| {
+        let mut host: Vec<String> = labels.iter().map(|l| (*l).to_owned()).collect();
+        if let Some(first) = host.first_mut() {
+            *first = service.to_owned();
+        }
+        match (namespace, host.get_mut(1)) {
+            (Some(ns), Some(label)) => *label = ns.to_owned(),
+            (Some(ns), None) => host.extend([ns.to_owned(), "svc".to_owned()]),
+            (None, _) => {}
+        }
+        format!("{scheme}://{}{port}{path}", host.join("."))
+    };
+    let grafana_ns = match place {
+        GrafanaPlace::Other { grafana, .. } => Some(grafana.clone()),
+        _ => None,
+    };
+    let keep_ns = if bare {
+        grafana_ns.clone()
+    } else {
+        labels.get(1).map(|s| (*s).to_owned())
+    };
+    // the bundled Grafana's Service, when its name is known
+    if let Some(expected) = expected
+        && service != expected
+    {
+        let suggested = rebuild(expected, keep_ns.as_deref(), &path_now);
+        args["service"] = json!(service);
+        args["expected"] = json!(expected);
+        args["suggested"] = json!(suggested);
+        args["helm_testing"] = json!(service == "helm-testing-grafana");
+        let fix = match source {
+            Source::Provisioned(_) => set_grafana_url(&suggested, Applicability::Unsafe),
+            // the host came from `server.domain`: point it at the Service
+            Source::RootUrl {
+                domain: Some(domain),
+            } if bare => {
+                let host = match keep_ns.as_deref() {
+                    Some(ns) => format!("{expected}.{ns}.svc"),
+                    None => expected.to_owned(),
+                };
+                ctx.fix_at(
+                    domain.site().map(|_| *domain),
+                    format!("set `grafana.grafana.ini.server.domain` to {host}"),
+                    Applicability::Unsafe,
+                    vec![Op::SetScalar {
+                        path: path(&["grafana", "grafana.ini", "server", "domain"]),
+                        value: string(host),
+                    }],
+                )
+            }
+            Source::RootUrl { .. } => None,
+        };
+        out.emit("wrong-service", args, location).with_fix(fix);
+        return;
+    }
+    // the namespace the engine needs
+    if bare
+        && let Some(gns) = &grafana_ns
+        && let GrafanaPlace::Other { namespace, .. } = place
+    {
+        let suggested = rebuild(service, Some(gns), &path_now);
+        args["grafana_namespace"] = json!(gns);
+        args["namespace"] = json!(namespace);
+        args["suggested"] = json!(suggested);
+        let fix = set_grafana_url(&suggested, Applicability::Unsafe);
+        out.emit("bare-host-other-namespace", args, location)
+            .with_fix(fix);
+        return;
+    }
+    if let Some(found) = labels.get(1).filter(|_| !bare)
+        && let Some(gns) = grafana_ns.as_deref().or(match place {
+            GrafanaPlace::Same => ctx.options.namespace.as_deref(),
+            _ => None,
+        })
+        && *found != gns
+    {
+        let suggested = rebuild(service, Some(gns), &path_now);
+        args["found_namespace"] = json!(found);
+        args["grafana_namespace"] = json!(gns);
+        args["suggested"] = json!(suggested);
+        let fix = set_grafana_url(&suggested, Applicability::Unsafe);
+        out.emit("wrong-namespace", args, location).with_fix(fix);
+        return;
+    }
+    // the sub-path the bundled Grafana serves under
+    if ctx.bundled_grafana() {
+        let wanted = sub_path.unwrap_or("/");
+        if path_now != wanted {
+            let suggested = rebuild(service, None, wanted);
+            args["path"] = json!(path_now);
+            args["wanted"] = json!(wanted);
+            args["suggested"] = json!(suggested);
+            args["sub_path_on"] = json!(sub_path.is_some());
+            let fix = set_grafana_url(&suggested, Applicability::Unsafe);
+            out.emit("sub-path", args, location).with_fix(fix);
+            return;
+        }
+    }
+    if bare && let GrafanaPlace::Unknown(why) = place {
+        let suggested = rebuild(service, Some("<grafana-namespace>"), &path_now);
+        args["why"] = json!(why);
+        args["suggested"] = json!(suggested);
+        let fix = set_grafana_url(&suggested, Applicability::DisplayOnly);
+        out.emit("bare-host-assumed", args, location).with_fix(fix);
+    }
+}

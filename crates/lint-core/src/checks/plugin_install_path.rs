@@ -1,0 +1,320 @@
+//! OC038 plugin-install-path: an init container in `grafana.extraInitContainers` that installs
+//! plugins must write them where the Grafana container reads them: Grafana's plugins
+//! directory (`paths.plugins`, default `/var/lib/grafana/plugins`) lies on a volume the
+//! Grafana container mounts (usually `storage` at `/var/lib/grafana`), and the init container
+//! must mount that same volume so that what it writes lands in that directory. Anything else
+//! goes to the init container's own filesystem and is gone when Grafana starts.
+
+use serde_json::json;
+
+use super::{CheckContext, Emitter};
+use crate::diagnostic::Applicability;
+use crate::fix::{Op, Seg};
+use crate::values::{Kind, Value};
+
+/// Grafana's default plugins directory.
+const DEFAULT_PLUGINS: &str = "/var/lib/grafana/plugins";
+
+/// Where the grafana chart mounts the `storage` volume in the Grafana container.
+const STORAGE_MOUNT: &str = "/var/lib/grafana";
+
+/// One volume mount: volume name, mount path, sub-path (all normalised, no trailing `/`).
+#[derive(Debug, Clone)]
+struct Mount {
+    name: String,
+    path: String,
+    sub: String,
+}
+
+fn clean(path: &str) -> String {
+    let t = path.trim();
+    let t = t.trim_end_matches(['*', '/']);
+    let t = t.strip_suffix("/.").unwrap_or(t);
+    if t.is_empty() && path.trim().starts_with('/') {
+        "/".into()
+    } else {
+        t.to_owned()
+    }
+}
+
+fn under(path: &str, dir: &str) -> bool {
+    // an empty sub-path is the whole volume
+    dir.is_empty() || path == dir || dir == "/" || path.starts_with(&format!("{dir}/"))
+}
+
+fn join(sub: &str, rel: &str) -> String {
+    match (sub.is_empty(), rel.is_empty()) {
+        (true, _) => rel.to_owned(),
+        (false, true) => sub.to_owned(),
+        (false, false) => format!("{sub}/{rel}"),
+    }
+}
+
+fn mounts_of(list: Option<&Value>) -> Vec<Mount> {
+    list.and_then(Value::as_seq)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|m| {
+            let name = m.get(&["name"]).and_then(Value::scalar_string)?;
+            let path = m.get(&["mountPath"]).and_then(Value::scalar_string)?;
+            let sub = m
+                .get(&["subPath"])
+                .and_then(Value::scalar_string)
+                .unwrap_or_default();
+            Some(Mount {
+                name,
+                path: clean(&path),
+                sub: clean(&sub).trim_start_matches('/').to_owned(),
+            })
+        })
+        .collect()
+}
+
+/// Resolves a path in a container to (volume, path inside the volume) through its mounts:
+/// the deepest mount that contains it wins.
+fn resolve(mounts: &[Mount], path: &str) -> Option<(String, String)> {
+    mounts
+        .iter()
+        .filter(|m| under(path, &m.path))
+        .max_by_key(|m| m.path.len())
+        .map(|m| {
+            let rel = path
+                .strip_prefix(m.path.as_str())
+                .unwrap_or_default()
+                .trim_start_matches('/');
+            (m.name.clone(), join(&m.sub, rel))
+        })
+}
+
+/// The text of a container's `command` and `args` (lists or strings).
+fn script(container: &Value) -> String {
+    let mut parts = Vec::new();
+    for key in ["command", "args"] {
+        match container.get(&[key]).map(|v| &v.kind) {
+            Some(Kind::Seq(items)) => {
+                parts.extend(items.iter().filter_map(Value::scalar_string));
+            }
+            Some(Kind::Str(s)) => parts.push(s.clone()),
+            _ => {}
+        }
+    }
+    parts.join(" ")
+}
+
+/// Absolute paths in a script that name a plugins directory (or below one).
+fn targets(script: &str, plugins: &str) -> Vec<String> {
+    script
+        .split(|c: char| c.is_whitespace() || "\"';&|=>()`,".contains(c))
+        .filter(|t| t.starts_with('/'))
+        .map(clean)
+        .filter(|t| under(t, plugins) || t.split('/').any(|seg| seg == "plugins"))
+        .collect()
+}
+
+/// Runs the check.
+pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+    if !ctx.bundled_grafana() {
+        return;
+    }
+    let release = ctx.release;
+    let get = |keys: &[&str]| release.get(keys);
+    // the chart sets GF_PATHS_PLUGINS from `paths.plugins`; a `grafana.env` entry comes later
+    let plugins = get(&["grafana", "env", "GF_PATHS_PLUGINS"])
+        .or_else(|| get(&["grafana", "grafana.ini", "paths", "plugins"]))
+        .and_then(Value::scalar_string)
+        .filter(|p| p.trim().starts_with('/'))
+        .map(|p| clean(&p))
+        .unwrap_or_else(|| DEFAULT_PLUGINS.to_owned());
+    let mut grafana_mounts = vec![Mount {
+        name: "storage".into(),
+        path: STORAGE_MOUNT.into(),
+        sub: get(&["grafana", "persistence", "subPath"])
+            .and_then(Value::scalar_string)
+            .map(|s| clean(&s).trim_start_matches('/').to_owned())
+            .unwrap_or_default(),
+    }];
+    for list in [
+        "extraVolumeMounts",
+        "extraEmptyDirMounts",
+        "extraConfigmapMounts",
+        "extraSecretMounts",
+    ] {
+        grafana_mounts.extend(mounts_of(get(&["grafana", list])));
+    }
+    let reads = resolve(&grafana_mounts, &plugins);
+    let covering = grafana_mounts
+        .iter()
+        .filter(|m| under(&plugins, &m.path))
+        .max_by_key(|m| m.path.len())
+        .cloned();
+    let inits = get(&["grafana", "extraInitContainers"])
+        .and_then(Value::as_seq)
+        .unwrap_or_default();
+    for (index, init) in inits.iter().enumerate() {
+        let Some(site) = init.site() else { continue };
+        let name = init
+            .get(&["name"])
+            .and_then(Value::scalar_string)
+            .unwrap_or_else(|| format!("{index}"));
+        let text = script(init);
+        let image = init
+            .get(&["image"])
+            .and_then(Value::scalar_string)
+            .unwrap_or_default();
+        let mounts = mounts_of(init.get(&["volumeMounts"]));
+        let found = targets(&text, &plugins);
+        let why = if text.contains("plugins install") {
+            "it runs `grafana cli plugins install`".to_owned()
+        } else if let Some(t) = found.iter().find(|t| under(t, &plugins)) {
+            format!("it writes to `{t}`")
+        } else if mounts.iter().any(|m| under(&m.path, &plugins)) {
+            format!("it mounts a volume at `{plugins}`")
+        } else if image.contains(crate::provisioning::PLUGIN_ID)
+            || text.contains(crate::provisioning::PLUGIN_ID)
+        {
+            "it names `grafana-oncall-app`".to_owned()
+        } else {
+            continue;
+        };
+        let init_path = release
+            .key_path(&["grafana", "extraInitContainers"])
+            .index(index);
+        let location = match init.get(&["name"]).and_then(Value::site) {
+            Some(s) => release.site_location(s, init_path.key("name"), false),
+            None => release.site_location(site, init_path, false),
+        };
+        let Some((volume, vpath)) = reads.clone() else {
+            out.emit(
+                "no-volume",
+                json!({ "name": name, "why": why, "plugins": plugins }),
+                location,
+            );
+            continue;
+        };
+        let lands = |path: &str| {
+            resolve(&mounts, path).is_some_and(|(v, p)| v == volume && under(&p, &vpath))
+        };
+        // where Grafana's plugins directory is in the init container, if it mounts it
+        let view = mounts
+            .iter()
+            .filter(|m| m.name == volume && under(&vpath, &m.sub))
+            .min_by_key(|m| m.path.len())
+            .map(|m| {
+                let rel = vpath
+                    .strip_prefix(m.sub.as_str())
+                    .unwrap_or_default()
+                    .trim_start_matches('/');
+                if rel.is_empty() {
+                    m.path.clone()
+                } else {
+                    format!("{}/{rel}", m.path.trim_end_matches('/'))
+                }
+            });
+        // a volume of its own that the init container mounts over the plugins directory
+        let own = mounts
+            .iter()
+            .find(|m| m.name != volume && under(&plugins, &m.path))
+            .map(|m| m.name.clone());
+        let args = |target: &str| {
+            json!({
+                "name": name,
+                "why": why,
+                "plugins": plugins,
+                "volume": volume,
+                "mount": covering.as_ref().map(|m| m.path.clone()).unwrap_or_default(),
+                "target": target,
+                "view": view.clone().unwrap_or_default(),
+                "own": own.clone().unwrap_or_default(),
+            })
+        };
+        match &view {
+            None => {
+                // mount the volume where Grafana has it, when nothing of the init container's
+                // own sits in the way
+                let fix = covering.as_ref().filter(|c| {
+                    c.sub.is_empty()
+                        && !mounts.iter().any(|m| m.name == c.name)
+                        && !mounts
+                            .iter()
+                            .any(|m| under(&m.path, &c.path) || under(&c.path, &m.path))
+                });
+                let fix = fix.and_then(|c| {
+                    let mut path = Seg::keys(&["grafana", "extraInitContainers"]);
+                    path.push(Seg::Index(index));
+                    path.push(Seg::Key("volumeMounts".into()));
+                    let origin = init.origin.clone();
+                    let mut item = indexmap::IndexMap::new();
+                    item.insert(
+                        "name".to_owned(),
+                        Value::new(Kind::Str(c.name.clone()), origin.clone()),
+                    );
+                    item.insert(
+                        "mountPath".to_owned(),
+                        Value::new(Kind::Str(c.path.clone()), origin.clone()),
+                    );
+                    ctx.fix_at(
+                        Some(init),
+                        format!("mount `{}` at `{}` in `{name}`", c.name, c.path),
+                        Applicability::Unsafe,
+                        vec![Op::Append {
+                            path,
+                            item: Value::new(Kind::Map(item), origin),
+                        }],
+                    )
+                });
+                out.emit("not-mounted", args(""), location).with_fix(fix);
+            }
+            Some(_) => {
+                if found.is_empty() || found.iter().any(|t| lands(t)) {
+                    continue;
+                }
+                let target = found
+                    .iter()
+                    .find(|t| under(t, &plugins))
+                    .or(found.first())
+                    .cloned()
+                    .unwrap_or_default();
+                out.emit("wrong-target", args(&target), location);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(name: &str, path: &str, sub: &str) -> Mount {
+        Mount {
+            name: name.into(),
+            path: path.into(),
+            sub: sub.into(),
+        }
+    }
+
+    #[test]
+    fn the_deepest_mount_resolves_a_path() {
+        let mounts = [
+            m("storage", "/var/lib/grafana", ""),
+            m("plugins", "/var/lib/grafana/plugins", "p"),
+        ];
+        assert_eq!(
+            resolve(&mounts, "/var/lib/grafana/plugins/x"),
+            Some(("plugins".into(), "p/x".into()))
+        );
+        assert_eq!(
+            resolve(&mounts, "/var/lib/grafana/data"),
+            Some(("storage".into(), "data".into()))
+        );
+        assert_eq!(resolve(&mounts, "/var/lib/grafana-x"), None);
+    }
+
+    #[test]
+    fn targets_are_plugin_paths_in_the_script() {
+        let t = targets(
+            "unzip -o /tmp/p.zip -d /var/lib/grafana/plugins/ && cp -r /opt/x/* /data/plugins/",
+            DEFAULT_PLUGINS,
+        );
+        assert_eq!(t, vec!["/var/lib/grafana/plugins", "/data/plugins"]);
+    }
+}

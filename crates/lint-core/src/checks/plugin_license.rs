@@ -1,0 +1,170 @@
+//! OC008 plugin-license: a plugin that does not come from grafana.com (a private registry,
+//! an air-gapped mirror, a rebuild) should be provisioned with `jsonData.license:
+//! OpenSource`, and a license written there must be `OpenSource`.
+//!
+//! Without `license`, the plugin infers it from its own version (`plugin.json`): `X.Y.Z` is
+//! OpenSource, `vX.Y.Z` is Cloud (from 1.9.27), and anything else (`1.16.9-airgap`, `dev`)
+//! makes every settings read fail ("jsonData.license is not set and version ... did not
+//! match a known pattern"), so every plugin call returns 500. A copy from grafana.com keeps
+//! its version; a rebuilt or re-tagged artifact may not.
+
+use serde_json::json;
+
+use super::plugin_version::{Form, oncall_plugin};
+use super::{CheckContext, Emitter, InputKind, path, string};
+use crate::diagnostic::{Applicability, Location};
+use crate::fix::{self, Op};
+use crate::provisioning::is_substituted;
+use crate::values::{Kind, Value};
+
+/// The license self-hosted OnCall runs under, as the plugin names it.
+pub const OPEN_SOURCE: &str = "OpenSource";
+
+/// Why the plugin is taken not to come from grafana.com, and where that is written.
+struct Source {
+    why: String,
+    location: Option<Location>,
+}
+
+fn private_source(ctx: &CheckContext<'_>) -> Option<Source> {
+    if ctx.input == InputKind::OncallValues && ctx.bundled_grafana() {
+        let entry = oncall_plugin(ctx);
+        if let Some(entry) = &entry {
+            // plugins before the Go backend (1.9.1) have no license setting
+            if entry.parsed().is_some_and(|v| v < (1, 9, 1)) {
+                return None;
+            }
+            if !entry.grafana_com {
+                let how = match entry.form {
+                    Form::InitContainer => "an init container installs it",
+                    _ => "`grafana.plugins` downloads it",
+                };
+                // the word that names the artifact, not a whole script
+                let artifact = entry
+                    .text
+                    .split(|c: char| c.is_whitespace() || c == '"' || c == '\'')
+                    .find(|word| word.contains(crate::provisioning::PLUGIN_ID))
+                    .unwrap_or(entry.text.trim());
+                return Some(Source {
+                    why: format!("{how} from `{artifact}`, not grafana.com"),
+                    location: Some(entry.location(ctx)),
+                });
+            }
+            if !ctx.air_gapped {
+                return None;
+            }
+        }
+    }
+    ctx.air_gapped.then(|| Source {
+        why: "the air-gapped profile: the plugin cannot come from grafana.com".into(),
+        location: None,
+    })
+}
+
+/// Runs the check.
+pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+    // a license other than OpenSource, wherever the plugin comes from
+    for app in ctx.provisioning {
+        let Some(license) = app.value.get(&["jsonData", "license"]) else {
+            continue;
+        };
+        let Kind::Str(text) = &license.kind else {
+            continue;
+        };
+        if text.trim().is_empty() || text == OPEN_SOURCE || is_substituted(license) {
+            continue;
+        }
+        let Some(site) = license.site() else {
+            continue;
+        };
+        let location =
+            ctx.release
+                .site_location(site, app.key_path.extend(&["jsonData", "license"]), false);
+        let fix = fix::build::for_app(
+            ctx.release,
+            app,
+            format!("set `jsonData.license` to {OPEN_SOURCE}"),
+            Applicability::Unsafe,
+            vec![Op::SetScalar {
+                path: path(&["jsonData", "license"]),
+                value: string(OPEN_SOURCE),
+            }],
+        );
+        out.emit("wrong-value", json!({ "found": text }), location)
+            .with_fix(fix);
+    }
+
+    let Some(source) = private_source(ctx) else {
+        return;
+    };
+    let mut any = false;
+    for app in ctx.provisioning {
+        let license = app.value.get(&["jsonData", "license"]);
+        let unset = match license.map(|v| &v.kind) {
+            None | Some(Kind::Null) => true,
+            Some(Kind::Str(s)) => s.trim().is_empty(),
+            _ => false,
+        };
+        any = true;
+        if !unset {
+            continue;
+        }
+        let json_data = app
+            .value
+            .get(&["jsonData"])
+            .filter(|v| v.as_map().is_some());
+        // no `jsonData` at all is OC003's finding
+        let Some(json_data) = json_data else {
+            continue;
+        };
+        let location = match (license.and_then(Value::site), json_data.site()) {
+            (Some(site), _) => ctx.release.site_location(
+                site,
+                app.key_path.extend(&["jsonData", "license"]),
+                false,
+            ),
+            (None, Some(site)) => {
+                ctx.release
+                    .site_location(site, app.key_path.key("jsonData"), true)
+            }
+            (None, None) => continue,
+        };
+        let fix = fix::build::for_app(
+            ctx.release,
+            app,
+            format!("set `jsonData.license` to {OPEN_SOURCE}"),
+            Applicability::Safe,
+            vec![Op::SetScalar {
+                path: path(&["jsonData", "license"]),
+                value: string(OPEN_SOURCE),
+            }],
+        );
+        let key = if source.location.is_some() {
+            "missing"
+        } else {
+            "missing-air-gapped"
+        };
+        let diagnostic = out.emit(key, json!({ "why": source.why }), location);
+        diagnostic.with_fix(fix);
+        if let Some(related) = &source.location {
+            diagnostic.with_related(related.clone(), "the plugin comes from here");
+        }
+    }
+    // the chart's own provisioning has no license and cannot be given one
+    if !any
+        && let Some(location) = &source.location
+        && let Some(volume) = super::plugin_oncall_api_url::chart_provisioning_volume(ctx)
+    {
+        let diagnostic = out.emit(
+            "chart-provisioning",
+            json!({ "why": source.why }),
+            location.clone(),
+        );
+        if volume.site().is_some() {
+            let related = ctx
+                .release
+                .locate(volume, &["grafana", "extraVolumes"], false);
+            diagnostic.with_related(related, "the chart's provisioning is mounted here");
+        }
+    }
+}
