@@ -375,17 +375,17 @@ fn assert_sarif_structure(doc: &Value, diagnostics: &[Diagnostic]) {
     for rule in rules::all() {
         let descriptor = descriptors
             .iter()
-            .find(|d| d["id"] == rule.meta.code.as_str())
-            .unwrap_or_else(|| panic!("{} has a descriptor", rule.meta.code));
-        assert_eq!(descriptor["name"], rule.meta.name.as_str());
+            .find(|d| d["id"] == rule.code)
+            .unwrap_or_else(|| panic!("{} has a descriptor", rule.code));
+        assert_eq!(descriptor["name"], rule.name);
         assert_eq!(
             descriptor["shortDescription"]["text"],
-            rule.meta.summary.trim()
+            rule.meta().summary.trim()
         );
-        assert_eq!(descriptor["help"]["text"], rule.meta.explain());
-        assert_eq!(descriptor["help"]["markdown"], rule.meta.explain());
-        assert_eq!(descriptor["fullDescription"]["text"], rule.meta.explain());
-        let level = match rule.meta.default_severity() {
+        assert_eq!(descriptor["help"]["text"], rule.meta().explain());
+        assert_eq!(descriptor["help"]["markdown"], rule.meta().explain());
+        assert_eq!(descriptor["fullDescription"]["text"], rule.meta().explain());
+        let level = match rule.meta().default_severity() {
             Severity::Error => "error",
             Severity::Warning => "warning",
             Severity::Info => "note",

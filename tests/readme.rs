@@ -6,7 +6,9 @@ fn readme_rule_table_matches_the_catalog() {
     for rule in oncall_lint_core::rules::all() {
         let row = format!(
             "| {} | {} | {} |",
-            rule.meta.code, rule.meta.name, rule.meta.severity
+            rule.code,
+            rule.name,
+            rule.meta().severity
         );
         assert!(readme.contains(&row), "README's rule table lacks `{row}`");
     }

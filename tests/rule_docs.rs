@@ -4,7 +4,7 @@
 use oncall_lint_core::{LintOptions, Profile, lint_bytes, rules};
 
 fn options(rule: &rules::Rule) -> (LintOptions, String) {
-    let o = &rule.meta.example_options;
+    let o = &rule.meta().example_options;
     let options = LintOptions {
         profiles: o
             .profile
@@ -26,10 +26,10 @@ fn options(rule: &rules::Rule) -> (LintOptions, String) {
 fn docs_examples_fire_and_use_instead_does_not() {
     for rule in rules::all() {
         let (options, filename) = options(rule);
-        let code = &rule.meta.code;
+        let code = &rule.code;
         let bad = lint_bytes(
             &filename,
-            rule.meta.docs.example.clone().into_bytes(),
+            rule.meta().docs.example.clone().into_bytes(),
             &options,
         );
         assert!(
@@ -42,7 +42,7 @@ fn docs_examples_fire_and_use_instead_does_not() {
         );
         let good = lint_bytes(
             &filename,
-            rule.meta.docs.use_instead.clone().into_bytes(),
+            rule.meta().docs.use_instead.clone().into_bytes(),
             &options,
         );
         let fired: Vec<&String> = good
@@ -61,7 +61,7 @@ fn docs_examples_fire_and_use_instead_does_not() {
 #[test]
 fn explain_prints_every_heading() {
     for rule in rules::all() {
-        let text = rule.meta.explain();
+        let text = rule.meta().explain();
         for heading in [
             "## What it does",
             "## Why is this bad?",
@@ -73,9 +73,9 @@ fn explain_prints_every_heading() {
             assert!(
                 text.contains(heading),
                 "{}: explain lacks {heading}",
-                rule.meta.code
+                rule.code
             );
         }
-        assert!(text.starts_with(&format!("# {} ({})", rule.meta.name, rule.meta.code)));
+        assert!(text.starts_with(&format!("# {} ({})", rule.name, rule.code)));
     }
 }

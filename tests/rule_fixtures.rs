@@ -57,22 +57,20 @@ fn every_rule_has_fixtures_both_ways() {
     for rule in oncall_lint_core::rules::all() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("testdata/rules")
-            .join(&rule.meta.code);
+            .join(rule.code);
         let names: Vec<String> = std::fs::read_dir(&dir)
-            .unwrap_or_else(|_| {
-                panic!("{} has no fixture folder {}", rule.meta.code, dir.display())
-            })
+            .unwrap_or_else(|_| panic!("{} has no fixture folder {}", rule.code, dir.display()))
             .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
             .collect();
         assert!(
             names.iter().any(|n| n.starts_with("fail-")),
             "{}: no fail-*.yaml",
-            rule.meta.code
+            rule.code
         );
         assert!(
             names.iter().any(|n| n.starts_with("pass-")),
             "{}: no pass-*.yaml",
-            rule.meta.code
+            rule.code
         );
     }
 }

@@ -87,7 +87,7 @@ fn init(force: bool) -> Result<ExitCode, String> {
 fn explain(rule: &str) -> Result<ExitCode, String> {
     let found = rules::find(rule)
         .ok_or_else(|| format!("no rule named `{rule}`; `oncall-lint rules` lists them all"))?;
-    write_stdout(&found.meta.explain())?;
+    write_stdout(&found.meta().explain())?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -99,11 +99,11 @@ fn list_rules(format: RulesFormat) -> Result<ExitCode, String> {
                 .iter()
                 .map(|r| {
                     serde_json::json!({
-                        "code": r.meta.code,
-                        "name": r.meta.name,
-                        "severity": r.meta.severity,
-                        "profile": r.meta.profile,
-                        "summary": r.meta.summary,
+                        "code": r.code,
+                        "name": r.name,
+                        "severity": r.meta().severity,
+                        "profile": r.meta().profile,
+                        "summary": r.meta().summary,
                     })
                 })
                 .collect();
@@ -112,19 +112,22 @@ fn list_rules(format: RulesFormat) -> Result<ExitCode, String> {
             text
         }
         RulesFormat::Table => {
-            let width = all.iter().map(|r| r.meta.name.len()).max().unwrap_or(4);
+            let width = all.iter().map(|r| r.name.len()).max().unwrap_or(4);
             let mut text = format!(
                 "{:<6} {:<width$} {:<8} SUMMARY\n",
                 "CODE", "NAME", "SEVERITY"
             );
             for r in all {
-                let summary = match &r.meta.profile {
-                    Some(p) => format!("{} [{p}]", r.meta.summary),
-                    None => r.meta.summary.clone(),
+                let summary = match &r.meta().profile {
+                    Some(p) => format!("{} [{p}]", r.meta().summary),
+                    None => r.meta().summary.clone(),
                 };
                 text.push_str(&format!(
                     "{:<6} {:<width$} {:<8} {}\n",
-                    r.meta.code, r.meta.name, r.meta.severity, summary
+                    r.code,
+                    r.name,
+                    r.meta().severity,
+                    summary
                 ));
             }
             text
@@ -359,16 +362,19 @@ fn lint(args: LintArgs) -> Result<ExitCode, String> {
             let options = input_options(&input, &base_options, &configs, &args)?;
             jobs.push((input, options));
         }
-        use rayon::prelude::*;
-        let linted: Vec<FileReport> = jobs
-            .into_par_iter()
-            .map(|(input, options)| match input.too_large {
-                Some(size) => {
-                    oncall_lint_core::too_large(&input.display, size, options.limits.max_file_size)
-                }
-                None => lint_bytes(&input.display, input.bytes, &options),
-            })
-            .collect();
+        let lint_one = |(input, options): (inputs::Input, LintOptions)| match input.too_large {
+            Some(size) => {
+                oncall_lint_core::too_large(&input.display, size, options.limits.max_file_size)
+            }
+            None => lint_bytes(&input.display, input.bytes, &options),
+        };
+        // one file needs no thread pool (starting one costs more than a small lint)
+        let linted: Vec<FileReport> = if jobs.len() == 1 {
+            jobs.into_iter().map(lint_one).collect()
+        } else {
+            use rayon::prelude::*;
+            jobs.into_par_iter().map(lint_one).collect()
+        };
         reports.extend(linted);
         inputs_list = Vec::new();
     }

@@ -393,7 +393,7 @@ impl LoadedConfig {
                 .or_else(|| release.grafana_namespace.clone());
         }
         for (name, rule) in c.rules.iter().flatten() {
-            let code = rules::find(name).map_or_else(|| name.clone(), |r| r.meta.code.clone());
+            let code = rules::find(name).map_or_else(|| name.clone(), |r| r.code.to_owned());
             if let Some(severity) = rule.severity.as_deref().and_then(Severity::parse) {
                 options.severities.entry(code).or_insert(severity);
             }
@@ -467,7 +467,7 @@ pub fn selector_matches_a_rule(selector: &str) -> bool {
         || rules::find(selector).is_some()
         || rules::all()
             .iter()
-            .any(|r| r.meta.code.starts_with(&selector.to_ascii_uppercase()))
+            .any(|r| r.code.starts_with(&selector.to_ascii_uppercase()))
 }
 
 fn compile(globs: &[String]) -> Result<GlobSet, String> {

@@ -116,6 +116,7 @@ pub fn lint_source(source: Arc<SourceFile>, options: &LintOptions) -> FileReport
             return report;
         }
     };
+    source.remember_secrets(&documents);
     let comments: Vec<Comment> = documents
         .iter()
         .flat_map(|d| d.comments.iter().cloned())
@@ -452,11 +453,9 @@ fn lint_layers(
         options,
         provisioning: &apps,
         air_gapped: options.has_profile(crate::options::Profile::AirGapped),
+        schema_run: std::sync::OnceLock::new(),
     };
-    for rule in rules::all()
-        .iter()
-        .filter(|r| options.rule_enabled(&r.meta.code))
-    {
+    for rule in rules::all().iter().filter(|r| options.rule_enabled(r.code)) {
         let mut emitter = Emitter::new(rule, &mut report.diagnostics);
         (rule.check)(&ctx, &mut emitter);
     }

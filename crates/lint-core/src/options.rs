@@ -76,7 +76,7 @@ impl LintOptions {
                 || code
                     .to_ascii_uppercase()
                     .starts_with(&selector.to_ascii_uppercase())
-                || crate::rules::find(selector).is_some_and(|r| r.meta.code == code)
+                || crate::rules::find(selector).is_some_and(|r| r.code == code)
         };
         (self.select.is_empty() || self.select.iter().any(matches))
             && !self.ignore.iter().any(matches)

@@ -13,6 +13,9 @@ pub struct SourceFile {
     text: String,
     bom: bool,
     line_starts: Vec<usize>,
+    /// Byte ranges of the secrets in the text, found once (from the documents the lint
+    /// parsed anyway, or by parsing again when a report first needs them).
+    secrets: std::sync::OnceLock<Vec<Range<usize>>>,
 }
 
 /// A 1-based line and column (columns count Unicode scalar values).
@@ -47,7 +50,21 @@ impl SourceFile {
             text,
             bom,
             line_starts,
+            secrets: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Byte ranges of the secrets in the text (see [`crate::redact`]).
+    pub fn secret_spans(&self) -> &[Range<usize>] {
+        self.secrets
+            .get_or_init(|| crate::redact::secret_spans(&self.text))
+    }
+
+    /// Records the secrets of the text, found in `documents`, its parse (so reports need
+    /// not parse it again).
+    pub fn remember_secrets(&self, documents: &[crate::yaml::Document]) {
+        self.secrets
+            .get_or_init(|| crate::redact::secret_spans_in(&self.text, documents));
     }
 
     /// Decodes raw bytes: UTF-8 (with or without a BOM) is accepted; UTF-16, binary

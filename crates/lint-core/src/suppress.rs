@@ -74,8 +74,8 @@ pub fn directives(source: &SourceFile, comments: &[Comment]) -> (Vec<Directive>,
                 let mut unknown = Vec::new();
                 for name in names {
                     match rules::find(&name) {
-                        Some(rule) if codes.contains(&rule.meta.code) => {}
-                        Some(rule) => codes.push(rule.meta.code.clone()),
+                        Some(rule) if codes.iter().any(|c| c == rule.code) => {}
+                        Some(rule) => codes.push(rule.code.to_owned()),
                         None => unknown.push(name),
                     }
                 }

@@ -2,6 +2,8 @@
 //! one, silently; the earlier entry is dead text (often a second `grafana:` block that was
 //! meant to merge with the first).
 
+use std::collections::HashMap;
+
 use serde_json::json;
 
 use super::{CheckContext, Emitter, InputKind};
@@ -20,23 +22,30 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
             continue;
         };
         let doc = &layer.doc;
-        // an explicit stack: documents may nest thousands deep
-        let mut stack = vec![(root, KeyPath::root())];
-        while let Some((id, path)) = stack.pop() {
+        // an explicit stack: documents may nest thousands deep. Key paths are built only for
+        // what is reported: each stack entry points at its last segment in `segments`.
+        let mut segments: Vec<(usize, PathSeg)> = vec![(0, PathSeg::Root)];
+        let mut stack = vec![(root, 0usize)];
+        while let Some((id, at)) = stack.pop() {
             match &doc.node(id).kind {
                 NodeKind::Map(entries) => {
                     let keys: Vec<Option<String>> =
                         entries.iter().map(|e| helm_key(doc, e.key)).collect();
+                    // where each key is written last (Helm keeps that one)
+                    let mut last: HashMap<&str, usize> = HashMap::with_capacity(keys.len());
+                    for (i, key) in keys.iter().enumerate() {
+                        if let Some(key) = key {
+                            last.insert(key.as_str(), i);
+                        }
+                    }
                     let flow = doc.node(id).flow;
                     let mut dead = vec![false; entries.len()];
                     for (i, entry) in entries.iter().enumerate() {
                         let Some(key) = &keys[i] else { continue };
-                        if let Some(later) = (i + 1..entries.len())
-                            .rev()
-                            .find(|&j| keys[j].as_deref() == Some(key.as_str()))
-                        {
+                        if let Some(&later) = last.get(key.as_str()).filter(|&&j| j > i) {
                             dead[i] = true;
                             let pair = (*entry, entries[later]);
+                            let path = key_path(doc, &segments, at);
                             report(ctx, out, (index, layer), &path, key, pair, flow);
                         }
                     }
@@ -45,22 +54,53 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                         if dead[i] {
                             continue;
                         }
-                        let child = match &keys[i] {
-                            Some(key) => path.key(key),
-                            None => path.clone(),
+                        let child = match keys[i] {
+                            Some(_) => {
+                                segments.push((at, PathSeg::Key(entry.key)));
+                                segments.len() - 1
+                            }
+                            None => at,
                         };
                         stack.push((entry.value, child));
                     }
                 }
                 NodeKind::Seq(items) => {
                     for (i, item) in items.iter().enumerate().rev() {
-                        stack.push((*item, path.index(i)));
+                        segments.push((at, PathSeg::Index(i)));
+                        stack.push((*item, segments.len() - 1));
                     }
                 }
                 NodeKind::Scalar { .. } | NodeKind::Alias(_) => {}
             }
         }
     }
+}
+
+/// One step of a key path, linked to its parent in an arena.
+enum PathSeg {
+    Root,
+    Key(NodeId),
+    Index(usize),
+}
+
+/// The key path that ends at segment `at`.
+fn key_path(doc: &Document, segments: &[(usize, PathSeg)], mut at: usize) -> KeyPath {
+    let mut steps = Vec::new();
+    while let Some((parent, seg)) = segments.get(at) {
+        if matches!(seg, PathSeg::Root) {
+            break;
+        }
+        steps.push(seg);
+        at = *parent;
+    }
+    steps
+        .into_iter()
+        .rev()
+        .fold(KeyPath::root(), |path, seg| match seg {
+            PathSeg::Key(key) => path.key(&helm_key(doc, *key).unwrap_or_default()),
+            PathSeg::Index(i) => path.index(*i),
+            PathSeg::Root => path,
+        })
 }
 
 /// The key as Helm stores it (sigs.k8s.io/yaml prints resolved keys: `on:` is `"true"`),

@@ -101,9 +101,18 @@ pub struct CheckContext<'a> {
     /// Whether the air-gapped rules (OC04x) run: the profile was given (flag, config) or
     /// inferred from the values.
     pub air_gapped: bool,
+    /// The schema validation of the release, run by the first check that needs it.
+    pub schema_run: std::sync::OnceLock<crate::schema::Run>,
 }
 
 impl CheckContext<'_> {
+    /// The release validated against the chart's schema (and the user's), once per release
+    /// however many rules read it.
+    pub fn schema(&self) -> &crate::schema::Run {
+        self.schema_run
+            .get_or_init(|| crate::schema::run(self.release, self.options))
+    }
+
     /// Whether the bundled Grafana is deployed (`grafana.enabled` is truthy, as Helm's
     /// template `if` sees it).
     pub fn bundled_grafana(&self) -> bool {
@@ -191,9 +200,9 @@ impl<'a> Emitter<'a> {
 
 /// Builds a diagnostic of `rule` from its message template `key`.
 pub fn build(rule: &Rule, key: &str, args: &serde_json::Value, primary: Location) -> Diagnostic {
-    let meta = &rule.meta;
+    let meta = rule.meta();
     let render = |part: &str| {
-        message::render(&meta.code, key, part, args)
+        message::render(rule, key, part, args)
             .map(|r| r.unwrap_or_else(|e| format!("<template error: {e}>")))
     };
     let severity = meta

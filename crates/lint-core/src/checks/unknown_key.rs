@@ -31,9 +31,9 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
     if ctx.input != InputKind::OncallValues {
         return;
     }
-    let run = schema::run(ctx.release, ctx.options);
+    let run = ctx.schema();
     let mut seen = HashSet::new();
-    for (scope, violations) in scopes(ctx, &run) {
+    for (scope, violations) in scopes(ctx, run) {
         for violation in violations {
             let ViolationKind::UnknownKey { key } = &violation.kind else {
                 continue;
@@ -59,7 +59,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                 schema::suggest(
                     scope.set,
                     root,
-                    scope.known,
+                    scope.known(),
                     &violation.path,
                     key,
                     &children,

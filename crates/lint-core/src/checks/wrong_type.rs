@@ -21,9 +21,9 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
     if ctx.input != InputKind::OncallValues {
         return;
     }
-    let run = schema::run(ctx.release, ctx.options);
+    let run = ctx.schema();
     let mut seen = std::collections::HashSet::new();
-    for (scope, violations) in scopes(ctx, &run) {
+    for (scope, violations) in scopes(ctx, run) {
         for violation in violations {
             if matches!(violation.kind, ViolationKind::UnknownKey { .. }) {
                 continue;

@@ -35,7 +35,7 @@ pub fn to_value(diagnostics: &[Diagnostic]) -> Value {
     let mut descriptors: Vec<Value> = rules::all()
         .iter()
         .map(|rule| {
-            let meta = &rule.meta;
+            let meta = rule.meta();
             let explain = meta.explain();
             let mut descriptor = json!({
                 "id": meta.code,
@@ -54,7 +54,7 @@ pub fn to_value(diagnostics: &[Diagnostic]) -> Value {
     let mut index: HashMap<String, usize> = rules::all()
         .iter()
         .enumerate()
-        .map(|(i, rule)| (rule.meta.code.clone(), i))
+        .map(|(i, rule)| (rule.code.to_owned(), i))
         .collect();
     // A finding of a rule that is not built in (none today) still gets a descriptor, so
     // every `ruleIndex` points at its rule.

@@ -1,56 +1,51 @@
 //! Message templates: handlebars (HTML escaping off) over the arguments a check passes.
-//! Templates are registered once, on first use.
+//! A template is compiled the first time a finding uses it, so a run pays only for the
+//! messages it prints (compiling every template up front cost more than a small lint).
 
-use std::sync::OnceLock;
+use std::sync::Mutex;
 
 use handlebars::Handlebars;
 
-use super::registry::all;
+use super::registry::Rule;
 
-fn registry() -> &'static Handlebars<'static> {
-    static HANDLEBARS: OnceLock<Handlebars<'static>> = OnceLock::new();
-    HANDLEBARS.get_or_init(|| {
-        let mut hb = Handlebars::new();
-        hb.register_escape_fn(handlebars::no_escape);
-        hb.set_strict_mode(true);
-        for rule in all() {
-            for (key, template) in &rule.meta.messages {
-                let parts = [
-                    ("message", Some(&template.message)),
-                    ("label", template.label.as_ref()),
-                    ("help", template.help.as_ref()),
-                ];
-                for (part, text) in parts {
-                    if let Some(text) = text {
-                        // a template that does not compile is caught by the registry test
-                        let _ = hb.register_template_string(
-                            &template_name(&rule.meta.code, key, part),
-                            text,
-                        );
-                    }
-                }
-            }
-        }
-        hb
-    })
+/// An empty registry for one rule's templates.
+pub(crate) fn registry() -> Mutex<Handlebars<'static>> {
+    let mut hb = Handlebars::new();
+    hb.register_escape_fn(handlebars::no_escape);
+    hb.set_strict_mode(true);
+    Mutex::new(hb)
 }
 
-/// The name a template is registered under.
-pub fn template_name(code: &str, key: &str, part: &str) -> String {
-    format!("{code}/{key}/{part}")
+/// The name a template is registered under in its rule's registry.
+pub fn template_name(key: &str, part: &str) -> String {
+    format!("{key}/{part}")
 }
 
-/// Renders one part of a message; `None` if the rule has no such template.
+/// Renders one part (`message`, `label`, `help`) of one of `rule`'s messages; `None` if the
+/// rule has no such template.
 pub fn render(
-    code: &str,
+    rule: &Rule,
     key: &str,
     part: &str,
     args: &serde_json::Value,
 ) -> Option<Result<String, String>> {
-    let hb = registry();
-    let name = template_name(code, key, part);
-    if !hb.has_template(&name) {
-        return None;
+    let template = rule.meta().messages.get(key)?;
+    let text = match part {
+        "message" => Some(&template.message),
+        "label" => template.label.as_ref(),
+        "help" => template.help.as_ref(),
+        _ => None,
+    }?;
+    let name = template_name(key, part);
+    // a panic while holding the lock leaves the registry usable: it only ever grows
+    let mut hb = rule
+        .templates()
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if !hb.has_template(&name)
+        && let Err(e) = hb.register_template_string(&name, text)
+    {
+        return Some(Err(e.to_string()));
     }
     Some(hb.render(&name, args).map_err(|e| e.to_string()))
 }

@@ -7,6 +7,8 @@ use crate::checks::{self, CheckFn};
 
 /// A rule as compiled in: its YAML text and the check that runs it.
 pub struct RuleSource {
+    /// The rule file's name in `rules/` (`OC001-plugin-org-id.yaml`).
+    pub file: &'static str,
     /// The rule file's text.
     pub yaml: &'static str,
     /// The check function.
@@ -16,6 +18,7 @@ pub struct RuleSource {
 macro_rules! rule {
     ($file:literal, $check:path) => {
         RuleSource {
+            file: $file,
             yaml: include_str!(concat!("../../../../rules/", $file)),
             check: $check,
         }
@@ -176,26 +179,58 @@ pub static SOURCES: &[RuleSource] = &[
     rule!("OC095-unused-suppression.yaml", checks::reported_by_parser),
 ];
 
-/// A loaded rule.
+/// A rule: its code and name (from its file name), its check, and its text, parsed from
+/// the YAML the first time something reads it. Most runs read the text of only the rules
+/// that report something; parsing every rule file up front cost more than linting a small
+/// file.
 pub struct Rule {
-    /// Its text.
-    pub meta: RuleMeta,
+    /// Stable code, `OC001`.
+    pub code: &'static str,
+    /// Kebab-case name, `plugin-org-id`.
+    pub name: &'static str,
     /// Its check.
     pub check: CheckFn,
+    yaml: &'static str,
+    meta: OnceLock<RuleMeta>,
+    templates: OnceLock<std::sync::Mutex<handlebars::Handlebars<'static>>>,
 }
 
-/// All rules, parsed on first use. A rule file that does not parse is left out (the
-/// registry test fails on it, so a release never ships one).
+impl Rule {
+    /// The rule's text: docs, severity, messages.
+    pub fn meta(&self) -> &RuleMeta {
+        self.meta.get_or_init(|| {
+            RuleMeta::parse(self.yaml).unwrap_or_else(|_| RuleMeta::fallback(self.code, self.name))
+        })
+    }
+
+    /// The rule's compiled message templates (each compiled when first rendered).
+    pub(crate) fn templates(&self) -> &std::sync::Mutex<handlebars::Handlebars<'static>> {
+        self.templates.get_or_init(super::message::registry)
+    }
+}
+
+/// `OC001-plugin-org-id.yaml` → (`OC001`, `plugin-org-id`).
+fn code_and_name(file: &'static str) -> (&'static str, &'static str) {
+    let stem = file.strip_suffix(".yaml").unwrap_or(file);
+    stem.split_once('-').unwrap_or((stem, ""))
+}
+
+/// All rules, in code order.
 pub fn all() -> &'static [Rule] {
     static RULES: OnceLock<Vec<Rule>> = OnceLock::new();
     RULES.get_or_init(|| {
         SOURCES
             .iter()
-            .filter_map(|source| {
-                RuleMeta::parse(source.yaml).ok().map(|meta| Rule {
-                    meta,
+            .map(|source| {
+                let (code, name) = code_and_name(source.file);
+                Rule {
+                    code,
+                    name,
                     check: source.check,
-                })
+                    yaml: source.yaml,
+                    meta: OnceLock::new(),
+                    templates: OnceLock::new(),
+                }
             })
             .collect()
     })
@@ -203,9 +238,9 @@ pub fn all() -> &'static [Rule] {
 
 /// Finds a rule by code (`OC001`, case-insensitive) or name (`plugin-org-id`).
 pub fn find(code_or_name: &str) -> Option<&'static Rule> {
-    all().iter().find(|rule| {
-        rule.meta.code.eq_ignore_ascii_case(code_or_name) || rule.meta.name == code_or_name
-    })
+    all()
+        .iter()
+        .find(|rule| rule.code.eq_ignore_ascii_case(code_or_name) || rule.name == code_or_name)
 }
 
 #[cfg(test)]
@@ -217,6 +252,13 @@ mod tests {
         for source in SOURCES {
             let meta = RuleMeta::parse(source.yaml)
                 .unwrap_or_else(|e| panic!("rule file does not parse: {e}\n{}", source.yaml));
+            // the code and name the registry takes from the file name are the file's own
+            assert_eq!(
+                code_and_name(source.file),
+                (meta.code.as_str(), meta.name.as_str()),
+                "{}",
+                source.file
+            );
             assert!(
                 meta.code.starts_with("OC") && meta.code.len() == 5,
                 "{}",
@@ -261,7 +303,7 @@ mod tests {
             }
         }
         assert_eq!(all().len(), SOURCES.len());
-        let mut codes: Vec<&str> = all().iter().map(|r| r.meta.code.as_str()).collect();
+        let mut codes: Vec<&str> = all().iter().map(|r| r.code).collect();
         let sorted = {
             let mut c = codes.clone();
             c.sort();
@@ -275,14 +317,14 @@ mod tests {
     #[test]
     fn every_message_template_compiles() {
         for rule in all() {
-            for (key, t) in &rule.meta.messages {
+            for (key, t) in &rule.meta().messages {
                 for text in [Some(&t.message), t.label.as_ref(), t.help.as_ref()]
                     .into_iter()
                     .flatten()
                 {
                     handlebars::Handlebars::new()
                         .register_template_string("t", text)
-                        .unwrap_or_else(|e| panic!("{}/{key}: {e}", rule.meta.code));
+                        .unwrap_or_else(|e| panic!("{}/{key}: {e}", rule.code));
                 }
             }
         }

@@ -7,6 +7,7 @@
 //! that the checks map back to the file and span that set the value (OC090, OC091).
 
 pub mod describe;
+pub mod native;
 pub mod place;
 mod run;
 mod scope;
@@ -53,7 +54,7 @@ macro_rules! embed {
 }
 
 /// Every schema oncall-lint ships.
-pub static EMBEDDED: &[Embedded] = &[
+pub static EMBEDDED: &[Embedded; 6] = &[
     embed!("oncall-1.9.22.values.schema.json"),
     embed!("oncall-1.12.1.values.schema.json"),
     embed!("oncall-1.16.9.values.schema.json"),
@@ -78,13 +79,28 @@ pub fn documents() -> &'static [(String, Arc<serde_json::Value>)] {
     DOCS.get_or_init(|| {
         EMBEDDED
             .iter()
-            .filter_map(|e| {
-                // a schema that does not parse is caught by the schema tests
-                let json: serde_json::Value = serde_json::from_str(e.text).ok()?;
-                Some((format!("{BASE_URL}{}", e.file), Arc::new(json)))
+            .enumerate()
+            .filter_map(|(index, e)| {
+                let json = embedded_json(index)?;
+                Some((format!("{BASE_URL}{}", e.file), Arc::clone(json)))
             })
             .collect()
     })
+}
+
+/// The embedded schema at `index` of [`EMBEDDED`], parsed on first use (each on its own:
+/// linting reads two of them, and parsing all would cost more than the lint).
+fn embedded_json(index: usize) -> Option<&'static Arc<serde_json::Value>> {
+    static PARSED: [OnceLock<Option<Arc<serde_json::Value>>>; EMBEDDED.len()] =
+        [const { OnceLock::new() }; EMBEDDED.len()];
+    PARSED
+        .get(index)?
+        .get_or_init(|| {
+            // a schema that does not parse is caught by the schema tests
+            let text = EMBEDDED.get(index)?.text;
+            serde_json::from_str(text).ok().map(Arc::new)
+        })
+        .as_ref()
 }
 
 /// The embedded schema whose `$id` (or file name) `uri` names.
@@ -193,7 +209,7 @@ pub fn for_chart(state: &'static ChartState) -> Option<&'static ChartSchema> {
 /// The schemas the walker can follow `$ref`s into: the embedded ones.
 pub fn embedded_set() -> &'static SchemaSet {
     static SET: OnceLock<SchemaSet> = OnceLock::new();
-    SET.get_or_init(|| SchemaSet::new(documents().to_vec()))
+    SET.get_or_init(SchemaSet::embedded)
 }
 
 /// Every key path the schema of a chart state declares (for "did you mean"), computed once.

@@ -71,21 +71,18 @@ pub struct Run {
 /// Validates a release against its chart's schema and, when given, the user's schema.
 pub fn run(release: &Release, options: &LintOptions) -> Run {
     let mut result = Run::default();
-    if let Some(chart) = super::for_chart(release.chart) {
-        // only what users wrote: a chart default is never a finding, and the defaults are
-        // most of the values; and inside what they wrote, only what the schema looks at
-        let set = super::embedded_set();
-        let id = format!(
-            "{}{}",
-            super::BASE_URL,
-            super::chart_schema_file(release.chart)
-        );
-        let instance = match set.root(&id) {
-            Some(root) => pruned(set, Some(root), &release.values, false),
-            None => user_written(&release.values),
-        }
-        .unwrap_or_else(|| serde_json::Value::Object(Default::default()));
-        result.chart = violations(&chart.validator, &instance, SchemaSource::Chart);
+    // only what users wrote: a chart default is never a finding, and the defaults are most
+    // of the values; and inside what they wrote, only what the schema looks at
+    let set = super::embedded_set();
+    let id = format!(
+        "{}{}",
+        super::BASE_URL,
+        super::chart_schema_file(release.chart)
+    );
+    if let Some(root) = set.root(&id) {
+        let instance = pruned(set, Some(root), &release.values, false)
+            .unwrap_or_else(|| serde_json::Value::Object(Default::default()));
+        result.chart = super::native::validate(set, root, &instance);
     }
     if let Some(user) = &options.user_schema {
         let values = document_values(release, options);

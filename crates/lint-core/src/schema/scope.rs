@@ -15,8 +15,6 @@ pub struct Scope<'a> {
     pub set: &'a SchemaSet,
     /// The schema's root.
     pub root: Option<Node<'a>>,
-    /// Every key path the schema declares.
-    pub known: &'a [Vec<String>],
     /// The values validated (violation paths are paths in it).
     pub tree: &'a Value,
     /// Keys from the top of the files to `tree` (the values root, for the chart's schema).
@@ -28,8 +26,9 @@ enum Owner<'a> {
     Chart {
         oncall: String,
         grafana: &'static str,
+        state: &'static crate::chart::ChartState,
     },
-    User(&'a str),
+    User(&'a UserSchema),
 }
 
 impl<'a> Scope<'a> {
@@ -46,12 +45,12 @@ impl<'a> Scope<'a> {
         Some(Scope {
             set,
             root: Some(root),
-            known: super::chart_known_paths(release.chart),
             tree: &release.values,
             prefix: place::doc_path(release, &[]),
             owner: Owner::Chart {
                 oncall: oncall_version,
                 grafana: release.chart.grafana_chart,
+                state: release.chart,
             },
         })
     }
@@ -61,10 +60,18 @@ impl<'a> Scope<'a> {
         Scope {
             set: schema.set(),
             root: schema.root(),
-            known: schema.known_paths(),
             tree: values,
             prefix: Vec::new(),
-            owner: Owner::User(schema.name()),
+            owner: Owner::User(schema),
+        }
+    }
+
+    /// Every key path the schema declares (for "did you mean"; the chart's are computed the
+    /// first time a run needs them).
+    pub fn known(&self) -> &'a [Vec<String>] {
+        match &self.owner {
+            Owner::Chart { state, .. } => super::chart_known_paths(state),
+            Owner::User(schema) => schema.known_paths(),
         }
     }
 
@@ -77,7 +84,9 @@ impl<'a> Scope<'a> {
     /// `the grafana chart 8.4.6`, `your schema `umbrella.schema.json``.
     pub fn owner(&self, path: &[Seg]) -> String {
         match &self.owner {
-            Owner::Chart { oncall, grafana } => {
+            Owner::Chart {
+                oncall, grafana, ..
+            } => {
                 let under_grafana = matches!(path.first(), Some(Seg::Key(k)) if k == "grafana");
                 // `grafana.enabled` is the oncall chart's switch for the subchart
                 let switch = matches!(path.get(1), Some(Seg::Key(k)) if k == "enabled");
@@ -87,7 +96,7 @@ impl<'a> Scope<'a> {
                     format!("the oncall chart {oncall}")
                 }
             }
-            Owner::User(name) => format!("your schema `{name}`"),
+            Owner::User(schema) => format!("your schema `{}`", schema.name()),
         }
     }
 

@@ -12,7 +12,14 @@ use crate::fix::Seg;
 /// Schema documents that may `$ref` each other, by `$id`.
 #[derive(Debug, Clone, Default)]
 pub struct SchemaSet {
-    docs: Vec<(String, Arc<Value>)>,
+    docs: Vec<(String, Doc)>,
+}
+
+/// A document of a set: parsed, or one of the embedded schemas, parsed when first read.
+#[derive(Debug, Clone)]
+enum Doc {
+    Parsed(Arc<Value>),
+    Embedded(usize),
 }
 
 /// A subschema: which document it is in, and its JSON.
@@ -27,6 +34,25 @@ impl<'a> Node<'a> {
     pub fn json(&self) -> &'a Value {
         self.json
     }
+
+    /// Whether the subschema applies nothing in place (no `$ref`, `allOf`, `anyOf`,
+    /// `oneOf`): what it says is all there is, and walking it needs no list of parts.
+    fn is_plain(&self) -> bool {
+        match self.json.as_object() {
+            Some(map) => !["$ref", "allOf", "anyOf", "oneOf"]
+                .iter()
+                .any(|k| map.contains_key(*k)),
+            None => false,
+        }
+    }
+
+    /// A subschema of the same document.
+    pub fn with(&self, json: &'a Value) -> Node<'a> {
+        Node {
+            doc: self.doc,
+            json,
+        }
+    }
 }
 
 /// How deep `$ref` chains and nested applicators are followed.
@@ -37,12 +63,42 @@ const MAX_DEPTH: usize = 12;
 impl SchemaSet {
     /// A set of (`$id`, document) pairs.
     pub fn new(docs: Vec<(String, Arc<Value>)>) -> Self {
-        SchemaSet { docs }
+        SchemaSet {
+            docs: docs
+                .into_iter()
+                .map(|(id, doc)| (id, Doc::Parsed(doc)))
+                .collect(),
+        }
+    }
+
+    /// The embedded schemas, each parsed the first time the walk reaches it.
+    pub(crate) fn embedded() -> Self {
+        SchemaSet {
+            docs: super::EMBEDDED
+                .iter()
+                .enumerate()
+                .map(|(index, e)| {
+                    (
+                        format!("{}{}", super::BASE_URL, e.file),
+                        Doc::Embedded(index),
+                    )
+                })
+                .collect(),
+        }
+    }
+
+    fn json_of(&self, doc: usize) -> &Value {
+        static NULL: Value = Value::Null;
+        match self.docs.get(doc).map(|(_, d)| d) {
+            Some(Doc::Parsed(json)) => json,
+            Some(Doc::Embedded(index)) => super::embedded_json(*index).map_or(&NULL, |j| j),
+            None => &NULL,
+        }
     }
 
     /// Adds a document.
     pub fn push(&mut self, id: String, doc: Arc<Value>) {
-        self.docs.push((id, doc));
+        self.docs.push((id, Doc::Parsed(doc)));
     }
 
     /// The root of the document `id` (matched by `$id`, then by file name).
@@ -50,7 +106,7 @@ impl SchemaSet {
         let doc = self.find_doc(id)?;
         Some(Node {
             doc,
-            json: &self.docs[doc].1,
+            json: self.json_of(doc),
         })
     }
 
@@ -83,7 +139,7 @@ impl SchemaSet {
             };
             self.find_doc(&joined).or_else(|| self.find_doc(url))?
         };
-        let root: &Value = &self.docs[doc].1;
+        let root: &Value = self.json_of(doc);
         let json = if fragment.is_empty() {
             root
         } else if fragment.starts_with('/') {
@@ -96,7 +152,10 @@ impl SchemaSet {
 
     /// The node and every subschema that applies in place with it (`$ref` targets and
     /// `allOf` members, recursively; with `any`, also `anyOf`/`oneOf` members).
-    fn in_place<'a>(&'a self, node: Node<'a>, any: bool) -> Vec<Node<'a>> {
+    pub(crate) fn in_place<'a>(&'a self, node: Node<'a>, any: bool) -> Vec<Node<'a>> {
+        if node.is_plain() {
+            return vec![node];
+        }
         let mut out = Vec::new();
         let mut stack = vec![(node, 0usize)];
         while let Some((current, hops)) = stack.pop() {
@@ -134,6 +193,14 @@ impl SchemaSet {
 
     /// The subschema for the value under `key` of a map that `node` describes.
     pub fn child<'a>(&'a self, node: Node<'a>, key: &str) -> Option<Node<'a>> {
+        if node.is_plain() {
+            let json = node.json;
+            let sub = json
+                .get("properties")
+                .and_then(|p| p.get(key))
+                .or_else(|| json.get("additionalProperties").filter(|s| s.is_object()))?;
+            return Some(node.with(sub));
+        }
         let parts = self.in_place(node, true);
         for part in &parts {
             if let Some(sub) = part.json.get("properties").and_then(|p| p.get(key)) {
