@@ -237,6 +237,11 @@ pub struct ReleaseArgs {
     #[arg(long, value_name = "KEY")]
     pub values_root: Option<String>,
 
+    /// Which chart the values are for: the oncall chart, the grafana chart (alone or as a
+    /// subchart: only the Grafana-side rules run), or auto-detect (default; `-v` says which).
+    #[arg(long, value_name = "CHART", value_parser = ["oncall", "grafana", "auto"])]
+    pub chart: Option<String>,
+
     /// Helm release name.
     #[arg(long, value_name = "NAME")]
     pub release: Option<String>,
@@ -273,8 +278,10 @@ pub struct LintArgs {
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 
-    /// Turn on a profile's rules (air-gapped: the OC04x rules).
-    #[arg(long, value_name = "PROFILE", value_parser = ["air-gapped"])]
+    /// Turn on a profile's rules (air-gapped: the OC04x rules). Without it, air-gapped is
+    /// inferred when the values clearly describe such an install (said in a note); `none`
+    /// turns inference off.
+    #[arg(long, value_name = "PROFILE", value_parser = ["air-gapped", "none"])]
     pub profile: Vec<String>,
 
     /// Run only these rules (codes, names or code prefixes such as `OC04`; comma-separated or repeated).

@@ -171,6 +171,11 @@ fn release_options(release: &ReleaseArgs, profiles: &[String]) -> Result<LintOpt
     }
     Ok(LintOptions {
         profiles: profiles.iter().filter_map(|p| Profile::parse(p)).collect(),
+        no_inferred_profiles: profiles.iter().any(|p| p == "none"),
+        chart_kind: match release.chart.as_deref() {
+            Some(kind) => oncall_lint_core::options::ChartKind::parse(kind)?,
+            None => None,
+        },
         release_name: release.release.clone(),
         namespace: release.namespace.clone(),
         grafana_namespace: release.grafana_namespace.clone(),
@@ -438,6 +443,22 @@ fn lint(args: LintArgs) -> Result<ExitCode, String> {
         });
     }
     let files = reports.iter().map(|r| r.sources.len()).sum::<usize>();
+    // an inferred profile changes what is reported: say so once, however many files
+    let inferred: Vec<&String> = reports.iter().flat_map(|r| &r.inferred).collect();
+    if let Some(first) = inferred.first() {
+        let more = match inferred.len() - 1 {
+            0 => String::new(),
+            n => format!(" (and {n} more file(s); -v lists them)"),
+        };
+        eprintln!(
+            "note: {first}{more}; --profile air-gapped makes it explicit, --profile none turns it off"
+        );
+        if args.verbose {
+            for note in inferred.iter().skip(1) {
+                eprintln!("note: {note}");
+            }
+        }
+    }
     if args.verbose {
         for note in reports.iter().flat_map(|r| &r.notes) {
             eprintln!("note: {note}");

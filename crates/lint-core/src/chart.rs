@@ -24,6 +24,7 @@ pub struct ChartState {
     oncall_json: &'static str,
     grafana_json: &'static str,
     defaults: OnceLock<Value>,
+    grafana_defaults: OnceLock<Value>,
 }
 
 /// The chart states oncall-lint knows, oldest first.
@@ -36,6 +37,7 @@ pub static STATES: [ChartState; 3] = [
         oncall_json: include_str!("../data/charts/oncall-1.9.22.json"),
         grafana_json: include_str!("../data/charts/grafana-6.57.1.json"),
         defaults: OnceLock::new(),
+        grafana_defaults: OnceLock::new(),
     },
     ChartState {
         version: "1.12.1",
@@ -45,6 +47,7 @@ pub static STATES: [ChartState; 3] = [
         oncall_json: include_str!("../data/charts/oncall-1.12.1.json"),
         grafana_json: include_str!("../data/charts/grafana-8.4.6.json"),
         defaults: OnceLock::new(),
+        grafana_defaults: OnceLock::new(),
     },
     ChartState {
         version: "1.16.9",
@@ -54,6 +57,7 @@ pub static STATES: [ChartState; 3] = [
         oncall_json: include_str!("../data/charts/oncall-1.16.9.json"),
         grafana_json: include_str!("../data/charts/grafana-8.4.6.json"),
         defaults: OnceLock::new(),
+        grafana_defaults: OnceLock::new(),
     },
 ];
 
@@ -95,6 +99,23 @@ impl ChartState {
                 map.insert("grafana".into(), grafana);
             }
             values
+        })
+    }
+
+    /// The grafana chart's own defaults (of the version this state bundles), under
+    /// `grafana`: what values of the grafana chart, alone or in another umbrella, go over.
+    pub fn grafana_chart_defaults(&'static self) -> &'static Value {
+        self.grafana_defaults.get_or_init(|| {
+            let origin = Origin::Default {
+                chart: "grafana",
+                version: self.grafana_chart,
+            };
+            let json =
+                serde_json::from_str::<serde_json::Value>(self.grafana_json).unwrap_or_default();
+            let grafana = Value::from_json(&json, &origin);
+            let mut map = indexmap::IndexMap::new();
+            map.insert("grafana".to_owned(), grafana);
+            Value::new(crate::values::Kind::Map(map), origin)
         })
     }
 }

@@ -58,6 +58,8 @@ pub struct ChartConfig {
     pub version: Option<String>,
     /// The umbrella key holding the oncall values (`""` for top level).
     pub values_root: Option<String>,
+    /// Which chart the values are for: `oncall`, `grafana` or `auto` (the default).
+    pub kind: Option<String>,
 }
 
 /// `release:`.
@@ -211,12 +213,17 @@ impl LoadedConfig {
             ));
         }
         for profile in config.profiles.iter().flatten() {
-            if Profile::parse(profile).is_none() {
+            if Profile::parse(profile).is_none() && profile != "none" {
                 return Err(at(
                     &["profiles"],
-                    format!("unknown profile `{profile}` (known: air-gapped)"),
+                    format!("unknown profile `{profile}` (known: air-gapped, none)"),
                 ));
             }
+        }
+        if let Some(kind) = config.chart.as_ref().and_then(|c| c.kind.as_deref())
+            && let Err(e) = crate::options::ChartKind::parse(kind)
+        {
+            return Err(at(&["chart", "kind"], e));
         }
         for (name, rule) in config.rules.iter().flatten() {
             if rules::find(name).is_none()
@@ -363,7 +370,8 @@ impl LoadedConfig {
             options.select = c.select.clone().unwrap_or_default();
         }
         options.ignore.extend(c.ignore.iter().flatten().cloned());
-        if options.profiles.is_empty() {
+        if options.profiles.is_empty() && !options.no_inferred_profiles {
+            options.no_inferred_profiles = c.profiles.iter().flatten().any(|p| p == "none");
             options.profiles = c
                 .profiles
                 .iter()
@@ -380,6 +388,12 @@ impl LoadedConfig {
                 .values_root
                 .take()
                 .or_else(|| chart.values_root.clone());
+            if options.chart_kind.is_none() {
+                options.chart_kind = chart
+                    .kind
+                    .as_deref()
+                    .and_then(|k| crate::options::ChartKind::parse(k).ok().flatten());
+            }
         }
         if let Some(release) = &c.release {
             options.release_name = options.release_name.take().or_else(|| release.name.clone());

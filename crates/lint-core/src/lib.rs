@@ -10,6 +10,7 @@ pub mod checks;
 pub mod config;
 pub mod diagnostic;
 pub mod fix;
+pub mod infer;
 pub mod lint;
 pub mod options;
 pub mod provisioning;

@@ -8,14 +8,14 @@ use serde_json::json;
 use crate::chart::{self, ChartState};
 use crate::checks::{CheckContext, Emitter, InputKind, build};
 use crate::diagnostic::{Diagnostic, Location};
-use crate::options::LintOptions;
+use crate::options::{ChartKind, LintOptions, Profile};
 use crate::provisioning;
 use crate::release::{
     Release, detect_values_root, oncall_version_from_chart_yaml, values_root_from_chart_yaml,
 };
 use crate::rules;
 use crate::source::{NotText, SourceFile};
-use crate::yaml::{Comment, Document, parse};
+use crate::yaml::{Comment, Document, NodeId, parse};
 
 /// The result of linting one file or one release.
 #[derive(Debug)]
@@ -30,6 +30,10 @@ pub struct FileReport {
     pub assumed_chart_version: bool,
     /// Each release's effective values, when [`LintOptions::keep_values`] asks for them.
     pub effective: Vec<serde_json::Value>,
+    /// Profiles turned on because the values describe such an install, with the reason
+    /// (`values.yaml: air-gapped: an init container installs the plugin (...)`); the CLI
+    /// says so once.
+    pub inferred: Vec<String>,
 }
 
 /// One file of a release, as read.
@@ -55,6 +59,7 @@ pub fn too_large(path: &str, size: u64, limit: u64) -> FileReport {
         notes: Vec::new(),
         assumed_chart_version: false,
         effective: Vec::new(),
+        inferred: Vec::new(),
     }
 }
 
@@ -94,6 +99,7 @@ fn not_text_report(source: Arc<SourceFile>, not_text: NotText) -> FileReport {
         notes: Vec::new(),
         assumed_chart_version: false,
         effective: Vec::new(),
+        inferred: Vec::new(),
     }
 }
 
@@ -106,6 +112,7 @@ pub fn lint_source(source: Arc<SourceFile>, options: &LintOptions) -> FileReport
         notes: vec![format!("{}: {version_note}", source.path())],
         assumed_chart_version: assumed,
         effective: Vec::new(),
+        inferred: Vec::new(),
     };
     let documents = match parse(source.text(), &options.limits) {
         Ok(docs) => docs,
@@ -177,6 +184,7 @@ pub fn lint_release(files: Vec<InputFile>, options: &LintOptions) -> FileReport 
         notes: vec![format!("release of {} file(s): {version_note}", read.count)],
         assumed_chart_version: assumed,
         effective: Vec::new(),
+        inferred: Vec::new(),
     };
     report.notes.extend(read.notes);
     if !report.diagnostics.is_empty() {
@@ -309,71 +317,112 @@ fn chart_state(options: &LintOptions) -> (&'static ChartState, String, bool) {
     }
 }
 
-fn input_kind(doc: &Document) -> InputKind {
+/// Keys only the oncall chart (or an umbrella holding it) has; `image`, `service` or
+/// `ingress` alone say nothing, and `grafana` is also how other charts hold the grafana
+/// chart.
+const ONCALL_KEYS: [&str; 21] = [
+    "externalGrafana",
+    "engine",
+    "celery",
+    "oncall",
+    "base_url",
+    "base_url_protocol",
+    "database",
+    "broker",
+    "mariadb",
+    "postgresql",
+    "rabbitmq",
+    "redis",
+    "externalMysql",
+    "externalPostgresql",
+    "externalRabbitmq",
+    "externalRedis",
+    "migrate",
+    "telegramPolling",
+    "detached_integrations",
+    "uwsgi",
+    "cert-manager",
+];
+
+/// Keys of the grafana chart's values that no other chart's top level has.
+const GRAFANA_KEYS: [&str; 10] = [
+    "grafana.ini",
+    "plugins",
+    "adminUser",
+    "adminPassword",
+    "datasources",
+    "dashboardProviders",
+    "sidecar",
+    "imageRenderer",
+    "initChownData",
+    "envFromSecret",
+];
+
+/// What a document is, and for grafana chart values the key that holds them (empty: the
+/// top level).
+fn input_kind(doc: &Document, chart: &'static ChartState) -> (InputKind, Vec<String>) {
     let Some(root) = doc.root else {
-        return InputKind::OncallValues;
+        return (InputKind::OncallValues, Vec::new());
     };
+    let keys_of = |map: NodeId| -> Vec<&str> {
+        doc.entries(map)
+            .iter()
+            .filter_map(|e| doc.scalar_text(e.key))
+            .collect()
+    };
+    let top = keys_of(root);
     let has_apps = doc
         .get(root, "apps")
         .is_some_and(|e| !doc.items(e.value).is_empty());
-    let has_values_keys = [
-        "grafana",
-        "externalGrafana",
-        "engine",
-        "celery",
-        "oncall",
-        "base_url",
-    ]
-    .iter()
-    .any(|k| doc.get(root, k).is_some());
     let is_manifest = doc.get(root, "apiVersion").is_some() && doc.get(root, "kind").is_some();
-    // keys only the oncall chart (or an umbrella holding it) has; `image`, `service` or
-    // `ingress` alone say nothing
-    const ONCALL_KEYS: [&str; 22] = [
-        "grafana",
-        "externalGrafana",
-        "engine",
-        "celery",
-        "oncall",
-        "base_url",
-        "base_url_protocol",
-        "database",
-        "broker",
-        "mariadb",
-        "postgresql",
-        "rabbitmq",
-        "redis",
-        "externalMysql",
-        "externalPostgresql",
-        "externalRabbitmq",
-        "externalRedis",
-        "migrate",
-        "telegramPolling",
-        "detached_integrations",
-        "uwsgi",
-        "cert-manager",
-    ];
-    let entries = doc.entries(root);
-    let oncall_like = entries.is_empty()
-        || entries.iter().any(|e| {
-            doc.scalar_text(e.key)
-                .is_some_and(|k| ONCALL_KEYS.contains(&k))
-        })
-        || entries.iter().any(|e| {
-            doc.entries(e.value).iter().any(|inner| {
-                doc.scalar_text(inner.key)
-                    .is_some_and(|k| ONCALL_KEYS.contains(&k))
-            })
-        });
-    if has_apps && !has_values_keys {
-        InputKind::Provisioning
-    } else if is_manifest && !has_values_keys {
-        InputKind::Manifest
-    } else if oncall_like {
-        InputKind::OncallValues
-    } else {
-        InputKind::OtherValues
+    let oncall_top = top.iter().any(|k| ONCALL_KEYS.contains(k));
+    let oncall_below = doc
+        .entries(root)
+        .iter()
+        .any(|e| keys_of(e.value).iter().any(|k| ONCALL_KEYS.contains(k)));
+    let values_keys = oncall_top || top.contains(&"grafana");
+    if has_apps && !values_keys {
+        return (InputKind::Provisioning, Vec::new());
     }
+    if is_manifest && !values_keys {
+        return (InputKind::Manifest, Vec::new());
+    }
+    if top.is_empty() || oncall_top || oncall_below {
+        return (InputKind::OncallValues, Vec::new());
+    }
+    if let Some(grafana) = doc
+        .get(root, "grafana")
+        .filter(|e| !doc.entries(e.value).is_empty())
+    {
+        // `grafana:` beside keys the oncall chart does not have: another chart (such as
+        // kube-prometheus-stack) holding the grafana chart; beside nothing else, a layer
+        // of the oncall chart's values about its bundled Grafana
+        // (a key the oncall chart has at another level is a misplaced setting, not a sign
+        // of another chart: OC090 reports it)
+        let oncall_defaults = chart.defaults().as_map();
+        let foreign = top.iter().any(|k| {
+            *k != "grafana"
+                && *k != "global"
+                && oncall_defaults.is_some_and(|d| !d.contains_key(*k))
+                && !crate::schema::chart_known_paths(chart)
+                    .iter()
+                    .any(|p| p.last().is_some_and(|last| last == k))
+        });
+        let disabled = doc
+            .get(grafana.value, "enabled")
+            .and_then(|e| doc.scalar_text(e.value))
+            .is_some_and(|t| t == "false");
+        return match (foreign, disabled) {
+            (true, false) => (InputKind::GrafanaValues, vec!["grafana".to_owned()]),
+            // another chart that does not deploy its Grafana: nothing of ours
+            (true, true) => (InputKind::OtherValues, Vec::new()),
+            (false, _) => (InputKind::OncallValues, Vec::new()),
+        };
+    }
+    if top.iter().any(|k| GRAFANA_KEYS.contains(k)) {
+        return (InputKind::GrafanaValues, Vec::new());
+    }
+    (InputKind::OtherValues, Vec::new())
 }
 
 fn lint_layers(
@@ -382,9 +431,9 @@ fn lint_layers(
     options: &LintOptions,
     report: &mut FileReport,
 ) {
-    let mut input = match layers.first() {
-        Some((_, doc)) if layers.len() == 1 => input_kind(doc),
-        _ => InputKind::OncallValues,
+    let (mut input, mut grafana_root) = match layers.first() {
+        Some((_, doc)) if layers.len() == 1 => input_kind(doc, chart),
+        _ => (InputKind::OncallValues, Vec::new()),
     };
     // the user said where the oncall values are: believe them
     let told = options
@@ -399,6 +448,24 @@ fn lint_layers(
     if input == InputKind::OtherValues && told {
         input = InputKind::OncallValues;
     }
+    // the user said which chart: believe them
+    match options.chart_kind {
+        Some(ChartKind::Oncall) => input = InputKind::OncallValues,
+        Some(ChartKind::Grafana) => {
+            if input != InputKind::GrafanaValues {
+                grafana_root = Vec::new();
+            }
+            input = InputKind::GrafanaValues;
+            if let Some(root) = options.values_root.as_deref() {
+                grafana_root = root
+                    .split('.')
+                    .filter(|k| !k.is_empty())
+                    .map(str::to_owned)
+                    .collect();
+            }
+        }
+        None => {}
+    }
     let name = layers
         .first()
         .map(|(s, _)| s.path().to_owned())
@@ -406,8 +473,28 @@ fn lint_layers(
     report
         .notes
         .push(format!("{name}: input: {}", input.describe()));
+    if input == InputKind::GrafanaValues {
+        // the oncall chart's version says nothing about these values
+        let prefix = format!("{name}: chart:");
+        if let Some(note) = report.notes.iter_mut().find(|n| n.starts_with(&prefix)) {
+            *note = format!(
+                "{prefix} grafana (over the defaults of grafana chart {}; Grafana's version is read from `image.tag`)",
+                chart.grafana_chart
+            );
+        }
+        report.assumed_chart_version = false;
+    }
     let values_root = match input {
         InputKind::Provisioning | InputKind::Manifest | InputKind::OtherValues => Vec::new(),
+        InputKind::GrafanaValues => {
+            if !grafana_root.is_empty() {
+                report.notes.push(format!(
+                    "{name}: values root: `{}` (the grafana chart's values in another chart)",
+                    grafana_root.join(".")
+                ));
+            }
+            grafana_root
+        }
         InputKind::OncallValues => {
             let (root, why) = release_values_root(&layers, chart, options);
             if let Some(root) = &root {
@@ -418,9 +505,14 @@ fn lint_layers(
             root.into_iter().collect()
         }
     };
-    let release = match Release::build(
+    let mount = match input {
+        InputKind::GrafanaValues => vec!["grafana".to_owned()],
+        _ => Vec::new(),
+    };
+    let release = match Release::build_mounted(
         chart,
         values_root,
+        mount,
         layers,
         &options.sets,
         options.limits.max_alias_expansion,
@@ -447,14 +539,24 @@ fn lint_layers(
         report.effective.push(release.values.to_json());
     }
     let apps = provisioning::find(&release);
-    let ctx = CheckContext {
+    let mut ctx = CheckContext {
         release: &release,
         input,
         options,
         provisioning: &apps,
-        air_gapped: options.has_profile(crate::options::Profile::AirGapped),
+        air_gapped: options.has_profile(Profile::AirGapped),
         schema_run: std::sync::OnceLock::new(),
     };
+    if !ctx.air_gapped
+        && !options.no_inferred_profiles
+        && matches!(input, InputKind::OncallValues | InputKind::GrafanaValues)
+        && let Some(reason) = crate::infer::air_gapped(&ctx)
+    {
+        ctx.air_gapped = true;
+        report
+            .inferred
+            .push(format!("{name}: air-gapped profile inferred: {reason}"));
+    }
     for rule in rules::all().iter().filter(|r| options.rule_enabled(r.code)) {
         let mut emitter = Emitter::new(rule, &mut report.diagnostics);
         (rule.check)(&ctx, &mut emitter);

@@ -6,6 +6,29 @@ use crate::diagnostic::Severity;
 use crate::release::SetArg;
 use crate::yaml::Limits;
 
+/// Which chart the values are for, when the user says so (else it is detected).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChartKind {
+    /// The oncall chart (top level, or under an umbrella's values root).
+    Oncall,
+    /// The grafana chart (top level, or under the values root of another chart).
+    Grafana,
+}
+
+impl ChartKind {
+    /// Parses `oncall`, `grafana`; `auto` (detect) is `None`.
+    pub fn parse(text: &str) -> Result<Option<ChartKind>, String> {
+        match text {
+            "oncall" => Ok(Some(ChartKind::Oncall)),
+            "grafana" => Ok(Some(ChartKind::Grafana)),
+            "auto" => Ok(None),
+            other => Err(format!(
+                "unknown chart `{other}` (expected oncall, grafana or auto)"
+            )),
+        }
+    }
+}
+
 /// A set of rules that only apply to some installs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Profile {
@@ -35,6 +58,10 @@ impl Profile {
 pub struct LintOptions {
     /// Profiles turned on.
     pub profiles: Vec<Profile>,
+    /// No profile is inferred from the values (`--profile none`).
+    pub no_inferred_profiles: bool,
+    /// Which chart the values are for (`None`: detect).
+    pub chart_kind: Option<ChartKind>,
     /// Helm release name, if known.
     pub release_name: Option<String>,
     /// Namespace the oncall release is installed in, if known.

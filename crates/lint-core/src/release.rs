@@ -41,6 +41,10 @@ pub struct Release {
     pub chart: &'static ChartState,
     /// Keys from the top of each file to the oncall chart's values (empty: top level).
     pub values_root: Vec<String>,
+    /// Where in the release the files' values (below the values root) sit: empty for the
+    /// oncall chart's values, `grafana` for the grafana chart's, which the release holds
+    /// where the oncall chart keeps its subchart's values.
+    pub mount: Vec<String>,
     /// The user's files, in Helm's order (later wins).
     pub layers: Vec<Layer>,
     /// The effective values at the chart's root.
@@ -70,7 +74,33 @@ impl Release {
         sets: &[SetArg],
         alias_budget: usize,
     ) -> Result<Release, LayerError> {
-        let mut values = chart.defaults().clone();
+        Release::build_mounted(
+            chart,
+            values_root,
+            Vec::new(),
+            documents,
+            sets,
+            alias_budget,
+        )
+    }
+
+    /// [`Release::build`] for files whose values sit at `mount` in the release: `grafana`
+    /// for values of the grafana chart, which go over that chart's own defaults (the
+    /// oncall chart's changes to its subchart do not apply to them).
+    pub fn build_mounted(
+        chart: &'static ChartState,
+        values_root: Vec<String>,
+        mount: Vec<String>,
+        documents: Vec<(Arc<SourceFile>, Document)>,
+        sets: &[SetArg],
+        alias_budget: usize,
+    ) -> Result<Release, LayerError> {
+        let mut values = if mount.is_empty() {
+            chart.defaults().clone()
+        } else {
+            chart.grafana_chart_defaults().clone()
+        };
+        let mounted = |value: Value| mount_value(value, &mount);
         let mut layers = Vec::with_capacity(documents.len() + 1);
         for (index, (source, doc)) in documents.into_iter().enumerate() {
             let root = doc.root.and_then(|r| {
@@ -98,7 +128,7 @@ impl Release {
             if let Some(v) = &layer_values
                 && matches!(v.kind, Kind::Map(_))
             {
-                coalesce(&mut values, v.clone());
+                coalesce(&mut values, mounted(v.clone()));
             }
             layers.push(Layer {
                 source,
@@ -116,7 +146,7 @@ impl Release {
             if let Some(v) = &at_root
                 && matches!(v.kind, Kind::Map(_))
             {
-                coalesce(&mut values, v.clone());
+                coalesce(&mut values, mounted(v.clone()));
             }
             layers.push(Layer {
                 source,
@@ -129,6 +159,7 @@ impl Release {
         Ok(Release {
             chart,
             values_root,
+            mount,
             layers,
             values,
         })
@@ -142,7 +173,22 @@ impl Release {
     /// The display key path of a chart-relative path, prefixed with the values root.
     pub fn key_path(&self, path: &[&str]) -> KeyPath {
         let root: Vec<&str> = self.values_root.iter().map(String::as_str).collect();
-        KeyPath::of(&root).extend(path)
+        KeyPath::of(&root).extend(self.in_file(path))
+    }
+
+    /// A release path as the files write it (below the values root): without the mount.
+    /// A path outside the mount is not in the files; it is returned as is.
+    pub fn in_file<'p>(&self, path: &'p [&'p str]) -> &'p [&'p str] {
+        if self.mount.is_empty() {
+            return path;
+        }
+        let inside =
+            path.len() >= self.mount.len() && self.mount.iter().zip(path).all(|(m, p)| m == p);
+        if inside {
+            &path[self.mount.len()..]
+        } else {
+            path
+        }
     }
 
     /// The location of a site in one of the layers.
@@ -165,6 +211,7 @@ impl Release {
     /// of the first file.
     pub fn blame(&self, path: &[&str]) -> Location {
         let key_path = self.key_path(path);
+        let path = self.in_file(path);
         let mut best: Option<(usize, usize, NodeId)> = None;
         for (index, layer) in self.layers.iter().enumerate().rev() {
             let Some(mut current) = layer.root else {
@@ -246,6 +293,7 @@ impl Release {
 
     /// Whether any user file sets `path` (to anything, `null` included).
     pub fn user_sets(&self, path: &[&str]) -> bool {
+        let path = self.in_file(path);
         self.layers.iter().any(|layer| {
             layer
                 .root
@@ -253,6 +301,16 @@ impl Release {
                 .is_some()
         })
     }
+}
+
+/// `value` placed at `mount` (inside maps keyed by its keys, with the value's origin).
+fn mount_value(value: Value, mount: &[String]) -> Value {
+    mount.iter().rev().fold(value, |inner, key| {
+        let origin = inner.origin.clone();
+        let mut map = indexmap::IndexMap::new();
+        map.insert(key.clone(), inner);
+        Value::new(Kind::Map(map), origin)
+    })
 }
 
 /// Builds the `--set` pseudo-file and its values (at the top of the values, above any

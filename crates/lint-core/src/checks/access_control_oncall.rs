@@ -20,7 +20,7 @@ pub const TOGGLE: &str = "accessControlOnCall";
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-    if !ctx.bundled_grafana() {
+    if !ctx.hosts_grafana() {
         return;
     }
     let Some((version, tag)) = grafana_version(ctx) else {
@@ -40,6 +40,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
             "from_tag": tag.is_some(),
             "name": env_name,
             "version": ctx.chart_version(),
+            "chart": ctx.chart_name(),
         })
     };
     let set_false = |value: Option<&Value>, keys: &[&str], applicability: Applicability| {

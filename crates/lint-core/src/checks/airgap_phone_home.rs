@@ -24,7 +24,7 @@ const SETTINGS: [(&str, &str, bool, Version); 4] = [
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-    if !ctx.air_gapped || !ctx.bundled_grafana() {
+    if !ctx.air_gapped || !ctx.hosts_grafana() {
         return;
     }
     let release = ctx.release;

@@ -17,7 +17,7 @@ const DOWNLOAD_ENV: [&str; 3] = [
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-    if !ctx.air_gapped || !ctx.bundled_grafana() {
+    if !ctx.air_gapped || !ctx.hosts_grafana() {
         return;
     }
     let release = ctx.release;
@@ -56,7 +56,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                 let location = release.blame(&plugins_path);
                 out.emit(
                     "plugins-default",
-                    json!({ "found": found, "version": ctx.chart_version() }),
+                    json!({ "found": found, "version": ctx.chart_version(), "chart": ctx.chart_name() }),
                     location,
                 )
                 .with_fix(fix);

@@ -400,7 +400,7 @@ fn provisioning_mounted(ctx: &CheckContext<'_>) -> bool {
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-    if !ctx.air_gapped || !ctx.bundled_grafana() {
+    if !ctx.air_gapped || !ctx.hosts_grafana() {
         return;
     }
     let release = ctx.release;

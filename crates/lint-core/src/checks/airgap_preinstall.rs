@@ -57,7 +57,7 @@ fn setting<'a>(ctx: &CheckContext<'a>, key: &str) -> Option<Setting<'a>> {
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-    if !ctx.air_gapped || !ctx.bundled_grafana() {
+    if !ctx.air_gapped || !ctx.hosts_grafana() {
         return;
     }
     let release = ctx.release;

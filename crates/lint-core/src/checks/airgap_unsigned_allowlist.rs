@@ -39,7 +39,7 @@ impl Allowlist<'_> {
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-    if !ctx.air_gapped || !ctx.bundled_grafana() {
+    if !ctx.air_gapped || !ctx.hosts_grafana() {
         return;
     }
     let Some(install) = install_source(ctx).filter(|i| i.source.private()) else {

@@ -12,7 +12,7 @@ use crate::values::{Kind, Value};
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-    if !ctx.bundled_grafana() {
+    if !ctx.hosts_grafana() {
         return;
     }
     // (list, whether `configMap` is a map there)

@@ -22,7 +22,7 @@ const LIST_KEYS: [(&str, &str); 4] = [
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-    if !ctx.bundled_grafana() {
+    if !ctx.hosts_grafana() {
         return;
     }
     let release = ctx.release;
@@ -75,11 +75,12 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                 .emit(
                     "overridden",
                     json!({
-                        "section": section, "key": key, "name": name,
-                        "ini": value.describe(), "env": env_value.describe(),
-                        "env_from_chart": env_value.site().is_none(),
-                        "version": ctx.chart_version(),
-                    }),
+                                "section": section, "key": key, "name": name,
+                                "ini": value.describe(), "env": env_value.describe(),
+                                "env_from_chart": env_value.site().is_none(),
+                                "version": ctx.chart_version(),
+                    "chart": ctx.chart_name(),
+                            }),
                     release.locate(value, &keys, false),
                 )
                 .with_fix(fix);

@@ -11,7 +11,7 @@ use crate::values::{Kind, Value};
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-    if !ctx.bundled_grafana() {
+    if ctx.input != super::InputKind::OncallValues || !ctx.hosts_grafana() {
         return;
     }
     let release = ctx.release;

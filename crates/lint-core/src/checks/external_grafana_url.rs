@@ -44,7 +44,7 @@ fn placeholder(ctx: &CheckContext<'_>) -> String {
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-    if ctx.input != InputKind::OncallValues || ctx.bundled_grafana() {
+    if ctx.input != InputKind::OncallValues || ctx.hosts_grafana() {
         return;
     }
     let release = ctx.release;

@@ -18,7 +18,16 @@ pub const TOGGLE: &str = "externalServiceAccounts";
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-    if !ctx.bundled_grafana() {
+    if !ctx.hosts_grafana() {
+        return;
+    }
+    // Grafana before 10.3 has no such toggle (OC013 reports a Grafana too old for the
+    // plugin), and a plugin pinned before 1.9 initialises without service accounts
+    if ctx.grafana_version() < (10, 3, 0)
+        || super::plugin_version::oncall_plugin(ctx)
+            .and_then(|entry| entry.parsed())
+            .is_some_and(|version| version < (1, 9, 0))
+    {
         return;
     }
     let release = ctx.release;
@@ -73,12 +82,14 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         return;
     }
     let enable_path = ["grafana", "grafana.ini", "feature_toggles", "enable"];
-    let chart_had_it = release
-        .chart
-        .defaults()
-        .get(&enable_path)
-        .and_then(Value::scalar_string)
-        .is_some_and(|s| split_list(&s).contains(&TOGGLE));
+    // (values of the grafana chart go over its own defaults, which set no toggles)
+    let chart_had_it = ctx.input != super::InputKind::GrafanaValues
+        && release
+            .chart
+            .defaults()
+            .get(&enable_path)
+            .and_then(Value::scalar_string)
+            .is_some_and(|s| split_list(&s).contains(&TOGGLE));
     match release.get(&enable_path) {
         Some(value) if matches!(value.kind, Kind::Seq(_)) => {
             let joined: Vec<String> = value
@@ -154,8 +165,12 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
             } else {
                 None
             };
-            out.emit(key, json!({ "version": ctx.chart_version() }), location)
-                .with_fix(fix);
+            out.emit(
+                key,
+                json!({ "version": ctx.chart_version(), "chart": ctx.chart_name() }),
+                location,
+            )
+            .with_fix(fix);
         }
     }
 }

@@ -18,7 +18,7 @@ const NOT_SOURCES: [&str; 1] = ["name"];
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
     // grafana chart 6.57.1 (oncall 1.9.22 and earlier) ignores `extraVolumes` (OC034)
-    if !ctx.bundled_grafana() || ctx.release.chart.grafana_chart.starts_with("6.") {
+    if !ctx.hosts_grafana() || ctx.release.chart.grafana_chart.starts_with("6.") {
         return;
     }
     let release = ctx.release;

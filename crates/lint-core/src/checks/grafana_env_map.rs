@@ -13,7 +13,7 @@ use crate::values::{Kind, Value};
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-    if !ctx.bundled_grafana() {
+    if !ctx.hosts_grafana() {
         return;
     }
     let release = ctx.release;
@@ -42,6 +42,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
             "found": env.describe(),
             "dropped": dropped.join("`, `"),
             "version": ctx.chart_version(),
+            "chart": ctx.chart_name(),
         }),
         location,
     )

@@ -26,7 +26,7 @@ const LIST_KEYS: [(&str, &str); 8] = [
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-    if !ctx.bundled_grafana() {
+    if !ctx.hosts_grafana() {
         return;
     }
     let release = ctx.release;

@@ -29,7 +29,7 @@ fn user_text<'a>(ctx: &'a CheckContext<'_>, keys: &[&str]) -> Option<(String, &'
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-    if ctx.input != InputKind::OncallValues || !ctx.bundled_grafana() {
+    if ctx.input != InputKind::OncallValues || !ctx.hosts_grafana() {
         return;
     }
     let release = ctx.release;

@@ -13,7 +13,7 @@ use crate::fix::Op;
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-    if !ctx.bundled_grafana() {
+    if !ctx.hosts_grafana() {
         return;
     }
     let Some((version, tag)) = grafana_version(ctx) else {
@@ -39,6 +39,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         "required": show(required),
         "plugin": plugin_text,
         "version": ctx.chart_version(),
+            "chart": ctx.chart_name(),
         "legacy": required < (10, 3, 0),
         "found": tag.map(|t| t.describe()),
     });

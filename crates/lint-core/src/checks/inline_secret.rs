@@ -185,7 +185,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         }
         env_entries(ctx, out, &["env"], "oncall");
     }
-    if ctx.bundled_grafana() {
+    if ctx.hosts_grafana() {
         let admin = ["grafana", "adminPassword"];
         if let Some(value) = release.get(&admin).filter(|v| literal(v))
             && let Some(site) = value.site()

@@ -15,7 +15,7 @@ use crate::values::{Kind, Value};
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-    if !ctx.bundled_grafana() {
+    if !ctx.hosts_grafana() {
         return;
     }
     let Some((version, tag)) = grafana_version(ctx) else {
@@ -104,6 +104,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
     let key = if deleted { "deleted" } else { "missing" };
     let mut args = args(String::new());
     args["version"] = json!(ctx.chart_version());
+    args["chart"] = json!(ctx.chart_name());
     let diagnostic = out.emit(key, args, location).with_fix(fix);
     if let Some(tag) = tag {
         let tag_location = release.locate(tag, &["grafana", "image", "tag"], false);

@@ -72,6 +72,11 @@ pub enum InputKind {
     /// Values of some other chart (no key only the oncall chart has): only embedded plugin
     /// provisioning is checked, so a repository of many charts gives no false alarms.
     OtherValues,
+    /// Values of the grafana chart, alone or as the `grafana` subchart of another chart (a
+    /// Grafana that hosts the plugin): only the Grafana-side rules run. The release holds
+    /// them under `grafana`, where the oncall chart keeps its subchart's values, so the
+    /// Grafana-side rules read them at the same paths.
+    GrafanaValues,
 }
 
 impl InputKind {
@@ -84,6 +89,7 @@ impl InputKind {
             InputKind::OtherValues => {
                 "values of another chart (no oncall chart key at the top level)"
             }
+            InputKind::GrafanaValues => "grafana chart values (only the Grafana-side rules run)",
         }
     }
 }
@@ -113,8 +119,14 @@ impl CheckContext<'_> {
             .get_or_init(|| crate::schema::run(self.release, self.options))
     }
 
-    /// Whether the bundled Grafana is deployed (`grafana.enabled` is truthy, as Helm's
-    /// template `if` sees it).
+    /// Whether these values deploy a Grafana that the Grafana-side rules judge: the oncall
+    /// chart's bundled one (see [`CheckContext::bundled_grafana`]) or the grafana chart's own.
+    pub fn hosts_grafana(&self) -> bool {
+        self.input == InputKind::GrafanaValues || self.bundled_grafana()
+    }
+
+    /// Whether the oncall chart's bundled Grafana is deployed (`grafana.enabled` is truthy,
+    /// as Helm's template `if` sees it).
     pub fn bundled_grafana(&self) -> bool {
         self.input == InputKind::OncallValues
             && self
@@ -137,6 +149,17 @@ impl CheckContext<'_> {
             })
             .filter(|v| crate::chart::ChartState::for_version(v).is_some())
             .unwrap_or_else(|| self.release.chart.version.to_owned())
+    }
+
+    /// The chart whose defaults are under the values, as messages name it: `oncall chart
+    /// 1.16.9`, or `grafana chart 8.4.6` for values of the grafana chart.
+    pub fn chart_name(&self) -> String {
+        match self.input {
+            InputKind::GrafanaValues => {
+                format!("grafana chart {}", self.release.chart.grafana_chart)
+            }
+            _ => format!("oncall chart {}", self.chart_version()),
+        }
     }
 
     /// A fix in the file where `value` was written, or, for a chart default, in the last

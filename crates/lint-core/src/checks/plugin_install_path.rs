@@ -113,7 +113,7 @@ fn targets(script: &str, plugins: &str) -> Vec<String> {
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-    if !ctx.bundled_grafana() {
+    if !ctx.hosts_grafana() {
         return;
     }
     let release = ctx.release;

@@ -27,7 +27,7 @@ struct Source {
 }
 
 fn private_source(ctx: &CheckContext<'_>) -> Option<Source> {
-    if ctx.input == InputKind::OncallValues && ctx.bundled_grafana() {
+    if ctx.input == InputKind::OncallValues && ctx.hosts_grafana() {
         let entry = oncall_plugin(ctx);
         if let Some(entry) = &entry {
             // plugins before the Go backend (1.9.1) have no license setting

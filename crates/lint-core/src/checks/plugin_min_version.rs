@@ -24,7 +24,7 @@ pub fn fires(plugin: (u64, u64, u64), engine: Option<(u64, u64, u64)>) -> bool {
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-    if !ctx.bundled_grafana() {
+    if !ctx.hosts_grafana() {
         return;
     }
     let Some(plugin) = oncall_plugin(ctx) else {

@@ -11,7 +11,7 @@ use crate::fix::Op;
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-    if !ctx.bundled_grafana() {
+    if !ctx.hosts_grafana() {
         return;
     }
     let Some(plugin) = oncall_plugin(ctx) else {

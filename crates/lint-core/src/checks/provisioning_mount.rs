@@ -19,7 +19,7 @@ const MOUNT_LISTS: [&str; 3] = [
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-    if !ctx.bundled_grafana() {
+    if ctx.input != super::InputKind::OncallValues || !ctx.hosts_grafana() {
         return;
     }
     let release = ctx.release;

@@ -21,7 +21,7 @@ const OTHER_VOLUME_LISTS: [&str; 4] = [
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-    if !ctx.bundled_grafana() {
+    if ctx.input != super::InputKind::OncallValues || !ctx.hosts_grafana() {
         return;
     }
     let release = ctx.release;

@@ -22,7 +22,7 @@ const BUILT_IN: [&str; 4] = ["config", "config-secret", "storage", "ldap"];
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-    if !ctx.bundled_grafana() {
+    if !ctx.hosts_grafana() {
         return;
     }
     let release = ctx.release;

@@ -32,7 +32,7 @@ pub fn for_layer(
     let mut targets = Vec::new();
     for op in &ops {
         targets.push(op.path().to_vec());
-        let rooted = with_prefix(op, &prefix);
+        let rooted = with_prefix(&unmounted(release, op)?, &prefix);
         for (range, replacement) in compile(text, &layer_ref.doc, &style, &rooted).ok()? {
             edits.push(Edit {
                 file: layer_ref.source.clone(),
@@ -175,7 +175,44 @@ fn chart_relative(release: &Release, path: &[Seg]) -> Option<Vec<Seg>> {
             _ => return None,
         }
     }
-    Some(rest.to_vec())
+    Some(
+        release
+            .mount
+            .iter()
+            .map(|k| Seg::Key(k.clone()))
+            .chain(rest.iter().cloned())
+            .collect(),
+    )
+}
+
+/// `op` with its release path made a path in the files (the mount taken off); `None` when
+/// the path is outside what the files hold.
+fn unmounted(release: &Release, op: &Op) -> Option<Op> {
+    let strip = |path: &[Seg]| -> Option<Vec<Seg>> {
+        let mut rest = path;
+        for key in &release.mount {
+            match rest.first() {
+                Some(Seg::Key(k)) if k == key => rest = &rest[1..],
+                _ => return None,
+            }
+        }
+        Some(rest.to_vec())
+    };
+    Some(match op {
+        Op::SetScalar { path, value } => Op::SetScalar {
+            path: strip(path)?,
+            value: value.clone(),
+        },
+        Op::Replace { path, value } => Op::Replace {
+            path: strip(path)?,
+            value: value.clone(),
+        },
+        Op::Append { path, item } => Op::Append {
+            path: strip(path)?,
+            item: item.clone(),
+        },
+        Op::Remove { path } => Op::Remove { path: strip(path)? },
+    })
 }
 
 fn with_prefix(op: &Op, prefix: &[Seg]) -> Op {
