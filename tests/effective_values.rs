@@ -294,8 +294,10 @@ fn the_chart_version_changes_what_rules_see() {
     };
     // 1.16.9 mounts the provisioning volume, which this list drops
     assert!(lint("1.16.9").contains(&"OC030".to_owned()));
-    // 1.9.22 has no provisioning volume to drop (but no externalServiceAccounts toggle either)
+    // 1.9.22 has no provisioning volume to drop, and its Grafana 9.5.3 is too old for the
+    // plugin (OC013) rather than missing a toggle it does not have
     let old = lint("1.9.22");
     assert!(!old.contains(&"OC030".to_owned()), "{old:?}");
-    assert!(old.contains(&"OC010".to_owned()), "{old:?}");
+    assert!(!old.contains(&"OC010".to_owned()), "{old:?}");
+    assert!(old.contains(&"OC013".to_owned()), "{old:?}");
 }
