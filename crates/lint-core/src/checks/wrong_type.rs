@@ -36,6 +36,13 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
             if !seen.insert((key_path.clone(), format!("{:?}", violation.kind))) {
                 continue;
             }
+            // a rule that knows this mistake says more (and offers a fix): leave it to it
+            if scope.is_chart()
+                && let Some(code) = specialised(path, value)
+                && ctx.options.rule_enabled(code)
+            {
+                continue;
+            }
             match &violation.kind {
                 ViolationKind::WrongType { expected } => {
                     let (Some(value), Some(site)) = (value, site) else {
@@ -91,6 +98,37 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                 ViolationKind::UnknownKey { .. } => {}
             }
         }
+    }
+}
+
+/// The rule that reports a wrong type at this chart path in its own words, if one does.
+fn specialised(path: &[Seg], value: Option<&Value>) -> Option<&'static str> {
+    let collection = value.is_some_and(|v| matches!(v.kind, Kind::Map(_) | Kind::Seq(_)));
+    let keys: Vec<&str> = path
+        .iter()
+        .map(|seg| match seg {
+            Seg::Key(k) => k.as_str(),
+            Seg::Index(_) => "[]",
+        })
+        .collect();
+    match keys.as_slice() {
+        ["grafana", "env"] => Some("OC051"),
+        ["oncall", "devMode"] => Some("OC017"),
+        ["grafana", "plugins", "[]"] if collection => Some("OC037"),
+        [component, "extraContainers"]
+            if collection
+                && [
+                    "engine",
+                    "celery",
+                    "migrate",
+                    "detached_integrations",
+                    "grafana",
+                ]
+                .contains(component) =>
+        {
+            Some("OC036")
+        }
+        _ => None,
     }
 }
 
@@ -296,6 +334,25 @@ fn advice(value: &Value, expected: &[String], example: &str, path: &[Seg]) -> St
         }
         Kind::Seq(_) if wants("object") => {
             format!("write {key} as a map of keys, e.g. `{example}`")
+        }
+        // one item: the value itself was meant
+        Kind::Seq(items)
+            if wants("string")
+                && items.len() == 1
+                && items.first().and_then(Value::scalar_string).is_some() =>
+        {
+            let item = items
+                .first()
+                .and_then(Value::scalar_string)
+                .unwrap_or_default();
+            format!(
+                "write the value itself, without the `-`: `{}: {}`",
+                match path.last() {
+                    Some(Seg::Key(k)) => k.as_str(),
+                    _ => "key",
+                },
+                crate::render::yaml_out::quote_if_needed(&item)
+            )
         }
         Kind::Seq(_) | Kind::Map(_) if wants("string") => format!(
             "write {key} as a string; for YAML inside it, use a block string (`{}: |` and the YAML indented below)",

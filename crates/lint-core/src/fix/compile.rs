@@ -226,6 +226,34 @@ fn styled_scalar(value: &Value, old: Option<ScalarStyle>, in_flow: bool) -> Stri
     }
 }
 
+/// A multi-line string as a literal block (` |` and its lines at `indent`), when the
+/// literal reads back as exactly that string: it ends with one line break, its first line
+/// does not start with a space, and it holds no control character but line breaks and tabs.
+fn literal_block(value: &Value, indent: usize) -> Option<String> {
+    let Kind::Str(s) = &value.kind else {
+        return None;
+    };
+    let body = s.strip_suffix('\n')?;
+    if !body.contains('\n')
+        || body.ends_with('\n')
+        || body.starts_with([' ', '\n'])
+        || s.chars().any(|c| c.is_control() && c != '\n' && c != '\t')
+        || body.lines().any(|l| l.trim().is_empty() && !l.is_empty())
+    {
+        return None;
+    }
+    let pad = " ".repeat(indent);
+    let mut out = String::from(" |\n");
+    for line in body.split('\n') {
+        if !line.is_empty() {
+            out.push_str(&pad);
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+    Some(out)
+}
+
 /// The text that follows `key:` for a value: ` inline`, or a block on the next lines.
 fn after_key(value: &Value, key_col: usize, style: &Style) -> String {
     match &value.kind {
@@ -291,7 +319,20 @@ fn replace(
                 content_end(text, node.span.end).max(start)
             };
             let key_col = column(text, key_span.start);
-            let moved = comments_above(text, doc, start..end, key_span.start);
+            let mut moved = comments_above(text, doc, start..end, key_span.start);
+            let literal = literal_block(value, key_col + style.unit).filter(|_| !inside_flow);
+            let mut end = end;
+            if literal.is_some() {
+                // a comment after the old value would become text of the block: move it
+                let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+                let rest = text[end..line_end].trim_end_matches('\r');
+                if rest.trim_start().starts_with('#') {
+                    moved.push_str(&" ".repeat(key_col));
+                    moved.push_str(rest.trim());
+                    moved.push('\n');
+                    end += rest.len();
+                }
+            }
             let replacement = if step.in_flow {
                 format!(" {}", flow(value))
             } else if matches!(value.kind, Kind::Map(_) | Kind::Seq(_)) && !inside_flow {
@@ -299,6 +340,8 @@ fn replace(
                 block.strip_suffix('\n').map(str::to_owned).unwrap_or(block)
             } else if matches!(value.kind, Kind::Map(_) | Kind::Seq(_)) {
                 format!(" {}", flow(value))
+            } else if let Some(block) = literal {
+                block.strip_suffix('\n').map(str::to_owned).unwrap_or(block)
             } else {
                 format!(" {}", styled_scalar(value, None, false))
             };

@@ -115,6 +115,14 @@ pub static SOURCES: &[RuleSource] = &[
         checks::configmap_mount_type::check
     ),
     rule!(
+        "OC036-extra-containers-string.yaml",
+        checks::extra_containers_string::check
+    ),
+    rule!(
+        "OC037-plugin-entry-shape.yaml",
+        checks::plugin_entry_shape::check
+    ),
+    rule!(
         "OC038-plugin-install-path.yaml",
         checks::plugin_install_path::check
     ),

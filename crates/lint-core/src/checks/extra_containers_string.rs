@@ -1,0 +1,74 @@
+//! OC036 extra-containers-string: `extraContainers` is rendered with `tpl`, which takes a
+//! string; a YAML list (the pod-spec form people copy) makes the install fail to render.
+
+use serde_json::json;
+
+use super::{CheckContext, Emitter, InputKind, path, string};
+use crate::diagnostic::Applicability;
+use crate::fix::Op;
+use crate::render::yaml_out::block_at;
+use crate::values::{Kind, Value};
+
+/// The oncall chart's components that take sidecars.
+const COMPONENTS: [&str; 4] = ["engine", "celery", "migrate", "detached_integrations"];
+
+/// Runs the check.
+pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+    let mut paths: Vec<[&str; 2]> = Vec::new();
+    if ctx.input == InputKind::OncallValues {
+        paths.extend(COMPONENTS.iter().map(|c| [*c, "extraContainers"]));
+    }
+    if ctx.hosts_grafana() {
+        paths.push(["grafana", "extraContainers"]);
+    }
+    for key in paths {
+        let Some(value) = ctx.release.get(&key) else {
+            continue;
+        };
+        if value.site().is_none() || !matches!(value.kind, Kind::Seq(_) | Kind::Map(_)) {
+            continue;
+        }
+        let chart = if key[0] == "grafana" {
+            format!("grafana chart {}", ctx.release.chart.grafana_chart)
+        } else {
+            ctx.chart_name()
+        };
+        let location = ctx.release.locate(value, &key, true);
+        let args = json!({
+            "path": location.key_path,
+            "found": value.describe(),
+            "chart": chart,
+        });
+        out.emit("not-string", args, location)
+            .with_fix(as_block_string(ctx, value, &key));
+    }
+}
+
+/// The list (or map) rewritten as a block string of the same YAML.
+fn as_block_string(
+    ctx: &CheckContext<'_>,
+    value: &Value,
+    key: &[&str],
+) -> Option<crate::diagnostic::Fix> {
+    // one container written as a map is meant as a list of one
+    let list = match &value.kind {
+        Kind::Map(_) => Value::new(Kind::Seq(vec![value.clone()]), value.origin.clone()),
+        _ => value.clone(),
+    };
+    let text = block_at(&list, 0);
+    // as a string it goes through `tpl`: template text in it would be expanded
+    let applicability = if text.contains("{{") {
+        Applicability::Unsafe
+    } else {
+        Applicability::Safe
+    };
+    ctx.fix_at(
+        Some(value),
+        "write `extraContainers` as a YAML block string",
+        applicability,
+        vec![Op::Replace {
+            path: path(key),
+            value: string(text),
+        }],
+    )
+}

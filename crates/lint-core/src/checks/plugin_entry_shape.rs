@@ -1,0 +1,105 @@
+//! OC037 plugin-entry-shape: `grafana.plugins` items are joined as text into
+//! `GF_INSTALL_PLUGINS`; a map item prints as `map[...]`, which names no plugin.
+
+use serde_json::json;
+
+use super::{CheckContext, Emitter, path, string};
+use crate::diagnostic::Applicability;
+use crate::fix::{Op, Seg};
+use crate::values::{Kind, Value};
+
+/// The OnCall plugin's id.
+const PLUGIN_ID: &str = "grafana-oncall-app";
+
+/// Runs the check.
+pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+    if !ctx.hosts_grafana() {
+        return;
+    }
+    let release = ctx.release;
+    let Some(items) = release.get(&["grafana", "plugins"]).and_then(Value::as_seq) else {
+        return;
+    };
+    for (index, item) in items.iter().enumerate() {
+        if item.site().is_none() {
+            continue;
+        }
+        let mut location = release.locate(item, &["grafana", "plugins"], false);
+        location.key_path = release
+            .key_path(&["grafana", "plugins"])
+            .index(index)
+            .to_string();
+        match &item.kind {
+            Kind::Map(map) => {
+                let suggested = suggested(map);
+                let oncall = map.values().any(|v| v.as_str() == Some(PLUGIN_ID));
+                let fix = suggested.as_ref().and_then(|text| {
+                    let mut fix_path = path(&["grafana", "plugins"]);
+                    fix_path.push(Seg::Index(index));
+                    ctx.fix_at(
+                        Some(item),
+                        format!("write the plugin as `{text}`"),
+                        Applicability::Safe,
+                        vec![Op::Replace {
+                            path: fix_path,
+                            value: string(text.clone()),
+                        }],
+                    )
+                });
+                let args = json!({
+                    "path": location.key_path,
+                    "rendered": go_print(item),
+                    "oncall": oncall,
+                    "suggested": suggested,
+                });
+                out.emit("map", args, location).with_fix(fix);
+            }
+            Kind::Seq(_) => {
+                let args = json!({ "path": location.key_path, "found": item.describe() });
+                out.emit("other", args, location);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The string form of a `{name|id, version?, url?}` map, when it holds nothing else.
+fn suggested(map: &indexmap::IndexMap<String, Value>) -> Option<String> {
+    let text = |key: &str| map.get(key).and_then(Value::scalar_string);
+    let id = text("name").or_else(|| text("id"))?;
+    let known = ["name", "id", "version", "url"];
+    if map.keys().any(|k| !known.contains(&k.as_str()))
+        || (map.contains_key("name") && map.contains_key("id"))
+        || id.trim().is_empty()
+        || id.contains([' ', ',', ';'])
+    {
+        return None;
+    }
+    match (text("url"), text("version")) {
+        (Some(url), _) => Some(format!("{url};{id}")),
+        (None, Some(version)) => Some(format!("{id} {version}")),
+        (None, None) => Some(id),
+    }
+}
+
+/// How Go's `fmt` prints a value inside `join`: maps as `map[k:v ...]` with sorted keys,
+/// lists as `[a b]`.
+fn go_print(value: &Value) -> String {
+    match &value.kind {
+        Kind::Map(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort();
+            let parts: Vec<String> = keys
+                .iter()
+                .filter_map(|k| map.get(k.as_str()).map(|v| format!("{k}:{}", go_print(v))))
+                .collect();
+            format!("map[{}]", parts.join(" "))
+        }
+        Kind::Seq(items) => {
+            let parts: Vec<String> = items.iter().map(go_print).collect();
+            format!("[{}]", parts.join(" "))
+        }
+        Kind::Null => "<nil>".into(),
+        _ => value.scalar_string().unwrap_or_default(),
+    }
+}
