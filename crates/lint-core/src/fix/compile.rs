@@ -371,7 +371,14 @@ fn replace(
                 let block = block_at(value, col);
                 block.trim_start().trim_end_matches('\n').to_owned()
             };
-            Ok(vec![(node.span.clone(), replacement)])
+            let mut edits = vec![(node.span.clone(), replacement)];
+            // comments inside a block item that is replaced move above it
+            let moved = comments_above(text, doc, node.span.clone(), node.span.start);
+            if !moved.is_empty() && !step.in_flow {
+                let line = line_start(text, node.span.start);
+                edits.push((line..line, moved));
+            }
+            Ok(edits)
         }
     }
 }
