@@ -320,19 +320,14 @@ fn chart_state(options: &LintOptions) -> (&'static ChartState, String, bool) {
 /// Keys only the oncall chart (or an umbrella holding it) has; `image`, `service` or
 /// `ingress` alone say nothing, and `grafana` is also how other charts hold the grafana
 /// chart.
-const ONCALL_KEYS: [&str; 21] = [
+const ONCALL_KEYS: [&str; 16] = [
     "externalGrafana",
     "engine",
     "celery",
     "oncall",
     "base_url",
     "base_url_protocol",
-    "database",
     "broker",
-    "mariadb",
-    "postgresql",
-    "rabbitmq",
-    "redis",
     "externalMysql",
     "externalPostgresql",
     "externalRabbitmq",
@@ -340,8 +335,37 @@ const ONCALL_KEYS: [&str; 21] = [
     "migrate",
     "telegramPolling",
     "detached_integrations",
+    "detached_integrations_service",
     "uwsgi",
+];
+
+/// Keys of the oncall chart that many other charts also have at their top level (the
+/// bitnami subcharts, `database`, `cert-manager`): they say "oncall" only when no key of
+/// the file is foreign to the oncall chart (podinfo, harbor or airflow values have `redis`
+/// or `postgresql` beside their own keys).
+const SHARED_ONCALL_KEYS: [&str; 6] = [
+    "database",
+    "mariadb",
+    "postgresql",
+    "rabbitmq",
+    "redis",
     "cert-manager",
+];
+
+/// Keys that say "oncall" one level down (an umbrella chart's key holding the oncall
+/// values): only names no other chart's sections use.
+const ONCALL_KEYS_BELOW: [&str; 11] = [
+    "externalGrafana",
+    "engine",
+    "celery",
+    "base_url",
+    "base_url_protocol",
+    "externalMysql",
+    "externalPostgresql",
+    "externalRabbitmq",
+    "externalRedis",
+    "telegramPolling",
+    "detached_integrations",
 ];
 
 /// Keys of the grafana chart's values that no other chart's top level has.
@@ -375,11 +399,18 @@ fn input_kind(doc: &Document, chart: &'static ChartState) -> (InputKind, Vec<Str
         .get(root, "apps")
         .is_some_and(|e| !doc.items(e.value).is_empty());
     let is_manifest = doc.get(root, "apiVersion").is_some() && doc.get(root, "kind").is_some();
-    let oncall_top = top.iter().any(|k| ONCALL_KEYS.contains(k));
-    let oncall_below = doc
-        .entries(root)
-        .iter()
-        .any(|e| keys_of(e.value).iter().any(|k| ONCALL_KEYS.contains(k)));
+    let oncall_defaults = chart.defaults().as_map();
+    // a top-level key the oncall chart does not have at its top level
+    let foreign_top = |k: &&str| {
+        *k != "grafana" && *k != "global" && oncall_defaults.is_some_and(|d| !d.contains_key(*k))
+    };
+    let oncall_top = top.iter().any(|k| ONCALL_KEYS.contains(k))
+        || (top.iter().any(|k| SHARED_ONCALL_KEYS.contains(k)) && !top.iter().any(foreign_top));
+    let oncall_below = doc.entries(root).iter().any(|e| {
+        keys_of(e.value)
+            .iter()
+            .any(|k| ONCALL_KEYS_BELOW.contains(k))
+    });
     let values_keys = oncall_top || top.contains(&"grafana");
     if has_apps && !values_keys {
         return (InputKind::Provisioning, Vec::new());
@@ -399,7 +430,6 @@ fn input_kind(doc: &Document, chart: &'static ChartState) -> (InputKind, Vec<Str
         // of the oncall chart's values about its bundled Grafana
         // (a key the oncall chart has at another level is a misplaced setting, not a sign
         // of another chart: OC090 reports it)
-        let oncall_defaults = chart.defaults().as_map();
         let foreign = top.iter().any(|k| {
             *k != "grafana"
                 && *k != "global"

@@ -32,6 +32,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
     let mut names = Vec::new();
     let mut settings = Vec::new();
     let mut written: Option<(&Value, Vec<String>)> = None;
+    let mut first_section: Option<&str> = None;
     for (section, key, off, since) in SETTINGS {
         if version < since {
             continue;
@@ -56,8 +57,10 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         if current == Some(off) {
             continue;
         }
-        // a value that is not a boolean: Grafana's default applies
-        names.push(name);
+        // a value that is not a boolean: Grafana's default applies; say which value turns
+        // the call off (`public_key_retrieval_disabled` is turned off by `true`)
+        names.push(format!("{name} is not {off}"));
+        first_section.get_or_insert(section);
         if written.is_none()
             && let Some(v) = value.filter(|v| v.site().is_some())
         {
@@ -81,7 +84,12 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
             let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
             release.locate(value, &keys, false)
         }
-        None => release.blame(&["grafana", "grafana.ini", "analytics"]),
+        // the section of the first setting left on, where the user would add it
+        None => release.blame(&[
+            "grafana",
+            "grafana.ini",
+            first_section.unwrap_or("analytics"),
+        ]),
     };
     // turning the calls off changes nothing an air-gapped Grafana could do, but it is a
     // change of settings: review it

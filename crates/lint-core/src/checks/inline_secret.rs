@@ -150,6 +150,14 @@ fn literal(value: &Value) -> bool {
     }
 }
 
+/// Whether a setting's name says it holds a secret. A name that ends in `url` or `uri`
+/// holds an address (`token_url`, `GF_AUTH_GENERIC_OAUTH_TOKEN_URL`), not the secret itself;
+/// a password inside a URL is masked in reports but is not what this rule reports.
+fn holds_secret(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    is_secret_key(name) && !lower.ends_with("url") && !lower.ends_with("uri")
+}
+
 /// What a key holds, for messages.
 fn what(key: &str) -> &'static str {
     let k = key.to_ascii_lowercase();
@@ -234,7 +242,7 @@ fn env_entries(ctx: &CheckContext<'_>, out: &mut Emitter<'_>, keys: &[&str], cha
     };
     let key = keys.join(".");
     let mut report = |name: &str, value: &Value, key_path: KeyPath| {
-        if !is_secret_key(name) || !literal(value) {
+        if !holds_secret(name) || !literal(value) {
             return;
         }
         let Some(site) = value.site() else { return };
@@ -288,7 +296,7 @@ fn ini(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         };
         for (name, value) in settings {
             let asserted = ASSERTED.contains(&(section.as_str(), name.as_str()));
-            if !asserted && !is_secret_key(name) {
+            if !asserted && !holds_secret(name) {
                 continue;
             }
             let Some(site) = value.site() else { continue };
@@ -349,5 +357,19 @@ mod tests {
         assert!(re.is_match("${PW}"));
         assert!(!re.is_match("$PW"));
         assert!(!re.is_match("hunter2"));
+    }
+
+    #[test]
+    fn addresses_are_not_secrets() {
+        for name in [
+            "token_url",
+            "GF_AUTH_GENERIC_OAUTH_TOKEN_URL",
+            "api_url_token_uri",
+        ] {
+            assert!(!holds_secret(name), "{name}");
+        }
+        for name in ["client_secret", "GF_SECURITY_ADMIN_PASSWORD", "token"] {
+            assert!(holds_secret(name), "{name}");
+        }
     }
 }
