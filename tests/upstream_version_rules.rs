@@ -55,3 +55,72 @@ fn the_chart_defaults_fire_only_what_really_breaks() {
     }
     assert!(checked >= 6, "only {checked} upstream files checked");
 }
+
+/// Every rule over each oncall chart's own values, with its own version, as a user who
+/// copied the file unchanged would lint it: the findings are exactly these, each for a
+/// reason a maintainer would accept.
+#[test]
+fn every_rule_on_the_chart_values_finds_only_what_a_copy_of_them_gets_wrong() {
+    let upstream = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/upstream");
+    if !upstream.is_dir() {
+        eprintln!(
+            "{} is absent: upstream files not checked",
+            upstream.display()
+        );
+        return;
+    }
+    // (version, release, expected codes)
+    let cases: [(&str, Option<&str>, &[&str]); 12] = [
+        // `base_url: example.com` is the placeholder every install must replace (OC015).
+        // Charts before 1.9.23 run Grafana 9.5.3, and the unpinned plugin they install is
+        // today's, which needs Grafana 10.3 (OC013): a fresh install of them is broken.
+        ("1.8.13", None, &["OC015", "OC013"]),
+        ("1.9.22", None, &["OC015", "OC013"]),
+        ("1.9.23", None, &["OC015"]),
+        ("1.12.1", None, &["OC015"]),
+        ("1.13.0", None, &["OC015"]),
+        ("1.16.9", None, &["OC015"]),
+        // With a release name other than `helm-testing`, the chart's own provisioning
+        // (from 1.9.23) points the plugin at `helm-testing-oncall-engine` (OC004) and
+        // Grafana's `root_url` at `helm-testing-grafana` (OC005): both wrong for `oncall`.
+        ("1.8.13", Some("oncall"), &["OC015", "OC013"]),
+        ("1.9.22", Some("oncall"), &["OC015", "OC013"]),
+        ("1.9.23", Some("oncall"), &["OC015", "OC005", "OC004"]),
+        ("1.12.1", Some("oncall"), &["OC015", "OC005", "OC004"]),
+        ("1.13.0", Some("oncall"), &["OC015", "OC005", "OC004"]),
+        ("1.16.9", Some("oncall"), &["OC015", "OC005", "OC004"]),
+    ];
+    for (version, release, expected) in cases {
+        let name = format!("oncall-chart-{version}-values.yaml");
+        let options = LintOptions {
+            chart_version: Some(version.to_owned()),
+            release_name: release.map(str::to_owned),
+            namespace: release.map(|_| "oncall".to_owned()),
+            ..LintOptions::default()
+        };
+        let report = lint_bytes(
+            &name,
+            std::fs::read(upstream.join(&name)).unwrap(),
+            &options,
+        );
+        let found: Vec<&str> = report.diagnostics.iter().map(|d| d.code.as_str()).collect();
+        assert_eq!(found, expected, "{name} with release {release:?}");
+    }
+    // the grafana chart's own values host no OnCall plugin: nothing of ours to judge
+    for entry in std::fs::read_dir(&upstream).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if name.starts_with("grafana-chart-") && name.ends_with("-values.yaml") {
+            let report = lint_bytes(
+                &name,
+                std::fs::read(&path).unwrap(),
+                &LintOptions::default(),
+            );
+            assert!(
+                report.diagnostics.is_empty(),
+                "{name}: {:?}",
+                report.diagnostics
+            );
+        }
+    }
+}

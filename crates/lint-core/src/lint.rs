@@ -443,16 +443,47 @@ fn input_kind(doc: &Document, chart: &'static ChartState) -> (InputKind, Vec<Str
             .and_then(|e| doc.scalar_text(e.value))
             .is_some_and(|t| t == "false");
         return match (foreign, disabled) {
-            (true, false) => (InputKind::GrafanaValues, vec!["grafana".to_owned()]),
+            (true, false) if mentions_plugin(doc, grafana.value) => {
+                (InputKind::GrafanaValues, vec!["grafana".to_owned()])
+            }
+            // another chart whose Grafana does not host the plugin: nothing of ours
+            (true, false) => (InputKind::OtherValues, Vec::new()),
             // another chart that does not deploy its Grafana: nothing of ours
             (true, true) => (InputKind::OtherValues, Vec::new()),
             (false, _) => (InputKind::OncallValues, Vec::new()),
         };
     }
-    if top.iter().any(|k| GRAFANA_KEYS.contains(k)) {
+    // a Grafana that does not host the plugin (dashboards only) is not ours to judge
+    if top.iter().any(|k| GRAFANA_KEYS.contains(k)) && mentions_plugin(doc, root) {
         return (InputKind::GrafanaValues, Vec::new());
     }
     (InputKind::OtherValues, Vec::new())
+}
+
+/// Whether any text under `node` names the OnCall plugin (a `plugins` entry, an install
+/// variable, an init container, provisioning): the sign that a Grafana hosts it.
+fn mentions_plugin(doc: &Document, node: NodeId) -> bool {
+    let mut stack = vec![node];
+    let mut seen = 0usize;
+    while let Some(id) = stack.pop() {
+        seen += 1;
+        if seen > 1_000_000 {
+            return false;
+        }
+        match &doc.node(id).kind {
+            crate::yaml::NodeKind::Scalar { text, .. } => {
+                if text.contains("grafana-oncall-app") {
+                    return true;
+                }
+            }
+            crate::yaml::NodeKind::Seq(items) => stack.extend(items.iter().copied()),
+            crate::yaml::NodeKind::Map(entries) => {
+                stack.extend(entries.iter().flat_map(|e| [e.key, e.value]));
+            }
+            crate::yaml::NodeKind::Alias(_) => {}
+        }
+    }
+    false
 }
 
 fn lint_layers(
@@ -503,6 +534,10 @@ fn lint_layers(
     report
         .notes
         .push(format!("{name}: input: {}", input.describe()));
+    if input != InputKind::OncallValues {
+        // no oncall chart defaults are read: whether its version was given does not matter
+        report.assumed_chart_version = false;
+    }
     if input == InputKind::GrafanaValues {
         // the oncall chart's version says nothing about these values
         let prefix = format!("{name}: chart:");

@@ -89,7 +89,7 @@ impl InputKind {
             InputKind::Provisioning => "Grafana plugin provisioning file",
             InputKind::Manifest => "Kubernetes manifest",
             InputKind::OtherValues => {
-                "values of another chart (no oncall chart key at the top level)"
+                "values of another chart (no oncall chart key, no Grafana that hosts the OnCall plugin): only embedded plugin provisioning is checked"
             }
             InputKind::GrafanaValues => "grafana chart values (only the Grafana-side rules run)",
         }
