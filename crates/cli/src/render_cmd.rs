@@ -134,6 +134,9 @@ fn load(
     merge_into: Option<&Path>,
 ) -> Result<(Release, LintOptions), String> {
     let mut options = release_options(release, &[]).map_err(|e| printable(&e))?;
+    if options.chart_kind == Some(oncall_lint_core::options::ChartKind::Grafana) {
+        return Err("render works on the oncall chart's values: `--chart grafana` is for linting a Grafana that hosts the plugin".into());
+    }
     let paths = if release.values.is_empty() {
         merge_into
             .filter(|p| p.exists())
