@@ -88,10 +88,8 @@ impl ChartState {
                 chart: "grafana",
                 version: self.grafana_chart,
             };
-            let parse =
-                |text: &str| serde_json::from_str::<serde_json::Value>(text).unwrap_or_default();
-            let mut values = Value::from_json(&parse(self.oncall_json), &oncall_origin);
-            let mut grafana = Value::from_json(&parse(self.grafana_json), &grafana_origin);
+            let mut values = Value::from_json_str(self.oncall_json, &oncall_origin);
+            let mut grafana = Value::from_json_str(self.grafana_json, &grafana_origin);
             if let crate::values::Kind::Map(map) = &mut values.kind
                 && let Some(section) = map.shift_remove("grafana")
             {
@@ -110,9 +108,7 @@ impl ChartState {
                 chart: "grafana",
                 version: self.grafana_chart,
             };
-            let json =
-                serde_json::from_str::<serde_json::Value>(self.grafana_json).unwrap_or_default();
-            let grafana = Value::from_json(&json, &origin);
+            let grafana = Value::from_json_str(self.grafana_json, &origin);
             let mut map = indexmap::IndexMap::new();
             map.insert("grafana".to_owned(), grafana);
             Value::new(crate::values::Kind::Map(map), origin)

@@ -12,7 +12,9 @@ pub struct SourceFile {
     path: String,
     text: String,
     bom: bool,
-    line_starts: Vec<usize>,
+    /// Built the first time a position is asked for: a lint reports positions after its
+    /// document is dropped, so the table never adds to the peak memory of a large file.
+    line_starts: std::sync::OnceLock<Vec<usize>>,
     /// Byte ranges of the secrets in the text, found once (from the documents the lint
     /// parsed anyway, or by parsing again when a report first needs them).
     secrets: std::sync::OnceLock<Vec<Range<usize>>>,
@@ -44,12 +46,11 @@ impl SourceFile {
             Some(rest) => (rest.to_owned(), true),
             None => (text, false),
         };
-        let line_starts = line_starts(&text);
         SourceFile {
             path: path.into(),
             text,
             bom,
-            line_starts,
+            line_starts: std::sync::OnceLock::new(),
             secrets: std::sync::OnceLock::new(),
         }
     }
@@ -133,11 +134,12 @@ impl SourceFile {
     /// The 1-based line and column of a byte offset (clamped to the text).
     pub fn line_col(&self, offset: usize) -> LineCol {
         let offset = self.floor_char_boundary(offset.min(self.text.len()));
-        let line_index = match self.line_starts.binary_search(&offset) {
+        let starts = self.line_starts();
+        let line_index = match starts.binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i - 1,
         };
-        let start = self.line_starts[line_index];
+        let start = starts[line_index];
         let column = self.text[start..offset].chars().count() + 1;
         LineCol {
             line: line_index + 1,
@@ -147,10 +149,10 @@ impl SourceFile {
 
     /// Byte range of a 1-based line, without its line break.
     pub fn line_range(&self, line: usize) -> Range<usize> {
-        let index = line.saturating_sub(1).min(self.line_starts.len() - 1);
-        let start = self.line_starts[index];
-        let end = self
-            .line_starts
+        let starts = self.line_starts();
+        let index = line.saturating_sub(1).min(starts.len() - 1);
+        let start = starts[index];
+        let end = starts
             .get(index + 1)
             .map(|&next| next - 1)
             .unwrap_or(self.text.len());
@@ -165,15 +167,15 @@ impl SourceFile {
     /// Number of lines (a trailing line break does not start a new line).
     pub fn line_count(&self) -> usize {
         if self.text.ends_with(['\n', '\r']) {
-            self.line_starts.len() - 1
+            self.line_starts().len() - 1
         } else {
-            self.line_starts.len()
+            self.line_starts().len()
         }
     }
 
     /// Byte offsets where lines start (after every `\n`, `\r\n` or lone `\r`).
     pub fn line_starts(&self) -> &[usize] {
-        &self.line_starts
+        self.line_starts.get_or_init(|| line_starts(&self.text))
     }
 
     fn floor_char_boundary(&self, mut offset: usize) -> usize {
@@ -188,7 +190,10 @@ impl SourceFile {
 /// go-yaml): the parser counts a lone `\r` as a break, so our line numbers must too.
 fn line_starts(text: &str) -> Vec<usize> {
     let bytes = text.as_bytes();
-    let mut starts = vec![0];
+    // one allocation of the right size (a bound: `\r\n` counts twice), not a dozen doublings
+    let breaks = bytes.iter().filter(|&&b| b == b'\n' || b == b'\r').count();
+    let mut starts = Vec::with_capacity(breaks + 1);
+    starts.push(0);
     for (i, &b) in bytes.iter().enumerate() {
         let lone_cr = b == b'\r' && bytes.get(i + 1) != Some(&b'\n');
         if b == b'\n' || lone_cr {

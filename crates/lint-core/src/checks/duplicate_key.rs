@@ -50,8 +50,9 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                         }
                     }
                     for (i, entry) in entries.iter().enumerate().rev() {
-                        // what Helm ignores is reported once, not searched further
-                        if dead[i] {
+                        // what Helm ignores is reported once, not searched further; a
+                        // scalar holds no keys (and needs no path segment)
+                        if dead[i] || !is_collection(doc, entry.value) {
                             continue;
                         }
                         let child = match keys[i] {
@@ -66,6 +67,9 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                 }
                 NodeKind::Seq(items) => {
                     for (i, item) in items.iter().enumerate().rev() {
+                        if !is_collection(doc, *item) {
+                            continue;
+                        }
                         segments.push((at, PathSeg::Index(i)));
                         stack.push((*item, segments.len() - 1));
                     }
@@ -74,6 +78,11 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
             }
         }
     }
+}
+
+/// Whether the node (not followed through aliases, as the walk does not) is a collection.
+fn is_collection(doc: &Document, id: NodeId) -> bool {
+    matches!(doc.node(id).kind, NodeKind::Map(_) | NodeKind::Seq(_))
 }
 
 /// One step of a key path, linked to its parent in an arena.

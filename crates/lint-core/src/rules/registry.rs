@@ -11,6 +11,8 @@ pub struct RuleSource {
     pub file: &'static str,
     /// The rule file's text.
     pub yaml: &'static str,
+    /// The same data as JSON, converted by `build.rs` (faster to read), or `null`.
+    pub json: &'static str,
     /// The check function.
     pub check: CheckFn,
 }
@@ -20,6 +22,7 @@ macro_rules! rule {
         RuleSource {
             file: $file,
             yaml: include_str!(concat!("../../../../rules/", $file)),
+            json: include_str!(concat!(env!("OUT_DIR"), "/rules/", $file, ".json")),
             check: $check,
         }
     };
@@ -199,6 +202,7 @@ pub struct Rule {
     /// Its check.
     pub check: CheckFn,
     yaml: &'static str,
+    json: &'static str,
     meta: OnceLock<RuleMeta>,
     templates: OnceLock<std::sync::Mutex<handlebars::Handlebars<'static>>>,
 }
@@ -207,7 +211,9 @@ impl Rule {
     /// The rule's text: docs, severity, messages.
     pub fn meta(&self) -> &RuleMeta {
         self.meta.get_or_init(|| {
-            RuleMeta::parse(self.yaml).unwrap_or_else(|_| RuleMeta::fallback(self.code, self.name))
+            serde_json::from_str(self.json)
+                .or_else(|_| RuleMeta::parse(self.yaml))
+                .unwrap_or_else(|_| RuleMeta::fallback(self.code, self.name))
         })
     }
 
@@ -236,6 +242,7 @@ pub fn all() -> &'static [Rule] {
                     name,
                     check: source.check,
                     yaml: source.yaml,
+                    json: source.json,
                     meta: OnceLock::new(),
                     templates: OnceLock::new(),
                 }
@@ -320,6 +327,32 @@ mod tests {
         assert_eq!(codes, sorted, "registry is in code order");
         codes.dedup();
         assert_eq!(codes.len(), all().len(), "codes are unique");
+    }
+
+    /// The rule files converted to JSON at build time, and the fast reader of rule files,
+    /// read every one exactly as serde-saphyr reads the YAML.
+    #[test]
+    fn rules_json_reads_as_the_yaml_does() {
+        for source in SOURCES {
+            let json = serde_json::from_str::<RuleMeta>(source.json)
+                .unwrap_or_else(|e| panic!("{}: {e}", source.file));
+            let fast = crate::yaml::de::from_str::<RuleMeta>(source.yaml)
+                .unwrap_or_else(|e| panic!("{}: {e}", source.file));
+            let saphyr = serde_saphyr::from_str::<RuleMeta>(source.yaml)
+                .unwrap_or_else(|e| panic!("{}: {e}", source.file));
+            assert_eq!(
+                format!("{fast:?}"),
+                format!("{saphyr:?}"),
+                "{}",
+                source.file
+            );
+            assert_eq!(
+                format!("{json:?}"),
+                format!("{saphyr:?}"),
+                "{}",
+                source.file
+            );
+        }
     }
 
     #[test]

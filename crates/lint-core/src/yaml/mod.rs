@@ -1,6 +1,7 @@
 //! Span-aware YAML: parse text into [`Document`]s whose every key and value has a byte
 //! span, and resolve scalars as Helm does.
 
+pub mod de;
 mod parse;
 pub mod scalar;
 mod tree;

@@ -5,6 +5,7 @@
 //! node); they are expanded lazily, under a budget, by [`crate::values`].
 
 use std::ops::Range;
+use std::sync::Arc;
 
 /// Index of a node in its [`Document`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -39,8 +40,9 @@ pub struct Entry {
 pub enum NodeKind {
     /// A scalar: its text after escape processing, its style and its core tag suffix.
     Scalar {
-        /// The cooked text (escapes processed, block indentation removed).
-        text: Box<str>,
+        /// The cooked text (escapes processed, block indentation removed). Shared: equal
+        /// texts of one document (keys above all) are one allocation.
+        text: Arc<str>,
         /// How it was written.
         style: ScalarStyle,
         /// A `tag:yaml.org,2002:` tag (`!!str`, `!!int`, ...), if any.
@@ -121,8 +123,8 @@ pub struct Node {
 pub struct Comment {
     /// Byte range including the `#`.
     pub span: Range<usize>,
-    /// Text after the `#`.
-    pub text: String,
+    /// Text after the `#` (shared, so copies of a document's comments cost no text).
+    pub text: Arc<str>,
 }
 
 /// One YAML document of a file.
