@@ -22,7 +22,8 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 FAIL_FIXTURE=testdata/rules/OC030/fail-extra-volumes-replaced.yaml
-PASS_FIXTURE=testdata/rules/OC030/pass-extra-volumes-replaced.yaml
+# a correct values file (external Grafana, provisioning for its namespace): lints clean
+PASS_FIXTURE=testdata/realistic/external-grafana/values.yaml
 FIX_FIXTURE=examples/values.yaml
 
 # git variables set by an enclosing hook would point our git commands at the wrong repository
