@@ -10,6 +10,7 @@
 
 use serde_json::json;
 
+use super::volume_name_resolves::{BUILT_IN, VOLUME_LISTS};
 use super::{CheckContext, Emitter};
 use crate::diagnostic::Applicability;
 use crate::fix::{Op, Seg};
@@ -17,18 +18,6 @@ use crate::values::{Kind, Value};
 
 /// The sources an old-API (6.x) `extraVolumeMounts` item carries, in the chart's order.
 const MOUNT_SOURCES: [&str; 3] = ["existingClaim", "hostPath", "csi"];
-
-/// Lists whose items become pod volumes named by `name` (besides the one being checked).
-const VOLUME_LISTS: [&str; 5] = [
-    "extraVolumes",
-    "extraConfigmapMounts",
-    "extraSecretMounts",
-    "extraEmptyDirMounts",
-    "extraContainerVolumes",
-];
-
-/// Volumes the grafana chart's pod template defines itself.
-const BUILT_IN: [&str; 4] = ["config", "config-secret", "storage", "ldap"];
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {

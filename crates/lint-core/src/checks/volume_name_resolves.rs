@@ -8,7 +8,7 @@ use super::{CheckContext, Emitter};
 use crate::values::Value;
 
 /// Lists of the grafana chart whose items each create a pod volume named by `name`.
-const VOLUME_LISTS: [&str; 5] = [
+pub const VOLUME_LISTS: [&str; 5] = [
     "extraVolumes",
     "extraConfigmapMounts",
     "extraSecretMounts",
@@ -18,7 +18,7 @@ const VOLUME_LISTS: [&str; 5] = [
 
 /// Volumes the grafana chart's pod template defines itself (some only when a feature is on;
 /// they are all accepted, so a mount of one never raises a false alarm).
-const BUILT_IN: [&str; 4] = ["config", "config-secret", "storage", "ldap"];
+pub const BUILT_IN: [&str; 4] = ["config", "config-secret", "storage", "ldap"];
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
