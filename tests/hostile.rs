@@ -359,3 +359,65 @@ fn a_lone_carriage_return_breaks_lines_as_in_yaml() {
     let f = assert_unparsable("cr.yaml", &lint("cr.yaml", "a: 1\rb: [1,\r"));
     assert_eq!((f.line, f.column), (2, 4), "{f:?}");
 }
+
+/// A valid values file of `size` bytes: a few settings, then ConfigMaps under `extraObjects`.
+fn big_values(size: usize) -> String {
+    let mut text = String::from(
+        "# a deliberately huge but valid values file\nbase_url: oncall.example.com\nextraObjects:\n",
+    );
+    let mut i = 0;
+    while text.len() < size {
+        text.push_str(&format!(
+            "  - apiVersion: v1\n    kind: ConfigMap\n    metadata:\n      name: generated-{i}\n    \
+             data:\n      settings.ini: |\n        [section]\n        key = value {i}\n"
+        ));
+        i += 1;
+    }
+    text
+}
+
+#[test]
+fn sixty_megabytes_are_refused_over_the_default_limit_without_being_read() {
+    let text = big_values(60 * MIB as usize);
+    let outcome = lint_within(
+        "sixty.yaml",
+        text.as_bytes(),
+        Duration::from_secs(30),
+        // the file is never read whole: far less than its size
+        256 * MIB,
+    );
+    let f = assert_unparsable("sixty.yaml", &outcome);
+    assert!(
+        f.message.contains("60.0 MiB") && f.message.contains("--max-file-size"),
+        "{f:?}"
+    );
+}
+
+#[test]
+fn sixty_megabytes_are_linted_in_bounded_memory_when_the_limit_allows() {
+    let text = big_values(60 * MIB as usize);
+    let dir = TempDir::new("hostile");
+    let path = dir.write("sixty.yaml", text.as_bytes());
+    let run = oncall_lint([
+        "--max-file-size".as_ref(),
+        "64MiB".as_ref(),
+        "--format".as_ref(),
+        "concise".as_ref(),
+        path.as_os_str(),
+    ])
+    .timeout(Duration::from_secs(300))
+    .memory_limit(3072 * MIB)
+    .run();
+    run.assert_sane();
+    eprintln!("sixty.yaml: {:?}", run.elapsed);
+    assert!(
+        matches!(run.code(), Some(0 | 1)),
+        "a valid file over the default limit is linted when the limit is raised: {:?}\n{}",
+        run.code(),
+        run.stderr
+    );
+    assert!(
+        concise_findings(&run).iter().all(|f| f.code != "OC094"),
+        "a valid file was refused"
+    );
+}
