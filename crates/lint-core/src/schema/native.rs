@@ -50,6 +50,11 @@ fn walk(
     if path.len() > MAX_DEPTH {
         return;
     }
+    // most subschemas apply nothing in place: no list of parts to build
+    if node.is_plain() {
+        check_part(set, node, value, path, out);
+        return;
+    }
     for part in set.in_place(node, false) {
         check_part(set, part, value, path, out);
     }

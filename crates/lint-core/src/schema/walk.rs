@@ -37,7 +37,7 @@ impl<'a> Node<'a> {
 
     /// Whether the subschema applies nothing in place (no `$ref`, `allOf`, `anyOf`,
     /// `oneOf`): what it says is all there is, and walking it needs no list of parts.
-    fn is_plain(&self) -> bool {
+    pub(crate) fn is_plain(&self) -> bool {
         match self.json.as_object() {
             Some(map) => !["$ref", "allOf", "anyOf", "oneOf"]
                 .iter()
