@@ -3,7 +3,7 @@
 //! must not fire them, except where the defaults really cannot work, asserted here with the
 //! reason. (CI has `shared/` beside the clone; elsewhere the test says so and checks nothing.)
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use oncall_lint_core::{LintOptions, lint_bytes};
 
@@ -12,16 +12,22 @@ const CODES: [&str; 11] = [
     "OC060",
 ];
 
+/// The charts' own values files (`shared/` beside the clone, as in CI), or `None` with a word
+/// when they are absent.
+fn upstream() -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/upstream");
+    if !dir.is_dir() {
+        eprintln!("{} is absent: upstream files not checked", dir.display());
+        return None;
+    }
+    Some(dir)
+}
+
 #[test]
 fn the_chart_defaults_fire_only_what_really_breaks() {
-    let upstream = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/upstream");
-    if !upstream.is_dir() {
-        eprintln!(
-            "{} is absent: upstream files not checked",
-            upstream.display()
-        );
+    let Some(upstream) = upstream() else {
         return;
-    }
+    };
     let mut checked = 0;
     for entry in std::fs::read_dir(&upstream).unwrap() {
         let path = entry.unwrap().path();
@@ -61,14 +67,9 @@ fn the_chart_defaults_fire_only_what_really_breaks() {
 /// reason a maintainer would accept.
 #[test]
 fn every_rule_on_the_chart_values_finds_only_what_a_copy_of_them_gets_wrong() {
-    let upstream = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/upstream");
-    if !upstream.is_dir() {
-        eprintln!(
-            "{} is absent: upstream files not checked",
-            upstream.display()
-        );
+    let Some(upstream) = upstream() else {
         return;
-    }
+    };
     // (version, release, expected codes)
     let cases: [(&str, Option<&str>, &[&str]); 12] = [
         // `base_url: example.com` is the placeholder every install must replace (OC015).

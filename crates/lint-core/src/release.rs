@@ -95,11 +95,7 @@ impl Release {
         sets: &[SetArg],
         alias_budget: usize,
     ) -> Result<Release, LayerError> {
-        let mut values = if mount.is_empty() {
-            chart.defaults().clone()
-        } else {
-            chart.grafana_chart_defaults().clone()
-        };
+        let mut values = defaults_under(chart, &mount).clone();
         let mounted = |value: Value| mount_value(value, &mount);
         let mut layers = Vec::with_capacity(documents.len() + 1);
         for (index, (source, doc)) in documents.into_iter().enumerate() {
@@ -163,6 +159,12 @@ impl Release {
             layers,
             values,
         })
+    }
+
+    /// The chart defaults the files go over: the oncall chart's, or the grafana chart's own
+    /// for values of the grafana chart (mounted under `grafana`).
+    pub fn defaults(&self) -> &'static Value {
+        defaults_under(self.chart, &self.mount)
     }
 
     /// The effective value at a chart-relative path.
@@ -300,6 +302,15 @@ impl Release {
                 .and_then(|root| layer.doc.lookup(root, path))
                 .is_some()
         })
+    }
+}
+
+/// The defaults of `chart` for files mounted at `mount` (see [`Release::mount`]).
+fn defaults_under(chart: &'static ChartState, mount: &[String]) -> &'static Value {
+    if mount.is_empty() {
+        chart.defaults()
+    } else {
+        chart.grafana_chart_defaults()
     }
 }
 

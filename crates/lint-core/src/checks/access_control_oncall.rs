@@ -9,7 +9,7 @@
 use serde_json::json;
 
 use super::external_service_accounts::go_parse_bool;
-use super::plugin_version::{env_key, grafana_version, show};
+use super::plugin_version::{env_key, grafana_from, show};
 use super::{CheckContext, Emitter, path, string};
 use crate::diagnostic::Applicability;
 use crate::fix::Op;
@@ -20,15 +20,9 @@ pub const TOGGLE: &str = "accessControlOnCall";
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-    if !ctx.hosts_grafana() {
-        return;
-    }
-    let Some((version, tag)) = grafana_version(ctx) else {
+    let Some((version, tag)) = grafana_from(ctx, (11, 3, 0)) else {
         return;
     };
-    if version < (11, 3, 0) {
-        return;
-    }
     let release = ctx.release;
     let ini_path = ["grafana", "grafana.ini", "feature_toggles", TOGGLE];
     let env_name = env_key("feature_toggles", TOGGLE);
@@ -94,7 +88,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         // certain across versions: say nothing
         return;
     }
-    let chart_had_it = release.chart.defaults().get(&ini_path).is_some();
+    let chart_had_it = release.defaults().get(&ini_path).is_some();
     let deleted = chart_had_it && release.user_sets(&ini_path);
     let location = release.blame(&ini_path);
     let fix = set_false(None, &ini_path, Applicability::Safe);

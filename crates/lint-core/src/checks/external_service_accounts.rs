@@ -82,14 +82,11 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         return;
     }
     let enable_path = ["grafana", "grafana.ini", "feature_toggles", "enable"];
-    // (values of the grafana chart go over its own defaults, which set no toggles)
-    let chart_had_it = ctx.input != super::InputKind::GrafanaValues
-        && release
-            .chart
-            .defaults()
-            .get(&enable_path)
-            .and_then(Value::scalar_string)
-            .is_some_and(|s| split_list(&s).contains(&TOGGLE));
+    let chart_had_it = release
+        .defaults()
+        .get(&enable_path)
+        .and_then(Value::scalar_string)
+        .is_some_and(|s| split_list(&s).contains(&TOGGLE));
     match release.get(&enable_path) {
         Some(value) if matches!(value.kind, Kind::Seq(_)) => {
             let joined: Vec<String> = value

@@ -24,13 +24,9 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
     if env.site().is_none() || matches!(env.kind, Kind::Map(_) | Kind::Null) {
         return;
     }
-    // (the oncall chart's own entries; the grafana chart alone has none)
-    let defaults = match ctx.input {
-        super::InputKind::GrafanaValues => None,
-        _ => Some(release.chart.defaults()),
-    };
-    let dropped: Vec<String> = defaults
-        .and_then(|d| d.get(&env_path))
+    let dropped: Vec<String> = release
+        .defaults()
+        .get(&env_path)
         .and_then(Value::as_map)
         .map(|m| m.keys().cloned().collect())
         .unwrap_or_default();

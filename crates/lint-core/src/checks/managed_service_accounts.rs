@@ -7,7 +7,7 @@
 
 use serde_json::json;
 
-use super::plugin_version::{env_key, grafana_version, ini_bool, show};
+use super::plugin_version::{env_key, grafana_from, ini_bool, show};
 use super::{CheckContext, Emitter, path, string};
 use crate::diagnostic::Applicability;
 use crate::fix::Op;
@@ -15,15 +15,9 @@ use crate::values::{Kind, Value};
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-    if !ctx.hosts_grafana() {
-        return;
-    }
-    let Some((version, tag)) = grafana_version(ctx) else {
+    let Some((version, tag)) = grafana_from(ctx, (11, 3, 0)) else {
         return;
     };
-    if version < (11, 3, 0) {
-        return;
-    }
     let release = ctx.release;
     let env_name = env_key("auth", "managed_service_accounts_enabled");
     let env_path = ["grafana", "env", env_name.as_str()];
@@ -83,7 +77,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         }
         return;
     }
-    let chart_had_it = release.chart.defaults().get(&env_path).is_some();
+    let chart_had_it = release.defaults().get(&env_path).is_some();
     let deleted = chart_had_it && release.user_sets(&env_path);
     let location = release.blame(&env_path);
     let fix = ctx.fix_at(

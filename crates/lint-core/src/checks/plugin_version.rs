@@ -385,6 +385,18 @@ pub fn grafana_version<'a>(ctx: &CheckContext<'a>) -> Option<(Version, Option<&'
     }
 }
 
+/// [`grafana_version`] when these values deploy a Grafana that runs `min` or later: the gate
+/// of the rules about settings newer Grafanas need.
+pub fn grafana_from<'a>(
+    ctx: &CheckContext<'a>,
+    min: Version,
+) -> Option<(Version, Option<&'a Value>)> {
+    if !ctx.hosts_grafana() {
+        return None;
+    }
+    grafana_version(ctx).filter(|(version, _)| *version >= min)
+}
+
 /// Formats a parsed version.
 pub fn show((major, minor, patch): (u64, u64, u64)) -> String {
     format!("{major}.{minor}.{patch}")

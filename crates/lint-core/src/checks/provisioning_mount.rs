@@ -28,7 +28,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         return;
     }
     // the chart's own provisioning mount (charts 1.9.23 and later have one)
-    let defaults = release.chart.defaults();
+    let defaults = release.defaults();
     let Some(default_mount) = defaults
         .get(&mounts_path)
         .and_then(Value::as_seq)

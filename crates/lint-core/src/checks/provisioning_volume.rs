@@ -37,7 +37,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
     for list in OTHER_VOLUME_LISTS {
         defined.extend(names(release.get(&["grafana", list])));
     }
-    let default_volumes = release.chart.defaults().get(&volumes_path);
+    let default_volumes = release.defaults().get(&volumes_path);
     for (index, mount) in mounts.iter().enumerate() {
         let Some(name) = mount.get(&["name"]).and_then(Value::scalar_string) else {
             continue;

@@ -269,7 +269,7 @@ fn example(
             })
             .collect();
         if let Some(default) = keys
-            .and_then(|keys| release.chart.defaults().get(&keys).map(Value::to_json))
+            .and_then(|keys| release.defaults().get(&keys).map(Value::to_json))
             .filter(|d| fits(d, expected) && !is_empty(d))
         {
             return default;
