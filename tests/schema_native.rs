@@ -1,12 +1,16 @@
-//! The chart schemas are checked by walking them (`schema::native`) rather than by compiling
-//! them with `jsonschema`. Both must report the same violations: on every YAML file under
-//! `testdata/`, and on the chart defaults with every value swapped for one of each type, an
-//! unknown key added to every map, and every list given a wrong item.
+//! The chart schemas are checked by walking their compiled tables (`schema::native`,
+//! `schema::compact`) rather than by compiling them with `jsonschema`. Both must report the
+//! same violations: on every YAML file under `testdata/`, and on the chart defaults with every
+//! value swapped for one of each type, an unknown key added to every map, and every list
+//! given a wrong item. The tables must also read as the JSON documents do (`SchemaSet`, which
+//! explains findings) at every key path of every chart schema.
 
 use std::collections::BTreeSet;
 use std::path::Path;
 
 use oncall_lint_core::chart::STATES;
+use oncall_lint_core::fix::Seg;
+use oncall_lint_core::schema::compact::Subschema;
 use oncall_lint_core::schema::{self, SchemaSource, Violation, native};
 use oncall_lint_core::yaml::{Limits, parse};
 use serde_json::{Value, json};
@@ -14,19 +18,14 @@ use serde_json::{Value, json};
 fn both(state_index: usize, instance: &Value) -> (Vec<String>, Vec<String>) {
     let state = &STATES[state_index];
     let compiled = schema::for_chart(state).expect("compiles");
-    let set = schema::embedded_set();
-    let id = format!("{}{}", schema::BASE_URL, schema::chart_schema_file(state));
-    let root = set.root(&id).expect("embedded");
+    let root = Subschema::root(&schema::chart_schema_file(state)).expect("compiled");
     let key = |v: &Violation| format!("{:?} {:?}", v.path, v.kind);
     let mut compiled: Vec<String> =
         schema::violations(&compiled.validator, instance, SchemaSource::Chart)
             .iter()
             .map(key)
             .collect();
-    let mut walked: Vec<String> = native::validate(set, root, instance)
-        .iter()
-        .map(key)
-        .collect();
+    let mut walked: Vec<String> = native::validate(root, instance).iter().map(key).collect();
     compiled.sort();
     walked.sort();
     (compiled, walked)
@@ -197,4 +196,74 @@ fn the_chart_schemas_use_only_keywords_the_walk_understands() {
         let json: Value = serde_json::from_str(embedded.text).unwrap();
         check(&json, embedded.file);
     }
+}
+
+/// What the JSON walk says of a subschema, in the terms of the tables.
+fn json_view(set: &schema::SchemaSet, node: schema::Node<'_>) -> String {
+    let own = node.json();
+    let types: Vec<&str> = match own.get("type") {
+        Some(Value::String(t)) => vec![t.as_str()],
+        Some(Value::Array(list)) => list.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    };
+    let mut types: Vec<&str> = schema::compact::TYPE_NAMES
+        .iter()
+        .copied()
+        .filter(|t| types.contains(t))
+        .collect();
+    types.dedup();
+    format!(
+        "types {types:?} enum {:?} shallow {} closed {} item {}",
+        own.get("enum").map(Value::to_string),
+        set.is_shallow(node),
+        set.is_closed(node),
+        set.item(node, 0).is_some(),
+    )
+}
+
+/// The same, from the tables.
+fn table_view(node: Subschema) -> String {
+    let types: Vec<&str> = node.types().collect();
+    let closed = node
+        .parts()
+        .any(|p| p.additional() == schema::compact::Additional::Refused);
+    format!(
+        "types {types:?} enum {:?} shallow {} closed {closed} item {}",
+        node.enumeration(),
+        node.is_shallow(),
+        node.item().is_some(),
+    )
+}
+
+#[test]
+fn the_tables_read_as_the_json_documents_at_every_key_path() {
+    let set = schema::embedded_set();
+    let mut compared = 0;
+    for embedded in schema::EMBEDDED
+        .iter()
+        .filter(|e| e.file.ends_with(".values.schema.json"))
+    {
+        let id = format!("{}{}", schema::BASE_URL, embedded.file);
+        let json_root = set.root(&id).expect("embedded");
+        let table_root = Subschema::root(embedded.file).expect("compiled");
+        assert_eq!(json_view(set, json_root), table_view(table_root), "{id}");
+        for path in set.known_paths(json_root) {
+            let segs: Vec<Seg> = path.iter().map(|k| Seg::Key(k.clone())).collect();
+            let json = set.at(json_root, &segs).expect("a known path resolves");
+            let table = table_root
+                .at(&segs)
+                .unwrap_or_else(|| panic!("{id}: {path:?} is not in the tables"));
+            assert_eq!(json_view(set, json), table_view(table), "{id}: {path:?}");
+            // and a key no schema declares resolves the same way below it
+            let mut unknown = segs.clone();
+            unknown.push(Seg::Key("notAKeyOfTheChart".into()));
+            assert_eq!(
+                set.at(json_root, &unknown).is_some(),
+                table_root.at(&unknown).is_some(),
+                "{id}: {path:?}.notAKeyOfTheChart"
+            );
+            compared += 1;
+        }
+    }
+    assert!(compared > 1_000, "only {compared} key paths compared");
 }

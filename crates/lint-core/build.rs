@@ -1,4 +1,5 @@
-//! Converts the rule files (`rules/*.yaml`) to JSON at build time.
+//! Converts the rule files (`rules/*.yaml`) to JSON at build time, and compiles the chart
+//! values schemas into static tables (`build/chart_schemas.rs`).
 //!
 //! A lint reads the text of each rule that reports something. Reading YAML costs about
 //! 20 µs per KiB (the scanner goes character by character, and rule files are mostly long
@@ -14,10 +15,25 @@ use std::path::Path;
 
 use granit_parser::{Event, Parser, ScalarStyle};
 
+#[path = "build/chart_schemas.rs"]
+mod chart_schemas;
+
 fn main() {
+    let out_dir = std::env::var("OUT_DIR").unwrap_or_else(|_| ".".into());
+    let schemas = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../schemas");
+    if let Err(error) = chart_schemas::generate(&schemas, Path::new(&out_dir)) {
+        // the schemas are ours: one the tables cannot hold is a build error
+        eprintln!("error: compiling the chart schemas: {error}");
+        std::process::exit(1);
+    }
+    rules_json(&out_dir);
+}
+
+/// Writes `OUT_DIR/rules/<file>.json` for every rule file.
+fn rules_json(out_dir: &str) {
     let rules = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../rules");
     println!("cargo:rerun-if-changed={}", rules.display());
-    let out = Path::new(&std::env::var("OUT_DIR").unwrap_or_else(|_| ".".into())).join("rules");
+    let out = Path::new(out_dir).join("rules");
     if std::fs::create_dir_all(&out).is_err() {
         return;
     }

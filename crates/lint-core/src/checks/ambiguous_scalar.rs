@@ -7,7 +7,8 @@ use serde_json::json;
 use super::{CheckContext, Emitter, InputKind, string};
 use crate::diagnostic::Applicability;
 use crate::fix::{Op, Seg};
-use crate::schema::{Scope, place};
+use crate::schema::compact::Subschema;
+use crate::schema::place;
 use crate::values::format_float;
 use crate::yaml::scalar::{Resolved, resolve_plain};
 use crate::yaml::{NodeId, NodeKind, ScalarStyle};
@@ -48,7 +49,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
     if ctx.input != InputKind::OncallValues {
         return;
     }
-    let scope = Scope::chart(ctx.release, ctx.chart_version());
+    let schema = Subschema::root(&crate::schema::chart_schema_file(ctx.release.chart));
     for (index, layer) in ctx.release.layers.iter().enumerate() {
         let Some(root) = layer.root else { continue };
         let doc = &layer.doc;
@@ -77,7 +78,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                     style: ScalarStyle::Plain,
                     tag: None,
                 } => {
-                    let Some((found, reading)) = surprise(text, &path, scope.as_ref()) else {
+                    let Some((found, reading)) = surprise(text, &path, schema) else {
                         continue;
                     };
                     let key_path = place::key_path(&place::doc_path(ctx.release, &path));
@@ -125,7 +126,7 @@ enum Reading {
 /// What Helm makes of `text` at `path` when that is not the text, and the chart uses the
 /// value as text there; `None` when nothing surprising happens or a number or boolean is
 /// what the chart expects.
-fn surprise(text: &str, path: &[Seg], scope: Option<&Scope<'_>>) -> Option<(String, Reading)> {
+fn surprise(text: &str, path: &[Seg], schema: Option<Subschema>) -> Option<(String, Reading)> {
     let resolved = resolve_plain(text);
     let (found, reading) = match resolved {
         Resolved::Bool(b) if BOOL_WORDS.contains(&text) => (b.to_string(), Reading::Bool),
@@ -138,18 +139,9 @@ fn surprise(text: &str, path: &[Seg], scope: Option<&Scope<'_>>) -> Option<(Stri
     if matches!(path.first(), Some(Seg::Key(k)) if k == "env") {
         return None;
     }
-    let types = scope
-        .and_then(|s| s.node(path))
-        .and_then(|node| node.json().get("type").cloned())
-        .map(|t| match t {
-            serde_json::Value::String(s) => vec![s],
-            serde_json::Value::Array(a) => a
-                .iter()
-                .filter_map(|v| v.as_str().map(str::to_owned))
-                .collect(),
-            _ => Vec::new(),
-        });
-    let has = |name: &str| types.as_ref().is_some_and(|t| t.iter().any(|x| x == name));
+    // the types the subschema at the path itself names (not those of its `$ref`)
+    let node = schema.and_then(|s| s.at(path));
+    let has = |name: &str| node.is_some_and(|n| n.allows(name));
     match reading {
         // where a boolean would also do, only Kubernetes string maps are sure
         Reading::Bool => {
@@ -165,7 +157,7 @@ fn surprise(text: &str, path: &[Seg], scope: Option<&Scope<'_>>) -> Option<(Stri
         // a string-only place is OC091's (wrong type)
         Reading::Number => {
             let numeric = has("integer") || has("number");
-            match &types {
+            match node.filter(|n| n.has_types()) {
                 Some(_) if !has("string") => return None,
                 Some(_) if !numeric => return None,
                 Some(_) => {}

@@ -17,10 +17,15 @@ pub(crate) fn scopes<'a>(
     run: &'a schema::Run,
 ) -> Vec<(Scope<'a>, &'a [schema::Violation])> {
     let mut out = Vec::new();
-    if let Some(scope) = Scope::chart(ctx.release, ctx.chart_version()) {
+    // a scope reads the schema's JSON: only for violations to explain
+    if !run.chart.is_empty()
+        && let Some(scope) = Scope::chart(ctx.release, ctx.chart_version())
+    {
         out.push((scope, run.chart.as_slice()));
     }
-    if let (Some(user), Some(values)) = (&ctx.options.user_schema, &run.user_values) {
+    if let (Some(user), Some(values)) = (&ctx.options.user_schema, &run.user_values)
+        && !run.user.is_empty()
+    {
         out.push((Scope::user(user, values), run.user.as_slice()));
     }
     out

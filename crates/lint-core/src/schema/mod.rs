@@ -1,11 +1,14 @@
 //! JSON Schemas (draft 2020-12) for the charts' values: one per oncall chart state, one per
 //! bundled grafana chart version, and the user's own (`--schema FILE`).
 //!
-//! The schemas live in `schemas/` at the repository root, are embedded at build time and
-//! parsed and compiled on first use, once per process. Validation runs on the Helm-resolved
-//! effective values (see [`run`]); each error becomes a [`Violation`] with an instance path
-//! that the checks map back to the file and span that set the value (OC090, OC091).
+//! The schemas live in `schemas/` at the repository root and are embedded at build time.
+//! The chart schemas are also compiled there into static tables ([`compact`]) that the
+//! validation walks; their JSON is parsed on first use, once per process, only to explain a
+//! finding (suggested keys, examples). Validation runs on the Helm-resolved effective values
+//! (see [`run`]); each error becomes a [`Violation`] with an instance path that the checks
+//! map back to the file and span that set the value (OC090, OC091).
 
+pub mod compact;
 pub mod describe;
 pub mod native;
 pub mod place;

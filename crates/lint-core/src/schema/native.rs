@@ -3,18 +3,20 @@
 //! The chart schemas use a handful of keywords (`type`, `properties`, `additionalProperties`,
 //! `items`, `enum`, `$ref`). Compiling them with the `jsonschema` crate took about 2 ms per
 //! process, more than the whole lint of a small file; walking the schema alongside the values
-//! a user wrote costs next to nothing and reports the same violations (a test compares both
-//! on every fixture). The user's own schema (`--schema`) and the config schema, which may use
-//! any keyword, still go through `jsonschema`.
+//! a user wrote (in the static tables of [`super::compact`]) costs next to nothing and
+//! reports the same violations (a test compares both on every fixture). The user's own
+//! schema (`--schema`) and the config schema, which may use any keyword, still go through
+//! `jsonschema`.
 
 use serde_json::Value as Json;
 
+use super::compact::{Additional, Subschema, TYPE_NAMES};
 use super::run::{SchemaSource, Violation, ViolationKind};
-use super::walk::{Node, SchemaSet};
 use crate::fix::Seg;
 
-/// The keywords this validator understands; the embedded chart schemas use no others (a
-/// test checks), and annotations (`description`, `examples`, ...) never fail validation.
+/// The keywords this validator understands; the embedded chart schemas use no others (the
+/// build refuses them, and a test checks), and annotations (`description`, `examples`, ...)
+/// never fail validation.
 pub const KEYWORDS: [&str; 6] = [
     "type",
     "properties",
@@ -24,50 +26,28 @@ pub const KEYWORDS: [&str; 6] = [
     "$ref",
 ];
 
-/// Type names in the order `jsonschema` reports them.
-const TYPE_ORDER: [&str; 7] = [
-    "null", "boolean", "integer", "number", "string", "array", "object",
-];
-
 /// How deep values are followed (the values come from YAML, whose depth is capped already).
 const MAX_DEPTH: usize = 256;
 
-/// Every violation of `instance` against the schema at `root`, with chart-relative paths.
-pub fn validate(set: &SchemaSet, root: Node<'_>, instance: &Json) -> Vec<Violation> {
+/// Every violation of `instance` against the chart schema at `root`, with chart-relative
+/// paths.
+pub fn validate(root: Subschema, instance: &Json) -> Vec<Violation> {
     let mut out = Vec::new();
     let mut path = Vec::new();
-    walk(set, root, instance, &mut path, &mut out);
+    walk(root, instance, &mut path, &mut out);
     out
 }
 
-fn walk(
-    set: &SchemaSet,
-    node: Node<'_>,
-    value: &Json,
-    path: &mut Vec<Seg>,
-    out: &mut Vec<Violation>,
-) {
+fn walk(node: Subschema, value: &Json, path: &mut Vec<Seg>, out: &mut Vec<Violation>) {
     if path.len() > MAX_DEPTH {
         return;
     }
-    // most subschemas apply nothing in place: no list of parts to build
-    if node.is_plain() {
-        check_part(set, node, value, path, out);
-        return;
-    }
-    for part in set.in_place(node, false) {
-        check_part(set, part, value, path, out);
+    for part in node.parts() {
+        check_part(part, value, path, out);
     }
 }
 
-fn check_part(
-    set: &SchemaSet,
-    part: Node<'_>,
-    value: &Json,
-    path: &mut Vec<Seg>,
-    out: &mut Vec<Violation>,
-) {
-    let schema = part.json();
+fn check_part(part: Subschema, value: &Json, path: &mut Vec<Seg>, out: &mut Vec<Violation>) {
     let mut push = |kind| {
         out.push(Violation {
             source: SchemaSource::Chart,
@@ -75,48 +55,39 @@ fn check_part(
             kind,
         })
     };
-    if let Some(types) = schema.get("type") {
-        let allowed: Vec<&str> = match types {
-            Json::String(t) => vec![t.as_str()],
-            Json::Array(list) => list.iter().filter_map(Json::as_str).collect(),
-            _ => Vec::new(),
-        };
-        if !allowed.is_empty() && !allowed.iter().any(|t| has_type(value, t)) {
-            let expected = TYPE_ORDER
-                .iter()
-                .filter(|t| allowed.contains(t))
-                .map(|t| (*t).to_owned())
-                .collect();
-            push(ViolationKind::WrongType { expected });
-        }
-    }
-    if let Some(options) = schema.get("enum").and_then(Json::as_array)
-        && !options.iter().any(|option| json_equal(option, value))
+    if part.has_types()
+        && !TYPE_NAMES
+            .iter()
+            .any(|t| part.allows(t) && has_type(value, t))
     {
-        push(ViolationKind::NotOneOf {
-            allowed: options.clone(),
-        });
+        let expected = part.types().map(str::to_owned).collect();
+        push(ViolationKind::WrongType { expected });
+    }
+    if let Some(text) = part.enumeration() {
+        // the build wrote it from a JSON array
+        let options: Vec<Json> = serde_json::from_str(text).unwrap_or_default();
+        if !options.iter().any(|option| json_equal(option, value)) {
+            push(ViolationKind::NotOneOf { allowed: options });
+        }
     }
     match value {
         Json::Object(map) => {
-            let properties = schema.get("properties").and_then(Json::as_object);
-            let additional = schema.get("additionalProperties");
             let mut unexpected = Vec::new();
             for (key, child) in map {
-                let sub = match properties.and_then(|p| p.get(key)) {
+                let sub = match part.property(key) {
                     Some(sub) => Some(sub),
-                    None => match additional {
-                        Some(Json::Bool(false)) => {
+                    None => match part.additional() {
+                        Additional::Refused => {
                             unexpected.push(key.clone());
                             None
                         }
-                        Some(sub @ Json::Object(_)) => Some(sub),
-                        _ => None,
+                        Additional::Schema(sub) => Some(sub),
+                        Additional::Any => None,
                     },
                 };
                 if let Some(sub) = sub {
                     path.push(Seg::Key(key.clone()));
-                    walk(set, part.with(sub), child, path, out);
+                    walk(sub, child, path, out);
                     path.pop();
                 }
             }
@@ -129,10 +100,10 @@ fn check_part(
             }
         }
         Json::Array(items) => {
-            if let Some(sub) = schema.get("items").filter(|s| s.is_object()) {
+            if let Some(sub) = part.items() {
                 for (index, item) in items.iter().enumerate() {
                     path.push(Seg::Index(index));
-                    walk(set, part.with(sub), item, path, out);
+                    walk(sub, item, path, out);
                     path.pop();
                 }
             }

@@ -5,7 +5,7 @@ use jsonschema::Validator;
 use jsonschema::error::{TypeKind, ValidationError, ValidationErrorKind};
 use jsonschema::paths::LocationSegment;
 
-use super::walk::{Node, SchemaSet};
+use super::compact::Subschema;
 use crate::fix::Seg;
 use crate::options::LintOptions;
 use crate::release::Release;
@@ -73,16 +73,10 @@ pub fn run(release: &Release, options: &LintOptions) -> Run {
     let mut result = Run::default();
     // only what users wrote: a chart default is never a finding, and the defaults are most
     // of the values; and inside what they wrote, only what the schema looks at
-    let set = super::embedded_set();
-    let id = format!(
-        "{}{}",
-        super::BASE_URL,
-        super::chart_schema_file(release.chart)
-    );
-    if let Some(root) = set.root(&id) {
-        let instance = pruned(set, Some(root), &release.values, false)
+    if let Some(root) = Subschema::root(&super::chart_schema_file(release.chart)) {
+        let instance = pruned(Some(root), &release.values, false)
             .unwrap_or_else(|| serde_json::Value::Object(Default::default()));
-        result.chart = super::native::validate(set, root, &instance);
+        result.chart = super::native::validate(root, &instance);
     }
     if let Some(user) = &options.user_schema {
         let values = document_values(release, options);
@@ -203,20 +197,15 @@ pub fn user_written(value: &Value) -> Option<serde_json::Value> {
 /// the finding). Validation then costs what the chart's own keys cost, however large the
 /// Kubernetes objects or the misplaced keys are. Only for oncall-lint's own schemas, which
 /// use no keyword that looks at more than this.
-fn pruned(
-    set: &SchemaSet,
-    node: Option<Node<'_>>,
-    value: &Value,
-    written: bool,
-) -> Option<serde_json::Value> {
+fn pruned(node: Option<Subschema>, value: &Value, written: bool) -> Option<serde_json::Value> {
     let written = written || value.site().is_some();
     match &value.kind {
         Kind::Map(map) if !written => {
             // a map of the chart's: only the keys users wrote something into
             let mut out = serde_json::Map::new();
             for (key, child) in map.iter().filter(|(_, c)| has_user(c)) {
-                let kept = match node.and_then(|n| set.child(n, key)) {
-                    Some(schema) => pruned(set, Some(schema), child, false),
+                let kept = match node.and_then(|n| n.child(key)) {
+                    Some(schema) => pruned(Some(schema), child, false),
                     None if child.site().is_some() => Some(serde_json::Value::Null),
                     None => None,
                 };
@@ -227,13 +216,13 @@ fn pruned(
             (!out.is_empty()).then_some(serde_json::Value::Object(out))
         }
         Kind::Map(map) => {
-            if node.is_some_and(|n| set.is_shallow(n)) {
+            if node.is_some_and(Subschema::is_shallow) {
                 return Some(serde_json::Value::Object(Default::default()));
             }
             let mut out = serde_json::Map::new();
             for (key, child) in map {
-                let kept = match node.and_then(|n| set.child(n, key)) {
-                    Some(schema) => pruned(set, Some(schema), child, written),
+                let kept = match node.and_then(|n| n.child(key)) {
+                    Some(schema) => pruned(Some(schema), child, written),
                     // an unknown key (closed map) or an unconstrained one (open map): only
                     // that it is there matters
                     None => Some(serde_json::Value::Null),
@@ -248,20 +237,18 @@ fn pruned(
             if !written {
                 return None;
             }
-            if node.is_some_and(|n| set.is_shallow(n)) {
+            if node.is_some_and(Subschema::is_shallow) {
                 return Some(serde_json::Value::Array(Vec::new()));
             }
+            let schema = node.and_then(Subschema::item);
             Some(serde_json::Value::Array(
                 items
                     .iter()
-                    .enumerate()
-                    .map(|(i, item)| {
-                        let schema = node.and_then(|n| set.item(n, i));
-                        match schema {
-                            Some(schema) => pruned(set, Some(schema), item, true)
-                                .unwrap_or(serde_json::Value::Null),
-                            None => serde_json::Value::Null,
+                    .map(|item| match schema {
+                        Some(schema) => {
+                            pruned(Some(schema), item, true).unwrap_or(serde_json::Value::Null)
                         }
+                        None => serde_json::Value::Null,
                     })
                     .collect(),
             ))
