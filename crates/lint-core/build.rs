@@ -1,5 +1,6 @@
-//! Converts the rule files (`rules/*.yaml`) to JSON at build time, and compiles the chart
-//! values schemas into static tables (`build/chart_schemas.rs`).
+//! Converts the rule files (`rules/*.yaml`) to JSON at build time, compiles the chart
+//! values schemas into static tables (`build/chart_schemas.rs`) and packs the chart defaults
+//! (`build/chart_defaults.rs`).
 //!
 //! A lint reads the text of each rule that reports something. Reading YAML costs about
 //! 20 µs per KiB (the scanner goes character by character, and rule files are mostly long
@@ -15,6 +16,8 @@ use std::path::Path;
 
 use granit_parser::{Event, Parser, ScalarStyle};
 
+#[path = "build/chart_defaults.rs"]
+mod chart_defaults;
 #[path = "build/chart_schemas.rs"]
 mod chart_schemas;
 
@@ -24,6 +27,11 @@ fn main() {
     if let Err(error) = chart_schemas::generate(&schemas, Path::new(&out_dir)) {
         // the schemas are ours: one the tables cannot hold is a build error
         eprintln!("error: compiling the chart schemas: {error}");
+        std::process::exit(1);
+    }
+    let charts = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/charts");
+    if let Err(error) = chart_defaults::generate(&charts, Path::new(&out_dir)) {
+        eprintln!("error: packing the chart defaults: {error}");
         std::process::exit(1);
     }
     rules_json(&out_dir);

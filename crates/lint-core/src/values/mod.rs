@@ -3,6 +3,7 @@
 
 mod convert;
 mod merge;
+mod packed;
 mod set;
 mod value;
 
