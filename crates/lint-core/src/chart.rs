@@ -93,10 +93,10 @@ impl ChartState {
             let mut values = Value::from_packed(self.oncall_packed, &oncall_origin);
             let mut grafana = Value::from_packed(self.grafana_packed, &grafana_origin);
             if let crate::values::Kind::Map(map) = &mut values.kind
-                && let Some(section) = map.shift_remove("grafana")
+                && let Some(section) = std::sync::Arc::make_mut(map).shift_remove("grafana")
             {
                 coalesce(&mut grafana, section);
-                map.insert("grafana".into(), grafana);
+                std::sync::Arc::make_mut(map).insert("grafana".into(), grafana);
             }
             values
         })
@@ -113,7 +113,7 @@ impl ChartState {
             let grafana = Value::from_packed(self.grafana_packed, &origin);
             let mut map = indexmap::IndexMap::new();
             map.insert("grafana".to_owned(), grafana);
-            Value::new(crate::values::Kind::Map(map), origin)
+            Value::new(crate::values::Kind::map(map), origin)
         })
     }
 }

@@ -320,7 +320,7 @@ fn mount_value(value: Value, mount: &[String]) -> Value {
         let origin = inner.origin.clone();
         let mut map = indexmap::IndexMap::new();
         map.insert(key.clone(), inner);
-        Value::new(Kind::Map(map), origin)
+        Value::new(Kind::map(map), origin)
     })
 }
 
@@ -377,9 +377,10 @@ fn share_globals(values: &mut Value) {
     else {
         return;
     };
-    if let Some(grafana) = map.get_mut("grafana")
+    if let Some(grafana) = Arc::make_mut(map).get_mut("grafana")
         && let Kind::Map(grafana_map) = &mut grafana.kind
     {
+        let grafana_map = Arc::make_mut(grafana_map);
         match grafana_map.get_mut("global") {
             Some(sub) if matches!(sub.kind, Kind::Map(_)) => coalesce(sub, global),
             _ => {

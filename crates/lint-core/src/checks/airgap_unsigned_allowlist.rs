@@ -151,7 +151,7 @@ fn lowercase(value: &Value) -> Value {
     let kind = match &value.kind {
         Kind::Str(s) => Kind::Str(s.to_lowercase()),
         Kind::Seq(items) => Kind::Seq(items.iter().map(lowercase).collect()),
-        Kind::Map(map) => Kind::Map(map.iter().map(|(k, v)| (k.clone(), lowercase(v))).collect()),
+        Kind::Map(map) => Kind::map(map.iter().map(|(k, v)| (k.clone(), lowercase(v))).collect()),
         other => other.clone(),
     };
     Value::new(kind, value.origin.clone())

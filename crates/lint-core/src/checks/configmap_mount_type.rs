@@ -59,7 +59,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                 let value = if wants_map {
                     let mut map = IndexMap::new();
                     map.insert("name".to_owned(), string(name.clone()));
-                    Value::new(Kind::Map(map), config_map.origin.clone())
+                    Value::new(Kind::map(map), config_map.origin.clone())
                 } else {
                     string(name.clone())
                 };

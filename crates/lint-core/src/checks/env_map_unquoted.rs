@@ -116,7 +116,7 @@ fn list_form_fix(
         let mut item = IndexMap::new();
         item.insert("name".to_owned(), string(name.clone()));
         item.insert("value".to_owned(), string(text));
-        items.push(Value::new(Kind::Map(item), env.origin.clone()));
+        items.push(Value::new(Kind::map(item), env.origin.clone()));
     }
     // entries from several files: the list replaces them all, so review it
     let layers: std::collections::BTreeSet<usize> = map

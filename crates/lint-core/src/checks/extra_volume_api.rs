@@ -152,7 +152,7 @@ fn new_style_volume(name: &str, source: &str, value: &Value, item: &Value) -> Op
             host.insert("path".to_owned(), text(&path));
             map.insert(
                 "hostPath".into(),
-                Value::new(Kind::Map(host), origin.clone()),
+                Value::new(Kind::map(host), origin.clone()),
             );
         }
         "csi" => {
@@ -161,7 +161,7 @@ fn new_style_volume(name: &str, source: &str, value: &Value, item: &Value) -> Op
         }
         _ => return None,
     }
-    Some(Value::new(Kind::Map(map), origin))
+    Some(Value::new(Kind::map(map), origin))
 }
 
 /// Oncall chart 1.9.23 and later: `extraVolumes` items written in the 6.x mount-item shape
@@ -203,7 +203,7 @@ fn old_shapes_in_volumes(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                     Applicability::Safe,
                     vec![Op::Replace {
                         path: key_at.clone(),
-                        value: Value::new(Kind::Map(host), value.origin.clone()),
+                        value: Value::new(Kind::map(host), value.origin.clone()),
                     }],
                 )
             })

@@ -77,7 +77,7 @@ fn to_map(ctx: &CheckContext<'_>, env: &Value, items: &[Value]) -> Option<Fix> {
         0,
         Op::Replace {
             path: path(&["grafana", "env"]),
-            value: Value::new(Kind::Map(values), env.origin.clone()),
+            value: Value::new(Kind::map(values), env.origin.clone()),
         },
     );
     ctx.fix_at(

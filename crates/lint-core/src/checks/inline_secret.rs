@@ -254,7 +254,7 @@ fn env_entries(ctx: &CheckContext<'_>, out: &mut Emitter<'_>, keys: &[&str], cha
     };
     match &env.kind {
         Kind::Map(map) => {
-            for (name, value) in map {
+            for (name, value) in map.iter() {
                 report(name, value, release.key_path(keys).key(name));
             }
         }

@@ -258,7 +258,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                         Applicability::Unsafe,
                         vec![Op::Append {
                             path,
-                            item: Value::new(Kind::Map(item), origin),
+                            item: Value::new(Kind::map(item), origin),
                         }],
                     )
                 });

@@ -154,7 +154,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                 map.insert(key.to_owned(), value);
             }
             let mut value = string("");
-            value.kind = Kind::Map(map);
+            value.kind = Kind::map(map);
             let fix = fix::build::for_app(
                 ctx.release,
                 app,

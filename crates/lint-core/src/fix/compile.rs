@@ -406,7 +406,7 @@ fn nest(rest: &[Seg], value: &Value) -> Result<Value, CompileError> {
             Seg::Key(k) => {
                 let mut map = indexmap::IndexMap::new();
                 map.insert(k.clone(), current);
-                current = Value::new(Kind::Map(map), value.origin.clone());
+                current = Value::new(Kind::map(map), value.origin.clone());
             }
             Seg::Index(_) => return Err("cannot create a list item by index".into()),
         }
@@ -514,7 +514,7 @@ fn insert(
             let key_col = column(text, key_span.start);
             let mut map = indexmap::IndexMap::new();
             map.insert(first_missing.clone(), nested);
-            let block = Value::new(Kind::Map(map), value.origin.clone());
+            let block = Value::new(Kind::map(map), value.origin.clone());
             let rendered = if parent.in_flow {
                 format!(" {}", flow(&block))
             } else {

@@ -144,7 +144,7 @@ fn merge_value(text: &mut String, path: &mut Vec<Seg>, value: &Value) -> Result<
         && !map.is_empty()
         && (path.is_empty() || node.is_some_and(|id| matches!(doc.node(id).kind, NodeKind::Map(_))))
     {
-        for (key, inner) in map {
+        for (key, inner) in map.iter() {
             path.push(Seg::Key(key.clone()));
             let result = merge_value(text, path, inner);
             path.pop();

@@ -30,7 +30,7 @@ pub fn masked(value: &Value) -> Value {
                     .get("name")
                     .and_then(Value::as_str)
                     .is_some_and(crate::redact::is_secret_key);
-                for (k, v) in map.iter_mut() {
+                for (k, v) in std::sync::Arc::make_mut(map).iter_mut() {
                     let holds = secret
                         || crate::redact::is_secret_key(k)
                         || k == "secureJsonData"

@@ -93,7 +93,7 @@ fn write_seq(
             Kind::Map(map) if !map.is_empty() => {
                 // first entry on the dash line, the rest aligned under it
                 let mut first = true;
-                for (key, value) in map {
+                for (key, value) in map.iter() {
                     if first {
                         out.push(' ');
                         first = false;

@@ -220,7 +220,7 @@ fn pruned(node: Option<Subschema>, value: &Value, written: bool) -> Option<serde
                 return Some(serde_json::Value::Object(Default::default()));
             }
             let mut out = serde_json::Map::new();
-            for (key, child) in map {
+            for (key, child) in map.iter() {
                 let kept = match node.and_then(|n| n.child(key)) {
                     Some(schema) => pruned(Some(schema), child, written),
                     // an unknown key (closed map) or an unconstrained one (open map): only
@@ -299,7 +299,7 @@ pub fn document_values(release: &Release, options: &LintOptions) -> Value {
         let Kind::Map(map) = &mut at.kind else {
             unreachable!("made a map above")
         };
-        at = map
+        at = std::sync::Arc::make_mut(map)
             .entry(key.clone())
             .or_insert_with(|| Value::new(Kind::Map(Default::default()), origin.clone()));
     }

@@ -8,6 +8,7 @@
 //! anchor ends in an error instead of exhausting memory or the stack.
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use indexmap::IndexMap;
 
@@ -120,7 +121,7 @@ impl Converter<'_> {
                     let value = self.convert(entry.value, Some(entry.key), depth + 1, in_alias)?;
                     map.insert(name, value);
                 }
-                Kind::Map(map)
+                Kind::map(map)
             }
         };
         Ok(Value::new(kind, self.origin(id, key)))
@@ -173,7 +174,7 @@ impl Converter<'_> {
         let through_alias = in_alias || matches!(self.doc.node(id).kind, NodeKind::Alias(_));
         let value = self.convert(self.doc.deref(id), None, depth, through_alias)?;
         if let Kind::Map(map) = value.kind {
-            for (k, v) in map {
+            for (k, v) in Arc::unwrap_or_clone(map) {
                 into.insert(k, v);
             }
         }

@@ -1,13 +1,17 @@
 //! Helm's coalescing of values layers: maps merge key by key, lists and scalars replace
 //! wholesale, a `null` deletes what is underneath, and a change of type replaces.
 
+use std::sync::Arc;
+
 use super::value::{Kind, Value};
 
 /// Lays `over` on top of `base`, as `helm install -f base -f over` does.
 pub fn coalesce(base: &mut Value, over: Value) {
     match (&mut base.kind, over.kind) {
         (Kind::Map(base_map), Kind::Map(over_map)) => {
-            for (key, value) in over_map {
+            // a map shared with the chart's defaults is copied here, one level at a time
+            let base_map = Arc::make_mut(base_map);
+            for (key, value) in Arc::unwrap_or_clone(over_map) {
                 if value.is_null() {
                     base_map.shift_remove(&key);
                     continue;
@@ -32,6 +36,7 @@ pub fn coalesce(base: &mut Value, over: Value) {
 /// `null` ones when it coalesces (`helm get values --all` shows them gone).
 fn strip_nulls(mut value: Value) -> Value {
     if let Kind::Map(map) = &mut value.kind {
+        let map = Arc::make_mut(map);
         map.retain(|_, v| !v.is_null());
         for v in map.values_mut() {
             let taken = std::mem::replace(v, Value::new(Kind::Null, v.origin.clone()));

@@ -71,7 +71,7 @@ impl<'a> Reader<'a> {
                     let value = self.value(origin, depth + 1)?;
                     map.insert(key, value);
                 }
-                Kind::Map(map)
+                Kind::map(map)
             }
             _ => return None,
         };

@@ -3,6 +3,8 @@
 
 use std::ops::Range;
 
+use std::sync::Arc;
+
 use indexmap::IndexMap;
 
 /// Where a value came from.
@@ -45,8 +47,16 @@ pub enum Kind {
     Str(String),
     /// A list.
     Seq(Vec<Value>),
-    /// A map, in first-insertion order.
-    Map(IndexMap<String, Value>),
+    /// A map, in first-insertion order; shared until changed (`Arc::make_mut`): a release's
+    /// values share the chart defaults' maps that no file changes.
+    Map(Arc<IndexMap<String, Value>>),
+}
+
+impl Kind {
+    /// A map.
+    pub fn map(map: IndexMap<String, Value>) -> Kind {
+        Kind::Map(Arc::new(map))
+    }
 }
 
 /// A value and where it came from.
@@ -196,7 +206,7 @@ impl Value {
             serde_json::Value::Array(items) => {
                 Kind::Seq(items.iter().map(|v| Value::from_json(v, origin)).collect())
             }
-            serde_json::Value::Object(map) => Kind::Map(
+            serde_json::Value::Object(map) => Kind::map(
                 map.iter()
                     .map(|(k, v)| (k.clone(), Value::from_json(v, origin)))
                     .collect(),
@@ -273,7 +283,7 @@ impl<'de> serde::de::Visitor<'de> for FromJson<'_> {
             let value = map.next_value_seed(FromJson(self.0))?;
             out.insert(key, value);
         }
-        Ok(Value::new(Kind::Map(out), self.0.clone()))
+        Ok(Value::new(Kind::map(out), self.0.clone()))
     }
 }
 
