@@ -111,7 +111,7 @@ impl ChartState {
                 version: self.grafana_chart,
             };
             let grafana = Value::from_packed(self.grafana_packed, &origin);
-            let mut map = indexmap::IndexMap::new();
+            let mut map = crate::values::Map::default();
             map.insert("grafana".to_owned(), grafana);
             Value::new(crate::values::Kind::map(map), origin)
         })

@@ -318,7 +318,7 @@ fn defaults_under(chart: &'static ChartState, mount: &[String]) -> &'static Valu
 fn mount_value(value: Value, mount: &[String]) -> Value {
     mount.iter().rev().fold(value, |inner, key| {
         let origin = inner.origin.clone();
-        let mut map = indexmap::IndexMap::new();
+        let mut map = crate::values::Map::default();
         map.insert(key.clone(), inner);
         Value::new(Kind::map(map), origin)
     })

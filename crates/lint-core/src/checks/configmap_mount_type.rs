@@ -2,7 +2,6 @@
 //! string) in `extraConfigmapMounts`, and as a Kubernetes `configMap` volume source (a map)
 //! in `extraVolumes`. Swapped, the pod spec is broken.
 
-use indexmap::IndexMap;
 use serde_json::json;
 
 use super::{CheckContext, Emitter, string};
@@ -57,7 +56,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
             let convertible = wants_map || config_map.as_map().is_some_and(|m| m.len() == 1);
             let fix = name.as_ref().filter(|_| convertible).and_then(|name| {
                 let value = if wants_map {
-                    let mut map = IndexMap::new();
+                    let mut map = crate::values::Map::default();
                     map.insert("name".to_owned(), string(name.clone()));
                     Value::new(Kind::map(map), config_map.origin.clone())
                 } else {

@@ -4,7 +4,6 @@
 //! value, which Kubernetes rejects; other text can break the manifest or lose its tail.
 //! The list form (`env: [{name, value}]`) goes through `toYaml` and keeps strings quoted.
 
-use indexmap::IndexMap;
 use serde_json::json;
 
 use super::{CheckContext, Emitter, InputKind, path, string};
@@ -108,12 +107,12 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
 fn list_form_fix(
     ctx: &CheckContext<'_>,
     env: &Value,
-    map: &IndexMap<String, Value>,
+    map: &crate::values::Map,
 ) -> Option<crate::diagnostic::Fix> {
     let mut items = Vec::new();
     for (name, value) in map {
         let text = value.scalar_string()?;
-        let mut item = IndexMap::new();
+        let mut item = crate::values::Map::default();
         item.insert("name".to_owned(), string(name.clone()));
         item.insert("value".to_owned(), string(text));
         items.push(Value::new(Kind::map(item), env.origin.clone()));

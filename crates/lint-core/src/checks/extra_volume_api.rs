@@ -140,7 +140,7 @@ fn mounts_with_sources(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
 fn new_style_volume(name: &str, source: &str, value: &Value, item: &Value) -> Option<Value> {
     let origin = value.origin.clone();
     let text = |s: &str| Value::new(Kind::Str(s.to_owned()), origin.clone());
-    let mut map = indexmap::IndexMap::new();
+    let mut map = crate::values::Map::default();
     map.insert("name".to_owned(), text(name));
     match source {
         "existingClaim" => {
@@ -148,7 +148,7 @@ fn new_style_volume(name: &str, source: &str, value: &Value, item: &Value) -> Op
         }
         "hostPath" => {
             let path = value.scalar_string()?;
-            let mut host = indexmap::IndexMap::new();
+            let mut host = crate::values::Map::default();
             host.insert("path".to_owned(), text(&path));
             map.insert(
                 "hostPath".into(),
@@ -192,7 +192,7 @@ fn old_shapes_in_volumes(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         key_at.push(Seg::Key(key.to_owned()));
         let fix = if key == "hostPath" {
             value.scalar_string().and_then(|path| {
-                let mut host = indexmap::IndexMap::new();
+                let mut host = crate::values::Map::default();
                 host.insert(
                     "path".to_owned(),
                     Value::new(Kind::Str(path.clone()), value.origin.clone()),

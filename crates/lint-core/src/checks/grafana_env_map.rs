@@ -3,7 +3,6 @@
 //! Kubernetes form people copy) fails to render, and replaces the oncall chart's own
 //! `grafana.env` entries.
 
-use indexmap::IndexMap;
 use serde_json::json;
 
 use super::{CheckContext, Emitter, path, string};
@@ -50,7 +49,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
 
 /// The list rewritten as the map the chart reads; `valueFrom` items go to `envValueFrom`.
 fn to_map(ctx: &CheckContext<'_>, env: &Value, items: &[Value]) -> Option<Fix> {
-    let mut values = IndexMap::new();
+    let mut values = crate::values::Map::default();
     let mut ops = Vec::new();
     for item in items {
         let map = item.as_map()?;

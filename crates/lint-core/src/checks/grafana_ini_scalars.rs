@@ -3,7 +3,6 @@
 //! ini file. Sections with dots in their names (`auth.generic_oauth`) are top-level keys.
 //! `feature_toggles.enable` is OC010's.
 
-use indexmap::IndexMap;
 use serde_json::json;
 
 use super::{CheckContext, Emitter, path, string};
@@ -102,7 +101,7 @@ fn move_to_section(
     value: &Value,
     keys: &[&str],
     dotted: &str,
-    inner: &IndexMap<String, Value>,
+    inner: &crate::values::Map,
 ) -> Option<Fix> {
     if inner.values().any(|v| v.scalar_string().is_none()) {
         return None;

@@ -64,7 +64,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
 }
 
 /// The string form of a `{name|id, version?, url?}` map, when it holds nothing else.
-fn suggested(map: &indexmap::IndexMap<String, Value>) -> Option<String> {
+fn suggested(map: &crate::values::Map) -> Option<String> {
     let text = |key: &str| map.get(key).and_then(Value::scalar_string);
     let id = text("name").or_else(|| text("id"))?;
     let known = ["name", "id", "version", "url"];

@@ -243,7 +243,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                     path.push(Seg::Index(index));
                     path.push(Seg::Key("volumeMounts".into()));
                     let origin = init.origin.clone();
-                    let mut item = indexmap::IndexMap::new();
+                    let mut item = crate::values::Map::default();
                     item.insert(
                         "name".to_owned(),
                         Value::new(Kind::Str(c.name.clone()), origin.clone()),

@@ -1,7 +1,6 @@
 //! OC003 plugin-jsondata-incomplete: the plugin's provisioned `jsonData` must hold
 //! `stackId`, `orgId` and `onCallApiUrl` (the plugin reports "jsonData.<key> is not set").
 
-use indexmap::IndexMap;
 use serde_json::json;
 
 use super::{CheckContext, Emitter, InputKind, path, string};
@@ -146,7 +145,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
             if json_data.is_some_and(|v| !v.is_null()) {
                 continue;
             }
-            let mut map = IndexMap::new();
+            let mut map = crate::values::Map::default();
             let mut applicability = Applicability::Safe;
             for key in REQUIRED {
                 let (value, a) = value_for(ctx, key);

@@ -404,7 +404,7 @@ fn nest(rest: &[Seg], value: &Value) -> Result<Value, CompileError> {
     for seg in rest.iter().rev() {
         match seg {
             Seg::Key(k) => {
-                let mut map = indexmap::IndexMap::new();
+                let mut map = crate::values::Map::default();
                 map.insert(k.clone(), current);
                 current = Value::new(Kind::map(map), value.origin.clone());
             }
@@ -512,7 +512,7 @@ fn insert(
                 start
             };
             let key_col = column(text, key_span.start);
-            let mut map = indexmap::IndexMap::new();
+            let mut map = crate::values::Map::default();
             map.insert(first_missing.clone(), nested);
             let block = Value::new(Kind::map(map), value.origin.clone());
             let rendered = if parent.in_flow {

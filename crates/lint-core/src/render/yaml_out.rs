@@ -68,7 +68,7 @@ pub fn quote_flow(s: &str) -> String {
 
 fn write_map(
     out: &mut String,
-    map: &indexmap::IndexMap<String, Value>,
+    map: &crate::values::Map,
     indent: usize,
     comment: &dyn Fn(&Value) -> Option<String>,
 ) {

@@ -10,8 +10,6 @@
 use std::ops::Range;
 use std::sync::Arc;
 
-use indexmap::IndexMap;
-
 use super::value::{Kind, Origin, Site, Value, format_float};
 use crate::yaml::scalar::{Resolved, resolve_plain, resolve_tagged};
 use crate::yaml::{CoreTag, Document, NodeId, NodeKind, ScalarStyle};
@@ -111,7 +109,8 @@ impl Converter<'_> {
                 Kind::Seq(out)
             }
             NodeKind::Map(entries) => {
-                let mut map = IndexMap::with_capacity(entries.len());
+                let mut map =
+                    crate::values::Map::with_capacity_and_hasher(entries.len(), Default::default());
                 for entry in entries {
                     if self.is_merge_key(entry.key) {
                         self.merge(entry.value, &mut map, depth + 1, in_alias)?;
@@ -137,7 +136,7 @@ impl Converter<'_> {
     fn merge(
         &mut self,
         id: NodeId,
-        into: &mut IndexMap<String, Value>,
+        into: &mut crate::values::Map,
         depth: usize,
         in_alias: bool,
     ) -> Result<(), ConvertError> {
@@ -167,7 +166,7 @@ impl Converter<'_> {
     fn merge_map(
         &mut self,
         id: NodeId,
-        into: &mut IndexMap<String, Value>,
+        into: &mut crate::values::Map,
         depth: usize,
         in_alias: bool,
     ) -> Result<(), ConvertError> {

@@ -10,4 +10,4 @@ mod value;
 pub use convert::{ConvertError, scalar_kind, to_value};
 pub use merge::coalesce;
 pub use set::{MAX_INDEX, SetError, apply as apply_set, validate as validate_set};
-pub use value::{Kind, Origin, Site, Value, format_float};
+pub use value::{Kind, Map, Origin, Site, Value, format_float};

@@ -5,8 +5,6 @@
 //! whose size a parser cannot know in advance. The packed form states every length first,
 //! so each map and list is built once at its final size, and nothing is parsed.
 
-use indexmap::IndexMap;
-
 use super::value::{Kind, Origin, Value};
 
 /// How deep the packed data may nest (the chart defaults nest less than 20 levels).
@@ -65,7 +63,10 @@ impl<'a> Reader<'a> {
             }
             7 => {
                 let n = self.length()?;
-                let mut map = IndexMap::with_capacity(n.min(self.bytes.len() - self.at));
+                let mut map = crate::values::Map::with_capacity_and_hasher(
+                    n.min(self.bytes.len() - self.at),
+                    Default::default(),
+                );
                 for _ in 0..n {
                     let key = self.text()?;
                     let value = self.value(origin, depth + 1)?;

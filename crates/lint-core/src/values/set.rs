@@ -9,8 +9,6 @@
 
 use std::ops::Range;
 
-use indexmap::IndexMap;
-
 use super::value::{Kind, Origin, Site, Value};
 
 /// Helm refuses list indexes above this.
@@ -290,13 +288,16 @@ fn insert(
         };
         let container = |next: Option<&Segment>| match next {
             Some(Segment::Index(..)) => Value::new(Kind::Seq(Vec::new()), site(seg_span, key_span)),
-            _ => Value::new(Kind::map(IndexMap::new()), site(seg_span, key_span)),
+            _ => Value::new(
+                Kind::map(crate::values::Map::default()),
+                site(seg_span, key_span),
+            ),
         };
         let next = assignment.path.get(i + 1);
         match segment {
             Segment::Key(key, _) => {
                 if !matches!(current.kind, Kind::Map(_)) {
-                    current.kind = Kind::map(IndexMap::new());
+                    current.kind = Kind::map(crate::values::Map::default());
                 }
                 let Kind::Map(map) = &mut current.kind else {
                     unreachable_map()
@@ -356,7 +357,7 @@ mod tests {
     use serde_json::json;
 
     fn set(args: &[(&str, bool)]) -> Result<serde_json::Value, SetError> {
-        let mut value = Value::new(Kind::map(IndexMap::new()), placeholder());
+        let mut value = Value::new(Kind::map(crate::values::Map::default()), placeholder());
         for (arg, strings) in args {
             apply(&mut value, arg, *strings, 0, 0)?;
         }
@@ -425,7 +426,7 @@ mod tests {
 
     #[test]
     fn set_values_remember_their_span() {
-        let mut value = Value::new(Kind::map(IndexMap::new()), placeholder());
+        let mut value = Value::new(Kind::map(crate::values::Map::default()), placeholder());
         apply(&mut value, "a.b=xyz", false, 3, 100).unwrap();
         let b = value.get(&["a", "b"]).unwrap();
         assert_eq!(b.site().unwrap().layer, 3);

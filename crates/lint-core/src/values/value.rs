@@ -32,6 +32,11 @@ pub struct Site {
     pub key_span: Option<Range<usize>>,
 }
 
+/// The maps of values: keys in first-insertion order, hashed with `foldhash` (seeded at
+/// random per process; SipHash, the standard one, was a sixth of building the chart
+/// defaults on every run).
+pub type Map = IndexMap<String, Value, foldhash::fast::RandomState>;
+
 /// What a value is.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Kind {
@@ -49,12 +54,12 @@ pub enum Kind {
     Seq(Vec<Value>),
     /// A map, in first-insertion order; shared until changed (`Arc::make_mut`): a release's
     /// values share the chart defaults' maps that no file changes.
-    Map(Arc<IndexMap<String, Value>>),
+    Map(Arc<Map>),
 }
 
 impl Kind {
     /// A map.
-    pub fn map(map: IndexMap<String, Value>) -> Kind {
+    pub fn map(map: Map) -> Kind {
         Kind::Map(Arc::new(map))
     }
 }
@@ -87,7 +92,7 @@ impl Value {
     }
 
     /// The map, if this is one.
-    pub fn as_map(&self) -> Option<&IndexMap<String, Value>> {
+    pub fn as_map(&self) -> Option<&Map> {
         match &self.kind {
             Kind::Map(m) => Some(m),
             _ => None,
@@ -278,7 +283,8 @@ impl<'de> serde::de::Visitor<'de> for FromJson<'_> {
     }
 
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut out = IndexMap::with_capacity(map.size_hint().unwrap_or(0));
+        let mut out =
+            Map::with_capacity_and_hasher(map.size_hint().unwrap_or(0), Default::default());
         while let Some(key) = map.next_key::<String>()? {
             let value = map.next_value_seed(FromJson(self.0))?;
             out.insert(key, value);
