@@ -32,10 +32,10 @@ pub struct Site {
     pub key_span: Option<Range<usize>>,
 }
 
-/// The maps of values: keys in first-insertion order, hashed with `foldhash` (seeded at
-/// random per process; SipHash, the standard one, was a sixth of building the chart
-/// defaults on every run).
-pub type Map = IndexMap<String, Value, foldhash::fast::RandomState>;
+/// The maps of values: keys in first-insertion order, hashed with `ahash` (keyed at random
+/// per process, so crafted keys cannot make a map slow; SipHash, the standard one, was a
+/// sixth of building the chart defaults on every run).
+pub type Map = IndexMap<String, Value, ahash::RandomState>;
 
 /// What a value is.
 #[derive(Debug, Clone, PartialEq)]
