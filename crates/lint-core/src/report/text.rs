@@ -20,6 +20,11 @@ pub fn render(diagnostics: &[Diagnostic], color: bool) -> String {
     };
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(100)
+        // lines break at spaces only: a key path, URL or image reference is never split (at
+        // a `/`, a `-` or the width), so what a message quotes can be copied whole
+        .with_word_separator(textwrap::WordSeparator::AsciiSpace)
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
+        .with_break_words(false)
         .with_links(false)
         .with_context_lines(1);
     let mut out = String::new();
