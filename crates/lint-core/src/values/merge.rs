@@ -35,6 +35,10 @@ pub fn coalesce(base: &mut Value, over: Value) {
 /// A map that lands where the chart has nothing keeps its entries, but Helm drops the
 /// `null` ones when it coalesces (`helm get values --all` shows them gone).
 fn strip_nulls(mut value: Value) -> Value {
+    // a map without nulls stays shared with the layer it came from
+    if !holds_null(&value) {
+        return value;
+    }
     if let Kind::Map(map) = &mut value.kind {
         let map = Arc::make_mut(map);
         map.retain(|_, v| !v.is_null());
@@ -44,6 +48,14 @@ fn strip_nulls(mut value: Value) -> Value {
         }
     }
     value
+}
+
+/// Whether a map holds a `null` at any depth of maps (what [`strip_nulls`] removes).
+fn holds_null(value: &Value) -> bool {
+    match &value.kind {
+        Kind::Map(map) => map.values().any(|v| v.is_null() || holds_null(v)),
+        _ => false,
+    }
 }
 
 #[cfg(test)]
