@@ -127,11 +127,32 @@ fn mask_file(file: &Arc<SourceFile>) -> (Arc<SourceFile>, Vec<String>) {
 
 /// Whether a key names a secret (and not merely the name of one, such as `existingSecret`).
 pub fn is_secret_key(key: &str) -> bool {
-    let k: String = key
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .collect::<String>()
-        .to_ascii_lowercase();
+    // the key's letters and digits, lowercased (on the stack: every key of every file
+    // comes here)
+    let mut buffer = [0u8; 96];
+    let mut len = 0;
+    for b in key.bytes().filter(u8::is_ascii_alphanumeric) {
+        match buffer.get_mut(len) {
+            Some(slot) => *slot = b.to_ascii_lowercase(),
+            // a longer key: the same test on a copy
+            None => return is_secret_key_long(key),
+        }
+        len += 1;
+    }
+    holds_secret_word(&buffer[..len])
+}
+
+fn is_secret_key_long(key: &str) -> bool {
+    let k: Vec<u8> = key
+        .bytes()
+        .filter(u8::is_ascii_alphanumeric)
+        .map(|b| b.to_ascii_lowercase())
+        .collect();
+    holds_secret_word(&k)
+}
+
+/// Whether a lowercased, alphanumeric key names a secret.
+fn holds_secret_word(k: &[u8]) -> bool {
     const HOLDS: [&str; 9] = [
         "password",
         "passwd",
@@ -153,7 +174,8 @@ pub fn is_secret_key(key: &str) -> bool {
         "path",
         "secretkeyref",
     ];
-    HOLDS.iter().any(|h| k.contains(h)) && !NAMES.iter().any(|n| k.ends_with(n))
+    let contains = |word: &str| k.windows(word.len()).any(|w| w == word.as_bytes());
+    HOLDS.iter().any(|h| contains(h)) && !NAMES.iter().any(|n| k.ends_with(n.as_bytes()))
 }
 
 /// Byte ranges of the password of every `scheme://user:password@host` in `text`.
@@ -350,6 +372,11 @@ mod tests {
         ] {
             assert!(!is_secret_key(no), "{no}");
         }
+        // keys longer than the stack buffer are judged the same way
+        let long = "x_".repeat(100);
+        assert!(is_secret_key(&format!("{long}DB_PASSWORD")));
+        assert!(!is_secret_key(&format!("{long}passwordSecretName")));
+        assert!(!is_secret_key(&long));
     }
 
     #[test]

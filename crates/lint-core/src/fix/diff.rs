@@ -21,31 +21,135 @@ pub fn unified(path: &str, old: &str, new: &str, context: usize) -> String {
 }
 
 /// The lines one fix changes, as a diff without headers (`@@` hunks, no context).
+///
+/// Only the lines the edits touch are diffed (hunk lines numbered as in the whole file): a
+/// finding's preview costs what its fix changes, not what the file holds.
 pub fn fix_preview(fix: &Fix) -> String {
     let mut out = String::new();
     let mut files: Vec<_> = fix.edits.iter().map(|e| e.file.clone()).collect();
     files.dedup_by(|a, b| std::sync::Arc::ptr_eq(a, b));
     for file in files {
+        let text = file.text();
         let mut edits: Vec<_> = fix
             .edits
             .iter()
             .filter(|e| std::sync::Arc::ptr_eq(&e.file, &file))
+            .filter(|e| {
+                e.range.start <= e.range.end
+                    && e.range.end <= text.len()
+                    && text.is_char_boundary(e.range.start)
+                    && text.is_char_boundary(e.range.end)
+            })
             .collect();
+        let (Some(low), Some(high)) = (
+            edits.iter().map(|e| e.range.start).min(),
+            edits.iter().map(|e| e.range.end).max(),
+        ) else {
+            continue;
+        };
+        // the whole lines the edits touch
+        let start = text[..low].rfind('\n').map_or(0, |i| i + 1);
+        let end = text[high..].find('\n').map_or(text.len(), |i| high + i + 1);
+        let lines_before = text[..start].bytes().filter(|b| *b == b'\n').count();
+        let old = &text[start..end];
+        let mut new = old.to_owned();
         edits.sort_by_key(|e| std::cmp::Reverse(e.range.start));
-        let mut new = file.text().to_owned();
         for edit in edits {
-            if edit.range.end <= new.len()
-                && new.is_char_boundary(edit.range.start)
-                && new.is_char_boundary(edit.range.end)
-            {
-                new.replace_range(edit.range.clone(), &edit.replacement);
-            }
+            new.replace_range(
+                edit.range.start - start..edit.range.end - start,
+                &edit.replacement,
+            );
         }
-        let diff = unified(file.path(), file.text(), &new, 0);
+        let diff = unified(file.path(), old, &new, 0);
         for line in diff.lines().skip(2) {
-            out.push_str(line);
+            match shift_hunk_header(line, lines_before) {
+                Some(header) => out.push_str(&header),
+                None => out.push_str(line),
+            }
             out.push('\n');
         }
     }
     out
+}
+
+/// A hunk header `@@ -a[,b] +c[,d] @@` with both starts moved down by `lines` lines;
+/// `None` for any other line.
+fn shift_hunk_header(line: &str, lines: usize) -> Option<String> {
+    let inner = line.strip_prefix("@@ -")?.strip_suffix(" @@")?;
+    let (old, new) = inner.split_once(" +")?;
+    let shift = |range: &str| -> Option<String> {
+        let (first, count) = match range.split_once(',') {
+            Some((first, count)) => (first, Some(count)),
+            None => (range, None),
+        };
+        let first: usize = first.parse().ok()?;
+        Some(match count {
+            Some(count) => format!("{},{count}", first + lines),
+            None => (first + lines).to_string(),
+        })
+    };
+    Some(format!("@@ -{} +{} @@", shift(old)?, shift(new)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::diagnostic::{Applicability, Edit};
+    use crate::source::SourceFile;
+
+    fn preview(text: &str, edits: &[(std::ops::Range<usize>, &str)]) -> String {
+        let file = Arc::new(SourceFile::new("values.yaml", text.to_owned()));
+        let fix = Fix {
+            title: "t".into(),
+            applicability: Applicability::Safe,
+            edits: edits
+                .iter()
+                .map(|(range, replacement)| Edit {
+                    file: Arc::clone(&file),
+                    range: range.clone(),
+                    replacement: (*replacement).to_owned(),
+                })
+                .collect(),
+            targets: Vec::new(),
+        };
+        fix_preview(&fix)
+    }
+
+    /// The preview of the lines an edit touches is the whole file's diff without headers.
+    #[test]
+    fn the_preview_is_the_whole_files_diff_of_the_touched_lines() {
+        let text = "a: 1\nb:\n  c: 2\n  d: 3\ne: 4\nf: 5\n";
+        let cases: [&[(std::ops::Range<usize>, &str)]; 6] = [
+            // a value replaced
+            &[(13..14, "20")],
+            // a line inserted after `d: 3`
+            &[(22..22, "  x: 9\n")],
+            // a line removed
+            &[(5..15, "b: {}\n")],
+            // two edits lines apart
+            &[(3..4, "10"), (30..31, "40")],
+            // the first line; the last line, its newline dropped
+            &[(0..1, "z")],
+            &[(27..32, "f: 6")],
+        ];
+        for edits in cases {
+            let mut new = text.to_owned();
+            let mut sorted = edits.to_vec();
+            sorted.sort_by_key(|(r, _)| std::cmp::Reverse(r.start));
+            for (range, replacement) in sorted {
+                new.replace_range(range, replacement);
+            }
+            let whole: String = unified("values.yaml", text, &new, 0)
+                .lines()
+                .skip(2)
+                .map(|l| format!("{l}\n"))
+                .collect();
+            assert!(!whole.is_empty(), "{edits:?}");
+            assert_eq!(preview(text, edits), whole, "{edits:?}");
+        }
+        // an edit past the end of the text is left out, as the fix compiler never makes one
+        assert_eq!(preview(text, &[(100..101, "x")]), "");
+    }
 }

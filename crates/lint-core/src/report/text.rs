@@ -165,15 +165,54 @@ impl SourceCode for SourceText {
         after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, miette::MietteError> {
         let text = self.shown.as_deref().unwrap_or(self.file.text());
-        let contents = text.read_span(span, before, after)?;
+        let (window_start, lines_before, window) =
+            window(text, self.file.line_starts(), span, before, after);
+        let local = SourceSpan::new((span.offset() - window_start).into(), span.len());
+        let contents = window.as_bytes().read_span(&local, before, after)?;
         let column = self.file.line_col(span.offset()).column - 1;
+        let found = *contents.span();
         Ok(Box::new(MietteSpanContents::new(
             contents.data(),
-            *contents.span(),
-            contents.line(),
+            SourceSpan::new((found.offset() + window_start).into(), found.len()),
+            contents.line() + lines_before,
             column,
-            contents.line_count(),
+            contents.line_count() + lines_before,
         )))
+    }
+}
+
+/// The part of `text` that miette's reading of `span` with its context lines looks at:
+/// from the first context line to a line past the last, as (its start, the lines before
+/// it, the part). miette counts lines from the top of what it is given, so reading the
+/// whole text for each finding cost the size of the file every time; the part gives the
+/// same contents once its start and line count are added back. The whole text when the
+/// span is not inside it (miette's error is then the same).
+fn window<'t>(
+    text: &'t str,
+    line_starts: &[usize],
+    span: &SourceSpan,
+    before: usize,
+    after: usize,
+) -> (usize, usize, &'t str) {
+    let start = span.offset();
+    let end = start.saturating_add(span.len());
+    if end > text.len() || line_starts.first() != Some(&0) {
+        return (0, 0, text);
+    }
+    // 0-based lines of the span's first and last byte; miette looks at the line before an
+    // empty span too, and one line more costs nothing
+    let line_of = |offset: usize| line_starts.partition_point(|s| *s <= offset).max(1) - 1;
+    let first = line_of(start.min(end.saturating_sub(1))).saturating_sub(before.saturating_add(1));
+    let last = line_of(end.saturating_sub(1).max(start));
+    let from = line_starts[first];
+    // two lines past the context: miette stops reading after its last context line
+    let to = line_starts
+        .get(last.saturating_add(after).saturating_add(2))
+        .copied()
+        .unwrap_or(text.len());
+    match text.get(from..to) {
+        Some(part) if from <= start => (from, first, part),
+        _ => (0, 0, text),
     }
 }
 
@@ -234,5 +273,50 @@ mod tests {
         assert_eq!(shown.len(), text.len());
         assert!(!needs_cleaning("a: 1\r\nb:\t[é]\n"));
         assert_eq!(printable("x\u{1b}]0;t\u{7}\ny"), "x\u{FFFD}]0;t\u{FFFD}\ny");
+    }
+
+    /// Reading a span from its part of the text gives what miette gives from the whole text,
+    /// for every span of texts with each kind of line break, context or not.
+    #[test]
+    fn spans_read_from_their_part_read_as_from_the_whole_text() {
+        let texts = [
+            "a: 1\nb:\n  c: 2\n\n  d: [x, y]\ne: 5\n",
+            "a: 1\r\nb:\r\n  c: 2\r\n\r\nd: 4",
+            "a: 1\rb: 2\rc: 3\r",
+            "one line, no break",
+            "\n\n\nx\n",
+            "",
+        ];
+        let mut compared = 0;
+        for text in texts {
+            let source = SourceText::new(Arc::new(SourceFile::new("v.yaml", text)));
+            let shown = source.shown.as_deref().unwrap_or(text).to_owned();
+            for start in 0..=text.len() {
+                for len in 0..=(text.len() - start).min(12) {
+                    for (before, after) in [(0, 0), (1, 1), (2, 3), (0, 2)] {
+                        let span = SourceSpan::new(start.into(), len);
+                        let ours = source.read_span(&span, before, after);
+                        let theirs = shown.as_str().read_span(&span, before, after);
+                        match (ours, theirs) {
+                            (Ok(ours), Ok(theirs)) => {
+                                let what = format!("{text:?} {start}+{len} ({before}, {after})");
+                                assert_eq!(ours.data(), theirs.data(), "{what}");
+                                assert_eq!(ours.span(), theirs.span(), "{what}");
+                                assert_eq!(ours.line(), theirs.line(), "{what}");
+                                assert_eq!(ours.line_count(), theirs.line_count(), "{what}");
+                                compared += 1;
+                            }
+                            (Err(_), Err(_)) => {}
+                            (ours, theirs) => panic!(
+                                "{text:?} {start}+{len}: {:?} vs {:?}",
+                                ours.is_ok(),
+                                theirs.is_ok()
+                            ),
+                        }
+                    }
+                }
+            }
+        }
+        assert!(compared > 1_000, "only {compared} spans compared");
     }
 }
