@@ -151,19 +151,21 @@ fn is_secret_key_long(key: &str) -> bool {
     holds_secret_word(&k)
 }
 
+/// Words that make a key (lowercased, letters and digits only) name a secret.
+const SECRET_WORDS: [&str; 9] = [
+    "password",
+    "passwd",
+    "secret",
+    "token",
+    "apikey",
+    "privatekey",
+    "credential",
+    "cipher",
+    "accesskey",
+];
+
 /// Whether a lowercased, alphanumeric key names a secret.
 fn holds_secret_word(k: &[u8]) -> bool {
-    const HOLDS: [&str; 9] = [
-        "password",
-        "passwd",
-        "secret",
-        "token",
-        "apikey",
-        "privatekey",
-        "credential",
-        "cipher",
-        "accesskey",
-    ];
     const NAMES: [&str; 8] = [
         "fromsecret",
         "name",
@@ -175,7 +177,7 @@ fn holds_secret_word(k: &[u8]) -> bool {
         "secretkeyref",
     ];
     let contains = |word: &str| k.windows(word.len()).any(|w| w == word.as_bytes());
-    HOLDS.iter().any(|h| contains(h)) && !NAMES.iter().any(|n| k.ends_with(n.as_bytes()))
+    SECRET_WORDS.iter().any(|h| contains(h)) && !NAMES.iter().any(|n| k.ends_with(n.as_bytes()))
 }
 
 /// Byte ranges of the password of every `scheme://user:password@host` in `text`.
@@ -292,7 +294,11 @@ fn yaml_secrets(
             } => {
                 if secret {
                     out.push(node.span.clone());
-                } else if *style == ScalarStyle::Literal && value.contains('\n') && depth < 4 {
+                } else if *style == ScalarStyle::Literal
+                    && value.contains('\n')
+                    && depth < 4
+                    && may_name_a_secret(value)
+                {
                     // embedded YAML (a ConfigMap's provisioning file): its secrets, mapped back
                     let mapper = SpanMapper::new(text, node.span.clone(), value, *style);
                     for inner in secret_spans_nested(value, depth + 1) {
@@ -326,6 +332,25 @@ fn yaml_secrets(
             NodeKind::Alias(_) => {}
         }
     }
+}
+
+/// Whether embedded YAML may hold a key that names a secret: one of the words
+/// [`is_secret_key`] looks for, or `secureJsonData`, in its letters and digits (an escape
+/// could spell a key differently, so any backslash says yes). Parsing embedded YAML only to
+/// find no secret was most of what redaction cost.
+fn may_name_a_secret(text: &str) -> bool {
+    if text.contains('\\') {
+        return true;
+    }
+    let letters: Vec<u8> = text
+        .bytes()
+        .filter(u8::is_ascii_alphanumeric)
+        .map(|b| b.to_ascii_lowercase())
+        .collect();
+    SECRET_WORDS
+        .iter()
+        .chain(&["securejsondata"])
+        .any(|word| letters.windows(word.len()).any(|w| w == word.as_bytes()))
 }
 
 fn secret_spans_nested(text: &str, depth: usize) -> Vec<Range<usize>> {
@@ -377,6 +402,27 @@ mod tests {
         assert!(is_secret_key(&format!("{long}DB_PASSWORD")));
         assert!(!is_secret_key(&format!("{long}passwordSecretName")));
         assert!(!is_secret_key(&long));
+    }
+
+    /// Embedded YAML is parsed for secrets only when a key in it could name one; what the
+    /// shortcut skips holds none, whatever way a key is spelled.
+    #[test]
+    fn embedded_yaml_without_a_secret_word_is_not_parsed_for_secrets() {
+        assert!(!may_name_a_secret(
+            "apps:\n  - type: grafana-oncall-app\n    orgId: 1\n"
+        ));
+        for yes in [
+            "secureJsonData:\n  x: 1\n",
+            "db:\n  PASS_WORD: x\n",
+            "env:\n  - name: API-KEY\n    value: x\n",
+            "\"p\\x61ss\": x\n",
+        ] {
+            assert!(may_name_a_secret(yes), "{yes}");
+        }
+        let text = "cm: |\n  a:\n    \"\\x70assword\": hunter22\n  b: |\n    token: t0k3n-x\n";
+        let masked: Vec<&str> = secret_spans(text).into_iter().map(|r| &text[r]).collect();
+        assert!(masked.contains(&"hunter22"), "{masked:?}");
+        assert!(masked.contains(&"t0k3n-x"), "{masked:?}");
     }
 
     #[test]

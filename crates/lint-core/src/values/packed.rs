@@ -13,6 +13,9 @@ const MAX_DEPTH: usize = 128;
 struct Reader<'a> {
     bytes: &'a [u8],
     at: usize,
+    /// One hasher, randomly keyed, for every map read (keying each map anew cost as much as
+    /// hashing its keys).
+    hasher: ahash::RandomState,
 }
 
 impl<'a> Reader<'a> {
@@ -65,7 +68,7 @@ impl<'a> Reader<'a> {
                 let n = self.length()?;
                 let mut map = crate::values::Map::with_capacity_and_hasher(
                     n.min(self.bytes.len() - self.at),
-                    Default::default(),
+                    self.hasher.clone(),
                 );
                 for _ in 0..n {
                     let key = self.text()?;
@@ -85,7 +88,11 @@ impl Value {
     /// [`Value::from_json`] gives for the JSON it was packed from, or `null` if the bytes
     /// are not one packed value.
     pub fn from_packed(bytes: &[u8], origin: &Origin) -> Value {
-        let mut reader = Reader { bytes, at: 0 };
+        let mut reader = Reader {
+            bytes,
+            at: 0,
+            hasher: ahash::RandomState::new(),
+        };
         reader
             .value(origin, 0)
             .filter(|_| reader.at == bytes.len())
