@@ -176,3 +176,55 @@ fn air_gapped_is_inferred_from_clear_signs_only_and_said_once() {
             .any(|d| d.code.starts_with("OC04"))
     );
 }
+
+/// Messages name the grafana chart's keys as the file writes them: after `grafana.` in the
+/// oncall chart's values, without it in the grafana chart's own.
+#[test]
+fn messages_name_grafana_keys_as_the_file_writes_them() {
+    let message = |file: &str, code: &str| {
+        lint(file, &LintOptions::default())
+            .diagnostics
+            .into_iter()
+            .find(|d| d.code == code)
+            .map(|d| d.message)
+            .unwrap_or_else(|| panic!("{file}: no {code}"))
+    };
+    let alone = message("grafana-chart-volumes.yaml", "OC034");
+    assert!(
+        alone.contains("item of `extraVolumes`") && !alone.contains("grafana.extraVolumes"),
+        "{alone}"
+    );
+    let bundled = message("oncall-grafana-volumes.yaml", "OC034");
+    assert!(
+        bundled.contains("item of `grafana.extraVolumes`"),
+        "{bundled}"
+    );
+    let alone = message("grafana-chart-volumes.yaml", "OC060");
+    assert!(
+        alone.starts_with("`persistence.enabled` is false"),
+        "{alone}"
+    );
+    let bundled = message("oncall-grafana-volumes.yaml", "OC060");
+    assert!(
+        bundled.starts_with("`grafana.persistence.enabled` is false"),
+        "{bundled}"
+    );
+    // and so do the fixes' titles
+    let fix_title = |file: &str| {
+        lint(file, &LintOptions::default())
+            .diagnostics
+            .into_iter()
+            .find(|d| d.code == "OC060")
+            .and_then(|d| d.fix)
+            .map(|f| f.title)
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        fix_title("grafana-chart-volumes.yaml"),
+        "set `persistence.enabled: true`"
+    );
+    assert_eq!(
+        fix_title("oncall-grafana-volumes.yaml"),
+        "set `grafana.persistence.enabled: true`"
+    );
+}

@@ -622,8 +622,13 @@ fn lint_layers(
             .inferred
             .push(format!("{name}: air-gapped profile inferred: {reason}"));
     }
+    // the grafana chart's keys as messages name them, relative to the values root
+    let grafana_prefix = match release.in_file(&["grafana"]) {
+        [] => String::new(),
+        keys => format!("{}.", crate::diagnostic::KeyPath::of(keys)),
+    };
     for rule in rules::all().iter().filter(|r| options.rule_enabled(r.code)) {
-        let mut emitter = Emitter::new(rule, &mut report.diagnostics);
+        let mut emitter = Emitter::new(rule, &mut report.diagnostics, &grafana_prefix);
         (rule.check)(&ctx, &mut emitter);
     }
     crate::checks::custom::run(&ctx, &mut report.diagnostics);

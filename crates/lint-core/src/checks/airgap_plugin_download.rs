@@ -29,7 +29,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         // the plugin must then come from elsewhere: a change to review
         let fix = ctx.fix_at(
             Some(plugins),
-            "set `grafana.plugins: []`",
+            format!("set `{}: []`", ctx.grafana_key("plugins")),
             Applicability::Unsafe,
             vec![Op::Replace {
                 path: path(&plugins_path),

@@ -425,10 +425,10 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         .get(&["grafana", "persistence", "existingClaim"])
         .is_some_and(Value::is_truthy)
     {
-        assumptions.push(
-            "the claim in `grafana.persistence.existingClaim` does not already hold the plugin"
-                .to_owned(),
-        );
+        assumptions.push(format!(
+            "the claim in `{}` does not already hold the plugin",
+            ctx.grafana_key("persistence.existingClaim")
+        ));
     }
     let location: Location = match plugins {
         Some(value) => release.locate(value, &plugins_key, true),

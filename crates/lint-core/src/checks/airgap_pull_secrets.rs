@@ -284,12 +284,19 @@ fn grafana_pod(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
     if let Some(ignored) = ignored {
         diagnostic.with_related(
             release.locate(ignored, &ignored_key, true),
-            "the grafana chart does not read `grafana.imagePullSecrets`",
+            format!(
+                "the grafana chart does not read `{}`",
+                ctx.grafana_key("imagePullSecrets")
+            ),
         );
         // the same list where the chart reads it (the ignored key is OC090's finding)
         let fix = ctx.fix_at(
             Some(ignored),
-            "set `grafana.image.pullSecrets` to the list of `grafana.imagePullSecrets`",
+            format!(
+                "set `{}` to the list of `{}`",
+                ctx.grafana_key("image.pullSecrets"),
+                ctx.grafana_key("imagePullSecrets")
+            ),
             Applicability::Unsafe,
             vec![Op::Replace {
                 path: path(&["grafana", "image", "pullSecrets"]),

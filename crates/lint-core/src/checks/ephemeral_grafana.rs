@@ -35,7 +35,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
     };
     let fix = ctx.fix_at(
         enabled,
-        "set `grafana.persistence.enabled: true`",
+        format!("set `{}: true`", ctx.grafana_key("persistence.enabled")),
         Applicability::Unsafe,
         vec![Op::SetScalar {
             path: path(&enabled_path),

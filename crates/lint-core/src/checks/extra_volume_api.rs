@@ -124,7 +124,10 @@ fn mounts_with_sources(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                 });
                 ctx.fix_at(
                     Some(item),
-                    format!("declare the `{name}` volume in `grafana.extraVolumes`"),
+                    format!(
+                        "declare the `{name}` volume in `{}`",
+                        ctx.grafana_key("extraVolumes")
+                    ),
                     Applicability::Unsafe,
                     dead,
                 )

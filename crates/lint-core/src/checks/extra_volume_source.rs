@@ -82,17 +82,20 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                 ],
             ),
             _ => ctx.fix_at(
-            Some(item),
-            format!("move the `{name}` volume to `grafana.extraContainerVolumes`, which renders it as written"),
-            Applicability::Unsafe,
-            vec![
-                Op::Remove { path: item_path },
-                Op::Append {
-                    path: Seg::keys(&["grafana", "extraContainerVolumes"]),
-                    item: item.clone(),
-                },
-            ],
-        ),
+                Some(item),
+                format!(
+                    "move the `{name}` volume to `{}`, which renders it as written",
+                    ctx.grafana_key("extraContainerVolumes")
+                ),
+                Applicability::Unsafe,
+                vec![
+                    Op::Remove { path: item_path },
+                    Op::Append {
+                        path: Seg::keys(&["grafana", "extraContainerVolumes"]),
+                        item: item.clone(),
+                    },
+                ],
+            ),
         };
         let args = json!({
             "name": name,

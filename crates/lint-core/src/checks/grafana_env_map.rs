@@ -81,7 +81,10 @@ fn to_map(ctx: &CheckContext<'_>, env: &Value, items: &[Value]) -> Option<Fix> {
     );
     ctx.fix_at(
         Some(env),
-        "write `grafana.env` as a map of names to values",
+        format!(
+            "write `{}` as a map of names to values",
+            ctx.grafana_key("env")
+        ),
         applicability,
         ops,
     )

@@ -51,7 +51,11 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
             let fix = bundled.filter(|b| *b >= required).and_then(|b| {
                 ctx.fix_at(
                     Some(tag),
-                    format!("set `grafana.image.tag` to the chart's Grafana {}", show(b)),
+                    format!(
+                        "set `{}` to the chart's Grafana {}",
+                        ctx.grafana_key("image.tag"),
+                        show(b)
+                    ),
                     Applicability::Unsafe,
                     vec![Op::SetScalar {
                         path: path(&tag_path),

@@ -203,7 +203,10 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                 json!({
                     "key": admin.join("."),
                     "what": "password",
-                    "alt": "`grafana.admin.existingSecret` (and `passwordKey`)",
+                    "alt": format!(
+                        "`{}` (and `passwordKey`)",
+                        ctx.grafana_key("admin.existingSecret")
+                    ),
                 }),
                 release.site_location(site, release.key_path(&admin), true),
             );
@@ -236,9 +239,13 @@ fn env_entries(ctx: &CheckContext<'_>, out: &mut Emitter<'_>, keys: &[&str], cha
     let release = ctx.release;
     let Some(env) = release.get(keys) else { return };
     let alt = if chart == "grafana" {
-        "`grafana.envValueFrom` (a `secretKeyRef`) or `grafana.envFromSecret`"
+        format!(
+            "`{}` (a `secretKeyRef`) or `{}`",
+            ctx.grafana_key("envValueFrom"),
+            ctx.grafana_key("envFromSecret")
+        )
     } else {
-        "the list form of `env` with `valueFrom.secretKeyRef`"
+        "the list form of `env` with `valueFrom.secretKeyRef`".to_owned()
     };
     let key = keys.join(".");
     let mut report = |name: &str, value: &Value, key_path: KeyPath| {

@@ -82,7 +82,10 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
     let location = release.blame(&env_path);
     let fix = ctx.fix_at(
         None,
-        format!("set `grafana.env.{env_name}: true`"),
+        format!(
+            "set `{}: true`",
+            ctx.grafana_key(&format!("env.{env_name}"))
+        ),
         Applicability::Safe,
         vec![Op::SetScalar {
             path: path(&env_path),

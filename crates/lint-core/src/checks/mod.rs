@@ -114,6 +114,16 @@ pub struct CheckContext<'a> {
 }
 
 impl CheckContext<'_> {
+    /// A key path of the grafana chart's values as messages name it (relative to the values
+    /// root): `grafana.plugins` in the oncall chart's values, `plugins` in the grafana
+    /// chart's own.
+    pub fn grafana_key(&self, rest: &str) -> String {
+        match self.release.in_file(&["grafana"]) {
+            [] => rest.to_owned(),
+            keys => format!("{}.{rest}", crate::diagnostic::KeyPath::of(keys)),
+        }
+    }
+
     /// The release validated against the chart's schema (and the user's), once per release
     /// however many rules read it.
     pub fn schema(&self) -> &crate::schema::Run {
@@ -201,12 +211,19 @@ pub fn reported_by_parser(_: &CheckContext<'_>, _: &mut Emitter<'_>) {}
 pub struct Emitter<'a> {
     rule: &'a Rule,
     out: &'a mut Vec<Diagnostic>,
+    grafana_prefix: &'a str,
 }
 
 impl<'a> Emitter<'a> {
-    /// An emitter for `rule` that appends to `out`.
-    pub fn new(rule: &'a Rule, out: &'a mut Vec<Diagnostic>) -> Self {
-        Emitter { rule, out }
+    /// An emitter for `rule` that appends to `out`; messages name the grafana chart's keys
+    /// after `grafana_prefix` (their template argument `grafana_prefix`): `grafana.` in the
+    /// oncall chart's values, nothing in the grafana chart's own.
+    pub fn new(rule: &'a Rule, out: &'a mut Vec<Diagnostic>, grafana_prefix: &'a str) -> Self {
+        Emitter {
+            rule,
+            out,
+            grafana_prefix,
+        }
     }
 
     /// Reports a finding with the rule's message `key`, rendered over `args`.
@@ -216,6 +233,11 @@ impl<'a> Emitter<'a> {
         args: serde_json::Value,
         primary: Location,
     ) -> &mut Diagnostic {
+        let mut args = args;
+        if let Some(map) = args.as_object_mut() {
+            map.entry("grafana_prefix")
+                .or_insert_with(|| self.grafana_prefix.into());
+        }
         let diagnostic = build(self.rule, key, &args, primary);
         self.out.push(diagnostic);
         let last = self.out.len() - 1;
