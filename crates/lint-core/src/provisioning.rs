@@ -33,6 +33,9 @@ pub struct ProvisionedApp {
     pub string_path: Option<Vec<Seg>>,
     /// Path of the entry inside its YAML (`apps[i]`).
     pub entry_path: Vec<Seg>,
+    /// The embedded YAML document the entry is in, as parsed here (fixes edit it without
+    /// parsing it again).
+    pub embedded_doc: Option<std::sync::Arc<crate::yaml::Document>>,
 }
 
 /// Finds every OnCall app entry in the release's user files.
@@ -65,7 +68,7 @@ pub fn find(release: &Release) -> Vec<ProvisionedApp> {
             };
             let outer_span = layer.doc.node(id).span.clone();
             let mapper = SpanMapper::new(layer.source.text(), outer_span, text, *style);
-            for inner in &docs {
+            for inner in docs {
                 let Some(inner_root) = inner.root else {
                     continue;
                 };
@@ -73,8 +76,13 @@ pub fn find(release: &Release) -> Vec<ProvisionedApp> {
                     continue;
                 }
                 let map = |r: Range<usize>| mapper.map(r);
-                if let Ok(value) = to_value(inner, inner_root, index, &map, 10_000 + inner.len()) {
+                if let Ok(value) = to_value(&inner, inner_root, index, &map, 10_000 + inner.len()) {
+                    let first = found.len();
                     collect_apps(&value, &path, Some(&segs), index, &mut found);
+                    let inner = std::sync::Arc::new(inner);
+                    for app in &mut found[first..] {
+                        app.embedded_doc = Some(std::sync::Arc::clone(&inner));
+                    }
                 }
             }
         }
@@ -101,6 +109,7 @@ fn collect_apps(
                 layer,
                 string_path: string_path.map(<[Seg]>::to_vec),
                 entry_path: vec![Seg::Key("apps".into()), Seg::Index(i)],
+                embedded_doc: None,
             });
         }
     }

@@ -109,8 +109,16 @@ pub fn for_app(
     else {
         return None;
     };
-    let docs = parse(inner, &Default::default()).ok()?;
-    let inner_doc = docs.into_iter().find(|d| d.root.is_some())?;
+    // the document the entry was found in; parsed here only for an entry found otherwise
+    let inner_doc = match &app.embedded_doc {
+        Some(doc) => std::sync::Arc::clone(doc),
+        None => std::sync::Arc::new(
+            parse(inner, &Default::default())
+                .ok()?
+                .into_iter()
+                .find(|d| d.root.is_some())?,
+        ),
+    };
     let style = Style {
         newline: "\n",
         ..Style::detect(inner, &inner_doc)

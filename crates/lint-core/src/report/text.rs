@@ -251,6 +251,13 @@ fn same_length_printable(text: &str) -> Box<str> {
 /// Text for a message, label or help: control characters other than line breaks and tabs
 /// become U+FFFD, so user text quoted in a message cannot drive the terminal either.
 fn printable(text: &str) -> String {
+    // no control character (C0, DEL, or C1, whose UTF-8 starts with 0xC2): nothing to replace
+    if text
+        .bytes()
+        .all(|b| (b >= 0x20 && b != 0x7f && b != 0xc2) || b == b'\n' || b == b'\t')
+    {
+        return text.to_owned();
+    }
     text.chars()
         .map(|c| match c {
             '\n' | '\t' => c,
@@ -273,6 +280,8 @@ mod tests {
         assert_eq!(shown.len(), text.len());
         assert!(!needs_cleaning("a: 1\r\nb:\t[é]\n"));
         assert_eq!(printable("x\u{1b}]0;t\u{7}\ny"), "x\u{FFFD}]0;t\u{FFFD}\ny");
+        assert_eq!(printable("a\u{85}b £ é\tc"), "a\u{FFFD}b £ é\tc");
+        assert_eq!(printable("plain `text`\n"), "plain `text`\n");
     }
 
     /// Reading a span from its part of the text gives what miette gives from the whole text,
