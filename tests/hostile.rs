@@ -421,3 +421,37 @@ fn sixty_megabytes_are_linted_in_bounded_memory_when_the_limit_allows() {
         "a valid file was refused"
     );
 }
+
+/// Found by the `lint` fuzz target: embedded provisioning in a block scalar that ends the
+/// file without a line break. The end of its last line mapped one byte past the file, and
+/// building a fix there panicked.
+#[test]
+fn embedded_provisioning_at_the_end_of_the_file_without_a_line_break() {
+    let text = "grafana:\n  extraObjects:\n    - apiVersion: v1\n      kind: ConfigMap\n      metadata:\n        name: oncall-provisioning\n      data:\n        provisioning.yaml: |\n          apps:\n            - type: grafana-oncall-app\n              jsonData:\n                stackId: 5\n                orgId: 1";
+    let outcome = lint("no-final-newline.yaml", text);
+    outcome.run.assert_code(1);
+    assert!(
+        outcome.findings.iter().any(|f| f.code == "OC001"),
+        "{:?}",
+        outcome.findings
+    );
+    // the input the fuzzer saved, linted as the target lints it (air-gapped, namespaces),
+    // every fix inside the file
+    let crash = "# val          le\n\nalertmanagerBridge:\n  enabled: true\n  replicas: 1\n\nonceplicana:\n    extraObjects:\n      - apiVersion: v1\n        kind: ConfigMap\n        metadata:\n          name: alerting-oncall-plugin-provisioning\n        data:\n          grafana-oncall-app-pbovisioning.yaml: |\n            apiVersion: 1\n            apps:\n              - type: grafana-oncall-app\n                org_id: 1\n                jsonData:\n                  stackId: 6\n                  orgId: 1\n                  onCallApiUrl: http:/#/alerting";
+    let options = oncall_lint_core::LintOptions {
+        profiles: vec![oncall_lint_core::Profile::AirGapped],
+        namespace: Some("oncall".into()),
+        grafana_namespace: Some("monitoring".into()),
+        ..Default::default()
+    };
+    let report = oncall_lint_core::lint_bytes("crash.yaml", crash.as_bytes().to_vec(), &options);
+    assert!(!report.diagnostics.is_empty());
+    for edit in report
+        .diagnostics
+        .iter()
+        .filter_map(|d| d.fix.as_ref())
+        .flat_map(|f| &f.edits)
+    {
+        assert!(edit.range.end <= crash.len(), "{edit:?}");
+    }
+}

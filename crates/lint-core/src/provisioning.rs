@@ -150,6 +150,8 @@ fn string_scalars(doc: &Document, root: NodeId) -> Vec<(NodeId, KeyPath, Vec<Seg
 /// Maps byte offsets in a string's cooked text to byte offsets in the outer file.
 pub(crate) struct SpanMapper {
     outer: Range<usize>,
+    /// The outer file's length: no offset maps past it.
+    outer_len: usize,
     /// For each inner line: (inner start, outer start) when that line appears verbatim in
     /// the outer file.
     lines: Vec<(usize, Option<usize>)>,
@@ -189,7 +191,11 @@ impl SpanMapper {
             lines.push((inner_offset, outer_start));
             inner_offset += line.len();
         }
-        SpanMapper { outer, lines }
+        SpanMapper {
+            outer,
+            outer_len: outer_text.len(),
+            lines,
+        }
     }
 
     fn map_offset(&self, offset: usize) -> Option<usize> {
@@ -202,7 +208,11 @@ impl SpanMapper {
             Err(i) => i - 1,
         };
         let (start, outer) = self.lines[index];
-        outer.map(|o| o + (offset - start))
+        // the end of a last line the outer file does not end with a line break (a block
+        // scalar at the end of the file) maps past the file: no place there
+        outer
+            .map(|o| o + (offset - start))
+            .filter(|o| *o <= self.outer_len)
     }
 
     /// Maps both ends exactly, or gives `None`.
