@@ -160,15 +160,7 @@ fn the_walk_agrees_with_jsonschema_on_every_value_of_the_chart_defaults_mutated(
 
 #[test]
 fn the_chart_schemas_use_only_keywords_the_walk_understands() {
-    const ANNOTATIONS: [&str; 7] = [
-        "$schema",
-        "$id",
-        "$defs",
-        "title",
-        "description",
-        "examples",
-        "default",
-    ];
+    use schema::keywords::ANNOTATIONS;
     fn check(value: &Value, file: &str) {
         if let Value::Object(map) = value {
             for (keyword, sub) in map {

@@ -20,6 +20,8 @@ use granit_parser::{Event, Parser, ScalarStyle};
 mod chart_defaults;
 #[path = "build/chart_schemas.rs"]
 mod chart_schemas;
+#[path = "src/schema/keywords.rs"]
+mod keywords;
 
 fn main() {
     let out_dir = std::env::var("OUT_DIR").unwrap_or_else(|_| ".".into());

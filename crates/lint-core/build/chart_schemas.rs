@@ -15,48 +15,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-/// Keywords the tables hold.
-const CHECKED: [&str; 6] = [
-    "type",
-    "properties",
-    "additionalProperties",
-    "items",
-    "enum",
-    "$ref",
-];
-
-/// Keywords that never fail validation (and where subschemas are kept without applying).
-const ANNOTATIONS: [&str; 7] = [
-    "description",
-    "title",
-    "examples",
-    "default",
-    "$id",
-    "$schema",
-    "$defs",
-];
-
-/// Keywords a subschema may hold and still say nothing about what is inside a map or list
-/// (the same list as `SchemaSet::is_shallow`).
-const SHALLOW: [&str; 12] = [
-    "type",
-    "description",
-    "examples",
-    "default",
-    "title",
-    "$comment",
-    "$ref",
-    "$id",
-    "$schema",
-    "deprecated",
-    "readOnly",
-    "writeOnly",
-];
-
-/// Type names in the order of their bits.
-const TYPES: [&str; 7] = [
-    "null", "boolean", "integer", "number", "string", "array", "object",
-];
+use crate::keywords::{ANNOTATIONS, CHECKED, SHALLOW, TYPE_NAMES as TYPES};
 
 struct Node {
     types: u8,

@@ -40,9 +40,7 @@ const NONE: u32 = u32::MAX;
 const FALSE: u32 = u32::MAX - 1;
 
 /// Type names in the order of their bits (the order `jsonschema` reports them in).
-pub const TYPE_NAMES: [&str; 7] = [
-    "null", "boolean", "integer", "number", "string", "array", "object",
-];
+pub use super::keywords::TYPE_NAMES;
 
 /// How many `$ref`s are followed from one subschema.
 const MAX_HOPS: usize = 24;

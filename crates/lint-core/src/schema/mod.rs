@@ -10,6 +10,7 @@
 
 pub mod compact;
 pub mod describe;
+pub mod keywords;
 pub mod native;
 pub mod place;
 mod run;

@@ -17,14 +17,7 @@ use crate::fix::Seg;
 /// The keywords this validator understands; the embedded chart schemas use no others (the
 /// build refuses them, and a test checks), and annotations (`description`, `examples`, ...)
 /// never fail validation.
-pub const KEYWORDS: [&str; 6] = [
-    "type",
-    "properties",
-    "additionalProperties",
-    "items",
-    "enum",
-    "$ref",
-];
+pub use super::keywords::CHECKED as KEYWORDS;
 
 /// How deep values are followed (the values come from YAML, whose depth is capped already).
 const MAX_DEPTH: usize = 256;

@@ -288,24 +288,11 @@ impl SchemaSet {
     /// Whether a subschema says nothing about what is inside a map or list (only its type and
     /// words): a Kubernetes object passed through, whose content need not be validated.
     pub fn is_shallow<'a>(&'a self, node: Node<'a>) -> bool {
-        const WORDS: [&str; 12] = [
-            "type",
-            "description",
-            "examples",
-            "default",
-            "title",
-            "$comment",
-            "$ref",
-            "$id",
-            "$schema",
-            "deprecated",
-            "readOnly",
-            "writeOnly",
-        ];
         self.in_place(node, true).iter().all(|part| {
-            part.json
-                .as_object()
-                .is_some_and(|o| o.keys().all(|k| WORDS.contains(&k.as_str())))
+            part.json.as_object().is_some_and(|o| {
+                o.keys()
+                    .all(|k| super::keywords::SHALLOW.contains(&k.as_str()))
+            })
         })
     }
 
