@@ -10,6 +10,7 @@ use std::process::Command;
 use std::sync::Arc;
 
 use oncall_lint_core::diagnostic::Related;
+use oncall_lint_core::path::KeyPath;
 use oncall_lint_core::report::{github, gitlab, json, junit, sarif};
 use oncall_lint_core::rules;
 use oncall_lint_core::source::SourceFile;
@@ -50,7 +51,7 @@ fn at(file: &Arc<SourceFile>, needle: &str, key_path: &str) -> Location {
     Location {
         file: file.clone(),
         span: start..start + needle.len(),
-        key_path: key_path.to_owned(),
+        key_path: KeyPath::parse(key_path).unwrap(),
     }
 }
 
@@ -151,7 +152,7 @@ fn hand_built() -> Vec<Diagnostic> {
         Location {
             span: 6..27,
             file: set_file,
-            key_path: "grafana.enabled".into(),
+            key_path: KeyPath::of(&["grafana", "enabled"]),
         },
     );
     let custom = diagnostic(
@@ -207,7 +208,7 @@ fn json_output() {
     );
     for (item, d) in items.iter().zip(&diagnostics) {
         assert_eq!(item["file"], d.primary.file.path());
-        assert_eq!(item["key_path"], d.primary.key_path.as_str());
+        assert_eq!(item["key_path"], d.primary.key_path.to_string());
         assert_eq!(item["start"]["line"], d.primary.start().line);
         assert_eq!(item["start"]["column"], d.primary.start().column);
         assert_eq!(item["end"]["column"], d.primary.end().column);
@@ -237,7 +238,7 @@ fn json_output() {
         let fixed = apply_edits(text, &item["fix"]["edits"]);
         let still_there = lint(file, &fixed).iter().any(|d| {
             d.code == item["code"].as_str().unwrap()
-                && d.primary.key_path == item["key_path"].as_str().unwrap()
+                && d.primary.key_path.to_string() == item["key_path"].as_str().unwrap()
         });
         assert!(
             !still_there,
@@ -671,7 +672,7 @@ fn github_escapes_properties_and_data() {
         Location {
             file,
             span: 3..4,
-            key_path: "a".into(),
+            key_path: KeyPath::of(&["a"]),
         },
     );
     d.help = Some("50%\u{1b}[31m red".into());
@@ -981,7 +982,7 @@ fn gitlab_output() {
         assert_eq!(issue["location"]["lines"]["begin"], d.primary.start().line);
         assert_eq!(
             issue["fingerprint"],
-            sarif::fingerprint(&d.code, d.primary.file.path(), &d.primary.key_path)
+            sarif::fingerprint(&d.code, d.primary.file.path(), &d.primary.key_path.to_string())
         );
     }
 }

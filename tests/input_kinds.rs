@@ -44,7 +44,7 @@ fn grafana_chart_values_alone_run_only_grafana_side_rules() {
         .find(|d| d.code == "OC010")
         .unwrap();
     assert_eq!(
-        oc010.primary.key_path,
+        oc010.primary.key_path.to_string(),
         "\"grafana.ini\".feature_toggles.enable"
     );
     assert!(
@@ -72,7 +72,7 @@ fn another_chart_holding_grafana_is_linted_under_its_key() {
         .iter()
         .find(|d| d.code == "OC048")
         .unwrap();
-    assert_eq!(secret.primary.key_path, "grafana.adminPassword");
+    assert_eq!(secret.primary.key_path.to_string(), "grafana.adminPassword");
     assert!(!codes(&report).contains(&"OC015"), "{:?}", codes(&report));
     assert!(!codes(&report).contains(&"OC010"), "the toggle is on");
 

@@ -24,7 +24,7 @@ fn summarize(diagnostics: &[Diagnostic]) -> Vec<(String, String, String, usize)>
             (
                 d.code.clone(),
                 d.severity.as_str().to_owned(),
-                d.primary.key_path.clone(),
+                d.primary.key_path.to_string(),
                 d.primary.start().line,
             )
         })

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use oncall_lint_core::chart::STATES;
-use oncall_lint_core::fix::Seg;
+use oncall_lint_core::path::Seg;
 use oncall_lint_core::schema::compact::Subschema;
 use oncall_lint_core::schema::{self, SchemaSource, Violation, native};
 use oncall_lint_core::yaml::{Limits, parse};

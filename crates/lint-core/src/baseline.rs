@@ -97,7 +97,7 @@ fn entry(d: &Diagnostic) -> Entry {
     Entry {
         code: d.code.clone(),
         file: d.primary.file.path().replace('\\', "/"),
-        key_path: d.primary.key_path.clone(),
+        key_path: d.primary.key_path.to_string(),
         fingerprint: format!(
             "{:016x}",
             fnv1a(format!("{}\0{}", d.message, folded).as_bytes())

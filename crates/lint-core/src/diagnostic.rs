@@ -4,6 +4,7 @@ use std::fmt;
 use std::ops::Range;
 use std::sync::Arc;
 
+use crate::path::{KeyPath, Seg};
 use crate::source::{LineCol, SourceFile};
 
 /// How bad a finding is. Ordered: `Info < Warning < Error`.
@@ -52,7 +53,7 @@ pub struct Location {
     /// Byte range in the file's text.
     pub span: Range<usize>,
     /// The key path, e.g. `grafana."grafana.ini".feature_toggles.enable` (empty for a whole file).
-    pub key_path: String,
+    pub key_path: KeyPath,
 }
 
 impl Location {
@@ -120,7 +121,7 @@ pub struct Fix {
     pub edits: Vec<Edit>,
     /// Chart-relative paths of the effective values the fix means to change; re-linting
     /// checks that nothing else changed.
-    pub targets: Vec<Vec<crate::fix::Seg>>,
+    pub targets: Vec<Vec<Seg>>,
 }
 
 /// One finding.
@@ -155,79 +156,5 @@ impl Diagnostic {
             self.primary.span.end,
             &self.code,
         )
-    }
-}
-
-/// Builds display key paths: `grafana.extraVolumes[0].name`, quoting keys that hold dots
-/// or spaces (`grafana."grafana.ini".server`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct KeyPath(String);
-
-impl KeyPath {
-    /// The empty path.
-    pub fn root() -> Self {
-        KeyPath(String::new())
-    }
-
-    /// A path from keys.
-    pub fn of(keys: &[&str]) -> Self {
-        keys.iter().fold(KeyPath::root(), |p, k| p.key(k))
-    }
-
-    /// Appends a mapping key.
-    pub fn key(&self, key: &str) -> Self {
-        let needs_quotes = key.is_empty()
-            || key
-                .chars()
-                .any(|c| c == '.' || c == ' ' || c == '[' || c == ']' || c == '"');
-        let part = if needs_quotes {
-            format!("{key:?}")
-        } else {
-            key.to_owned()
-        };
-        if self.0.is_empty() {
-            KeyPath(part)
-        } else {
-            KeyPath(format!("{}.{}", self.0, part))
-        }
-    }
-
-    /// Appends several mapping keys.
-    pub fn extend(&self, keys: &[&str]) -> Self {
-        keys.iter().fold(self.clone(), |p, k| p.key(k))
-    }
-
-    /// Appends a list index.
-    pub fn index(&self, index: usize) -> Self {
-        KeyPath(format!("{}[{index}]", self.0))
-    }
-
-    /// The path as text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for KeyPath {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn key_paths_quote_dotted_keys() {
-        let p = KeyPath::of(&["grafana", "grafana.ini", "server"]).key("root_url");
-        assert_eq!(p.as_str(), "grafana.\"grafana.ini\".server.root_url");
-        assert_eq!(
-            KeyPath::of(&["grafana", "extraVolumes"])
-                .index(0)
-                .key("name")
-                .as_str(),
-            "grafana.extraVolumes[0].name"
-        );
     }
 }

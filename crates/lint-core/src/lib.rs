@@ -13,6 +13,7 @@ pub mod fix;
 pub mod infer;
 pub mod lint;
 pub mod options;
+pub mod path;
 pub mod provisioning;
 pub mod redact;
 pub mod release;

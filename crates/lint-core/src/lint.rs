@@ -625,7 +625,7 @@ fn lint_layers(
     // the grafana chart's keys as messages name them, relative to the values root
     let grafana_prefix = match release.in_file(&["grafana"]) {
         [] => String::new(),
-        keys => format!("{}.", crate::diagnostic::KeyPath::of(keys)),
+        keys => format!("{}.", crate::path::KeyPath::of(keys)),
     };
     for rule in rules::all().iter().filter(|r| options.rule_enabled(r.code)) {
         let mut emitter = Emitter::new(rule, &mut report.diagnostics, &grafana_prefix);
@@ -675,7 +675,7 @@ pub fn invalid_yaml(
     let location = Location {
         file: source.clone(),
         span: offset..offset,
-        key_path: String::new(),
+        key_path: crate::path::KeyPath::root(),
     };
     match rules::find("OC094") {
         Some(rule) => build(rule, key, &json!({ "reason": reason }), location),

@@ -9,8 +9,8 @@
 
 use std::ops::Range;
 
-use crate::diagnostic::KeyPath;
-use crate::fix::Seg;
+use crate::path::KeyPath;
+use crate::path::Seg;
 use crate::release::Release;
 use crate::values::{Kind, Value, to_value};
 use crate::yaml::{Document, NodeId, NodeKind, ScalarStyle, parse};

@@ -4,7 +4,8 @@
 use std::sync::Arc;
 
 use crate::chart::ChartState;
-use crate::diagnostic::{KeyPath, Location};
+use crate::diagnostic::Location;
+use crate::path::KeyPath;
 use crate::source::SourceFile;
 use crate::values::{ConvertError, Kind, Origin, Site, Value, apply_set, coalesce, to_value};
 use crate::yaml::{Document, NodeId};
@@ -204,7 +205,7 @@ impl Release {
                 .source
                 .clone(),
             span,
-            key_path: key_path.to_string(),
+            key_path: key_path.clone(),
         }
     }
 
@@ -242,7 +243,7 @@ impl Release {
             return Location {
                 file: layer.source.clone(),
                 span: layer.doc.node(key).span.clone(),
-                key_path: key_path.to_string(),
+                key_path: key_path.clone(),
             };
         }
         self.top_location(key_path)
@@ -257,7 +258,7 @@ impl Release {
                     return Location {
                         file: layer.source.clone(),
                         span: layer.doc.node(entry.key).span.clone(),
-                        key_path: key_path.to_string(),
+                        key_path: key_path.clone(),
                     };
                 }
             }
@@ -280,7 +281,7 @@ impl Release {
         Location {
             file,
             span: first..first,
-            key_path: key_path.to_string(),
+            key_path: key_path.clone(),
         }
     }
 

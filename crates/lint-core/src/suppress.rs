@@ -221,7 +221,7 @@ pub fn apply(
         let location = Location {
             file: source.clone(),
             span: directive.comment.clone(),
-            key_path: String::new(),
+            key_path: crate::path::KeyPath::root(),
         };
         if directive.scope == Scope::Line && directive.line.is_none() {
             let mut d = build(rule, "unattached", &json!({}), location);
@@ -276,7 +276,7 @@ pub fn apply(
         let location = Location {
             file: source.clone(),
             span: bad.comment.clone(),
-            key_path: String::new(),
+            key_path: crate::path::KeyPath::root(),
         };
         diagnostics.push(build(
             rule,

@@ -6,7 +6,8 @@ use serde_json::json;
 
 use super::{CheckContext, Emitter, InputKind, string};
 use crate::diagnostic::Applicability;
-use crate::fix::{Op, Seg};
+use crate::fix::Op;
+use crate::path::Seg;
 use crate::schema::compact::Subschema;
 use crate::schema::place;
 use crate::values::format_float;
@@ -86,7 +87,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                     let location = crate::diagnostic::Location {
                         file,
                         span: doc.node(id).span.clone(),
-                        key_path: key_path.to_string(),
+                        key_path: key_path.clone(),
                     };
                     // quoting changes the value Helm reads (1.1 becomes "1.10"): review it
                     let fix = crate::fix::build::for_layer(

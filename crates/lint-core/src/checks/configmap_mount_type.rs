@@ -6,7 +6,8 @@ use serde_json::json;
 
 use super::{CheckContext, Emitter, string};
 use crate::diagnostic::Applicability;
-use crate::fix::{Op, Seg};
+use crate::fix::Op;
+use crate::path::Seg;
 use crate::values::{Kind, Value};
 
 /// Runs the check.

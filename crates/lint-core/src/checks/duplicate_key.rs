@@ -7,7 +7,8 @@ use std::collections::HashMap;
 use serde_json::json;
 
 use super::{CheckContext, Emitter, InputKind};
-use crate::diagnostic::{Applicability, Edit, Fix, KeyPath, Location};
+use crate::diagnostic::{Applicability, Edit, Fix, Location};
+use crate::path::KeyPath;
 use crate::release::Layer;
 use crate::values::{Kind, format_float, scalar_kind, to_value};
 use crate::yaml::{CoreTag, Document, Entry, NodeId, NodeKind, ScalarStyle};
@@ -141,7 +142,7 @@ fn report(
 ) {
     let doc = &layer.doc;
     let file = layer.source.clone();
-    let key_path = path.key(key).to_string();
+    let key_path = path.key(key);
     let written = |id: NodeId| doc.scalar_text(id).unwrap_or_default().to_owned();
     let later_line = file.line_col(doc.node(later.key).span.start).line;
     let budget = ctx.options.limits.max_alias_expansion;

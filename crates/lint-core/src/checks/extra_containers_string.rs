@@ -6,7 +6,7 @@ use serde_json::json;
 use super::{CheckContext, Emitter, InputKind, path, string};
 use crate::diagnostic::Applicability;
 use crate::fix::Op;
-use crate::render::yaml_out::block_at;
+use crate::values::emit::block_at;
 use crate::values::{Kind, Value};
 
 /// The oncall chart's components that take sidecars.

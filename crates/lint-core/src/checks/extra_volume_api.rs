@@ -13,7 +13,8 @@ use serde_json::json;
 use super::volume_name_resolves::{BUILT_IN, VOLUME_LISTS};
 use super::{CheckContext, Emitter};
 use crate::diagnostic::Applicability;
-use crate::fix::{Op, Seg};
+use crate::fix::Op;
+use crate::path::Seg;
 use crate::values::{Kind, Value};
 
 /// The sources an old-API (6.x) `extraVolumeMounts` item carries, in the chart's order.

@@ -6,7 +6,8 @@ use serde_json::json;
 
 use super::{CheckContext, Emitter};
 use crate::diagnostic::Applicability;
-use crate::fix::{Op, Seg};
+use crate::fix::Op;
+use crate::path::Seg;
 use crate::values::Value;
 
 /// The sources the grafana chart renders for an `extraVolumes` item, in its order.

@@ -7,7 +7,8 @@ use serde_json::json;
 
 use super::{CheckContext, Emitter, path, string};
 use crate::diagnostic::{Applicability, Fix};
-use crate::fix::{Op, Seg};
+use crate::fix::Op;
+use crate::path::Seg;
 use crate::values::{Kind, Value};
 
 /// Keys Grafana reads as lists with `util.SplitString` (commas or spaces): a YAML list

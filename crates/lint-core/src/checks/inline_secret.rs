@@ -13,7 +13,7 @@ use regex::Regex;
 use serde_json::json;
 
 use super::{CheckContext, Emitter, InputKind};
-use crate::diagnostic::KeyPath;
+use crate::path::KeyPath;
 use crate::redact::is_secret_key;
 use crate::values::{Kind, Value};
 

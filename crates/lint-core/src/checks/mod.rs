@@ -54,7 +54,8 @@ pub mod volume_name_resolves;
 pub mod wrong_type;
 
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Location, Related, Severity};
-use crate::fix::{self, Op, Seg};
+use crate::fix::{self, Op};
+use crate::path::Seg;
 use crate::options::LintOptions;
 use crate::provisioning::ProvisionedApp;
 use crate::release::Release;
@@ -120,7 +121,7 @@ impl CheckContext<'_> {
     pub fn grafana_key(&self, rest: &str) -> String {
         match self.release.in_file(&["grafana"]) {
             [] => rest.to_owned(),
-            keys => format!("{}.{rest}", crate::diagnostic::KeyPath::of(keys)),
+            keys => format!("{}.{rest}", crate::path::KeyPath::of(keys)),
         }
     }
 

@@ -5,7 +5,8 @@ use serde_json::json;
 
 use super::{CheckContext, Emitter, path, string};
 use crate::diagnostic::Applicability;
-use crate::fix::{Op, Seg};
+use crate::fix::Op;
+use crate::path::Seg;
 use crate::values::{Kind, Value};
 
 /// The OnCall plugin's id.
@@ -27,8 +28,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         let mut location = release.locate(item, &["grafana", "plugins"], false);
         location.key_path = release
             .key_path(&["grafana", "plugins"])
-            .index(index)
-            .to_string();
+            .index(index);
         match &item.kind {
             Kind::Map(map) => {
                 let suggested = suggested(map);

@@ -9,7 +9,8 @@ use serde_json::json;
 
 use super::{CheckContext, Emitter};
 use crate::diagnostic::Applicability;
-use crate::fix::{Op, Seg};
+use crate::fix::Op;
+use crate::path::Seg;
 use crate::values::{Kind, Value};
 
 /// Grafana's default plugins directory.

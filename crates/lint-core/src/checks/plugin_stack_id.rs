@@ -4,7 +4,8 @@
 use serde_json::json;
 
 use super::{CheckContext, Emitter, InputKind, path};
-use crate::diagnostic::{Applicability, KeyPath};
+use crate::diagnostic::Applicability;
+use crate::path::KeyPath;
 use crate::fix::{self, Op};
 use crate::provisioning::is_substituted;
 use crate::values::{Kind, Value};

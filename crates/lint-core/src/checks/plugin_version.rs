@@ -19,8 +19,9 @@ use std::ops::Range;
 
 use super::CheckContext;
 use crate::chart::parse_version;
-use crate::diagnostic::{KeyPath, Location};
-use crate::fix::Seg;
+use crate::diagnostic::Location;
+use crate::path::KeyPath;
+use crate::path::Seg;
 use crate::values::{Kind, Value};
 
 /// A parsed version: (major, minor, patch).

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::{CheckContext, Emitter, InputKind};
 use crate::diagnostic::{Applicability, Edit, Fix, Location};
-use crate::fix::Seg;
+use crate::path::Seg;
 use crate::release::Release;
 use crate::schema::{self, Scope, Suggestion, ViolationKind, place};
 

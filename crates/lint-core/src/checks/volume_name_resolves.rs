@@ -44,7 +44,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
             || defined.iter().any(|d| d == name)
     };
     let base = release.key_path(&["grafana"]);
-    let mut report = |item: &Value, key_path: crate::diagnostic::KeyPath, container: &str| {
+    let mut report = |item: &Value, key_path: crate::path::KeyPath, container: &str| {
         let Some(name_value) = item.get(&["name"]) else {
             return;
         };

@@ -8,7 +8,7 @@ use serde_json::json;
 use super::unknown_key::scopes;
 use super::{CheckContext, Emitter, InputKind};
 use crate::diagnostic::Location;
-use crate::fix::Seg;
+use crate::path::{KeyPath, Seg};
 use crate::release::Release;
 use crate::schema::describe::{
     boolean_word, expected_text, flow_yaml, found_of, type_with_article, yaml_string,
@@ -139,7 +139,7 @@ fn whole(release: &Release, doc_path: &[Seg]) -> Location {
     while !path.is_empty() {
         if let Some(location) = place::key_locations(release, &path).into_iter().next() {
             return Location {
-                key_path: place::display(doc_path),
+                key_path: place::key_path(doc_path),
                 ..location
             };
         }
@@ -157,7 +157,7 @@ fn whole(release: &Release, doc_path: &[Seg]) -> Location {
         return Location {
             file: layer.source.clone(),
             span: start..start,
-            key_path: String::new(),
+            key_path: KeyPath::root(),
         };
     }
     release.top_location(place::key_path(doc_path))
@@ -351,7 +351,7 @@ fn advice(value: &Value, expected: &[String], example: &str, path: &[Seg]) -> St
                     Some(Seg::Key(k)) => k.as_str(),
                     _ => "key",
                 },
-                crate::render::yaml_out::quote_if_needed(&item)
+                crate::yaml::quote::quote_if_needed(&item)
             )
         }
         Kind::Seq(_) | Kind::Map(_) if wants("string") => format!(

@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use crate::diagnostic::{Applicability, Diagnostic, Fix};
 use crate::lint::FileReport;
 
-use super::ops::Seg;
+use crate::path::Seg;
 
 /// How many lint–fix rounds run at most.
 pub const MAX_ROUNDS: usize = 8;

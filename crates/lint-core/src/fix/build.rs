@@ -2,7 +2,8 @@
 //! came from, under the release's values root, or inside embedded YAML.
 
 use super::compile::{Style, TextEdit, compile};
-use super::ops::{Op, Seg};
+use super::ops::Op;
+use crate::path::Seg;
 use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::provisioning::{ProvisionedApp, SpanMapper};
 use crate::release::Release;

@@ -5,8 +5,10 @@
 
 use std::ops::Range;
 
-use super::ops::{Op, Seg};
-use crate::render::yaml_out::{block_at, flow, inline, quote_flow, quote_if_needed};
+use super::ops::Op;
+use crate::path::Seg;
+use crate::values::emit::{block_at, flow, inline};
+use crate::yaml::quote::{quote_flow, quote_if_needed};
 use crate::values::{Kind, Value};
 use crate::yaml::{Document, NodeId, NodeKind, ScalarStyle};
 
@@ -215,7 +217,7 @@ fn is_empty_scalar(doc: &Document, id: NodeId) -> bool {
 fn styled_scalar(value: &Value, old: Option<ScalarStyle>, in_flow: bool) -> String {
     match (&value.kind, old) {
         (Kind::Str(s), Some(ScalarStyle::DoubleQuoted)) => {
-            crate::render::yaml_out::double_quoted(s)
+            crate::yaml::quote::double_quoted(s)
         }
         (Kind::Str(s), Some(ScalarStyle::SingleQuoted)) if !s.chars().any(char::is_control) => {
             format!("'{}'", s.replace('\'', "''"))

@@ -10,4 +10,4 @@ pub mod diff;
 pub mod ops;
 
 pub use compile::{Style, TextEdit, compile};
-pub use ops::{Op, Seg};
+pub use ops::Op;

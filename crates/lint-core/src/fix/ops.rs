@@ -1,22 +1,7 @@
 //! Symbolic fix operations: what to change, by key path, independent of formatting.
 
+use crate::path::Seg;
 use crate::values::Value;
-
-/// One step of a path inside a YAML document.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Seg {
-    /// A mapping key.
-    Key(String),
-    /// A sequence index.
-    Index(usize),
-}
-
-impl Seg {
-    /// Builds a path of keys.
-    pub fn keys(keys: &[&str]) -> Vec<Seg> {
-        keys.iter().map(|k| Seg::Key((*k).to_owned())).collect()
-    }
-}
 
 /// A change to a document, by path.
 #[derive(Debug, Clone)]

@@ -7,7 +7,8 @@
 //! with the overlay coalesced on top, and every comment of the old file must still be in
 //! it; otherwise nothing is returned. A second merge of the same overlay changes nothing.
 
-use crate::fix::{Op, Seg, Style, compile};
+use crate::fix::{Op, Style, compile};
+use crate::path::Seg;
 use crate::values::{Kind, Value, coalesce, to_value};
 use crate::yaml::{Document, Limits, NodeId, NodeKind, parse};
 

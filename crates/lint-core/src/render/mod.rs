@@ -16,6 +16,5 @@ pub mod target;
 pub mod templates;
 pub mod validate;
 pub mod values;
-pub mod yaml_out;
 
 pub use target::{RenderError, Rendered, Target};

@@ -7,7 +7,7 @@ use serde_json::Value as Json;
 
 use super::target::{RenderError, Rendered};
 use super::templates;
-use super::yaml_out::quote_if_needed;
+use crate::yaml::quote::quote_if_needed;
 use crate::values::{Kind, Value, to_value};
 use crate::yaml::{Limits, parse};
 

@@ -22,7 +22,8 @@ use handlebars::{
 };
 use serde_json::Value as Json;
 
-use super::yaml_out::{block_at, double_quoted, flow, quote_if_needed};
+use crate::values::emit::{block_at, flow};
+use crate::yaml::quote::{double_quoted, quote_if_needed};
 use crate::values::{Origin, Value};
 
 /// Every template: (name, text).

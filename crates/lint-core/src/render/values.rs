@@ -4,7 +4,7 @@
 use crate::release::Release;
 use crate::values::{Kind, Origin, Value};
 
-use super::yaml_out::to_yaml;
+use crate::values::emit::to_yaml;
 
 /// Where a value came from, for a person: `values.yaml:12` or `default: oncall 1.16.9`.
 pub fn origin_text(release: &Release, value: &Value) -> String {

@@ -10,7 +10,7 @@
 //! from the JSON documents by [`super::SchemaSet`], only when a finding needs it. A test
 //! checks that both walks agree on every key path of every chart schema.
 
-use crate::fix::Seg;
+use crate::path::Seg;
 
 /// One subschema.
 #[derive(Debug)]

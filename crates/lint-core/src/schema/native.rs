@@ -12,7 +12,7 @@ use serde_json::Value as Json;
 
 use super::compact::{Additional, Subschema, TYPE_NAMES};
 use super::run::{SchemaSource, Violation, ViolationKind};
-use crate::fix::Seg;
+use crate::path::Seg;
 
 /// The keywords this validator understands; the embedded chart schemas use no others (the
 /// build refuses them, and a test checks), and annotations (`description`, `examples`, ...)

@@ -1,8 +1,9 @@
 //! From a violation's instance path back to the user's text: the value there (with its
 //! provenance), the key path to print, and the key in every file that writes it.
 
-use crate::diagnostic::{KeyPath, Location};
-use crate::fix::Seg;
+use crate::diagnostic::Location;
+use crate::path::KeyPath;
+use crate::path::Seg;
 use crate::release::Release;
 use crate::values::{Kind, Value};
 use crate::yaml::{Document, Entry, NodeId, NodeKind};
@@ -63,7 +64,7 @@ pub fn entries(release: &Release, path: &[Seg]) -> Vec<(usize, Entry)> {
 /// The key at `path` (from the top of the files) in every file of the release that writes
 /// it, later files first.
 pub fn key_locations(release: &Release, path: &[Seg]) -> Vec<Location> {
-    let key_path = display(path);
+    let key_path = key_path(path);
     entries(release, path)
         .into_iter()
         .map(|(index, entry)| {

@@ -5,7 +5,7 @@
 use super::place;
 use super::user::UserSchema;
 use super::walk::{Node, SchemaSet};
-use crate::fix::Seg;
+use crate::path::Seg;
 use crate::release::Release;
 use crate::values::Value;
 

@@ -5,7 +5,7 @@
 use strsim::{damerau_levenshtein, jaro_winkler};
 
 use super::walk::{Node, SchemaSet};
-use crate::fix::Seg;
+use crate::path::Seg;
 
 /// A known key path to suggest instead of an unknown key.
 #[derive(Debug, Clone, PartialEq, Eq)]

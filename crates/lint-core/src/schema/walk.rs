@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use crate::fix::Seg;
+use crate::path::Seg;
 
 /// Schema documents that may `$ref` each other, by `$id`.
 #[derive(Debug, Clone, Default)]

@@ -2,6 +2,7 @@
 //! defaults with Helm's coalescing ([`coalesce`]), every node knowing its origin.
 
 mod convert;
+pub mod emit;
 mod merge;
 mod packed;
 mod set;

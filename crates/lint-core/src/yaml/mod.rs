@@ -3,6 +3,7 @@
 
 pub mod de;
 mod parse;
+pub mod quote;
 pub mod scalar;
 mod tree;
 

@@ -1,12 +1,12 @@
-//! A small block-style YAML writer for our own output (effective values, overlays).
+//! A small block-style YAML writer for values (effective values, overlays, fixes).
 //!
 //! Written here rather than taken from a serde YAML crate because the output must read back
 //! in Helm exactly as meant: a string that go-yaml v2 would resolve as a boolean, number or
 //! null (`yes`, `0755`, `1.10`, `~`) is quoted, and each line can carry a trailing comment
 //! (the origin of the value) that serializers do not offer.
 
-use crate::values::{Kind, Value, format_float};
-use crate::yaml::scalar::{Resolved, resolve_plain};
+use super::{Kind, Value, format_float};
+use crate::yaml::quote::{quote_flow, quote_if_needed};
 
 /// Writes `value` as block YAML; `comment` may return a trailing comment for a node.
 pub fn to_yaml(value: &Value, comment: &dyn Fn(&Value) -> Option<String>) -> String {
@@ -54,15 +54,6 @@ pub fn flow(value: &Value) -> String {
         }
         Kind::Str(s) => quote_flow(s),
         _ => inline(value),
-    }
-}
-
-/// Like [`quote_if_needed`], but also quotes the characters that end a flow scalar.
-pub fn quote_flow(s: &str) -> String {
-    if s.contains([',', '[', ']', '{', '}']) {
-        double_quoted(s)
-    } else {
-        quote_if_needed(s)
     }
 }
 
@@ -194,47 +185,6 @@ pub fn inline(value: &Value) -> String {
         Kind::Seq(_) => "[]".into(),
         Kind::Map(_) => "{}".into(),
     }
-}
-
-/// `s` as a plain scalar when it reads back as the same string, else double-quoted.
-pub fn quote_if_needed(s: &str) -> String {
-    if is_plain_safe(s) {
-        s.to_owned()
-    } else {
-        double_quoted(s)
-    }
-}
-
-/// A YAML double-quoted scalar: JSON's escapes, plus `\xNN` for the C1 control characters
-/// and `\uNNNN` for the other non-printable ones that JSON leaves raw but YAML forbids.
-pub fn double_quoted(s: &str) -> String {
-    let json = serde_json::to_string(s).unwrap_or_else(|_| format!("{s:?}"));
-    let mut out = String::with_capacity(json.len());
-    for c in json.chars() {
-        match c as u32 {
-            0x80..=0x9F => out.push_str(&format!("\\x{:02x}", c as u32)),
-            0x2028 | 0x2029 | 0xFEFF | 0xFFFE | 0xFFFF => {
-                out.push_str(&format!("\\u{:04x}", c as u32))
-            }
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
-fn is_plain_safe(s: &str) -> bool {
-    if s.is_empty() || s.trim() != s || resolve_plain(s) != Resolved::Str {
-        return false;
-    }
-    let first = s.chars().next().unwrap_or(' ');
-    if "-?:,[]{}#&*!|>'\"%@`".contains(first) {
-        // `-x` and `:x` are fine in YAML when not followed by a space, but keep it simple
-        return false;
-    }
-    !(s.contains(": ")
-        || s.contains(" #")
-        || s.ends_with(':')
-        || s.chars().any(|c| c.is_control() || c == '\u{feff}'))
 }
 
 /// A literal block (`|`) for multi-line strings that it can represent exactly.
