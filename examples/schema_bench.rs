@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use oncall_lint_core::LintOptions;
 use oncall_lint_core::chart::ChartState;
-use oncall_lint_core::release::Release;
+use oncall_lint_core::release::{Identity, InputKind, Release, Shape};
 use oncall_lint_core::schema;
 use oncall_lint_core::source::SourceFile;
 use oncall_lint_core::values::to_value;
@@ -93,9 +93,14 @@ fn main() -> std::process::ExitCode {
             .into_iter()
             .find(|d| d.root.is_some())
             .unwrap_or_default();
+        let shape = Shape {
+            chart: state,
+            kind: InputKind::OncallValues,
+            values_root: Vec::new(),
+            identity: Identity::default(),
+        };
         let release = Release::build(
-            state,
-            Vec::new(),
+            shape,
             vec![(source.clone(), doc)],
             &[],
             limits.max_alias_expansion,

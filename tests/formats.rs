@@ -982,7 +982,11 @@ fn gitlab_output() {
         assert_eq!(issue["location"]["lines"]["begin"], d.primary.start().line);
         assert_eq!(
             issue["fingerprint"],
-            sarif::fingerprint(&d.code, d.primary.file.path(), &d.primary.key_path.to_string())
+            sarif::fingerprint(
+                &d.code,
+                d.primary.file.path(),
+                &d.primary.key_path.to_string()
+            )
         );
     }
 }

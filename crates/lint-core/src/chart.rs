@@ -118,8 +118,16 @@ impl ChartState {
     }
 }
 
+/// A parsed version: (major, minor, patch).
+pub type Version = (u64, u64, u64);
+
+/// Formats a parsed version: `11.3.0`.
+pub fn show_version((major, minor, patch): Version) -> String {
+    format!("{major}.{minor}.{patch}")
+}
+
 /// Parses `1.16.9`, `v1.16.9`, `11.1`, `11.3.0-beta1` into (major, minor, patch).
-pub fn parse_version(text: &str) -> Option<(u64, u64, u64)> {
+pub fn parse_version(text: &str) -> Option<Version> {
     // `v1.16.9`, and the lower bound of a range: `~1.16.0`, `^1.9`, `>=1.9.23 <2`
     let text = text
         .trim()

@@ -5,18 +5,19 @@
 //! registry; and none when Grafana downloads the plugin itself. Each inference says why, so a wrong guess is easy to spot and turn off
 //! (`--profile none`, or `profiles: [none]` in the config).
 
-use crate::checks::CheckContext;
-use crate::checks::InputKind;
-use crate::checks::airgap_plugin_install::{ImageRef, Source, grafana_image, install_source};
+use crate::model::grafana::{Grafana, split_list};
+use crate::model::images::ImageRef;
+use crate::model::plugin::{PLUGIN_ID, Source, install_source};
+use crate::release::{InputKind, Release};
 use crate::values::Value;
 
-/// The plugin's id.
-const PLUGIN_ID: &str = "grafana-oncall-app";
-
 /// Why the values describe an air-gapped install, if they clearly do.
-pub fn air_gapped(ctx: &CheckContext<'_>) -> Option<String> {
-    let release = ctx.release;
-    let install = ctx.hosts_grafana().then(|| install_source(ctx)).flatten();
+pub fn air_gapped(release: &Release) -> Option<String> {
+    let grafana = Grafana::of(release);
+    let install = grafana
+        .deployed()
+        .then(|| install_source(release))
+        .flatten();
     // Grafana downloading the plugin says the cluster reaches the internet, whatever else
     match install.as_ref().map(|i| i.source) {
         Some(Source::Catalog | Source::OtherUrl) => return None,
@@ -30,7 +31,7 @@ pub fn air_gapped(ctx: &CheckContext<'_>) -> Option<String> {
         }
         _ => {}
     }
-    if ctx.hosts_grafana() {
+    if grafana.deployed() {
         let env = release.get(&[
             "grafana",
             "env",
@@ -55,21 +56,19 @@ pub fn air_gapped(ctx: &CheckContext<'_>) -> Option<String> {
             }
         }
     }
-    private_registry_everywhere(ctx)
+    private_registry_everywhere(release)
 }
 
 fn lists_plugin(value: &Value) -> bool {
-    value.scalar_string().is_some_and(|text| {
-        text.split([',', ' ', '\t'])
-            .any(|entry| entry.trim() == PLUGIN_ID)
-    })
+    value
+        .scalar_string()
+        .is_some_and(|text| split_list(&text).contains(&PLUGIN_ID))
 }
 
 /// Every image the user points somewhere comes from one private registry: the global
 /// registry is private, and so are the engine's image (oncall chart values) and Grafana's
 /// (when it is deployed).
-fn private_registry_everywhere(ctx: &CheckContext<'_>) -> Option<String> {
-    let release = ctx.release;
+fn private_registry_everywhere(release: &Release) -> Option<String> {
     let global = release
         .get(&["global", "imageRegistry"])
         .filter(|v| v.site().is_some())
@@ -79,7 +78,7 @@ fn private_registry_everywhere(ctx: &CheckContext<'_>) -> Option<String> {
     if ImageRef::parse(&format!("{global}/x")).public() {
         return None;
     }
-    if ctx.input == InputKind::OncallValues {
+    if release.kind == InputKind::OncallValues {
         let engine = release
             .get(&["image", "repository"])
             .and_then(Value::scalar_string)?;
@@ -87,7 +86,8 @@ fn private_registry_everywhere(ctx: &CheckContext<'_>) -> Option<String> {
             return None;
         }
     }
-    if ctx.hosts_grafana() && grafana_image(ctx).is_none_or(|image| image.public()) {
+    let grafana = Grafana::of(release);
+    if grafana.deployed() && grafana.image().is_none_or(|image| image.public()) {
         return None;
     }
     Some(format!(

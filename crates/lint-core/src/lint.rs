@@ -6,12 +6,13 @@ use std::sync::Arc;
 use serde_json::json;
 
 use crate::chart::{self, ChartState};
-use crate::checks::{CheckContext, Emitter, InputKind, build};
+use crate::checks::{CheckContext, Emitter, build};
 use crate::diagnostic::{Diagnostic, Location};
+use crate::model::provisioning;
 use crate::options::{ChartKind, LintOptions, Profile};
-use crate::provisioning;
 use crate::release::{
-    Release, detect_values_root, oncall_version_from_chart_yaml, values_root_from_chart_yaml,
+    Identity, InputKind, Release, Shape, oncall_version_from_chart_yaml,
+    values_root_from_chart_yaml,
 };
 use crate::rules;
 use crate::source::{NotText, SourceFile};
@@ -272,9 +273,14 @@ pub fn build_release(
     if let Some(root) = &values_root {
         notes.push(format!("values root: `{root}` ({why})"));
     }
-    Release::build(
+    let shape = Shape {
         chart,
-        values_root.into_iter().collect(),
+        kind: InputKind::OncallValues,
+        values_root: values_root.into_iter().collect(),
+        identity: identity(options),
+    };
+    Release::build(
+        shape,
         read.layers,
         &options.sets,
         options.limits.max_alias_expansion,
@@ -570,14 +576,14 @@ fn lint_layers(
             root.into_iter().collect()
         }
     };
-    let mount = match input {
-        InputKind::GrafanaValues => vec!["grafana".to_owned()],
-        _ => Vec::new(),
-    };
-    let release = match Release::build_mounted(
+    let shape = Shape {
         chart,
+        kind: input,
         values_root,
-        mount,
+        identity: identity(options),
+    };
+    let release = match Release::build(
+        shape,
         layers,
         &options.sets,
         options.limits.max_alias_expansion,
@@ -606,7 +612,6 @@ fn lint_layers(
     let apps = provisioning::find(&release);
     let mut ctx = CheckContext {
         release: &release,
-        input,
         options,
         provisioning: &apps,
         air_gapped: options.has_profile(Profile::AirGapped),
@@ -615,7 +620,7 @@ fn lint_layers(
     if !ctx.air_gapped
         && !options.no_inferred_profiles
         && matches!(input, InputKind::OncallValues | InputKind::GrafanaValues)
-        && let Some(reason) = crate::infer::air_gapped(&ctx)
+        && let Some(reason) = crate::infer::air_gapped(ctx.release)
     {
         ctx.air_gapped = true;
         report
@@ -663,6 +668,77 @@ fn release_values_root(
         }
     }
     (None, "")
+}
+
+/// Finds the values root of an umbrella chart: a top-level key whose map holds more of the
+/// oncall chart's top-level keys than the file's own top level does.
+pub fn detect_values_root(doc: &Document, chart: &'static ChartState) -> Option<String> {
+    let root = doc.root?;
+    let known = chart.defaults().as_map()?;
+    let score = |map: NodeId| {
+        doc.entries(map)
+            .iter()
+            .filter(|e| {
+                doc.scalar_text(e.key)
+                    .is_some_and(|k| known.contains_key(k) && k != "global")
+            })
+            .count()
+    };
+    let top = score(root);
+    let strong = |map: NodeId| {
+        ["grafana", "externalGrafana", "engine", "celery", "base_url"]
+            .iter()
+            .any(|k| doc.get(map, k).is_some())
+    };
+    let mut best: Option<(usize, String)> = None;
+    for entry in doc.entries(root) {
+        let Some(name) = doc.scalar_text(entry.key) else {
+            continue;
+        };
+        if name == "global" {
+            continue;
+        }
+        // a section of the chart itself (`grafana:` holding `image` and `env`) is not an
+        // umbrella key, even though those names are also top-level keys of the chart
+        if let Some(section) = known.get(name).and_then(crate::values::Value::as_map) {
+            let all_in_section = doc
+                .entries(entry.value)
+                .iter()
+                .filter_map(|e| doc.scalar_text(e.key))
+                .all(|k| section.contains_key(k));
+            if all_in_section {
+                continue;
+            }
+        }
+        let inner = score(entry.value);
+        // one shared key name (`imagePullSecrets`, `env`) is not enough to call it the chart
+        let convincing = inner >= 2 || strong(entry.value);
+        if convincing && inner > top && best.as_ref().is_none_or(|(s, _)| inner > *s) {
+            best = Some((inner, name.to_owned()));
+        }
+    }
+    best.map(|(_, name)| name)
+}
+
+/// Who the release is, from the options: the names and namespaces the user gave, and the
+/// chart version when it reads as one (a flag, else the umbrella `Chart.yaml`).
+fn identity(options: &LintOptions) -> Identity {
+    let chart_version = options
+        .chart_version
+        .clone()
+        .or_else(|| {
+            options
+                .chart_yaml
+                .as_deref()
+                .and_then(oncall_version_from_chart_yaml)
+        })
+        .filter(|v| chart::ChartState::for_version(v).is_some());
+    Identity {
+        name: options.release_name.clone(),
+        namespace: options.namespace.clone(),
+        grafana_namespace: options.grafana_namespace.clone(),
+        chart_version,
+    }
 }
 
 /// An OC094 finding: the file is not YAML Helm can read.

@@ -88,7 +88,9 @@ impl KeyPath {
                 '[' => {
                     chars.next();
                     let digits: String = chars.by_ref().take_while(|c| *c != ']').collect();
-                    let index = digits.parse().map_err(|_| error("an index is not a number"))?;
+                    let index = digits
+                        .parse()
+                        .map_err(|_| error("an index is not a number"))?;
                     segs.push(Seg::Index(index));
                     expect_key = false;
                 }
@@ -165,8 +167,7 @@ impl fmt::Display for KeyPath {
                     if i > 0 {
                         f.write_str(".")?;
                     }
-                    let needs_quotes = key.is_empty()
-                        || key.contains(['.', ' ', '[', ']', '"']);
+                    let needs_quotes = key.is_empty() || key.contains(['.', ' ', '[', ']', '"']);
                     if needs_quotes {
                         write!(f, "{key:?}")?;
                     } else {

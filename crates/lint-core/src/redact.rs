@@ -12,8 +12,8 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use crate::diagnostic::Diagnostic;
-use crate::provisioning::SpanMapper;
 use crate::source::SourceFile;
+use crate::yaml::embedded::SpanMapper;
 use crate::yaml::{Document, Limits, NodeId, NodeKind, ScalarStyle, parse};
 
 /// What replaces a secret quoted in a message.

@@ -8,11 +8,11 @@
 
 use serde_json::json;
 
-use super::external_service_accounts::go_parse_bool;
-use super::plugin_version::{env_key, grafana_from, show};
-use super::{CheckContext, Emitter, path, string};
+use super::{CheckContext, Emitter, path};
+use crate::chart::show_version as show;
 use crate::diagnostic::Applicability;
-use crate::fix::Op;
+use crate::fix::{self, Op};
+use crate::model::grafana::{SettingSource, env_key, go_parse_bool};
 use crate::values::{Kind, Origin, Value};
 
 /// The toggle's name.
@@ -20,7 +20,7 @@ pub const TOGGLE: &str = "accessControlOnCall";
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-    let Some((version, tag)) = grafana_from(ctx, (11, 3, 0)) else {
+    let Some((version, tag)) = ctx.grafana().version_from((11, 3, 0)) else {
         return;
     };
     let release = ctx.release;
@@ -33,18 +33,12 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
             "grafana": show(version),
             "from_tag": tag.is_some(),
             "name": env_name,
-            "version": ctx.chart_version(),
-            "chart": ctx.chart_name(),
+            "version": ctx.release.chart_version(),
+            "chart": ctx.release.chart_name(),
         })
     };
     let set_false = |value: Option<&Value>, keys: &[&str], applicability: Applicability| {
-        let origin = value.map_or(
-            Origin::Default {
-                chart: "fix",
-                version: "",
-            },
-            |v| v.origin.clone(),
-        );
+        let origin = value.map_or(Origin::Fix, |v| v.origin.clone());
         ctx.fix_at(
             value,
             format!("set `{}` to false", keys[keys.len() - 1]),
@@ -53,28 +47,26 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                 path: path(keys),
                 value: match value.map(|v| &v.kind) {
                     // keep a string a string (and its quotes)
-                    Some(Kind::Str(_)) => string("false"),
+                    Some(Kind::Str(_)) => fix::ops::text("false"),
                     _ => Value::new(Kind::Bool(false), origin),
                 },
             }],
         )
     };
-    if let Some(ini) = release.get(&ini_path).filter(|v| !v.is_null()) {
-        // the env variable overrides the key the ini file has
-        let env = release
-            .get(&env_path)
-            .filter(|v| v.scalar_string().is_some_and(|s| !s.is_empty()));
-        let (value, keys, key) = match env {
-            Some(env) => (env, &env_path[..], "env-on"),
-            None => (ini, &ini_path[..], "on"),
+    // the env variable overrides the key only when the ini file has it
+    if let Some(setting) = ctx.grafana().setting("feature_toggles", TOGGLE) {
+        let key = match setting.source {
+            SettingSource::Env => "env-on",
+            SettingSource::Ini => "on",
         };
+        let (value, keys) = (setting.value, setting.keys());
         let Some(text) = value.scalar_string() else {
             return;
         };
         if go_parse_bool(&text) == Some(true) {
-            let location = release.locate(value, keys, false);
+            let location = release.locate(value, &keys, false);
             // someone turned it on: turning it off needs review
-            let fix = set_false(Some(value), keys, Applicability::Unsafe);
+            let fix = set_false(Some(value), &keys, Applicability::Unsafe);
             out.emit(key, args(text), location).with_fix(fix);
         }
         return;

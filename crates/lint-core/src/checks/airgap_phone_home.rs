@@ -5,17 +5,14 @@
 
 use serde_json::json;
 
-use super::airgap_image_registry::{combined_fix, merge_ops};
-use super::plugin_version::{env_key, ini_bool};
 use super::{CheckContext, Emitter};
 use crate::diagnostic::Applicability;
+use crate::fix::build::{combined, merge_ops};
+use crate::model::grafana::{SettingSource, ini_bool};
 use crate::values::Value;
 
-/// A Grafana version.
-type Version = (u64, u64, u64);
-
 /// `[section] key`, the value that turns the call off, and the first Grafana that has it.
-const SETTINGS: [(&str, &str, bool, Version); 4] = [
+const SETTINGS: [(&str, &str, bool, crate::chart::Version); 4] = [
     ("analytics", "check_for_updates", false, (0, 0, 0)),
     ("analytics", "check_for_plugin_updates", false, (0, 0, 0)),
     ("analytics", "reporting_enabled", false, (0, 0, 0)),
@@ -24,31 +21,34 @@ const SETTINGS: [(&str, &str, bool, Version); 4] = [
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-    if !ctx.air_gapped || !ctx.hosts_grafana() {
+    if !ctx.air_gapped || !ctx.grafana().deployed() {
         return;
     }
     let release = ctx.release;
-    let version = ctx.grafana_version();
+    // a tag that is not a version (`latest`) runs a recent Grafana: every call applies
+    let version = ctx.grafana().version().map(|(v, _)| v);
     let mut names = Vec::new();
     let mut settings = Vec::new();
     let mut written: Option<(&Value, Vec<String>)> = None;
     let mut first_section: Option<&str> = None;
     for (section, key, off, since) in SETTINGS {
-        if version < since {
+        if version.is_some_and(|v| v < since) {
             continue;
         }
-        let env = env_key(section, key);
-        let env_keys = ["grafana", "env", env.as_str()];
-        let ini_keys = ["grafana", "grafana.ini", section, key];
-        let env_value = release
-            .get(&env_keys)
-            .filter(|v| v.scalar_string().is_some_and(|s| !s.is_empty()));
-        let (value, keys, name) = match env_value {
-            Some(v) => (Some(v), env_keys.to_vec(), format!("`{env}`")),
+        let setting = ctx.grafana().setting(section, key);
+        let value = setting.as_ref().map(|s| s.value);
+        let (keys, name, env) = match &setting {
+            Some(s) => (
+                s.path.clone(),
+                s.name.clone(),
+                s.source == SettingSource::Env,
+            ),
             None => (
-                release.get(&ini_keys),
-                ini_keys.to_vec(),
+                ["grafana", "grafana.ini", section, key]
+                    .map(String::from)
+                    .to_vec(),
                 format!("`{section}.{key}`"),
+                false,
             ),
         };
         let current = value
@@ -64,17 +64,14 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         if written.is_none()
             && let Some(v) = value.filter(|v| v.site().is_some())
         {
-            written = Some((v, keys.iter().map(|k| (*k).to_owned()).collect()));
+            written = Some((v, keys.clone()));
         }
-        let new = if keys[1] == "env" {
+        let new = if env {
             json!(off.to_string())
         } else {
             json!(off)
         };
-        settings.push((
-            keys.iter().map(|k| (*k).to_owned()).collect::<Vec<_>>(),
-            new,
-        ));
+        settings.push((keys, new));
     }
     if names.is_empty() {
         return;
@@ -93,12 +90,12 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
     };
     // turning the calls off changes nothing an air-gapped Grafana could do, but it is a
     // change of settings: review it
-    let fix = combined_fix(
-        ctx,
+    let fix = combined(
+        release,
         "turn Grafana's calls to grafana.com off".to_owned(),
         Applicability::Unsafe,
         merge_ops(
-            ctx,
+            release,
             &settings
                 .iter()
                 .map(|(k, v)| (k.iter().map(String::as_str).collect(), v.clone()))

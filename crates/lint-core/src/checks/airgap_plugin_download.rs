@@ -6,18 +6,14 @@ use serde_json::json;
 use super::{CheckContext, Emitter, path};
 use crate::diagnostic::{Applicability, Fix};
 use crate::fix::Op;
+use crate::model::grafana::ini_bool;
+use crate::model::plugin::{DOWNLOAD_ENV, grafana_com_host};
+use crate::model::url::split_url;
 use crate::values::{Kind, Value};
-
-/// Env variables that make Grafana (or its image's start script) download plugins.
-const DOWNLOAD_ENV: [&str; 3] = [
-    "GF_INSTALL_PLUGINS",
-    "GF_PLUGINS_PREINSTALL",
-    "GF_PLUGINS_PREINSTALL_SYNC",
-];
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-    if !ctx.air_gapped || !ctx.hosts_grafana() {
+    if !ctx.air_gapped || !ctx.grafana().deployed() {
         return;
     }
     let release = ctx.release;
@@ -29,7 +25,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         // the plugin must then come from elsewhere: a change to review
         let fix = ctx.fix_at(
             Some(plugins),
-            format!("set `{}: []`", ctx.grafana_key("plugins")),
+            format!("set `{}: []`", ctx.grafana().key_name("plugins")),
             Applicability::Unsafe,
             vec![Op::Replace {
                 path: path(&plugins_path),
@@ -56,7 +52,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                 let location = release.blame(&plugins_path);
                 out.emit(
                     "plugins-default",
-                    json!({ "found": found, "version": ctx.chart_version(), "chart": ctx.chart_name() }),
+                    json!({ "found": found, "version": ctx.release.chart_version(), "chart": ctx.release.chart_name() }),
                     location,
                 )
                 .with_fix(fix);
@@ -85,7 +81,11 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         }
     }
     // `[plugins] preinstall*` exist from Grafana 11.5; older versions ignore them
-    if ctx.grafana_version() >= (11, 5, 0) && !preinstall_disabled {
+    let preinstall_read = ctx
+        .grafana()
+        .version()
+        .is_some_and(|(v, _)| v >= (11, 5, 0));
+    if preinstall_read && !preinstall_disabled {
         for key in ["preinstall", "preinstall_sync"] {
             let path = ["grafana", "grafana.ini", "plugins", key];
             if let Some(value) = release.get(&path)
@@ -112,11 +112,7 @@ fn from_grafana_com(entry: &str) -> bool {
     };
     let start = entry[..scheme_end].rfind(['@', ' ']).map_or(0, |i| i + 1);
     let url = entry[start..].split(';').next().unwrap_or_default();
-    super::external_grafana_url::split_url(url).is_none_or(|(_, host)| {
-        ["grafana.com", "grafana.net"]
-            .iter()
-            .any(|d| host == *d || host.ends_with(&format!(".{d}")))
-    })
+    split_url(url).is_none_or(|(_, host)| grafana_com_host(&host))
 }
 
 /// Removing a download setting the user wrote (unsafe: the plugin must come from elsewhere).
@@ -137,14 +133,11 @@ fn non_empty(value: &Value) -> bool {
     }
 }
 
-/// `[plugins] preinstall_disabled = true`, by ini or env (env wins).
+/// `[plugins] preinstall_disabled = true`, as Grafana reads it (`MustBool`).
 fn preinstall_disabled(ctx: &CheckContext<'_>) -> bool {
-    let release = ctx.release;
-    let env = release.get(&["grafana", "env", "GF_PLUGINS_PREINSTALL_DISABLED"]);
-    let ini = release.get(&["grafana", "grafana.ini", "plugins", "preinstall_disabled"]);
-    env.or(ini)
-        .and_then(Value::scalar_string)
-        .is_some_and(|s| super::external_service_accounts::go_parse_bool(&s) == Some(true))
+    ctx.grafana()
+        .setting("plugins", "preinstall_disabled")
+        .is_some_and(|s| ini_bool(&s.text()) == Some(true))
 }
 
 #[cfg(test)]

@@ -4,60 +4,19 @@
 
 use serde_json::json;
 
-use super::plugin_version::{env_key, ini_bool, show};
-use super::{CheckContext, Emitter, path, string};
+use super::{CheckContext, Emitter, path};
+use crate::chart::show_version as show;
 use crate::diagnostic::Applicability;
-use crate::fix::Op;
+use crate::fix::{self, Op};
+use crate::model::grafana::{SettingSource, env_key, ini_bool};
 use crate::values::{Kind, Value};
 
 /// The first Grafana version that reads `[plugins] preinstall*`.
 const PREINSTALL_FROM: (u64, u64, u64) = (11, 5, 0);
 
-/// A `[plugins]` setting as Grafana sees it: the `GF_PLUGINS_<KEY>` env variable when it is
-/// set and not empty (it overrides the ini file), else the `grafana.ini` key.
-struct Setting<'a> {
-    value: &'a Value,
-    keys: Vec<String>,
-    name: String,
-}
-
-impl Setting<'_> {
-    fn keys(&self) -> Vec<&str> {
-        self.keys.iter().map(String::as_str).collect()
-    }
-
-    fn text(&self) -> String {
-        self.value.scalar_string().unwrap_or_default()
-    }
-}
-
-fn setting<'a>(ctx: &CheckContext<'a>, key: &str) -> Option<Setting<'a>> {
-    let release = ctx.release;
-    let env = env_key("plugins", key);
-    if let Some(value) = release
-        .get(&["grafana", "env", env.as_str()])
-        .filter(|v| v.scalar_string().is_some_and(|s| !s.is_empty()))
-    {
-        return Some(Setting {
-            value,
-            keys: ["grafana", "env", env.as_str()].map(String::from).to_vec(),
-            name: format!("`{env}`"),
-        });
-    }
-    let keys = ["grafana", "grafana.ini", "plugins", key];
-    release
-        .get(&keys)
-        .filter(|v| !v.is_null())
-        .map(|value| Setting {
-            value,
-            keys: keys.map(String::from).to_vec(),
-            name: format!("`plugins.{key}`"),
-        })
-}
-
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-    if !ctx.air_gapped || !ctx.hosts_grafana() {
+    if !ctx.air_gapped || !ctx.grafana().deployed() {
         return;
     }
     let release = ctx.release;
@@ -97,8 +56,12 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
             .with_fix(fix);
     }
 
-    let version = ctx.grafana_version();
-    let disabled = setting(ctx, "preinstall_disabled");
+    // a tag that is not a version (`latest`): whether it preinstalls is not known here
+    let Some((version, _)) = ctx.grafana().version() else {
+        return;
+    };
+    let setting = |key: &str| ctx.grafana().setting("plugins", key);
+    let disabled = setting("preinstall_disabled");
     if version < PREINSTALL_FROM {
         if let Some(disabled) = disabled.filter(|d| d.value.site().is_some()) {
             let location = release.locate(disabled.value, &disabled.keys(), false);
@@ -116,9 +79,9 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
     {
         return;
     }
-    let async_off = setting(ctx, "preinstall_async")
+    let async_off = setting("preinstall_async")
         .filter(|s| ini_bool(&s.text()) == Some(false) && s.value.site().is_some());
-    let sync_list = setting(ctx, "preinstall_sync")
+    let sync_list = setting("preinstall_sync")
         .filter(|s| !s.text().trim().is_empty() && s.value.site().is_some());
     let cause = async_off.as_ref().or(sync_list.as_ref());
     let (key, cause_text) = match (&async_off, &sync_list) {
@@ -126,7 +89,9 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         (None, Some(s)) => ("sync", format!("{} listing plugins", s.name)),
         (None, None) => ("not-disabled", String::new()),
     };
-    let env = disabled.as_ref().is_some_and(|d| d.keys[1] == "env");
+    let env = disabled
+        .as_ref()
+        .is_some_and(|d| d.source == SettingSource::Env);
     let name = disabled.as_ref().map_or_else(
         || "`plugins.preinstall_disabled`".to_owned(),
         |d| d.name.clone(),
@@ -144,8 +109,8 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         _ => (None, ini_keys.to_vec()),
     };
     let new_value = match fix_value.map(|v| &v.kind) {
-        Some(Kind::Str(_)) => string("true"),
-        _ => Value::new(Kind::Bool(true), string("").origin),
+        Some(Kind::Str(_)) => fix::ops::text("true"),
+        _ => Value::new(Kind::Bool(true), fix::ops::text("").origin),
     };
     // plugins a mirror could still preinstall are then left out: review it
     let fix = ctx.fix_at(

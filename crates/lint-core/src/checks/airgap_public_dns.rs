@@ -6,9 +6,10 @@
 
 use serde_json::json;
 
-use super::airgap_image_registry::{combined_fix, merge_ops};
-use super::{CheckContext, Emitter, InputKind};
+use super::{CheckContext, Emitter};
 use crate::diagnostic::Applicability;
+use crate::fix::build::{combined, merge_ops};
+use crate::release::InputKind;
 use crate::values::Value;
 
 /// Public recursive resolvers (Google, Cloudflare, Quad9, OpenDNS).
@@ -42,7 +43,7 @@ fn public(server: &str) -> bool {
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-    if !ctx.air_gapped || ctx.input != InputKind::OncallValues {
+    if !ctx.air_gapped || ctx.release.kind != InputKind::OncallValues {
         return;
     }
     let release = ctx.release;
@@ -121,12 +122,12 @@ fn pod_dns(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
             serde_json::Value::Null,
         ),
     ];
-    let fix = combined_fix(
-        ctx,
+    let fix = combined(
+        ctx.release,
         "use the cluster's DNS for cert-manager (`podDnsPolicy: ClusterFirst`, `podDnsConfig: null`)"
             .to_owned(),
         Applicability::Unsafe,
-        merge_ops(ctx, &settings),
+        merge_ops(ctx.release, &settings),
     );
     out.emit(
         "pod-dns",

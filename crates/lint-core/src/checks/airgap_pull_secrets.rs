@@ -6,10 +6,11 @@
 
 use serde_json::json;
 
-use super::airgap_plugin_install::{ImageRef, with_registry};
 use super::{CheckContext, Emitter, path};
 use crate::diagnostic::{Applicability, Location};
 use crate::fix::Op;
+use crate::model::images::{self, ImageRef, public_registry};
+use crate::release::InputKind;
 use crate::values::{Origin, Value};
 
 /// Registries whose credentials usually come from the node's cloud identity (EKS, AKS,
@@ -19,8 +20,7 @@ const NODE_IDENTITY: [&str; 4] = [".amazonaws.com", ".azurecr.io", ".pkg.dev", "
 /// Whether pulling from `host` needs credentials a pull secret would give.
 pub fn needs_pull_secret(host: &str) -> bool {
     let host = host.trim().to_ascii_lowercase();
-    !super::airgap_plugin_install::public_registry(&host)
-        && !NODE_IDENTITY.iter().any(|s| host.ends_with(s))
+    !public_registry(&host) && !NODE_IDENTITY.iter().any(|s| host.ends_with(s))
 }
 
 /// An image some pod pulls: the value that names it, its key, where it is, its reference.
@@ -45,11 +45,11 @@ fn non_empty(ctx: &CheckContext<'_>, keys: &[&str]) -> bool {
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-    if !ctx.air_gapped || ctx.input != super::InputKind::OncallValues {
+    if !ctx.air_gapped || ctx.release.kind != InputKind::OncallValues {
         return;
     }
     oncall_pods(ctx, out);
-    if ctx.bundled_grafana() {
+    if ctx.grafana().bundled() {
         grafana_pod(ctx, out);
     }
     // one finding per key that moves subcharts to a private registry
@@ -155,10 +155,7 @@ fn oncall_pods(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
             .map(|name| json!({ "name": name }))
             .collect();
         if !names.is_empty() {
-            let origin = Origin::Default {
-                chart: "fix",
-                version: "",
-            };
+            let origin = Origin::Fix;
             let fix = ctx.fix_at(
                 Some(global),
                 "set `imagePullSecrets` to the secrets of `global.imagePullSecrets`",
@@ -180,7 +177,7 @@ fn grafana_pod(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
     let mut images = Vec::new();
     let mut add = |repo: &[&str], registry: &[&str]| {
         if let Some((value, text)) = string_at(ctx, repo) {
-            let reference = with_registry(ctx, registry, &text);
+            let reference = images::joined(ctx.release, registry, &text);
             // the registry a user wrote (the global one wins in the grafana chart 8.x)
             let global = ["global", "imageRegistry"];
             let registry_value = if ctx.release.chart.grafana_chart.starts_with("6.") {
@@ -286,7 +283,7 @@ fn grafana_pod(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
             release.locate(ignored, &ignored_key, true),
             format!(
                 "the grafana chart does not read `{}`",
-                ctx.grafana_key("imagePullSecrets")
+                ctx.grafana().key_name("imagePullSecrets")
             ),
         );
         // the same list where the chart reads it (the ignored key is OC090's finding)
@@ -294,8 +291,8 @@ fn grafana_pod(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
             Some(ignored),
             format!(
                 "set `{}` to the list of `{}`",
-                ctx.grafana_key("image.pullSecrets"),
-                ctx.grafana_key("imagePullSecrets")
+                ctx.grafana().key_name("image.pullSecrets"),
+                ctx.grafana().key_name("imagePullSecrets")
             ),
             Applicability::Unsafe,
             vec![Op::Replace {

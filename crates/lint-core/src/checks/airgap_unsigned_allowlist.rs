@@ -7,11 +7,11 @@
 
 use serde_json::json;
 
-use super::airgap_plugin_install::{Install, Source, install_source, mentions};
-use super::plugin_version::{PLUGIN_ID, env_key};
-use super::{CheckContext, Emitter, path, string};
+use super::{CheckContext, Emitter, path};
 use crate::diagnostic::{Applicability, Fix};
-use crate::fix::Op;
+use crate::fix::{self, Op};
+use crate::model::grafana::{Setting, env_key};
+use crate::model::plugin::{Install, PLUGIN_ID, Source, install_source, mentions};
 use crate::values::{Kind, Value};
 
 /// Words that say an artifact is not the published, signed build.
@@ -24,25 +24,12 @@ const REBUILT: [&str; 6] = [
     "custom-build",
 ];
 
-/// The allowlist Grafana reads: the env variable when set, else the ini key.
-struct Allowlist<'a> {
-    value: &'a Value,
-    keys: Vec<String>,
-    name: String,
-}
-
-impl Allowlist<'_> {
-    fn keys(&self) -> Vec<&str> {
-        self.keys.iter().map(String::as_str).collect()
-    }
-}
-
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-    if !ctx.air_gapped || !ctx.hosts_grafana() {
+    if !ctx.air_gapped || !ctx.grafana().deployed() {
         return;
     }
-    let Some(install) = install_source(ctx).filter(|i| i.source.private()) else {
+    let Some(install) = install_source(ctx.release).filter(|i| i.source.private()) else {
         return;
     };
     let release = ctx.release;
@@ -57,13 +44,16 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
     }
     let env_name = env_key("plugins", "allow_loading_unsigned_plugins");
     // set from a Secret or ConfigMap: not known here
-    if release
-        .get(&["grafana", "envValueFrom", env_name.as_str()])
+    if ctx
+        .grafana()
+        .env_from_secret("plugins", "allow_loading_unsigned_plugins")
         .is_some()
     {
         return;
     }
-    let allowlist = allowlist(ctx, &env_name);
+    let allowlist = ctx
+        .grafana()
+        .setting("plugins", "allow_loading_unsigned_plugins");
     let text = match allowlist.as_ref().map(|a| &a.value.kind) {
         None => String::new(),
         Some(Kind::Str(s)) => s.clone(),
@@ -157,41 +147,11 @@ fn lowercase(value: &Value) -> Value {
     Value::new(kind, value.origin.clone())
 }
 
-/// `GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS` when it is set and not empty (it overrides
-/// the ini file), else `grafana.ini` `plugins.allow_loading_unsigned_plugins`.
-fn allowlist<'a>(ctx: &CheckContext<'a>, env_name: &str) -> Option<Allowlist<'a>> {
-    let release = ctx.release;
-    if let Some(value) = release
-        .get(&["grafana", "env", env_name])
-        .filter(|v| v.is_truthy())
-    {
-        return Some(Allowlist {
-            value,
-            keys: ["grafana", "env", env_name].map(String::from).to_vec(),
-            name: format!("`{env_name}`"),
-        });
-    }
-    let keys = [
-        "grafana",
-        "grafana.ini",
-        "plugins",
-        "allow_loading_unsigned_plugins",
-    ];
-    release
-        .get(&keys)
-        .filter(|v| !v.is_null())
-        .map(|value| Allowlist {
-            value,
-            keys: keys.map(String::from).to_vec(),
-            name: "`plugins.allow_loading_unsigned_plugins`".to_owned(),
-        })
-}
-
 /// Adds the plugin to the allowlist Grafana reads (the env variable when none is set):
 /// unsafe, it lets Grafana run an unsigned build.
 fn allow_fix(
     ctx: &CheckContext<'_>,
-    list: Option<&Allowlist<'_>>,
+    list: Option<&Setting<'_>>,
     env_name: &str,
     text: &str,
 ) -> Option<Fix> {
@@ -202,7 +162,7 @@ fn allow_fix(
         format!("{trimmed},{PLUGIN_ID}")
     };
     let (value, keys) = match list {
-        Some(l) if l.value.site().is_some() => (Some(l.value), l.keys()),
+        Some(l) if l.written() => (Some(l.value), l.keys()),
         _ => (None, vec!["grafana", "env", env_name]),
     };
     ctx.fix_at(
@@ -211,7 +171,7 @@ fn allow_fix(
         Applicability::Unsafe,
         vec![Op::SetScalar {
             path: path(&keys),
-            value: string(new_text),
+            value: fix::ops::text(new_text),
         }],
     )
 }

@@ -4,10 +4,11 @@
 
 use serde_json::json;
 
-use super::{CheckContext, Emitter, InputKind, string};
+use super::{CheckContext, Emitter};
 use crate::diagnostic::Applicability;
-use crate::fix::Op;
+use crate::fix::{self, Op};
 use crate::path::Seg;
+use crate::release::InputKind;
 use crate::schema::compact::Subschema;
 use crate::schema::place;
 use crate::values::format_float;
@@ -47,7 +48,7 @@ fn text_place(path: &[Seg]) -> bool {
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-    if ctx.input != InputKind::OncallValues {
+    if ctx.release.kind != InputKind::OncallValues {
         return;
     }
     let schema = Subschema::root(&crate::schema::chart_schema_file(ctx.release.chart));
@@ -97,7 +98,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                         Applicability::Unsafe,
                         vec![Op::SetScalar {
                             path: path.clone(),
-                            value: string(text.to_string()),
+                            value: fix::ops::text(text.to_string()),
                         }],
                     );
                     let message = if reading == Reading::Bool {

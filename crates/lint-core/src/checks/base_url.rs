@@ -4,9 +4,10 @@
 
 use serde_json::json;
 
-use super::{CheckContext, Emitter, InputKind, path, string};
+use super::{CheckContext, Emitter, path};
 use crate::diagnostic::Applicability;
-use crate::fix::Op;
+use crate::fix::{self, Op};
+use crate::release::InputKind;
 use crate::values::Value;
 
 /// The chart's placeholder.
@@ -14,7 +15,7 @@ pub const PLACEHOLDER: &str = "example.com";
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-    if ctx.input != InputKind::OncallValues {
+    if ctx.release.kind != InputKind::OncallValues {
         return;
     }
     let release = ctx.release;
@@ -43,12 +44,12 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         let scheme = scheme.to_ascii_lowercase();
         let mut ops = vec![Op::SetScalar {
             path: path(&url_path),
-            value: string(host),
+            value: fix::ops::text(host),
         }];
         if (scheme == "http" || scheme == "https") && scheme != protocol {
             ops.push(Op::SetScalar {
                 path: path(&protocol_path),
-                value: string(scheme.clone()),
+                value: fix::ops::text(scheme.clone()),
             });
         }
         let fix = (scheme == "http" || scheme == "https")
@@ -86,7 +87,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
             Applicability::DisplayOnly,
             vec![Op::SetScalar {
                 path: path(&url_path),
-                value: string("<oncall.your-domain>"),
+                value: fix::ops::text("<oncall.your-domain>"),
             }],
         );
         out.emit("placeholder", json!({ "found": text }), location)
@@ -106,7 +107,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                 Applicability::Safe,
                 vec![Op::SetScalar {
                     path: path(&url_path),
-                    value: string(host),
+                    value: fix::ops::text(host),
                 }],
             )
         });

@@ -4,15 +4,15 @@
 
 use serde_json::json;
 
-use super::{CheckContext, Emitter, string};
+use super::{CheckContext, Emitter};
 use crate::diagnostic::Applicability;
-use crate::fix::Op;
+use crate::fix::{self, Op};
 use crate::path::Seg;
 use crate::values::{Kind, Value};
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-    if !ctx.hosts_grafana() {
+    if !ctx.grafana().deployed() {
         return;
     }
     // (list, whether `configMap` is a map there)
@@ -58,10 +58,10 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
             let fix = name.as_ref().filter(|_| convertible).and_then(|name| {
                 let value = if wants_map {
                     let mut map = crate::values::Map::default();
-                    map.insert("name".to_owned(), string(name.clone()));
+                    map.insert("name".to_owned(), fix::ops::text(name.clone()));
                     Value::new(Kind::map(map), config_map.origin.clone())
                 } else {
-                    string(name.clone())
+                    fix::ops::text(name.clone())
                 };
                 ctx.fix_at(
                     Some(config_map),

@@ -2,15 +2,16 @@
 //! `one-of`, `matches`, `at-least`, `version-at-least`, `list-contains`) over a key path of
 //! the effective values, reported where the value was written.
 
-use super::{CheckContext, InputKind};
+use super::CheckContext;
 use crate::chart::parse_version;
 use crate::config::CustomRule;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::release::InputKind;
 use crate::values::{Kind, Value};
 
 /// Runs every custom rule of the options.
 pub fn run(ctx: &CheckContext<'_>, out: &mut Vec<Diagnostic>) {
-    if ctx.input != InputKind::OncallValues {
+    if ctx.release.kind != InputKind::OncallValues {
         return;
     }
     for (rule, keys) in &ctx.options.custom_rules {

@@ -3,14 +3,15 @@
 
 use serde_json::json;
 
-use super::{CheckContext, Emitter, InputKind, path};
+use super::{CheckContext, Emitter, path};
 use crate::diagnostic::Applicability;
 use crate::fix::Op;
+use crate::release::InputKind;
 use crate::values::{Kind, Value};
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-    if ctx.input != InputKind::OncallValues {
+    if ctx.release.kind != InputKind::OncallValues {
         return;
     }
     let keys = ["oncall", "devMode"];

@@ -6,16 +6,17 @@ use std::collections::HashMap;
 
 use serde_json::json;
 
-use super::{CheckContext, Emitter, InputKind};
+use super::{CheckContext, Emitter};
 use crate::diagnostic::{Applicability, Edit, Fix, Location};
 use crate::path::KeyPath;
+use crate::release::InputKind;
 use crate::release::Layer;
 use crate::values::{Kind, format_float, scalar_kind, to_value};
 use crate::yaml::{CoreTag, Document, Entry, NodeId, NodeKind, ScalarStyle};
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-    if ctx.input == InputKind::OtherValues {
+    if ctx.release.kind == InputKind::OtherValues {
         return;
     }
     for (index, layer) in ctx.release.layers.iter().enumerate() {

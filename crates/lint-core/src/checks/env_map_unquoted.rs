@@ -6,9 +6,10 @@
 
 use serde_json::json;
 
-use super::{CheckContext, Emitter, InputKind, path, string};
+use super::{CheckContext, Emitter, path};
 use crate::diagnostic::Applicability;
-use crate::fix::Op;
+use crate::fix::{self, Op};
+use crate::release::InputKind;
 use crate::values::{Kind, Value};
 use crate::yaml::scalar::{Resolved, resolve_plain};
 
@@ -62,7 +63,7 @@ pub fn trouble(text: &str) -> Option<Trouble> {
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-    if ctx.input != InputKind::OncallValues {
+    if ctx.release.kind != InputKind::OncallValues {
         return;
     }
     let release = ctx.release;
@@ -113,8 +114,8 @@ fn list_form_fix(
     for (name, value) in map {
         let text = value.scalar_string()?;
         let mut item = crate::values::Map::default();
-        item.insert("name".to_owned(), string(name.clone()));
-        item.insert("value".to_owned(), string(text));
+        item.insert("name".to_owned(), fix::ops::text(name.clone()));
+        item.insert("value".to_owned(), fix::ops::text(text));
         items.push(Value::new(Kind::map(item), env.origin.clone()));
     }
     // entries from several files: the list replaces them all, so review it

@@ -4,11 +4,10 @@
 
 use serde_json::json;
 
-use super::external_service_accounts::split_list;
-use super::plugin_version::{env_key, ini_bool};
 use super::{CheckContext, Emitter, path};
 use crate::diagnostic::Applicability;
 use crate::fix::Op;
+use crate::model::grafana::{EXTERNAL_SERVICE_ACCOUNTS, env_key, ini_bool, split_list};
 use crate::values::Value;
 
 /// Settings Grafana reads as lists (commas or spaces): an env variable that lists all the
@@ -22,7 +21,7 @@ const LIST_KEYS: [(&str, &str); 4] = [
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-    if !ctx.hosts_grafana() {
+    if !ctx.grafana().deployed() {
         return;
     }
     let release = ctx.release;
@@ -58,7 +57,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
             }
             // an env variable that drops the OnCall toggle is OC010's finding
             if (section.as_str(), key.as_str()) == ("feature_toggles", "enable")
-                && !split_list(&env_text).contains(&super::external_service_accounts::TOGGLE)
+                && !split_list(&env_text).contains(&EXTERNAL_SERVICE_ACCOUNTS)
             {
                 continue;
             }
@@ -78,8 +77,8 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                                 "section": section, "key": key, "name": name,
                                 "ini": value.describe(), "env": env_value.describe(),
                                 "env_from_chart": env_value.site().is_none(),
-                                "version": ctx.chart_version(),
-                    "chart": ctx.chart_name(),
+                                "version": ctx.release.chart_version(),
+                    "chart": ctx.release.chart_name(),
                             }),
                     release.locate(value, &keys, false),
                 )

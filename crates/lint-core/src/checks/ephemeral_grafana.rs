@@ -4,7 +4,6 @@
 
 use serde_json::json;
 
-use super::plugin_version::env_key;
 use super::{CheckContext, Emitter, path};
 use crate::diagnostic::Applicability;
 use crate::fix::Op;
@@ -12,7 +11,7 @@ use crate::values::{Kind, Value};
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-    if !ctx.hosts_grafana() {
+    if !ctx.grafana().deployed() {
         return;
     }
     let release = ctx.release;
@@ -35,19 +34,16 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
     };
     let fix = ctx.fix_at(
         enabled,
-        format!("set `{}: true`", ctx.grafana_key("persistence.enabled")),
+        format!(
+            "set `{}: true`",
+            ctx.grafana().key_name("persistence.enabled")
+        ),
         Applicability::Unsafe,
         vec![Op::SetScalar {
             path: path(&enabled_path),
             value: Value::new(
                 Kind::Bool(true),
-                enabled.map_or(
-                    crate::values::Origin::Default {
-                        chart: "fix",
-                        version: "",
-                    },
-                    |v| v.origin.clone(),
-                ),
+                enabled.map_or(crate::values::Origin::Fix, |v| v.origin.clone()),
             ),
         }],
     );
@@ -68,16 +64,14 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
 }
 
 /// Whether Grafana is configured with a database other than its local SQLite file: ini
-/// `database.type` (not `sqlite3`) or `database.url`, or their env overrides.
+/// `database.type` (not `sqlite3`) or `database.url`, their env overrides, or the same
+/// variables set from a Secret.
 fn external_database(ctx: &CheckContext<'_>) -> bool {
-    let release = ctx.release;
+    let grafana = ctx.grafana();
     let setting = |key: &str| {
-        let env = release
-            .get(&["grafana", "env", &env_key("database", key)])
-            .or_else(|| release.get(&["grafana", "envValueFrom", &env_key("database", key)]));
-        let ini = release.get(&["grafana", "grafana.ini", "database", key]);
-        env.filter(|v| v.is_truthy())
-            .or(ini)
+        grafana
+            .env_from_secret("database", key)
+            .or_else(|| grafana.setting("database", key).map(|s| s.value))
             .filter(|v| v.is_truthy())
     };
     if setting("url").is_some() {

@@ -5,18 +5,19 @@
 
 use serde_json::json;
 
-use super::bundled_subchart::SERVICES;
-use super::{CheckContext, Emitter, InputKind};
+use super::{CheckContext, Emitter};
+use crate::model::subcharts::SERVICES;
+use crate::release::InputKind;
 use crate::values::Value;
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-    if ctx.input != InputKind::OncallValues {
+    if ctx.release.kind != InputKind::OncallValues {
         return;
     }
     let release = ctx.release;
     for service in &SERVICES {
-        if service.used(ctx) != Some(true) || service.bundled(ctx) != Some(false) {
+        if service.used(release) != Some(true) || service.bundled(release) != Some(false) {
             continue;
         }
         let ext = service.external;

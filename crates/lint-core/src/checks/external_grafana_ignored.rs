@@ -7,11 +7,12 @@ use serde_json::json;
 use super::{CheckContext, Emitter, path};
 use crate::diagnostic::Applicability;
 use crate::fix::Op;
+use crate::release::InputKind;
 use crate::values::{Kind, Value};
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-    if ctx.input != super::InputKind::OncallValues || !ctx.hosts_grafana() {
+    if ctx.release.kind != InputKind::OncallValues || !ctx.grafana().deployed() {
         return;
     }
     let release = ctx.release;

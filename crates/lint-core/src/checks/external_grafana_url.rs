@@ -3,9 +3,11 @@
 
 use serde_json::json;
 
-use super::{CheckContext, Emitter, InputKind, path, string};
+use super::{CheckContext, Emitter, path};
 use crate::diagnostic::{Applicability, Fix};
-use crate::fix::Op;
+use crate::fix::{self, Op};
+use crate::model::url::{is_loopback, split_url};
+use crate::release::InputKind;
 use crate::values::{Kind, Value};
 
 /// A fix that writes `url` into `externalGrafana.url`.
@@ -27,7 +29,7 @@ fn set_url(
         applicability,
         vec![Op::SetScalar {
             path: path(&["externalGrafana", "url"]),
-            value: string(url),
+            value: fix::ops::text(url),
         }],
     )
 }
@@ -44,7 +46,7 @@ fn placeholder(ctx: &CheckContext<'_>) -> String {
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-    if ctx.input != InputKind::OncallValues || ctx.hosts_grafana() {
+    if ctx.release.kind != InputKind::OncallValues || ctx.grafana().deployed() {
         return;
     }
     let release = ctx.release;
@@ -137,8 +139,8 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         return;
     }
     let labels: Vec<&str> = host.split('.').collect();
-    let namespace = ctx.options.namespace.as_deref();
-    let grafana_ns = ctx.options.grafana_namespace.as_deref();
+    let namespace = ctx.release.identity.namespace.as_deref();
+    let grafana_ns = ctx.release.identity.grafana_namespace.as_deref();
     let suggested = suggest(&text, &host, grafana_ns);
     let args = json!({
         "url": text,
@@ -192,64 +194,8 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
     }
 }
 
-/// Splits `scheme://[user@]host[:port]/...` into the lowercase scheme and host.
-pub fn split_url(url: &str) -> Option<(String, String)> {
-    let (scheme, rest) = url.split_once("://")?;
-    if scheme.is_empty()
-        || !scheme
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
-    {
-        return None;
-    }
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let authority = authority
-        .rsplit_once('@')
-        .map_or(authority, |(_, host)| host);
-    let host = if let Some(v6) = authority.strip_prefix('[') {
-        v6.split(']').next().unwrap_or("").to_owned()
-    } else {
-        authority.split(':').next().unwrap_or("").to_owned()
-    };
-    Some((
-        scheme.to_ascii_lowercase(),
-        host.trim_end_matches('.').to_ascii_lowercase(),
-    ))
-}
-
-/// Whether a host names the pod itself.
-pub fn is_loopback(host: &str) -> bool {
-    host == "localhost"
-        || host.ends_with(".localhost")
-        || host == "0.0.0.0"
-        || host == "::1"
-        || host.starts_with("127.")
-}
-
 fn suggest(url: &str, host: &str, grafana_ns: Option<&str>) -> String {
     let ns = grafana_ns.unwrap_or("<grafana-namespace>");
     let service = host.split('.').next().unwrap_or(host);
     url.replacen(host, &format!("{service}.{ns}.svc.cluster.local"), 1)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn urls_split_into_scheme_and_host() {
-        assert_eq!(
-            split_url("http://grafana:80/x"),
-            Some(("http".into(), "grafana".into()))
-        );
-        assert_eq!(
-            split_url("HTTPS://u:p@Grafana.Example.com"),
-            Some(("https".into(), "grafana.example.com".into()))
-        );
-        assert_eq!(
-            split_url("http://[::1]:3000"),
-            Some(("http".into(), "::1".into()))
-        );
-        assert_eq!(split_url("grafana.monitoring:80"), None);
-    }
 }

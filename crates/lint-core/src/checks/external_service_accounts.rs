@@ -8,23 +8,26 @@
 
 use serde_json::json;
 
-use super::{CheckContext, Emitter, path, string};
+use super::{CheckContext, Emitter, path};
 use crate::diagnostic::Applicability;
-use crate::fix::Op;
+use crate::fix::{self, Op};
+use crate::model::grafana::{EXTERNAL_SERVICE_ACCOUNTS as TOGGLE, go_parse_bool, split_list};
+use crate::model::plugin;
 use crate::values::{Kind, Value};
-
-/// The toggle's name.
-pub const TOGGLE: &str = "externalServiceAccounts";
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-    if !ctx.hosts_grafana() {
+    if !ctx.grafana().deployed() {
         return;
     }
     // Grafana before 10.3 has no such toggle (OC013 reports a Grafana too old for the
     // plugin), and a plugin pinned before 1.9 initialises without service accounts
-    if ctx.grafana_version() < (10, 3, 0)
-        || super::plugin_version::oncall_plugin(ctx)
+    // (a tag that is not a version, such as `latest`, runs a recent Grafana)
+    if ctx
+        .grafana()
+        .version()
+        .is_some_and(|(version, _)| version < (10, 3, 0))
+        || plugin::entry(ctx.release)
             .and_then(|entry| entry.parsed())
             .is_some_and(|version| version < (1, 9, 0))
     {
@@ -69,7 +72,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                 Applicability::Safe,
                 vec![Op::SetScalar {
                     path: path(&env_path),
-                    value: string(with_toggle(&text)),
+                    value: fix::ops::text(with_toggle(&text)),
                 }],
             );
             out.emit(
@@ -103,7 +106,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                 Applicability::Safe,
                 vec![Op::Replace {
                     path: path(&enable_path),
-                    value: string(suggested.clone()),
+                    value: fix::ops::text(suggested.clone()),
                 }],
             );
             out.emit(
@@ -129,7 +132,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                     Applicability::Safe,
                     vec![Op::SetScalar {
                         path: path(&enable_path),
-                        value: string(suggested.clone()),
+                        value: fix::ops::text(suggested.clone()),
                     }],
                 );
                 out.emit(
@@ -156,7 +159,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                     applicability,
                     vec![Op::SetScalar {
                         path: path(&enable_path),
-                        value: string(TOGGLE),
+                        value: fix::ops::text(TOGGLE),
                     }],
                 )
             } else {
@@ -164,7 +167,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
             };
             out.emit(
                 key,
-                json!({ "version": ctx.chart_version(), "chart": ctx.chart_name() }),
+                json!({ "version": ctx.release.chart_version(), "chart": ctx.release.chart_name() }),
                 location,
             )
             .with_fix(fix);
@@ -196,21 +199,5 @@ fn with_toggle(text: &str) -> String {
         format!("{text},{TOGGLE}")
     } else {
         format!("{text} {TOGGLE}")
-    }
-}
-
-/// Grafana's `util.SplitString`: commas and white space separate entries.
-pub fn split_list(text: &str) -> Vec<&str> {
-    text.split(|c: char| c == ',' || c.is_whitespace())
-        .filter(|s| !s.is_empty())
-        .collect()
-}
-
-/// Go's `strconv.ParseBool`.
-pub fn go_parse_bool(text: &str) -> Option<bool> {
-    match text {
-        "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
-        "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
-        _ => None,
     }
 }

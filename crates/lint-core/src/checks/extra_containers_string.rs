@@ -3,9 +3,10 @@
 
 use serde_json::json;
 
-use super::{CheckContext, Emitter, InputKind, path, string};
+use super::{CheckContext, Emitter, path};
 use crate::diagnostic::Applicability;
-use crate::fix::Op;
+use crate::fix::{self, Op};
+use crate::release::InputKind;
 use crate::values::emit::block_at;
 use crate::values::{Kind, Value};
 
@@ -15,10 +16,10 @@ const COMPONENTS: [&str; 4] = ["engine", "celery", "migrate", "detached_integrat
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
     let mut paths: Vec<[&str; 2]> = Vec::new();
-    if ctx.input == InputKind::OncallValues {
+    if ctx.release.kind == InputKind::OncallValues {
         paths.extend(COMPONENTS.iter().map(|c| [*c, "extraContainers"]));
     }
-    if ctx.hosts_grafana() {
+    if ctx.grafana().deployed() {
         paths.push(["grafana", "extraContainers"]);
     }
     for key in paths {
@@ -31,7 +32,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         let chart = if key[0] == "grafana" {
             format!("grafana chart {}", ctx.release.chart.grafana_chart)
         } else {
-            ctx.chart_name()
+            ctx.release.chart_name()
         };
         let location = ctx.release.locate(value, &key, true);
         let args = json!({
@@ -68,7 +69,7 @@ fn as_block_string(
         applicability,
         vec![Op::Replace {
             path: path(key),
-            value: string(text),
+            value: fix::ops::text(text),
         }],
     )
 }

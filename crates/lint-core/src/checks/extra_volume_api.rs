@@ -10,10 +10,10 @@
 
 use serde_json::json;
 
-use super::volume_name_resolves::{BUILT_IN, VOLUME_LISTS};
 use super::{CheckContext, Emitter};
 use crate::diagnostic::Applicability;
 use crate::fix::Op;
+use crate::model::volumes::{BUILT_IN, VOLUME_LISTS};
 use crate::path::Seg;
 use crate::values::{Kind, Value};
 
@@ -22,7 +22,7 @@ const MOUNT_SOURCES: [&str; 3] = ["existingClaim", "hostPath", "csi"];
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-    if !ctx.hosts_grafana() {
+    if !ctx.grafana().deployed() {
         return;
     }
     if ctx.release.chart.grafana_chart.starts_with("6.") {
@@ -127,7 +127,7 @@ fn mounts_with_sources(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                     Some(item),
                     format!(
                         "declare the `{name}` volume in `{}`",
-                        ctx.grafana_key("extraVolumes")
+                        ctx.grafana().key_name("extraVolumes")
                     ),
                     Applicability::Unsafe,
                     dead,
@@ -291,7 +291,7 @@ fn old_api(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                 "name": name,
                 "mount_path": mount_path,
                 "chart": release.chart.grafana_chart,
-                "version": ctx.chart_version(),
+                "version": ctx.release.chart_version(),
                 "config_map": source == "configMap",
                 "secret": source == "secret",
                 "claim": source == "existingClaim" || source == "persistentVolumeClaim",

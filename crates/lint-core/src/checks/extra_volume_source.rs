@@ -6,7 +6,7 @@ use serde_json::json;
 
 use super::{CheckContext, Emitter};
 use crate::diagnostic::Applicability;
-use crate::fix::Op;
+use crate::fix::{self, Op};
 use crate::path::Seg;
 use crate::values::Value;
 
@@ -19,7 +19,7 @@ const NOT_SOURCES: [&str; 1] = ["name"];
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
     // grafana chart 6.57.1 (oncall 1.9.22 and earlier) ignores `extraVolumes` (OC034)
-    if !ctx.hosts_grafana() || ctx.release.chart.grafana_chart.starts_with("6.") {
+    if !ctx.grafana().deployed() || ctx.release.chart.grafana_chart.starts_with("6.") {
         return;
     }
     let release = ctx.release;
@@ -78,7 +78,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                     Op::Remove { path: source_path },
                     Op::SetScalar {
                         path: claim_path,
-                        value: super::string(claim),
+                        value: fix::ops::text(claim),
                     },
                 ],
             ),
@@ -86,7 +86,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                 Some(item),
                 format!(
                     "move the `{name}` volume to `{}`, which renders it as written",
-                    ctx.grafana_key("extraContainerVolumes")
+                    ctx.grafana().key_name("extraContainerVolumes")
                 ),
                 Applicability::Unsafe,
                 vec![

@@ -5,14 +5,14 @@
 
 use serde_json::json;
 
-use super::{CheckContext, Emitter, path, string};
+use super::{CheckContext, Emitter, path};
 use crate::diagnostic::{Applicability, Fix};
-use crate::fix::Op;
+use crate::fix::{self, Op};
 use crate::values::{Kind, Value};
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-    if !ctx.hosts_grafana() {
+    if !ctx.grafana().deployed() {
         return;
     }
     let release = ctx.release;
@@ -39,8 +39,8 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         json!({
             "found": env.describe(),
             "dropped": dropped.join("`, `"),
-            "version": ctx.chart_version(),
-            "chart": ctx.chart_name(),
+            "version": ctx.release.chart_version(),
+            "chart": ctx.release.chart_name(),
         }),
         location,
     )
@@ -56,7 +56,7 @@ fn to_map(ctx: &CheckContext<'_>, env: &Value, items: &[Value]) -> Option<Fix> {
         let name = map.get("name")?.as_str()?.to_owned();
         match (map.get("value"), map.get("valueFrom")) {
             (Some(value), None) if map.len() == 2 => {
-                values.insert(name, string(value.scalar_string()?));
+                values.insert(name, fix::ops::text(value.scalar_string()?));
             }
             (None, Some(from)) if map.len() == 2 && from.as_map().is_some() => {
                 ops.push(Op::Replace {
@@ -83,7 +83,7 @@ fn to_map(ctx: &CheckContext<'_>, env: &Value, items: &[Value]) -> Option<Fix> {
         Some(env),
         format!(
             "write `{}` as a map of names to values",
-            ctx.grafana_key("env")
+            ctx.grafana().key_name("env")
         ),
         applicability,
         ops,

@@ -5,9 +5,9 @@
 
 use serde_json::json;
 
-use super::{CheckContext, Emitter, path, string};
+use super::{CheckContext, Emitter, path};
 use crate::diagnostic::{Applicability, Fix};
-use crate::fix::Op;
+use crate::fix::{self, Op};
 use crate::path::Seg;
 use crate::values::{Kind, Value};
 
@@ -26,7 +26,7 @@ const LIST_KEYS: [(&str, &str); 8] = [
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-    if !ctx.hosts_grafana() {
+    if !ctx.grafana().deployed() {
         return;
     }
     let release = ctx.release;
@@ -62,7 +62,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                             },
                             vec![Op::Replace {
                                 path: path(&keys),
-                                value: string(texts.join(",")),
+                                value: fix::ops::text(texts.join(",")),
                             }],
                         )
                     });

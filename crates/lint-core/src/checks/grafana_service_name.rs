@@ -10,11 +10,12 @@
 
 use serde_json::json;
 
-use super::plugin_stack_id::engine_env;
-use super::{CheckContext, Emitter, InputKind, path};
+use super::{CheckContext, Emitter, path};
 use crate::diagnostic::Applicability;
 use crate::fix::Op;
-use crate::render::target::helm_fullname;
+use crate::model::engine;
+use crate::model::names::fullname as helm_fullname;
+use crate::release::InputKind;
 use crate::values::{Kind, Value};
 
 /// The env variable the chart sets from `oncall.grafana.fullname`.
@@ -29,11 +30,11 @@ fn user_text<'a>(ctx: &'a CheckContext<'_>, keys: &[&str]) -> Option<(String, &'
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-    if ctx.input != InputKind::OncallValues || !ctx.hosts_grafana() {
+    if ctx.release.kind != InputKind::OncallValues || !ctx.grafana().deployed() {
         return;
     }
     let release = ctx.release;
-    let env_override = engine_env(ctx, API_URL_ENV).is_some_and(|(v, _)| v.is_truthy());
+    let env_override = engine::env(ctx.release, API_URL_ENV).is_some_and(|(v, _)| v.is_truthy());
     let ingress = release
         .get(&["ingress", "enabled"])
         .is_some_and(Value::is_truthy);
@@ -44,7 +45,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         (false, true) => "the engine's `GRAFANA_API_URL` and the chart Ingress's `/grafana` path",
         (false, false) => "the engine's `GRAFANA_API_URL`",
     };
-    let release_name = ctx.options.release_name.as_deref();
+    let release_name = ctx.release.identity.name.as_deref();
     let assumed = match release_name {
         Some(name) => {
             let full = format!("{name}-grafana");
@@ -136,11 +137,11 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
     // the Service's namespace
     let ns_keys = ["grafana", "namespaceOverride"];
     if let Some((ns, value)) = user_text(ctx, &ns_keys)
-        && ctx.options.namespace.as_deref() != Some(ns.as_str())
+        && ctx.release.identity.namespace.as_deref() != Some(ns.as_str())
     {
         let mut args = base;
         args["grafana_namespace"] = json!(ns);
-        args["namespace"] = json!(ctx.options.namespace.clone().unwrap_or_default());
+        args["namespace"] = json!(ctx.release.identity.namespace.clone().unwrap_or_default());
         let fix = remove(&ns_keys, value, "grafana.namespaceOverride");
         out.emit(
             "namespace-override",

@@ -6,20 +6,21 @@
 
 use serde_json::json;
 
-use super::plugin_version::{Version, grafana_version, oncall_plugin, show};
-use super::{CheckContext, Emitter, path, string};
+use super::{CheckContext, Emitter, path};
+use crate::chart::{Version, show_version as show};
 use crate::diagnostic::Applicability;
-use crate::fix::Op;
+use crate::fix::{self, Op};
+use crate::model::plugin;
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-    if !ctx.hosts_grafana() {
+    if !ctx.grafana().deployed() {
         return;
     }
-    let Some((version, tag)) = grafana_version(ctx) else {
+    let Some((version, tag)) = ctx.grafana().version() else {
         return;
     };
-    let plugin = oncall_plugin(ctx);
+    let plugin = plugin::entry(ctx.release);
     let pinned = plugin.as_ref().and_then(|p| p.parsed());
     let required: Version = match pinned {
         Some(p) if p < (1, 9, 0) => (9, 2, 0),
@@ -38,8 +39,8 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         "grafana": show(version),
         "required": show(required),
         "plugin": plugin_text,
-        "version": ctx.chart_version(),
-            "chart": ctx.chart_name(),
+        "version": ctx.release.chart_version(),
+            "chart": ctx.release.chart_name(),
         "legacy": required < (10, 3, 0),
         "found": tag.map(|t| t.describe()),
     });
@@ -53,13 +54,13 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                     Some(tag),
                     format!(
                         "set `{}` to the chart's Grafana {}",
-                        ctx.grafana_key("image.tag"),
+                        ctx.grafana().key_name("image.tag"),
                         show(b)
                     ),
                     Applicability::Unsafe,
                     vec![Op::SetScalar {
                         path: path(&tag_path),
-                        value: string(show(b)),
+                        value: fix::ops::text(show(b)),
                     }],
                 )
             });

@@ -12,9 +12,10 @@ use std::sync::OnceLock;
 use regex::Regex;
 use serde_json::json;
 
-use super::{CheckContext, Emitter, InputKind};
+use super::{CheckContext, Emitter};
 use crate::path::KeyPath;
 use crate::redact::is_secret_key;
+use crate::release::InputKind;
 use crate::values::{Kind, Value};
 
 /// Keys that hold a secret, and where the chart reads it from a Secret instead (`""` when
@@ -177,7 +178,7 @@ fn what(key: &str) -> &'static str {
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
     let release = ctx.release;
-    if ctx.input == InputKind::OncallValues {
+    if ctx.release.kind == InputKind::OncallValues {
         for (keys, alt) in KEYS {
             let Some(value) = release.get(keys).filter(|v| literal(v)) else {
                 continue;
@@ -193,7 +194,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         }
         env_entries(ctx, out, &["env"], "oncall");
     }
-    if ctx.hosts_grafana() {
+    if ctx.grafana().deployed() {
         let admin = ["grafana", "adminPassword"];
         if let Some(value) = release.get(&admin).filter(|v| literal(v))
             && let Some(site) = value.site()
@@ -205,7 +206,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                     "what": "password",
                     "alt": format!(
                         "`{}` (and `passwordKey`)",
-                        ctx.grafana_key("admin.existingSecret")
+                        ctx.grafana().key_name("admin.existingSecret")
                     ),
                 }),
                 release.site_location(site, release.key_path(&admin), true),
@@ -241,8 +242,8 @@ fn env_entries(ctx: &CheckContext<'_>, out: &mut Emitter<'_>, keys: &[&str], cha
     let alt = if chart == "grafana" {
         format!(
             "`{}` (a `secretKeyRef`) or `{}`",
-            ctx.grafana_key("envValueFrom"),
-            ctx.grafana_key("envFromSecret")
+            ctx.grafana().key_name("envValueFrom"),
+            ctx.grafana().key_name("envFromSecret")
         )
     } else {
         "the list form of `env` with `valueFrom.secretKeyRef`".to_owned()

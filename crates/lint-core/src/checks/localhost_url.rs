@@ -9,15 +9,14 @@
 
 use serde_json::json;
 
-use super::external_grafana_url::is_loopback;
-use super::plugin_jsondata_incomplete::suggested_engine_url;
-use super::plugin_oncall_api_url::parse_url;
-use super::plugin_stack_id::engine_env;
-use super::{CheckContext, Emitter, InputKind, path, string};
+use super::{CheckContext, Emitter, path};
 use crate::diagnostic::Applicability;
-use crate::fix;
-use crate::fix::Op;
-use crate::provisioning::is_substituted;
+use crate::fix::{self, Op};
+use crate::model::engine;
+use crate::model::names::suggested_engine_url;
+use crate::model::provisioning::is_substituted;
+use crate::model::url::{is_loopback, parse_url};
+use crate::release::InputKind;
 use crate::values::Value;
 
 /// An external service the engine connects to: the external settings' key, the bundled
@@ -73,11 +72,11 @@ pub fn loopback_host(text: &str) -> Option<String> {
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
     provisioned(ctx, out);
-    if ctx.input != InputKind::OncallValues {
+    if ctx.release.kind != InputKind::OncallValues {
         return;
     }
     externals(ctx, out);
-    if let Some((value, key_path)) = engine_env(ctx, "GRAFANA_API_URL")
+    if let Some((value, key_path)) = engine::env(ctx.release, "GRAFANA_API_URL")
         && let Some(text) = value.as_str()
         && !is_substituted(value)
         && let Some(host) = loopback_host(text)
@@ -114,8 +113,8 @@ fn provisioned(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                 ctx.release
                     .site_location(site, app.key_path.extend(&["jsonData", key]), false);
             let (suggested, fix) = if key == "onCallApiUrl" {
-                let (url, complete) = suggested_engine_url(ctx);
-                let applicability = if complete && ctx.input == InputKind::OncallValues {
+                let (url, complete) = suggested_engine_url(ctx.release);
+                let applicability = if complete && ctx.release.kind == InputKind::OncallValues {
                     Applicability::Unsafe
                 } else {
                     Applicability::DisplayOnly
@@ -127,7 +126,7 @@ fn provisioned(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                     applicability,
                     vec![Op::SetScalar {
                         path: path(&["jsonData", key]),
-                        value: string(url.clone()),
+                        value: fix::ops::text(url.clone()),
                     }],
                 );
                 (url, fix)

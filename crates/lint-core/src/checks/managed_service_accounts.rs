@@ -7,26 +7,21 @@
 
 use serde_json::json;
 
-use super::plugin_version::{env_key, grafana_from, ini_bool, show};
-use super::{CheckContext, Emitter, path, string};
+use super::{CheckContext, Emitter, path};
+use crate::chart::show_version as show;
 use crate::diagnostic::Applicability;
-use crate::fix::Op;
+use crate::fix::{self, Op};
+use crate::model::grafana::{SettingSource, env_key, ini_bool};
 use crate::values::{Kind, Value};
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-    let Some((version, tag)) = grafana_from(ctx, (11, 3, 0)) else {
+    let Some((version, tag)) = ctx.grafana().version_from((11, 3, 0)) else {
         return;
     };
     let release = ctx.release;
     let env_name = env_key("auth", "managed_service_accounts_enabled");
     let env_path = ["grafana", "env", env_name.as_str()];
-    let ini_path = [
-        "grafana",
-        "grafana.ini",
-        "auth",
-        "managed_service_accounts_enabled",
-    ];
     let env_map = release.get(&["grafana", "env"]);
     if env_map.is_some_and(|e| !e.is_null() && e.as_map().is_none()) {
         // a list or a string: OC051's finding; what Grafana gets is unknown
@@ -49,31 +44,27 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                 path: path(keys),
                 value: match value.kind {
                     // keep a string a string (and its quotes)
-                    Kind::Str(_) => string("true"),
+                    Kind::Str(_) => fix::ops::text("true"),
                     _ => Value::new(Kind::Bool(true), value.origin.clone()),
                 },
             }],
         )
     };
-    if let Some(env) = release
-        .get(&env_path)
-        .filter(|v| v.scalar_string().is_some_and(|s| !s.is_empty()))
+    if let Some(setting) = ctx
+        .grafana()
+        .setting("auth", "managed_service_accounts_enabled")
     {
-        let text = env.scalar_string().unwrap_or_default();
+        let (value, keys) = (setting.value, setting.keys());
+        let text = value.scalar_string().unwrap_or_else(|| value.describe());
         if ini_bool(&text) != Some(true) {
-            let location = release.locate(env, &env_path, false);
+            let location = release.locate(value, &keys, false);
             // someone wrote false: turning it on needs review
-            let fix = set_true(env, &env_path, Applicability::Unsafe);
-            out.emit("env-off", args(text), location).with_fix(fix);
-        }
-        return;
-    }
-    if let Some(ini) = release.get(&ini_path).filter(|v| !v.is_null()) {
-        let text = ini.scalar_string().unwrap_or_else(|| ini.describe());
-        if ini_bool(&text) != Some(true) {
-            let location = release.locate(ini, &ini_path, false);
-            let fix = set_true(ini, &ini_path, Applicability::Unsafe);
-            out.emit("ini-off", args(text), location).with_fix(fix);
+            let fix = set_true(value, &keys, Applicability::Unsafe);
+            let key = match setting.source {
+                SettingSource::Env => "env-off",
+                SettingSource::Ini => "ini-off",
+            };
+            out.emit(key, args(text), location).with_fix(fix);
         }
         return;
     }
@@ -84,24 +75,18 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         None,
         format!(
             "set `{}: true`",
-            ctx.grafana_key(&format!("env.{env_name}"))
+            ctx.grafana().key_name(&format!("env.{env_name}"))
         ),
         Applicability::Safe,
         vec![Op::SetScalar {
             path: path(&env_path),
-            value: Value::new(
-                Kind::Bool(true),
-                crate::values::Origin::Default {
-                    chart: "fix",
-                    version: "",
-                },
-            ),
+            value: Value::new(Kind::Bool(true), crate::values::Origin::Fix),
         }],
     );
     let key = if deleted { "deleted" } else { "missing" };
     let mut args = args(String::new());
-    args["version"] = json!(ctx.chart_version());
-    args["chart"] = json!(ctx.chart_name());
+    args["version"] = json!(ctx.release.chart_version());
+    args["chart"] = json!(ctx.release.chart_name());
     let diagnostic = out.emit(key, args, location).with_fix(fix);
     if let Some(tag) = tag {
         let tag_location = release.locate(tag, &["grafana", "image", "tag"], false);

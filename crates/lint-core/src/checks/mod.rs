@@ -45,7 +45,6 @@ pub mod plugin_min_version;
 pub mod plugin_oncall_api_url;
 pub mod plugin_org_id;
 pub mod plugin_stack_id;
-pub mod plugin_version;
 pub mod plugin_version_prefix;
 pub mod provisioning_mount;
 pub mod provisioning_volume;
@@ -55,54 +54,18 @@ pub mod wrong_type;
 
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Location, Related, Severity};
 use crate::fix::{self, Op};
-use crate::path::Seg;
+use crate::model::grafana::Grafana;
+use crate::model::provisioning::ProvisionedApp;
 use crate::options::LintOptions;
-use crate::provisioning::ProvisionedApp;
+use crate::path::Seg;
 use crate::release::Release;
 use crate::rules::{Rule, message};
 use crate::values::Value;
-
-/// What kind of file a document is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum InputKind {
-    /// Values of the oncall chart (top level or under an umbrella key).
-    OncallValues,
-    /// A Grafana provisioning file (`apps:`).
-    Provisioning,
-    /// A Kubernetes manifest (`apiVersion` and `kind`): only the plugin provisioning embedded
-    /// in it (a ConfigMap) is checked.
-    Manifest,
-    /// Values of some other chart (no key only the oncall chart has): only embedded plugin
-    /// provisioning is checked, so a repository of many charts gives no false alarms.
-    OtherValues,
-    /// Values of the grafana chart, alone or as the `grafana` subchart of another chart (a
-    /// Grafana that hosts the plugin): only the Grafana-side rules run. The release holds
-    /// them under `grafana`, where the oncall chart keeps its subchart's values, so the
-    /// Grafana-side rules read them at the same paths.
-    GrafanaValues,
-}
-
-impl InputKind {
-    /// How `--verbose` names it.
-    pub fn describe(self) -> &'static str {
-        match self {
-            InputKind::OncallValues => "oncall chart values",
-            InputKind::Provisioning => "Grafana plugin provisioning file",
-            InputKind::Manifest => "Kubernetes manifest",
-            InputKind::OtherValues => {
-                "values of another chart (no oncall chart key, no Grafana that hosts the OnCall plugin): only embedded plugin provisioning is checked"
-            }
-            InputKind::GrafanaValues => "grafana chart values (only the Grafana-side rules run)",
-        }
-    }
-}
 
 /// Everything a check may read.
 pub struct CheckContext<'a> {
     /// The release being linted.
     pub release: &'a Release,
-    /// What the document is.
-    pub input: InputKind,
     /// The user's options.
     pub options: &'a LintOptions,
     /// Every `grafana-oncall-app` entry found in plugin provisioning.
@@ -114,17 +77,7 @@ pub struct CheckContext<'a> {
     pub schema_run: std::sync::OnceLock<crate::schema::Run>,
 }
 
-impl CheckContext<'_> {
-    /// A key path of the grafana chart's values as messages name it (relative to the values
-    /// root): `grafana.plugins` in the oncall chart's values, `plugins` in the grafana
-    /// chart's own.
-    pub fn grafana_key(&self, rest: &str) -> String {
-        match self.release.in_file(&["grafana"]) {
-            [] => rest.to_owned(),
-            keys => format!("{}.{rest}", crate::path::KeyPath::of(keys)),
-        }
-    }
-
+impl<'a> CheckContext<'a> {
     /// The release validated against the chart's schema (and the user's), once per release
     /// however many rules read it.
     pub fn schema(&self) -> &crate::schema::Run {
@@ -132,51 +85,13 @@ impl CheckContext<'_> {
             .get_or_init(|| crate::schema::run(self.release, self.options))
     }
 
-    /// Whether these values deploy a Grafana that the Grafana-side rules judge: the oncall
-    /// chart's bundled one (see [`CheckContext::bundled_grafana`]) or the grafana chart's own.
-    pub fn hosts_grafana(&self) -> bool {
-        self.input == InputKind::GrafanaValues || self.bundled_grafana()
-    }
-
-    /// Whether the oncall chart's bundled Grafana is deployed (`grafana.enabled` is truthy,
-    /// as Helm's template `if` sees it).
-    pub fn bundled_grafana(&self) -> bool {
-        self.input == InputKind::OncallValues
-            && self
-                .release
-                .get(&["grafana", "enabled"])
-                .is_none_or(Value::is_truthy)
-    }
-
-    /// The oncall chart version to name in messages: the one the user gave (flag, else the
-    /// umbrella `Chart.yaml`) when it is a version, else the one whose defaults are used.
-    pub fn chart_version(&self) -> String {
-        self.options
-            .chart_version
-            .clone()
-            .or_else(|| {
-                self.options
-                    .chart_yaml
-                    .as_deref()
-                    .and_then(crate::release::oncall_version_from_chart_yaml)
-            })
-            .filter(|v| crate::chart::ChartState::for_version(v).is_some())
-            .unwrap_or_else(|| self.release.chart.version.to_owned())
-    }
-
-    /// The chart whose defaults are under the values, as messages name it: `oncall chart
-    /// 1.16.9`, or `grafana chart 8.4.6` for values of the grafana chart.
-    pub fn chart_name(&self) -> String {
-        match self.input {
-            InputKind::GrafanaValues => {
-                format!("grafana chart {}", self.release.chart.grafana_chart)
-            }
-            _ => format!("oncall chart {}", self.chart_version()),
-        }
+    /// The Grafana the release deploys.
+    pub fn grafana(&self) -> Grafana<'a> {
+        Grafana::of(self.release)
     }
 
     /// A fix in the file where `value` was written, or, for a chart default, in the last
-    /// file of the release (the one Helm lets win). Paths are chart-relative.
+    /// file of the release (see [`fix::build::at`]).
     pub fn fix_at(
         &self,
         value: Option<&Value>,
@@ -184,21 +99,7 @@ impl CheckContext<'_> {
         applicability: Applicability,
         ops: Vec<Op>,
     ) -> Option<Fix> {
-        let layer = value
-            .and_then(Value::site)
-            .map(|site| site.layer)
-            .or_else(|| fix::build::last_file_layer(self.release))?;
-        fix::build::for_layer(self.release, layer, title.into(), applicability, ops)
-    }
-
-    /// The Grafana version that runs: `grafana.image.tag`, else the bundled chart's.
-    pub fn grafana_version(&self) -> (u64, u64, u64) {
-        self.release
-            .get(&["grafana", "image", "tag"])
-            .and_then(Value::scalar_string)
-            .and_then(|tag| crate::chart::parse_version(&tag))
-            .or_else(|| crate::chart::parse_version(self.release.chart.grafana_app_version))
-            .unwrap_or((0, 0, 0))
+        fix::build::at(self.release, value, title, applicability, ops)
     }
 }
 
@@ -275,17 +176,6 @@ pub fn build(rule: &Rule, key: &str, args: &serde_json::Value, primary: Location
 /// A chart-relative path of keys, for fix operations.
 pub fn path(keys: &[&str]) -> Vec<Seg> {
     Seg::keys(keys)
-}
-
-/// A string value for fix operations.
-pub fn string(text: impl Into<String>) -> Value {
-    Value::new(
-        crate::values::Kind::Str(text.into()),
-        crate::values::Origin::Default {
-            chart: "fix",
-            version: "",
-        },
-    )
 }
 
 impl Diagnostic {

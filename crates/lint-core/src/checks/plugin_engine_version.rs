@@ -3,23 +3,23 @@
 
 use serde_json::json;
 
-use super::plugin_version::{
-    EngineSource, Form, describe_engine, engine_version, oncall_plugin, pinned_text, show,
-};
-use super::{CheckContext, Emitter, string};
-use crate::chart::parse_version;
+use super::{CheckContext, Emitter};
+use crate::chart::{parse_version, show_version as show};
 use crate::diagnostic::Applicability;
-use crate::fix::Op;
+use crate::fix::{self, Op};
+use crate::model::engine::{self, EngineSource};
+use crate::model::plugin::{self, Form, below_minimum, pinned_text};
+use crate::release::InputKind;
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-    if ctx.input != super::InputKind::OncallValues || !ctx.hosts_grafana() {
+    if ctx.release.kind != InputKind::OncallValues || !ctx.grafana().deployed() {
         return;
     }
-    let Some(plugin) = oncall_plugin(ctx) else {
+    let Some(plugin) = plugin::entry(ctx.release) else {
         return;
     };
-    let Some((engine_text, source, tag)) = engine_version(ctx) else {
+    let Some((engine_text, source, tag)) = engine::version(ctx.release) else {
         return;
     };
     let Some(engine) = parse_version(&engine_text) else {
@@ -37,21 +37,21 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
             Applicability::Unsafe,
             vec![Op::SetScalar {
                 path: fix_path,
-                value: string(text),
+                value: fix::ops::text(text),
             }],
         )
     };
     let args = json!({
         "found": plugin.version().unwrap_or(&plugin.text),
         "engine": show(engine),
-        "engine_from": describe_engine(source, ctx),
+        "engine_from": source.describe(ctx.release),
         "init_container": plugin.form == Form::InitContainer,
         "suggested": pinned_text(&plugin, engine),
     });
     match plugin.parsed() {
         Some(pinned) => {
             // OC020 reports pins before 1.9.22
-            if pinned == engine || super::plugin_min_version::fires(pinned, Some(engine)) {
+            if pinned == engine || below_minimum(pinned, Some(engine)) {
                 return;
             }
             let key = if source == EngineSource::AssumedChart {
@@ -63,7 +63,8 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                 "pin the plugin to the engine's version {}",
                 show(engine)
             ));
-            out.emit(key, args, plugin.location(ctx)).with_fix(fix);
+            out.emit(key, args, plugin.location(ctx.release))
+                .with_fix(fix);
         }
         None => {
             // unpinned: a finding only when the user pins the engine to another version
@@ -72,7 +73,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                 return;
             }
             // a tag equal to the chart's app version changes nothing from the chart's default
-            if parse_version(&ctx.chart_version()) == Some(engine) {
+            if parse_version(&ctx.release.chart_version()) == Some(engine) {
                 return;
             }
             let fix = fix(format!(
@@ -80,7 +81,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                 show(engine)
             ));
             let diagnostic = out
-                .emit("unpinned", args, plugin.location(ctx))
+                .emit("unpinned", args, plugin.location(ctx.release))
                 .with_fix(fix);
             if let Some(tag) = tag {
                 let location = ctx.release.locate(tag, &["image", "tag"], false);

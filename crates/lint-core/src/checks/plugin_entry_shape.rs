@@ -3,9 +3,9 @@
 
 use serde_json::json;
 
-use super::{CheckContext, Emitter, path, string};
+use super::{CheckContext, Emitter, path};
 use crate::diagnostic::Applicability;
-use crate::fix::Op;
+use crate::fix::{self, Op};
 use crate::path::Seg;
 use crate::values::{Kind, Value};
 
@@ -14,7 +14,7 @@ const PLUGIN_ID: &str = "grafana-oncall-app";
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-    if !ctx.hosts_grafana() {
+    if !ctx.grafana().deployed() {
         return;
     }
     let release = ctx.release;
@@ -26,9 +26,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
             continue;
         }
         let mut location = release.locate(item, &["grafana", "plugins"], false);
-        location.key_path = release
-            .key_path(&["grafana", "plugins"])
-            .index(index);
+        location.key_path = release.key_path(&["grafana", "plugins"]).index(index);
         match &item.kind {
             Kind::Map(map) => {
                 let suggested = suggested(map);
@@ -42,7 +40,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                         Applicability::Safe,
                         vec![Op::Replace {
                             path: fix_path,
-                            value: string(text.clone()),
+                            value: fix::ops::text(text.clone()),
                         }],
                     )
                 });

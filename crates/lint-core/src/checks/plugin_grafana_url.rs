@@ -8,44 +8,20 @@
 
 use serde_json::json;
 
-use super::external_grafana_url::is_loopback;
-use super::plugin_oncall_api_url::{GrafanaPlace, UrlParts, grafana_place, parse_url};
-use super::plugin_version::env_key;
-use super::{CheckContext, Emitter, InputKind, path, string};
+use super::{CheckContext, Emitter, path};
 use crate::diagnostic::{Applicability, Location};
 use crate::fix::{self, Op};
-use crate::provisioning::{ProvisionedApp, is_substituted};
-use crate::render::target::helm_fullname;
+use crate::model::grafana::{Place as GrafanaPlace, ini_bool};
+use crate::model::provisioning::{ProvisionedApp, is_substituted};
+use crate::model::url::{UrlParts, is_loopback, parse_url};
+use crate::model::volumes::chart_provisioning_volume;
 use crate::values::Value;
-
-/// The bundled Grafana's Service when its name is known: `grafana.fullname` of the grafana
-/// chart (`grafana.fullnameOverride`, else the release name when it contains the chart name,
-/// else `<release>-grafana`).
-pub fn grafana_service(ctx: &CheckContext<'_>) -> Option<String> {
-    if ctx.input != InputKind::OncallValues || !ctx.bundled_grafana() {
-        return None;
-    }
-    let text = |keys: &[&str]| {
-        ctx.release
-            .get(keys)
-            .filter(|v| !v.is_null())
-            .and_then(Value::scalar_string)
-            .filter(|s| !s.trim().is_empty())
-    };
-    let full = text(&["grafana", "fullnameOverride"]);
-    let name = text(&["grafana", "nameOverride"]).unwrap_or_else(|| "grafana".into());
-    match (full, ctx.options.release_name.as_deref()) {
-        (Some(full), _) => Some(helm_fullname("", &name, Some(&full))),
-        (None, Some(release)) => Some(helm_fullname(release, &name, None)),
-        (None, None) => None,
-    }
-}
 
 /// The path the bundled Grafana serves under (`/grafana/`), when `serve_from_sub_path` is on
 /// and `root_url` has a path; `None` when it serves at the root.
 fn served_sub_path(ctx: &CheckContext<'_>, root_url: Option<&str>) -> Option<String> {
     let on = server_setting(ctx, "serve_from_sub_path")
-        .and_then(|(text, _)| super::plugin_version::ini_bool(&text))
+        .and_then(|(text, _)| ini_bool(&text))
         .unwrap_or(false);
     if !on {
         return None;
@@ -64,27 +40,17 @@ fn url_path(url: &UrlParts) -> String {
     }
 }
 
-/// A `[server]` setting of the bundled Grafana: `GF_SERVER_<KEY>` in `grafana.env`, else
-/// `grafana.ini`; with the value that holds it.
-fn server_setting<'a>(ctx: &'a CheckContext<'_>, key: &str) -> Option<(String, &'a Value)> {
-    let env = ctx
-        .release
-        .get(&["grafana", "env", &env_key("server", key)])
-        .filter(|v| !v.is_null());
-    let value = env.or_else(|| {
-        ctx.release
-            .get(&["grafana", "grafana.ini", "server", key])
-            .filter(|v| !v.is_null())
-    })?;
-    Some((value.scalar_string()?, value))
+/// A `[server]` setting of the bundled Grafana as Grafana reads it, with the value that
+/// holds it.
+fn server_setting<'a>(ctx: &CheckContext<'a>, key: &str) -> Option<(String, &'a Value)> {
+    let setting = ctx.grafana().setting("server", key)?;
+    Some((setting.value.scalar_string()?, setting.value))
 }
 
 /// Grafana's AppURL as the plugin gets it: `root_url` with `%(protocol)s`, `%(domain)s` and
 /// `%(http_port)s` filled in and a `/` appended; `None` when a part is templated.
 #[allow(clippy::type_complexity)]
-fn app_url<'a>(
-    ctx: &'a CheckContext<'_>,
-) -> Option<(String, Option<&'a Value>, Option<&'a Value>)> {
+fn app_url<'a>(ctx: &CheckContext<'a>) -> Option<(String, Option<&'a Value>, Option<&'a Value>)> {
     let (root, root_value) = match server_setting(ctx, "root_url") {
         Some((text, value)) => (text, Some(value)),
         None => ("%(protocol)s://%(domain)s:%(http_port)s/".to_owned(), None),
@@ -129,9 +95,9 @@ enum Source<'a> {
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-    let place = grafana_place(ctx);
-    let expected = grafana_service(ctx);
-    let app = if ctx.bundled_grafana() {
+    let place = ctx.grafana().place();
+    let expected = ctx.grafana().service();
+    let app = if ctx.grafana().bundled() {
         app_url(ctx)
     } else {
         None
@@ -175,8 +141,8 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         );
     }
     // the chart's own provisioning (1.9.23 and later) sets no `grafanaUrl`
-    let chart_provisioning = ctx.provisioning.is_empty()
-        && super::plugin_oncall_api_url::chart_provisioning_volume(ctx).is_some();
+    let chart_provisioning =
+        ctx.provisioning.is_empty() && chart_provisioning_volume(ctx.release).is_some();
     if !(root_url_used || chart_provisioning) {
         return;
     }
@@ -233,7 +199,7 @@ fn judge(
             applicability,
             vec![Op::SetScalar {
                 path: path(&["jsonData", "grafanaUrl"]),
-                value: string(suggested),
+                value: fix::ops::text(suggested),
             }],
         ),
         Source::RootUrl { .. } => None,
@@ -318,7 +284,7 @@ fn judge(
                     Applicability::Unsafe,
                     vec![Op::SetScalar {
                         path: path(&["grafana", "grafana.ini", "server", "domain"]),
-                        value: string(host),
+                        value: fix::ops::text(host),
                     }],
                 )
             }
@@ -343,7 +309,7 @@ fn judge(
     }
     if let Some(found) = labels.get(1).filter(|_| !bare)
         && let Some(gns) = grafana_ns.as_deref().or(match place {
-            GrafanaPlace::Same => ctx.options.namespace.as_deref(),
+            GrafanaPlace::Same => ctx.release.identity.namespace.as_deref(),
             _ => None,
         })
         && *found != gns
@@ -357,7 +323,7 @@ fn judge(
         return;
     }
     // the sub-path the bundled Grafana serves under
-    if ctx.bundled_grafana() {
+    if ctx.grafana().bundled() {
         let wanted = sub_path.unwrap_or("/");
         if path_now != wanted {
             let suggested = rebuild(service, None, wanted);

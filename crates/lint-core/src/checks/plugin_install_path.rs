@@ -114,7 +114,7 @@ fn targets(script: &str, plugins: &str) -> Vec<String> {
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-    if !ctx.hosts_grafana() {
+    if !ctx.grafana().deployed() {
         return;
     }
     let release = ctx.release;
@@ -170,8 +170,8 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
             format!("it writes to `{t}`")
         } else if mounts.iter().any(|m| under(&m.path, &plugins)) {
             format!("it mounts a volume at `{plugins}`")
-        } else if image.contains(crate::provisioning::PLUGIN_ID)
-            || text.contains(crate::provisioning::PLUGIN_ID)
+        } else if image.contains(crate::model::plugin::PLUGIN_ID)
+            || text.contains(crate::model::plugin::PLUGIN_ID)
         {
             "it names `grafana-oncall-app`".to_owned()
         } else {

@@ -3,70 +3,18 @@
 
 use serde_json::json;
 
-use super::{CheckContext, Emitter, InputKind, path, string};
+use super::{CheckContext, Emitter, path};
 use crate::diagnostic::{Applicability, Location};
 use crate::fix::{self, Op};
-use crate::provisioning::ProvisionedApp;
+use crate::model::engine::{self, DEFAULT_STACK_ID, STACK_ID_ENV};
+use crate::model::names::suggested_engine_url;
+use crate::model::plugin::ORG_ID;
+use crate::model::provisioning::ProvisionedApp;
+use crate::release::InputKind;
 use crate::values::{Kind, Value};
 
 /// The keys the plugin cannot do without, in the order its status check reads them.
 const REQUIRED: [&str; 3] = ["stackId", "orgId", "onCallApiUrl"];
-
-/// `oncall.fullname` of the chart for a release name: `fullnameOverride`, else the release
-/// name when it contains the chart name (`oncall`, or `nameOverride`), else
-/// `<release>-<name>`; 63 characters at most. `None` without a release name.
-pub fn oncall_fullname(ctx: &CheckContext<'_>) -> Option<String> {
-    let text = |keys: &[&str]| {
-        ctx.release
-            .get(keys)
-            .and_then(Value::scalar_string)
-            .filter(|s| !s.is_empty())
-    };
-    let full = match text(&["fullnameOverride"]) {
-        Some(full) => full,
-        None => {
-            let release = ctx.options.release_name.as_deref()?;
-            let name = text(&["nameOverride"]).unwrap_or_else(|| "oncall".into());
-            if release.contains(&name) {
-                release.to_owned()
-            } else {
-                format!("{release}-{name}")
-            }
-        }
-    };
-    Some(trunc(&full, 63).trim_end_matches('-').to_owned())
-}
-
-/// The engine's internal Service (`<oncall.fullname | trunc 55>-engine`), when the release
-/// name is known (or `fullnameOverride` makes it irrelevant).
-pub fn engine_service(ctx: &CheckContext<'_>) -> Option<String> {
-    oncall_fullname(ctx).map(|full| format!("{}-engine", trunc(&full, 55)))
-}
-
-/// The `onCallApiUrl` to suggest: the engine Service on port 8080, with its namespace when
-/// Grafana runs in another one. The flag says whether it is complete (no placeholder).
-pub fn suggested_engine_url(ctx: &CheckContext<'_>) -> (String, bool) {
-    let service = engine_service(ctx);
-    let other_namespace = match (&ctx.options.namespace, &ctx.options.grafana_namespace) {
-        (Some(ns), Some(gns)) => (ns != gns).then(|| ns.clone()),
-        (None, Some(_)) => Some("<oncall-namespace>".to_owned()),
-        _ => None,
-    };
-    let complete = service.is_some() && other_namespace.as_deref() != Some("<oncall-namespace>");
-    let service = service.unwrap_or_else(|| "<release>-oncall-engine".to_owned());
-    let host = match other_namespace {
-        Some(ns) => format!("{service}.{ns}.svc.cluster.local"),
-        None => service,
-    };
-    (format!("http://{host}:8080"), complete)
-}
-
-fn trunc(text: &str, max: usize) -> &str {
-    match text.char_indices().nth(max) {
-        Some((i, _)) => &text[..i],
-        None => text,
-    }
-}
 
 /// Where a finding about a missing key of `app` is reported: the `jsonData` key, else the
 /// entry's `type`.
@@ -100,37 +48,31 @@ fn unset(value: Option<&Value>) -> bool {
 fn value_for(ctx: &CheckContext<'_>, key: &str) -> (Value, Applicability) {
     match key {
         "stackId" => {
-            let expected = if ctx.input == InputKind::OncallValues {
-                super::plugin_stack_id::engine_env(ctx, super::plugin_stack_id::STACK_ID_ENV)
+            let expected = if ctx.release.kind == InputKind::OncallValues {
+                engine::env(ctx.release, STACK_ID_ENV)
                     .and_then(|(v, _)| v.scalar_string()?.trim().parse::<i64>().ok())
-                    .unwrap_or(super::plugin_stack_id::DEFAULT_STACK_ID)
+                    .unwrap_or(DEFAULT_STACK_ID)
             } else {
-                super::plugin_stack_id::DEFAULT_STACK_ID
+                DEFAULT_STACK_ID
             };
-            let applicability = if ctx.input == InputKind::OncallValues {
+            let applicability = if ctx.release.kind == InputKind::OncallValues {
                 Applicability::Safe
             } else {
                 Applicability::Unsafe
             };
-            (int(expected), applicability)
+            (fix::ops::int(expected), applicability)
         }
-        "orgId" => (int(super::plugin_org_id::ORG_ID), Applicability::Safe),
+        "orgId" => (fix::ops::int(ORG_ID), Applicability::Safe),
         _ => {
-            let (url, complete) = suggested_engine_url(ctx);
+            let (url, complete) = suggested_engine_url(ctx.release);
             let applicability = if complete {
                 Applicability::Unsafe
             } else {
                 Applicability::DisplayOnly
             };
-            (string(url), applicability)
+            (fix::ops::text(url), applicability)
         }
     }
-}
-
-fn int(i: i64) -> Value {
-    let mut v = string("");
-    v.kind = Kind::Int(i);
-    v
 }
 
 /// Runs the check.
@@ -152,7 +94,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                 applicability = applicability.min(a);
                 map.insert(key.to_owned(), value);
             }
-            let mut value = string("");
+            let mut value = fix::ops::text("");
             value.kind = Kind::map(map);
             let fix = fix::build::for_app(
                 ctx.release,

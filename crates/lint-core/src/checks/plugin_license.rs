@@ -10,11 +10,13 @@
 
 use serde_json::json;
 
-use super::plugin_version::{Form, oncall_plugin};
-use super::{CheckContext, Emitter, InputKind, path, string};
+use super::{CheckContext, Emitter, path};
 use crate::diagnostic::{Applicability, Location};
 use crate::fix::{self, Op};
-use crate::provisioning::is_substituted;
+use crate::model::plugin::{self, Form};
+use crate::model::provisioning::is_substituted;
+use crate::model::volumes::chart_provisioning_volume;
+use crate::release::InputKind;
 use crate::values::{Kind, Value};
 
 /// The license self-hosted OnCall runs under, as the plugin names it.
@@ -27,8 +29,8 @@ struct Source {
 }
 
 fn private_source(ctx: &CheckContext<'_>) -> Option<Source> {
-    if ctx.input == InputKind::OncallValues && ctx.hosts_grafana() {
-        let entry = oncall_plugin(ctx);
+    if ctx.release.kind == InputKind::OncallValues && ctx.grafana().deployed() {
+        let entry = plugin::entry(ctx.release);
         if let Some(entry) = &entry {
             // plugins before the Go backend (1.9.1) have no license setting
             if entry.parsed().is_some_and(|v| v < (1, 9, 1)) {
@@ -43,11 +45,11 @@ fn private_source(ctx: &CheckContext<'_>) -> Option<Source> {
                 let artifact = entry
                     .text
                     .split(|c: char| c.is_whitespace() || c == '"' || c == '\'')
-                    .find(|word| word.contains(crate::provisioning::PLUGIN_ID))
+                    .find(|word| word.contains(crate::model::plugin::PLUGIN_ID))
                     .unwrap_or(entry.text.trim());
                 return Some(Source {
                     why: format!("{how} from `{artifact}`, not grafana.com"),
-                    location: Some(entry.location(ctx)),
+                    location: Some(entry.location(ctx.release)),
                 });
             }
             if !ctx.air_gapped {
@@ -87,7 +89,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
             Applicability::Unsafe,
             vec![Op::SetScalar {
                 path: path(&["jsonData", "license"]),
-                value: string(OPEN_SOURCE),
+                value: fix::ops::text(OPEN_SOURCE),
             }],
         );
         out.emit("wrong-value", json!({ "found": text }), location)
@@ -136,7 +138,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
             Applicability::Safe,
             vec![Op::SetScalar {
                 path: path(&["jsonData", "license"]),
-                value: string(OPEN_SOURCE),
+                value: fix::ops::text(OPEN_SOURCE),
             }],
         );
         let key = if source.location.is_some() {
@@ -153,7 +155,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
     // the chart's own provisioning has no license and cannot be given one
     if !any
         && let Some(location) = &source.location
-        && let Some(volume) = super::plugin_oncall_api_url::chart_provisioning_volume(ctx)
+        && let Some(volume) = chart_provisioning_volume(ctx.release)
     {
         let diagnostic = out.emit(
             "chart-provisioning",

@@ -6,36 +6,27 @@
 
 use serde_json::json;
 
-use super::plugin_version::{
-    Form, describe_engine, engine_version, oncall_plugin, pinned_text, show,
-};
-use super::{CheckContext, Emitter, string};
-use crate::chart::parse_version;
+use super::{CheckContext, Emitter};
+use crate::chart::{parse_version, show_version as show};
 use crate::diagnostic::Applicability;
-use crate::fix::Op;
-
-/// The first plugin version the maintainers recommend.
-pub const MIN: (u64, u64, u64) = (1, 9, 22);
-
-/// Whether OC020 reports a plugin pinned to `plugin` with an engine of `engine`.
-pub fn fires(plugin: (u64, u64, u64), engine: Option<(u64, u64, u64)>) -> bool {
-    plugin < MIN && (plugin >= (1, 9, 0) || engine.is_some_and(|e| e >= (1, 9, 0)))
-}
+use crate::fix::{self, Op};
+use crate::model::engine;
+use crate::model::plugin::{self, Form, MIN_VERSION, below_minimum, pinned_text};
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-    if !ctx.hosts_grafana() {
+    if !ctx.grafana().deployed() {
         return;
     }
-    let Some(plugin) = oncall_plugin(ctx) else {
+    let Some(plugin) = plugin::entry(ctx.release) else {
         return;
     };
     let Some(pinned) = plugin.parsed() else {
         return;
     };
-    let engine = engine_version(ctx);
+    let engine = engine::version(ctx.release);
     let engine_parsed = engine.as_ref().and_then(|(v, _, _)| parse_version(v));
-    if !fires(pinned, engine_parsed) {
+    if !below_minimum(pinned, engine_parsed) {
         return;
     }
     let key = if pinned < (1, 9, 0) {
@@ -44,22 +35,23 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         "early"
     };
     let fix = match (&plugin.fix_path, engine_parsed) {
-        (Some(fix_path), Some(e)) if e >= MIN && plugin.grafana_com => pinned_text(&plugin, e)
-            .and_then(|text| {
+        (Some(fix_path), Some(e)) if e >= MIN_VERSION && plugin.grafana_com => {
+            pinned_text(&plugin, e).and_then(|text| {
                 ctx.fix_at(
                     Some(plugin.value),
                     format!("pin the plugin to the engine's version {}", show(e)),
                     Applicability::Unsafe,
                     vec![Op::SetScalar {
                         path: fix_path.clone(),
-                        value: string(text),
+                        value: fix::ops::text(text),
                     }],
                 )
-            }),
+            })
+        }
         _ => None,
     };
     let (engine_text, engine_from) = match &engine {
-        Some((v, source, _)) => (v.clone(), describe_engine(*source, ctx)),
+        Some((v, source, _)) => (v.clone(), source.describe(ctx.release)),
         None => (String::new(), String::new()),
     };
     out.emit(
@@ -70,7 +62,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
             "engine_from": engine_from,
             "init_container": plugin.form == Form::InitContainer,
         }),
-        plugin.location(ctx),
+        plugin.location(ctx.release),
     )
     .with_fix(fix);
 }

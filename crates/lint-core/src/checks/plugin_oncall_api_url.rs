@@ -11,69 +11,19 @@
 
 use serde_json::json;
 
-use super::external_grafana_url::is_loopback;
-use super::plugin_jsondata_incomplete::{engine_service, oncall_fullname};
-use super::provisioning_volume::PLUGIN_PROVISIONING_DIR;
-use super::{CheckContext, Emitter, InputKind, path, string};
+use super::{CheckContext, Emitter, path};
 use crate::diagnostic::Applicability;
 use crate::fix::{self, Op};
-use crate::provisioning::is_substituted;
-use crate::values::{Kind, Value};
-
-/// The port of the chart's engine Service (`templates/engine/service-internal.yaml`).
-pub const ENGINE_PORT: &str = "8080";
-
-/// The ConfigMap the chart renders with its hardcoded provisioning.
-pub const CHART_CONFIGMAP: &str = "helm-testing-grafana-plugin-provisioning";
-
-/// The engine Service the chart's provisioning names.
-pub const CHART_ENGINE_SERVICE: &str = "helm-testing-oncall-engine";
-
-/// The `onCallApiUrl` of the chart's provisioning.
-pub const CHART_ONCALL_API_URL: &str = "http://helm-testing-oncall-engine:8080";
-
-/// A URL taken apart the way the plugin's Go client would need it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UrlParts {
-    /// The scheme, lowercase, when there is one (`scheme://`).
-    pub scheme: Option<String>,
-    /// The host, lowercase, without a trailing `.`.
-    pub host: String,
-    /// The port as written, if any.
-    pub port: Option<String>,
-    /// Everything after the authority (path, query, fragment).
-    pub rest: String,
-}
-
-/// Splits `[scheme://][user@]host[:port][/rest]`.
-pub fn parse_url(text: &str) -> UrlParts {
-    let (scheme, after) = match text.split_once("://") {
-        Some((scheme, after)) => (Some(scheme.to_ascii_lowercase()), after),
-        None => (None, text),
-    };
-    let end = after.find(['/', '?', '#']).unwrap_or(after.len());
-    let (authority, rest) = after.split_at(end);
-    let authority = authority
-        .rsplit_once('@')
-        .map_or(authority, |(_, host)| host);
-    let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
-        match v6.split_once(']') {
-            Some((host, tail)) => (host, tail.strip_prefix(':')),
-            None => (v6, None),
-        }
-    } else {
-        match authority.split_once(':') {
-            Some((host, port)) => (host, Some(port)),
-            None => (authority, None),
-        }
-    };
-    UrlParts {
-        scheme,
-        host: host.trim_end_matches('.').to_ascii_lowercase(),
-        port: port.map(str::to_owned),
-        rest: rest.to_owned(),
-    }
-}
+use crate::model::grafana::Place as GrafanaPlace;
+use crate::model::names::{
+    CHART_CONFIGMAP, CHART_ENGINE_SERVICE, CHART_ONCALL_API_URL, ENGINE_PORT, engine_named_by,
+    engine_service, oncall_fullname,
+};
+use crate::model::provisioning::is_substituted;
+use crate::model::url::{is_loopback, parse_url};
+use crate::model::volumes::chart_provisioning_volume;
+use crate::release::InputKind;
+use crate::values::Kind;
 
 /// An in-cluster engine host: the Service, and the namespace when one is written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,82 +52,9 @@ fn engine_host(host: &str) -> Option<EngineHost> {
     })
 }
 
-/// Where Grafana runs compared with the OnCall release.
-pub(crate) enum GrafanaPlace {
-    /// In OnCall's namespace (given, or the bundled Grafana without a namespace override).
-    Same,
-    /// Elsewhere, both namespaces known.
-    Other {
-        /// OnCall's namespace.
-        namespace: String,
-        /// Grafana's namespace.
-        grafana: String,
-    },
-    /// Not known; the text says what is assumed.
-    Unknown(String),
-    /// Nothing to say (not the oncall chart's values, and no namespaces given).
-    Silent,
-}
-
-/// Where Grafana runs: both namespaces given, else the bundled Grafana's (the release's, or
-/// `grafana.namespaceOverride`), else unknown.
-pub(crate) fn grafana_place(ctx: &CheckContext<'_>) -> GrafanaPlace {
-    let namespace = ctx.options.namespace.clone();
-    if let (Some(ns), Some(gns)) = (&namespace, &ctx.options.grafana_namespace) {
-        return if ns == gns {
-            GrafanaPlace::Same
-        } else {
-            GrafanaPlace::Other {
-                namespace: ns.clone(),
-                grafana: gns.clone(),
-            }
-        };
-    }
-    if ctx.input != InputKind::OncallValues {
-        return GrafanaPlace::Silent;
-    }
-    if ctx.bundled_grafana() {
-        let override_ns = ctx
-            .release
-            .get(&["grafana", "namespaceOverride"])
-            .and_then(Value::scalar_string)
-            .filter(|s| !s.trim().is_empty());
-        return match (override_ns, namespace) {
-            (None, _) => GrafanaPlace::Same,
-            (Some(gns), Some(ns)) if gns == ns => GrafanaPlace::Same,
-            (Some(gns), Some(ns)) => GrafanaPlace::Other {
-                namespace: ns,
-                grafana: gns,
-            },
-            (Some(gns), None) => GrafanaPlace::Unknown(format!(
-                "`grafana.namespaceOverride` runs the bundled Grafana in `{gns}`"
-            )),
-        };
-    }
-    GrafanaPlace::Unknown("`grafana.enabled` is false: Grafana is external".into())
-}
-
-/// What decides the engine Service's name, for messages.
-fn named_by(ctx: &CheckContext<'_>) -> String {
-    let text = |keys: &[&str]| {
-        ctx.release
-            .get(keys)
-            .and_then(Value::scalar_string)
-            .filter(|s| !s.is_empty())
-    };
-    if let Some(full) = text(&["fullnameOverride"]) {
-        return format!("`fullnameOverride: {full}`");
-    }
-    let release = ctx.options.release_name.clone().unwrap_or_default();
-    match text(&["nameOverride"]) {
-        Some(name) => format!("release `{release}` with `nameOverride: {name}`"),
-        None => format!("release `{release}`"),
-    }
-}
-
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-    let place = grafana_place(ctx);
+    let place = ctx.grafana().place();
     for app in ctx.provisioning {
         check_app(ctx, app, &place, out);
     }
@@ -186,7 +63,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
 
 fn check_app(
     ctx: &CheckContext<'_>,
-    app: &crate::provisioning::ProvisionedApp,
+    app: &crate::model::provisioning::ProvisionedApp,
     place: &GrafanaPlace,
     out: &mut Emitter<'_>,
 ) {
@@ -222,7 +99,7 @@ fn check_app(
             applicability,
             vec![Op::SetScalar {
                 path: path(&["jsonData", "onCallApiUrl"]),
-                value: string(url_text),
+                value: fix::ops::text(url_text),
             }],
         )
     };
@@ -251,12 +128,12 @@ fn check_app(
     let Some(engine) = engine_host(&url.host) else {
         return;
     };
-    let expected = if ctx.input == InputKind::OncallValues {
-        engine_service(ctx)
+    let expected = if ctx.release.kind == InputKind::OncallValues {
+        engine_service(ctx.release)
     } else {
         None
     };
-    let namespace = ctx.options.namespace.as_deref();
+    let namespace = ctx.release.identity.namespace.as_deref();
 
     // the URL that fixes every part this check knows
     let service = expected.clone().unwrap_or_else(|| engine.service.clone());
@@ -305,7 +182,7 @@ fn check_app(
         "host": url.host,
         "service": engine.service,
         "expected": expected.clone().unwrap_or_default(),
-        "named_by": named_by(ctx),
+        "named_by": engine_named_by(ctx.release),
         "namespace": namespace.unwrap_or(""),
         "found_namespace": engine.namespace.clone().unwrap_or_default(),
         "port": port.clone().unwrap_or_else(|| default_port(&scheme).into()),
@@ -352,48 +229,14 @@ fn default_port(scheme: &str) -> &'static str {
     if scheme == "https" { "443" } else { "80" }
 }
 
-/// The `grafana.extraVolumes` item that mounts the chart's own provisioning ConfigMap into
-/// the bundled Grafana's provisioning directory (chart 1.9.23 and later), if any.
-pub(crate) fn chart_provisioning_volume<'a>(ctx: &'a CheckContext<'_>) -> Option<&'a Value> {
-    if ctx.input != InputKind::OncallValues || !ctx.bundled_grafana() {
-        return None;
-    }
-    let release = ctx.release;
-    // the grafana chart 6.57.1 era (oncall 1.9.22 and older) has no provisioning template
-    if release.chart.first < (1, 9, 23) {
-        return None;
-    }
-    let volume = release
-        .get(&["grafana", "extraVolumes"])
-        .and_then(Value::as_seq)?
-        .iter()
-        .find(|item| {
-            item.get(&["configMap", "name"]).and_then(Value::as_str) == Some(CHART_CONFIGMAP)
-        })?;
-    let volume_name = volume.get(&["name"]).and_then(Value::scalar_string)?;
-    let mounted = release
-        .get(&["grafana", "extraVolumeMounts"])
-        .and_then(Value::as_seq)
-        .is_some_and(|mounts| {
-            mounts.iter().any(|m| {
-                m.get(&["name"]).and_then(Value::scalar_string).as_deref()
-                    == Some(volume_name.as_str())
-                    && m.get(&["mountPath"])
-                        .and_then(Value::scalar_string)
-                        .is_some_and(|p| p.starts_with(PLUGIN_PROVISIONING_DIR))
-            })
-        });
-    mounted.then_some(volume)
-}
-
 /// The chart's own provisioning, when it reaches Grafana and names another engine.
 fn chart_default(ctx: &CheckContext<'_>, place: &GrafanaPlace, out: &mut Emitter<'_>) {
     let release = ctx.release;
     let volumes_path = ["grafana", "extraVolumes"];
-    let Some(volume) = chart_provisioning_volume(ctx) else {
+    let Some(volume) = chart_provisioning_volume(ctx.release) else {
         return;
     };
-    let Some(expected) = engine_service(ctx) else {
+    let Some(expected) = engine_service(ctx.release) else {
         return;
     };
     let other = match place {
@@ -433,8 +276,8 @@ fn chart_default(ctx: &CheckContext<'_>, place: &GrafanaPlace, out: &mut Emitter
             "configmap": CHART_CONFIGMAP,
             "url": CHART_ONCALL_API_URL,
             "expected": expected,
-            "fullname": oncall_fullname(ctx).unwrap_or_default(),
-            "named_by": named_by(ctx),
+            "fullname": oncall_fullname(ctx.release).unwrap_or_default(),
+            "named_by": engine_named_by(ctx.release),
             "namespace": namespace,
             "grafana_namespace": grafana_namespace,
             "suggested": suggested,
@@ -448,22 +291,6 @@ fn chart_default(ctx: &CheckContext<'_>, place: &GrafanaPlace, out: &mut Emitter
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn urls_split_with_and_without_scheme() {
-        let u = parse_url("http://prod-oncall-engine.oncall.svc:8080/x");
-        assert_eq!(u.scheme.as_deref(), Some("http"));
-        assert_eq!(u.host, "prod-oncall-engine.oncall.svc");
-        assert_eq!(u.port.as_deref(), Some("8080"));
-        assert_eq!(u.rest, "/x");
-        let u = parse_url("oncall-engine:8080");
-        assert_eq!(u.scheme, None);
-        assert_eq!(u.host, "oncall-engine");
-        assert_eq!(u.port.as_deref(), Some("8080"));
-        let u = parse_url("http://[::1]:8080");
-        assert_eq!(u.host, "::1");
-        assert_eq!(u.port.as_deref(), Some("8080"));
-    }
 
     #[test]
     fn only_engine_services_are_judged() {

@@ -5,11 +5,9 @@ use serde_json::json;
 use super::{CheckContext, Emitter, path};
 use crate::diagnostic::Applicability;
 use crate::fix::{self, Op};
-use crate::provisioning::is_substituted;
+use crate::model::plugin::ORG_ID;
+use crate::model::provisioning::is_substituted;
 use crate::values::Kind;
-
-/// Self-hosted OnCall's hardcoded organisation id (`SELF_HOSTED_SETTINGS["ORG_ID"]`).
-pub const ORG_ID: i64 = 100;
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {

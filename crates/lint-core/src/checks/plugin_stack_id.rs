@@ -3,45 +3,23 @@
 
 use serde_json::json;
 
-use super::{CheckContext, Emitter, InputKind, path};
+use super::{CheckContext, Emitter, path};
 use crate::diagnostic::Applicability;
-use crate::path::KeyPath;
 use crate::fix::{self, Op};
-use crate::provisioning::is_substituted;
+use crate::model::engine::{self, DEFAULT_STACK_ID, STACK_ID_ENV};
+use crate::model::provisioning::is_substituted;
+use crate::path::KeyPath;
+use crate::release::InputKind;
 use crate::values::{Kind, Value};
-
-/// The engine's default `SELF_HOSTED_STACK_ID`.
-pub const DEFAULT_STACK_ID: i64 = 5;
-
-/// The engine variable that sets the stack id.
-pub const STACK_ID_ENV: &str = "SELF_HOSTED_STACK_ID";
-
-/// A variable of the oncall chart's top-level `env` (a map, or the legacy list of
-/// `{name, value}`): its value and its display key path.
-pub fn engine_env<'a>(ctx: &'a CheckContext<'_>, name: &str) -> Option<(&'a Value, KeyPath)> {
-    let env = ctx.release.get(&["env"])?;
-    match &env.kind {
-        Kind::Map(map) => map
-            .get(name)
-            .map(|v| (v, ctx.release.key_path(&["env", name]))),
-        Kind::Seq(items) => items.iter().enumerate().rev().find_map(|(i, item)| {
-            (item.get(&["name"]).and_then(Value::as_str) == Some(name))
-                .then(|| item.get(&["value"]))
-                .flatten()
-                .map(|v| (v, ctx.release.key_path(&["env"]).index(i).key("value")))
-        }),
-        _ => None,
-    }
-}
 
 /// The stack id the engine expects: from the oncall values' `env` when this is the oncall
 /// chart's values (`Some(value)` when the user set it), else the default. `None` when the
 /// variable is set to something that is not an integer (the engine fails on its own).
 fn expected<'a>(ctx: &'a CheckContext<'_>) -> Option<(i64, Option<(&'a Value, KeyPath)>)> {
-    if ctx.input != InputKind::OncallValues {
+    if ctx.release.kind != InputKind::OncallValues {
         return Some((DEFAULT_STACK_ID, None));
     }
-    match engine_env(ctx, STACK_ID_ENV) {
+    match engine::env(ctx.release, STACK_ID_ENV) {
         None => Some((DEFAULT_STACK_ID, None)),
         Some((value, key)) => {
             let text = value.scalar_string()?;
@@ -72,7 +50,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
             Kind::Str(_) if is_substituted(stack_id) => continue,
             Kind::Str(s) if s.trim() == expected.to_string() => "quoted",
             _ if env.is_some() => "env-mismatch",
-            _ if ctx.input == InputKind::OncallValues => "wrong-value",
+            _ if ctx.release.kind == InputKind::OncallValues => "wrong-value",
             _ => "wrong-value-assumed",
         };
         let Some(site) = stack_id.site() else {
@@ -80,7 +58,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         };
         let location = ctx.release.site_location(site, key_path.clone(), false);
         // the engine's value is known for the oncall chart's values; elsewhere it is assumed
-        let applicability = if message == "quoted" || ctx.input == InputKind::OncallValues {
+        let applicability = if message == "quoted" || ctx.release.kind == InputKind::OncallValues {
             Applicability::Safe
         } else {
             Applicability::Unsafe

@@ -4,17 +4,17 @@
 
 use serde_json::json;
 
-use super::plugin_version::{Form, catalog_name, oncall_plugin};
-use super::{CheckContext, Emitter, string};
+use super::{CheckContext, Emitter};
 use crate::diagnostic::Applicability;
-use crate::fix::Op;
+use crate::fix::{self, Op};
+use crate::model::plugin::{self, Form, catalog_name};
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-    if !ctx.hosts_grafana() {
+    if !ctx.grafana().deployed() {
         return;
     }
-    let Some(plugin) = oncall_plugin(ctx) else {
+    let Some(plugin) = plugin::entry(ctx.release) else {
         return;
     };
     if !plugin.grafana_com {
@@ -39,7 +39,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
             Applicability::Safe,
             vec![Op::SetScalar {
                 path: fix_path,
-                value: string(text),
+                value: fix::ops::text(text),
             }],
         )
     });
@@ -50,7 +50,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
             "expected": expected,
             "init_container": plugin.form == Form::InitContainer,
         }),
-        plugin.location(ctx),
+        plugin.location(ctx.release),
     )
     .with_fix(fix);
 }

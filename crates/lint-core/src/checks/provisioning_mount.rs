@@ -4,10 +4,11 @@
 
 use serde_json::json;
 
-use super::provisioning_volume::PLUGIN_PROVISIONING_DIR;
 use super::{CheckContext, Emitter, path};
 use crate::diagnostic::Applicability;
 use crate::fix::Op;
+use crate::model::volumes::{PLUGIN_PROVISIONING_DIR, default_item};
+use crate::release::InputKind;
 use crate::values::{Kind, Value};
 
 /// Lists of the grafana chart whose items mount something at their `mountPath`.
@@ -19,7 +20,7 @@ const MOUNT_LISTS: [&str; 3] = [
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-    if ctx.input != super::InputKind::OncallValues || !ctx.hosts_grafana() {
+    if ctx.release.kind != InputKind::OncallValues || !ctx.grafana().deployed() {
         return;
     }
     let release = ctx.release;
@@ -68,8 +69,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                 .any(|v| v.get(&["name"]).and_then(Value::scalar_string).as_deref() == Some(&name))
         });
     let mounts = release.get(&mounts_path);
-    let item = super::provisioning_volume::default_item(defaults.get(&mounts_path), &name)
-        .unwrap_or_default();
+    let item = default_item(defaults.get(&mounts_path), &name).unwrap_or_default();
     let key = match (mounts.is_some(), volume_kept) {
         (true, true) => "dropped",
         (false, true) => "deleted",

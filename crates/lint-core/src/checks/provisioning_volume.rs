@@ -6,10 +6,9 @@ use serde_json::json;
 use super::{CheckContext, Emitter, path};
 use crate::diagnostic::Applicability;
 use crate::fix::Op;
-use crate::values::{Kind, Value};
-
-/// Where Grafana reads plugin provisioning.
-pub const PLUGIN_PROVISIONING_DIR: &str = "/etc/grafana/provisioning/plugins";
+use crate::model::volumes::{PLUGIN_PROVISIONING_DIR, default_item};
+use crate::release::InputKind;
+use crate::values::Value;
 
 /// Lists of the grafana chart that also create pod volumes, by item `name`.
 const OTHER_VOLUME_LISTS: [&str; 4] = [
@@ -21,7 +20,7 @@ const OTHER_VOLUME_LISTS: [&str; 4] = [
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-    if ctx.input != super::InputKind::OncallValues || !ctx.hosts_grafana() {
+    if ctx.release.kind != InputKind::OncallValues || !ctx.grafana().deployed() {
         return;
     }
     let release = ctx.release;
@@ -104,51 +103,4 @@ fn names(list: Option<&Value>) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
-}
-
-/// The chart's own list item for `name`, as block YAML, if the chart defines one.
-pub(crate) fn default_item(defaults: Option<&Value>, name: &str) -> Option<String> {
-    let item = defaults?
-        .as_seq()?
-        .iter()
-        .find(|v| v.get(&["name"]).and_then(Value::as_str) == Some(name))?;
-    Some(to_block_yaml(item, 0, true))
-}
-
-/// A small block-YAML printer for help text (maps, lists, plain scalars).
-fn to_block_yaml(value: &Value, indent: usize, list_item: bool) -> String {
-    let pad = " ".repeat(indent);
-    match &value.kind {
-        Kind::Map(map) => {
-            let mut out = String::new();
-            for (i, (k, v)) in map.iter().enumerate() {
-                let lead = if list_item && i == 0 {
-                    format!("{pad}- ")
-                } else if list_item {
-                    format!("{pad}  ")
-                } else {
-                    pad.clone()
-                };
-                let child_indent = if list_item { indent + 4 } else { indent + 2 };
-                match &v.kind {
-                    Kind::Map(_) | Kind::Seq(_) => {
-                        out.push_str(&format!(
-                            "{lead}{k}:\n{}",
-                            to_block_yaml(v, child_indent, false)
-                        ));
-                    }
-                    _ => out.push_str(&format!(
-                        "{lead}{k}: {}\n",
-                        v.scalar_string().unwrap_or_default()
-                    )),
-                }
-            }
-            out
-        }
-        Kind::Seq(items) => items
-            .iter()
-            .map(|v| to_block_yaml(v, indent, true))
-            .collect(),
-        _ => format!("{pad}{}\n", value.scalar_string().unwrap_or_default()),
-    }
 }

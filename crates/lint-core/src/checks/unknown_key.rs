@@ -5,40 +5,22 @@ use std::collections::HashSet;
 
 use serde_json::json;
 
-use super::{CheckContext, Emitter, InputKind};
+use super::{CheckContext, Emitter};
 use crate::diagnostic::{Applicability, Edit, Fix, Location};
 use crate::path::Seg;
+use crate::release::InputKind;
 use crate::release::Release;
-use crate::schema::{self, Scope, Suggestion, ViolationKind, place};
-
-/// The chart's schema and the user's, each with its violations, for both schema checks.
-pub(crate) fn scopes<'a>(
-    ctx: &CheckContext<'a>,
-    run: &'a schema::Run,
-) -> Vec<(Scope<'a>, &'a [schema::Violation])> {
-    let mut out = Vec::new();
-    // a scope reads the schema's JSON: only for violations to explain
-    if !run.chart.is_empty()
-        && let Some(scope) = Scope::chart(ctx.release, ctx.chart_version())
-    {
-        out.push((scope, run.chart.as_slice()));
-    }
-    if let (Some(user), Some(values)) = (&ctx.options.user_schema, &run.user_values)
-        && !run.user.is_empty()
-    {
-        out.push((Scope::user(user, values), run.user.as_slice()));
-    }
-    out
-}
+use crate::schema::{self, Suggestion, ViolationKind, place};
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-    if ctx.input != InputKind::OncallValues {
+    if ctx.release.kind != InputKind::OncallValues {
         return;
     }
     let run = ctx.schema();
     let mut seen = HashSet::new();
-    for (scope, violations) in scopes(ctx, run) {
+    for (scope, violations) in schema::scopes(ctx.release, ctx.options.user_schema.as_deref(), run)
+    {
         for violation in violations {
             let ViolationKind::UnknownKey { key } = &violation.kind else {
                 continue;

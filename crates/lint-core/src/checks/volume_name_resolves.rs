@@ -3,26 +3,13 @@
 
 use serde_json::json;
 
-use super::provisioning_volume::PLUGIN_PROVISIONING_DIR;
 use super::{CheckContext, Emitter};
+use crate::model::volumes::{BUILT_IN, PLUGIN_PROVISIONING_DIR, VOLUME_LISTS};
 use crate::values::Value;
-
-/// Lists of the grafana chart whose items each create a pod volume named by `name`.
-pub const VOLUME_LISTS: [&str; 5] = [
-    "extraVolumes",
-    "extraConfigmapMounts",
-    "extraSecretMounts",
-    "extraEmptyDirMounts",
-    "extraContainerVolumes",
-];
-
-/// Volumes the grafana chart's pod template defines itself (some only when a feature is on;
-/// they are all accepted, so a mount of one never raises a false alarm).
-pub const BUILT_IN: [&str; 4] = ["config", "config-secret", "storage", "ldap"];
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-    if !ctx.hosts_grafana() {
+    if !ctx.grafana().deployed() {
         return;
     }
     let release = ctx.release;

@@ -5,10 +5,10 @@
 
 use serde_json::json;
 
-use super::unknown_key::scopes;
-use super::{CheckContext, Emitter, InputKind};
+use super::{CheckContext, Emitter};
 use crate::diagnostic::Location;
 use crate::path::{KeyPath, Seg};
+use crate::release::InputKind;
 use crate::release::Release;
 use crate::schema::describe::{
     boolean_word, expected_text, flow_yaml, found_of, type_with_article, yaml_string,
@@ -18,12 +18,13 @@ use crate::values::{Kind, Value};
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-    if ctx.input != InputKind::OncallValues {
+    if ctx.release.kind != InputKind::OncallValues {
         return;
     }
     let run = ctx.schema();
     let mut seen = std::collections::HashSet::new();
-    for (scope, violations) in scopes(ctx, run) {
+    for (scope, violations) in schema::scopes(ctx.release, ctx.options.user_schema.as_deref(), run)
+    {
         for violation in violations {
             if matches!(violation.kind, ViolationKind::UnknownKey { .. }) {
                 continue;

@@ -3,10 +3,12 @@
 
 use super::compile::{Style, TextEdit, compile};
 use super::ops::Op;
-use crate::path::Seg;
 use crate::diagnostic::{Applicability, Edit, Fix};
-use crate::provisioning::{ProvisionedApp, SpanMapper};
+use crate::model::provisioning::ProvisionedApp;
+use crate::path::Seg;
 use crate::release::Release;
+use crate::values::{Origin, Value};
+use crate::yaml::embedded::SpanMapper;
 use crate::yaml::{NodeKind, ScalarStyle, parse};
 
 /// Builds a fix whose `ops` (chart-relative paths) apply to layer `layer` of `release`.
@@ -43,6 +45,134 @@ pub fn for_layer(
         }
     }
     non_overlapping(&edits).then_some(Fix {
+        title,
+        applicability,
+        edits,
+        targets,
+    })
+}
+
+/// A fix in the file where `value` was written, or, for a chart default (or no value), in
+/// the last file of the release (the one Helm lets win). Paths are chart-relative.
+pub fn at(
+    release: &Release,
+    value: Option<&Value>,
+    title: impl Into<String>,
+    applicability: Applicability,
+    ops: Vec<Op>,
+) -> Option<Fix> {
+    let layer = value
+        .and_then(Value::site)
+        .map(|site| site.layer)
+        .or_else(|| last_file_layer(release))?;
+    for_layer(release, layer, title.into(), applicability, ops)
+}
+
+/// Operations that set every `(keys, value)`: keys the files already have are set in
+/// place; a missing key is inserted once, with everything below it as one map (several
+/// insertions under one new parent would clash).
+pub fn merge_ops(release: &Release, settings: &[(Vec<&str>, serde_json::Value)]) -> Vec<Op> {
+    let mut tree = serde_json::Map::new();
+    for (keys, value) in settings {
+        let mut node = &mut tree;
+        for (i, key) in keys.iter().enumerate() {
+            if i + 1 == keys.len() {
+                node.insert((*key).to_owned(), value.clone());
+            } else {
+                let entry = node
+                    .entry((*key).to_owned())
+                    .or_insert_with(|| serde_json::Value::Object(serde_json::Map::new()));
+                if !entry.is_object() {
+                    *entry = serde_json::Value::Object(serde_json::Map::new());
+                }
+                match entry.as_object_mut() {
+                    Some(map) => node = map,
+                    None => break,
+                }
+            }
+        }
+    }
+    let mut ops = Vec::new();
+    walk(release, &mut Vec::new(), &tree, &mut ops);
+    ops
+}
+
+fn walk(
+    release: &Release,
+    at: &mut Vec<String>,
+    tree: &serde_json::Map<String, serde_json::Value>,
+    ops: &mut Vec<Op>,
+) {
+    let origin = Origin::Fix;
+    for (key, child) in tree {
+        at.push(key.clone());
+        let keys: Vec<&str> = at.iter().map(String::as_str).collect();
+        let exists = release.user_sets(&keys);
+        match child {
+            serde_json::Value::Object(map) if exists => walk(release, at, map, ops),
+            serde_json::Value::Object(_) => ops.push(Op::Replace {
+                path: Seg::keys(&keys),
+                value: Value::from_json(child, &origin),
+            }),
+            _ if exists => ops.push(Op::SetScalar {
+                path: Seg::keys(&keys),
+                value: Value::from_json(child, &origin),
+            }),
+            _ => ops.push(Op::Replace {
+                path: Seg::keys(&keys),
+                value: Value::from_json(child, &origin),
+            }),
+        }
+        at.pop();
+    }
+}
+
+/// One fix made of `ops` in the last file: each operation is compiled on its own and
+/// insertions at the same place are joined (the fix builder refuses two edits at one
+/// place), so several keys can be added under one parent.
+pub fn combined(
+    release: &Release,
+    title: String,
+    applicability: Applicability,
+    ops: Vec<Op>,
+) -> Option<Fix> {
+    let mut edits: Vec<Edit> = Vec::new();
+    // insertions at one place, joined deepest first: at the end of nested blocks the
+    // innermost block's new keys must come before its parents'
+    let mut inserts: Vec<(usize, Vec<String>)> = Vec::new();
+    let mut targets = Vec::new();
+    for op in ops {
+        let fix = at(release, None, title.clone(), applicability, vec![op])?;
+        targets.extend(fix.targets);
+        for edit in fix.edits {
+            let same = edits.iter().position(|e| {
+                e.file.path() == edit.file.path() && e.range == edit.range && e.range.is_empty()
+            });
+            match same {
+                Some(index) => match inserts.iter_mut().find(|(i, _)| *i == index) {
+                    Some((_, texts)) => texts.push(edit.replacement),
+                    None => inserts.push((index, vec![edit.replacement])),
+                },
+                None if edit.range.is_empty() => {
+                    inserts.push((edits.len(), vec![edit.replacement.clone()]));
+                    edits.push(edit);
+                }
+                None => edits.push(edit),
+            }
+        }
+    }
+    let indent = |text: &str| {
+        text.lines()
+            .find(|l| !l.trim().is_empty())
+            .map_or(0, |l| l.len() - l.trim_start().len())
+    };
+    for (index, mut texts) in inserts {
+        texts.sort_by_key(|t| std::cmp::Reverse(indent(t)));
+        if let Some(edit) = edits.get_mut(index) {
+            edit.replacement = texts.concat();
+        }
+    }
+    (non_overlapping(&edits) && !edits.is_empty()).then_some(Fix {
         title,
         applicability,
         edits,

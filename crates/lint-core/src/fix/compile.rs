@@ -8,8 +8,8 @@ use std::ops::Range;
 use super::ops::Op;
 use crate::path::Seg;
 use crate::values::emit::{block_at, flow, inline};
-use crate::yaml::quote::{quote_flow, quote_if_needed};
 use crate::values::{Kind, Value};
+use crate::yaml::quote::{quote_flow, quote_if_needed};
 use crate::yaml::{Document, NodeId, NodeKind, ScalarStyle};
 
 /// A text edit inside one text.
@@ -216,9 +216,7 @@ fn is_empty_scalar(doc: &Document, id: NodeId) -> bool {
 /// A scalar in the style of the one it replaces.
 fn styled_scalar(value: &Value, old: Option<ScalarStyle>, in_flow: bool) -> String {
     match (&value.kind, old) {
-        (Kind::Str(s), Some(ScalarStyle::DoubleQuoted)) => {
-            crate::yaml::quote::double_quoted(s)
-        }
+        (Kind::Str(s), Some(ScalarStyle::DoubleQuoted)) => crate::yaml::quote::double_quoted(s),
         (Kind::Str(s), Some(ScalarStyle::SingleQuoted)) if !s.chars().any(char::is_control) => {
             format!("'{}'", s.replace('\'', "''"))
         }

@@ -1,7 +1,7 @@
 //! Symbolic fix operations: what to change, by key path, independent of formatting.
 
 use crate::path::Seg;
-use crate::values::Value;
+use crate::values::{Kind, Origin, Value};
 
 /// A change to a document, by path.
 #[derive(Debug, Clone)]
@@ -46,4 +46,19 @@ impl Op {
             | Op::Remove { path } => path,
         }
     }
+}
+
+/// A string a fix writes.
+pub fn text(text: impl Into<String>) -> Value {
+    Value::new(Kind::Str(text.into()), Origin::Fix)
+}
+
+/// An integer a fix writes.
+pub fn int(i: i64) -> Value {
+    Value::new(Kind::Int(i), Origin::Fix)
+}
+
+/// A boolean a fix writes.
+pub fn boolean(b: bool) -> Value {
+    Value::new(Kind::Bool(b), Origin::Fix)
 }

@@ -7,8 +7,8 @@ use serde_json::Value as Json;
 
 use super::target::{RenderError, Rendered};
 use super::templates;
-use crate::yaml::quote::quote_if_needed;
 use crate::values::{Kind, Value, to_value};
+use crate::yaml::quote::quote_if_needed;
 use crate::yaml::{Limits, parse};
 
 /// The effective list at `path` (empty when absent, null or not a list).

@@ -23,8 +23,8 @@ use handlebars::{
 use serde_json::Value as Json;
 
 use crate::values::emit::{block_at, flow};
-use crate::yaml::quote::{double_quoted, quote_if_needed};
 use crate::values::{Origin, Value};
+use crate::yaml::quote::{double_quoted, quote_if_needed};
 
 /// Every template: (name, text).
 pub const TEMPLATES: [(&str, &str); 9] = [

@@ -16,6 +16,7 @@ pub fn origin_text(release: &Release, value: &Value) -> String {
             format!("{}:{}", layer.source.path(), at.line)
         }
         Origin::Default { chart, version } => format!("default: {chart} {version}"),
+        Origin::Fix => "written by a fix".to_owned(),
     }
 }
 

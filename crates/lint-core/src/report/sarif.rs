@@ -267,7 +267,11 @@ pub fn fingerprints(diagnostics: &[Diagnostic]) -> Vec<String> {
     diagnostics
         .iter()
         .map(|d| {
-            let base = fingerprint(&d.code, d.primary.file.path(), &d.primary.key_path.to_string());
+            let base = fingerprint(
+                &d.code,
+                d.primary.file.path(),
+                &d.primary.key_path.to_string(),
+            );
             let occurrence = seen.entry(base.clone()).or_insert(0);
             let n = *occurrence;
             *occurrence += 1;

@@ -29,7 +29,7 @@ pub use jsonschema::Validator;
 pub use run::{
     Run, SchemaSource, Violation, ViolationKind, document_values, run, user_written, violations,
 };
-pub use scope::Scope;
+pub use scope::{Scope, scopes};
 pub use suggest::{Suggestion, similarity, suggest};
 pub use user::{UserSchema, UserSchemaError};
 pub use walk::{Node, SchemaSet};

@@ -6,8 +6,8 @@ use jsonschema::error::{TypeKind, ValidationError, ValidationErrorKind};
 use jsonschema::paths::LocationSegment;
 
 use super::compact::Subschema;
-use crate::path::Seg;
 use crate::options::LintOptions;
+use crate::path::Seg;
 use crate::release::Release;
 use crate::values::{Kind, Origin, Value, coalesce, to_value};
 

@@ -9,6 +9,28 @@ use crate::path::Seg;
 use crate::release::Release;
 use crate::values::Value;
 
+/// The chart's schema and the user's, each with its violations in `run`: what the schema
+/// rules (OC090, OC091) explain. A scope reads the schema's JSON, so it is built only when
+/// there are violations to explain.
+pub fn scopes<'a>(
+    release: &'a Release,
+    user: Option<&'a UserSchema>,
+    run: &'a super::Run,
+) -> Vec<(Scope<'a>, &'a [super::Violation])> {
+    let mut out = Vec::new();
+    if !run.chart.is_empty()
+        && let Some(scope) = Scope::chart(release)
+    {
+        out.push((scope, run.chart.as_slice()));
+    }
+    if let (Some(user), Some(values)) = (user, &run.user_values)
+        && !run.user.is_empty()
+    {
+        out.push((Scope::user(user, values), run.user.as_slice()));
+    }
+    out
+}
+
 /// One schema and the values it validated.
 pub struct Scope<'a> {
     /// The schema documents.
@@ -34,7 +56,7 @@ enum Owner<'a> {
 impl<'a> Scope<'a> {
     /// The chart's schema over the release's effective values; `None` if the chart state
     /// has no schema.
-    pub fn chart(release: &'a Release, oncall_version: String) -> Option<Scope<'a>> {
+    pub fn chart(release: &'a Release) -> Option<Scope<'a>> {
         let set = super::embedded_set();
         let id = format!(
             "{}{}",
@@ -48,7 +70,7 @@ impl<'a> Scope<'a> {
             tree: &release.values,
             prefix: place::doc_path(release, &[]),
             owner: Owner::Chart {
-                oncall: oncall_version,
+                oncall: release.chart_version().to_owned(),
                 grafana: release.chart.grafana_chart,
                 state: release.chart,
             },

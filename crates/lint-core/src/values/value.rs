@@ -19,6 +19,8 @@ pub enum Origin {
         /// Chart version.
         version: &'static str,
     },
+    /// Written by a fix: no file holds it yet.
+    Fix,
 }
 
 /// A place in one of the release's files.
@@ -149,7 +151,7 @@ impl Value {
     pub fn site(&self) -> Option<&Site> {
         match &self.origin {
             Origin::User(site) => Some(site),
-            Origin::Default { .. } => None,
+            Origin::Default { .. } | Origin::Fix => None,
         }
     }
 

@@ -2,6 +2,7 @@
 //! span, and resolve scalars as Helm does.
 
 pub mod de;
+pub mod embedded;
 mod parse;
 pub mod quote;
 pub mod scalar;

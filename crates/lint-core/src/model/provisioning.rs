@@ -1,22 +1,16 @@
-//! Finding the OnCall plugin's provisioning wherever it is written: a Grafana provisioning
+//! The OnCall plugin's provisioning wherever the files write it: a Grafana provisioning
 //! file (`apps:` at the top), or provisioning YAML embedded in a string value (usually a
-//! ConfigMap under `grafana.extraObjects`, in a literal block scalar).
-//!
-//! Embedded YAML is parsed on its own, and its spans are mapped back into the outer file:
-//! each line of a literal block is the outer line with the block's indentation removed, and
-//! the mapping is checked against the outer text, so a reported line and column are always
-//! those of the outer file (or, where no exact mapping exists, the string itself).
+//! ConfigMap under `grafana.extraObjects`, in a literal block scalar), parsed on its own
+//! with its spans mapped back into the outer file ([`SpanMapper`]).
 
 use std::ops::Range;
 
-use crate::path::KeyPath;
-use crate::path::Seg;
+use super::plugin::PLUGIN_ID;
+use crate::path::{KeyPath, Seg};
 use crate::release::Release;
 use crate::values::{Kind, Value, to_value};
+use crate::yaml::embedded::SpanMapper;
 use crate::yaml::{Document, NodeId, NodeKind, ScalarStyle, parse};
-
-/// The plugin's id.
-pub const PLUGIN_ID: &str = "grafana-oncall-app";
 
 /// One `apps:` entry of type `grafana-oncall-app`, as Grafana would read it.
 #[derive(Debug, Clone)]
@@ -145,93 +139,6 @@ fn string_scalars(doc: &Document, root: NodeId) -> Vec<(NodeId, KeyPath, Vec<Seg
         }
     }
     out
-}
-
-/// Maps byte offsets in a string's cooked text to byte offsets in the outer file.
-pub(crate) struct SpanMapper {
-    outer: Range<usize>,
-    /// The outer file's length: no offset maps past it.
-    outer_len: usize,
-    /// For each inner line: (inner start, outer start) when that line appears verbatim in
-    /// the outer file.
-    lines: Vec<(usize, Option<usize>)>,
-}
-
-impl SpanMapper {
-    pub(crate) fn new(
-        outer_text: &str,
-        outer: Range<usize>,
-        inner: &str,
-        style: ScalarStyle,
-    ) -> Self {
-        let mut lines = Vec::new();
-        let exact = matches!(
-            style,
-            ScalarStyle::Literal
-                | ScalarStyle::Plain
-                | ScalarStyle::SingleQuoted
-                | ScalarStyle::DoubleQuoted
-        );
-        let mut search_from = outer.start.min(outer_text.len());
-        let mut inner_offset = 0;
-        for line in inner.split_inclusive('\n') {
-            let content = line.trim_end_matches(['\n', '\r']);
-            let mut outer_start = None;
-            if exact && !content.is_empty() {
-                // the line's text must be the next occurrence inside the outer span
-                if let Some(pos) = outer_text
-                    .get(search_from..outer.end.min(outer_text.len()))
-                    .and_then(|hay| hay.find(content))
-                {
-                    let start = search_from + pos;
-                    outer_start = Some(start);
-                    search_from = start + content.len();
-                }
-            }
-            lines.push((inner_offset, outer_start));
-            inner_offset += line.len();
-        }
-        SpanMapper {
-            outer,
-            outer_len: outer_text.len(),
-            lines,
-        }
-    }
-
-    fn map_offset(&self, offset: usize) -> Option<usize> {
-        let index = match self
-            .lines
-            .binary_search_by_key(&offset, |(start, _)| *start)
-        {
-            Ok(i) => i,
-            Err(0) => return None,
-            Err(i) => i - 1,
-        };
-        let (start, outer) = self.lines[index];
-        // the end of a last line the outer file does not end with a line break (a block
-        // scalar at the end of the file) maps past the file: no place there
-        outer
-            .map(|o| o + (offset - start))
-            .filter(|o| *o <= self.outer_len)
-    }
-
-    /// Maps both ends exactly, or gives `None`.
-    pub(crate) fn map_exact(&self, range: Range<usize>) -> Option<Range<usize>> {
-        let start = self.map_offset(range.start)?;
-        let end = self.map_offset(range.end)?;
-        (end >= start).then_some(start..end)
-    }
-
-    fn map(&self, range: Range<usize>) -> Range<usize> {
-        match (
-            self.map_offset(range.start),
-            self.map_offset(range.end.max(range.start)),
-        ) {
-            (Some(start), Some(end)) if end >= start && end <= self.outer.end => start..end,
-            (Some(start), _) => start..start,
-            _ => self.outer.clone(),
-        }
-    }
 }
 
 /// Whether a value is a string holding a `$VAR`/`${VAR}` reference or a `{{ }}` template,

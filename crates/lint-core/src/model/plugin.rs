@@ -1,9 +1,8 @@
-//! Versions the rules compare: the OnCall plugin's version as the values install it, the
-//! engine's, and the Grafana version that runs. Shared by the version rules (OC011–OC013,
-//! OC020–OC022) and anyone else who needs them.
+//! The OnCall plugin as the values install it: its id, every form of a `grafana.plugins`
+//! entry the grafana charts accept, the version it pins, and where else it may come from
+//! (an init container, a custom image, a volume at the plugins path).
 //!
-//! The plugin comes from the `grafana-oncall-app` entry of `grafana.plugins`, in every form
-//! the grafana charts accept:
+//! The forms of an entry:
 //!
 //! - `grafana-oncall-app`: the latest version on grafana.com (unpinned);
 //! - `grafana-oncall-app 1.16.9`: `grafana cli plugins install <id> <version>`;
@@ -11,24 +10,26 @@
 //! - `grafana-oncall-app@1.16.9@https://…`: the preinstall form of the grafana-community
 //!   chart 11.1.1 and later (version and URL optional);
 //!
-//! or, when `grafana.plugins` has none, from an init container under
+//! or, when `grafana.plugins` has none, an init container under
 //! `grafana.extraInitContainers` that pulls an artifact named `grafana-oncall-app` (its tag,
 //! a `/versions/<v>/download` URL or a `grafana-oncall-app-<v>.zip` file name).
 
 use std::ops::Range;
 
-use super::CheckContext;
-use crate::chart::parse_version;
+use super::grafana::Grafana;
+use super::url::split_url;
+use crate::chart::{Version, parse_version, show_version};
 use crate::diagnostic::Location;
-use crate::path::KeyPath;
-use crate::path::Seg;
+use crate::path::{KeyPath, Seg};
+use crate::release::Release;
 use crate::values::{Kind, Value};
-
-/// A parsed version: (major, minor, patch).
-pub type Version = (u64, u64, u64);
 
 /// The plugin's id.
 pub const PLUGIN_ID: &str = "grafana-oncall-app";
+
+/// The organisation id self-hosted OnCall hardcodes (`SELF_HOSTED_SETTINGS["ORG_ID"]`): the
+/// plugin's provisioning must say `orgId: 100`.
+pub const ORG_ID: i64 = 100;
 
 /// The grafana.com download URL of a plugin version.
 pub fn grafana_com_url(version: &str) -> String {
@@ -76,7 +77,7 @@ impl PluginEntry<'_> {
     }
 
     /// The pinned version, parsed.
-    pub fn parsed(&self) -> Option<(u64, u64, u64)> {
+    pub fn parsed(&self) -> Option<Version> {
         self.version().and_then(parse_version)
     }
 
@@ -92,8 +93,7 @@ impl PluginEntry<'_> {
 
     /// Where to report it: the version itself when the string is written plainly on one
     /// line, else the whole string.
-    pub fn location(&self, ctx: &CheckContext<'_>) -> Location {
-        let release = ctx.release;
+    pub fn location(&self, release: &Release) -> Location {
         let Some(site) = self.value.site() else {
             return release.blame(&["grafana", "plugins"]);
         };
@@ -114,9 +114,18 @@ impl PluginEntry<'_> {
     }
 }
 
+/// The first plugin version the maintainers recommend.
+pub const MIN_VERSION: Version = (1, 9, 22);
+
+/// Whether a plugin pinned to `plugin` is older than the maintainers support with an
+/// engine of `engine`: before 1.9.22 and on the new initialization (plugin 1.9.0 or
+/// later, or an engine that expects it).
+pub fn below_minimum(plugin: Version, engine: Option<Version>) -> bool {
+    plugin < MIN_VERSION && (plugin >= (1, 9, 0) || engine.is_some_and(|e| e >= (1, 9, 0)))
+}
+
 /// The OnCall plugin entry of the effective values, if any.
-pub fn oncall_plugin<'a>(ctx: &CheckContext<'a>) -> Option<PluginEntry<'a>> {
-    let release = ctx.release;
+pub fn entry(release: &Release) -> Option<PluginEntry<'_>> {
     if let Some(items) = release.get(&["grafana", "plugins"]).and_then(Value::as_seq) {
         for (index, item) in items.iter().enumerate() {
             let Some(text) = item.as_str() else { continue };
@@ -215,11 +224,14 @@ fn version_in_url(url: &str) -> Option<Range<usize>> {
 
 /// Whether a URL's host is grafana.com's.
 pub fn is_grafana_com(url: &str) -> bool {
-    super::external_grafana_url::split_url(url.trim()).is_some_and(|(_, host)| {
-        ["grafana.com", "grafana.net"]
-            .iter()
-            .any(|d| host == *d || host.ends_with(&format!(".{d}")))
-    })
+    split_url(url.trim()).is_some_and(|(_, host)| grafana_com_host(&host))
+}
+
+/// Whether a host is grafana.com's (the plugin catalog and its CDN).
+pub fn grafana_com_host(host: &str) -> bool {
+    ["grafana.com", "grafana.net"]
+        .iter()
+        .any(|d| host == *d || host.ends_with(&format!(".{d}")))
 }
 
 /// The first string of an init container that names the plugin's artifact with a version.
@@ -283,62 +295,6 @@ fn artifact_version(text: &str) -> Option<Range<usize>> {
     None
 }
 
-/// Where the engine's version comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EngineSource {
-    /// The user's `image.tag`.
-    ImageTag,
-    /// The app version of the chart version the user gave.
-    Chart,
-    /// The latest known chart, assumed because no chart version was given.
-    AssumedChart,
-}
-
-/// The engine's version (without a `v`): `image.tag`, else the chart's app version (which is
-/// `v<chart version>`). `None` when `image.tag` is not a version (`latest`, a digest).
-pub fn engine_version<'a>(
-    ctx: &CheckContext<'a>,
-) -> Option<(String, EngineSource, Option<&'a Value>)> {
-    let clean = |v: &str| v.trim().trim_start_matches(['v', 'V']).to_owned();
-    if let Some(tag) = ctx.release.get(&["image", "tag"]).filter(|t| t.is_truthy()) {
-        let text = tag.scalar_string()?;
-        parse_version(&text)?;
-        if !text
-            .trim()
-            .trim_start_matches(['v', 'V'])
-            .starts_with(|c: char| c.is_ascii_digit())
-        {
-            return None;
-        }
-        return Some((clean(&text), EngineSource::ImageTag, Some(tag)));
-    }
-    let given = ctx.options.chart_version.is_some()
-        || ctx
-            .options
-            .chart_yaml
-            .as_deref()
-            .and_then(crate::release::oncall_version_from_chart_yaml)
-            .is_some();
-    let source = if given {
-        EngineSource::Chart
-    } else {
-        EngineSource::AssumedChart
-    };
-    Some((clean(&ctx.chart_version()), source, None))
-}
-
-/// How a message names where the engine's version comes from.
-pub fn describe_engine(source: EngineSource, ctx: &CheckContext<'_>) -> String {
-    match source {
-        EngineSource::ImageTag => "`image.tag`".to_owned(),
-        EngineSource::Chart => format!("the app version of oncall chart {}", ctx.chart_version()),
-        EngineSource::AssumedChart => format!(
-            "the app version of oncall chart {}, assumed because no chart version was given",
-            ctx.chart_version()
-        ),
-    }
-}
-
 /// A `grafana.plugins` entry rewritten to pin `version` (its grafana.com catalog name), in
 /// the entry's own form; an unpinned id becomes the grafana.com download URL form.
 pub fn pinned_text(entry: &PluginEntry<'_>, version: Version) -> Option<String> {
@@ -363,71 +319,210 @@ pub fn pinned_text(entry: &PluginEntry<'_>, version: Version) -> Option<String> 
     }
 }
 
-/// The Grafana version that runs, and the user's `grafana.image.tag` when it decides it.
-/// `None` when the tag is set but is not a version (`latest`, `main`): unknown.
-pub fn grafana_version<'a>(ctx: &CheckContext<'a>) -> Option<(Version, Option<&'a Value>)> {
-    match ctx
-        .release
-        .get(&["grafana", "image", "tag"])
-        .filter(|t| t.is_truthy())
-    {
-        Some(tag) => {
-            let text = tag.scalar_string()?;
-            if !text
-                .trim()
-                .trim_start_matches(['v', 'V'])
-                .starts_with(|c: char| c.is_ascii_digit())
-            {
-                return None;
-            }
-            parse_version(&text).map(|v| (v, Some(tag)))
-        }
-        None => parse_version(ctx.release.chart.grafana_app_version).map(|v| (v, None)),
-    }
-}
-
-/// [`grafana_version`] when these values deploy a Grafana that runs `min` or later: the gate
-/// of the rules about settings newer Grafanas need.
-pub fn grafana_from<'a>(
-    ctx: &CheckContext<'a>,
-    min: Version,
-) -> Option<(Version, Option<&'a Value>)> {
-    if !ctx.hosts_grafana() {
-        return None;
-    }
-    grafana_version(ctx).filter(|(version, _)| *version >= min)
-}
-
-/// Formats a parsed version.
-pub fn show((major, minor, patch): (u64, u64, u64)) -> String {
-    format!("{major}.{minor}.{patch}")
-}
-
 /// How grafana.com names a plugin version: with a `v` up to 1.9.26, without from 1.9.27.
-pub fn catalog_name(version: (u64, u64, u64)) -> String {
+pub fn catalog_name(version: Version) -> String {
     if version >= (1, 9, 27) {
-        show(version)
+        show_version(version)
     } else {
-        format!("v{}", show(version))
+        format!("v{}", show_version(version))
     }
 }
 
-/// `[section] key` as Grafana's env override names it (`GF_<SECTION>_<KEY>`, upper case,
-/// dots and dashes as underscores).
-pub fn env_key(section: &str, key: &str) -> String {
-    let up = |s: &str| s.replace(['.', '-'], "_").to_uppercase();
-    format!("GF_{}_{}", up(section), up(key))
+/// Env variables that make Grafana download plugins at start (OC040 reports them).
+pub const DOWNLOAD_ENV: [&str; 3] = [
+    "GF_INSTALL_PLUGINS",
+    "GF_PLUGINS_PREINSTALL",
+    "GF_PLUGINS_PREINSTALL_SYNC",
+];
+
+/// Where the OnCall plugin comes from, as far as the values tell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// Downloaded by Grafana at start from grafana.com (`grafana.plugins`, env, preinstall).
+    Catalog,
+    /// Downloaded by Grafana at start from another URL (`url;grafana-oncall-app`).
+    OtherUrl,
+    /// An init container (or an extra container) installs it.
+    InitContainer,
+    /// A Grafana image that is not the stock one (the plugin may be built in).
+    CustomImage,
+    /// A volume mounted at (or above) the plugins path may already hold it.
+    Volume,
 }
 
-/// go-ini's `parseBool`, which `Key.MustBool` uses for most Grafana settings.
-pub fn ini_bool(text: &str) -> Option<bool> {
-    match text.trim() {
-        "1" | "t" | "T" | "true" | "TRUE" | "True" | "YES" | "yes" | "Yes" | "y" | "ON" | "on"
-        | "On" => Some(true),
-        "0" | "f" | "F" | "false" | "FALSE" | "False" | "NO" | "no" | "No" | "n" | "OFF"
-        | "off" | "Off" => Some(false),
-        _ => None,
+impl Source {
+    /// Whether the plugin comes from somewhere other than the grafana.com catalog.
+    pub fn private(self) -> bool {
+        !matches!(self, Source::Catalog)
     }
+}
+
+/// Whether a mount path is the plugins path, inside it, or above it.
+pub fn touches(mount: &str, plugins: &str) -> bool {
+    let mount = mount.trim().trim_end_matches('/');
+    if mount.is_empty() {
+        return false;
+    }
+    mount == plugins
+        || mount.starts_with(&format!("{plugins}/"))
+        || plugins.starts_with(&format!("{mount}/"))
+}
+
+/// Whether any string in a value mentions `needle`.
+pub fn mentions(value: &Value, needle: &str) -> bool {
+    match &value.kind {
+        crate::values::Kind::Str(s) => s.contains(needle),
+        crate::values::Kind::Seq(items) => items.iter().any(|i| mentions(i, needle)),
+        crate::values::Kind::Map(map) => map.values().any(|i| mentions(i, needle)),
+        _ => false,
+    }
+}
+
+/// The mount paths of a container's (or a values list item's) `volumeMounts`, or of the
+/// item itself when it has a `mountPath`.
+pub fn mount_paths(item: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(path) = item.get(&["mountPath"]).and_then(Value::scalar_string) {
+        out.push(path);
+    }
+    for mount in item
+        .get(&["volumeMounts"])
+        .and_then(Value::as_seq)
+        .unwrap_or_default()
+    {
+        if let Some(path) = mount.get(&["mountPath"]).and_then(Value::scalar_string) {
+            out.push(path);
+        }
+    }
+    out
+}
+
+/// How the values install the plugin, and the value that says so.
+#[derive(Debug, Clone)]
+pub struct Install<'a> {
+    /// Where the plugin comes from.
+    pub source: Source,
+    /// The value that installs it (the entry, the init container, the image repository, the
+    /// mount), when there is one.
+    pub value: Option<&'a Value>,
+    /// Where to point at it.
+    pub location: Location,
+}
+
+/// How the values install the plugin, if they do: the first of the `grafana.plugins`
+/// entry (or a download env / preinstall list naming it), an init container, a custom
+/// image, a volume at the plugins path.
+pub fn install_source(release: &Release) -> Option<Install<'_>> {
+    let grafana = Grafana::of(release);
+    if let Some(entry) = entry(release) {
+        let source = match entry.form {
+            Form::InitContainer => Source::InitContainer,
+            _ if entry.grafana_com => Source::Catalog,
+            _ => Source::OtherUrl,
+        };
+        return Some(Install {
+            source,
+            value: Some(entry.value),
+            location: entry.location(release),
+        });
+    }
+    let env = release.get(&["grafana", "env"]);
+    let ini = release.get(&["grafana", "grafana.ini", "plugins"]);
+    for name in DOWNLOAD_ENV {
+        if let Some(v) = env
+            .and_then(|e| e.get(&[name]))
+            .filter(|v| mentions(v, PLUGIN_ID))
+        {
+            return Some(Install {
+                source: Source::Catalog,
+                value: Some(v),
+                location: release.locate(v, &["grafana", "env", name], false),
+            });
+        }
+    }
+    for key in ["preinstall", "preinstall_sync"] {
+        if let Some(v) = ini
+            .and_then(|i| i.get(&[key]))
+            .filter(|v| mentions(v, PLUGIN_ID))
+        {
+            return Some(Install {
+                source: Source::Catalog,
+                value: Some(v),
+                location: release.locate(v, &["grafana", "grafana.ini", "plugins", key], false),
+            });
+        }
+    }
+    let plugins = grafana.plugins_path();
+    let init_key = ["grafana", "extraInitContainers"];
+    let installs = |c: &Value| {
+        mentions(c, PLUGIN_ID)
+            || mentions(c, "plugins")
+            || mount_paths(c).iter().any(|m| touches(m, &plugins))
+    };
+    let init = release
+        .get(&init_key)
+        .and_then(Value::as_seq)
+        .unwrap_or_default();
+    if let Some((index, container)) = init.iter().enumerate().find(|(_, c)| installs(c)) {
+        let key_path = release.key_path(&init_key).index(index);
+        let location = match container.site() {
+            Some(site) => release.site_location(site, key_path, false),
+            None => release.blame(&init_key),
+        };
+        return Some(Install {
+            source: Source::InitContainer,
+            value: Some(container),
+            location,
+        });
+    }
+    let extra_key = ["grafana", "extraContainers"];
+    if let Some(extra) = release.get(&extra_key).filter(|c| mentions(c, PLUGIN_ID)) {
+        return Some(Install {
+            source: Source::InitContainer,
+            value: Some(extra),
+            location: release.locate(extra, &extra_key, false),
+        });
+    }
+    if !grafana.stock_image() {
+        let repo_key = ["grafana", "image", "repository"];
+        let value = release.get(&repo_key);
+        let location = match value {
+            Some(v) => release.locate(v, &repo_key, false),
+            None => release.blame(&repo_key),
+        };
+        return Some(Install {
+            source: Source::CustomImage,
+            value,
+            location,
+        });
+    }
+    // a volume (a pre-filled claim, a configMap, a CSI driver) mounted at the plugins path
+    for key in [
+        "extraVolumeMounts",
+        "extraConfigmapMounts",
+        "extraSecretMounts",
+    ] {
+        let list_key = ["grafana", key];
+        let items = release
+            .get(&list_key)
+            .and_then(Value::as_seq)
+            .unwrap_or_default();
+        for (index, item) in items.iter().enumerate() {
+            if mount_paths(item).iter().any(|m| touches(m, &plugins)) {
+                let key_path = release.key_path(&list_key).index(index);
+                let location = match item.site() {
+                    Some(site) => release.site_location(site, key_path, false),
+                    None => release.blame(&list_key),
+                };
+                return Some(Install {
+                    source: Source::Volume,
+                    value: Some(item),
+                    location,
+                });
+            }
+        }
+    }
+    None
 }
 
 #[cfg(test)]
@@ -484,16 +579,22 @@ mod tests {
     }
 
     #[test]
-    fn grafana_names_env_overrides() {
-        assert_eq!(
-            env_key("auth", "managed_service_accounts_enabled"),
-            "GF_AUTH_MANAGED_SERVICE_ACCOUNTS_ENABLED"
-        );
-        assert_eq!(
-            env_key("auth.generic_oauth", "client-id"),
-            "GF_AUTH_GENERIC_OAUTH_CLIENT_ID"
-        );
+    fn catalog_names_drop_the_v_from_1_9_27() {
         assert_eq!(catalog_name((1, 9, 26)), "v1.9.26");
         assert_eq!(catalog_name((1, 16, 9)), "1.16.9");
+    }
+
+    #[test]
+    fn mount_paths_touch_the_plugins_path() {
+        assert!(touches("/var/lib/grafana", "/var/lib/grafana/plugins"));
+        assert!(touches(
+            "/var/lib/grafana/plugins/grafana-oncall-app/",
+            "/var/lib/grafana/plugins"
+        ));
+        assert!(!touches("/var/lib/grafana-x", "/var/lib/grafana/plugins"));
+        assert!(!touches(
+            "/etc/grafana/provisioning",
+            "/var/lib/grafana/plugins"
+        ));
     }
 }

@@ -1,0 +1,380 @@
+//! The Grafana a release deploys: whether there is one, which version runs, and its
+//! settings as Grafana itself reads them, where an env variable in `grafana.env`
+//! (`GF_<SECTION>_<KEY>`) overrides the `grafana.ini` key.
+//!
+//! The grafana chart's values sit under `grafana` in every release: the oncall chart's
+//! bundled subchart, or the grafana chart's own values mounted there.
+
+use super::images::{self, ImageRef};
+use crate::chart::{Version, parse_version};
+use crate::release::{InputKind, Release};
+use crate::values::Value;
+
+/// The feature toggle the OnCall plugin needs for its service account (Grafana 10.3 and
+/// later).
+pub const EXTERNAL_SERVICE_ACCOUNTS: &str = "externalServiceAccounts";
+
+/// The plugins path Grafana uses when nothing changes it.
+pub const DEFAULT_PLUGINS_PATH: &str = "/var/lib/grafana/plugins";
+
+/// Repositories of the stock Grafana images (after the registry).
+const STOCK_IMAGES: [&str; 3] = [
+    "grafana/grafana",
+    "grafana/grafana-oss",
+    "grafana/grafana-enterprise",
+];
+
+/// The Grafana of a release.
+#[derive(Debug, Clone, Copy)]
+pub struct Grafana<'r> {
+    release: &'r Release,
+}
+
+/// Where a setting's value comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SettingSource {
+    /// `grafana.env.GF_<SECTION>_<KEY>`.
+    Env,
+    /// `grafana."grafana.ini".<section>.<key>`.
+    Ini,
+}
+
+/// A Grafana setting as Grafana reads it.
+#[derive(Debug, Clone)]
+pub struct Setting<'r> {
+    /// The value that decides it.
+    pub value: &'r Value,
+    /// Which key holds it.
+    pub source: SettingSource,
+    /// The release path of that key (`grafana`, `env`, `GF_PLUGINS_X`).
+    pub path: Vec<String>,
+    /// How messages name it: `` `GF_PLUGINS_X` `` or `` `plugins.x` ``.
+    pub name: String,
+}
+
+impl Setting<'_> {
+    /// The release path as keys.
+    pub fn keys(&self) -> Vec<&str> {
+        self.path.iter().map(String::as_str).collect()
+    }
+
+    /// The value as text (empty when it is not a scalar).
+    pub fn text(&self) -> String {
+        self.value.scalar_string().unwrap_or_default()
+    }
+
+    /// Whether a user wrote it (not a chart default).
+    pub fn written(&self) -> bool {
+        self.value.site().is_some()
+    }
+}
+
+/// Where Grafana runs compared with the OnCall release.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Place {
+    /// In OnCall's namespace (given, or the bundled Grafana without a namespace override).
+    Same,
+    /// Elsewhere, both namespaces known.
+    Other {
+        /// OnCall's namespace.
+        namespace: String,
+        /// Grafana's namespace.
+        grafana: String,
+    },
+    /// Not known; the text says what is assumed.
+    Unknown(String),
+    /// Nothing to say (not the oncall chart's values, and no namespaces given).
+    Silent,
+}
+
+impl<'r> Grafana<'r> {
+    /// The Grafana of `release`.
+    pub fn of(release: &'r Release) -> Self {
+        Grafana { release }
+    }
+
+    /// Whether the oncall chart's bundled Grafana is deployed (`grafana.enabled` is truthy,
+    /// as Helm's template `if` sees it).
+    pub fn bundled(&self) -> bool {
+        self.release.kind == InputKind::OncallValues
+            && self
+                .release
+                .get(&["grafana", "enabled"])
+                .is_none_or(Value::is_truthy)
+    }
+
+    /// Whether these values deploy a Grafana the Grafana-side rules judge: the oncall
+    /// chart's bundled one, or the grafana chart's own.
+    pub fn deployed(&self) -> bool {
+        self.release.kind == InputKind::GrafanaValues || self.bundled()
+    }
+
+    /// The Grafana version that runs, and the user's `grafana.image.tag` when it decides
+    /// it: the tag, else the grafana chart's appVersion. `None` when the tag is set but is
+    /// not a version (`latest`, `main`): unknown.
+    pub fn version(&self) -> Option<(Version, Option<&'r Value>)> {
+        match self
+            .release
+            .get(&["grafana", "image", "tag"])
+            .filter(|t| t.is_truthy())
+        {
+            Some(tag) => {
+                let text = tag.scalar_string()?;
+                if !text
+                    .trim()
+                    .trim_start_matches(['v', 'V'])
+                    .starts_with(|c: char| c.is_ascii_digit())
+                {
+                    return None;
+                }
+                parse_version(&text).map(|v| (v, Some(tag)))
+            }
+            None => parse_version(self.release.chart.grafana_app_version).map(|v| (v, None)),
+        }
+    }
+
+    /// [`Grafana::version`] when these values deploy a Grafana that runs `min` or later:
+    /// the gate of the rules about settings newer Grafanas need.
+    pub fn version_from(&self, min: Version) -> Option<(Version, Option<&'r Value>)> {
+        if !self.deployed() {
+            return None;
+        }
+        self.version().filter(|(version, _)| *version >= min)
+    }
+
+    /// A setting as Grafana reads it: `GF_<SECTION>_<KEY>` when it is set and not empty and
+    /// applies (see [`env_overrides`]), else the `grafana.ini` key (not `null`). A value
+    /// from `grafana.envValueFrom` is not known here: see [`Grafana::env_from_secret`].
+    pub fn setting(&self, section: &str, key: &str) -> Option<Setting<'r>> {
+        let release = self.release;
+        let env_name = env_key(section, key);
+        let ini_path = ["grafana", "grafana.ini", section, key];
+        let ini = release.get(&ini_path).filter(|v| !v.is_null());
+        let env_path = ["grafana", "env", env_name.as_str()];
+        let env = release
+            .get(&env_path)
+            .filter(|v| v.scalar_string().is_some_and(|s| !s.is_empty()))
+            .filter(|_| env_overrides(section, key) || ini.is_some());
+        let owned = |keys: &[&str]| keys.iter().map(|k| (*k).to_owned()).collect();
+        if let Some(value) = env {
+            return Some(Setting {
+                value,
+                source: SettingSource::Env,
+                path: owned(&env_path),
+                name: format!("`{env_name}`"),
+            });
+        }
+        ini.map(|value| Setting {
+            value,
+            source: SettingSource::Ini,
+            path: owned(&ini_path),
+            name: format!("`{section}.{key}`"),
+        })
+    }
+
+    /// The `grafana.envValueFrom` entry that sets `GF_<SECTION>_<KEY>` from a Secret or a
+    /// ConfigMap: its value is not in the values.
+    pub fn env_from_secret(&self, section: &str, key: &str) -> Option<&'r Value> {
+        self.release
+            .get(&["grafana", "envValueFrom", &env_key(section, key)])
+            .filter(|v| !v.is_null())
+    }
+
+    /// A key path of the grafana chart's values as messages name it (relative to the
+    /// values root): `grafana.plugins` in the oncall chart's values, `plugins` in the
+    /// grafana chart's own.
+    pub fn key_name(&self, rest: &str) -> String {
+        match self.release.in_file(&["grafana"]) {
+            [] => rest.to_owned(),
+            keys => format!("{}.{rest}", crate::path::KeyPath::of(keys)),
+        }
+    }
+
+    /// Where Grafana runs: both namespaces given, else the bundled Grafana's (the release's,
+    /// or `grafana.namespaceOverride`), else unknown.
+    pub fn place(&self) -> Place {
+        let identity = &self.release.identity;
+        let namespace = identity.namespace.clone();
+        if let (Some(ns), Some(gns)) = (&namespace, &identity.grafana_namespace) {
+            return if ns == gns {
+                Place::Same
+            } else {
+                Place::Other {
+                    namespace: ns.clone(),
+                    grafana: gns.clone(),
+                }
+            };
+        }
+        if self.release.kind != InputKind::OncallValues {
+            return Place::Silent;
+        }
+        if self.bundled() {
+            let override_ns = self
+                .release
+                .get(&["grafana", "namespaceOverride"])
+                .and_then(Value::scalar_string)
+                .filter(|s| !s.trim().is_empty());
+            return match (override_ns, namespace) {
+                (None, _) => Place::Same,
+                (Some(gns), Some(ns)) if gns == ns => Place::Same,
+                (Some(gns), Some(ns)) => Place::Other {
+                    namespace: ns,
+                    grafana: gns,
+                },
+                (Some(gns), None) => Place::Unknown(format!(
+                    "`grafana.namespaceOverride` runs the bundled Grafana in `{gns}`"
+                )),
+            };
+        }
+        Place::Unknown("`grafana.enabled` is false: Grafana is external".into())
+    }
+
+    /// The bundled Grafana's Service when its name is known: `grafana.fullname` of the
+    /// grafana chart (`grafana.fullnameOverride`, else from the release name).
+    pub fn service(&self) -> Option<String> {
+        if !self.bundled() {
+            return None;
+        }
+        let full = self
+            .release
+            .get(&["grafana", "fullnameOverride"])
+            .filter(|v| !v.is_null())
+            .and_then(Value::scalar_string)
+            .filter(|s| !s.trim().is_empty());
+        let name = super::names::grafana_chart_name(self.release);
+        match (full, self.release.identity.name.as_deref()) {
+            (Some(full), _) => Some(super::names::fullname("", &name, Some(&full))),
+            (None, Some(release)) => Some(super::names::fullname(release, &name, None)),
+            (None, None) => None,
+        }
+    }
+
+    /// The Grafana image as the grafana chart renders it (see [`images::joined`]).
+    pub fn image(&self) -> Option<ImageRef> {
+        let repository = self
+            .release
+            .get(&["grafana", "image", "repository"])
+            .and_then(Value::scalar_string)
+            .filter(|r| !r.trim().is_empty())?;
+        Some(ImageRef::parse(&images::joined(
+            self.release,
+            &["grafana", "image", "registry"],
+            &repository,
+        )))
+    }
+
+    /// Whether Grafana runs a stock Grafana image (repository `grafana/grafana` or its
+    /// -oss/-enterprise variants, a version tag or none, no digest).
+    pub fn stock_image(&self) -> bool {
+        let Some(image) = self.image() else {
+            return false;
+        };
+        if !STOCK_IMAGES.contains(&image.path.as_str()) {
+            return false;
+        }
+        let text = |keys: &[&str]| {
+            self.release
+                .get(keys)
+                .and_then(Value::scalar_string)
+                .unwrap_or_default()
+        };
+        text(&["grafana", "image", "sha"]).trim().is_empty()
+            && stock_tag(&text(&["grafana", "image", "tag"]))
+    }
+
+    /// Grafana's plugins path: `GF_PATHS_PLUGINS`, else `grafana.ini` `paths.plugins`.
+    pub fn plugins_path(&self) -> String {
+        let release = self.release;
+        release
+            .get(&["grafana", "env", &env_key("paths", "plugins")])
+            .filter(|v| v.is_truthy())
+            .or_else(|| release.get(&["grafana", "grafana.ini", "paths", "plugins"]))
+            .and_then(Value::scalar_string)
+            .map(|p| p.trim().trim_end_matches('/').to_owned())
+            .filter(|p| !p.is_empty())
+            .unwrap_or_else(|| DEFAULT_PLUGINS_PATH.to_owned())
+    }
+}
+
+/// A tag Grafana publishes: a version, optionally `-ubuntu` (or empty: the chart's).
+fn stock_tag(tag: &str) -> bool {
+    let tag = tag.trim();
+    let tag = tag.strip_suffix("-ubuntu").unwrap_or(tag);
+    let version = tag.strip_prefix(['v', 'V']).unwrap_or(tag);
+    tag.is_empty()
+        || (version.split('.').count() >= 2
+            && version
+                .split('.')
+                .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit())))
+}
+
+/// Whether `GF_<SECTION>_<KEY>` overrides a setting the ini files lack. Grafana applies env
+/// overrides to the keys its `defaults.ini` or your `grafana.ini` has
+/// (`setting.go`, `applyEnvVariableOverrides`); `defaults.ini` has every setting but the
+/// per-toggle `[feature_toggles]` keys.
+pub fn env_overrides(section: &str, key: &str) -> bool {
+    section != "feature_toggles" || key == "enable"
+}
+
+/// `[section] key` as Grafana's env override names it (`GF_<SECTION>_<KEY>`, upper case,
+/// dots and dashes as underscores).
+pub fn env_key(section: &str, key: &str) -> String {
+    let up = |s: &str| s.replace(['.', '-'], "_").to_uppercase();
+    format!("GF_{}_{}", up(section), up(key))
+}
+
+/// go-ini's `parseBool`, which `Key.MustBool` uses for most Grafana settings.
+pub fn ini_bool(text: &str) -> Option<bool> {
+    match text.trim() {
+        "1" | "t" | "T" | "true" | "TRUE" | "True" | "YES" | "yes" | "Yes" | "y" | "ON" | "on"
+        | "On" => Some(true),
+        "0" | "f" | "F" | "false" | "FALSE" | "False" | "NO" | "no" | "No" | "n" | "OFF"
+        | "off" | "Off" => Some(false),
+        _ => None,
+    }
+}
+
+/// Go's `strconv.ParseBool`, which Grafana uses for per-toggle feature keys.
+pub fn go_parse_bool(text: &str) -> Option<bool> {
+    match text {
+        "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
+        "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
+        _ => None,
+    }
+}
+
+/// Grafana's `util.SplitString`: commas and white space separate entries.
+pub fn split_list(text: &str) -> Vec<&str> {
+    text.split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grafana_names_env_overrides() {
+        assert_eq!(
+            env_key("auth", "managed_service_accounts_enabled"),
+            "GF_AUTH_MANAGED_SERVICE_ACCOUNTS_ENABLED"
+        );
+        assert_eq!(
+            env_key("auth.generic_oauth", "client-id"),
+            "GF_AUTH_GENERIC_OAUTH_CLIENT_ID"
+        );
+        assert!(env_overrides("auth", "managed_service_accounts_enabled"));
+        assert!(env_overrides("feature_toggles", "enable"));
+        assert!(!env_overrides("feature_toggles", "accessControlOnCall"));
+    }
+
+    #[test]
+    fn stock_tags() {
+        assert!(stock_tag(""));
+        assert!(stock_tag("11.1.4"));
+        assert!(stock_tag("v10.4.2-ubuntu"));
+        assert!(!stock_tag("11.1.4-oncall-1.16.9"));
+        assert!(!stock_tag("latest"));
+    }
+}

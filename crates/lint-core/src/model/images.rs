@@ -1,0 +1,477 @@
+//! The images a release pulls, as the charts render their references: the oncall chart's
+//! own, the bundled Grafana's (and the containers of its pod), and the bundled subcharts'.
+//! The air-gapped rules and `render airgap` read this one catalogue.
+
+use std::collections::BTreeMap;
+
+use super::grafana::Grafana;
+use crate::release::Release;
+use crate::values::Value;
+
+/// Registries anyone can pull from without credentials (and that an air-gapped cluster
+/// cannot reach).
+const PUBLIC_REGISTRIES: [&str; 11] = [
+    "docker.io",
+    "index.docker.io",
+    "registry-1.docker.io",
+    "quay.io",
+    "ghcr.io",
+    "gcr.io",
+    "k8s.gcr.io",
+    "registry.k8s.io",
+    "public.ecr.aws",
+    "mcr.microsoft.com",
+    "registry.gitlab.com",
+];
+
+/// A container image reference split the way a container runtime reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageRef {
+    /// Registry host (`docker.io` when the reference names none).
+    pub registry: String,
+    /// Path after the registry (`grafana/grafana`, `library/busybox`).
+    pub path: String,
+}
+
+impl ImageRef {
+    /// Parses `[registry/]path[:tag][@digest]`.
+    pub fn parse(reference: &str) -> ImageRef {
+        let reference = reference.trim().trim_start_matches('/');
+        let name = reference.split('@').next().unwrap_or_default();
+        // a tag is a `:` after the last `/`
+        let name = match (name.rfind(':'), name.rfind('/')) {
+            (Some(colon), Some(slash)) if colon > slash => &name[..colon],
+            (Some(colon), None) => &name[..colon],
+            _ => name,
+        };
+        match name.split_once('/') {
+            Some((first, rest))
+                if first.contains('.') || first.contains(':') || first == "localhost" =>
+            {
+                ImageRef {
+                    registry: first.to_ascii_lowercase(),
+                    path: rest.to_owned(),
+                }
+            }
+            _ => ImageRef {
+                registry: "docker.io".into(),
+                path: if name.contains('/') {
+                    name.to_owned()
+                } else {
+                    format!("library/{name}")
+                },
+            },
+        }
+    }
+
+    /// Whether the registry is a public one.
+    pub fn public(&self) -> bool {
+        public_registry(&self.registry)
+    }
+}
+
+/// Whether a registry host is a public registry.
+pub fn public_registry(host: &str) -> bool {
+    let host = host.trim().to_ascii_lowercase();
+    PUBLIC_REGISTRIES.contains(&host.as_str())
+}
+
+/// `registry/repository` as the grafana chart 8.x joins them (the global registry wins);
+/// the repository alone under grafana chart 6.x.
+pub fn joined(release: &Release, registry_key: &[&str], repository: &str) -> String {
+    if release.chart.grafana_chart.starts_with("6.") {
+        return repository.to_owned();
+    }
+    let registry = release
+        .get(&["grafana", "global", "imageRegistry"])
+        .or_else(|| release.get(&["global", "imageRegistry"]))
+        .filter(|v| v.is_truthy())
+        .or_else(|| release.get(registry_key))
+        .and_then(Value::scalar_string)
+        .unwrap_or_default();
+    let registry = registry.trim().trim_end_matches('/');
+    if registry.is_empty() {
+        repository.to_owned()
+    } else {
+        format!("{registry}/{}", repository.trim_start_matches('/'))
+    }
+}
+
+/// An image the release deploys.
+pub struct Image<'a> {
+    /// What runs it (`the oncall engine`, `the mariadb subchart`).
+    pub component: &'static str,
+    /// The reference as the chart renders it (or the chart default, for subcharts).
+    pub reference: String,
+    /// The key to set, chart-relative.
+    pub key: Vec<&'static str>,
+    /// Whether `key` holds a registry host (else a whole repository).
+    pub registry_key: bool,
+    /// The repository after the registry, to build the suggested value.
+    pub rest: String,
+    /// The value the user wrote that decides it, if any.
+    pub value: Option<&'a Value>,
+    /// A registry host written into the repository, which the chart prefixes with its
+    /// registry key anyway (`docker.io/harbor.corp/grafana/grafana`).
+    pub doubled: Option<String>,
+    /// Whether the user moved this public image to another registry (a mirror): what tells
+    /// the values rewrite registries, unlike an image only their own registry has.
+    pub mirror: bool,
+}
+
+fn text(release: &Release, keys: &[&str]) -> Option<String> {
+    release
+        .get(keys)
+        .and_then(Value::scalar_string)
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+}
+
+fn on(release: &Release, keys: &[&str], default: bool) -> bool {
+    release.get(keys).map_or(default, |v| v.is_truthy())
+}
+
+/// The user-set value among `keys`, first match.
+fn user<'a>(release: &'a Release, keys: &[&[&str]]) -> Option<&'a Value> {
+    keys.iter()
+        .filter_map(|k| release.get(k))
+        .find(|v| v.site().is_some() && v.is_truthy())
+}
+
+/// Every image the release deploys, as far as the values say.
+pub fn deployed(release: &Release) -> Vec<Image<'_>> {
+    let mut out = Vec::new();
+    // the oncall chart's own pods (it has no registry key: the repository holds it)
+    if let Some(repo) = text(release, &["image", "repository"]) {
+        let mirror = release
+            .get(&["image", "repository"])
+            .is_some_and(|v| v.site().is_some())
+            && ImageRef::parse(&repo).path == "grafana/oncall";
+        out.push(Image {
+            component: "the oncall engine, celery and migration pods",
+            rest: ImageRef::parse(&repo).path,
+            reference: repo,
+            key: vec!["image", "repository"],
+            registry_key: false,
+            mirror,
+            value: release.get(&["image", "repository"]),
+            doubled: None,
+        });
+    }
+    if on(release, &["ui", "enabled"], false)
+        && let Some(repo) = text(release, &["ui", "image", "repository"])
+    {
+        out.push(Image {
+            component: "the oncall UI pod",
+            rest: ImageRef::parse(&repo).path,
+            reference: repo,
+            key: vec!["ui", "image", "repository"],
+            registry_key: false,
+            value: release.get(&["ui", "image", "repository"]),
+            doubled: None,
+            mirror: false,
+        });
+    }
+    if Grafana::of(release).bundled() {
+        grafana_images(release, &mut out);
+    }
+    for (chart, component) in [
+        ("mariadb", "the mariadb subchart"),
+        ("postgresql", "the postgresql subchart"),
+        ("rabbitmq", "the rabbitmq subchart"),
+        ("redis", "the redis subchart"),
+    ] {
+        if !on(release, &[chart, "enabled"], false) {
+            continue;
+        }
+        let value = user(
+            release,
+            &[&["global", "imageRegistry"], &[chart, "image", "registry"]],
+        );
+        let registry = value
+            .and_then(Value::scalar_string)
+            .unwrap_or_else(|| "docker.io".into());
+        let repo = text(release, &[chart, "image", "repository"])
+            .unwrap_or_else(|| format!("bitnami/{chart}"));
+        out.push(Image {
+            component,
+            reference: format!("{}/{repo}", registry.trim()),
+            key: vec![chart, "image", "registry"],
+            registry_key: true,
+            rest: repo,
+            mirror: value.is_some(),
+            value,
+            doubled: None,
+        });
+    }
+    if on(release, &["cert-manager", "enabled"], false) {
+        for (prefix, name, component) in [
+            (None, "cert-manager-controller", "cert-manager"),
+            (
+                Some("webhook"),
+                "cert-manager-webhook",
+                "the cert-manager webhook",
+            ),
+            (
+                Some("cainjector"),
+                "cert-manager-cainjector",
+                "the cert-manager cainjector",
+            ),
+            (
+                Some("startupapicheck"),
+                "cert-manager-ctl",
+                "the cert-manager startup check",
+            ),
+        ] {
+            let base: Vec<&'static str> = prefix.into_iter().chain(["image"]).collect();
+            let mut repo_key = vec!["cert-manager"];
+            repo_key.extend(&base);
+            repo_key.push("repository");
+            if let Some(p) = prefix
+                && !on(release, &["cert-manager", p, "enabled"], true)
+            {
+                continue;
+            }
+            let value = release.get(&repo_key).filter(|v| v.site().is_some());
+            let repo = value
+                .and_then(Value::scalar_string)
+                .unwrap_or_else(|| format!("quay.io/jetstack/{name}"));
+            let mut registry_path = repo_key.clone();
+            registry_path.pop();
+            registry_path.push("registry");
+            let reference = match text(release, &registry_path) {
+                Some(registry) => format!("{registry}/{repo}"),
+                None => repo.clone(),
+            };
+            out.push(Image {
+                component,
+                rest: format!("jetstack/{name}"),
+                reference,
+                key: repo_key,
+                registry_key: false,
+                mirror: value.is_some() && repo.ends_with(&format!("jetstack/{name}")),
+                value,
+                doubled: None,
+            });
+        }
+    }
+    if on(release, &["ingress-nginx", "enabled"], false) {
+        let mut add = |keys: [&'static str; 3], image: &str, component: &'static str| {
+            let mut registry_key = vec!["ingress-nginx"];
+            registry_key.extend(keys);
+            let value = user(
+                release,
+                &[
+                    &registry_key,
+                    &["ingress-nginx", "global", "image", "registry"],
+                ],
+            );
+            let registry = value
+                .and_then(Value::scalar_string)
+                .unwrap_or_else(|| "k8s.gcr.io".into());
+            out.push(Image {
+                component,
+                reference: format!("{}/{image}", registry.trim()),
+                key: registry_key,
+                registry_key: true,
+                rest: image.to_owned(),
+                mirror: value.is_some(),
+                value,
+                doubled: None,
+            });
+        };
+        add(
+            ["controller", "image", "registry"],
+            "ingress-nginx/controller",
+            "the ingress-nginx controller",
+        );
+        if on(
+            release,
+            &[
+                "ingress-nginx",
+                "controller",
+                "admissionWebhooks",
+                "enabled",
+            ],
+            true,
+        ) && on(
+            release,
+            &[
+                "ingress-nginx",
+                "controller",
+                "admissionWebhooks",
+                "patch",
+                "enabled",
+            ],
+            true,
+        ) {
+            let mut registry_key = vec!["ingress-nginx", "controller", "admissionWebhooks"];
+            registry_key.extend(["patch", "image", "registry"]);
+            let value = user(release, &[&registry_key]);
+            let registry = value
+                .and_then(Value::scalar_string)
+                .unwrap_or_else(|| "k8s.gcr.io".into());
+            out.push(Image {
+                component: "the ingress-nginx admission webhook job",
+                reference: format!("{}/ingress-nginx/kube-webhook-certgen", registry.trim()),
+                key: registry_key,
+                registry_key: true,
+                rest: "ingress-nginx/kube-webhook-certgen".into(),
+                mirror: value.is_some(),
+                value,
+                doubled: None,
+            });
+        }
+    }
+    out
+}
+
+/// The grafana pod's images: Grafana, `initChownData`, the sidecar, the dashboards
+/// downloader, the image renderer, and `extraInitContainers`.
+fn grafana_images<'a>(release: &'a Release, out: &mut Vec<Image<'a>>) {
+    let six = release.chart.grafana_chart.starts_with("6.");
+    let parts: [(&'static str, [&'static str; 3], bool); 5] = [
+        ("the bundled Grafana", ["grafana", "image", ""], true),
+        (
+            "the Grafana init container `init-chown-data`",
+            ["grafana", "initChownData", "image"],
+            on(release, &["grafana", "persistence", "enabled"], false)
+                && on(release, &["grafana", "initChownData", "enabled"], false),
+        ),
+        (
+            "the Grafana sidecar",
+            ["grafana", "sidecar", "image"],
+            [
+                "alerts",
+                "dashboards",
+                "datasources",
+                "notifiers",
+                "plugins",
+            ]
+            .iter()
+            .any(|s| on(release, &["grafana", "sidecar", s, "enabled"], false)),
+        ),
+        (
+            "the Grafana dashboards downloader",
+            ["grafana", "downloadDashboardsImage", ""],
+            on(release, &["grafana", "dashboards"], false),
+        ),
+        (
+            "the Grafana image renderer",
+            ["grafana", "imageRenderer", "image"],
+            on(release, &["grafana", "imageRenderer", "enabled"], false),
+        ),
+    ];
+    for (component, base, deployed) in parts {
+        if !deployed {
+            continue;
+        }
+        let base: Vec<&'static str> = base.into_iter().filter(|k| !k.is_empty()).collect();
+        let mut repo_key = base.clone();
+        repo_key.push("repository");
+        let mut registry_key = base.clone();
+        registry_key.push("registry");
+        let Some(repo) = text(release, &repo_key) else {
+            continue;
+        };
+        let reference = joined(release, &registry_key, &repo);
+        let parsed = ImageRef::parse(&reference);
+        // the chart's own image, moved: not a custom image only the user's registry has
+        let default_path = release
+            .chart
+            .defaults()
+            .get(&repo_key)
+            .and_then(Value::scalar_string)
+            .map(|r| ImageRef::parse(&r).path);
+        let repo_written = release.get(&repo_key).is_some_and(|v| v.site().is_some());
+        let stock = !repo_written || default_path.as_deref() == Some(parsed.path.as_str());
+        if six {
+            out.push(Image {
+                component,
+                rest: parsed.path,
+                reference,
+                value: release.get(&repo_key).filter(|v| v.site().is_some()),
+                key: repo_key,
+                registry_key: false,
+                doubled: None,
+                mirror: repo_written && stock,
+            });
+        } else {
+            let value = user(
+                release,
+                &[&["global", "imageRegistry"], &registry_key, &repo_key],
+            );
+            // a registry written into the repository: the chart still prefixes its own
+            let first = repo.split('/').next().unwrap_or_default();
+            let doubled = (repo.contains('/')
+                && (first.contains('.') || first.contains(':') || first == "localhost")
+                && ImageRef::parse(&reference).registry != first.to_ascii_lowercase())
+            .then(|| first.to_ascii_lowercase());
+            let rest = match &doubled {
+                Some(host) => repo[host.len()..].trim_start_matches('/').to_owned(),
+                None => repo,
+            };
+            out.push(Image {
+                component,
+                rest,
+                reference,
+                value,
+                key: registry_key,
+                registry_key: true,
+                mirror: value.is_some() && stock && doubled.is_none(),
+                doubled,
+            });
+        }
+    }
+}
+
+/// The private registries the values use, most used first (`global.imageRegistry` wins).
+pub fn private_registries(release: &Release, images: &[Image<'_>]) -> Vec<String> {
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for image in images.iter().filter(|i| i.mirror) {
+        let host = image
+            .doubled
+            .clone()
+            .unwrap_or_else(|| ImageRef::parse(&image.reference).registry);
+        if !public_registry(&host) {
+            *counts.entry(host).or_default() += 1;
+        }
+    }
+    let mut ranked: Vec<(String, usize)> = counts.into_iter().collect();
+    ranked.sort_by_key(|r| std::cmp::Reverse(r.1));
+    let mut out: Vec<String> = ranked.into_iter().map(|(h, _)| h).collect();
+    if let Some(global) = release
+        .get(&["global", "imageRegistry"])
+        .filter(|v| v.site().is_some())
+        .and_then(Value::scalar_string)
+        .map(|s| s.trim().to_ascii_lowercase())
+        .filter(|s| !s.is_empty() && !public_registry(s))
+    {
+        out.retain(|h| *h != global);
+        out.insert(0, global);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn image_references_split_like_a_runtime() {
+        let r = ImageRef::parse("grafana/grafana:11.1.4");
+        assert_eq!(
+            (r.registry.as_str(), r.path.as_str()),
+            ("docker.io", "grafana/grafana")
+        );
+        let r = ImageRef::parse("busybox");
+        assert_eq!(r.path, "library/busybox");
+        let r = ImageRef::parse("harbor.corp.example:5000/mirror/grafana/grafana@sha256:ab");
+        assert_eq!(r.registry, "harbor.corp.example:5000");
+        assert_eq!(r.path, "mirror/grafana/grafana");
+        let r = ImageRef::parse("localhost/grafana");
+        assert_eq!(r.registry, "localhost");
+        assert!(ImageRef::parse("quay.io/jetstack/cert-manager-controller").public());
+        assert!(!ImageRef::parse("registry.corp.example/grafana/oncall").public());
+    }
+}

@@ -1,0 +1,382 @@
+//! The Release: one chart, one version, the user's files layered over the chart defaults,
+//! and the effective values Helm would render with, each knowing which file set it. It also
+//! carries what the pipeline decided about the input (which chart's values they are) and
+//! the release's identity (name, namespaces, chart version), so the models above read
+//! everything from one place.
+
+mod chart_yaml;
+mod locate;
+
+use std::sync::Arc;
+
+pub use chart_yaml::{oncall_version_from_chart_yaml, values_root_from_chart_yaml};
+
+use crate::chart::ChartState;
+use crate::path::KeyPath;
+use crate::source::SourceFile;
+use crate::values::{ConvertError, Kind, Origin, Site, Value, apply_set, coalesce, to_value};
+use crate::yaml::{Document, NodeId};
+
+/// Which chart's values a document holds (decided by the classify stage of the pipeline).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputKind {
+    /// Values of the oncall chart (top level or under an umbrella key).
+    OncallValues,
+    /// A Grafana provisioning file (`apps:`).
+    Provisioning,
+    /// A Kubernetes manifest (`apiVersion` and `kind`): only the plugin provisioning embedded
+    /// in it (a ConfigMap) is checked.
+    Manifest,
+    /// Values of some other chart (no key only the oncall chart has): only embedded plugin
+    /// provisioning is checked, so a repository of many charts gives no false alarms.
+    OtherValues,
+    /// Values of the grafana chart, alone or as the `grafana` subchart of another chart (a
+    /// Grafana that hosts the plugin): only the Grafana-side rules run. The release holds
+    /// them under `grafana`, where the oncall chart keeps its subchart's values, so the
+    /// Grafana-side rules read them at the same paths.
+    GrafanaValues,
+}
+
+impl InputKind {
+    /// How `--verbose` names it.
+    pub fn describe(self) -> &'static str {
+        match self {
+            InputKind::OncallValues => "oncall chart values",
+            InputKind::Provisioning => "Grafana plugin provisioning file",
+            InputKind::Manifest => "Kubernetes manifest",
+            InputKind::OtherValues => {
+                "values of another chart (no oncall chart key, no Grafana that hosts the OnCall plugin): only embedded plugin provisioning is checked"
+            }
+            InputKind::GrafanaValues => "grafana chart values (only the Grafana-side rules run)",
+        }
+    }
+
+    /// Where the release holds the files' values: under `grafana` for the grafana chart's.
+    fn mount(self) -> Vec<String> {
+        match self {
+            InputKind::GrafanaValues => vec!["grafana".to_owned()],
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// Who the release is, as far as the user told: the Helm release name, the namespaces,
+/// the chart version.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Identity {
+    /// The Helm release name.
+    pub name: Option<String>,
+    /// The namespace OnCall is installed in.
+    pub namespace: Option<String>,
+    /// The namespace Grafana runs in.
+    pub grafana_namespace: Option<String>,
+    /// The oncall chart version the user gave (a flag or an umbrella `Chart.yaml`), when it
+    /// reads as a version; `None` when the latest known chart is assumed.
+    pub chart_version: Option<String>,
+}
+
+/// What a release is built from besides its files: the chart defaults underneath, which
+/// chart's values the files hold, where in the files they start, and who the release is.
+#[derive(Debug, Clone)]
+pub struct Shape {
+    /// The chart state whose defaults are underneath.
+    pub chart: &'static ChartState,
+    /// Which chart's values the files hold.
+    pub kind: InputKind,
+    /// Keys from the top of each file to the values (empty: top level).
+    pub values_root: Vec<String>,
+    /// Who the release is.
+    pub identity: Identity,
+}
+
+/// One user file (one YAML document of it) in a release.
+#[derive(Debug)]
+pub struct Layer {
+    /// The file.
+    pub source: Arc<SourceFile>,
+    /// The parsed document.
+    pub doc: Document,
+    /// The node at the values root (the document root, or the umbrella key's value).
+    pub root: Option<NodeId>,
+    /// Helm's view of this layer alone, at the values root.
+    pub values: Option<Value>,
+}
+
+/// One `--set` or `--set-string` argument.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SetArg {
+    /// The argument, e.g. `grafana.enabled=false`.
+    pub text: String,
+    /// `--set-string`: every value stays a string.
+    pub string: bool,
+}
+
+/// The display name of the pseudo-file that holds a release's `--set` arguments.
+pub const SET_FILE: &str = "<--set>";
+
+/// A chart release: defaults plus user layers.
+#[derive(Debug)]
+pub struct Release {
+    /// The chart state whose defaults are underneath.
+    pub chart: &'static ChartState,
+    /// Which chart's values the files hold.
+    pub kind: InputKind,
+    /// Who the release is.
+    pub identity: Identity,
+    /// Keys from the top of each file to the oncall chart's values (empty: top level).
+    pub values_root: Vec<String>,
+    /// Where in the release the files' values (below the values root) sit: empty for the
+    /// oncall chart's values, `grafana` for the grafana chart's, which the release holds
+    /// where the oncall chart keeps its subchart's values.
+    pub mount: Vec<String>,
+    /// The user's files, in Helm's order (later wins).
+    pub layers: Vec<Layer>,
+    /// The effective values at the chart's root.
+    pub values: Value,
+}
+
+/// A layer whose document Helm could not load.
+#[derive(Debug)]
+pub struct LayerError {
+    /// Which layer.
+    pub layer: usize,
+    /// The file the error is in.
+    pub source: Arc<SourceFile>,
+    /// Why.
+    pub error: ConvertError,
+}
+
+impl Release {
+    /// Layers `documents` (in order) over the defaults of `shape.chart`: the oncall
+    /// chart's, or for values of the grafana chart that chart's own (the oncall chart's
+    /// changes to its subchart do not apply to them).
+    ///
+    /// `sets` are applied after the files, all `--set` before all `--set-string`, as Helm
+    /// does; they live in a pseudo-file named [`SET_FILE`] whose lines are the arguments.
+    pub fn build(
+        shape: Shape,
+        documents: Vec<(Arc<SourceFile>, Document)>,
+        sets: &[SetArg],
+        alias_budget: usize,
+    ) -> Result<Release, LayerError> {
+        let Shape {
+            chart,
+            kind,
+            values_root,
+            identity,
+        } = shape;
+        let mount = kind.mount();
+        let mut values = defaults_under(chart, &mount).clone();
+        let mounted = |value: Value| mount_value(value, &mount);
+        let mut layers = Vec::with_capacity(documents.len() + 1);
+        for (index, (source, doc)) in documents.into_iter().enumerate() {
+            let root = doc.root.and_then(|r| {
+                if values_root.is_empty() {
+                    Some(r)
+                } else {
+                    let keys: Vec<&str> = values_root.iter().map(String::as_str).collect();
+                    doc.lookup(r, &keys).map(|e| e.value)
+                }
+            });
+            let layer_values = match root {
+                Some(root) => {
+                    let budget = alias_budget.saturating_add(doc.len());
+                    let value = to_value(&doc, root, index, &|r| r, budget).map_err(|error| {
+                        LayerError {
+                            layer: index,
+                            source: source.clone(),
+                            error,
+                        }
+                    })?;
+                    Some(value)
+                }
+                None => None,
+            };
+            if let Some(v) = &layer_values
+                && matches!(v.kind, Kind::Map(_))
+            {
+                coalesce(&mut values, mounted(v.clone()));
+            }
+            layers.push(Layer {
+                source,
+                doc,
+                root,
+                values: layer_values,
+            });
+        }
+        if !sets.is_empty() {
+            let layer = layers.len();
+            let (source, set_values) = set_layer(sets, layer)?;
+            let at_root = set_values
+                .get(&values_root.iter().map(String::as_str).collect::<Vec<_>>())
+                .cloned();
+            if let Some(v) = &at_root
+                && matches!(v.kind, Kind::Map(_))
+            {
+                coalesce(&mut values, mounted(v.clone()));
+            }
+            layers.push(Layer {
+                source,
+                doc: Document::default(),
+                root: None,
+                values: at_root,
+            });
+        }
+        share_globals(&mut values);
+        Ok(Release {
+            chart,
+            kind,
+            identity,
+            values_root,
+            mount,
+            layers,
+            values,
+        })
+    }
+
+    /// The chart defaults the files go over: the oncall chart's, or the grafana chart's own
+    /// for values of the grafana chart (mounted under `grafana`).
+    pub fn defaults(&self) -> &'static Value {
+        defaults_under(self.chart, &self.mount)
+    }
+
+    /// The effective value at a chart-relative path.
+    pub fn get(&self, path: &[&str]) -> Option<&Value> {
+        self.values.get(path)
+    }
+
+    /// The display key path of a chart-relative path, prefixed with the values root.
+    pub fn key_path(&self, path: &[&str]) -> KeyPath {
+        let root: Vec<&str> = self.values_root.iter().map(String::as_str).collect();
+        KeyPath::of(&root).extend(self.in_file(path))
+    }
+
+    /// A release path as the files write it (below the values root): without the mount.
+    /// A path outside the mount is not in the files; it is returned as is.
+    pub fn in_file<'p>(&self, path: &'p [&'p str]) -> &'p [&'p str] {
+        if self.mount.is_empty() {
+            return path;
+        }
+        let inside =
+            path.len() >= self.mount.len() && self.mount.iter().zip(path).all(|(m, p)| m == p);
+        if inside {
+            &path[self.mount.len()..]
+        } else {
+            path
+        }
+    }
+
+    /// The oncall chart version messages name: the one the user gave, else the one whose
+    /// defaults are underneath.
+    pub fn chart_version(&self) -> &str {
+        self.identity
+            .chart_version
+            .as_deref()
+            .unwrap_or(self.chart.version)
+    }
+
+    /// The chart whose defaults are under the values, as messages name it: `oncall chart
+    /// 1.16.9`, or `grafana chart 8.4.6` for values of the grafana chart.
+    pub fn chart_name(&self) -> String {
+        match self.kind {
+            InputKind::GrafanaValues => format!("grafana chart {}", self.chart.grafana_chart),
+            _ => format!("oncall chart {}", self.chart_version()),
+        }
+    }
+
+    /// Whether any user file sets `path` (to anything, `null` included).
+    pub fn user_sets(&self, path: &[&str]) -> bool {
+        let path = self.in_file(path);
+        self.layers.iter().any(|layer| {
+            layer
+                .root
+                .and_then(|root| layer.doc.lookup(root, path))
+                .is_some()
+        })
+    }
+}
+
+/// The defaults of `chart` for files mounted at `mount` (see [`Release::mount`]).
+fn defaults_under(chart: &'static ChartState, mount: &[String]) -> &'static Value {
+    if mount.is_empty() {
+        chart.defaults()
+    } else {
+        chart.grafana_chart_defaults()
+    }
+}
+
+/// `value` placed at `mount` (inside maps keyed by its keys, with the value's origin).
+fn mount_value(value: Value, mount: &[String]) -> Value {
+    mount.iter().rev().fold(value, |inner, key| {
+        let origin = inner.origin.clone();
+        let mut map = crate::values::Map::default();
+        map.insert(key.clone(), inner);
+        Value::new(Kind::map(map), origin)
+    })
+}
+
+/// Builds the `--set` pseudo-file and its values (at the top of the values, above any
+/// values root).
+fn set_layer(sets: &[SetArg], layer: usize) -> Result<(Arc<SourceFile>, Value), LayerError> {
+    let mut text = String::new();
+    let mut placed = Vec::new();
+    let ordered = sets
+        .iter()
+        .filter(|s| !s.string)
+        .chain(sets.iter().filter(|s| s.string));
+    for set in ordered {
+        let flag = if set.string {
+            "--set-string "
+        } else {
+            "--set "
+        };
+        text.push_str(flag);
+        placed.push((text.len(), set));
+        text.push_str(&set.text.replace(['\n', '\r'], " "));
+        text.push('\n');
+    }
+    let source = Arc::new(SourceFile::new(SET_FILE, text));
+    let origin = Origin::User(Site {
+        layer,
+        span: 0..0,
+        key_span: None,
+    });
+    let mut values = Value::new(Kind::Map(Default::default()), origin);
+    for (offset, set) in placed {
+        apply_set(&mut values, &set.text, set.string, layer, offset).map_err(|e| LayerError {
+            layer,
+            source: source.clone(),
+            error: ConvertError {
+                offset: offset + e.offset,
+                message: e.message,
+            },
+        })?;
+    }
+    Ok((source, values))
+}
+
+/// Helm copies the parent's `global` into each subchart's `global` (the parent wins), so
+/// `global.imagePullSecrets` reaches the grafana subchart as `grafana.global...`.
+fn share_globals(values: &mut Value) {
+    let Kind::Map(map) = &mut values.kind else {
+        return;
+    };
+    let Some(global) = map
+        .get("global")
+        .filter(|g| matches!(g.kind, Kind::Map(_)))
+        .cloned()
+    else {
+        return;
+    };
+    if let Some(grafana) = Arc::make_mut(map).get_mut("grafana")
+        && let Kind::Map(grafana_map) = &mut grafana.kind
+    {
+        let grafana_map = Arc::make_mut(grafana_map);
+        match grafana_map.get_mut("global") {
+            Some(sub) if matches!(sub.kind, Kind::Map(_)) => coalesce(sub, global),
+            _ => {
+                grafana_map.insert("global".into(), global);
+            }
+        }
+    }
+}
