@@ -95,14 +95,11 @@ impl Case {
 
     fn render(
         &self,
-        artifact: fn(
-            &oncall_lint_core::release::Release,
-            &LintOptions,
-        ) -> Result<Rendered, RenderError>,
+        artifact: fn(&oncall_lint_core::release::Release) -> Result<Rendered, RenderError>,
     ) -> Result<Rendered, RenderError> {
         let options = self.options(&[]);
         let (release, _) = build_release(self.files(), &options).expect("the values load");
-        artifact(&release, &options)
+        artifact(&release)
     }
 
     /// Lints the user's values with `overlays` on top, as `helm -f values.yaml -f overlay...`.
@@ -118,45 +115,29 @@ impl Case {
     }
 }
 
-fn provisioning(
-    release: &oncall_lint_core::release::Release,
-    options: &LintOptions,
-) -> Result<Rendered, RenderError> {
-    provisioning::render(release, options, &ProvisioningArgs::default())
+fn provisioning(release: &oncall_lint_core::release::Release) -> Result<Rendered, RenderError> {
+    provisioning::render(release, &ProvisioningArgs::default())
 }
 
-fn air_gapped(
-    release: &oncall_lint_core::release::Release,
-    options: &LintOptions,
-) -> Result<Rendered, RenderError> {
-    airgap::render(release, options, &AirgapArgs::new(REGISTRY))
+fn air_gapped(release: &oncall_lint_core::release::Release) -> Result<Rendered, RenderError> {
+    airgap::render(release, &AirgapArgs::new(REGISTRY))
 }
 
-fn manifest(
-    release: &oncall_lint_core::release::Release,
-    options: &LintOptions,
-) -> Result<Rendered, RenderError> {
-    airgap::manifest(release, options, &AirgapArgs::new(REGISTRY))
+fn manifest(release: &oncall_lint_core::release::Release) -> Result<Rendered, RenderError> {
+    airgap::manifest(release, &AirgapArgs::new(REGISTRY))
 }
 
-fn policy(
-    release: &oncall_lint_core::release::Release,
-    options: &LintOptions,
-) -> Result<Rendered, RenderError> {
+fn policy(release: &oncall_lint_core::release::Release) -> Result<Rendered, RenderError> {
     networkpolicy::render(
         release,
-        options,
         &NetworkPolicyArgs {
             allow_cidrs: vec!["169.254.20.10".into()],
         },
     )
 }
 
-fn setup_script(
-    release: &oncall_lint_core::release::Release,
-    options: &LintOptions,
-) -> Result<Rendered, RenderError> {
-    setup::render(release, options, &SetupArgs::default())
+fn setup_script(release: &oncall_lint_core::release::Release) -> Result<Rendered, RenderError> {
+    setup::render(release, &SetupArgs::default())
 }
 
 fn errors(diagnostics: &[Diagnostic]) -> Vec<String> {
@@ -532,7 +513,7 @@ fn old_charts_and_external_grafana_are_refused_with_a_reason() {
         ..LintOptions::default()
     };
     let (release, _) = build_release(Vec::new(), &options).unwrap();
-    let err = provisioning::render(&release, &options, &ProvisioningArgs::default()).unwrap_err();
+    let err = provisioning::render(&release, &ProvisioningArgs::default()).unwrap_err();
     assert!(matches!(err, RenderError::Missing(_)), "{err}");
 }
 
@@ -620,7 +601,7 @@ fn airgap_options_change_what_they_say() {
     args.plain_http = true;
     args.pull_secret = "regcred".into();
     args.registry_auth_secret = Some("oras-auth".into());
-    let rendered = airgap::render(&release, &options, &args).unwrap();
+    let rendered = airgap::render(&release, &args).unwrap();
     let (exact, overlay) = rendered.overlay.unwrap();
     let env = overlay.get(&["grafana", "env"]).unwrap().to_json();
     assert_eq!(
@@ -783,7 +764,7 @@ fn hostile_outcome(case: &Case, render: &Artifact, value: &str, what: &str) {
     let Ok((release, _)) = build_release(case.files(), &options) else {
         return;
     };
-    match render(&release, &options) {
+    match render(&release) {
         Err(err) => {
             let text = err.to_string();
             assert!(
@@ -863,7 +844,6 @@ fn hostile_flags_are_rejected_or_inert() {
         let (release, _) = build_release(Vec::new(), &options).unwrap();
         let url = provisioning::render(
             &release,
-            &options,
             &ProvisioningArgs {
                 grafana_url: Some(value.clone()),
             },
@@ -907,7 +887,7 @@ fn hostile_flags_are_rejected_or_inert() {
             if field == 6 && value.is_empty() {
                 continue;
             }
-            let result = airgap::render(&release, &options, &args);
+            let result = airgap::render(&release, &args);
             assert!(
                 matches!(result, Err(RenderError::Invalid(_))),
                 "{flag} {shown}: {:?}",
@@ -916,7 +896,6 @@ fn hostile_flags_are_rejected_or_inert() {
         }
         let cidr = networkpolicy::render(
             &release,
-            &options,
             &NetworkPolicyArgs {
                 allow_cidrs: vec![value.clone()],
             },
@@ -941,7 +920,7 @@ fn hostile_flags_are_rejected_or_inert() {
                 },
             ),
         ] {
-            let result = setup::render(&release, &options, &args);
+            let result = setup::render(&release, &args);
             assert!(
                 matches!(result, Err(RenderError::Invalid(_))),
                 "{flag} {shown}"
@@ -1015,8 +994,7 @@ fn a_hostile_values_root_round_trips_as_a_key() {
         let mut options = case.options(&[]);
         options.values_root = Some(value.clone());
         let (release, _) = build_release(case.files(), &options).unwrap();
-        let rendered =
-            provisioning::render(&release, &options, &ProvisioningArgs::default()).unwrap();
+        let rendered = provisioning::render(&release, &ProvisioningArgs::default()).unwrap();
         let (exact, overlay) = rendered.overlay.unwrap();
         assert!(
             overlay
@@ -1027,8 +1005,7 @@ fn a_hostile_values_root_round_trips_as_a_key() {
     }
 }
 
-type Artifact =
-    fn(&oncall_lint_core::release::Release, &LintOptions) -> Result<Rendered, RenderError>;
+type Artifact = fn(&oncall_lint_core::release::Release) -> Result<Rendered, RenderError>;
 
 fn artifacts() -> [(&'static str, Artifact); 5] {
     [

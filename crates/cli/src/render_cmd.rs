@@ -42,10 +42,10 @@ pub fn run(artifact: Artifact) -> Result<ExitCode, String> {
             grafana_url,
             merge,
         } => {
-            let (built, options) = load_for_artifact(&release, merge.merge_into.as_deref())?;
+            let built = load_for_artifact(&release, merge.merge_into.as_deref())?;
             let args = ProvisioningArgs { grafana_url };
-            let rendered = provisioning::render(&built, &options, &args)
-                .map_err(|e| failed("provisioning", &e))?;
+            let rendered =
+                provisioning::render(&built, &args).map_err(|e| failed("provisioning", &e))?;
             finish("provisioning", rendered, &merge)
         }
         Artifact::Airgap {
@@ -54,12 +54,12 @@ pub fn run(artifact: Artifact) -> Result<ExitCode, String> {
             manifest,
             merge,
         } => {
-            let (built, options) = load_for_artifact(&release, merge.merge_into.as_deref())?;
+            let built = load_for_artifact(&release, merge.merge_into.as_deref())?;
             let args = core_airgap_args(flags);
             let rendered = if manifest {
-                airgap::manifest(&built, &options, &args)
+                airgap::manifest(&built, &args)
             } else {
-                airgap::render(&built, &options, &args)
+                airgap::render(&built, &args)
             }
             .map_err(|e| failed("airgap", &e))?;
             finish("airgap", rendered, &merge)
@@ -68,12 +68,12 @@ pub fn run(artifact: Artifact) -> Result<ExitCode, String> {
             release,
             allow_cidr,
         } => {
-            let (built, options) = load_for_artifact(&release, None)?;
+            let built = load_for_artifact(&release, None)?;
             let args = NetworkPolicyArgs {
                 allow_cidrs: allow_cidr,
             };
-            let rendered = networkpolicy::render(&built, &options, &args)
-                .map_err(|e| failed("networkpolicy", &e))?;
+            let rendered =
+                networkpolicy::render(&built, &args).map_err(|e| failed("networkpolicy", &e))?;
             finish("networkpolicy", rendered, &MergeArgs { merge_into: None })
         }
         Artifact::Setup {
@@ -81,13 +81,12 @@ pub fn run(artifact: Artifact) -> Result<ExitCode, String> {
             grafana_url,
             oncall_api_url,
         } => {
-            let (built, options) = load_for_artifact(&release, None)?;
+            let built = load_for_artifact(&release, None)?;
             let args = SetupArgs {
                 grafana_url,
                 oncall_api_url,
             };
-            let rendered =
-                setup::render(&built, &options, &args).map_err(|e| failed("setup", &e))?;
+            let rendered = setup::render(&built, &args).map_err(|e| failed("setup", &e))?;
             finish("setup", rendered, &MergeArgs { merge_into: None })
         }
     }
@@ -158,14 +157,11 @@ fn load(
 }
 
 /// [`load`], with the stricter chart version the artifacts need.
-fn load_for_artifact(
-    release: &ReleaseArgs,
-    merge_into: Option<&Path>,
-) -> Result<(Release, LintOptions), String> {
+fn load_for_artifact(release: &ReleaseArgs, merge_into: Option<&Path>) -> Result<Release, String> {
     if let Some(version) = &release.chart_version {
         validate::version("--chart-version", version).map_err(|e| printable(&e.to_string()))?;
     }
-    load(release, merge_into)
+    load(release, merge_into).map(|(built, _)| built)
 }
 
 /// Prints the notes, then the artifact or merges it.

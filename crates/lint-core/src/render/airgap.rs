@@ -11,9 +11,13 @@ use serde_json::{Map, Value as Json, json};
 
 use super::overlay::{self, item_name, json_items, list, parse_values, render_template};
 use super::provisioning::is_configmap_named;
-use super::target::{PROVISIONING_DIR, RenderError, Rendered, Target, key_name};
+use super::target::{RenderError, Rendered, Target, key_name};
 use super::validate::{self, Invalid};
-use crate::options::LintOptions;
+use crate::model::engine::{self, EngineSource};
+use crate::model::grafana;
+use crate::model::plugin::{DOWNLOAD_ENV, PLUGIN_ID};
+use crate::model::volumes::PLUGIN_PROVISIONING_DIR as PROVISIONING_DIR;
+use crate::model::volumes::VOLUME_LISTS;
 use crate::release::Release;
 use crate::values::Value;
 
@@ -26,29 +30,10 @@ pub const DEFAULT_ORAS: &str = "oras-project/oras:v1.2.2";
 /// The plugin artifact's repository under the registry, by default.
 pub const DEFAULT_ARTIFACT_REPOSITORY: &str = "grafana/grafana-oncall-app";
 
-/// The plugin's id.
-const PLUGIN_ID: &str = "grafana-oncall-app";
-
-/// Env variables that make Grafana download plugins at start.
-const DOWNLOAD_ENV: [&str; 3] = [
-    "GF_INSTALL_PLUGINS",
-    "GF_PLUGINS_PREINSTALL",
-    "GF_PLUGINS_PREINSTALL_SYNC",
-];
-
 /// The init container's name.
 pub const INIT_CONTAINER: &str = "install-oncall-plugin";
 const SCRIPT_VOLUME: &str = "oncall-plugin-install";
 const AUTH_VOLUME: &str = "oncall-plugin-registry-auth";
-
-/// Lists of the grafana chart whose items are pod volumes, by `name`.
-const VOLUME_LISTS: [&str; 5] = [
-    "extraVolumes",
-    "extraConfigmapMounts",
-    "extraSecretMounts",
-    "extraContainerVolumes",
-    "extraEmptyDirMounts",
-];
 
 /// Options of `render airgap`.
 #[derive(Debug, Clone)]
@@ -99,8 +84,8 @@ struct Plan {
     script_configmap: String,
 }
 
-fn plan(release: &Release, options: &LintOptions, args: &AirgapArgs) -> Result<Plan, RenderError> {
-    let target = Target::new(release, options)?;
+fn plan(release: &Release, args: &AirgapArgs) -> Result<Plan, RenderError> {
+    let target = Target::new(release)?;
     target.require_bundled(
         "airgap",
         "an external Grafana installs its plugins in its own deployment",
@@ -115,7 +100,7 @@ fn plan(release: &Release, options: &LintOptions, args: &AirgapArgs) -> Result<P
             v.clone()
         }
         None => {
-            let (version, from) = engine_version(release, options);
+            let (version, from) = engine_version(release);
             notes.push(format!(
                 "plugin version {version}: {from} (the plugin should match the engine; --plugin-version to change it)"
             ));
@@ -155,7 +140,7 @@ fn plan(release: &Release, options: &LintOptions, args: &AirgapArgs) -> Result<P
         .get(&["grafana", "grafana.ini", "paths", "plugins"])
         .and_then(Value::as_str)
         .filter(|s| !s.is_empty())
-        .unwrap_or("/var/lib/grafana/plugins")
+        .unwrap_or(grafana::DEFAULT_PLUGINS_PATH)
         .to_owned();
     let plugins_key = key_name(
         &target.values_root,
@@ -188,31 +173,19 @@ fn plan(release: &Release, options: &LintOptions, args: &AirgapArgs) -> Result<P
     })
 }
 
-/// The engine's version: `image.tag`, else the chart version given, else the chart's.
-fn engine_version(release: &Release, options: &LintOptions) -> (String, String) {
-    let clean = |v: &str| v.trim().trim_start_matches('v').to_owned();
-    if let Some(tag) = release
-        .values
-        .get(&["image", "tag"])
-        .and_then(Value::scalar_string)
-        .filter(|t| validate::version("", t).is_ok())
-    {
-        return (clean(&tag), "the engine's image.tag".into());
+/// The engine's version (see [`engine::version`]) when it is a version the overlay can
+/// name, else the chart's, and where it comes from.
+fn engine_version(release: &Release) -> (String, String) {
+    match engine::version(release).filter(|(v, _, _)| validate::version("", v).is_ok()) {
+        Some((version, EngineSource::ImageTag, _)) => (version, "the engine's image.tag".into()),
+        _ => {
+            let chart = release.chart_version();
+            (
+                chart.trim().trim_start_matches('v').to_owned(),
+                format!("the engine of oncall chart {chart}"),
+            )
+        }
     }
-    if let Some(version) = options
-        .chart_version
-        .as_deref()
-        .filter(|v| validate::version("", v).is_ok())
-    {
-        return (
-            clean(version),
-            format!("the engine of oncall chart {version}"),
-        );
-    }
-    (
-        release.chart.version.to_owned(),
-        format!("the engine of oncall chart {}", release.chart.version),
-    )
 }
 
 /// The install-script ConfigMap.
@@ -230,12 +203,8 @@ fn script_configmap(plan: &Plan) -> Result<String, RenderError> {
 }
 
 /// Renders the install-script ConfigMap alone (it is also in the overlay).
-pub fn manifest(
-    release: &Release,
-    options: &LintOptions,
-    args: &AirgapArgs,
-) -> Result<Rendered, RenderError> {
-    let plan = plan(release, options, args)?;
+pub fn manifest(release: &Release, args: &AirgapArgs) -> Result<Rendered, RenderError> {
+    let plan = plan(release, args)?;
     let text = script_configmap(&plan)?;
     parse_values("install-plugin-configmap", &text)?;
     Ok(Rendered {
@@ -269,9 +238,8 @@ fn oncall_repository(
 }
 
 fn split_list(text: &str) -> Vec<String> {
-    text.split([',', ' '])
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
+    grafana::split_list(text)
+        .into_iter()
         .map(str::to_owned)
         .collect()
 }
@@ -335,12 +303,8 @@ fn volume_names(values: &Value) -> Vec<String> {
 }
 
 /// Renders the overlay.
-pub fn render(
-    release: &Release,
-    options: &LintOptions,
-    args: &AirgapArgs,
-) -> Result<Rendered, RenderError> {
-    let plan = plan(release, options, args)?;
+pub fn render(release: &Release, args: &AirgapArgs) -> Result<Rendered, RenderError> {
+    let plan = plan(release, args)?;
     let mut notes = plan.notes.clone();
     let target = &plan.target;
     let values = &release.values;

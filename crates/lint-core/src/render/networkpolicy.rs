@@ -7,7 +7,6 @@ use serde_json::json;
 use super::overlay::{list, parse_values, render_template};
 use super::target::{RenderError, Rendered, Target, key_name};
 use super::validate;
-use crate::options::LintOptions;
 use crate::release::Release;
 use crate::values::Value;
 
@@ -91,12 +90,8 @@ fn database(values: &Value) -> Option<Database> {
 }
 
 /// Renders the NetworkPolicy.
-pub fn render(
-    release: &Release,
-    options: &LintOptions,
-    args: &NetworkPolicyArgs,
-) -> Result<Rendered, RenderError> {
-    let target = Target::new(release, options)?;
+pub fn render(release: &Release, args: &NetworkPolicyArgs) -> Result<Rendered, RenderError> {
+    let target = Target::new(release)?;
     target.require_bundled(
         "networkpolicy",
         "the policy selects the bundled Grafana's pod by the grafana chart's labels; write one for your Grafana's own pod",

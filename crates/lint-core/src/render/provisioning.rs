@@ -9,14 +9,12 @@
 use serde_json::json;
 
 use super::overlay::{self, item_name, list, parse_values, render_template};
-use super::target::{PROVISIONING_DIR, PROVISIONING_FILE, RenderError, Rendered, Target, key_name};
+use super::target::{PROVISIONING_FILE, RenderError, Rendered, Target, key_name};
 use super::validate;
-use crate::options::LintOptions;
+use crate::model::plugin::ORG_ID;
+use crate::model::volumes::PLUGIN_PROVISIONING_DIR as PROVISIONING_DIR;
 use crate::release::Release;
 use crate::values::Value;
-
-/// OnCall's fixed organisation id for self-hosted installs.
-pub const ORG_ID: i64 = 100;
 
 /// Options of `render provisioning`.
 #[derive(Debug, Clone, Default)]
@@ -59,12 +57,8 @@ pub fn grafana_url(
 }
 
 /// Renders the overlay.
-pub fn render(
-    release: &Release,
-    options: &LintOptions,
-    args: &ProvisioningArgs,
-) -> Result<Rendered, RenderError> {
-    let target = Target::new(release, options)?;
+pub fn render(release: &Release, args: &ProvisioningArgs) -> Result<Rendered, RenderError> {
+    let target = Target::new(release)?;
     target.require_bundled(
         "provisioning",
         "provision the plugin in your Grafana's own configuration, or configure it through Grafana's API with `render setup`",

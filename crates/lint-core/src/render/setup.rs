@@ -5,10 +5,10 @@
 use serde_json::json;
 
 use super::overlay::render_template;
-use super::provisioning::{ORG_ID, grafana_url};
+use super::provisioning::grafana_url;
 use super::target::{RenderError, Rendered, Target, key_name};
 use super::validate::{self, Invalid};
-use crate::options::LintOptions;
+use crate::model::plugin::ORG_ID;
 use crate::release::Release;
 use crate::values::Value;
 
@@ -40,12 +40,8 @@ fn secret_key(what: String, text: &str) -> Result<(), Invalid> {
 }
 
 /// Renders the script.
-pub fn render(
-    release: &Release,
-    options: &LintOptions,
-    args: &SetupArgs,
-) -> Result<Rendered, RenderError> {
-    let target = Target::new(release, options)?;
+pub fn render(release: &Release, args: &SetupArgs) -> Result<Rendered, RenderError> {
+    let target = Target::new(release)?;
     let mut notes = target.notes.clone();
     let values = &release.values;
     let root = &target.values_root;

@@ -3,8 +3,10 @@
 //! Grafana runs and at which path, and the engine's stack id. Every name is validated here,
 //! so no artifact can be rendered from a name Kubernetes would reject.
 
-use crate::chart::parse_version;
-use crate::options::LintOptions;
+use crate::chart::{Version, parse_version, show_version};
+use crate::model::engine::{self, STACK_ID_ENV};
+use crate::model::grafana::Grafana;
+use crate::model::names::{engine_service_of, fullname, trunc_trim};
 use crate::release::Release;
 use crate::values::{Kind, Value};
 
@@ -39,9 +41,6 @@ pub struct Rendered {
     pub notes: Vec<String>,
 }
 
-/// The oncall chart's provisioning directory in Grafana.
-pub const PROVISIONING_DIR: &str = "/etc/grafana/provisioning/plugins";
-
 /// The file name of the chart's provisioning mount.
 pub const PROVISIONING_FILE: &str = "grafana-oncall-app-provisioning.yaml";
 
@@ -73,36 +72,13 @@ pub struct Target {
     /// The engine's `SELF_HOSTED_STACK_ID` (default 5).
     pub stack_id: i64,
     /// The Grafana version that runs (`grafana.image.tag`, else the bundled chart's).
-    pub grafana_version: (u64, u64, u64),
+    pub grafana_version: Version,
     /// The same, as text.
     pub grafana_version_text: String,
     /// Keys from the top of the user's files to the oncall chart's values.
     pub values_root: Vec<String>,
     /// Notes gathered on the way.
     pub notes: Vec<String>,
-}
-
-/// Helm's `trunc N`, then `trimSuffix "-"`.
-fn trunc_trim(text: &str, n: usize) -> String {
-    trunc(text, n)
-        .strip_suffix('-')
-        .map_or_else(|| trunc(text, n), str::to_owned)
-}
-
-/// Helm's `trunc N` (by bytes in Go; by characters here, which is the same for the ASCII
-/// names that can pass validation).
-fn trunc(text: &str, n: usize) -> String {
-    text.chars().take(n).collect()
-}
-
-/// A chart's `<chart>.fullname` helper: `fullnameOverride`, else the release when it
-/// contains the name, else `<release>-<name>`; cut to 63, trailing `-` dropped.
-pub fn helm_fullname(release: &str, name: &str, fullname_override: Option<&str>) -> String {
-    match fullname_override.filter(|s| !s.is_empty()) {
-        Some(full) => trunc_trim(full, 63),
-        None if release.contains(name) => trunc_trim(release, 63),
-        None => trunc_trim(&format!("{release}-{name}"), 63),
-    }
 }
 
 fn string_at(values: &Value, path: &[&str]) -> Option<String> {
@@ -123,8 +99,9 @@ pub fn key_name(root: &[String], path: &[&str]) -> String {
 }
 
 impl Target {
-    /// Computes the facts of `release` with the names of `options`.
-    pub fn new(release: &Release, options: &LintOptions) -> Result<Target, RenderError> {
+    /// Computes the facts of `release`, named as its identity says.
+    pub fn new(release: &Release) -> Result<Target, RenderError> {
+        let identity = &release.identity;
         let values = &release.values;
         let root = release.values_root.clone();
         for key in &root {
@@ -138,26 +115,25 @@ impl Target {
             }
         }
         let name = |path: &[&str]| key_name(&root, path);
-        let release_name = options.release_name.clone().ok_or_else(|| {
+        let release_name = identity.name.clone().ok_or_else(|| {
             RenderError::Missing(
                 "--release NAME is required: the Helm release name the chart's service names derive from".into(),
             )
         })?;
         // Helm's own limit on release names
         validate::dns_label("--release", &release_name, 53)?;
-        let namespace = options.namespace.clone().ok_or_else(|| {
+        let namespace = identity.namespace.clone().ok_or_else(|| {
             RenderError::Missing(
                 "--namespace NS is required: the namespace the OnCall release is installed in"
                     .into(),
             )
         })?;
         validate::dns_label("--namespace", &namespace, 63)?;
-        if let Some(gns) = &options.grafana_namespace {
+        if let Some(gns) = &identity.grafana_namespace {
             validate::dns_label("--grafana-namespace", gns, 63)?;
         }
-        let bundled_grafana = values
-            .get(&["grafana", "enabled"])
-            .is_none_or(Value::is_truthy);
+        let grafana = Grafana::of(release);
+        let bundled_grafana = grafana.bundled();
         let mut notes = Vec::new();
         let grafana_namespace = if bundled_grafana {
             let override_ns = string_at(values, &["grafana", "namespaceOverride"]);
@@ -165,7 +141,7 @@ impl Target {
                 validate::dns_label(&name(&["grafana", "namespaceOverride"]), ns, 63)?;
             }
             let runs_in = override_ns.clone().unwrap_or_else(|| namespace.clone());
-            if let Some(gns) = &options.grafana_namespace
+            if let Some(gns) = &identity.grafana_namespace
                 && *gns != runs_in
             {
                 return Err(RenderError::Unsupported(format!(
@@ -180,7 +156,7 @@ impl Target {
             }
             runs_in
         } else {
-            options
+            identity
                 .grafana_namespace
                 .clone()
                 .unwrap_or_else(|| namespace.clone())
@@ -190,12 +166,12 @@ impl Target {
             string_at(values, &["nameOverride"]).unwrap_or_else(|| "oncall".into());
         let oncall_name = trunc_trim(&oncall_chart_name, 63);
         validate::label_value(&name(&["nameOverride"]), &oncall_name)?;
-        let oncall_fullname = helm_fullname(
+        let oncall_fullname = fullname(
             &release_name,
             &oncall_chart_name,
             string_at(values, &["fullnameOverride"]).as_deref(),
         );
-        let engine_service = format!("{}-engine", trunc(&oncall_fullname, 55));
+        let engine_service = engine_service_of(&oncall_fullname);
         validate::service_name(
             "the engine Service name (from --release, fullnameOverride and nameOverride)",
             &engine_service,
@@ -204,7 +180,7 @@ impl Target {
         let grafana_chart_name =
             string_at(values, &["grafana", "nameOverride"]).unwrap_or_else(|| "grafana".into());
         let grafana_name = trunc_trim(&grafana_chart_name, 63);
-        let grafana_service = helm_fullname(
+        let grafana_service = fullname(
             &release_name,
             &grafana_chart_name,
             string_at(values, &["grafana", "fullnameOverride"]).as_deref(),
@@ -234,17 +210,21 @@ impl Target {
             }
         };
         let sub_path = sub_path(values);
-        let stack_id = stack_id(values, &root)?;
-        let (grafana_version, grafana_version_text) =
-            match string_at(values, &["grafana", "image", "tag"])
-                .and_then(|tag| parse_version(&tag).map(|v| (v, tag)))
-            {
-                Some((v, _)) => (v, format!("{}.{}.{}", v.0, v.1, v.2)),
-                None => (
-                    parse_version(release.chart.grafana_app_version).unwrap_or((0, 0, 0)),
-                    release.chart.grafana_app_version.to_owned(),
-                ),
-            };
+        let stack_id = engine::stack_id(release).map_err(|value| {
+            RenderError::Invalid(Invalid::new(
+                format!("{} {STACK_ID_ENV}", key_name(&root, &["env"])),
+                &value.describe(),
+                "is not an integer, so the engine would not start",
+            ))
+        })?;
+        // a tag that is not a version (`latest`): the chart's Grafana is assumed
+        let (grafana_version, grafana_version_text) = match grafana.version() {
+            Some((v, _)) => (v, show_version(v)),
+            None => (
+                parse_version(release.chart.grafana_app_version).unwrap_or((0, 0, 0)),
+                release.chart.grafana_app_version.to_owned(),
+            ),
+        };
         let assumed = trunc_trim(&format!("{release_name}-grafana"), 63);
         if bundled_grafana && grafana_service != assumed {
             notes.push(format!(
@@ -350,57 +330,5 @@ fn sub_path(values: &Value) -> String {
         "/".into()
     } else {
         format!("/{trimmed}/")
-    }
-}
-
-/// The engine's `SELF_HOSTED_STACK_ID` from the oncall `env` (a map, or the legacy list of
-/// `{name, value}`), default 5.
-fn stack_id(values: &Value, root: &[String]) -> Result<i64, RenderError> {
-    const NAME: &str = "SELF_HOSTED_STACK_ID";
-    let found = match values.get(&["env"]).map(|v| &v.kind) {
-        Some(Kind::Map(map)) => map.get(NAME).cloned(),
-        Some(Kind::Seq(items)) => items
-            .iter()
-            .rev()
-            .find(|item| item.get(&["name"]).and_then(Value::as_str) == Some(NAME))
-            .and_then(|item| item.get(&["value"]).cloned()),
-        _ => None,
-    };
-    let Some(value) = found.filter(|v| !v.is_null()) else {
-        return Ok(5);
-    };
-    let parsed = match &value.kind {
-        Kind::Int(i) => Some(*i),
-        Kind::Str(s) => s.trim().parse::<i64>().ok(),
-        _ => None,
-    };
-    parsed.ok_or_else(|| {
-        RenderError::Invalid(Invalid::new(
-            format!("{} {NAME}", key_name(root, &["env"])),
-            &value.describe(),
-            "is not an integer, so the engine would not start",
-        ))
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn fullnames_follow_the_chart_helpers() {
-        assert_eq!(
-            helm_fullname("helm-testing", "oncall", None),
-            "helm-testing-oncall"
-        );
-        assert_eq!(helm_fullname("oncall", "oncall", None), "oncall");
-        assert_eq!(helm_fullname("my-oncall", "oncall", None), "my-oncall");
-        assert_eq!(
-            helm_fullname("grafana-oncall", "grafana", None),
-            "grafana-oncall"
-        );
-        assert_eq!(helm_fullname("prod", "grafana", Some("g-")), "g");
-        let long = "a".repeat(60);
-        assert_eq!(helm_fullname(&long, "oncall", None).len(), 63);
     }
 }
