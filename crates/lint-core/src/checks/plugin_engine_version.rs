@@ -73,7 +73,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                 return;
             }
             // a tag equal to the chart's app version changes nothing from the chart's default
-            if parse_version(&ctx.release.chart_version()) == Some(engine) {
+            if parse_version(ctx.release.chart_version()) == Some(engine) {
                 return;
             }
             let fix = fix(format!(
