@@ -256,7 +256,7 @@ fn a_finding_caused_by_the_second_file_names_it() {
     let oc030: Vec<_> = report
         .diagnostics
         .iter()
-        .filter(|d| d.code == "OC030")
+        .filter(|d| d.code() == "OC030")
         .collect();
     assert_eq!(
         oc030.len(),
@@ -275,7 +275,7 @@ fn a_finding_caused_by_the_second_file_names_it() {
         vec![file("base-values.yaml", base)],
         &LintOptions::default(),
     );
-    assert!(alone.diagnostics.iter().all(|d| d.code != "OC030"));
+    assert!(alone.diagnostics.iter().all(|d| d.code() != "OC030"));
 }
 
 #[test]
@@ -289,7 +289,7 @@ fn the_chart_version_changes_what_rules_see() {
         lint_release(vec![file("staging-values.yaml", staging)], &options)
             .diagnostics
             .iter()
-            .map(|d| d.code.clone())
+            .map(|d| d.code().to_owned())
             .collect::<Vec<_>>()
     };
     // 1.16.9 mounts the provisioning volume, which this list drops

@@ -167,7 +167,7 @@ fn fixes_keep_comments_parse_and_are_idempotent() {
         let base_codes: Vec<String> = {
             let mut c: Vec<String> = lint("v.yaml", &original, &args)
                 .into_iter()
-                .map(|d| d.code)
+                .map(|d| d.code().to_owned())
                 .collect();
             c.sort();
             c
@@ -178,7 +178,7 @@ fn fixes_keep_comments_parse_and_are_idempotent() {
                 fixture.file_stem().unwrap_or_default().to_string_lossy()
             );
             let before = lint(&name, text.strip_prefix(BOM).unwrap_or(&text), &args);
-            let mut codes: Vec<String> = before.iter().map(|d| d.code.clone()).collect();
+            let mut codes: Vec<String> = before.iter().map(|d| d.code().to_owned()).collect();
             codes.sort();
             if codes != base_codes {
                 // the variant itself changed meaning (a generated comment inside a construct
@@ -203,7 +203,8 @@ fn fixes_keep_comments_parse_and_are_idempotent() {
             let fixed = std::fs::read_to_string(&path).expect("read back");
             let after = lint(&name, fixed.strip_prefix(BOM).unwrap_or(&fixed), &args);
             // 1. it parses (unless the original did not)
-            let parse_errors = |ds: &[Diagnostic]| ds.iter().filter(|d| d.code == "OC094").count();
+            let parse_errors =
+                |ds: &[Diagnostic]| ds.iter().filter(|d| d.code() == "OC094").count();
             assert!(
                 parse_errors(&after) <= parse_errors(&before),
                 "{name}: the fixed file does not parse:\n{fixed}"
@@ -215,7 +216,7 @@ fn fixes_keep_comments_parse_and_are_idempotent() {
                     .is_some_and(|f| f.applicability >= Applicability::Unsafe)
             }) {
                 assert!(
-                    !after.iter().any(|a| a.code == d.code
+                    !after.iter().any(|a| a.code() == d.code()
                         && a.primary.key_path == d.primary.key_path
                         && a.message == d.message),
                     "{name}: `{}` at {} was fixed but is still reported:\n{fixed}",
@@ -237,7 +238,7 @@ fn fixes_keep_comments_parse_and_are_idempotent() {
                 })
                 .collect();
             // OC095's fixes edit the suppression comment itself: that comment is the subject
-            for d in before.iter().filter(|d| d.code == "OC095") {
+            for d in before.iter().filter(|d| d.code() == "OC095") {
                 removed.push(d.primary.span.clone());
             }
             let body = text.strip_prefix(BOM).unwrap_or(&text);

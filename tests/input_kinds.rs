@@ -4,7 +4,8 @@
 
 use std::path::Path;
 
-use oncall_lint_core::options::{ChartKind, Profile};
+use oncall_lint_core::Profile;
+use oncall_lint_core::options::ChartKind;
 use oncall_lint_core::{FileReport, LintOptions, lint_bytes};
 
 fn lint(name: &str, options: &LintOptions) -> FileReport {
@@ -24,7 +25,7 @@ fn note(report: &FileReport, what: &str) -> String {
 }
 
 fn codes(report: &FileReport) -> Vec<&str> {
-    let mut codes: Vec<&str> = report.diagnostics.iter().map(|d| d.code.as_str()).collect();
+    let mut codes: Vec<&str> = report.diagnostics.iter().map(|d| d.code()).collect();
     codes.dedup();
     codes
 }
@@ -41,7 +42,7 @@ fn grafana_chart_values_alone_run_only_grafana_side_rules() {
     let oc010 = report
         .diagnostics
         .iter()
-        .find(|d| d.code == "OC010")
+        .find(|d| d.code() == "OC010")
         .unwrap();
     assert_eq!(
         oc010.primary.key_path.to_string(),
@@ -70,7 +71,7 @@ fn another_chart_holding_grafana_is_linted_under_its_key() {
     let secret = report
         .diagnostics
         .iter()
-        .find(|d| d.code == "OC048")
+        .find(|d| d.code() == "OC048")
         .unwrap();
     assert_eq!(secret.primary.key_path.to_string(), "grafana.adminPassword");
     assert!(!codes(&report).contains(&"OC015"), "{:?}", codes(&report));
@@ -143,7 +144,7 @@ fn air_gapped_is_inferred_from_clear_signs_only_and_said_once() {
             report
                 .diagnostics
                 .iter()
-                .any(|d| d.code.starts_with("OC04")),
+                .any(|d| d.code().starts_with("OC04")),
             "{file}: the air-gapped rules run"
         );
         // `--profile none` turns inference off; an explicit profile needs no inference
@@ -157,7 +158,7 @@ fn air_gapped_is_inferred_from_clear_signs_only_and_said_once() {
             !report
                 .diagnostics
                 .iter()
-                .any(|d| d.code.starts_with("OC04")),
+                .any(|d| d.code().starts_with("OC04")),
             "{file}"
         );
         let explicit = LintOptions {
@@ -173,7 +174,7 @@ fn air_gapped_is_inferred_from_clear_signs_only_and_said_once() {
         !report
             .diagnostics
             .iter()
-            .any(|d| d.code.starts_with("OC04"))
+            .any(|d| d.code().starts_with("OC04"))
     );
 }
 
@@ -185,7 +186,7 @@ fn messages_name_grafana_keys_as_the_file_writes_them() {
         lint(file, &LintOptions::default())
             .diagnostics
             .into_iter()
-            .find(|d| d.code == code)
+            .find(|d| d.code() == code)
             .map(|d| d.message)
             .unwrap_or_else(|| panic!("{file}: no {code}"))
     };
@@ -214,7 +215,7 @@ fn messages_name_grafana_keys_as_the_file_writes_them() {
         lint(file, &LintOptions::default())
             .diagnostics
             .into_iter()
-            .find(|d| d.code == "OC060")
+            .find(|d| d.code() == "OC060")
             .and_then(|d| d.fix)
             .map(|f| f.title)
             .unwrap_or_default()

@@ -22,7 +22,7 @@ fn summarize(diagnostics: &[Diagnostic]) -> Vec<(String, String, String, usize)>
         .iter()
         .map(|d| {
             (
-                d.code.clone(),
+                d.code().to_owned(),
                 d.severity.as_str().to_owned(),
                 d.primary.key_path.to_string(),
                 d.primary.start().line,
@@ -48,7 +48,7 @@ fn check(name: &str, diagnostics: &[Diagnostic], expected: &[Finding]) {
             .iter()
             .map(|d| format!(
                 "  {} {}:{} {}",
-                d.code,
+                d.code(),
                 d.primary.file.path(),
                 d.primary.start().line,
                 d.message

@@ -144,7 +144,7 @@ fn errors(diagnostics: &[Diagnostic]) -> Vec<String> {
     diagnostics
         .iter()
         .filter(|d| d.severity == Severity::Error)
-        .map(|d| format!("{} {} ({})", d.code, d.message, d.primary.key_path))
+        .map(|d| format!("{} {} ({})", d.code(), d.message, d.primary.key_path))
         .collect()
 }
 

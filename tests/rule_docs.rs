@@ -1,17 +1,12 @@
 //! Every rule's docs: the Example fires the rule, the "Use instead" does not, and
 //! `explain` prints every heading of DESIGN §7.
 
-use oncall_lint_core::{LintOptions, Profile, lint_bytes, rules};
+use oncall_lint_core::{LintOptions, RuleCode, lint_bytes};
 
-fn options(rule: &rules::Rule) -> (LintOptions, String) {
+fn options(rule: RuleCode) -> (LintOptions, String) {
     let o = &rule.meta().example_options;
     let options = LintOptions {
-        profiles: o
-            .profile
-            .as_deref()
-            .and_then(Profile::parse)
-            .into_iter()
-            .collect(),
+        profiles: o.profile.into_iter().collect(),
         namespace: o.namespace.clone(),
         grafana_namespace: o.grafana_namespace.clone(),
         ..LintOptions::default()
@@ -24,20 +19,20 @@ fn options(rule: &rules::Rule) -> (LintOptions, String) {
 
 #[test]
 fn docs_examples_fire_and_use_instead_does_not() {
-    for rule in rules::all() {
+    for &rule in RuleCode::ALL {
         let (options, filename) = options(rule);
-        let code = &rule.code;
+        let code = rule.as_str();
         let bad = lint_bytes(
             &filename,
             rule.meta().docs.example.clone().into_bytes(),
             &options,
         );
         assert!(
-            bad.diagnostics.iter().any(|d| &d.code == code),
+            bad.diagnostics.iter().any(|d| d.code() == code),
             "{code}: the docs Example does not fire the rule; got {:?}",
             bad.diagnostics
                 .iter()
-                .map(|d| (&d.code, &d.message))
+                .map(|d| (d.code(), &d.message))
                 .collect::<Vec<_>>()
         );
         let good = lint_bytes(
@@ -48,7 +43,7 @@ fn docs_examples_fire_and_use_instead_does_not() {
         let fired: Vec<&String> = good
             .diagnostics
             .iter()
-            .filter(|d| &d.code == code)
+            .filter(|d| d.code() == code)
             .map(|d| &d.message)
             .collect();
         assert!(
@@ -60,7 +55,7 @@ fn docs_examples_fire_and_use_instead_does_not() {
 
 #[test]
 fn explain_prints_every_heading() {
-    for rule in rules::all() {
+    for rule in RuleCode::ALL {
         let text = rule.meta().explain();
         for heading in [
             "## What it does",
@@ -70,12 +65,8 @@ fn explain_prints_every_heading() {
             "## Fix safety",
             "## References",
         ] {
-            assert!(
-                text.contains(heading),
-                "{}: explain lacks {heading}",
-                rule.code
-            );
+            assert!(text.contains(heading), "{rule}: explain lacks {heading}");
         }
-        assert!(text.starts_with(&format!("# {} ({})", rule.name, rule.code)));
+        assert!(text.starts_with(&format!("# {} ({rule})", rule.name())));
     }
 }

@@ -18,10 +18,10 @@ fn failing_fixtures_fire_their_rule() {
         let code = code_of(path);
         let diagnostics = support::lint_fixture(path);
         assert!(
-            diagnostics.iter().any(|d| d.code == code),
+            diagnostics.iter().any(|d| d.code() == code),
             "{} should fire {code}, got {:?}",
             path.display(),
-            diagnostics.iter().map(|d| &d.code).collect::<Vec<_>>()
+            diagnostics.iter().map(|d| d.code()).collect::<Vec<_>>()
         );
         insta::assert_snapshot!(support::render(&diagnostics));
     });
@@ -34,7 +34,7 @@ fn passing_fixtures_stay_quiet() {
         let diagnostics = support::lint_fixture(path);
         let fired: Vec<String> = diagnostics
             .iter()
-            .filter(|d| d.code == code)
+            .filter(|d| d.code() == code)
             .map(|d| {
                 format!(
                     "{}:{} {}",
@@ -54,23 +54,23 @@ fn passing_fixtures_stay_quiet() {
 
 #[test]
 fn every_rule_has_fixtures_both_ways() {
-    for rule in oncall_lint_core::rules::all() {
+    for rule in oncall_lint_core::RuleCode::ALL {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("testdata/rules")
-            .join(rule.code);
+            .join(rule.as_str());
         let names: Vec<String> = std::fs::read_dir(&dir)
-            .unwrap_or_else(|_| panic!("{} has no fixture folder {}", rule.code, dir.display()))
+            .unwrap_or_else(|_| panic!("{rule} has no fixture folder {}", dir.display()))
             .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
             .collect();
         assert!(
             names.iter().any(|n| n.starts_with("fail-")),
             "{}: no fail-*.yaml",
-            rule.code
+            rule
         );
         assert!(
             names.iter().any(|n| n.starts_with("pass-")),
             "{}: no pass-*.yaml",
-            rule.code
+            rule
         );
     }
 }

@@ -40,10 +40,10 @@ fn lint(text: &str) -> Vec<Diagnostic> {
 fn schema_findings(diagnostics: &[Diagnostic]) -> Vec<String> {
     diagnostics
         .iter()
-        .filter(|d| d.code == "OC090" || d.code == "OC091")
+        .filter(|d| d.code() == "OC090" || d.code() == "OC091")
         .map(|d| {
             let at = d.primary.start();
-            format!("{}:{} {} {}", at.line, at.column, d.code, d.message)
+            format!("{}:{} {} {}", at.line, at.column, d.code(), d.message)
         })
         .collect()
 }
@@ -277,7 +277,7 @@ fn wrong_types_are_told_with_what_was_found_and_what_to_write() {
     let help = |needle: &str| {
         diagnostics
             .iter()
-            .find(|d| d.code == "OC091" && d.message.contains(needle))
+            .find(|d| d.code() == "OC091" && d.message.contains(needle))
             .and_then(|d| d.help.clone())
             .unwrap()
     };
@@ -316,7 +316,7 @@ fn the_key_is_reported_in_every_file_that_writes_it() {
     let places: Vec<String> = report
         .diagnostics
         .iter()
-        .filter(|d| d.code == "OC090")
+        .filter(|d| d.code() == "OC090")
         .map(|d| format!("{}:{}", d.primary.file.path(), d.primary.start().line))
         .collect();
     assert_eq!(places, ["base.yaml:2", "prod.yaml:2", "prod.yaml:4"]);
@@ -341,7 +341,7 @@ fn set_arguments_are_checked_too() {
     let finding = report
         .diagnostics
         .iter()
-        .find(|d| d.code == "OC090")
+        .find(|d| d.code() == "OC090")
         .expect("found");
     assert_eq!(finding.primary.file.path(), "<--set>");
     assert!(

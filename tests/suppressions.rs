@@ -7,7 +7,7 @@ fn codes(text: &str, options: &LintOptions) -> Vec<String> {
     lint_bytes("values.yaml", text.as_bytes().to_vec(), options)
         .diagnostics
         .into_iter()
-        .map(|d| format!("{}@{}", d.code, d.primary.start().line))
+        .map(|d| format!("{}@{}", d.code(), d.primary.start().line))
         .collect()
 }
 
@@ -115,7 +115,7 @@ fn unused_malformed_and_unattached_are_reported_with_a_fix_where_safe() {
     );
     assert_eq!(report.diagnostics.len(), 1);
     let d = &report.diagnostics[0];
-    assert_eq!(d.code, "OC095");
+    assert_eq!(d.code(), "OC095");
     let fix = d.fix.as_ref().expect("a fix");
     assert_eq!(
         fix.edits[0].range,

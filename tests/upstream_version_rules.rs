@@ -46,8 +46,8 @@ fn the_chart_defaults_fire_only_what_really_breaks() {
         let mut found: Vec<&str> = report
             .diagnostics
             .iter()
-            .filter(|d| CODES.contains(&d.code.as_str()))
-            .map(|d| d.code.as_str())
+            .filter(|d| CODES.contains(&d.code()))
+            .map(|d| d.code())
             .collect();
         found.sort_unstable();
         let expected: &[&str] = match version {
@@ -104,7 +104,7 @@ fn every_rule_on_the_chart_values_finds_only_what_a_copy_of_them_gets_wrong() {
             std::fs::read(upstream.join(&name)).unwrap(),
             &options,
         );
-        let found: Vec<&str> = report.diagnostics.iter().map(|d| d.code.as_str()).collect();
+        let found: Vec<&str> = report.diagnostics.iter().map(|d| d.code()).collect();
         assert_eq!(found, expected, "{name} with release {release:?}");
     }
     // the grafana chart's own values host no OnCall plugin: nothing of ours to judge

@@ -1,15 +1,16 @@
-//! Converts the rule files (`rules/*.yaml`) to JSON at build time, compiles the chart
-//! values schemas into static tables (`build/chart_schemas.rs`) and packs the chart defaults
+//! Converts the rule files (`rules/*.yaml`) at build time, compiles the chart values
+//! schemas into static tables (`build/chart_schemas.rs`) and packs the chart defaults
 //! (`build/chart_defaults.rs`).
 //!
-//! A lint reads the text of each rule that reports something. Reading YAML costs about
-//! 20 µs per KiB (the scanner goes character by character, and rule files are mostly long
-//! docs); the same data as JSON reads ten times faster, which is a tenth of a small file's
-//! run. Every scalar becomes a JSON string (all a rule file holds), a plain `~`, `null` or
-//! empty scalar becomes `null`. A file this cannot convert (anchors, a syntax error) is
-//! written as `null`, and the library then reads the YAML itself, so a bad rule file fails
-//! the same tests, with the same errors, as before. `rules_json_reads_as_the_yaml_does`
-//! in `rules/registry.rs` checks the result for every rule.
+//! Each rule file `rules/<CODE>-<name>.yaml` becomes `OUT_DIR/rules/<CODE>.json` (its whole
+//! text, read when the rule first reports something) and `OUT_DIR/rules/<CODE>.rs` (the few
+//! facts every run needs: name, severity, profile, the paths it claims from OC091), so a run
+//! parses no rule text it does not print. JSON reads ten times faster than YAML, whose
+//! scanner goes character by character through what are mostly long docs. Every scalar
+//! becomes a JSON string (all a rule file holds); a plain `~`, `null` or empty scalar
+//! becomes `null`. A rule file this cannot read (anchors, a syntax error, a severity that
+//! is not one) stops the build with the file's name. `rules_json_reads_as_the_yaml_does`
+//! in `registry.rs` compares the result with serde-saphyr's reading of every file.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -39,16 +40,17 @@ fn main() {
     rules_json(&out_dir);
 }
 
-/// Writes `OUT_DIR/rules/<file>.json` for every rule file.
+/// Writes `OUT_DIR/rules/<CODE>.json` and `<CODE>.rs` for every rule file.
 fn rules_json(out_dir: &str) {
     let rules = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../rules");
     println!("cargo:rerun-if-changed={}", rules.display());
     let out = Path::new(out_dir).join("rules");
-    if std::fs::create_dir_all(&out).is_err() {
-        return;
+    if let Err(error) = std::fs::create_dir_all(&out) {
+        fail(&format!("{}: {error}", out.display()));
     }
-    let Ok(entries) = std::fs::read_dir(&rules) else {
-        return;
+    let entries = match std::fs::read_dir(&rules) {
+        Ok(entries) => entries,
+        Err(error) => fail(&format!("{}: {error}", rules.display())),
     };
     for entry in entries.flatten() {
         let path = entry.path();
@@ -56,19 +58,84 @@ fn rules_json(out_dir: &str) {
             continue;
         }
         println!("cargo:rerun-if-changed={}", path.display());
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_owned();
         let json = std::fs::read_to_string(&path)
             .ok()
             .and_then(|text| to_json(&text))
-            .unwrap_or_else(|| "null".into());
-        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
-            continue;
+            .unwrap_or_else(|| fail(&format!("rules/{name}: not a plain YAML map")));
+        let (code, info) = match rule_info(&name, &json) {
+            Ok(found) => found,
+            Err(error) => fail(&format!("rules/{name}: {error}")),
         };
-        // written only when changed, so a rebuild does not recompile the library
-        let target = out.join(format!("{name}.json"));
-        if std::fs::read_to_string(&target).ok().as_deref() != Some(json.as_str()) {
-            let _ = std::fs::write(&target, json);
-        }
+        write_if_changed(&out.join(format!("{code}.json")), &json);
+        write_if_changed(&out.join(format!("{code}.rs")), &info);
     }
+}
+
+/// Stops the build with a message naming what is wrong.
+fn fail(message: &str) -> ! {
+    eprintln!("error: {message}");
+    std::process::exit(1);
+}
+
+/// Written only when changed, so a rebuild does not recompile the library.
+fn write_if_changed(target: &Path, text: &str) {
+    if std::fs::read_to_string(target).ok().as_deref() != Some(text)
+        && let Err(error) = std::fs::write(target, text)
+    {
+        fail(&format!("{}: {error}", target.display()));
+    }
+}
+
+/// The rule's code and its `RuleInfo` as a Rust expression, from its file name and JSON.
+fn rule_info(file: &str, json: &str) -> Result<(String, String), String> {
+    let rule: serde_json::Value = serde_json::from_str(json).map_err(|e| e.to_string())?;
+    let text = |key: &str| rule.get(key).and_then(serde_json::Value::as_str);
+    let code = text("code").ok_or("no `code`")?;
+    let name = text("name").ok_or("no `name`")?;
+    if file != format!("{code}-{name}.yaml") {
+        return Err(format!("the file is not named `{code}-{name}.yaml`"));
+    }
+    let severity = match text("severity") {
+        Some("error") => "Severity::Error",
+        Some("warning") => "Severity::Warning",
+        Some("info") => "Severity::Info",
+        other => return Err(format!("severity {other:?} is not error, warning or info")),
+    };
+    let profile = match text("profile") {
+        None => "None",
+        Some("air-gapped") => "Some(Profile::AirGapped)",
+        Some(other) => return Err(format!("profile `{other}` is not air-gapped")),
+    };
+    let mut claims = String::new();
+    for claim in rule
+        .get("claims")
+        .and_then(serde_json::Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let path = claim
+            .get("path")
+            .and_then(serde_json::Value::as_str)
+            .ok_or("a claim has no `path`")?;
+        let collections_only = match claim.get("only").and_then(serde_json::Value::as_str) {
+            None => false,
+            Some("collections") => true,
+            Some(other) => return Err(format!("claim `only: {other}` is not `collections`")),
+        };
+        let _ = write!(
+            claims,
+            "Claim {{ path: {path:?}, collections_only: {collections_only} }}, "
+        );
+    }
+    let info = format!(
+        "RuleInfo {{ name: {name:?}, severity: {severity}, profile: {profile}, claims: &[{claims}] }}\n"
+    );
+    Ok((code.to_owned(), info))
 }
 
 /// The first document of `text` as JSON, or `None` if it holds anything but maps, lists

@@ -14,8 +14,8 @@ use clap::Parser;
 use oncall_lint_core::baseline::Baseline;
 use oncall_lint_core::report::{concise, github, gitlab, json, junit, sarif, text};
 use oncall_lint_core::{
-    Applicability, Diagnostic, FileReport, InputFile, LintOptions, Profile, SetArg, Severity,
-    lint_bytes, lint_release, rules,
+    Applicability, Diagnostic, FileReport, InputFile, LintOptions, Profile, RuleCode, SetArg,
+    Severity, lint_bytes, lint_release,
 };
 
 use args::{
@@ -85,24 +85,24 @@ fn init(force: bool) -> Result<ExitCode, String> {
 }
 
 fn explain(rule: &str) -> Result<ExitCode, String> {
-    let found = rules::find(rule)
+    let found = RuleCode::find(rule)
         .ok_or_else(|| format!("no rule named `{rule}`; `oncall-lint rules` lists them all"))?;
     write_stdout(&found.meta().explain())?;
     Ok(ExitCode::SUCCESS)
 }
 
 fn list_rules(format: RulesFormat) -> Result<ExitCode, String> {
-    let all = rules::all();
+    let all = RuleCode::ALL;
     let out = match format {
         RulesFormat::Json => {
             let items: Vec<serde_json::Value> = all
                 .iter()
                 .map(|r| {
                     serde_json::json!({
-                        "code": r.code,
-                        "name": r.name,
-                        "severity": r.meta().severity,
-                        "profile": r.meta().profile,
+                        "code": r.as_str(),
+                        "name": r.name(),
+                        "severity": r.severity().as_str(),
+                        "profile": r.info().profile.map(|p| p.as_str()),
                         "summary": r.meta().summary,
                     })
                 })
@@ -112,21 +112,21 @@ fn list_rules(format: RulesFormat) -> Result<ExitCode, String> {
             text
         }
         RulesFormat::Table => {
-            let width = all.iter().map(|r| r.name.len()).max().unwrap_or(4);
+            let width = all.iter().map(|r| r.name().len()).max().unwrap_or(4);
             let mut text = format!(
                 "{:<6} {:<width$} {:<8} SUMMARY\n",
                 "CODE", "NAME", "SEVERITY"
             );
             for r in all {
-                let summary = match &r.meta().profile {
+                let summary = match r.info().profile {
                     Some(p) => format!("{} [{p}]", r.meta().summary),
                     None => r.meta().summary.clone(),
                 };
                 text.push_str(&format!(
                     "{:<6} {:<width$} {:<8} {}\n",
-                    r.code,
-                    r.name,
-                    r.meta().severity,
+                    r.as_str(),
+                    r.name(),
+                    r.severity(),
                     summary
                 ));
             }

@@ -95,7 +95,7 @@ fn entry(d: &Diagnostic) -> Entry {
         .unwrap_or("");
     let folded: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
     Entry {
-        code: d.code.clone(),
+        code: d.code().to_owned(),
         file: d.primary.file.path().replace('\\', "/"),
         key_path: d.primary.key_path.to_string(),
         fingerprint: format!(

@@ -10,10 +10,9 @@ use std::collections::BTreeMap;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 
-use crate::diagnostic::Severity;
-use crate::options::{LintOptions, Profile};
+use crate::options::LintOptions;
 use crate::release::SetArg;
-use crate::rules;
+use crate::rules::{Profile, RuleCode, Severity};
 
 /// The file name looked for.
 pub const FILE_NAME: &str = ".oncall-lint.yaml";
@@ -226,7 +225,7 @@ impl LoadedConfig {
             return Err(at(&["chart", "kind"], e));
         }
         for (name, rule) in config.rules.iter().flatten() {
-            if rules::find(name).is_none()
+            if RuleCode::find(name).is_none()
                 && !config
                     .custom_rules
                     .iter()
@@ -407,7 +406,7 @@ impl LoadedConfig {
                 .or_else(|| release.grafana_namespace.clone());
         }
         for (name, rule) in c.rules.iter().flatten() {
-            let code = rules::find(name).map_or_else(|| name.clone(), |r| r.code.to_owned());
+            let code = RuleCode::find(name).map_or_else(|| name.clone(), |r| r.as_str().to_owned());
             if let Some(severity) = rule.severity.as_deref().and_then(Severity::parse) {
                 options.severities.entry(code).or_insert(severity);
             }
@@ -478,10 +477,10 @@ pub fn parse_size(text: &str) -> Option<u64> {
 /// Whether a `select`/`ignore` entry (code, name, code prefix or `all`) names any rule.
 pub fn selector_matches_a_rule(selector: &str) -> bool {
     selector.eq_ignore_ascii_case("all")
-        || rules::find(selector).is_some()
-        || rules::all()
+        || RuleCode::find(selector).is_some()
+        || RuleCode::ALL
             .iter()
-            .any(|r| r.code.starts_with(&selector.to_ascii_uppercase()))
+            .any(|r| r.as_str().starts_with(&selector.to_ascii_uppercase()))
 }
 
 fn compile(globs: &[String]) -> Result<GlobSet, String> {

@@ -1,47 +1,47 @@
 //! What a finding is: a rule, a severity, a message, an exact place, and help.
 
-use std::fmt;
 use std::ops::Range;
 use std::sync::Arc;
 
 use crate::path::{KeyPath, Seg};
+use crate::rules::{RuleCode, Severity};
 use crate::source::{LineCol, SourceFile};
 
-/// How bad a finding is. Ordered: `Info < Warning < Error`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Severity {
-    /// Hardening.
-    Info,
-    /// Breaks in common setups.
-    Warning,
-    /// The install or the plugin connection will break.
-    Error,
+/// Which rule a finding is of: a built-in rule, or a custom rule of the config.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum RuleId {
+    /// A built-in rule.
+    Builtin(RuleCode),
+    /// A custom rule from the config, by its code and name.
+    Custom {
+        /// Its code, as the config gives it.
+        code: Arc<str>,
+        /// Its name.
+        name: Arc<str>,
+    },
 }
 
-impl Severity {
-    /// The lowercase name used in output and config.
-    pub fn as_str(self) -> &'static str {
+impl RuleId {
+    /// The code every output names: `OC001`, or the custom rule's.
+    pub fn code(&self) -> &str {
         match self {
-            Severity::Info => "info",
-            Severity::Warning => "warning",
-            Severity::Error => "error",
+            RuleId::Builtin(code) => code.as_str(),
+            RuleId::Custom { code, .. } => code,
         }
     }
 
-    /// Parses `error`, `warning` or `info`.
-    pub fn parse(text: &str) -> Option<Severity> {
-        match text {
-            "error" => Some(Severity::Error),
-            "warning" => Some(Severity::Warning),
-            "info" => Some(Severity::Info),
-            _ => None,
+    /// The kebab-case name.
+    pub fn name(&self) -> &str {
+        match self {
+            RuleId::Builtin(code) => code.name(),
+            RuleId::Custom { name, .. } => name,
         }
     }
 }
 
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+impl PartialEq<RuleCode> for RuleId {
+    fn eq(&self, other: &RuleCode) -> bool {
+        matches!(self, RuleId::Builtin(code) if code == other)
     }
 }
 
@@ -127,10 +127,8 @@ pub struct Fix {
 /// One finding.
 #[derive(Debug, Clone)]
 pub struct Diagnostic {
-    /// Stable rule code, e.g. `OC001`.
-    pub code: String,
-    /// Rule name, e.g. `plugin-org-id`.
-    pub name: String,
+    /// The rule it is a finding of.
+    pub rule: RuleId,
     /// Severity.
     pub severity: Severity,
     /// One line, lowercase, no trailing period.
@@ -148,13 +146,23 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// The rule's code, `OC001`.
+    pub fn code(&self) -> &str {
+        self.rule.code()
+    }
+
+    /// The rule's name, `plugin-org-id`.
+    pub fn name(&self) -> &str {
+        self.rule.name()
+    }
+
     /// Sort key: file, then position, then code.
     pub fn sort_key(&self) -> (&str, usize, usize, &str) {
         (
             self.primary.file.path(),
             self.primary.span.start,
             self.primary.span.end,
-            &self.code,
+            self.code(),
         )
     }
 }

@@ -16,6 +16,7 @@ pub mod model;
 pub mod options;
 pub mod path;
 pub mod redact;
+pub mod registry;
 pub mod release;
 pub mod render;
 pub mod report;
@@ -26,9 +27,10 @@ pub mod suppress;
 pub mod values;
 pub mod yaml;
 
-pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Location, Severity};
+pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Location, RuleId};
 pub use lint::{
     FileReport, InputFile, build_release, lint_bytes, lint_release, lint_source, too_large,
 };
-pub use options::{LintOptions, Profile};
+pub use options::LintOptions;
 pub use release::SetArg;
+pub use rules::{Profile, RuleCode, Severity};

@@ -3,18 +3,18 @@
 
 use std::sync::Arc;
 
-use serde_json::json;
-
 use crate::chart::{self, ChartState};
-use crate::checks::{CheckContext, Emitter, build};
+use crate::checks::invalid_yaml::Message as InvalidYaml;
+use crate::checks::{CheckContext, report};
 use crate::diagnostic::{Diagnostic, Location};
 use crate::model::provisioning;
-use crate::options::{ChartKind, LintOptions, Profile};
+use crate::options::{ChartKind, LintOptions};
+use crate::registry;
 use crate::release::{
     Identity, InputKind, Release, Shape, oncall_version_from_chart_yaml,
     values_root_from_chart_yaml,
 };
-use crate::rules;
+use crate::rules::{Profile, RuleCode};
 use crate::source::{NotText, SourceFile};
 use crate::yaml::{Comment, Document, NodeId, parse};
 
@@ -55,7 +55,13 @@ pub fn too_large(path: &str, size: u64, limit: u64) -> FileReport {
         human_size(limit)
     );
     FileReport {
-        diagnostics: vec![invalid_yaml(&source, 0, "not-text", &reason)],
+        diagnostics: vec![invalid_yaml(
+            &source,
+            0,
+            InvalidYaml::NotText {
+                reason: reason.clone(),
+            },
+        )],
         sources: vec![source],
         notes: Vec::new(),
         assumed_chart_version: false,
@@ -95,7 +101,13 @@ pub fn lint_bytes(path: &str, bytes: Vec<u8>, options: &LintOptions) -> FileRepo
 fn not_text_report(source: Arc<SourceFile>, not_text: NotText) -> FileReport {
     let offset = not_text.offset.min(source.text().len());
     FileReport {
-        diagnostics: vec![invalid_yaml(&source, offset, "not-text", &not_text.reason)],
+        diagnostics: vec![invalid_yaml(
+            &source,
+            offset,
+            InvalidYaml::NotText {
+                reason: not_text.reason.clone(),
+            },
+        )],
         sources: vec![source],
         notes: Vec::new(),
         assumed_chart_version: false,
@@ -118,9 +130,13 @@ pub fn lint_source(source: Arc<SourceFile>, options: &LintOptions) -> FileReport
     let documents = match parse(source.text(), &options.limits) {
         Ok(docs) => docs,
         Err(err) => {
-            report
-                .diagnostics
-                .push(invalid_yaml(&source, err.offset, "parse", &err.message));
+            report.diagnostics.push(invalid_yaml(
+                &source,
+                err.offset,
+                InvalidYaml::Parse {
+                    reason: err.message.clone(),
+                },
+            ));
             return report;
         }
     };
@@ -156,7 +172,9 @@ fn finish(
     files: &[(Arc<SourceFile>, Vec<Comment>)],
     options: &LintOptions,
 ) {
-    report.diagnostics.retain(|d| options.rule_enabled(&d.code));
+    report
+        .diagnostics
+        .retain(|d| options.rule_enabled(d.code()));
     if !options.no_ignores {
         for (source, comments) in files {
             crate::suppress::apply(&mut report.diagnostics, source, comments, &|code| {
@@ -165,7 +183,7 @@ fn finish(
         }
     }
     for d in &mut report.diagnostics {
-        if let Some(severity) = options.severities.get(&d.code) {
+        if let Some(severity) = options.severities.get(d.code()) {
             d.severity = *severity;
         }
     }
@@ -249,9 +267,13 @@ fn read_release(files: Vec<InputFile>, options: &LintOptions) -> ReadRelease {
                     .unwrap_or_default();
                 read.layers.push((source, doc));
             }
-            Err(err) => read
-                .errors
-                .push(invalid_yaml(&source, err.offset, "parse", &err.message)),
+            Err(err) => read.errors.push(invalid_yaml(
+                &source,
+                err.offset,
+                InvalidYaml::Parse {
+                    reason: err.message.clone(),
+                },
+            )),
         }
     }
     read
@@ -290,8 +312,9 @@ pub fn build_release(
         vec![invalid_yaml(
             &err.source,
             err.error.offset,
-            "helm",
-            &err.error.message,
+            InvalidYaml::Helm {
+                reason: err.error.message.clone(),
+            },
         )]
     })
 }
@@ -593,8 +616,9 @@ fn lint_layers(
             report.diagnostics.push(invalid_yaml(
                 &err.source,
                 err.error.offset,
-                "helm",
-                &err.error.message,
+                InvalidYaml::Helm {
+                    reason: err.error.message.clone(),
+                },
             ));
             return;
         }
@@ -632,9 +656,11 @@ fn lint_layers(
         [] => String::new(),
         keys => format!("{}.", crate::path::KeyPath::of(keys)),
     };
-    for rule in rules::all().iter().filter(|r| options.rule_enabled(r.code)) {
-        let mut emitter = Emitter::new(rule, &mut report.diagnostics, &grafana_prefix);
-        (rule.check)(&ctx, &mut emitter);
+    for rule in registry::all()
+        .iter()
+        .filter(|r| options.rule_enabled(r.code.as_str()))
+    {
+        (rule.check)(&ctx, &mut report.diagnostics, &grafana_prefix);
     }
     crate::checks::custom::run(&ctx, &mut report.diagnostics);
 }
@@ -742,29 +768,11 @@ fn identity(options: &LintOptions) -> Identity {
 }
 
 /// An OC094 finding: the file is not YAML Helm can read.
-pub fn invalid_yaml(
-    source: &Arc<SourceFile>,
-    offset: usize,
-    key: &str,
-    reason: &str,
-) -> Diagnostic {
+pub fn invalid_yaml(source: &Arc<SourceFile>, offset: usize, message: InvalidYaml) -> Diagnostic {
     let location = Location {
         file: source.clone(),
         span: offset..offset,
         key_path: crate::path::KeyPath::root(),
     };
-    match rules::find("OC094") {
-        Some(rule) => build(rule, key, &json!({ "reason": reason }), location),
-        None => Diagnostic {
-            code: "OC094".into(),
-            name: "invalid-yaml".into(),
-            severity: crate::diagnostic::Severity::Error,
-            message: reason.to_owned(),
-            primary: location,
-            label: None,
-            related: Vec::new(),
-            help: None,
-            fix: None,
-        },
-    }
+    report(RuleCode::OC094, &message, location)
 }

@@ -2,8 +2,8 @@
 
 use std::collections::HashMap;
 
-use crate::diagnostic::Severity;
 use crate::release::SetArg;
+use crate::rules::{Profile, Severity};
 use crate::yaml::Limits;
 
 /// Which chart the values are for, when the user says so (else it is detected).
@@ -25,30 +25,6 @@ impl ChartKind {
             other => Err(format!(
                 "unknown chart `{other}` (expected oncall, grafana or auto)"
             )),
-        }
-    }
-}
-
-/// A set of rules that only apply to some installs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Profile {
-    /// No internet access from the cluster: OC04x rules.
-    AirGapped,
-}
-
-impl Profile {
-    /// Parses `air-gapped`.
-    pub fn parse(text: &str) -> Option<Profile> {
-        match text {
-            "air-gapped" | "airgapped" | "air-gap" => Some(Profile::AirGapped),
-            _ => None,
-        }
-    }
-
-    /// The profile's name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Profile::AirGapped => "air-gapped",
         }
     }
 }
@@ -103,7 +79,7 @@ impl LintOptions {
                 || code
                     .to_ascii_uppercase()
                     .starts_with(&selector.to_ascii_uppercase())
-                || crate::rules::find(selector).is_some_and(|r| r.code == code)
+                || crate::rules::RuleCode::find(selector).is_some_and(|r| r.as_str() == code)
         };
         (self.select.is_empty() || self.select.iter().any(matches))
             && !self.ignore.iter().any(matches)

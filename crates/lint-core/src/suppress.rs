@@ -9,11 +9,10 @@
 use std::ops::Range;
 use std::sync::Arc;
 
-use serde_json::json;
-
-use crate::checks::build;
+use crate::checks::report;
+use crate::checks::unused_suppression::Message;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Location};
-use crate::rules;
+use crate::rules::RuleCode;
 use crate::source::SourceFile;
 use crate::yaml::Comment;
 
@@ -73,9 +72,9 @@ pub fn directives(source: &SourceFile, comments: &[Comment]) -> (Vec<Directive>,
                 let mut codes: Vec<String> = Vec::new();
                 let mut unknown = Vec::new();
                 for name in names {
-                    match rules::find(&name) {
-                        Some(rule) if codes.iter().any(|c| c == rule.code) => {}
-                        Some(rule) => codes.push(rule.code.to_owned()),
+                    match RuleCode::find(&name) {
+                        Some(rule) if codes.iter().any(|c| c == rule.as_str()) => {}
+                        Some(rule) => codes.push(rule.as_str().to_owned()),
                         None => unknown.push(name),
                     }
                 }
@@ -193,7 +192,7 @@ pub fn apply(
         let last_line = d.primary.end().line;
         let mut suppressed = false;
         for (i, directive) in directives.iter().enumerate() {
-            let Some(pos) = directive.codes.iter().position(|c| *c == d.code) else {
+            let Some(pos) = directive.codes.iter().position(|c| c == d.code()) else {
                 continue;
             };
             let covers = match directive.scope {
@@ -214,9 +213,6 @@ pub fn apply(
     if !enabled("OC095") {
         return;
     }
-    let Some(rule) = rules::find("OC095") else {
-        return;
-    };
     for (directive, used) in directives.iter().zip(&used) {
         let location = Location {
             file: source.clone(),
@@ -224,7 +220,7 @@ pub fn apply(
             key_path: crate::path::KeyPath::root(),
         };
         if directive.scope == Scope::Line && directive.line.is_none() {
-            let mut d = build(rule, "unattached", &json!({}), location);
+            let mut d = report(RuleCode::OC095, &Message::Unattached, location);
             d.fix = Some(remove_comment(source, directive));
             diagnostics.push(d);
             continue;
@@ -244,12 +240,11 @@ pub fn apply(
             .map(|c| format!("`{c}`"))
             .collect::<Vec<_>>()
             .join(", ");
-        let mut d = build(
-            rule,
-            "unused",
-            &json!({ "codes": names, "count": unused.len() }),
-            location,
-        );
+        let message = Message::Unused {
+            codes: names.clone(),
+            count: unused.len(),
+        };
+        let mut d = report(RuleCode::OC095, &message, location);
         d.fix = Some(if unused.len() == directive.codes.len() {
             remove_comment(source, directive)
         } else {
@@ -278,12 +273,10 @@ pub fn apply(
             span: bad.comment.clone(),
             key_path: crate::path::KeyPath::root(),
         };
-        diagnostics.push(build(
-            rule,
-            "malformed",
-            &json!({ "reason": bad.reason }),
-            location,
-        ));
+        let message = Message::Malformed {
+            reason: bad.reason.clone(),
+        };
+        diagnostics.push(report(RuleCode::OC095, &message, location));
     }
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
 }

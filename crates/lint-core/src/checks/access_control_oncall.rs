@@ -67,7 +67,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
             let location = release.locate(value, &keys, false);
             // someone turned it on: turning it off needs review
             let fix = set_false(Some(value), &keys, Applicability::Unsafe);
-            out.emit(key, args(text), location).with_fix(fix);
+            out.emit_json(key, args(text), location).with_fix(fix);
         }
         return;
     }
@@ -85,7 +85,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
     let location = release.blame(&ini_path);
     let fix = set_false(None, &ini_path, Applicability::Safe);
     let key = if deleted { "deleted" } else { "missing" };
-    let diagnostic = out.emit(key, args(String::new()), location).with_fix(fix);
+    let diagnostic = out.emit_json(key, args(String::new()), location).with_fix(fix);
     if let Some(tag) = tag {
         let tag_location = release.locate(tag, &["grafana", "image", "tag"], false);
         diagnostic.with_related(tag_location, "this Grafana version turns the toggle on");

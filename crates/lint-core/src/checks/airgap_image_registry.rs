@@ -83,7 +83,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         merge_ops(release, &all_ops),
     );
     for (_, key, args, location) in findings {
-        out.emit(key, args, location).with_fix(fix.take());
+        out.emit_json(key, args, location).with_fix(fix.take());
     }
     // extra init containers the user wrote with a public image
     let init_key = ["grafana", "extraInitContainers"];
@@ -107,7 +107,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         }
         let key_path = release.key_path(&init_key).index(index).key("image");
         let location = release.site_location(site, key_path.clone(), false);
-        out.emit(
+        out.emit_json(
             "public",
             json!({
                 "image": text.trim(),

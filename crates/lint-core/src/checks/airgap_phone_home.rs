@@ -102,7 +102,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                 .collect::<Vec<_>>(),
         ),
     );
-    out.emit(
+    out.emit_json(
         "calls-home",
         json!({ "names": names.join(", "), "many": names.len() > 1 }),
         location,

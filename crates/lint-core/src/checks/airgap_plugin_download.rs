@@ -41,7 +41,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                     .iter()
                     .filter_map(Value::scalar_string)
                     .all(|entry| from_grafana_com(&entry));
-                out.emit(
+                out.emit_json(
                     "plugins-set",
                     json!({ "found": found, "grafana_com": grafana_com }),
                     location,
@@ -50,7 +50,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
             }
             None => {
                 let location = release.blame(&plugins_path);
-                out.emit(
+                out.emit_json(
                     "plugins-default",
                     json!({ "found": found, "version": ctx.release.chart_version(), "chart": ctx.release.chart_name() }),
                     location,
@@ -76,7 +76,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                 &["grafana", "env", name],
                 format!("remove `{name}`"),
             );
-            out.emit("env", json!({ "name": name, "found": text }), location)
+            out.emit_json("env", json!({ "name": name, "found": text }), location)
                 .with_fix(fix);
         }
     }
@@ -93,7 +93,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
             {
                 let location = release.locate(value, &path, false);
                 let fix = remove(ctx, value, &path, format!("remove `plugins.{key}`"));
-                out.emit(
+                out.emit_json(
                     "ini-preinstall",
                     json!({ "key": key, "found": value.describe() }),
                     location,

@@ -78,8 +78,8 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         "plugins": ctx.grafana().plugins_path(),
     });
     if assumptions.is_empty() {
-        out.emit("not-installed", args, location);
+        out.emit_json("not-installed", args, location);
     } else {
-        out.emit("not-installed-assumed", args, location);
+        out.emit_json("not-installed-assumed", args, location);
     }
 }

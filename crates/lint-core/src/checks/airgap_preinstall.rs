@@ -52,7 +52,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
             Applicability::Safe,
             vec![Op::Remove { path: path(&keys) }],
         );
-        out.emit("no-such-setting", json!({ "name": name }), location)
+        out.emit_json("no-such-setting", json!({ "name": name }), location)
             .with_fix(fix);
     }
 
@@ -65,7 +65,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
     if version < PREINSTALL_FROM {
         if let Some(disabled) = disabled.filter(|d| d.value.site().is_some()) {
             let location = release.locate(disabled.value, &disabled.keys(), false);
-            out.emit(
+            out.emit_json(
                 "before-preinstall",
                 json!({ "name": disabled.name, "grafana": show(version) }),
                 location,
@@ -122,7 +122,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
             value: new_value,
         }],
     );
-    out.emit(
+    out.emit_json(
         key,
         json!({ "grafana": show(version), "cause": cause_text, "name": name, "env": env }),
         location,

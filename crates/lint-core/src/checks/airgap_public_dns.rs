@@ -79,7 +79,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
             continue;
         }
         let key_path = release.key_path(&args_key).index(index);
-        out.emit(
+        out.emit_json(
             "recursive",
             json!({ "servers": servers.join(", ") }),
             release.site_location(site, key_path, false),
@@ -129,7 +129,7 @@ fn pod_dns(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         Applicability::Unsafe,
         merge_ops(ctx.release, &settings),
     );
-    out.emit(
+    out.emit_json(
         "pod-dns",
         json!({ "servers": servers.join(", "), "default": default }),
         location,

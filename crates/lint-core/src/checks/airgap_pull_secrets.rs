@@ -69,7 +69,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
             .iter()
             .map(|c| format!("`{c}.image.pullSecrets`"))
             .collect();
-        out.emit(
+        out.emit_json(
             "bitnami",
             json!({
                 "charts": names.join(", "),
@@ -128,7 +128,7 @@ fn oncall_pods(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         .get(&["global", "imagePullSecrets"])
         .filter(|v| v.is_truthy());
     let location = private.location.clone();
-    let diagnostic = out.emit(
+    let diagnostic = out.emit_json(
         "oncall",
         json!({
             "key": private.key,
@@ -269,7 +269,7 @@ fn grafana_pod(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
     }
     let ignored_key = ["grafana", "imagePullSecrets"];
     let ignored = release.get(&ignored_key).filter(|v| v.is_truthy());
-    let diagnostic = out.emit(
+    let diagnostic = out.emit_json(
         "grafana",
         json!({
             "key": private.key,

@@ -83,7 +83,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
     ) {
         let location = release.locate(list.value, &list.keys(), false);
         let fix = allow_fix(ctx, allowlist.as_ref(), &env_name, &text);
-        out.emit(
+        out.emit_json(
             "misspelled",
             json!({ "name": name, "near": near, "source": source }),
             location,
@@ -97,7 +97,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
     }
     if let Some(word) = rebuilt_word(&install) {
         let fix = allow_fix(ctx, allowlist.as_ref(), &env_name, &text);
-        let diagnostic = out.emit(
+        let diagnostic = out.emit_json(
             "unsigned",
             json!({ "name": name, "word": word, "source": source }),
             install.location.clone(),
@@ -111,7 +111,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         diagnostic.with_fix(fix);
         return;
     }
-    out.emit(
+    out.emit_json(
         "maybe-unsigned",
         json!({ "name": name, "source": source }),
         install.location,

@@ -106,7 +106,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                     } else {
                         "number"
                     };
-                    out.emit(
+                    out.emit_json(
                         message,
                         json!({ "path": key_path.to_string(), "written": text.to_string(), "found": found }),
                         location,

@@ -66,7 +66,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                 )
             })
             .flatten();
-        out.emit(
+        out.emit_json(
             "scheme",
             json!({
                 "found": text,
@@ -90,7 +90,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                 value: fix::ops::text("<oncall.your-domain>"),
             }],
         );
-        out.emit("placeholder", json!({ "found": text }), location)
+        out.emit_json("placeholder", json!({ "found": text }), location)
             .with_fix(fix);
         return;
     }
@@ -116,7 +116,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         } else {
             "a path"
         };
-        out.emit(
+        out.emit_json(
             "ingress-host",
             json!({ "found": text, "what": what }),
             location,

@@ -71,7 +71,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         match (used, bundled, host) {
             (true, false, None) => {
                 let Some(location) = anchor() else { continue };
-                out.emit("missing", args, location);
+                out.emit_json("missing", args, location);
             }
             (true, true, Some(host)) if host.site().is_some() => {
                 let location = release.locate(host, &[service.external, "host"], false);
@@ -79,7 +79,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                     "set `{}.enabled: false` to use the external server",
                     service.sub
                 ));
-                let diagnostic = out.emit("external-ignored", args, location);
+                let diagnostic = out.emit_json("external-ignored", args, location);
                 if let Some(v) = enabled {
                     diagnostic.with_related(
                         release.locate(v, &enabled_path, false),
@@ -94,11 +94,11 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                     "set `{}.enabled: false`: the engine does not use it",
                     service.sub
                 ));
-                out.emit("unused", args, location).with_fix(fix);
+                out.emit_json("unused", args, location).with_fix(fix);
             }
             (false, false, Some(host)) if host.site().is_some() => {
                 let location = release.locate(host, &[service.external, "host"], false);
-                let diagnostic = out.emit("external-unused", args, location);
+                let diagnostic = out.emit_json("external-unused", args, location);
                 if let Some((c, v)) = chooser {
                     diagnostic.with_related(
                         release.locate(v, &c, false),

@@ -79,7 +79,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
             } else {
                 "map-in-mounts"
             };
-            out.emit(
+            out.emit_json(
                 key,
                 json!({ "name": name.unwrap_or_else(|| "<ConfigMap name>".into()), "found": config_map.describe() }),
                 location,

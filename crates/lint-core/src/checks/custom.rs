@@ -5,8 +5,9 @@
 use super::CheckContext;
 use crate::chart::parse_version;
 use crate::config::CustomRule;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, RuleId};
 use crate::release::InputKind;
+use crate::rules::Severity;
 use crate::values::{Kind, Value};
 
 /// Runs every custom rule of the options.
@@ -49,8 +50,10 @@ pub fn run(ctx: &CheckContext<'_>, out: &mut Vec<Diagnostic>) {
 
 fn diagnostic(rule: &CustomRule, primary: crate::diagnostic::Location) -> Diagnostic {
     Diagnostic {
-        code: rule.code.clone(),
-        name: rule.name.clone(),
+        rule: RuleId::Custom {
+            code: rule.code.as_str().into(),
+            name: rule.name.as_str().into(),
+        },
         severity: rule
             .severity
             .as_deref()

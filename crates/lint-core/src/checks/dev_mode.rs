@@ -33,7 +33,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
             value: Value::new(Kind::Bool(false), value.origin.clone()),
         }],
     );
-    out.emit(
+    out.emit_json(
         if quoted { "on-string" } else { "on" },
         json!({ "found": value.describe() }),
         location,

@@ -193,7 +193,7 @@ fn report(
             edits: vec![edit],
             targets: Vec::new(),
         });
-    out.emit(message, args, location)
+    out.emit_json(message, args, location)
         .with_fix(fix)
         .with_related(related, "Helm keeps this one");
 }

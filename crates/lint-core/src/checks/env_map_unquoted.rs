@@ -94,7 +94,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
             Trouble::Comment => ("comment", ""),
         };
         let location = release.locate(value, &["env", name], false);
-        out.emit(
+        out.emit_json(
             key,
             json!({ "name": name, "found": value.describe(), "kind": kind }),
             location,

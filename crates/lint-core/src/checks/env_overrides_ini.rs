@@ -70,8 +70,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                     path: path(&removal(ctx, value, &keys)),
                 }],
             );
-            let diagnostic = out
-                .emit(
+            let diagnostic = out.emit_json(
                     "overridden",
                     json!({
                                 "section": section, "key": key, "name": name,

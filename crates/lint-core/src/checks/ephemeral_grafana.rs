@@ -52,7 +52,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
     } else {
         "ephemeral-assumed"
     };
-    out.emit(
+    out.emit_json(
         key,
         json!({
             "found": enabled.map_or("not set".to_owned(), Value::describe),

@@ -39,7 +39,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         } else {
             release.blame(&[ext])
         };
-        out.emit(
+        out.emit_json(
             "missing",
             json!({ "ext": ext, "sub": service.sub }),
             location,

@@ -33,7 +33,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
     match enabled {
         Some(enabled) => {
             let enabled_location = release.locate(enabled, &enabled_path, false);
-            out.emit("enabled", args, location)
+            out.emit_json("enabled", args, location)
                 .with_related(enabled_location, "the bundled Grafana is turned on here");
         }
         None => {
@@ -47,7 +47,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                     value: Value::new(Kind::Bool(false), url.origin.clone()),
                 }],
             );
-            out.emit("not-disabled", args, location).with_fix(fix);
+            out.emit_json("not-disabled", args, location).with_fix(fix);
         }
     }
 }

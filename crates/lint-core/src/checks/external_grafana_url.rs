@@ -59,7 +59,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         Some(_) => {
             if let Some(value) = url {
                 let location = release.locate(value, &path, false);
-                out.emit(
+                out.emit_json(
                     "not-a-string",
                     json!({ "found": value.describe() }),
                     location,
@@ -79,14 +79,14 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
             // the user wrote `externalGrafana` (or its `url`) but left the URL empty: point
             // there, and at the switch that made it required
             let fix = set_url(ctx, url, Applicability::DisplayOnly, placeholder(ctx));
-            let diagnostic = out.emit("empty", json!({}), release.blame(&path));
+            let diagnostic = out.emit_json("empty", json!({}), release.blame(&path));
             diagnostic.with_fix(fix);
             if enabled.is_some_and(|v| v.site().is_some()) {
                 diagnostic.with_related(enabled_location, "the bundled Grafana is turned off here");
             }
         } else {
             let fix = set_url(ctx, None, Applicability::DisplayOnly, placeholder(ctx));
-            out.emit("missing", json!({}), enabled_location)
+            out.emit_json("missing", json!({}), enabled_location)
                 .with_fix(fix);
         }
         return;
@@ -103,7 +103,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
             Applicability::Unsafe,
             format!("http://{text}"),
         );
-        out.emit("no-scheme", json!({ "url": text }), location)
+        out.emit_json("no-scheme", json!({ "url": text }), location)
             .with_fix(fix);
         return;
     };
@@ -117,7 +117,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
             Applicability::Unsafe,
             format!("http://{rest}"),
         );
-        out.emit(
+        out.emit_json(
             "bad-scheme",
             json!({ "url": text, "scheme": scheme }),
             location,
@@ -126,12 +126,12 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         return;
     }
     if host.is_empty() {
-        out.emit("no-host", json!({ "url": text }), location);
+        out.emit_json("no-host", json!({ "url": text }), location);
         return;
     }
     if is_loopback(&host) {
         let fix = set_url(ctx, Some(url), Applicability::DisplayOnly, placeholder(ctx));
-        out.emit("localhost", json!({ "url": text, "host": host }), location)
+        out.emit_json("localhost", json!({ "url": text, "host": host }), location)
             .with_fix(fix);
         return;
     }
@@ -162,12 +162,12 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
     if labels.len() == 1 {
         match (namespace, grafana_ns) {
             (Some(ns), Some(gns)) if ns != gns => {
-                out.emit("bare-host-other-namespace", args, location)
+                out.emit_json("bare-host-other-namespace", args, location)
                     .with_fix(fix());
             }
             (Some(_), Some(_)) => {}
             _ => {
-                out.emit("bare-host-assumed", args, location)
+                out.emit_json("bare-host-assumed", args, location)
                     .with_fix(fix());
             }
         }
@@ -180,7 +180,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
     {
         let mut args = args;
         args["found_namespace"] = json!(labels[1]);
-        out.emit("wrong-namespace", args, location).with_fix(fix());
+        out.emit_json("wrong-namespace", args, location).with_fix(fix());
         return;
     }
     if labels.len() == 2
@@ -190,7 +190,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
     {
         let mut args = args;
         args["found_namespace"] = json!(labels[1]);
-        out.emit("wrong-namespace", args, location).with_fix(fix());
+        out.emit_json("wrong-namespace", args, location).with_fix(fix());
     }
 }
 

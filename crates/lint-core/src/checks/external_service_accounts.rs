@@ -50,7 +50,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                         value: crate::values::Value::new(Kind::Bool(true), per_key.origin.clone()),
                     }],
                 );
-                out.emit(
+                out.emit_json(
                     "per-key-off",
                     json!({ "found": per_key.describe(), "listed": enable_lists_toggle(ctx) }),
                     location,
@@ -75,7 +75,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                     value: fix::ops::text(with_toggle(&text)),
                 }],
             );
-            out.emit(
+            out.emit_json(
                 "env-missing",
                 json!({ "found": text, "suggested": with_toggle(&text) }),
                 location,
@@ -109,7 +109,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                     value: fix::ops::text(suggested.clone()),
                 }],
             );
-            out.emit(
+            out.emit_json(
                 "list",
                 json!({ "found": value.describe(), "suggested": suggested }),
                 location,
@@ -135,7 +135,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                         value: fix::ops::text(suggested.clone()),
                     }],
                 );
-                out.emit(
+                out.emit_json(
                     key,
                     json!({ "found": text, "suggested": suggested }),
                     location,
@@ -165,7 +165,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
             } else {
                 None
             };
-            out.emit(
+            out.emit_json(
                 key,
                 json!({ "version": ctx.release.chart_version(), "chart": ctx.release.chart_name() }),
                 location,

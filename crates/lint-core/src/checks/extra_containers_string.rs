@@ -40,7 +40,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
             "found": value.describe(),
             "chart": chart,
         });
-        out.emit("not-string", args, location)
+        out.emit_json("not-string", args, location)
             .with_fix(as_block_string(ctx, value, &key));
     }
 }

@@ -110,7 +110,7 @@ fn mounts_with_sources(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                 Applicability::Safe,
                 dead,
             );
-            out.emit("mount-source-ignored", args, location)
+            out.emit_json("mount-source-ignored", args, location)
                 .with_fix(fix);
             continue;
         }
@@ -135,7 +135,7 @@ fn mounts_with_sources(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
             }
             _ => None,
         };
-        out.emit("mount-source-no-volume", args, location)
+        out.emit_json("mount-source-no-volume", args, location)
             .with_fix(fix);
     }
 }
@@ -232,7 +232,7 @@ fn old_shapes_in_volumes(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                 })
         };
         let found = value.describe();
-        out.emit(
+        out.emit_json(
             if key == "hostPath" {
                 "volume-hostpath-string"
             } else {
@@ -285,7 +285,7 @@ fn old_api(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
             Some(name_site) => release.site_location(name_site, key_path.key("name"), false),
             None => release.site_location(site, key_path, false),
         };
-        out.emit(
+        out.emit_json(
             key,
             json!({
                 "name": name,

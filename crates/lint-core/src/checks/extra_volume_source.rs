@@ -105,6 +105,6 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
             "pvc": source == "persistentVolumeClaim",
             "claim": value.get(&["claimName"]).and_then(Value::scalar_string).unwrap_or_default(),
         });
-        out.emit("unsupported", args, location).with_fix(fix);
+        out.emit_json("unsupported", args, location).with_fix(fix);
     }
 }

@@ -34,7 +34,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         Kind::Seq(items) => ("list", to_map(ctx, env, items)),
         _ => ("not-map", None),
     };
-    out.emit(
+    out.emit_json(
         key,
         json!({
             "found": env.describe(),

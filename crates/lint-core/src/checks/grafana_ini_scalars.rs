@@ -67,7 +67,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                         )
                     });
                     let rendered = format!("[{}]", texts.unwrap_or_default().join(" "));
-                    out.emit(
+                    out.emit_json(
                         "list",
                         json!({
                             "section": section, "key": key, "chart": chart,
@@ -83,7 +83,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                     let fix = (!taken)
                         .then(|| move_to_section(ctx, value, &keys, &dotted, inner))
                         .flatten();
-                    out.emit(
+                    out.emit_json(
                         "map",
                         json!({ "section": section, "key": key, "chart": chart, "dotted": dotted }),
                         release.locate(value, &keys, true),

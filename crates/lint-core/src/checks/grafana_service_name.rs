@@ -78,7 +78,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
             let mut args = base.clone();
             args["service"] = json!(service);
             let fix = remove(&full_keys, value, "grafana.fullnameOverride");
-            out.emit(
+            out.emit_json(
                 "fullname-override",
                 args,
                 release.locate(value, &full_keys, false),
@@ -96,7 +96,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
             args["service"] = json!(service);
             args["name"] = json!(name);
             let fix = remove(&name_keys, value, "grafana.nameOverride");
-            out.emit(
+            out.emit_json(
                 "name-override",
                 args,
                 release.locate(value, &name_keys, false),
@@ -108,7 +108,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
     {
         let mut args = base.clone();
         args["service"] = json!(helm_fullname(name, "grafana", None));
-        out.emit("release-name", args, release.blame(&["grafana"]));
+        out.emit_json("release-name", args, release.blame(&["grafana"]));
     }
 
     // the Service's port
@@ -125,7 +125,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
             let mut args = base.clone();
             args["port"] = json!(port);
             let fix = remove(&port_keys, value, "grafana.service.port");
-            out.emit(
+            out.emit_json(
                 "service-port",
                 args,
                 release.locate(value, &port_keys, false),
@@ -143,7 +143,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         args["grafana_namespace"] = json!(ns);
         args["namespace"] = json!(ctx.release.identity.namespace.clone().unwrap_or_default());
         let fix = remove(&ns_keys, value, "grafana.namespaceOverride");
-        out.emit(
+        out.emit_json(
             "namespace-override",
             args,
             release.locate(value, &ns_keys, false),

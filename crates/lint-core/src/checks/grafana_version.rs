@@ -64,11 +64,11 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                     }],
                 )
             });
-            out.emit("tag-old", args, location).with_fix(fix);
+            out.emit_json("tag-old", args, location).with_fix(fix);
         }
         None => {
             let location = release.blame(&tag_path);
-            out.emit("bundled-old", args, location);
+            out.emit_json("bundled-old", args, location);
         }
     }
 }

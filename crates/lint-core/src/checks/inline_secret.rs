@@ -186,7 +186,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
             let Some(site) = value.site() else { continue };
             let last = keys.last().copied().unwrap_or_default();
             let location = release.site_location(site, release.key_path(keys), true);
-            out.emit(
+            out.emit_json(
                 "inline",
                 json!({ "key": keys.join("."), "what": what(last), "alt": alt }),
                 location,
@@ -199,7 +199,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         if let Some(value) = release.get(&admin).filter(|v| literal(v))
             && let Some(site) = value.site()
         {
-            out.emit(
+            out.emit_json(
                 "inline",
                 json!({
                     "key": admin.join("."),
@@ -225,7 +225,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
             }
             let Some(site) = value.site() else { continue };
             let key_path = app.key_path.extend(&["secureJsonData", name]);
-            out.emit(
+            out.emit_json(
                 "provisioning",
                 json!({ "name": name, "what": what(name) }),
                 release.site_location(site, key_path, true),
@@ -254,7 +254,7 @@ fn env_entries(ctx: &CheckContext<'_>, out: &mut Emitter<'_>, keys: &[&str], cha
             return;
         }
         let Some(site) = value.site() else { return };
-        out.emit(
+        out.emit_json(
             "env",
             json!({ "key": key, "name": name, "what": what(name), "alt": alt }),
             release.site_location(site, key_path, true),
@@ -318,7 +318,7 @@ fn ini(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                     _ => false,
                 };
             if blocked {
-                out.emit(
+                out.emit_json(
                     "ini-blocked",
                     json!({
                         "key": key,
@@ -328,7 +328,7 @@ fn ini(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                     release.site_location(site, key_path, true),
                 );
             } else if literal(value) {
-                out.emit(
+                out.emit_json(
                     "ini",
                     json!({ "key": key, "what": what(name) }),
                     release.site_location(site, key_path, true),

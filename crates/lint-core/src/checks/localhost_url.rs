@@ -83,7 +83,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         && let Some(site) = value.site()
     {
         let location = ctx.release.site_location(site, key_path, false);
-        out.emit(
+        out.emit_json(
             "grafana-api-url",
             json!({ "url": text.trim(), "host": host }),
             location,
@@ -136,7 +136,7 @@ fn provisioned(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                     None,
                 )
             };
-            out.emit(
+            out.emit_json(
                 "provisioned",
                 json!({
                     "key": key,
@@ -195,7 +195,7 @@ fn externals(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         };
         let sub_path = [external.sub, "enabled"];
         let location = release.locate(value, &keys, false);
-        let diagnostic = out.emit(
+        let diagnostic = out.emit_json(
             "external",
             json!({
                 "key": format!("{}.host", external.key),

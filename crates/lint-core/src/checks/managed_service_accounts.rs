@@ -64,7 +64,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                 SettingSource::Env => "env-off",
                 SettingSource::Ini => "ini-off",
             };
-            out.emit(key, args(text), location).with_fix(fix);
+            out.emit_json(key, args(text), location).with_fix(fix);
         }
         return;
     }
@@ -87,7 +87,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
     let mut args = args(String::new());
     args["version"] = json!(ctx.release.chart_version());
     args["chart"] = json!(ctx.release.chart_name());
-    let diagnostic = out.emit(key, args, location).with_fix(fix);
+    let diagnostic = out.emit_json(key, args, location).with_fix(fix);
     if let Some(tag) = tag {
         let tag_location = release.locate(tag, &["grafana", "image", "tag"], false);
         diagnostic.with_related(tag_location, "this Grafana version needs the setting");

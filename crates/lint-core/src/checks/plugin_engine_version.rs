@@ -63,7 +63,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                 "pin the plugin to the engine's version {}",
                 show(engine)
             ));
-            out.emit(key, args, plugin.location(ctx.release))
+            out.emit_json(key, args, plugin.location(ctx.release))
                 .with_fix(fix);
         }
         None => {
@@ -80,8 +80,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                 "pin the plugin to the engine's version {}",
                 show(engine)
             ));
-            let diagnostic = out
-                .emit("unpinned", args, plugin.location(ctx.release))
+            let diagnostic = out.emit_json("unpinned", args, plugin.location(ctx.release))
                 .with_fix(fix);
             if let Some(tag) = tag {
                 let location = ctx.release.locate(tag, &["image", "tag"], false);

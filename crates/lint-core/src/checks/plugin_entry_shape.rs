@@ -50,11 +50,11 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                     "oncall": oncall,
                     "suggested": suggested,
                 });
-                out.emit("map", args, location).with_fix(fix);
+                out.emit_json("map", args, location).with_fix(fix);
             }
             Kind::Seq(_) => {
                 let args = json!({ "path": location.key_path, "found": item.describe() });
-                out.emit("other", args, location);
+                out.emit_json("other", args, location);
             }
             _ => {}
         }

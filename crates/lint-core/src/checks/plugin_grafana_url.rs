@@ -208,11 +208,11 @@ fn judge(
         let suggested = format!("http://{text}");
         args["suggested"] = json!(suggested);
         let fix = set_grafana_url(&suggested, Applicability::Unsafe);
-        out.emit("no-scheme", args, location).with_fix(fix);
+        out.emit_json("no-scheme", args, location).with_fix(fix);
         return;
     };
     if is_loopback(&url.host) {
-        out.emit("root-url-localhost", args, location);
+        out.emit_json("root-url-localhost", args, location);
         return;
     }
     let path_now = url_path(&url);
@@ -221,7 +221,7 @@ fn judge(
         args["suggested"] = json!(suggested);
         args["path"] = json!(path_now);
         let fix = set_grafana_url(&suggested, Applicability::Safe);
-        out.emit("no-trailing-slash", args, location).with_fix(fix);
+        out.emit_json("no-trailing-slash", args, location).with_fix(fix);
         return;
     }
     let labels: Vec<&str> = url.host.split('.').collect();
@@ -290,7 +290,7 @@ fn judge(
             }
             Source::RootUrl { .. } => None,
         };
-        out.emit("wrong-service", args, location).with_fix(fix);
+        out.emit_json("wrong-service", args, location).with_fix(fix);
         return;
     }
     // the namespace the engine needs
@@ -303,7 +303,7 @@ fn judge(
         args["namespace"] = json!(namespace);
         args["suggested"] = json!(suggested);
         let fix = set_grafana_url(&suggested, Applicability::Unsafe);
-        out.emit("bare-host-other-namespace", args, location)
+        out.emit_json("bare-host-other-namespace", args, location)
             .with_fix(fix);
         return;
     }
@@ -319,7 +319,7 @@ fn judge(
         args["grafana_namespace"] = json!(gns);
         args["suggested"] = json!(suggested);
         let fix = set_grafana_url(&suggested, Applicability::Unsafe);
-        out.emit("wrong-namespace", args, location).with_fix(fix);
+        out.emit_json("wrong-namespace", args, location).with_fix(fix);
         return;
     }
     // the sub-path the bundled Grafana serves under
@@ -332,7 +332,7 @@ fn judge(
             args["suggested"] = json!(suggested);
             args["sub_path_on"] = json!(sub_path.is_some());
             let fix = set_grafana_url(&suggested, Applicability::Unsafe);
-            out.emit("sub-path", args, location).with_fix(fix);
+            out.emit_json("sub-path", args, location).with_fix(fix);
             return;
         }
     }
@@ -341,6 +341,6 @@ fn judge(
         args["why"] = json!(why);
         args["suggested"] = json!(suggested);
         let fix = set_grafana_url(&suggested, Applicability::DisplayOnly);
-        out.emit("bare-host-assumed", args, location).with_fix(fix);
+        out.emit_json("bare-host-assumed", args, location).with_fix(fix);
     }
 }

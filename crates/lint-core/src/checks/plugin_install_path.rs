@@ -185,7 +185,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
             None => release.site_location(site, init_path, false),
         };
         let Some((volume, vpath)) = reads.clone() else {
-            out.emit(
+            out.emit_json(
                 "no-volume",
                 json!({ "name": name, "why": why, "plugins": plugins }),
                 location,
@@ -263,7 +263,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                         }],
                     )
                 });
-                out.emit("not-mounted", args(""), location).with_fix(fix);
+                out.emit_json("not-mounted", args(""), location).with_fix(fix);
             }
             Some(_) => {
                 if found.is_empty() || found.iter().any(|t| lands(t)) {
@@ -275,7 +275,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                     .or(found.first())
                     .cloned()
                     .unwrap_or_default();
-                out.emit("wrong-target", args(&target), location);
+                out.emit_json("wrong-target", args(&target), location);
             }
         }
     }

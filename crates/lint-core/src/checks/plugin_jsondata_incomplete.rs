@@ -106,7 +106,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                     value,
                 }],
             );
-            out.emit("no-jsondata", json!({}), location).with_fix(fix);
+            out.emit_json("no-jsondata", json!({}), location).with_fix(fix);
             continue;
         }
         for key in REQUIRED {
@@ -134,7 +134,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                 }],
             );
             let message = if found.is_some() { "empty" } else { "missing" };
-            out.emit(
+            out.emit_json(
                 message,
                 json!({ "key": key, "suggested": suggested }),
                 location,

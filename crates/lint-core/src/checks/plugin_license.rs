@@ -92,7 +92,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                 value: fix::ops::text(OPEN_SOURCE),
             }],
         );
-        out.emit("wrong-value", json!({ "found": text }), location)
+        out.emit_json("wrong-value", json!({ "found": text }), location)
             .with_fix(fix);
     }
 
@@ -146,7 +146,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         } else {
             "missing-air-gapped"
         };
-        let diagnostic = out.emit(key, json!({ "why": source.why }), location);
+        let diagnostic = out.emit_json(key, json!({ "why": source.why }), location);
         diagnostic.with_fix(fix);
         if let Some(related) = &source.location {
             diagnostic.with_related(related.clone(), "the plugin comes from here");
@@ -157,7 +157,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         && let Some(location) = &source.location
         && let Some(volume) = chart_provisioning_volume(ctx.release)
     {
-        let diagnostic = out.emit(
+        let diagnostic = out.emit_json(
             "chart-provisioning",
             json!({ "why": source.why }),
             location.clone(),

@@ -107,7 +107,7 @@ fn check_app(
         None => {
             let fixed = format!("http://{text}");
             let fix = set(fixed.clone(), Applicability::Unsafe);
-            out.emit(
+            out.emit_json(
                 "no-scheme",
                 json!({ "url": text, "fixed": fixed }),
                 location,
@@ -117,7 +117,7 @@ fn check_app(
         }
         Some("http" | "https") => {}
         Some(scheme) => {
-            out.emit(
+            out.emit_json(
                 "bad-scheme",
                 json!({ "url": text, "scheme": scheme }),
                 location,
@@ -222,7 +222,7 @@ fn check_app(
         return;
     };
     let fix = set(suggested, applicability);
-    out.emit(key, args, location).with_fix(fix);
+    out.emit_json(key, args, location).with_fix(fix);
 }
 
 fn default_port(scheme: &str) -> &'static str {
@@ -270,7 +270,7 @@ fn chart_default(ctx: &CheckContext<'_>, place: &GrafanaPlace, out: &mut Emitter
             .clone()
             .unwrap_or_else(|| "<namespace>".into()),
     );
-    out.emit(
+    out.emit_json(
         key,
         json!({
             "configmap": CHART_CONFIGMAP,

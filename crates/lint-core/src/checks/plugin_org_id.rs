@@ -40,7 +40,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                 value: crate::values::Value::new(Kind::Int(ORG_ID), org_id.origin.clone()),
             }],
         );
-        out.emit(
+        out.emit_json(
             message,
             json!({ "found": found, "path": key_path.to_string() }),
             location,

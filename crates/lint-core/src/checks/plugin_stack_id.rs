@@ -73,8 +73,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                 value: Value::new(Kind::Int(expected), stack_id.origin.clone()),
             }],
         );
-        let diagnostic = out
-            .emit(
+        let diagnostic = out.emit_json(
                 message,
                 json!({
                     "found": stack_id.describe(),

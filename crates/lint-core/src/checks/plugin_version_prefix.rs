@@ -43,7 +43,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
             }],
         )
     });
-    out.emit(
+    out.emit_json(
         key,
         json!({
             "found": found,

@@ -99,7 +99,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         })
         .flatten();
     let location = release.blame(&mounts_path);
-    out.emit(
+    out.emit_json(
         key,
         json!({ "name": name, "mount_path": mount_path, "item": item }),
         location,

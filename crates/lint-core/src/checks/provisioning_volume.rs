@@ -84,7 +84,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
             ),
             _ => None,
         };
-        let diagnostic = out.emit(key, args, location);
+        let diagnostic = out.emit_json(key, args, location);
         diagnostic.with_fix(fix);
         if replaced && mount.site().is_some() {
             let mount_path_keys = ["grafana", "extraVolumeMounts"];

@@ -87,7 +87,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                     }
                     _ => None,
                 };
-                out.emit(message, args.clone(), location).with_fix(fix);
+                out.emit_json(message, args.clone(), location).with_fix(fix);
             }
         }
     }

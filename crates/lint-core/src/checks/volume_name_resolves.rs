@@ -50,7 +50,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
             return;
         }
         let location = release.site_location(site, key_path.key("name"), false);
-        out.emit(
+        out.emit_json(
             "unresolved",
             json!({ "name": name, "mount_path": mount_path, "container": container }),
             location,

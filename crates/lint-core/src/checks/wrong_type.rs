@@ -62,7 +62,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                         "example": shown,
                         "advice": advice(value, expected, &shown, path),
                     });
-                    out.emit("wrong-type", args, location);
+                    out.emit_json("wrong-type", args, location);
                 }
                 ViolationKind::NotOneOf { allowed } => {
                     let (Some(value), Some(site)) = (value, site) else {
@@ -79,7 +79,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                         "allowed": one_of(allowed),
                         "example": show(path, closest.unwrap_or(&allowed.first().cloned().unwrap_or_default())),
                     });
-                    out.emit("not-one-of", args, location);
+                    out.emit_json("not-one-of", args, location);
                 }
                 ViolationKind::Other { reason } => {
                     let location = match site {
@@ -94,7 +94,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                         "owner": scope.owner(path),
                         "reason": reason,
                     });
-                    out.emit("user-schema", args, location);
+                    out.emit_json("user-schema", args, location);
                 }
                 ViolationKind::UnknownKey { .. } => {}
             }

@@ -90,7 +90,7 @@ pub fn run(
             notes.push(format!(
                 "{}: fix for {} dropped: {}",
                 d.primary.file.path(),
-                d.code,
+                d.code(),
                 why_failed(&report, &after, d)
             ));
         }
@@ -109,7 +109,7 @@ pub fn run(
 fn identity(d: &Diagnostic) -> String {
     format!(
         "{}\0{}\0{}\0{}",
-        d.code,
+        d.code(),
         d.primary.file.path(),
         d.primary.key_path,
         d.message
@@ -118,7 +118,7 @@ fn identity(d: &Diagnostic) -> String {
 
 fn describe(d: &Diagnostic) -> String {
     let title = d.fix.as_ref().map_or("", |f| f.title.as_str());
-    format!("{}: {} {}", d.primary.file.path(), d.code, title)
+    format!("{}: {} {}", d.primary.file.path(), d.code(), title)
 }
 
 fn non_overlapping<'a>(candidates: &[&'a Diagnostic]) -> Vec<&'a Diagnostic> {
@@ -183,7 +183,7 @@ fn parse_errors(report: &FileReport) -> usize {
     report
         .diagnostics
         .iter()
-        .filter(|d| d.code == "OC094")
+        .filter(|d| d.code() == "OC094")
         .count()
 }
 

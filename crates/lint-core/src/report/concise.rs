@@ -12,7 +12,7 @@ pub fn render(diagnostics: &[Diagnostic]) -> String {
             single_line(d.primary.file.path()),
             at.line,
             at.column,
-            d.code,
+            d.code(),
             d.severity,
             single_line(&d.message)
         ));

@@ -14,9 +14,10 @@
 //! come first: GitHub shows only the first few annotations of a step, and the rest only in
 //! the log, which is why the summary table exists.
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
 use crate::report::sarif::normalize_path;
 use crate::report::text;
+use crate::rules::Severity;
 
 /// At most this many rows in the step summary table; the rest are counted.
 pub const SUMMARY_MAX_ROWS: usize = 500;
@@ -58,7 +59,7 @@ fn annotation(d: &Diagnostic) -> String {
             properties.push(("endColumn", end.column.to_string()));
         }
     }
-    properties.push(("title", format!("{} {}", d.code, d.name)));
+    properties.push(("title", format!("{} {}", d.code(), d.name())));
     let properties: Vec<String> = properties
         .into_iter()
         .map(|(key, value)| format!("{key}={}", escape_property(&printable(&value))))
@@ -135,8 +136,8 @@ pub fn summary(diagnostics: &[Diagnostic], files: usize) -> String {
         out.push_str(&format!(
             "| {} | {} {} | {} | {} |\n",
             d.severity,
-            d.code,
-            cell(&d.name),
+            d.code(),
+            cell(d.name()),
             code_cell(&location),
             cell(&d.message)
         ));

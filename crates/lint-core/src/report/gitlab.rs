@@ -12,8 +12,9 @@
 
 use serde_json::{Value, json};
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
 use crate::report::sarif::{fingerprints, normalize_path};
+use crate::rules::Severity;
 
 /// Renders findings as a pretty-printed Code Quality JSON array (with a trailing newline).
 pub fn render(diagnostics: &[Diagnostic]) -> String {
@@ -42,7 +43,7 @@ pub fn to_value(diagnostics: &[Diagnostic]) -> Value {
             let mut issue = json!({
                 "type": "issue",
                 "description": d.message,
-                "check_name": d.code,
+                "check_name": d.code(),
                 "fingerprint": fingerprint,
                 "severity": severity(d.severity),
                 "categories": ["Bug Risk"],

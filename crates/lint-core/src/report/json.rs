@@ -9,7 +9,8 @@
 
 use serde_json::{Value, json};
 
-use crate::diagnostic::{Diagnostic, Edit, Fix, Location, Related, Severity};
+use crate::diagnostic::{Diagnostic, Edit, Fix, Location, Related};
+use crate::rules::Severity;
 use crate::source::LineCol;
 
 /// The version of the document's shape. Readers should check it.
@@ -43,8 +44,8 @@ pub fn to_value(diagnostics: &[Diagnostic], files: usize) -> Value {
 
 fn diagnostic(d: &Diagnostic) -> Value {
     json!({
-        "code": d.code,
-        "name": d.name,
+        "code": d.code(),
+        "name": d.name(),
         "severity": d.severity.as_str(),
         "message": d.message,
         "file": d.primary.file.path(),

@@ -67,10 +67,14 @@ fn testcase(out: &mut String, path: &str, d: &Diagnostic) {
     } else {
         format!("{} ({}:{})", d.primary.key_path, at.line, at.column)
     };
-    let name = format!("{} {}: {place}", d.code, d.name);
+    let name = format!("{} {}: {place}", d.code(), d.name());
     let mut body = format!(
         "{path}:{}:{}: {} {}: {}\n",
-        at.line, at.column, d.code, d.severity, d.message
+        at.line,
+        at.column,
+        d.code(),
+        d.severity,
+        d.message
     );
     if let Some(label) = &d.label {
         let _ = writeln!(body, "  {label}");
@@ -104,7 +108,7 @@ fn testcase(out: &mut String, path: &str, d: &Diagnostic) {
         out,
         "      <failure message=\"{}\" type=\"{}\">{}</failure>",
         attr(&d.message),
-        attr(&d.code),
+        attr(d.code()),
         text_content(&body)
     );
     out.push_str("    </testcase>\n");

@@ -11,8 +11,8 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value, json};
 
-use crate::diagnostic::{Diagnostic, Location, Severity};
-use crate::rules;
+use crate::diagnostic::{Diagnostic, Location};
+use crate::rules::{RuleCode, Severity};
 use crate::source::SourceFile;
 
 /// The `$schema` of the document.
@@ -32,7 +32,7 @@ pub fn render(diagnostics: &[Diagnostic]) -> String {
 
 /// The log as a JSON value.
 pub fn to_value(diagnostics: &[Diagnostic]) -> Value {
-    let mut descriptors: Vec<Value> = rules::all()
+    let mut descriptors: Vec<Value> = RuleCode::ALL
         .iter()
         .map(|rule| {
             let meta = rule.meta();
@@ -43,27 +43,27 @@ pub fn to_value(diagnostics: &[Diagnostic]) -> Value {
                 "shortDescription": { "text": meta.summary.trim() },
                 "fullDescription": { "text": explain, "markdown": explain },
                 "help": { "text": explain, "markdown": explain },
-                "defaultConfiguration": { "level": level(meta.default_severity()) },
+                "defaultConfiguration": { "level": level(meta.severity) },
             });
-            if let Some(profile) = &meta.profile {
-                descriptor["properties"] = json!({ "profile": profile });
+            if let Some(profile) = meta.profile {
+                descriptor["properties"] = json!({ "profile": profile.as_str() });
             }
             descriptor
         })
         .collect();
-    let mut index: HashMap<String, usize> = rules::all()
+    let mut index: HashMap<String, usize> = RuleCode::ALL
         .iter()
         .enumerate()
-        .map(|(i, rule)| (rule.code.to_owned(), i))
+        .map(|(i, rule)| (rule.as_str().to_owned(), i))
         .collect();
     // A finding of a rule that is not built in (none today) still gets a descriptor, so
     // every `ruleIndex` points at its rule.
     for d in diagnostics {
-        if !index.contains_key(&d.code) {
-            index.insert(d.code.clone(), descriptors.len());
+        if !index.contains_key(d.code()) {
+            index.insert(d.code().to_owned(), descriptors.len());
             descriptors.push(json!({
-                "id": d.code,
-                "name": d.name,
+                "id": d.code(),
+                "name": d.name(),
                 "defaultConfiguration": { "level": level(d.severity) },
             }));
         }
@@ -72,7 +72,7 @@ pub fn to_value(diagnostics: &[Diagnostic]) -> Value {
     let results: Vec<Value> = diagnostics
         .iter()
         .zip(fingerprints)
-        .map(|(d, fingerprint)| result(d, index[&d.code], fingerprint))
+        .map(|(d, fingerprint)| result(d, index[d.code()], fingerprint))
         .collect();
     json!({
         "$schema": SCHEMA_URI,
@@ -105,7 +105,7 @@ fn result(d: &Diagnostic, rule_index: usize, fingerprint: String) -> Value {
         }]);
     }
     let mut result = json!({
-        "ruleId": d.code,
+        "ruleId": d.code(),
         "ruleIndex": rule_index,
         "level": level(d.severity),
         "message": { "text": d.message },
@@ -156,7 +156,7 @@ fn result(d: &Diagnostic, rule_index: usize, fingerprint: String) -> Value {
         }
     }
     let mut properties = Map::new();
-    properties.insert("name".into(), json!(d.name));
+    properties.insert("name".into(), json!(d.name()));
     if let Some(help) = &d.help {
         properties.insert("help".into(), json!(help));
     }
@@ -268,7 +268,7 @@ pub fn fingerprints(diagnostics: &[Diagnostic]) -> Vec<String> {
         .iter()
         .map(|d| {
             let base = fingerprint(
-                &d.code,
+                d.code(),
                 d.primary.file.path(),
                 &d.primary.key_path.to_string(),
             );
@@ -280,7 +280,7 @@ pub fn fingerprints(diagnostics: &[Diagnostic]) -> Vec<String> {
             } else {
                 let input = format!(
                     "{}\0{}\0{}\0{n}",
-                    d.code,
+                    d.code(),
                     normalize_path(d.primary.file.path()),
                     d.primary.key_path
                 );

@@ -8,7 +8,8 @@ use miette::{
     NamedSource, SourceCode, SourceSpan, SpanContents,
 };
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::rules::Severity;
 use crate::source::SourceFile;
 
 /// Renders findings for a terminal (`color`) or a plain log.
@@ -35,7 +36,11 @@ pub fn render(diagnostics: &[Diagnostic], color: bool) -> String {
             .render_report(&mut rendered, report.as_ref())
             .is_err()
         {
-            rendered = format!("{}: {}\n", diagnostic.code, printable(&diagnostic.message));
+            rendered = format!(
+                "{}: {}\n",
+                diagnostic.code(),
+                printable(&diagnostic.message)
+            );
         }
         out.push_str(&rendered);
         if let Some(fix) = &diagnostic.fix {
@@ -121,7 +126,7 @@ fn to_report(d: &Diagnostic) -> miette::Report {
         }
     }
     let mut diagnostic = MietteDiagnostic::new(printable(&d.message))
-        .with_code(format!("{} {}", d.code, d.name))
+        .with_code(format!("{} {}", d.code(), d.name()))
         .with_severity(severity)
         .with_labels(labels);
     if !help.is_empty() {

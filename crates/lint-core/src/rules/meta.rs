@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use crate::diagnostic::Severity;
+use super::code::RuleCode;
+use super::severity::{Profile, Severity};
 
 /// Everything a rule file says.
 #[derive(Debug, Clone, Deserialize)]
@@ -15,15 +16,17 @@ pub struct RuleMeta {
     pub code: String,
     /// Kebab-case name, `plugin-org-id`.
     pub name: String,
-    /// Default severity (`error`, `warning`, `info`).
-    pub severity: String,
+    /// Default severity.
+    pub severity: Severity,
     /// One line for the catalog.
     pub summary: String,
-    /// Which check (Rust) runs the rule.
-    pub check: String,
     /// Whether the rule only runs under a profile (`air-gapped`).
     #[serde(default)]
-    pub profile: Option<String>,
+    pub profile: Option<Profile>,
+    /// Values whose wrong type the rule reports instead of OC091 (read by `build.rs` into
+    /// [`RuleCode::info`]).
+    #[serde(default, rename = "claims")]
+    _claims: serde::de::IgnoredAny,
     /// Message templates by key; checks pick one per finding.
     pub messages: BTreeMap<String, MessageTemplate>,
     /// The docs `explain` prints.
@@ -48,7 +51,7 @@ pub struct MessageTemplate {
     /// Severity when this message differs from the rule's (for findings that rest on an
     /// assumption).
     #[serde(default)]
-    pub severity: Option<String>,
+    pub severity: Option<Severity>,
 }
 
 /// The rule's documentation, under the headings of DESIGN §7.
@@ -78,7 +81,7 @@ pub struct Docs {
 pub struct ExampleOptions {
     /// `--profile`.
     #[serde(default)]
-    pub profile: Option<String>,
+    pub profile: Option<Profile>,
     /// `--namespace`.
     #[serde(default)]
     pub namespace: Option<String>,
@@ -91,32 +94,20 @@ pub struct ExampleOptions {
 }
 
 impl RuleMeta {
-    /// Parses a rule file: with our own YAML reader (several times faster, see
-    /// [`crate::yaml::de`]), else with serde-saphyr, whose errors say more.
-    pub fn parse(text: &str) -> Result<RuleMeta, String> {
-        crate::yaml::de::from_str::<RuleMeta>(text)
-            .or_else(|_| serde_saphyr::from_str::<RuleMeta>(text).map_err(|e| e.to_string()))
-    }
-
-    /// What stands for a rule whose file does not parse (the registry test fails on such a
+    /// What stands for a rule whose text does not read (the registry test fails on such a
     /// file, so a release never ships one): its code and name, no messages.
-    pub fn fallback(code: &str, name: &str) -> RuleMeta {
+    pub(crate) fn unreadable(code: RuleCode) -> RuleMeta {
         RuleMeta {
-            code: code.to_owned(),
-            name: name.to_owned(),
-            severity: "error".into(),
-            summary: String::new(),
-            check: name.to_owned(),
-            profile: None,
+            code: code.as_str().to_owned(),
+            name: code.name().to_owned(),
+            severity: code.severity(),
+            summary: code.name().to_owned(),
+            profile: code.info().profile,
+            _claims: serde::de::IgnoredAny,
             messages: BTreeMap::new(),
             docs: Docs::default(),
             example_options: ExampleOptions::default(),
         }
-    }
-
-    /// The default severity.
-    pub fn default_severity(&self) -> Severity {
-        Severity::parse(&self.severity).unwrap_or(Severity::Error)
     }
 
     /// The markdown `oncall-lint explain` prints.
@@ -128,7 +119,6 @@ impl RuleMeta {
             self.code,
             self.severity,
             self.profile
-                .as_deref()
                 .map(|p| format!(" (only with `--profile {p}`)"))
                 .unwrap_or_default(),
             self.summary.trim(),

@@ -1,9 +1,16 @@
-//! Rules: each is a YAML file in `rules/` (its docs, examples and messages) plus a check in
-//! [`crate::checks`], listed once in [`registry`].
+//! Rules as data: the catalog of built-in rules (one line each, in [`list`]), the codes and
+//! facts it generates ([`RuleCode`]), what each rule's file says ([`RuleMeta`]), severities
+//! and profiles, and the message templates' grammar ([`template`]).
+//!
+//! Nothing here knows how a rule checks anything: the checks are in `checks/`, and the
+//! registry above both pairs each code with its check.
 
-pub mod message;
+pub mod code;
+pub(crate) mod list;
 pub mod meta;
-pub mod registry;
+pub mod severity;
+pub mod template;
 
+pub use code::{Claim, RuleCode, RuleInfo};
 pub use meta::RuleMeta;
-pub use registry::{Rule, all, find};
+pub use severity::{Profile, Severity};

@@ -1,7 +1,6 @@
 //! Span-aware YAML: parse text into [`Document`]s whose every key and value has a byte
 //! span, and resolve scalars as Helm does.
 
-pub mod de;
 pub mod embedded;
 mod parse;
 pub mod quote;

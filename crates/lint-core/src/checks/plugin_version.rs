@@ -54,7 +54,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         Some((v, source, _)) => (v.clone(), source.describe(ctx.release)),
         None => (String::new(), String::new()),
     };
-    out.emit(
+    out.emit_json(
         key,
         json!({
             "found": plugin.version().unwrap_or_default(),

@@ -1,70 +1,19 @@
-//! Message templates: handlebars (HTML escaping off) over the arguments a check passes.
-//! A template is compiled the first time a finding uses it, so a run pays only for the
-//! messages it prints (compiling every template up front cost more than a small lint).
+//! Message templates: the handlebars subset rule files use (`{{name}}`, `{{a.b}}`,
+//! `{{#if name}}`/`{{#unless name}}`/`{{else}}` on one line), rendered with handlebars'
+//! results (strict: a missing argument is an error; no HTML escaping).
 //!
-//! Most templates use only `{{name}}` and `{{#if}}`/`{{#unless}}`/`{{else}}` on one line;
-//! [`render_simple`] renders those directly, as handlebars would (a test compares both on
-//! every template of every rule). Building a handlebars registry and compiling a template
-//! with its grammar was a twentieth of a small file's run. Anything else, a missing
-//! argument included (strict mode makes that an error), goes to handlebars.
-
-use std::sync::Mutex;
-
-use handlebars::Handlebars;
-
-use super::registry::Rule;
-
-/// An empty registry for one rule's templates.
-pub(crate) fn registry() -> Mutex<Handlebars<'static>> {
-    let mut hb = Handlebars::new();
-    hb.register_escape_fn(handlebars::no_escape);
-    hb.set_strict_mode(true);
-    Mutex::new(hb)
-}
-
-/// The name a template is registered under in its rule's registry.
-pub fn template_name(key: &str, part: &str) -> String {
-    format!("{key}/{part}")
-}
-
-/// Renders one part (`message`, `label`, `help`) of one of `rule`'s messages; `None` if the
-/// rule has no such template.
-pub fn render(
-    rule: &Rule,
-    key: &str,
-    part: &str,
-    args: &serde_json::Value,
-) -> Option<Result<String, String>> {
-    let template = rule.meta().messages.get(key)?;
-    let text = match part {
-        "message" => Some(&template.message),
-        "label" => template.label.as_ref(),
-        "help" => template.help.as_ref(),
-        _ => None,
-    }?;
-    if let Some(out) = render_simple(text, args) {
-        return Some(Ok(out));
-    }
-    let name = template_name(key, part);
-    // a panic while holding the lock leaves the registry usable: it only ever grows
-    let mut hb = rule
-        .templates()
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    if !hb.has_template(&name)
-        && let Err(e) = hb.register_template_string(&name, text)
-    {
-        return Some(Err(e.to_string()));
-    }
-    Some(hb.render(&name, args).map_err(|e| e.to_string()))
-}
+//! Written here rather than run through the handlebars crate: building a handlebars
+//! registry and compiling a template with its grammar was a twentieth of a small file's
+//! run, and the subset is small. A test renders every template of every rule with both and
+//! compares (handlebars stays a dependency for `render`'s templates).
 
 /// Renders a template that uses only `{{path}}` and `{{#if path}}`/`{{#unless path}}`/
-/// `{{else}}` blocks, with handlebars' strict-mode, no-escape results; `None` for anything
-/// else (other helpers, whitespace control, a block tag in a multi-line template, where
-/// handlebars strips standalone lines, an argument that is missing or not a scalar).
-pub(crate) fn render_simple(template: &str, args: &serde_json::Value) -> Option<String> {
-    if template.contains("\\{{") || template.contains("}}}") {
+/// `{{else}}` blocks, as handlebars renders it in strict mode without escaping; `None` for
+/// anything else (other helpers, whitespace control, a block tag in a multi-line template,
+/// where handlebars strips standalone lines, an argument that is missing or not a scalar).
+pub fn render(template: &str, args: &serde_json::Value) -> Option<String> {
+    // an escaped `\{{` is literal text to handlebars; `{{found}}}` is a tag and a `}`
+    if template.contains("\\{{") {
         return None;
     }
     let multi_line = template.contains('\n');
@@ -173,7 +122,9 @@ mod tests {
     use super::*;
 
     fn handlebars(template: &str, args: &serde_json::Value) -> Result<String, String> {
-        let hb = registry().into_inner().unwrap();
+        let mut hb = handlebars::Handlebars::new();
+        hb.register_escape_fn(handlebars::no_escape);
+        hb.set_strict_mode(true);
         hb.render_template(template, args)
             .map_err(|e| e.to_string())
     }
@@ -231,8 +182,8 @@ mod tests {
             serde_json::json!(["a"]),
         ];
         let mut taken = 0;
-        for rule in super::super::registry::all() {
-            for template in rule.meta().messages.values() {
+        for code in super::super::RuleCode::ALL {
+            for template in code.meta().messages.values() {
                 for text in [
                     Some(&template.message),
                     template.label.as_ref(),
@@ -247,30 +198,27 @@ mod tests {
                         for (i, name) in names.iter().enumerate() {
                             set(&mut args, name, kinds[(round + i) % kinds.len()].clone());
                         }
-                        if let Some(fast) = render_simple(text, &args) {
+                        if let Some(fast) = render(text, &args) {
                             taken += 1;
-                            assert_eq!(Ok(fast), handlebars(text, &args), "{}: {text}", rule.code);
+                            assert_eq!(Ok(fast), handlebars(text, &args), "{code}: {text}");
                         }
                     }
                     // a missing argument is handlebars' error to report
                     if !names.is_empty() {
-                        assert_eq!(render_simple(text, &serde_json::json!({})), None, "{text}");
+                        assert_eq!(render(text, &serde_json::json!({})), None, "{text}");
                     }
                 }
             }
         }
-        assert!(
-            taken > 100,
-            "the simple renderer takes most templates ({taken})"
-        );
+        assert!(taken > 100, "the renderer takes the templates ({taken})");
     }
 
     #[test]
     fn blocks_nest_and_anything_else_goes_to_handlebars() {
         let args = serde_json::json!({"a": true, "b": "", "n": {"x": 1}});
         let t = "x{{#if a}}A{{#unless b}}-{{n.x}}{{else}}B{{/unless}}{{else}}C{{/if}}y";
-        assert_eq!(render_simple(t, &args).as_deref(), Some("xA-1y"));
-        assert_eq!(render_simple(t, &args), handlebars(t, &args).ok());
+        assert_eq!(render(t, &args).as_deref(), Some("xA-1y"));
+        assert_eq!(render(t, &args), handlebars(t, &args).ok());
         for other in [
             "{{{a}}}",
             "{{~a}}",
@@ -281,7 +229,7 @@ mod tests {
             "{{#if a}}{{else}}{{#if a b}}x{{/if}}{{/if}}",
             "a\n{{#if a}}\nx\n{{/if}}\n",
         ] {
-            assert_eq!(render_simple(other, &args), None, "{other}");
+            assert_eq!(render(other, &args), None, "{other}");
         }
     }
 }
