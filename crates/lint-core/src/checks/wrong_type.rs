@@ -10,6 +10,7 @@ use crate::diagnostic::Location;
 use crate::path::{KeyPath, Seg};
 use crate::release::InputKind;
 use crate::release::Release;
+use crate::rules::RuleCode;
 use crate::schema::describe::{
     boolean_word, expected_text, flow_yaml, found_of, type_with_article, yaml_string,
 };
@@ -39,8 +40,8 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
             }
             // a rule that knows this mistake says more (and offers a fix): leave it to it
             if scope.is_chart()
-                && let Some(code) = specialised(path, value)
-                && ctx.options.rule_enabled(code)
+                && let Some(code) = claimed_by(path, value)
+                && ctx.options.rule_enabled(code.as_str())
             {
                 continue;
             }
@@ -102,35 +103,27 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
     }
 }
 
-/// The rule that reports a wrong type at this chart path in its own words, if one does.
-fn specialised(path: &[Seg], value: Option<&Value>) -> Option<&'static str> {
+/// The rule that claims the wrong type of the value at `path` (a release path), if any:
+/// each rule lists the values it reports better than OC091 in its file (`claims:`).
+fn claimed_by(path: &[Seg], value: Option<&Value>) -> Option<RuleCode> {
     let collection = value.is_some_and(|v| matches!(v.kind, Kind::Map(_) | Kind::Seq(_)));
-    let keys: Vec<&str> = path
-        .iter()
-        .map(|seg| match seg {
-            Seg::Key(k) => k.as_str(),
-            Seg::Index(_) => "[]",
-        })
-        .collect();
-    match keys.as_slice() {
-        ["grafana", "env"] => Some("OC051"),
-        ["oncall", "devMode"] => Some("OC017"),
-        ["grafana", "plugins", "[]"] if collection => Some("OC037"),
-        [component, "extraContainers"]
-            if collection
-                && [
-                    "engine",
-                    "celery",
-                    "migrate",
-                    "detached_integrations",
-                    "grafana",
-                ]
-                .contains(component) =>
-        {
-            Some("OC036")
+    let mut pattern = String::new();
+    for seg in path {
+        match seg {
+            Seg::Key(key) if pattern.is_empty() => pattern.push_str(key),
+            Seg::Key(key) => {
+                pattern.push('.');
+                pattern.push_str(key);
+            }
+            Seg::Index(_) => pattern.push_str("[]"),
         }
-        _ => None,
     }
+    RuleCode::ALL.iter().copied().find(|code| {
+        code.info()
+            .claims
+            .iter()
+            .any(|claim| claim.path == pattern && (collection || !claim.collections_only))
+    })
 }
 
 /// Where to report about a map nobody wrote: its key in the last file that has it, else the
