@@ -3,6 +3,7 @@
 
 mod support;
 
+use oncall_lint_core::options::ReleaseSpec;
 use oncall_lint_core::{InputFile, LintOptions, SetArg, build_release, lint_release};
 use serde_json::{Value, json};
 
@@ -15,14 +16,17 @@ fn file(name: &str, text: &str) -> InputFile {
 
 fn effective(files: &[(&str, &str)], sets: &[(&str, bool)], values_root: Option<&str>) -> Value {
     let options = LintOptions {
-        sets: sets
-            .iter()
-            .map(|(t, s)| SetArg {
-                text: (*t).into(),
-                string: *s,
-            })
-            .collect(),
-        values_root: values_root.map(str::to_owned),
+        release: ReleaseSpec {
+            sets: sets
+                .iter()
+                .map(|(t, s)| SetArg {
+                    text: (*t).into(),
+                    string: *s,
+                })
+                .collect(),
+            values_root: values_root.map(str::to_owned),
+            ..ReleaseSpec::default()
+        },
         ..LintOptions::default()
     };
     let inputs = files.iter().map(|(n, t)| file(n, t)).collect();
@@ -283,7 +287,10 @@ fn the_chart_version_changes_what_rules_see() {
     let staging = include_str!("../testdata/release/staging-values.yaml");
     let lint = |version: &str| {
         let options = LintOptions {
-            chart_version: Some(version.into()),
+            release: ReleaseSpec {
+                chart_version: Some(version.into()),
+                ..ReleaseSpec::default()
+            },
             ..LintOptions::default()
         };
         lint_release(vec![file("staging-values.yaml", staging)], &options)

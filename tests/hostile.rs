@@ -10,6 +10,7 @@
 
 mod exe;
 
+use oncall_lint_core::options::{ReleaseSpec, Selection};
 use std::time::Duration;
 
 use exe::{Finding, Run, TempDir, concise_findings, oncall_lint, position_inside};
@@ -439,9 +440,15 @@ fn embedded_provisioning_at_the_end_of_the_file_without_a_line_break() {
     // every fix inside the file
     let crash = "# val          le\n\nalertmanagerBridge:\n  enabled: true\n  replicas: 1\n\nonceplicana:\n    extraObjects:\n      - apiVersion: v1\n        kind: ConfigMap\n        metadata:\n          name: alerting-oncall-plugin-provisioning\n        data:\n          grafana-oncall-app-pbovisioning.yaml: |\n            apiVersion: 1\n            apps:\n              - type: grafana-oncall-app\n                org_id: 1\n                jsonData:\n                  stackId: 6\n                  orgId: 1\n                  onCallApiUrl: http:/#/alerting";
     let options = oncall_lint_core::LintOptions {
-        profiles: vec![oncall_lint_core::Profile::AirGapped],
-        namespace: Some("oncall".into()),
-        grafana_namespace: Some("monitoring".into()),
+        release: ReleaseSpec {
+            namespace: Some("oncall".into()),
+            grafana_namespace: Some("monitoring".into()),
+            ..ReleaseSpec::default()
+        },
+        selection: Selection {
+            profiles: vec![oncall_lint_core::Profile::AirGapped],
+            ..Selection::default()
+        },
         ..Default::default()
     };
     let report = oncall_lint_core::lint_bytes("crash.yaml", crash.as_bytes().to_vec(), &options);

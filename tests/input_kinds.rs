@@ -2,6 +2,7 @@
 //! another chart's values) and which profile its values imply: detected, said in the notes,
 //! and overridden by the user.
 
+use oncall_lint_core::options::{ReleaseSpec, Selection};
 use std::path::Path;
 
 use oncall_lint_core::Profile;
@@ -104,13 +105,19 @@ fn oncall_layers_stay_oncall_values() {
 #[test]
 fn the_chart_flag_overrides_detection() {
     let options = LintOptions {
-        chart_kind: Some(ChartKind::Grafana),
+        release: ReleaseSpec {
+            chart_kind: Some(ChartKind::Grafana),
+            ..ReleaseSpec::default()
+        },
         ..LintOptions::default()
     };
     let report = lint("oncall-grafana-layer.yaml", &options);
     assert!(note(&report, "input:").contains("grafana chart values"));
     let options = LintOptions {
-        chart_kind: Some(ChartKind::Oncall),
+        release: ReleaseSpec {
+            chart_kind: Some(ChartKind::Oncall),
+            ..ReleaseSpec::default()
+        },
         ..LintOptions::default()
     };
     let report = lint("grafana-chart.yaml", &options);
@@ -149,7 +156,10 @@ fn air_gapped_is_inferred_from_clear_signs_only_and_said_once() {
         );
         // `--profile none` turns inference off; an explicit profile needs no inference
         let none = LintOptions {
-            no_inferred_profiles: true,
+            selection: Selection {
+                no_inferred_profiles: true,
+                ..Selection::default()
+            },
             ..LintOptions::default()
         };
         let report = lint(file, &none);
@@ -162,7 +172,10 @@ fn air_gapped_is_inferred_from_clear_signs_only_and_said_once() {
             "{file}"
         );
         let explicit = LintOptions {
-            profiles: vec![Profile::AirGapped],
+            selection: Selection {
+                profiles: vec![Profile::AirGapped],
+                ..Selection::default()
+            },
             ..LintOptions::default()
         };
         assert!(lint(file, &explicit).inferred.is_empty());

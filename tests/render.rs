@@ -4,6 +4,7 @@
 //! manifests parse and carry the fields Kubernetes requires; snapshots of each artifact;
 //! hostile input is rejected or inert.
 
+use oncall_lint_core::options::{ReleaseSpec, Selection};
 use oncall_lint_core::render::airgap::{self, AirgapArgs};
 use oncall_lint_core::render::networkpolicy::{self, NetworkPolicyArgs};
 use oncall_lint_core::render::provisioning::{self, ProvisioningArgs};
@@ -53,12 +54,18 @@ impl Case {
 
     fn options(&self, profiles: &[Profile]) -> LintOptions {
         LintOptions {
-            profiles: profiles.to_vec(),
-            release_name: Some(self.release.clone()),
-            namespace: Some(self.namespace.clone()),
-            grafana_namespace: self.grafana_namespace.clone(),
-            chart_version: Some(self.chart.clone()),
-            sets: self.sets.clone(),
+            release: ReleaseSpec {
+                release_name: Some(self.release.clone()),
+                namespace: Some(self.namespace.clone()),
+                grafana_namespace: self.grafana_namespace.clone(),
+                chart_version: Some(self.chart.clone()),
+                sets: self.sets.clone(),
+                ..ReleaseSpec::default()
+            },
+            selection: Selection {
+                profiles: profiles.to_vec(),
+                ..Selection::default()
+            },
             ..LintOptions::default()
         }
     }
@@ -509,7 +516,10 @@ fn old_charts_and_external_grafana_are_refused_with_a_reason() {
 
     // names are required
     let options = LintOptions {
-        namespace: Some("oncall".into()),
+        release: ReleaseSpec {
+            namespace: Some("oncall".into()),
+            ..ReleaseSpec::default()
+        },
         ..LintOptions::default()
     };
     let (release, _) = build_release(Vec::new(), &options).unwrap();
@@ -638,10 +648,13 @@ fn airgap_options_change_what_they_say() {
         .to_json();
     assert_eq!(auth[0]["secret"]["secretName"], "oras-auth");
     let mut lint = LintOptions {
-        profiles: vec![Profile::AirGapped],
+        selection: Selection {
+            profiles: vec![Profile::AirGapped],
+            ..Selection::default()
+        },
         ..options.clone()
     };
-    lint.sets.clear();
+    lint.release.sets.clear();
     let mut with = files;
     with.push(InputFile {
         path: "airgap.yaml".into(),
@@ -712,7 +725,7 @@ fn snapshot_provisioning_umbrella_chart() {
             .is_some()
     );
     let mut options = case.options(&[]);
-    options.values_root = Some("alerts".into());
+    options.release.values_root = Some("alerts".into());
     let mut files = case.files();
     files.push(InputFile {
         path: "overlay.yaml".into(),
@@ -992,7 +1005,7 @@ fn a_hostile_values_root_round_trips_as_a_key() {
             "{quoted}:\n  grafana:\n    enabled: true\n  engine:\n    replicaCount: 1\n"
         ));
         let mut options = case.options(&[]);
-        options.values_root = Some(value.clone());
+        options.release.values_root = Some(value.clone());
         let (release, _) = build_release(case.files(), &options).unwrap();
         let rendered = provisioning::render(&release, &ProvisioningArgs::default()).unwrap();
         let (exact, overlay) = rendered.overlay.unwrap();

@@ -1,14 +1,21 @@
 //! Every rule's docs: the Example fires the rule, the "Use instead" does not, and
 //! `explain` prints every heading of DESIGN §7.
 
+use oncall_lint_core::options::{ReleaseSpec, Selection};
 use oncall_lint_core::{LintOptions, RuleCode, lint_bytes};
 
 fn options(rule: RuleCode) -> (LintOptions, String) {
     let o = &rule.meta().example_options;
     let options = LintOptions {
-        profiles: o.profile.into_iter().collect(),
-        namespace: o.namespace.clone(),
-        grafana_namespace: o.grafana_namespace.clone(),
+        release: ReleaseSpec {
+            namespace: o.namespace.clone(),
+            grafana_namespace: o.grafana_namespace.clone(),
+            ..ReleaseSpec::default()
+        },
+        selection: Selection {
+            profiles: o.profile.into_iter().collect(),
+            ..Selection::default()
+        },
         ..LintOptions::default()
     };
     (

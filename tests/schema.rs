@@ -3,6 +3,7 @@
 //! depth with the key meant, wrong types are told in words, pass-through objects stay open,
 //! and `--schema` adds a user's own schema.
 
+use oncall_lint_core::options::ReleaseSpec;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -151,7 +152,10 @@ fn the_upstream_values_files_validate_against_their_own_version() {
         if let Some(version) = rest.strip_prefix("oncall-chart-") {
             // linted as a user's file: every key in it is checked
             let options = LintOptions {
-                chart_version: Some(version.to_owned()),
+                release: ReleaseSpec {
+                    chart_version: Some(version.to_owned()),
+                    ..ReleaseSpec::default()
+                },
                 ..LintOptions::default()
             };
             let found = only(&lint_with(&text, &options));
@@ -325,10 +329,13 @@ fn the_key_is_reported_in_every_file_that_writes_it() {
 #[test]
 fn set_arguments_are_checked_too() {
     let options = LintOptions {
-        sets: vec![SetArg {
-            text: "grafana.persistence.enabeld=true".into(),
-            string: false,
-        }],
+        release: ReleaseSpec {
+            sets: vec![SetArg {
+                text: "grafana.persistence.enabeld=true".into(),
+                string: false,
+            }],
+            ..ReleaseSpec::default()
+        },
         ..LintOptions::default()
     };
     let report = lint_release(
@@ -356,7 +363,10 @@ fn chart_versions_get_their_own_schema() {
     // grafana chart 6.57.1 (oncall 1.9.22) reads no `extraVolumes` and no image registry
     let text = "grafana:\n  extraVolumes: []\n  image:\n    registry: registry.example.com\n";
     let old = LintOptions {
-        chart_version: Some("1.9.22".into()),
+        release: ReleaseSpec {
+            chart_version: Some("1.9.22".into()),
+            ..ReleaseSpec::default()
+        },
         ..LintOptions::default()
     };
     let found = only(&lint_with(text, &old));
@@ -429,7 +439,10 @@ fn a_users_schema_checks_the_umbrella_keys_and_can_reuse_the_chart_schemas() {
     );
     // (the umbrella key as `--values-root` or a Chart.yaml would give it)
     let options = LintOptions {
-        values_root: Some("oncall".into()),
+        release: ReleaseSpec {
+            values_root: Some("oncall".into()),
+            ..ReleaseSpec::default()
+        },
         ..options
     };
     let fine = only(&lint_with(
@@ -592,7 +605,7 @@ fn the_config_schema_knows_every_config_field() {
         ),
         ("ReleaseSet", props("/properties/releases/items/properties")),
         (
-            "CustomRule",
+            "CustomRuleConfig",
             props("/properties/custom-rules/items/properties"),
         ),
     ];

@@ -1,7 +1,8 @@
 //! Every place a suppression comment can stand, and what happens to those that suppress
 //! nothing.
 
-use oncall_lint_core::{LintOptions, Profile, lint_bytes};
+use oncall_lint_core::options::{Selection, Selector};
+use oncall_lint_core::{LintOptions, Profile, RuleCode, lint_bytes};
 
 fn codes(text: &str, options: &LintOptions) -> Vec<String> {
     lint_bytes("values.yaml", text.as_bytes().to_vec(), options)
@@ -13,7 +14,10 @@ fn codes(text: &str, options: &LintOptions) -> Vec<String> {
 
 fn airgapped() -> LintOptions {
     LintOptions {
-        profiles: vec![Profile::AirGapped],
+        selection: Selection {
+            profiles: vec![Profile::AirGapped],
+            ..Selection::default()
+        },
         ..LintOptions::default()
     }
 }
@@ -97,7 +101,10 @@ fn no_ignores_turns_every_directive_off() {
         "publicDashboards  # oncall-lint: ignore[OC010]\n",
     );
     let options = LintOptions {
-        no_ignores: true,
+        selection: Selection {
+            no_ignores: true,
+            ..Selection::default()
+        },
         ..LintOptions::default()
     };
     assert_eq!(codes(&text, &options), ["OC010@4"]);
@@ -124,7 +131,10 @@ fn unused_malformed_and_unattached_are_reported_with_a_fix_where_safe() {
     );
     // a directive for a rule that is not selected is not "unused"
     let options = LintOptions {
-        ignore: vec!["OC010".into()],
+        selection: Selection {
+            ignore: vec![Selector::Rule(RuleCode::OC010)],
+            ..Selection::default()
+        },
         ..LintOptions::default()
     };
     assert!(codes(text, &options).is_empty());

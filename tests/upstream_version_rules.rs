@@ -3,6 +3,7 @@
 //! must not fire them, except where the defaults really cannot work, asserted here with the
 //! reason. (CI has `shared/` beside the clone; elsewhere the test says so and checks nothing.)
 
+use oncall_lint_core::options::ReleaseSpec;
 use std::path::{Path, PathBuf};
 
 use oncall_lint_core::{LintOptions, lint_bytes};
@@ -39,7 +40,10 @@ fn the_chart_defaults_fire_only_what_really_breaks() {
             continue;
         };
         let options = LintOptions {
-            chart_version: Some(version.to_owned()),
+            release: ReleaseSpec {
+                chart_version: Some(version.to_owned()),
+                ..ReleaseSpec::default()
+            },
             ..LintOptions::default()
         };
         let report = lint_bytes(&name, std::fs::read(&path).unwrap(), &options);
@@ -94,9 +98,12 @@ fn every_rule_on_the_chart_values_finds_only_what_a_copy_of_them_gets_wrong() {
     for (version, release, expected) in cases {
         let name = format!("oncall-chart-{version}-values.yaml");
         let options = LintOptions {
-            chart_version: Some(version.to_owned()),
-            release_name: release.map(str::to_owned),
-            namespace: release.map(|_| "oncall".to_owned()),
+            release: ReleaseSpec {
+                chart_version: Some(version.to_owned()),
+                release_name: release.map(str::to_owned),
+                namespace: release.map(|_| "oncall".to_owned()),
+                ..ReleaseSpec::default()
+            },
             ..LintOptions::default()
         };
         let report = lint_bytes(

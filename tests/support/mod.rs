@@ -23,13 +23,14 @@ pub fn options_from_header(source: &str) -> LintOptions {
         let value = words.get(i + 1).map(|s| (*s).to_owned());
         match words[i] {
             "--profile" => options
+                .selection
                 .profiles
                 .extend(value.as_deref().and_then(Profile::parse)),
-            "--namespace" => options.namespace = value,
-            "--grafana-namespace" => options.grafana_namespace = value,
-            "--release" => options.release_name = value,
-            "--values-root" => options.values_root = value,
-            "--chart-version" => options.chart_version = value,
+            "--namespace" => options.release.namespace = value,
+            "--grafana-namespace" => options.release.grafana_namespace = value,
+            "--release" => options.release.release_name = value,
+            "--values-root" => options.release.values_root = value,
+            "--chart-version" => options.release.chart_version = value,
             other => panic!("unknown fixture option {other}"),
         }
         i += 2;
@@ -42,7 +43,7 @@ pub fn lint_fixture(path: &Path) -> Vec<Diagnostic> {
     let bytes = std::fs::read(path).expect("fixture is readable");
     let text = String::from_utf8_lossy(&bytes).into_owned();
     let mut options = options_from_header(&text);
-    options.chart_yaml = path
+    options.release.chart_yaml = path
         .parent()
         .and_then(|d| std::fs::read_to_string(d.join("Chart.yaml")).ok());
     let display = relative(path);

@@ -21,6 +21,7 @@ use oncall_lint_core::{
 use args::{
     Artifact, Cli, ColorChoice, Command, FailOn, Format, LintArgs, ReleaseArgs, RulesFormat,
 };
+use oncall_lint_core::options::Selector;
 
 /// Runs the command line and returns the process exit code.
 pub fn main() -> ExitCode {
@@ -169,9 +170,10 @@ fn release_options(release: &ReleaseArgs, profiles: &[String]) -> Result<LintOpt
             ));
         }
     }
-    Ok(LintOptions {
-        profiles: profiles.iter().filter_map(|p| Profile::parse(p)).collect(),
-        no_inferred_profiles: profiles.iter().any(|p| p == "none"),
+    let mut options = LintOptions::default();
+    options.selection.profiles = profiles.iter().filter_map(|p| Profile::parse(p)).collect();
+    options.selection.no_inferred_profiles = profiles.iter().any(|p| p == "none");
+    options.release = oncall_lint_core::options::ReleaseSpec {
         chart_kind: match release.chart.as_deref() {
             Some(kind) => oncall_lint_core::options::ChartKind::parse(kind)?,
             None => None,
@@ -181,9 +183,10 @@ fn release_options(release: &ReleaseArgs, profiles: &[String]) -> Result<LintOpt
         grafana_namespace: release.grafana_namespace.clone(),
         values_root: release.values_root.clone(),
         chart_version: release.chart_version.clone(),
+        chart_yaml: None,
         sets,
-        ..LintOptions::default()
-    })
+    };
+    Ok(options)
 }
 
 /// The options for one file linted on its own: the command line's, then its config's.
@@ -201,7 +204,7 @@ fn input_options(
     if let Some(path) = &governed {
         configs.apply(path, &mut options)?;
     }
-    options.chart_yaml = input.chart_yaml.clone();
+    options.release.chart_yaml = input.chart_yaml.clone();
     Ok(options)
 }
 
@@ -258,16 +261,18 @@ fn lint(args: LintArgs) -> Result<ExitCode, String> {
         paths.push(cwd.clone());
     }
     let mut options = release_options(&args.release, &args.profile)?;
-    for selector in args.select.iter().chain(&args.ignore) {
-        if !oncall_lint_core::config::selector_matches_a_rule(selector) {
-            return Err(format!(
-                "no rule matches `{selector}`; `oncall-lint rules` lists them"
-            ));
-        }
-    }
-    options.select = args.select.clone();
-    options.ignore = args.ignore.clone();
-    options.no_ignores = args.no_ignores;
+    let selectors = |list: &[String]| -> Result<Vec<Selector>, String> {
+        list.iter()
+            .map(|text| {
+                Selector::parse(text).ok_or_else(|| {
+                    format!("no rule matches `{text}`; `oncall-lint rules` lists them")
+                })
+            })
+            .collect()
+    };
+    options.selection.select = selectors(&args.select)?;
+    options.selection.ignore = selectors(&args.ignore)?;
+    options.selection.no_ignores = args.no_ignores;
     if let Some(size) = &args.max_file_size {
         options.limits.max_file_size = oncall_lint_core::config::parse_size(size)
             .ok_or_else(|| format!("--max-file-size `{size}` is not a size (e.g. 64MiB, 500K)"))?;
@@ -307,9 +312,9 @@ fn lint(args: LintArgs) -> Result<ExitCode, String> {
         if let Some(first) = release_paths.first() {
             configs.apply(first, &mut options)?;
         }
-        options.sets.extend(extra_sets);
+        options.release.sets.extend(extra_sets);
         let (files, chart_yaml) = release_files(&release_paths)?;
-        options.chart_yaml = chart_yaml;
+        options.release.chart_yaml = chart_yaml;
         let fix_files: Option<Vec<fixing::FixFile>> = if fixing {
             release_paths
                 .iter()

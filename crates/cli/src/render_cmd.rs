@@ -133,7 +133,7 @@ fn load(
     merge_into: Option<&Path>,
 ) -> Result<(Release, LintOptions), String> {
     let mut options = release_options(release, &[]).map_err(|e| printable(&e))?;
-    if options.chart_kind == Some(oncall_lint_core::options::ChartKind::Grafana) {
+    if options.release.chart_kind == Some(oncall_lint_core::options::ChartKind::Grafana) {
         return Err("render works on the oncall chart's values: `--chart grafana` is for linting a Grafana that hosts the plugin".into());
     }
     let paths = if release.values.is_empty() {
@@ -145,7 +145,7 @@ fn load(
         release.values.clone()
     };
     let (files, chart_yaml) = release_files(&paths)?;
-    options.chart_yaml = chart_yaml;
+    options.release.chart_yaml = chart_yaml;
     let (built, _notes) = build_release(files, &options).map_err(|errors| {
         let lines = concise::render(&errors);
         format!(

@@ -10,7 +10,8 @@ use std::collections::BTreeMap;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 
-use crate::options::LintOptions;
+use crate::chart::parse_version;
+use crate::options::{ChartKind, CustomCheck, CustomRule, LintOptions, Selector};
 use crate::release::SetArg;
 use crate::rules::{Profile, RuleCode, Severity};
 
@@ -44,7 +45,7 @@ pub struct Config {
     /// Sets of files linted as one release each.
     pub releases: Option<Vec<ReleaseSet>>,
     /// Rules of your own, built from the generic check kinds.
-    pub custom_rules: Option<Vec<CustomRule>>,
+    pub custom_rules: Option<Vec<CustomRuleConfig>>,
     /// Largest file read (`64MiB`, `500K`, bytes).
     pub max_file_size: Option<String>,
 }
@@ -97,10 +98,10 @@ pub struct ReleaseSet {
     pub set_string: Vec<String>,
 }
 
-/// A rule of the user's own.
+/// A rule of the user's own, as the file writes it.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct CustomRule {
+pub struct CustomRuleConfig {
     /// Its code: capital letters then digits, not starting with `OC` (e.g. `CORP001`).
     pub code: String,
     /// Its kebab-case name.
@@ -121,18 +122,6 @@ pub struct CustomRule {
     pub help: Option<String>,
 }
 
-/// The generic check kinds a custom rule can use.
-pub const CHECK_KINDS: [&str; 8] = [
-    "required",
-    "forbidden",
-    "equals",
-    "one-of",
-    "matches",
-    "at-least",
-    "version-at-least",
-    "list-contains",
-];
-
 /// A config that cannot be used: where and why.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{path}:{line}:{column}: {message}")]
@@ -147,217 +136,50 @@ pub struct ConfigError {
     pub message: String,
 }
 
-/// A parsed and validated config, with the globs compiled.
+/// A parsed and validated config, with its globs, selectors and custom rules compiled.
 #[derive(Debug, Clone, Default)]
 pub struct LoadedConfig {
     /// What the file says.
     pub config: Config,
+    /// `select`, compiled.
+    pub select: Vec<Selector>,
+    /// `ignore`, compiled.
+    pub ignore: Vec<Selector>,
     /// `per-file-ignores`, compiled: (glob set, rules).
-    pub per_file: Vec<(GlobSet, Vec<String>)>,
+    pub per_file: Vec<(GlobSet, Vec<Selector>)>,
     /// `include`, compiled.
     pub include: Option<GlobSet>,
     /// `exclude`, compiled.
     pub exclude: Option<GlobSet>,
-    /// Custom rules with their paths split into keys.
-    pub custom: Vec<(CustomRule, Vec<String>)>,
+    /// Custom rules, ready to run.
+    pub custom: Vec<CustomRule>,
 }
 
 impl LoadedConfig {
     /// Parses and validates the text of a config file named `path`.
     pub fn parse(path: &str, text: &str) -> Result<LoadedConfig, ConfigError> {
-        let config: Config = serde_saphyr::from_str(text).map_err(|e| {
-            let (line, column) = e
-                .location()
-                .map_or((1, 1), |l| (l.line() as usize, l.column() as usize));
-            let message = e.to_string();
-            let message = message
-                .lines()
-                .next()
-                .unwrap_or("")
-                .trim_start_matches("error: ")
-                .to_owned();
-            let message = strip_position(&message);
-            ConfigError {
-                path: path.to_owned(),
-                line,
-                column,
-                message,
-            }
-        })?;
-        let at = |keys: &[&str], message: String| {
-            let (line, column) = locate(text, keys);
-            ConfigError {
-                path: path.to_owned(),
-                line,
-                column,
-                message,
-            }
-        };
-        for (field, list) in [("select", &config.select), ("ignore", &config.ignore)] {
-            for selector in list.iter().flatten() {
-                if !selector_matches_a_rule(selector) {
-                    return Err(at(
-                        &[field],
-                        format!("`{selector}` matches no rule; `oncall-lint rules` lists them"),
-                    ));
-                }
-            }
-        }
-        if let Some(fail_on) = &config.fail_on
-            && Severity::parse(fail_on).is_none()
-        {
-            return Err(at(
-                &["fail-on"],
-                format!("`fail-on: {fail_on}` must be error, warning or info"),
-            ));
-        }
-        for profile in config.profiles.iter().flatten() {
-            if Profile::parse(profile).is_none() && profile != "none" {
-                return Err(at(
-                    &["profiles"],
-                    format!("unknown profile `{profile}` (known: air-gapped, none)"),
-                ));
-            }
-        }
-        if let Some(kind) = config.chart.as_ref().and_then(|c| c.kind.as_deref())
-            && let Err(e) = crate::options::ChartKind::parse(kind)
-        {
-            return Err(at(&["chart", "kind"], e));
-        }
-        for (name, rule) in config.rules.iter().flatten() {
-            if RuleCode::find(name).is_none()
-                && !config
-                    .custom_rules
-                    .iter()
-                    .flatten()
-                    .any(|c| c.code == *name || c.name == *name)
-            {
-                return Err(at(
-                    &["rules", name],
-                    format!("`{name}` is not a rule; `oncall-lint rules` lists them"),
-                ));
-            }
-            if let Some(severity) = &rule.severity
-                && Severity::parse(severity).is_none()
-            {
-                return Err(at(
-                    &["rules", name, "severity"],
-                    format!("severity `{severity}` must be error, warning or info"),
-                ));
-            }
-        }
-        let mut per_file = Vec::new();
-        for (glob, list) in config.per_file_ignores.iter().flatten() {
-            let set = compile(std::slice::from_ref(glob))
-                .map_err(|e| at(&["per-file-ignores", glob], e))?;
-            for selector in list {
-                if !selector_matches_a_rule(selector) {
-                    return Err(at(
-                        &["per-file-ignores", glob],
-                        format!("`{selector}` matches no rule"),
-                    ));
-                }
-            }
-            per_file.push((set, list.clone()));
-        }
-        let include = match &config.include {
-            Some(globs) => Some(compile(globs).map_err(|e| at(&["include"], e))?),
-            None => None,
-        };
-        let exclude = match &config.exclude {
-            Some(globs) => Some(compile(globs).map_err(|e| at(&["exclude"], e))?),
-            None => None,
-        };
-        for (i, set) in config.releases.iter().flatten().enumerate() {
-            if set.files.is_empty() {
-                return Err(at(
-                    &["releases"],
-                    format!("release {} lists no files", i + 1),
-                ));
-            }
-            for arg in set
-                .set
-                .iter()
-                .map(|s| (s, false))
-                .chain(set.set_string.iter().map(|s| (s, true)))
-            {
-                if let Err(e) = crate::values::validate_set(arg.0, arg.1) {
-                    return Err(at(&["releases"], format!("`{}`: {}", arg.0, e.message)));
-                }
-            }
-        }
-        if let Some(size) = &config.max_file_size
-            && parse_size(size).is_none()
-        {
-            return Err(at(
-                &["max-file-size"],
-                format!("`{size}` is not a size (e.g. 64MiB, 500K, 1048576)"),
-            ));
-        }
-        let mut custom = Vec::new();
-        for rule in config.custom_rules.iter().flatten() {
-            let here = |m: String| {
-                at(
-                    &["custom-rules"],
-                    format!("custom rule `{}`: {m}", rule.code),
-                )
-            };
-            let code_ok = rule.code.len() >= 3
-                && !rule.code.to_ascii_uppercase().starts_with("OC")
-                && rule
-                    .code
-                    .chars()
-                    .take_while(char::is_ascii_uppercase)
-                    .count()
-                    >= 1
-                && rule
-                    .code
-                    .chars()
-                    .skip_while(char::is_ascii_uppercase)
-                    .all(|c| c.is_ascii_digit())
-                && rule.code.chars().any(|c| c.is_ascii_digit());
-            if !code_ok {
-                return Err(here("the code must be capital letters then digits, not starting with OC (e.g. CORP001)".into()));
-            }
-            if !CHECK_KINDS.contains(&rule.check.as_str()) {
-                return Err(here(format!(
-                    "unknown check `{}` (known: {})",
-                    rule.check,
-                    CHECK_KINDS.join(", ")
-                )));
-            }
-            let needs_value = matches!(
-                rule.check.as_str(),
-                "equals" | "matches" | "at-least" | "version-at-least" | "list-contains"
-            );
-            if needs_value && rule.value.is_none() {
-                return Err(here(format!("check `{}` needs a `value`", rule.check)));
-            }
-            if rule.check == "one-of" && rule.values.as_ref().is_none_or(Vec::is_empty) {
-                return Err(here("check `one-of` needs `values`".into()));
-            }
-            if rule.check == "matches" {
-                let pattern = rule.value.as_ref().and_then(|v| v.as_str()).unwrap_or("");
-                if let Err(e) = regex::Regex::new(pattern) {
-                    return Err(here(format!("`value` is not a regular expression: {e}")));
-                }
-            }
-            if let Some(severity) = &rule.severity
-                && Severity::parse(severity).is_none()
-            {
-                return Err(here(format!(
-                    "severity `{severity}` must be error, warning or info"
-                )));
-            }
-            let keys = split_path(&rule.path).map_err(here)?;
-            custom.push((rule.clone(), keys));
-        }
+        let config: Config =
+            serde_saphyr::from_str(text).map_err(|e| deserialize_error(path, &e))?;
+        let check = Checker { path, text };
+        check.settings(&config)?;
+        let per_file = check.per_file_ignores(&config)?;
+        let include = check.globs(config.include.as_deref(), "include")?;
+        let exclude = check.globs(config.exclude.as_deref(), "exclude")?;
+        check.releases(&config)?;
+        let custom = config
+            .custom_rules
+            .iter()
+            .flatten()
+            .map(|rule| check.custom_rule(rule))
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(LoadedConfig {
-            config,
+            select: check.selectors(config.select.as_deref(), "select")?,
+            ignore: check.selectors(config.ignore.as_deref(), "ignore")?,
             per_file,
             include,
             exclude,
             custom,
+            config,
         })
     }
 
@@ -365,64 +187,65 @@ impl LoadedConfig {
     /// `relative` is the linted file's path relative to the config file's directory.
     pub fn apply(&self, options: &mut LintOptions, relative: Option<&str>) {
         let c = &self.config;
-        if options.select.is_empty() {
-            options.select = c.select.clone().unwrap_or_default();
+        let selection = &mut options.selection;
+        if selection.select.is_empty() {
+            selection.select = self.select.clone();
         }
-        options.ignore.extend(c.ignore.iter().flatten().cloned());
-        if options.profiles.is_empty() && !options.no_inferred_profiles {
-            options.no_inferred_profiles = c.profiles.iter().flatten().any(|p| p == "none");
-            options.profiles = c
+        selection.ignore.extend(self.ignore.iter().cloned());
+        if selection.profiles.is_empty() && !selection.no_inferred_profiles {
+            selection.no_inferred_profiles = c.profiles.iter().flatten().any(|p| p == "none");
+            selection.profiles = c
                 .profiles
                 .iter()
                 .flatten()
                 .filter_map(|p| Profile::parse(p))
                 .collect();
         }
-        if let Some(chart) = &c.chart {
-            options.chart_version = options
-                .chart_version
-                .take()
-                .or_else(|| chart.version.clone());
-            options.values_root = options
-                .values_root
-                .take()
-                .or_else(|| chart.values_root.clone());
-            if options.chart_kind.is_none() {
-                options.chart_kind = chart
-                    .kind
-                    .as_deref()
-                    .and_then(|k| crate::options::ChartKind::parse(k).ok().flatten());
-            }
-        }
-        if let Some(release) = &c.release {
-            options.release_name = options.release_name.take().or_else(|| release.name.clone());
-            options.namespace = options
-                .namespace
-                .take()
-                .or_else(|| release.namespace.clone());
-            options.grafana_namespace = options
-                .grafana_namespace
-                .take()
-                .or_else(|| release.grafana_namespace.clone());
-        }
         for (name, rule) in c.rules.iter().flatten() {
             let code = RuleCode::find(name).map_or_else(|| name.clone(), |r| r.as_str().to_owned());
             if let Some(severity) = rule.severity.as_deref().and_then(Severity::parse) {
-                options.severities.entry(code).or_insert(severity);
+                selection.severities.entry(code).or_insert(severity);
             }
         }
         if let Some(relative) = relative {
             for (set, list) in &self.per_file {
                 if set.is_match(relative) {
-                    options.ignore.extend(list.iter().cloned());
+                    selection.ignore.extend(list.iter().cloned());
                 }
             }
         }
-        options.custom_rules = self.custom.clone();
+        selection.custom_rules = self.custom.clone();
+        self.apply_release(options);
         if let Some(size) = self.config.max_file_size.as_deref().and_then(parse_size)
             && options.limits.max_file_size == crate::yaml::Limits::default().max_file_size
         {
             options.limits.max_file_size = size;
+        }
+    }
+
+    /// `chart:` and `release:` under what the command line said.
+    fn apply_release(&self, options: &mut LintOptions) {
+        let spec = &mut options.release;
+        if let Some(chart) = &self.config.chart {
+            spec.chart_version = spec.chart_version.take().or_else(|| chart.version.clone());
+            spec.values_root = spec
+                .values_root
+                .take()
+                .or_else(|| chart.values_root.clone());
+            if spec.chart_kind.is_none() {
+                spec.chart_kind = chart
+                    .kind
+                    .as_deref()
+                    .and_then(|k| ChartKind::parse(k).ok().flatten());
+            }
+        }
+        if let Some(release) = &self.config.release {
+            spec.release_name = spec.release_name.take().or_else(|| release.name.clone());
+            spec.namespace = spec.namespace.take().or_else(|| release.namespace.clone());
+            spec.grafana_namespace = spec
+                .grafana_namespace
+                .take()
+                .or_else(|| release.grafana_namespace.clone());
         }
     }
 
@@ -472,15 +295,6 @@ pub fn parse_size(text: &str) -> Option<u64> {
         _ => return None,
     };
     n.checked_mul(factor)
-}
-
-/// Whether a `select`/`ignore` entry (code, name, code prefix or `all`) names any rule.
-pub fn selector_matches_a_rule(selector: &str) -> bool {
-    selector.eq_ignore_ascii_case("all")
-        || RuleCode::find(selector).is_some()
-        || RuleCode::ALL
-            .iter()
-            .any(|r| r.as_str().starts_with(&selector.to_ascii_uppercase()))
 }
 
 fn compile(globs: &[String]) -> Result<GlobSet, String> {
@@ -561,6 +375,253 @@ fn locate(text: &str, keys: &[&str]) -> (usize, usize) {
     (at.line, at.column)
 }
 
+/// A serde-saphyr error as a config error at its line and column.
+fn deserialize_error(path: &str, error: &serde_saphyr::Error) -> ConfigError {
+    let (line, column) = error
+        .location()
+        .map_or((1, 1), |l| (l.line() as usize, l.column() as usize));
+    let message = error.to_string();
+    let message = message
+        .lines()
+        .next()
+        .unwrap_or("")
+        .trim_start_matches("error: ");
+    ConfigError {
+        path: path.to_owned(),
+        line,
+        column,
+        message: strip_position(message),
+    }
+}
+
+/// Validates what serde cannot: every error points at the key it is about.
+struct Checker<'a> {
+    path: &'a str,
+    text: &'a str,
+}
+
+impl Checker<'_> {
+    /// An error at the deepest of `keys` the file has.
+    fn at(&self, keys: &[&str], message: String) -> ConfigError {
+        let (line, column) = locate(self.text, keys);
+        ConfigError {
+            path: self.path.to_owned(),
+            line,
+            column,
+            message,
+        }
+    }
+
+    /// `select:` or `ignore:`, compiled.
+    fn selectors(
+        &self,
+        list: Option<&[String]>,
+        field: &str,
+    ) -> Result<Vec<Selector>, ConfigError> {
+        list.into_iter()
+            .flatten()
+            .map(|text| {
+                Selector::parse(text).ok_or_else(|| {
+                    self.at(
+                        &[field],
+                        format!("`{text}` matches no rule; `oncall-lint rules` lists them"),
+                    )
+                })
+            })
+            .collect()
+    }
+
+    /// `fail-on`, `profiles`, `chart.kind`, `rules:`, `max-file-size`.
+    fn settings(&self, config: &Config) -> Result<(), ConfigError> {
+        if let Some(fail_on) = &config.fail_on
+            && Severity::parse(fail_on).is_none()
+        {
+            return Err(self.at(
+                &["fail-on"],
+                format!("`fail-on: {fail_on}` must be error, warning or info"),
+            ));
+        }
+        for profile in config.profiles.iter().flatten() {
+            if Profile::parse(profile).is_none() && profile != "none" {
+                return Err(self.at(
+                    &["profiles"],
+                    format!("unknown profile `{profile}` (known: air-gapped, none)"),
+                ));
+            }
+        }
+        if let Some(kind) = config.chart.as_ref().and_then(|c| c.kind.as_deref())
+            && let Err(e) = ChartKind::parse(kind)
+        {
+            return Err(self.at(&["chart", "kind"], e));
+        }
+        for (name, rule) in config.rules.iter().flatten() {
+            let custom = config
+                .custom_rules
+                .iter()
+                .flatten()
+                .any(|c| c.code == *name || c.name == *name);
+            if RuleCode::find(name).is_none() && !custom {
+                return Err(self.at(
+                    &["rules", name],
+                    format!("`{name}` is not a rule; `oncall-lint rules` lists them"),
+                ));
+            }
+            if let Some(severity) = &rule.severity
+                && Severity::parse(severity).is_none()
+            {
+                return Err(self.at(
+                    &["rules", name, "severity"],
+                    format!("severity `{severity}` must be error, warning or info"),
+                ));
+            }
+        }
+        if let Some(size) = &config.max_file_size
+            && parse_size(size).is_none()
+        {
+            return Err(self.at(
+                &["max-file-size"],
+                format!("`{size}` is not a size (e.g. 64MiB, 500K, 1048576)"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// `per-file-ignores`, compiled.
+    fn per_file_ignores(
+        &self,
+        config: &Config,
+    ) -> Result<Vec<(GlobSet, Vec<Selector>)>, ConfigError> {
+        let mut per_file = Vec::new();
+        for (glob, list) in config.per_file_ignores.iter().flatten() {
+            let here = |message: String| self.at(&["per-file-ignores", glob], message);
+            let set = compile(std::slice::from_ref(glob)).map_err(here)?;
+            let selectors = list
+                .iter()
+                .map(|text| {
+                    Selector::parse(text).ok_or_else(|| here(format!("`{text}` matches no rule")))
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            per_file.push((set, selectors));
+        }
+        Ok(per_file)
+    }
+
+    /// `include:` or `exclude:`, compiled.
+    fn globs(&self, globs: Option<&[String]>, field: &str) -> Result<Option<GlobSet>, ConfigError> {
+        globs
+            .map(|globs| compile(globs).map_err(|e| self.at(&[field], e)))
+            .transpose()
+    }
+
+    /// `releases:`: each lists files, and its `--set` arguments read.
+    fn releases(&self, config: &Config) -> Result<(), ConfigError> {
+        for (i, set) in config.releases.iter().flatten().enumerate() {
+            if set.files.is_empty() {
+                return Err(self.at(&["releases"], format!("release {} lists no files", i + 1)));
+            }
+            let args = set
+                .set
+                .iter()
+                .map(|s| (s, false))
+                .chain(set.set_string.iter().map(|s| (s, true)));
+            for (arg, string) in args {
+                if let Err(e) = crate::values::validate_set(arg, string) {
+                    return Err(self.at(&["releases"], format!("`{arg}`: {}", e.message)));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// One custom rule, read: its code, check kind, expected value, severity and path.
+    fn custom_rule(&self, rule: &CustomRuleConfig) -> Result<CustomRule, ConfigError> {
+        let here = |m: String| {
+            self.at(
+                &["custom-rules"],
+                format!("custom rule `{}`: {m}", rule.code),
+            )
+        };
+        if !custom_code(&rule.code) {
+            return Err(here(
+                "the code must be capital letters then digits, not starting with OC (e.g. CORP001)"
+                    .into(),
+            ));
+        }
+        let check = custom_check(rule).map_err(here)?;
+        let severity = match &rule.severity {
+            None => Severity::Warning,
+            Some(text) => Severity::parse(text)
+                .ok_or_else(|| here(format!("severity `{text}` must be error, warning or info")))?,
+        };
+        Ok(CustomRule {
+            code: rule.code.clone(),
+            name: rule.name.clone(),
+            severity,
+            path: split_path(&rule.path).map_err(here)?,
+            check,
+            message: rule.message.clone(),
+            help: rule.help.clone(),
+        })
+    }
+}
+
+/// Capital letters then digits, not starting with `OC` (`CORP001`).
+fn custom_code(code: &str) -> bool {
+    let letters = code.chars().take_while(char::is_ascii_uppercase).count();
+    code.len() >= 3
+        && !code.to_ascii_uppercase().starts_with("OC")
+        && letters >= 1
+        && code.len() > letters
+        && code.chars().skip(letters).all(|c| c.is_ascii_digit())
+}
+
+/// A custom rule's check kind with its expected value read.
+fn custom_check(rule: &CustomRuleConfig) -> Result<CustomCheck, String> {
+    let value = || {
+        rule.value
+            .clone()
+            .ok_or_else(|| format!("check `{}` needs a `value`", rule.check))
+    };
+    Ok(match rule.check.as_str() {
+        "required" => CustomCheck::Required,
+        "forbidden" => CustomCheck::Forbidden,
+        "equals" => CustomCheck::Equals(value()?),
+        "list-contains" => CustomCheck::ListContains(value()?),
+        "one-of" => match rule.values.clone().filter(|v| !v.is_empty()) {
+            Some(values) => CustomCheck::OneOf(values),
+            None => return Err("check `one-of` needs `values`".into()),
+        },
+        "matches" => {
+            let pattern = value()?;
+            let pattern = pattern.as_str().unwrap_or_default();
+            let re = regex::Regex::new(pattern)
+                .map_err(|e| format!("`value` is not a regular expression: {e}"))?;
+            CustomCheck::Matches(re)
+        }
+        "at-least" => match value()?.as_f64() {
+            Some(minimum) => CustomCheck::AtLeast(minimum),
+            None => return Err("check `at-least` needs a number as its `value`".into()),
+        },
+        "version-at-least" => {
+            let minimum = value()?;
+            let text = minimum
+                .as_str()
+                .map(str::to_owned)
+                .unwrap_or_else(|| minimum.to_string());
+            match parse_version(&text) {
+                Some(version) => CustomCheck::VersionAtLeast(version),
+                None => return Err(format!("`value` `{text}` is not a version")),
+            }
+        }
+        other => {
+            return Err(format!(
+                "unknown check `{other}` (known: {})",
+                CustomCheck::KINDS.join(", ")
+            ));
+        }
+    })
+}
+
 /// The starter config `oncall-lint init` writes.
 pub const STARTER: &str = include_str!("../data/oncall-lint.starter.yaml");
 
@@ -595,21 +656,30 @@ mod tests {
     #[test]
     fn the_command_line_wins_over_the_config() {
         let config = LoadedConfig::parse("c.yaml", "select: [OC0]\nignore: [OC040]\nrelease:\n  namespace: a\n  grafana-namespace: b\nper-file-ignores:\n  'dev-*.yaml': [OC001]\n").unwrap();
-        let mut options = LintOptions {
-            namespace: Some("cli".into()),
-            ..LintOptions::default()
-        };
+        let mut options = LintOptions::default();
+        options.release.namespace = Some("cli".into());
         config.apply(&mut options, Some("env/dev-values.yaml"));
-        assert_eq!(options.namespace.as_deref(), Some("cli"));
-        assert_eq!(options.grafana_namespace.as_deref(), Some("b"));
-        assert_eq!(options.select, ["OC0"]);
+        assert_eq!(options.release.namespace.as_deref(), Some("cli"));
+        assert_eq!(options.release.grafana_namespace.as_deref(), Some("b"));
+        assert_eq!(options.selection.select, [Selector::Prefix("OC0".into())]);
         assert!(
-            options.ignore.contains(&"OC001".to_owned())
-                && options.ignore.contains(&"OC040".to_owned())
+            options
+                .selection
+                .ignore
+                .contains(&Selector::Rule(RuleCode::OC001))
+                && options
+                    .selection
+                    .ignore
+                    .contains(&Selector::Rule(RuleCode::OC040))
         );
         let mut other = LintOptions::default();
         config.apply(&mut other, Some("prod-values.yaml"));
-        assert!(!other.ignore.contains(&"OC001".to_owned()));
+        assert!(
+            !other
+                .selection
+                .ignore
+                .contains(&Selector::Rule(RuleCode::OC001))
+        );
     }
 
     #[test]

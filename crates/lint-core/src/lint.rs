@@ -174,16 +174,16 @@ fn finish(
 ) {
     report
         .diagnostics
-        .retain(|d| options.rule_enabled(d.code()));
-    if !options.no_ignores {
+        .retain(|d| options.selection.rule_enabled(d.code()));
+    if !options.selection.no_ignores {
         for (source, comments) in files {
             crate::suppress::apply(&mut report.diagnostics, source, comments, &|code| {
-                options.rule_enabled(code)
+                options.selection.rule_enabled(code)
             });
         }
     }
     for d in &mut report.diagnostics {
-        if let Some(severity) = options.severities.get(d.code()) {
+        if let Some(severity) = options.selection.severities.get(d.code()) {
             d.severity = *severity;
         }
     }
@@ -211,7 +211,7 @@ pub fn lint_release(files: Vec<InputFile>, options: &LintOptions) -> FileReport 
             "a file of the release could not be read, so the release was not linted as a whole"
                 .into(),
         );
-    } else if !read.layers.is_empty() || !options.sets.is_empty() {
+    } else if !read.layers.is_empty() || !options.release.sets.is_empty() {
         lint_layers(read.layers, chart, options, &mut report);
     }
     finish(&mut report, &read.comments, options);
@@ -304,7 +304,7 @@ pub fn build_release(
     Release::build(
         shape,
         read.layers,
-        &options.sets,
+        &options.release.sets,
         options.limits.max_alias_expansion,
     )
     .map(|release| (release, notes))
@@ -320,8 +320,9 @@ pub fn build_release(
 }
 
 fn chart_state(options: &LintOptions) -> (&'static ChartState, String, bool) {
-    let from_flag = options.chart_version.as_deref();
+    let from_flag = options.release.chart_version.as_deref();
     let from_chart_yaml = options
+        .release
         .chart_yaml
         .as_deref()
         .and_then(oncall_version_from_chart_yaml);
@@ -527,10 +528,12 @@ fn lint_layers(
     };
     // the user said where the oncall values are: believe them
     let told = options
+        .release
         .values_root
         .as_deref()
         .is_some_and(|r| !r.trim().is_empty())
         || options
+            .release
             .chart_yaml
             .as_deref()
             .and_then(values_root_from_chart_yaml)
@@ -539,14 +542,14 @@ fn lint_layers(
         input = InputKind::OncallValues;
     }
     // the user said which chart: believe them
-    match options.chart_kind {
+    match options.release.chart_kind {
         Some(ChartKind::Oncall) => input = InputKind::OncallValues,
         Some(ChartKind::Grafana) => {
             if input != InputKind::GrafanaValues {
                 grafana_root = Vec::new();
             }
             input = InputKind::GrafanaValues;
-            if let Some(root) = options.values_root.as_deref() {
+            if let Some(root) = options.release.values_root.as_deref() {
                 grafana_root = root
                     .split('.')
                     .filter(|k| !k.is_empty())
@@ -608,7 +611,7 @@ fn lint_layers(
     let release = match Release::build(
         shape,
         layers,
-        &options.sets,
+        &options.release.sets,
         options.limits.max_alias_expansion,
     ) {
         Ok(release) => release,
@@ -638,11 +641,11 @@ fn lint_layers(
         release: &release,
         options,
         provisioning: &apps,
-        air_gapped: options.has_profile(Profile::AirGapped),
+        air_gapped: options.selection.has_profile(Profile::AirGapped),
         schema_run: std::sync::OnceLock::new(),
     };
     if !ctx.air_gapped
-        && !options.no_inferred_profiles
+        && !options.selection.no_inferred_profiles
         && matches!(input, InputKind::OncallValues | InputKind::GrafanaValues)
         && let Some(reason) = crate::infer::air_gapped(ctx.release)
     {
@@ -658,7 +661,7 @@ fn lint_layers(
     };
     for rule in registry::all()
         .iter()
-        .filter(|r| options.rule_enabled(r.code.as_str()))
+        .filter(|r| options.selection.rule_enabled(r.code.as_str()))
     {
         (rule.check)(&ctx, &mut report.diagnostics, &grafana_prefix);
     }
@@ -670,7 +673,7 @@ fn release_values_root(
     chart: &'static ChartState,
     options: &LintOptions,
 ) -> (Option<String>, &'static str) {
-    if let Some(root) = &options.values_root {
+    if let Some(root) = &options.release.values_root {
         let root = root.trim();
         return if root.is_empty() {
             (None, "")
@@ -679,6 +682,7 @@ fn release_values_root(
         };
     }
     if let Some(root) = options
+        .release
         .chart_yaml
         .as_deref()
         .and_then(values_root_from_chart_yaml)
@@ -750,19 +754,21 @@ pub fn detect_values_root(doc: &Document, chart: &'static ChartState) -> Option<
 /// chart version when it reads as one (a flag, else the umbrella `Chart.yaml`).
 fn identity(options: &LintOptions) -> Identity {
     let chart_version = options
+        .release
         .chart_version
         .clone()
         .or_else(|| {
             options
+                .release
                 .chart_yaml
                 .as_deref()
                 .and_then(oncall_version_from_chart_yaml)
         })
         .filter(|v| chart::ChartState::for_version(v).is_some());
     Identity {
-        name: options.release_name.clone(),
-        namespace: options.namespace.clone(),
-        grafana_namespace: options.grafana_namespace.clone(),
+        name: options.release.release_name.clone(),
+        namespace: options.release.namespace.clone(),
+        grafana_namespace: options.release.grafana_namespace.clone(),
         chart_version,
     }
 }

@@ -36,9 +36,7 @@ fn set_url(
 
 /// The URL to suggest when only the user knows the service.
 fn placeholder(ctx: &CheckContext<'_>) -> String {
-    let ns = ctx
-        .options
-        .grafana_namespace
+    let ns = ctx.release.identity.grafana_namespace
         .as_deref()
         .unwrap_or("<grafana-namespace>");
     format!("http://<grafana-service>.{ns}.svc.cluster.local:80")

@@ -261,12 +261,10 @@ fn chart_default(ctx: &CheckContext<'_>, place: &GrafanaPlace, out: &mut Emitter
     let (namespace, grafana_namespace) = other.unwrap_or_default();
     let render = format!(
         "oncall-lint render provisioning --release {} --namespace {}",
-        ctx.options
-            .release_name
+        ctx.release.identity.name
             .clone()
             .unwrap_or_else(|| "<release>".into()),
-        ctx.options
-            .namespace
+        ctx.release.identity.namespace
             .clone()
             .unwrap_or_else(|| "<namespace>".into()),
     );

@@ -41,7 +41,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
             // a rule that knows this mistake says more (and offers a fix): leave it to it
             if scope.is_chart()
                 && let Some(code) = claimed_by(path, value)
-                && ctx.options.rule_enabled(code.as_str())
+                && ctx.options.selection.rule_enabled(code.as_str())
             {
                 continue;
             }
