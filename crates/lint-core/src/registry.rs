@@ -143,6 +143,118 @@ mod tests {
         }
     }
 
+    /// A rule's messages as its `Message` type declares them: key, then field names.
+    type Declared = std::collections::BTreeMap<String, Vec<String>>;
+
+    /// The messages `M` declares (serde's view: kebab-case keys, field names), or `None` for
+    /// a rule whose messages are not typed yet.
+    fn declared<M: serde::de::DeserializeOwned>() -> Option<Declared> {
+        use serde_reflection::{ContainerFormat, Tracer, TracerConfig, VariantFormat};
+        let mut tracer = Tracer::new(TracerConfig::default());
+        tracer.trace_simple_type::<M>().ok()?;
+        let registry = tracer.registry().ok()?;
+        let Some(ContainerFormat::Enum(variants)) = registry.get("Message") else {
+            return None;
+        };
+        Some(
+            variants
+                .values()
+                .map(|variant| {
+                    let fields = match &variant.value {
+                        VariantFormat::Struct(fields) => {
+                            fields.iter().map(|f| f.name.clone()).collect()
+                        }
+                        _ => Vec::new(),
+                    };
+                    (variant.name.clone(), fields)
+                })
+                .collect(),
+        )
+    }
+
+    macro_rules! declared_messages {
+        ($($code:ident $module:ident,)*) => {
+            /// Every rule's declared messages.
+            fn declared_messages() -> Vec<(RuleCode, Option<Declared>)> {
+                vec![$(
+                    (RuleCode::$code, declared::<crate::checks::$module::Message>()),
+                )*]
+            }
+        };
+    }
+
+    crate::rules::list::for_each_rule!(declared_messages);
+
+    /// The argument names a template reads (`{{name}}`, `{{#if name}}`, `{{#unless name}}`).
+    fn placeholders(template: &str) -> Vec<String> {
+        template
+            .split("{{")
+            .skip(1)
+            .filter_map(|part| part.split("}}").next())
+            .map(|tag| {
+                let tag = tag.trim();
+                let tag = tag
+                    .strip_prefix("#if ")
+                    .or_else(|| tag.strip_prefix("#unless "))
+                    .unwrap_or(tag);
+                tag.trim().split('.').next().unwrap_or_default().to_owned()
+            })
+            .filter(|name| !name.is_empty() && name != "else" && !name.starts_with('/'))
+            .collect()
+    }
+
+    /// Each rule's `Message` type has one variant per message of its file, whose fields
+    /// are exactly the arguments the message's templates read (`grafana_prefix` is the
+    /// emitter's), and every template renders over them.
+    #[test]
+    fn every_message_is_typed_as_its_rule_file_says() {
+        for (code, declared) in declared_messages() {
+            let Some(declared) = declared else {
+                continue;
+            };
+            let meta = code.meta();
+            let keys: Vec<&String> = meta.messages.keys().collect();
+            let variants: Vec<&String> = declared.keys().collect();
+            assert_eq!(
+                variants, keys,
+                "{code}: one variant per message of the rule file"
+            );
+            for (key, template) in &meta.messages {
+                let texts = [
+                    Some(&template.message),
+                    template.label.as_ref(),
+                    template.help.as_ref(),
+                ];
+                let mut used: Vec<String> = texts
+                    .into_iter()
+                    .flatten()
+                    .flat_map(|t| placeholders(t))
+                    .filter(|name| name != "grafana_prefix")
+                    .collect();
+                used.sort();
+                used.dedup();
+                let mut fields = declared[key].clone();
+                fields.sort();
+                assert_eq!(
+                    fields, used,
+                    "{code}/{key}: fields and the templates' arguments"
+                );
+                let mut args = serde_json::Map::new();
+                args.insert("grafana_prefix".into(), "grafana.".into());
+                for field in &fields {
+                    args.insert(field.clone(), "x".into());
+                }
+                let args = serde_json::Value::Object(args);
+                for text in texts.into_iter().flatten() {
+                    assert!(
+                        crate::rules::template::render(text, &args).is_some(),
+                        "{code}/{key}: `{text}` does not render"
+                    );
+                }
+            }
+        }
+    }
+
     #[test]
     fn every_message_template_compiles() {
         for code in RuleCode::ALL {

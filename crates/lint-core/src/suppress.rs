@@ -242,7 +242,6 @@ pub fn apply(
             .join(", ");
         let message = Message::Unused {
             codes: names.clone(),
-            count: unused.len(),
         };
         let mut d = report(RuleCode::OC095, &message, location);
         d.fix = Some(if unused.len() == directive.codes.len() {

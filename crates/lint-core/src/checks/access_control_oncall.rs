@@ -8,7 +8,7 @@
 
 use serde_json::json;
 
-use super::{CheckContext, Emitter, path};
+use super::{CheckContext, Emitter, Untyped, path};
 use crate::chart::show_version as show;
 use crate::diagnostic::Applicability;
 use crate::fix::{self, Op};
@@ -18,8 +18,11 @@ use crate::values::{Kind, Origin, Value};
 /// The toggle's name.
 pub const TOGGLE: &str = "accessControlOnCall";
 
+/// What this rule reports (its messages still go by key; see [`Untyped`]).
+pub type Message = Untyped;
+
 /// Runs the check.
-pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     let Some((version, tag)) = ctx.grafana().version_from((11, 3, 0)) else {
         return;
     };

@@ -8,15 +8,18 @@
 
 use serde_json::json;
 
-use super::{CheckContext, Emitter};
+use super::{CheckContext, Emitter, Untyped};
 use crate::diagnostic::Applicability;
 use crate::fix::build::{combined, merge_ops};
 use crate::model::images::{self, ImageRef, public_registry};
 use crate::release::InputKind;
 use crate::values::Value;
 
+/// What this rule reports (its messages still go by key; see [`Untyped`]).
+pub type Message = Untyped;
+
 /// Runs the check.
-pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     if !ctx.air_gapped || ctx.release.kind != InputKind::OncallValues {
         return;
     }

@@ -5,7 +5,7 @@
 
 use serde_json::json;
 
-use super::{CheckContext, Emitter};
+use super::{CheckContext, Emitter, Untyped};
 use crate::diagnostic::Applicability;
 use crate::fix::build::{combined, merge_ops};
 use crate::model::grafana::{SettingSource, ini_bool};
@@ -19,8 +19,11 @@ const SETTINGS: [(&str, &str, bool, crate::chart::Version); 4] = [
     ("plugins", "public_key_retrieval_disabled", true, (10, 0, 0)),
 ];
 
+/// What this rule reports (its messages still go by key; see [`Untyped`]).
+pub type Message = Untyped;
+
 /// Runs the check.
-pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     if !ctx.air_gapped || !ctx.grafana().deployed() {
         return;
     }

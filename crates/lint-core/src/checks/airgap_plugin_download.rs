@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use super::{CheckContext, Emitter, path};
+use super::{CheckContext, Emitter, Untyped, path};
 use crate::diagnostic::{Applicability, Fix};
 use crate::fix::Op;
 use crate::model::grafana::ini_bool;
@@ -11,8 +11,11 @@ use crate::model::plugin::{DOWNLOAD_ENV, grafana_com_host};
 use crate::model::url::split_url;
 use crate::values::{Kind, Value};
 
+/// What this rule reports (its messages still go by key; see [`Untyped`]).
+pub type Message = Untyped;
+
 /// Runs the check.
-pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     if !ctx.air_gapped || !ctx.grafana().deployed() {
         return;
     }

@@ -6,7 +6,7 @@
 
 use serde_json::json;
 
-use super::{CheckContext, Emitter};
+use super::{CheckContext, Emitter, Untyped};
 use crate::diagnostic::Location;
 use crate::model::plugin::{install_source, mount_paths};
 use crate::values::Value;
@@ -36,8 +36,11 @@ fn provisioning_mounted(ctx: &CheckContext<'_>) -> bool {
             .is_some_and(Value::is_truthy)
 }
 
+/// What this rule reports (its messages still go by key; see [`Untyped`]).
+pub type Message = Untyped;
+
 /// Runs the check.
-pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     if !ctx.air_gapped || !ctx.grafana().deployed() {
         return;
     }

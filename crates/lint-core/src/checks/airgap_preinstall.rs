@@ -4,7 +4,7 @@
 
 use serde_json::json;
 
-use super::{CheckContext, Emitter, path};
+use super::{CheckContext, Emitter, Untyped, path};
 use crate::chart::show_version as show;
 use crate::diagnostic::Applicability;
 use crate::fix::{self, Op};
@@ -14,8 +14,11 @@ use crate::values::{Kind, Value};
 /// The first Grafana version that reads `[plugins] preinstall*`.
 const PREINSTALL_FROM: (u64, u64, u64) = (11, 5, 0);
 
+/// What this rule reports (its messages still go by key; see [`Untyped`]).
+pub type Message = Untyped;
+
 /// Runs the check.
-pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     if !ctx.air_gapped || !ctx.grafana().deployed() {
         return;
     }

@@ -6,7 +6,7 @@
 
 use serde_json::json;
 
-use super::{CheckContext, Emitter};
+use super::{CheckContext, Emitter, Untyped};
 use crate::diagnostic::Applicability;
 use crate::fix::build::{combined, merge_ops};
 use crate::release::InputKind;
@@ -41,8 +41,11 @@ fn public(server: &str) -> bool {
     PUBLIC_RESOLVERS.contains(&host)
 }
 
+/// What this rule reports (its messages still go by key; see [`Untyped`]).
+pub type Message = Untyped;
+
 /// Runs the check.
-pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     if !ctx.air_gapped || ctx.release.kind != InputKind::OncallValues {
         return;
     }
@@ -88,7 +91,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
 }
 
 /// `podDnsPolicy: None` with only public nameservers.
-fn pod_dns(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+fn pod_dns(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     let release = ctx.release;
     let policy_key = ["cert-manager", "podDnsPolicy"];
     let servers_key = ["cert-manager", "podDnsConfig", "nameservers"];

@@ -6,7 +6,7 @@
 
 use serde_json::json;
 
-use super::{CheckContext, Emitter, path};
+use super::{CheckContext, Emitter, Untyped, path};
 use crate::diagnostic::{Applicability, Location};
 use crate::fix::Op;
 use crate::model::images::{self, ImageRef, public_registry};
@@ -43,8 +43,11 @@ fn non_empty(ctx: &CheckContext<'_>, keys: &[&str]) -> bool {
     ctx.release.get(keys).is_some_and(Value::is_truthy)
 }
 
+/// What this rule reports (its messages still go by key; see [`Untyped`]).
+pub type Message = Untyped;
+
 /// Runs the check.
-pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     if !ctx.air_gapped || ctx.release.kind != InputKind::OncallValues {
         return;
     }
@@ -105,7 +108,7 @@ fn pulled<'a>(
 
 /// Engine, celery, migrations (and the UI when enabled): `image.repository`, read with
 /// top-level `imagePullSecrets` only.
-fn oncall_pods(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+fn oncall_pods(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     let release = ctx.release;
     let mut images = Vec::new();
     if let Some((value, text)) = string_at(ctx, &["image", "repository"]) {
@@ -172,7 +175,7 @@ fn oncall_pods(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
 
 /// The grafana pod: Grafana, its init containers and sidecars, read with
 /// `grafana.image.pullSecrets` and `global.imagePullSecrets`.
-fn grafana_pod(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+fn grafana_pod(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     let release = ctx.release;
     let mut images = Vec::new();
     let mut add = |repo: &[&str], registry: &[&str]| {

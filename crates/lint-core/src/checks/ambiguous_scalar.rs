@@ -4,7 +4,7 @@
 
 use serde_json::json;
 
-use super::{CheckContext, Emitter};
+use super::{CheckContext, Emitter, Untyped};
 use crate::diagnostic::Applicability;
 use crate::fix::{self, Op};
 use crate::path::Seg;
@@ -46,8 +46,11 @@ fn text_place(path: &[Seg]) -> bool {
         || matches!(last, Some("tag" | "version" | "appVersion"))
 }
 
+/// What this rule reports (its messages still go by key; see [`Untyped`]).
+pub type Message = Untyped;
+
 /// Runs the check.
-pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     if ctx.release.kind != InputKind::OncallValues {
         return;
     }

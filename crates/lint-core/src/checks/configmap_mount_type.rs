@@ -4,14 +4,17 @@
 
 use serde_json::json;
 
-use super::{CheckContext, Emitter};
+use super::{CheckContext, Emitter, Untyped};
 use crate::diagnostic::Applicability;
 use crate::fix::{self, Op};
 use crate::path::Seg;
 use crate::values::{Kind, Value};
 
+/// What this rule reports (its messages still go by key; see [`Untyped`]).
+pub type Message = Untyped;
+
 /// Runs the check.
-pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     if !ctx.grafana().deployed() {
         return;
     }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use serde_json::json;
 
-use super::{CheckContext, Emitter};
+use super::{CheckContext, Emitter, Untyped};
 use crate::diagnostic::{Applicability, Edit, Fix, Location};
 use crate::path::KeyPath;
 use crate::release::InputKind;
@@ -14,8 +14,11 @@ use crate::release::Layer;
 use crate::values::{Kind, format_float, scalar_kind, to_value};
 use crate::yaml::{CoreTag, Document, Entry, NodeId, NodeKind, ScalarStyle};
 
+/// What this rule reports (its messages still go by key; see [`Untyped`]).
+pub type Message = Untyped;
+
 /// Runs the check.
-pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     if ctx.release.kind == InputKind::OtherValues {
         return;
     }
@@ -134,7 +137,7 @@ fn helm_key(doc: &Document, key: NodeId) -> Option<String> {
 
 fn report(
     ctx: &CheckContext<'_>,
-    out: &mut Emitter<'_>,
+    out: &mut Emitter<'_, Message>,
     (index, layer): (usize, &Layer),
     path: &KeyPath,
     key: &str,

@@ -4,7 +4,7 @@
 
 use serde_json::json;
 
-use super::{CheckContext, Emitter, path};
+use super::{CheckContext, Emitter, Untyped, path};
 use crate::diagnostic::Applicability;
 use crate::fix::Op;
 use crate::model::grafana::{EXTERNAL_SERVICE_ACCOUNTS, env_key, ini_bool, split_list};
@@ -19,8 +19,11 @@ const LIST_KEYS: [(&str, &str); 4] = [
     ("plugins", "preinstall_sync"),
 ];
 
+/// What this rule reports (its messages still go by key; see [`Untyped`]).
+pub type Message = Untyped;
+
 /// Runs the check.
-pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     if !ctx.grafana().deployed() {
         return;
     }

@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use super::{CheckContext, Emitter, path};
+use super::{CheckContext, Emitter, Untyped, path};
 use crate::diagnostic::{Applicability, Fix};
 use crate::fix::{self, Op};
 use crate::model::url::{is_loopback, split_url};
@@ -42,8 +42,11 @@ fn placeholder(ctx: &CheckContext<'_>) -> String {
     format!("http://<grafana-service>.{ns}.svc.cluster.local:80")
 }
 
+/// What this rule reports (its messages still go by key; see [`Untyped`]).
+pub type Message = Untyped;
+
 /// Runs the check.
-pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     if ctx.release.kind != InputKind::OncallValues || ctx.grafana().deployed() {
         return;
     }

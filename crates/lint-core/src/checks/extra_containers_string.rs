@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use super::{CheckContext, Emitter, path};
+use super::{CheckContext, Emitter, Untyped, path};
 use crate::diagnostic::Applicability;
 use crate::fix::{self, Op};
 use crate::release::InputKind;
@@ -13,8 +13,11 @@ use crate::values::{Kind, Value};
 /// The oncall chart's components that take sidecars.
 const COMPONENTS: [&str; 4] = ["engine", "celery", "migrate", "detached_integrations"];
 
+/// What this rule reports (its messages still go by key; see [`Untyped`]).
+pub type Message = Untyped;
+
 /// Runs the check.
-pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     let mut paths: Vec<[&str; 2]> = Vec::new();
     if ctx.release.kind == InputKind::OncallValues {
         paths.extend(COMPONENTS.iter().map(|c| [*c, "extraContainers"]));

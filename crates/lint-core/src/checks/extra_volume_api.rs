@@ -10,7 +10,7 @@
 
 use serde_json::json;
 
-use super::{CheckContext, Emitter};
+use super::{CheckContext, Emitter, Untyped};
 use crate::diagnostic::Applicability;
 use crate::fix::Op;
 use crate::model::volumes::{BUILT_IN, VOLUME_LISTS};
@@ -20,8 +20,11 @@ use crate::values::{Kind, Value};
 /// The sources an old-API (6.x) `extraVolumeMounts` item carries, in the chart's order.
 const MOUNT_SOURCES: [&str; 3] = ["existingClaim", "hostPath", "csi"];
 
+/// What this rule reports (its messages still go by key; see [`Untyped`]).
+pub type Message = Untyped;
+
 /// Runs the check.
-pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     if !ctx.grafana().deployed() {
         return;
     }
@@ -58,7 +61,7 @@ fn mount_source(item: &Value) -> Option<(&'static str, &Value)> {
 }
 
 /// Oncall chart 1.9.23 and later: old-API sources on `extraVolumeMounts` items are ignored.
-fn mounts_with_sources(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+fn mounts_with_sources(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     let release = ctx.release;
     let mut volumes: Vec<String> = Vec::new();
     for list in VOLUME_LISTS {
@@ -170,7 +173,7 @@ fn new_style_volume(name: &str, source: &str, value: &Value, item: &Value) -> Op
 
 /// Oncall chart 1.9.23 and later: `extraVolumes` items written in the 6.x mount-item shape
 /// (`hostPath: /path`, `csi: true`), which render as volumes Kubernetes rejects.
-fn old_shapes_in_volumes(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+fn old_shapes_in_volumes(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     let release = ctx.release;
     for (index, item) in items(ctx, "extraVolumes").iter().enumerate() {
         if item.site().is_none() || item.get(&["existingClaim"]).is_some_and(Value::is_truthy) {
@@ -246,7 +249,7 @@ fn old_shapes_in_volumes(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
 }
 
 /// Oncall chart 1.9.22 and earlier: the grafana chart never reads `extraVolumes`.
-fn old_api(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+fn old_api(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     let release = ctx.release;
     let mounts = items(ctx, "extraVolumeMounts");
     let mut others: Vec<String> = Vec::new();

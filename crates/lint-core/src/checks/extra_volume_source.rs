@@ -4,7 +4,7 @@
 
 use serde_json::json;
 
-use super::{CheckContext, Emitter};
+use super::{CheckContext, Emitter, Untyped};
 use crate::diagnostic::Applicability;
 use crate::fix::{self, Op};
 use crate::path::Seg;
@@ -16,8 +16,11 @@ const RENDERED: [&str; 5] = ["existingClaim", "hostPath", "csi", "configMap", "e
 /// Keys of an item that are not a volume source.
 const NOT_SOURCES: [&str; 1] = ["name"];
 
+/// What this rule reports (its messages still go by key; see [`Untyped`]).
+pub type Message = Untyped;
+
 /// Runs the check.
-pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     // grafana chart 6.57.1 (oncall 1.9.22 and earlier) ignores `extraVolumes` (OC034)
     if !ctx.grafana().deployed() || ctx.release.chart.grafana_chart.starts_with("6.") {
         return;

@@ -5,7 +5,7 @@
 
 use serde_json::json;
 
-use super::{CheckContext, Emitter, path};
+use super::{CheckContext, Emitter, Untyped, path};
 use crate::diagnostic::{Applicability, Fix};
 use crate::fix::{self, Op};
 use crate::path::Seg;
@@ -24,8 +24,11 @@ const LIST_KEYS: [(&str, &str); 8] = [
     ("auth.generic_oauth", "scopes"),
 ];
 
+/// What this rule reports (its messages still go by key; see [`Untyped`]).
+pub type Message = Untyped;
+
 /// Runs the check.
-pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     if !ctx.grafana().deployed() {
         return;
     }

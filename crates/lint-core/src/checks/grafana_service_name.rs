@@ -10,7 +10,7 @@
 
 use serde_json::json;
 
-use super::{CheckContext, Emitter, path};
+use super::{CheckContext, Emitter, Untyped, path};
 use crate::diagnostic::Applicability;
 use crate::fix::Op;
 use crate::model::engine;
@@ -28,8 +28,11 @@ fn user_text<'a>(ctx: &'a CheckContext<'_>, keys: &[&str]) -> Option<(String, &'
     (!text.trim().is_empty()).then(|| (text.trim().to_owned(), value))
 }
 
+/// What this rule reports (its messages still go by key; see [`Untyped`]).
+pub type Message = Untyped;
+
 /// Runs the check.
-pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     if ctx.release.kind != InputKind::OncallValues || !ctx.grafana().deployed() {
         return;
     }

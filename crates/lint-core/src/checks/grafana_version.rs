@@ -6,14 +6,17 @@
 
 use serde_json::json;
 
-use super::{CheckContext, Emitter, path};
+use super::{CheckContext, Emitter, Untyped, path};
 use crate::chart::{Version, show_version as show};
 use crate::diagnostic::Applicability;
 use crate::fix::{self, Op};
 use crate::model::plugin;
 
+/// What this rule reports (its messages still go by key; see [`Untyped`]).
+pub type Message = Untyped;
+
 /// Runs the check.
-pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     if !ctx.grafana().deployed() {
         return;
     }

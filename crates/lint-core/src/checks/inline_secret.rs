@@ -12,7 +12,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 use serde_json::json;
 
-use super::{CheckContext, Emitter};
+use super::{CheckContext, Emitter, Untyped};
 use crate::path::KeyPath;
 use crate::redact::is_secret_key;
 use crate::release::InputKind;
@@ -175,8 +175,11 @@ fn what(key: &str) -> &'static str {
     }
 }
 
+/// What this rule reports (its messages still go by key; see [`Untyped`]).
+pub type Message = Untyped;
+
 /// Runs the check.
-pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     let release = ctx.release;
     if ctx.release.kind == InputKind::OncallValues {
         for (keys, alt) in KEYS {
@@ -236,7 +239,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
 
 /// Secret-named entries with literal values in an env map (`{NAME: value}`) or, for the
 /// oncall chart, the list form (`[{name, value}]`).
-fn env_entries(ctx: &CheckContext<'_>, out: &mut Emitter<'_>, keys: &[&str], chart: &str) {
+fn env_entries(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>, keys: &[&str], chart: &str) {
     let release = ctx.release;
     let Some(env) = release.get(keys) else { return };
     let alt = if chart == "grafana" {
@@ -287,7 +290,7 @@ fn env_entries(ctx: &CheckContext<'_>, out: &mut Emitter<'_>, keys: &[&str], cha
 }
 
 /// Secret settings written as literals in `grafana.ini`.
-fn ini(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+fn ini(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     let release = ctx.release;
     let ini_keys = ["grafana", "grafana.ini"];
     let Some(sections) = release.get(&ini_keys).and_then(Value::as_map) else {

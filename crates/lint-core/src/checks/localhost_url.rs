@@ -9,7 +9,7 @@
 
 use serde_json::json;
 
-use super::{CheckContext, Emitter, path};
+use super::{CheckContext, Emitter, Untyped, path};
 use crate::diagnostic::Applicability;
 use crate::fix::{self, Op};
 use crate::model::engine;
@@ -69,8 +69,11 @@ pub fn loopback_host(text: &str) -> Option<String> {
     is_loopback(&host).then_some(host)
 }
 
+/// What this rule reports (its messages still go by key; see [`Untyped`]).
+pub type Message = Untyped;
+
 /// Runs the check.
-pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     provisioned(ctx, out);
     if ctx.release.kind != InputKind::OncallValues {
         return;
@@ -91,7 +94,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
     }
 }
 
-fn provisioned(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+fn provisioned(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     for app in ctx.provisioning {
         for (key, caller) in [
             ("onCallApiUrl", "Grafana's pod, where the plugin runs,"),
@@ -152,7 +155,7 @@ fn provisioned(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
     }
 }
 
-fn externals(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+fn externals(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     let release = ctx.release;
     // a loopback host may be a proxy sidecar (Cloud SQL Auth Proxy and the like)
     let sidecar = SIDECAR_KEYS.iter().any(|component| {

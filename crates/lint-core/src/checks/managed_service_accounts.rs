@@ -7,15 +7,18 @@
 
 use serde_json::json;
 
-use super::{CheckContext, Emitter, path};
+use super::{CheckContext, Emitter, Untyped, path};
 use crate::chart::show_version as show;
 use crate::diagnostic::Applicability;
 use crate::fix::{self, Op};
 use crate::model::grafana::{SettingSource, env_key, ini_bool};
 use crate::values::{Kind, Value};
 
+/// What this rule reports (its messages still go by key; see [`Untyped`]).
+pub type Message = Untyped;
+
 /// Runs the check.
-pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     let Some((version, tag)) = ctx.grafana().version_from((11, 3, 0)) else {
         return;
     };

@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use super::{CheckContext, Emitter};
+use super::{CheckContext, Emitter, Untyped};
 use crate::chart::{parse_version, show_version as show};
 use crate::diagnostic::Applicability;
 use crate::fix::{self, Op};
@@ -11,8 +11,11 @@ use crate::model::engine::{self, EngineSource};
 use crate::model::plugin::{self, Form, below_minimum, pinned_text};
 use crate::release::InputKind;
 
+/// What this rule reports (its messages still go by key; see [`Untyped`]).
+pub type Message = Untyped;
+
 /// Runs the check.
-pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     if ctx.release.kind != InputKind::OncallValues || !ctx.grafana().deployed() {
         return;
     }

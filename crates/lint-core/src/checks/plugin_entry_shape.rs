@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use super::{CheckContext, Emitter, path};
+use super::{CheckContext, Emitter, Untyped, path};
 use crate::diagnostic::Applicability;
 use crate::fix::{self, Op};
 use crate::path::Seg;
@@ -12,8 +12,11 @@ use crate::values::{Kind, Value};
 /// The OnCall plugin's id.
 const PLUGIN_ID: &str = "grafana-oncall-app";
 
+/// What this rule reports (its messages still go by key; see [`Untyped`]).
+pub type Message = Untyped;
+
 /// Runs the check.
-pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     if !ctx.grafana().deployed() {
         return;
     }

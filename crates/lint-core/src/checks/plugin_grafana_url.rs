@@ -8,7 +8,7 @@
 
 use serde_json::json;
 
-use super::{CheckContext, Emitter, path};
+use super::{CheckContext, Emitter, Untyped, path};
 use crate::diagnostic::{Applicability, Location};
 use crate::fix::{self, Op};
 use crate::model::grafana::{Place as GrafanaPlace, ini_bool};
@@ -93,8 +93,11 @@ enum Source<'a> {
     RootUrl { domain: Option<&'a Value> },
 }
 
+/// What this rule reports (its messages still go by key; see [`Untyped`]).
+pub type Message = Untyped;
+
 /// Runs the check.
-pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     let place = ctx.grafana().place();
     let expected = ctx.grafana().service();
     let app = if ctx.grafana().bundled() {
@@ -175,7 +178,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
 #[allow(clippy::too_many_arguments)]
 fn judge(
     ctx: &CheckContext<'_>,
-    out: &mut Emitter<'_>,
+    out: &mut Emitter<'_, Message>,
     text: &str,
     what: &str,
     location: Location,

@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use super::{CheckContext, Emitter, path};
+use super::{CheckContext, Emitter, Untyped, path};
 use crate::diagnostic::{Applicability, Location};
 use crate::fix::{self, Op};
 use crate::model::engine::{self, DEFAULT_STACK_ID, STACK_ID_ENV};
@@ -75,8 +75,11 @@ fn value_for(ctx: &CheckContext<'_>, key: &str) -> (Value, Applicability) {
     }
 }
 
+/// What this rule reports (its messages still go by key; see [`Untyped`]).
+pub type Message = Untyped;
+
 /// Runs the check.
-pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     for app in ctx.provisioning {
         let Some(location) = anchor(ctx, app) else {
             continue;

@@ -10,7 +10,7 @@
 
 use serde_json::json;
 
-use super::{CheckContext, Emitter, path};
+use super::{CheckContext, Emitter, Untyped, path};
 use crate::diagnostic::{Applicability, Location};
 use crate::fix::{self, Op};
 use crate::model::plugin::{self, Form};
@@ -63,8 +63,11 @@ fn private_source(ctx: &CheckContext<'_>) -> Option<Source> {
     })
 }
 
+/// What this rule reports (its messages still go by key; see [`Untyped`]).
+pub type Message = Untyped;
+
 /// Runs the check.
-pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     // a license other than OpenSource, wherever the plugin comes from
     for app in ctx.provisioning {
         let Some(license) = app.value.get(&["jsonData", "license"]) else {

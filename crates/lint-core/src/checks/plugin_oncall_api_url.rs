@@ -11,7 +11,7 @@
 
 use serde_json::json;
 
-use super::{CheckContext, Emitter, path};
+use super::{CheckContext, Emitter, Untyped, path};
 use crate::diagnostic::Applicability;
 use crate::fix::{self, Op};
 use crate::model::grafana::Place as GrafanaPlace;
@@ -52,8 +52,11 @@ fn engine_host(host: &str) -> Option<EngineHost> {
     })
 }
 
+/// What this rule reports (its messages still go by key; see [`Untyped`]).
+pub type Message = Untyped;
+
 /// Runs the check.
-pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     let place = ctx.grafana().place();
     for app in ctx.provisioning {
         check_app(ctx, app, &place, out);
@@ -65,7 +68,7 @@ fn check_app(
     ctx: &CheckContext<'_>,
     app: &crate::model::provisioning::ProvisionedApp,
     place: &GrafanaPlace,
-    out: &mut Emitter<'_>,
+    out: &mut Emitter<'_, Message>,
 ) {
     let Some(value) = app.value.get(&["jsonData", "onCallApiUrl"]) else {
         return;
@@ -230,7 +233,7 @@ fn default_port(scheme: &str) -> &'static str {
 }
 
 /// The chart's own provisioning, when it reaches Grafana and names another engine.
-fn chart_default(ctx: &CheckContext<'_>, place: &GrafanaPlace, out: &mut Emitter<'_>) {
+fn chart_default(ctx: &CheckContext<'_>, place: &GrafanaPlace, out: &mut Emitter<'_, Message>) {
     let release = ctx.release;
     let volumes_path = ["grafana", "extraVolumes"];
     let Some(volume) = chart_provisioning_volume(ctx.release) else {

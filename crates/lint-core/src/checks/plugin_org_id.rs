@@ -1,6 +1,6 @@
 //! OC001 plugin-org-id: the plugin's `jsonData.orgId` must be the integer 100.
 
-use serde_json::json;
+use serde::Serialize;
 
 use super::{CheckContext, Emitter, path};
 use crate::diagnostic::Applicability;
@@ -9,8 +9,25 @@ use crate::model::plugin::ORG_ID;
 use crate::model::provisioning::is_substituted;
 use crate::values::Kind;
 
+/// What OC001 reports.
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
+#[serde(rename_all = "kebab-case")]
+pub enum Message {
+    /// `orgId` is not 100.
+    WrongValue {
+        /// The value written.
+        found: String,
+    },
+    /// `orgId` is the string "100".
+    Quoted {
+        /// The value written.
+        found: String,
+    },
+}
+
 /// Runs the check.
-pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     for app in ctx.provisioning {
         let Some(org_id) = app.value.get(&["jsonData", "orgId"]) else {
             continue;
@@ -23,13 +40,13 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
             // not set at all is OC003's finding; a substituted value cannot be known here
             Kind::Null => continue,
             Kind::Str(_) if is_substituted(org_id) => continue,
-            Kind::Str(s) if s.trim() == "100" => "quoted",
-            _ => "wrong-value",
+            Kind::Str(s) if s.trim() == "100" => Message::Quoted { found },
+            _ => Message::WrongValue { found },
         };
         let Some(site) = org_id.site() else {
             continue;
         };
-        let location = ctx.release.site_location(site, key_path.clone(), false);
+        let location = ctx.release.site_location(site, key_path, false);
         let fix = fix::build::for_app(
             ctx.release,
             app,
@@ -40,11 +57,6 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
                 value: crate::values::Value::new(Kind::Int(ORG_ID), org_id.origin.clone()),
             }],
         );
-        out.emit_json(
-            message,
-            json!({ "found": found, "path": key_path.to_string() }),
-            location,
-        )
-        .with_fix(fix);
+        out.emit(message, location).with_fix(fix);
     }
 }

@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use super::{CheckContext, Emitter, path};
+use super::{CheckContext, Emitter, Untyped, path};
 use crate::diagnostic::Applicability;
 use crate::fix::{self, Op};
 use crate::model::engine::{self, DEFAULT_STACK_ID, STACK_ID_ENV};
@@ -29,8 +29,11 @@ fn expected<'a>(ctx: &'a CheckContext<'_>) -> Option<(i64, Option<(&'a Value, Ke
     }
 }
 
+/// What this rule reports (its messages still go by key; see [`Untyped`]).
+pub type Message = Untyped;
+
 /// Runs the check.
-pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     if ctx.provisioning.is_empty() {
         return;
     }

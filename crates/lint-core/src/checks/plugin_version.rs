@@ -6,15 +6,18 @@
 
 use serde_json::json;
 
-use super::{CheckContext, Emitter};
+use super::{CheckContext, Emitter, Untyped};
 use crate::chart::{parse_version, show_version as show};
 use crate::diagnostic::Applicability;
 use crate::fix::{self, Op};
 use crate::model::engine;
 use crate::model::plugin::{self, Form, MIN_VERSION, below_minimum, pinned_text};
 
+/// What this rule reports (its messages still go by key; see [`Untyped`]).
+pub type Message = Untyped;
+
 /// Runs the check.
-pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     if !ctx.grafana().deployed() {
         return;
     }

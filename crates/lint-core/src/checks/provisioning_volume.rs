@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use super::{CheckContext, Emitter, path};
+use super::{CheckContext, Emitter, Untyped, path};
 use crate::diagnostic::Applicability;
 use crate::fix::Op;
 use crate::model::volumes::{PLUGIN_PROVISIONING_DIR, default_item};
@@ -18,8 +18,11 @@ const OTHER_VOLUME_LISTS: [&str; 4] = [
     "extraEmptyDirMounts",
 ];
 
+/// What this rule reports (its messages still go by key; see [`Untyped`]).
+pub type Message = Untyped;
+
 /// Runs the check.
-pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     if ctx.release.kind != InputKind::OncallValues || !ctx.grafana().deployed() {
         return;
     }

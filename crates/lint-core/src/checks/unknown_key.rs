@@ -5,15 +5,18 @@ use std::collections::HashSet;
 
 use serde_json::json;
 
-use super::{CheckContext, Emitter};
+use super::{CheckContext, Emitter, Untyped};
 use crate::diagnostic::{Applicability, Edit, Fix, Location};
 use crate::path::Seg;
 use crate::release::InputKind;
 use crate::release::Release;
 use crate::schema::{self, Suggestion, ViolationKind, place};
 
+/// What this rule reports (its messages still go by key; see [`Untyped`]).
+pub type Message = Untyped;
+
 /// Runs the check.
-pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     if ctx.release.kind != InputKind::OncallValues {
         return;
     }

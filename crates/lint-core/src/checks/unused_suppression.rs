@@ -15,8 +15,6 @@ pub enum Message {
     Unused {
         /// The codes, as `` `OC001`, `OC002` ``.
         codes: String,
-        /// How many.
-        count: usize,
     },
     /// A line directive above nothing it could apply to.
     Unattached,

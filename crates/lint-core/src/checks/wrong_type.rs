@@ -5,7 +5,7 @@
 
 use serde_json::json;
 
-use super::{CheckContext, Emitter};
+use super::{CheckContext, Emitter, Untyped};
 use crate::diagnostic::Location;
 use crate::path::{KeyPath, Seg};
 use crate::release::InputKind;
@@ -17,8 +17,11 @@ use crate::schema::describe::{
 use crate::schema::{self, Scope, ViolationKind, place};
 use crate::values::{Kind, Value};
 
+/// What this rule reports (its messages still go by key; see [`Untyped`]).
+pub type Message = Untyped;
+
 /// Runs the check.
-pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     if ctx.release.kind != InputKind::OncallValues {
         return;
     }
