@@ -20,8 +20,8 @@ fn note(report: &FileReport, what: &str) -> String {
     report
         .notes
         .iter()
+        .map(ToString::to_string)
         .find(|n| n.contains(what))
-        .cloned()
         .unwrap_or_default()
 }
 
@@ -143,7 +143,7 @@ fn air_gapped_is_inferred_from_clear_signs_only_and_said_once() {
         let report = lint(file, &LintOptions::default());
         assert_eq!(report.inferred.len(), 1, "{file}: {:?}", report.inferred);
         assert!(
-            report.inferred[0].contains(reason),
+            report.inferred[0].to_string().contains(reason),
             "{file}: {:?}",
             report.inferred
         );

@@ -18,8 +18,10 @@ use oncall_lint_core::report::concise;
 use oncall_lint_core::{LintOptions, build_release, release::Release};
 
 use crate::args::{AirgapArgs, Artifact, MergeArgs, ReleaseArgs, ValuesFormat};
-use crate::fixing::{FixFile, write_atomic};
-use crate::{release_files, release_options, write_stdout};
+use crate::options::release_options;
+use crate::write_stdout;
+use oncall_lint_core::session::{FixFile, read_release_files};
+use oncall_lint_core::write::replace_file;
 
 /// Runs `render <artifact>`.
 pub fn run(artifact: Artifact) -> Result<ExitCode, String> {
@@ -144,7 +146,7 @@ fn load(
     } else {
         release.values.clone()
     };
-    let (files, chart_yaml) = release_files(&paths)?;
+    let (files, chart_yaml) = read_release_files(&paths).map_err(|e| printable(&e.to_string()))?;
     options.release.chart_yaml = chart_yaml;
     let (built, _notes) = build_release(files, &options).map_err(|errors| {
         let lines = concise::render(&errors);
@@ -190,12 +192,14 @@ fn finish(artifact: &str, rendered: Rendered, merge: &MergeArgs) -> Result<ExitC
         eprintln!("{shown} already holds the {artifact} overlay; nothing to change");
         return Ok(ExitCode::SUCCESS);
     }
-    let content = if file.bom {
-        format!("\u{feff}{merged}")
-    } else {
-        merged
-    };
-    write_atomic(path, content.as_bytes())?;
+    let content = file.content(&merged);
+    replace_file(path, content.as_bytes()).map_err(|e| {
+        format!(
+            "{}: cannot write the merged file: {}",
+            path.display(),
+            e.reason
+        )
+    })?;
     eprintln!("merged the {artifact} overlay into {shown}");
     Ok(ExitCode::SUCCESS)
 }

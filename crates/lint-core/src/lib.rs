@@ -11,10 +11,10 @@ pub mod config;
 pub mod diagnostic;
 pub mod fix;
 pub mod infer;
-pub mod lint;
 pub mod model;
 pub mod options;
 pub mod path;
+pub mod pipeline;
 pub mod redact;
 pub mod registry;
 pub mod release;
@@ -22,15 +22,17 @@ pub mod render;
 pub mod report;
 pub mod rules;
 pub mod schema;
+pub mod session;
 pub mod source;
 pub mod suppress;
 pub mod values;
+pub mod write;
 pub mod yaml;
 
 pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Location, RuleId};
-pub use lint::{
-    FileReport, InputFile, build_release, lint_bytes, lint_release, lint_source, too_large,
-};
 pub use options::LintOptions;
+pub use pipeline::{
+    FileReport, InputFile, Note, build_release, lint_bytes, lint_release, lint_source, too_large,
+};
 pub use release::SetArg;
 pub use rules::{Profile, RuleCode, Severity};

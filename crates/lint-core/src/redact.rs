@@ -16,16 +16,34 @@ use crate::source::SourceFile;
 use crate::yaml::embedded::SpanMapper;
 use crate::yaml::{Document, Limits, NodeId, NodeKind, ScalarStyle, parse};
 
+/// A file's secrets: the byte ranges of its text the reports must mask.
+#[derive(Debug, Clone)]
+pub struct Secrets {
+    /// The file.
+    pub file: Arc<SourceFile>,
+    /// The ranges.
+    pub spans: Vec<Range<usize>>,
+}
+
 /// What replaces a secret quoted in a message.
 pub const MASK: &str = "****";
 
-/// Masks secrets in `diagnostics` (their files, messages, labels, help and fixes).
-pub fn redact(diagnostics: &mut [Diagnostic]) {
+/// Masks secrets in `diagnostics` (their files, messages, labels, help and fixes). `known`
+/// holds the secret spans the lint found while it had each file's documents; a file not
+/// among them (the `--set` pseudo-file, a file that did not parse) is read again here.
+pub fn redact(diagnostics: &mut [Diagnostic], known: &[Secrets]) {
+    let known: HashMap<*const SourceFile, &[Range<usize>]> = known
+        .iter()
+        .map(|s| (Arc::as_ptr(&s.file), s.spans.as_slice()))
+        .collect();
     let mut files: HashMap<*const SourceFile, (Arc<SourceFile>, Vec<String>)> = HashMap::new();
     let mut redacted = |file: &Arc<SourceFile>| -> (Arc<SourceFile>, Vec<String>) {
         files
             .entry(Arc::as_ptr(file))
-            .or_insert_with(|| mask_file(file))
+            .or_insert_with(|| match known.get(&Arc::as_ptr(file)) {
+                Some(spans) => mask_file(file, spans),
+                None => mask_file(file, &secret_spans(file.text())),
+            })
             .clone()
     };
     for d in diagnostics.iter_mut() {
@@ -75,16 +93,13 @@ pub fn redact(diagnostics: &mut [Diagnostic]) {
 
 /// Masks the secrets of one text (for diffs and other raw output).
 pub fn mask_text(path: &str, text: &str) -> String {
-    mask_file(&Arc::new(SourceFile::new(path, text)))
-        .0
-        .text()
-        .to_owned()
+    let file = Arc::new(SourceFile::new(path, text));
+    mask_file(&file, &secret_spans(text)).0.text().to_owned()
 }
 
 /// A copy of the file with every secret byte replaced by `*`, and the secret texts.
-fn mask_file(file: &Arc<SourceFile>) -> (Arc<SourceFile>, Vec<String>) {
+fn mask_file(file: &Arc<SourceFile>, spans: &[Range<usize>]) -> (Arc<SourceFile>, Vec<String>) {
     let text = file.text();
-    let spans = file.secret_spans();
     if spans.is_empty() {
         return (file.clone(), Vec::new());
     }
@@ -433,7 +448,7 @@ mod tests {
             assert!(masked.contains(&secret), "{secret} not masked: {masked:?}");
         }
         let file = Arc::new(SourceFile::new("v.yaml", text));
-        let (copy, _) = mask_file(&file);
+        let (copy, _) = mask_file(&file, &secret_spans(text));
         assert_eq!(copy.text().len(), text.len(), "spans keep their meaning");
         assert!(!copy.text().contains("hunter22") && !copy.text().contains("tok-123456"));
     }

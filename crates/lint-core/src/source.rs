@@ -15,9 +15,6 @@ pub struct SourceFile {
     /// Built the first time a position is asked for: a lint reports positions after its
     /// document is dropped, so the table never adds to the peak memory of a large file.
     line_starts: std::sync::OnceLock<Vec<usize>>,
-    /// Byte ranges of the secrets in the text, found once (from the documents the lint
-    /// parsed anyway, or by parsing again when a report first needs them).
-    secrets: std::sync::OnceLock<Vec<Range<usize>>>,
 }
 
 /// A 1-based line and column (columns count Unicode scalar values).
@@ -51,21 +48,7 @@ impl SourceFile {
             text,
             bom,
             line_starts: std::sync::OnceLock::new(),
-            secrets: std::sync::OnceLock::new(),
         }
-    }
-
-    /// Byte ranges of the secrets in the text (see [`crate::redact`]).
-    pub fn secret_spans(&self) -> &[Range<usize>] {
-        self.secrets
-            .get_or_init(|| crate::redact::secret_spans(&self.text))
-    }
-
-    /// Records the secrets of the text, found in `documents`, its parse (so reports need
-    /// not parse it again).
-    pub fn remember_secrets(&self, documents: &[crate::yaml::Document]) {
-        self.secrets
-            .get_or_init(|| crate::redact::secret_spans_in(&self.text, documents));
     }
 
     /// Decodes raw bytes: UTF-8 (with or without a BOM) is accepted; UTF-16, binary

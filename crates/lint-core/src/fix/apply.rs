@@ -6,7 +6,7 @@
 use std::collections::HashSet;
 
 use crate::diagnostic::{Applicability, Diagnostic, Fix};
-use crate::lint::FileReport;
+use crate::rules::RuleCode;
 
 use crate::path::Seg;
 
@@ -16,9 +16,17 @@ pub const MAX_ROUNDS: usize = 8;
 /// A file's path and its current text (without a BOM).
 pub type FileText = (String, String);
 
+/// What the fix loop reads of a lint of the fixed texts.
+pub trait Relint {
+    /// The findings (with their fixes).
+    fn diagnostics(&self) -> &[Diagnostic];
+    /// Each release's effective values, to check that a fix changed only what it meant to.
+    fn effective(&self) -> &[serde_json::Value];
+}
+
 /// What applying fixes did.
 #[derive(Debug)]
-pub struct FixOutcome {
+pub struct FixOutcome<R> {
     /// Every file with its text after the fixes (unchanged files included).
     pub texts: Vec<FileText>,
     /// One line per applied fix: `path: CODE title`.
@@ -26,16 +34,16 @@ pub struct FixOutcome {
     /// Fixes that were dropped, and why.
     pub notes: Vec<String>,
     /// The lint of the final texts.
-    pub report: FileReport,
+    pub report: R,
 }
 
 /// Applies every fix at or above `threshold` (never display-only ones). `lint` lints the
-/// release made of the given texts; it must fill [`FileReport::effective`].
-pub fn run(
+/// release made of the given texts, with its effective values.
+pub fn run<R: Relint>(
     files: Vec<FileText>,
     threshold: Applicability,
-    lint: &dyn Fn(&[FileText]) -> FileReport,
-) -> FixOutcome {
+    lint: &dyn Fn(&[FileText]) -> R,
+) -> FixOutcome<R> {
     let threshold = threshold.max(Applicability::Unsafe);
     let mut current = files;
     let mut applied = Vec::new();
@@ -44,7 +52,7 @@ pub fn run(
     let mut report = lint(&current);
     for _ in 0..MAX_ROUNDS {
         let candidates: Vec<&Diagnostic> = report
-            .diagnostics
+            .diagnostics()
             .iter()
             .filter(|d| {
                 d.fix
@@ -179,30 +187,30 @@ fn apply_all(texts: &[FileText], fixes: &[&Diagnostic]) -> Vec<FileText> {
         .collect()
 }
 
-fn parse_errors(report: &FileReport) -> usize {
+fn parse_errors(report: &impl Relint) -> usize {
     report
-        .diagnostics
+        .diagnostics()
         .iter()
-        .filter(|d| d.code() == "OC094")
+        .filter(|d| d.rule == RuleCode::OC094)
         .count()
 }
 
 fn verify(
-    before: &FileReport,
-    after: &FileReport,
+    before: &impl Relint,
+    after: &impl Relint,
     fixed: &Diagnostic,
     batch: &[&Diagnostic],
 ) -> bool {
     why_not(before, after, fixed, batch).is_none()
 }
 
-fn why_failed(before: &FileReport, after: &FileReport, fixed: &Diagnostic) -> String {
+fn why_failed(before: &impl Relint, after: &impl Relint, fixed: &Diagnostic) -> String {
     why_not(before, after, fixed, &[fixed]).unwrap_or_else(|| "it clashed with another fix".into())
 }
 
 fn why_not(
-    before: &FileReport,
-    after: &FileReport,
+    before: &impl Relint,
+    after: &impl Relint,
     fixed: &Diagnostic,
     batch: &[&Diagnostic],
 ) -> Option<String> {
@@ -210,7 +218,7 @@ fn why_not(
         return Some("the result would not parse".into());
     }
     if after
-        .diagnostics
+        .diagnostics()
         .iter()
         .any(|d| identity(d) == identity(fixed))
     {
@@ -221,10 +229,10 @@ fn why_not(
         .filter_map(|d| d.fix.as_ref())
         .flat_map(|f: &Fix| f.targets.iter())
         .collect();
-    if before.effective.len() != after.effective.len() {
+    if before.effective().len() != after.effective().len() {
         return Some("the result has a different number of documents".into());
     }
-    for (b, a) in before.effective.iter().zip(&after.effective) {
+    for (b, a) in before.effective().iter().zip(after.effective()) {
         let mut b = b.clone();
         let mut a = a.clone();
         for target in &targets {

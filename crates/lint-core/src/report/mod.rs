@@ -1,5 +1,7 @@
-//! Output formats. Each renders a list of diagnostics to a string; the CLI writes it.
+//! Output formats. Each renders a list of diagnostics to a string; the front end writes it.
+//! [`catalog`] renders the rules themselves.
 
+pub mod catalog;
 pub mod concise;
 pub mod github;
 pub mod gitlab;

@@ -1,17 +1,19 @@
-//! Finding `.oncall-lint.yaml`: `--config FILE`, else the nearest one looking upward from
-//! each linted file (stopping at the repository root, the directory holding `.git`), unless
-//! `--no-config`. Each file is read and validated once; a bad config stops the run (exit 2)
-//! with its line and column.
+//! Finding `.oncall-lint.yaml`: a named file, else the nearest one looking upward from
+//! each linted file (stopping at the repository root, the directory holding `.git`), or
+//! none at all. Each file is read and validated once; a bad config stops the run with its
+//! line and column.
 
-use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
+use std::sync::{Arc, Mutex};
 
-use oncall_lint_core::LintOptions;
-use oncall_lint_core::config::{FILE_NAME, LoadedConfig};
+use super::SessionError;
+use super::discover::relative_to;
+use crate::config::{FILE_NAME, LoadedConfig};
+use crate::options::LintOptions;
 
 /// A loaded config and the directory its relative paths start from.
+#[derive(Debug)]
 pub struct Found {
     /// The config file's directory.
     pub dir: PathBuf,
@@ -20,28 +22,29 @@ pub struct Found {
 }
 
 /// Where configs come from for this run.
+#[derive(Debug)]
 pub struct Configs {
-    explicit: Option<Rc<Found>>,
+    explicit: Option<Arc<Found>>,
     disabled: bool,
-    cache: RefCell<HashMap<PathBuf, Option<Rc<Found>>>>,
+    cache: Mutex<HashMap<PathBuf, Option<Arc<Found>>>>,
 }
 
 impl Configs {
-    /// Reads `--config FILE` now, if given.
-    pub fn new(explicit: Option<&Path>, disabled: bool) -> Result<Configs, String> {
+    /// Reads the named config now, if there is one.
+    pub fn new(explicit: Option<&Path>, disabled: bool) -> Result<Configs, SessionError> {
         let explicit = match explicit {
-            Some(path) => Some(Rc::new(load(path)?)),
+            Some(path) => Some(Arc::new(load(path)?)),
             None => None,
         };
         Ok(Configs {
             explicit,
             disabled,
-            cache: RefCell::new(HashMap::new()),
+            cache: Mutex::new(HashMap::new()),
         })
     }
 
     /// The config that governs `path` (a file or directory), if any.
-    pub fn for_path(&self, path: &Path) -> Result<Option<Rc<Found>>, String> {
+    pub fn for_path(&self, path: &Path) -> Result<Option<Arc<Found>>, SessionError> {
         if self.disabled {
             return Ok(None);
         }
@@ -52,7 +55,10 @@ impl Configs {
             path.to_path_buf()
         } else {
             std::env::current_dir()
-                .map_err(|e| format!("cannot read the current directory: {e}"))?
+                .map_err(|e| SessionError::Read {
+                    path: ".".into(),
+                    reason: format!("cannot read the current directory: {e}"),
+                })?
                 .join(path)
         };
         let start = if absolute.is_dir() {
@@ -63,15 +69,20 @@ impl Configs {
         let mut dir = Some(start.as_path());
         let mut visited = Vec::new();
         let mut result = None;
+        // a panic elsewhere while holding the lock leaves the cache usable: it only grows
+        let cached = |dir: &Path| {
+            let cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+            cache.get(dir).cloned()
+        };
         while let Some(current) = dir {
-            if let Some(cached) = self.cache.borrow().get(current) {
-                result = cached.clone();
+            if let Some(found) = cached(current) {
+                result = found;
                 break;
             }
             visited.push(current.to_path_buf());
             let candidate = current.join(FILE_NAME);
             if candidate.is_file() {
-                result = Some(Rc::new(load(&candidate)?));
+                result = Some(Arc::new(load(&candidate)?));
                 break;
             }
             if current.join(".git").exists() {
@@ -79,7 +90,7 @@ impl Configs {
             }
             dir = current.parent();
         }
-        let mut cache = self.cache.borrow_mut();
+        let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
         for v in visited {
             cache.insert(v, result.clone());
         }
@@ -91,7 +102,7 @@ impl Configs {
         &self,
         path: &Path,
         options: &mut LintOptions,
-    ) -> Result<Option<Rc<Found>>, String> {
+    ) -> Result<Option<Arc<Found>>, SessionError> {
         let found = self.for_path(path)?;
         if let Some(found) = &found {
             let relative = relative_to(path, &found.dir);
@@ -101,11 +112,12 @@ impl Configs {
     }
 }
 
-fn load(path: &Path) -> Result<Found, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("{}: cannot read the config: {e}", path.display()))?;
-    let config = LoadedConfig::parse(&path.display().to_string(), &text)
-        .map_err(|e| format!("bad config: {e}"))?;
+fn load(path: &Path) -> Result<Found, SessionError> {
+    let text = std::fs::read_to_string(path).map_err(|e| SessionError::Read {
+        path: path.display().to_string(),
+        reason: format!("cannot read the config: {e}"),
+    })?;
+    let config = LoadedConfig::parse(&path.display().to_string(), &text)?;
     let dir = path
         .parent()
         .map(|d| {
@@ -118,18 +130,4 @@ fn load(path: &Path) -> Result<Found, String> {
         .unwrap_or(Path::new("."));
     let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
     Ok(Found { dir, config })
-}
-
-/// `path` relative to `dir`, with `/` separators, when it is below it.
-pub fn relative_to(path: &Path, dir: &Path) -> Option<String> {
-    let absolute = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        std::env::current_dir().ok()?.join(path)
-    };
-    let absolute = absolute.canonicalize().unwrap_or(absolute);
-    absolute
-        .strip_prefix(dir)
-        .ok()
-        .map(|p| p.to_string_lossy().replace('\\', "/"))
 }

@@ -1,4 +1,4 @@
-//! Turning PATHS into inputs: files as named (always linted), directories walked for values
+//! Turning paths into inputs: files as named (always linted), directories walked for values
 //! files with `.gitignore` respected, `-` for standard input, and the `Chart.yaml` beside
 //! each file for umbrella detection.
 
@@ -6,6 +6,8 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use globset::GlobSet;
+
+use super::SessionError;
 
 /// One thing to lint.
 pub struct Input {
@@ -32,11 +34,14 @@ pub struct Filter<'a> {
 }
 
 /// Reads standard input.
-pub fn stdin(name: Option<&str>) -> Result<Input, String> {
+pub fn stdin(name: Option<&str>) -> Result<Input, SessionError> {
     let mut bytes = Vec::new();
     std::io::stdin()
         .read_to_end(&mut bytes)
-        .map_err(|e| format!("cannot read standard input: {e}"))?;
+        .map_err(|e| SessionError::Read {
+            path: "standard input".into(),
+            reason: e.to_string(),
+        })?;
     Ok(Input {
         path: None,
         display: name.unwrap_or("<stdin>").to_owned(),
@@ -47,9 +52,8 @@ pub fn stdin(name: Option<&str>) -> Result<Input, String> {
 }
 
 /// The files a path names: itself, or the values files below a directory.
-pub fn expand(path: &Path, filter: &Filter<'_>) -> Result<Vec<PathBuf>, String> {
-    let meta =
-        std::fs::metadata(path).map_err(|e| format!("{}: {}", path.display(), describe_io(&e)))?;
+pub fn expand(path: &Path, filter: &Filter<'_>) -> Result<Vec<PathBuf>, SessionError> {
+    let meta = std::fs::metadata(path).map_err(|e| read_error(path, &e))?;
     if !meta.is_dir() {
         return Ok(vec![path.to_path_buf()]);
     }
@@ -61,7 +65,10 @@ pub fn expand(path: &Path, filter: &Filter<'_>) -> Result<Vec<PathBuf>, String> 
         .require_git(false)
         .build();
     for entry in walker {
-        let entry = entry.map_err(|e| format!("{}: {e}", path.display()))?;
+        let entry = entry.map_err(|e| SessionError::Read {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        })?;
         if !entry.file_type().is_some_and(|t| t.is_file()) {
             continue;
         }
@@ -77,7 +84,7 @@ pub fn expand(path: &Path, filter: &Filter<'_>) -> Result<Vec<PathBuf>, String> 
 fn wanted(file: &Path, filter: &Filter<'_>) -> bool {
     let relative = filter
         .base
-        .and_then(|base| crate::configs::relative_to(file, base))
+        .and_then(|base| relative_to(file, base))
         .unwrap_or_else(|| file.to_string_lossy().replace('\\', "/"));
     if filter.exclude.is_some_and(|set| set.is_match(&relative)) {
         return false;
@@ -110,12 +117,12 @@ pub fn is_values_file(path: &str) -> bool {
 }
 
 /// Reads one file (not when it is over `limit` bytes).
-pub fn read_file(path: &Path, limit: u64) -> Result<Input, String> {
+pub fn read_file(path: &Path, limit: u64) -> Result<Input, SessionError> {
     let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     let bytes = if size > limit {
         Vec::new()
     } else {
-        std::fs::read(path).map_err(|e| format!("{}: {}", path.display(), describe_io(&e)))?
+        std::fs::read(path).map_err(|e| read_error(path, &e))?
     };
     Ok(Input {
         path: Some(path.to_path_buf()),
@@ -127,7 +134,7 @@ pub fn read_file(path: &Path, limit: u64) -> Result<Input, String> {
 }
 
 /// Reads the `-f` files of a release: each must be a file (`-` reads stdin).
-pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<Input>, String> {
+pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<Input>, SessionError> {
     paths
         .iter()
         .map(|path| {
@@ -135,10 +142,10 @@ pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<Input>, String> {
                 return stdin(None);
             }
             if path.is_dir() {
-                return Err(format!(
-                    "{}: -f takes a values file, not a directory",
-                    path.display()
-                ));
+                return Err(SessionError::Read {
+                    path: path.display().to_string(),
+                    reason: "-f takes a values file, not a directory".into(),
+                });
             }
             read_file(path, u64::MAX)
         })
@@ -161,12 +168,31 @@ fn chart_yaml_beside(path: &Path) -> Option<String> {
     }
 }
 
-fn describe_io(err: &std::io::Error) -> String {
-    match err.kind() {
+/// An I/O error on `path`, said plainly.
+pub(super) fn read_error(path: &Path, err: &std::io::Error) -> SessionError {
+    let reason = match err.kind() {
         std::io::ErrorKind::NotFound => "no such file or directory".into(),
         std::io::ErrorKind::PermissionDenied => "permission denied".into(),
         _ => err.to_string(),
+    };
+    SessionError::Read {
+        path: path.display().to_string(),
+        reason,
     }
+}
+
+/// `path` relative to `dir`, with `/` separators, when it is below it.
+pub fn relative_to(path: &Path, dir: &Path) -> Option<String> {
+    let absolute = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().ok()?.join(path)
+    };
+    let absolute = absolute.canonicalize().unwrap_or(absolute);
+    absolute
+        .strip_prefix(dir)
+        .ok()
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
 }
 
 #[cfg(test)]

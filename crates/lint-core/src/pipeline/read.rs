@@ -1,0 +1,198 @@
+//! The read stage: bytes to text (UTF-8, not binary, within the size limit), text to YAML
+//! documents, and what the redaction pass will need (each file's secret spans, found while
+//! the documents are at hand). A file that cannot be read becomes an OC094 finding.
+
+use std::sync::Arc;
+
+use super::note::Note;
+use crate::checks::invalid_yaml::Message as InvalidYaml;
+use crate::checks::report;
+use crate::diagnostic::{Diagnostic, Location};
+use crate::path::KeyPath;
+use crate::redact::Secrets;
+use crate::rules::RuleCode;
+use crate::source::SourceFile;
+use crate::yaml::{Comment, Document, Limits, parse};
+
+/// One file of a release, as read.
+#[derive(Debug, Clone)]
+pub struct InputFile {
+    /// The name to report.
+    pub path: String,
+    /// Its bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// A file read and parsed: its documents, every comment (for suppressions) and secrets.
+pub(super) struct Parsed {
+    pub source: Arc<SourceFile>,
+    pub documents: Vec<Document>,
+    pub comments: Vec<Comment>,
+    pub secrets: Secrets,
+}
+
+/// A file that could not be read: what there is of it, and the OC094 finding that says why.
+pub(super) struct Unread {
+    pub source: Arc<SourceFile>,
+    pub finding: Diagnostic,
+}
+
+/// Decodes a file's bytes; an OC094 finding when they are over the size limit or not text.
+pub(super) fn decode(
+    path: &str,
+    bytes: Vec<u8>,
+    limits: &Limits,
+) -> Result<Arc<SourceFile>, Box<Unread>> {
+    if bytes.len() as u64 > limits.max_file_size {
+        let source = Arc::new(SourceFile::new(path, ""));
+        let finding = too_large_finding(&source, bytes.len() as u64, limits.max_file_size);
+        return Err(Box::new(Unread { source, finding }));
+    }
+    let (source, not_text) = SourceFile::from_bytes(path, bytes);
+    let source = Arc::new(source);
+    match not_text {
+        None => Ok(source),
+        Some(not_text) => {
+            let offset = not_text.offset.min(source.text().len());
+            let finding = invalid_yaml(
+                &source,
+                offset,
+                InvalidYaml::NotText {
+                    reason: not_text.reason,
+                },
+            );
+            Err(Box::new(Unread { source, finding }))
+        }
+    }
+}
+
+/// Parses a decoded file; an OC094 finding when it is not YAML.
+pub(super) fn parse_source(
+    source: Arc<SourceFile>,
+    limits: &Limits,
+) -> Result<Parsed, Box<Diagnostic>> {
+    let documents = parse(source.text(), limits).map_err(|err| {
+        Box::new(invalid_yaml(
+            &source,
+            err.offset,
+            InvalidYaml::Parse {
+                reason: err.message,
+            },
+        ))
+    })?;
+    let comments = documents
+        .iter()
+        .flat_map(|d| d.comments.iter().cloned())
+        .collect();
+    let secrets = Secrets {
+        spans: crate::redact::secret_spans_in(source.text(), &documents),
+        file: source.clone(),
+    };
+    Ok(Parsed {
+        source,
+        documents,
+        comments,
+        secrets,
+    })
+}
+
+/// The OC094 finding for a file over the size limit, which is not read.
+pub(super) fn too_large_finding(source: &Arc<SourceFile>, size: u64, limit: u64) -> Diagnostic {
+    let reason = format!(
+        "the file is {}, over the {} limit; real values files are far smaller (raise the limit with --max-file-size or `max-file-size` in the config)",
+        human_size(size),
+        human_size(limit)
+    );
+    invalid_yaml(source, 0, InvalidYaml::NotText { reason })
+}
+
+/// `897 bytes`, `12.5 KiB`, `39.0 MiB`.
+fn human_size(bytes: u64) -> String {
+    const KIB: f64 = 1024.0;
+    let b = bytes as f64;
+    if b < KIB {
+        format!("{bytes} bytes")
+    } else if b < KIB * KIB {
+        format!("{:.1} KiB", b / KIB)
+    } else if b < KIB * KIB * KIB {
+        format!("{:.1} MiB", b / KIB / KIB)
+    } else {
+        format!("{:.1} GiB", b / KIB / KIB / KIB)
+    }
+}
+
+/// An OC094 finding: the file is not YAML Helm can read.
+pub(super) fn invalid_yaml(
+    source: &Arc<SourceFile>,
+    offset: usize,
+    message: InvalidYaml,
+) -> Diagnostic {
+    let location = Location {
+        file: source.clone(),
+        span: offset..offset,
+        key_path: KeyPath::root(),
+    };
+    report(RuleCode::OC094, &message, location)
+}
+
+/// The files of a release, read: Helm's layer for each (its first document) and every
+/// comment (for suppressions), or why a file could not be read.
+pub(super) struct ReadRelease {
+    pub count: usize,
+    pub sources: Vec<Arc<SourceFile>>,
+    pub layers: Vec<(Arc<SourceFile>, Document)>,
+    pub comments: Vec<(Arc<SourceFile>, Vec<Comment>)>,
+    pub secrets: Vec<Secrets>,
+    pub errors: Vec<Diagnostic>,
+    pub notes: Vec<Note>,
+}
+
+/// Reads every file of a release.
+pub(super) fn read_release(files: Vec<InputFile>, limits: &Limits) -> ReadRelease {
+    let mut read = ReadRelease {
+        count: files.len(),
+        sources: Vec::new(),
+        layers: Vec::new(),
+        comments: Vec::new(),
+        secrets: Vec::new(),
+        errors: Vec::new(),
+        notes: Vec::new(),
+    };
+    for file in files {
+        // a release's files are named by `-f`: the size limit is for files found by a walk
+        let unlimited = Limits {
+            max_file_size: u64::MAX,
+            ..*limits
+        };
+        let source = match decode(&file.path, file.bytes, &unlimited) {
+            Ok(source) => source,
+            Err(unread) => {
+                read.sources.push(unread.source);
+                read.errors.push(unread.finding);
+                continue;
+            }
+        };
+        read.sources.push(source.clone());
+        match parse_source(source, limits) {
+            Ok(parsed) => {
+                let count = parsed.documents.iter().filter(|d| d.root.is_some()).count();
+                if count > 1 {
+                    read.notes.push(Note::FirstDocumentOnly {
+                        subject: parsed.source.path().to_owned(),
+                        count,
+                    });
+                }
+                read.comments.push((parsed.source.clone(), parsed.comments));
+                read.secrets.push(parsed.secrets);
+                let doc = parsed
+                    .documents
+                    .into_iter()
+                    .find(|d| d.root.is_some())
+                    .unwrap_or_default();
+                read.layers.push((parsed.source, doc));
+            }
+            Err(finding) => read.errors.push(*finding),
+        }
+    }
+    read
+}

@@ -1,0 +1,474 @@
+//! A run over many inputs: which files make which release, the config that governs each
+//! file, linting (in parallel when nothing is written) or fixing, then the redaction pass,
+//! the baseline and the order findings are reported in. A front end builds a [`Session`]
+//! from its flags and turns the [`Outcome`] into output and an exit status.
+
+mod configs;
+mod discover;
+mod fixing;
+
+use std::path::{Path, PathBuf};
+
+pub use configs::{Configs, Found};
+pub use discover::{is_values_file, relative_to};
+pub use fixing::FixFile;
+
+use crate::baseline::Baseline;
+use crate::config::ConfigError;
+use crate::diagnostic::{Applicability, Diagnostic};
+use crate::fix::apply::FixOutcome;
+use crate::options::LintOptions;
+use crate::pipeline::{FileReport, InputFile, Note, lint_bytes, lint_release, too_large};
+use crate::release::SetArg;
+use crate::rules::Severity;
+use discover::Input;
+
+/// Why a session could not do its job (the front end's exit status 2).
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    /// A config file that cannot be used.
+    #[error("bad config: {0}")]
+    Config(#[from] ConfigError),
+    /// A path that cannot be read.
+    #[error("{path}: {reason}")]
+    Read {
+        /// The path.
+        path: String,
+        /// Why.
+        reason: String,
+    },
+    /// A file that cannot be written.
+    #[error("{0}")]
+    Write(#[from] crate::write::WriteError),
+    /// Nothing was named and no config lists releases.
+    #[error(
+        "no values files given; try `oncall-lint values.yaml`, or `oncall-lint --help` (a .oncall-lint.yaml lets `oncall-lint` alone lint a repository)"
+    )]
+    NothingToLint,
+}
+
+/// Where the config comes from.
+#[derive(Debug, Clone)]
+pub enum ConfigSource {
+    /// The nearest `.oncall-lint.yaml` above each file, up to the repository root.
+    Discover,
+    /// This file, for every input.
+    File(PathBuf),
+    /// None.
+    Off,
+}
+
+/// Whether and how fixes are applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FixMode {
+    /// Report only.
+    Off,
+    /// Apply the fixes at or above this applicability, and write the files.
+    Apply(Applicability),
+    /// Compute the fixes at or above this applicability; write nothing.
+    Diff(Applicability),
+}
+
+/// What to lint.
+#[derive(Debug, Clone, Default)]
+pub struct Inputs {
+    /// Files and directories, each file linted on its own (`-` is standard input).
+    pub paths: Vec<PathBuf>,
+    /// The files of one release, in Helm's order.
+    pub release_files: Vec<PathBuf>,
+    /// The name standard input is linted as (and whose config governs it).
+    pub stdin_filename: Option<String>,
+}
+
+/// A file the fixes changed (or would change).
+#[derive(Debug, Clone)]
+pub struct FixedFile {
+    /// The file as read.
+    pub file: FixFile,
+    /// Its new text (without a BOM).
+    pub text: String,
+}
+
+/// What a session found and did.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// Every finding, redacted, without the baseline's, sorted by file and position.
+    pub diagnostics: Vec<Diagnostic>,
+    /// How many files were read.
+    pub files: usize,
+    /// What the lint inferred or assumed, per input.
+    pub notes: Vec<Note>,
+    /// Profiles turned on because the values describe such an install.
+    pub inferred: Vec<Note>,
+    /// Whether some input was checked against the latest chart for want of a version.
+    pub assumed_chart_version: bool,
+    /// Findings left out because the baseline has them.
+    pub hidden_by_baseline: usize,
+    /// Files the fixes changed.
+    pub fixed: Vec<FixedFile>,
+    /// How many fixes were applied.
+    pub applied: usize,
+    /// Fixes dropped, and why.
+    pub fix_notes: Vec<String>,
+    /// The fixed text of standard input, for the front end to print.
+    pub stdin_fixed: Option<String>,
+    /// The config's `fail-on`, from the config governing the working directory.
+    pub fail_on: Option<Severity>,
+}
+
+impl Outcome {
+    /// The unified diff of every changed file, secrets masked on both sides.
+    pub fn diff(&self) -> String {
+        let mut out = String::new();
+        for fixed in &self.fixed {
+            let display = &fixed.file.display;
+            let old = crate::redact::mask_text(display, &fixed.file.text);
+            let new = crate::redact::mask_text(display, &fixed.text);
+            out.push_str(&crate::fix::diff::unified(display, &old, &new, 3));
+        }
+        out
+    }
+
+    /// Writes every changed file that lives on disk; returns how many.
+    pub fn write_fixes(&self) -> Result<usize, SessionError> {
+        let mut written = 0;
+        for fixed in &self.fixed {
+            let Some(path) = &fixed.file.path else {
+                continue;
+            };
+            let content = fixed.file.content(&fixed.text);
+            crate::write::replace_file(path, content.as_bytes())?;
+            written += 1;
+        }
+        Ok(written)
+    }
+}
+
+/// A run's settings: the options from the front end's flags, where configs come from,
+/// fixing, and a baseline to hide.
+#[derive(Debug)]
+pub struct Session {
+    configs: Configs,
+    options: LintOptions,
+    fix: FixMode,
+    baseline: Option<Baseline>,
+}
+
+/// One release to lint: its files in Helm's order and its own `--set` arguments.
+struct ReleaseJob {
+    paths: Vec<PathBuf>,
+    sets: Vec<SetArg>,
+}
+
+/// What a session lints: releases, then the paths file by file (skipping the files of the
+/// config's releases, which are linted as parts of them).
+struct Plan {
+    releases: Vec<ReleaseJob>,
+    paths: Vec<PathBuf>,
+    in_releases: Vec<PathBuf>,
+}
+
+/// What the runs of a session produced, before the redaction pass.
+#[derive(Default)]
+struct Collected {
+    reports: Vec<FileReport>,
+    fixed: Vec<FixedFile>,
+    applied: usize,
+    fix_notes: Vec<String>,
+    stdin_fixed: Option<String>,
+}
+
+impl Session {
+    /// A session over `options` (the flags'), reading configs as `config` says.
+    pub fn new(
+        config: ConfigSource,
+        options: LintOptions,
+        fix: FixMode,
+    ) -> Result<Session, SessionError> {
+        let configs = match &config {
+            ConfigSource::Discover => Configs::new(None, false)?,
+            ConfigSource::File(path) => Configs::new(Some(path), false)?,
+            ConfigSource::Off => Configs::new(None, true)?,
+        };
+        Ok(Session {
+            configs,
+            options,
+            fix,
+            baseline: None,
+        })
+    }
+
+    /// Leaves out the findings `baseline` records.
+    pub fn with_baseline(mut self, baseline: Baseline) -> Session {
+        self.baseline = Some(baseline);
+        self
+    }
+
+    /// Lints (or fixes) the inputs.
+    pub fn run(&self, inputs: &Inputs) -> Result<Outcome, SessionError> {
+        let here = self.configs.for_path(Path::new("."))?;
+        let plan = self.plan(inputs, here.as_deref())?;
+        let mut collected = Collected::default();
+        for job in plan.releases {
+            self.run_release(job, &mut collected)?;
+        }
+        let files = self.read_inputs(&plan.paths, inputs, &plan.in_releases)?;
+        self.run_inputs(files, &mut collected);
+        let fail_on = here
+            .as_ref()
+            .and_then(|f| f.config.config.fail_on.as_deref())
+            .and_then(Severity::parse);
+        Ok(self.finish(collected, fail_on))
+    }
+
+    /// The releases to lint (the `-f` files, then the config's `releases:` when nothing is
+    /// named) and the paths to lint file by file.
+    fn plan(&self, inputs: &Inputs, here: Option<&Found>) -> Result<Plan, SessionError> {
+        let mut plan = Plan {
+            releases: Vec::new(),
+            paths: inputs.paths.clone(),
+            in_releases: Vec::new(),
+        };
+        if !inputs.release_files.is_empty() {
+            plan.releases.push(ReleaseJob {
+                paths: inputs.release_files.clone(),
+                sets: Vec::new(),
+            });
+        }
+        if plan.paths.is_empty() && inputs.release_files.is_empty() {
+            let Some(found) = here else {
+                return Err(SessionError::NothingToLint);
+            };
+            // relative to where we run, so annotations and SARIF name files as the
+            // repository does
+            let cwd = std::env::current_dir()
+                .ok()
+                .and_then(|d| d.canonicalize().ok());
+            for (_, files, sets) in found.config.releases() {
+                let paths: Vec<PathBuf> = files
+                    .iter()
+                    .map(|f| {
+                        let absolute = found.dir.join(f);
+                        cwd.as_ref()
+                            .and_then(|c| absolute.strip_prefix(c).ok().map(Path::to_path_buf))
+                            .unwrap_or(absolute)
+                    })
+                    .collect();
+                plan.in_releases
+                    .extend(paths.iter().filter_map(|f| f.canonicalize().ok()));
+                plan.releases.push(ReleaseJob { paths, sets });
+            }
+            plan.paths.push(PathBuf::from("."));
+        }
+        Ok(plan)
+    }
+
+    /// Lints (or fixes) one release.
+    fn run_release(&self, job: ReleaseJob, collected: &mut Collected) -> Result<(), SessionError> {
+        let mut options = self.options.clone();
+        if let Some(first) = job.paths.first() {
+            self.configs.apply(first, &mut options)?;
+        }
+        options.release.sets.extend(job.sets);
+        let read = discover::collect_files(&job.paths)?;
+        options.release.chart_yaml = read.first().and_then(|i| i.chart_yaml.clone());
+        let threshold = match self.fix {
+            FixMode::Off => None,
+            FixMode::Apply(t) | FixMode::Diff(t) => Some(t),
+        };
+        let fix_files: Option<Vec<FixFile>> = threshold.and_then(|_| {
+            job.paths
+                .iter()
+                .zip(&read)
+                .map(|(path, f)| {
+                    FixFile::new(Some(path.clone()), f.display.clone(), f.bytes.clone())
+                })
+                .collect()
+        });
+        match (threshold, fix_files) {
+            (Some(threshold), Some(fix_files)) => {
+                let outcome = fixing::fix_release(&fix_files, &options, threshold);
+                collected.add_fixes(&fix_files, outcome);
+            }
+            _ => {
+                let files = read
+                    .into_iter()
+                    .map(|i| InputFile {
+                        path: i.display,
+                        bytes: i.bytes,
+                    })
+                    .collect();
+                collected.reports.push(lint_release(files, &options));
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads the files the paths name (standard input for `-`), skipping the files of the
+    /// config's releases, with the options that govern each.
+    fn read_inputs(
+        &self,
+        paths: &[PathBuf],
+        inputs: &Inputs,
+        in_releases: &[PathBuf],
+    ) -> Result<Vec<(Input, LintOptions)>, SessionError> {
+        let mut files = Vec::new();
+        for path in paths {
+            if path.as_os_str() == "-" {
+                let input = discover::stdin(inputs.stdin_filename.as_deref())?;
+                let governed = inputs.stdin_filename.as_ref().map(PathBuf::from);
+                let options = self.options_for(governed.as_deref(), &input)?;
+                files.push((input, options));
+                continue;
+            }
+            let found = self.configs.for_path(path)?;
+            let filter = discover::Filter {
+                include: found.as_ref().and_then(|f| f.config.include.as_ref()),
+                exclude: found.as_ref().and_then(|f| f.config.exclude.as_ref()),
+                base: found.as_ref().map(|f| f.dir.as_path()),
+            };
+            for file in discover::expand(path, &filter)? {
+                if file.canonicalize().is_ok_and(|c| in_releases.contains(&c)) {
+                    continue;
+                }
+                let input = discover::read_file(&file, self.options.limits.max_file_size)?;
+                let options = self.options_for(Some(&file), &input)?;
+                files.push((input, options));
+            }
+        }
+        Ok(files)
+    }
+
+    /// The options for one file linted on its own: the flags', then its config's.
+    fn options_for(&self, path: Option<&Path>, input: &Input) -> Result<LintOptions, SessionError> {
+        let mut options = self.options.clone();
+        if let Some(path) = path {
+            self.configs.apply(path, &mut options)?;
+        }
+        options.release.chart_yaml = input.chart_yaml.clone();
+        Ok(options)
+    }
+
+    /// Lints the files on their own: in parallel when nothing is written, else one by one
+    /// through the fix loop.
+    fn run_inputs(&self, files: Vec<(Input, LintOptions)>, collected: &mut Collected) {
+        let threshold = match self.fix {
+            FixMode::Off => {
+                collected.reports.extend(lint_in_parallel(files));
+                return;
+            }
+            FixMode::Apply(t) | FixMode::Diff(t) => t,
+        };
+        for (input, options) in files {
+            let fix_file = input
+                .too_large
+                .is_none()
+                .then(|| {
+                    FixFile::new(
+                        input.path.clone(),
+                        input.display.clone(),
+                        input.bytes.clone(),
+                    )
+                })
+                .flatten();
+            let Some(fix_file) = fix_file else {
+                collected.reports.push(lint_one((input, options)));
+                continue;
+            };
+            let outcome = fixing::fix_single(&fix_file, &options, threshold);
+            if fix_file.path.is_none() && matches!(self.fix, FixMode::Apply(_)) {
+                let text = outcome
+                    .texts
+                    .first()
+                    .map(|(_, t)| t.clone())
+                    .unwrap_or_default();
+                collected.stdin_fixed = Some(fix_file.content(&text));
+            }
+            collected.add_fixes(std::slice::from_ref(&fix_file), outcome);
+        }
+    }
+
+    /// The outcome: every report's findings redacted, the baseline's left out, sorted.
+    fn finish(&self, collected: Collected, fail_on: Option<Severity>) -> Outcome {
+        let files = collected.reports.iter().map(|r| r.sources.len()).sum();
+        let mut outcome = Outcome {
+            files,
+            fixed: collected.fixed,
+            applied: collected.applied,
+            fix_notes: collected.fix_notes,
+            stdin_fixed: collected.stdin_fixed,
+            fail_on,
+            ..Outcome::default()
+        };
+        let mut secrets = Vec::new();
+        for report in collected.reports {
+            outcome.assumed_chart_version |= report.assumed_chart_version;
+            outcome.notes.extend(report.notes);
+            outcome.inferred.extend(report.inferred);
+            outcome.diagnostics.extend(report.diagnostics);
+            secrets.extend(report.secrets);
+        }
+        outcome
+            .diagnostics
+            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        // nothing below prints a secret from the values: snippets, messages and fixes are
+        // masked (baselines fingerprint the masked text too, so writing and reading agree)
+        crate::redact::redact(&mut outcome.diagnostics, &secrets);
+        if let Some(baseline) = &self.baseline {
+            outcome.hidden_by_baseline = baseline.filter(&mut outcome.diagnostics);
+        }
+        outcome
+    }
+}
+
+impl Collected {
+    /// Takes in what the fix loop did for `files`.
+    fn add_fixes(&mut self, files: &[FixFile], outcome: FixOutcome<FileReport>) {
+        for (file, (_, text)) in files.iter().zip(&outcome.texts) {
+            if *text != file.text {
+                self.fixed.push(FixedFile {
+                    file: file.clone(),
+                    text: text.clone(),
+                });
+            }
+        }
+        self.applied += outcome.applied.len();
+        self.fix_notes.extend(outcome.notes);
+        self.reports.push(outcome.report);
+    }
+}
+
+/// Reads the files of one release (`-` is standard input), and the `Chart.yaml` beside the
+/// first (for `render`, which builds a release without linting it).
+pub fn read_release_files(
+    paths: &[PathBuf],
+) -> Result<(Vec<InputFile>, Option<String>), SessionError> {
+    let read = discover::collect_files(paths)?;
+    let chart_yaml = read.first().and_then(|i| i.chart_yaml.clone());
+    let files = read
+        .into_iter()
+        .map(|i| InputFile {
+            path: i.display,
+            bytes: i.bytes,
+        })
+        .collect();
+    Ok((files, chart_yaml))
+}
+
+/// Lints one file read from disk (or reports it too large to read).
+fn lint_one((input, options): (Input, LintOptions)) -> FileReport {
+    match input.too_large {
+        Some(size) => too_large(&input.display, size, options.limits.max_file_size),
+        None => lint_bytes(&input.display, input.bytes, &options),
+    }
+}
+
+/// Lints files on their own; in parallel, as they share nothing (one file needs no thread
+/// pool, and starting one costs more than a small lint).
+fn lint_in_parallel(files: Vec<(Input, LintOptions)>) -> Vec<FileReport> {
+    if files.len() <= 1 {
+        return files.into_iter().map(lint_one).collect();
+    }
+    use rayon::prelude::*;
+    files.into_par_iter().map(lint_one).collect()
+}
