@@ -2,16 +2,32 @@
 //! Grafana is off; with `grafana.enabled` left at its default (true) a second Grafana is
 //! deployed and the URL is ignored.
 
-use serde_json::json;
+use serde::Serialize;
 
-use super::{CheckContext, Emitter, Untyped, path};
+use super::{CheckContext, Emitter, path};
 use crate::diagnostic::Applicability;
 use crate::fix::Op;
 use crate::release::InputKind;
 use crate::values::{Kind, Value};
 
-/// What this rule reports (its messages still go by key; see [`Untyped`]).
-pub type Message = Untyped;
+/// What OC014 reports.
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
+#[serde(rename_all = "kebab-case")]
+pub enum Message {
+    /// `externalGrafana.url` is set and `grafana.enabled` is left at its default.
+    NotDisabled {
+        /// The URL written.
+        url: String,
+    },
+    /// `externalGrafana.url` is set and `grafana.enabled` is written truthy.
+    Enabled {
+        /// The value of `grafana.enabled` written.
+        enabled: String,
+        /// The URL written.
+        url: String,
+    },
+}
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
@@ -32,11 +48,14 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     let location = release.locate(url, &url_path, false);
     let enabled_path = ["grafana", "enabled"];
     let enabled = release.get(&enabled_path).filter(|v| v.site().is_some());
-    let args = json!({ "url": text, "enabled": enabled.map(Value::describe).unwrap_or_default() });
     match enabled {
         Some(enabled) => {
             let enabled_location = release.locate(enabled, &enabled_path, false);
-            out.emit_json("enabled", args, location)
+            let message = Message::Enabled {
+                enabled: enabled.describe(),
+                url: text,
+            };
+            out.emit(message, location)
                 .with_related(enabled_location, "the bundled Grafana is turned on here");
         }
         None => {
@@ -50,7 +69,8 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
                     value: Value::new(Kind::Bool(false), url.origin.clone()),
                 }],
             );
-            out.emit_json("not-disabled", args, location).with_fix(fix);
+            out.emit(Message::NotDisabled { url: text }, location)
+                .with_fix(fix);
         }
     }
 }

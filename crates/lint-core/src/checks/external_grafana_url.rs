@@ -1,9 +1,9 @@
 //! OC006 external-grafana-url: with the bundled Grafana off, `externalGrafana.url` must be
 //! set, absolute, reachable from a pod, and name Grafana's namespace when it differs.
 
-use serde_json::json;
+use serde::Serialize;
 
-use super::{CheckContext, Emitter, Untyped, path};
+use super::{CheckContext, Emitter, path};
 use crate::diagnostic::{Applicability, Fix};
 use crate::fix::{self, Op};
 use crate::model::url::{is_loopback, split_url};
@@ -42,8 +42,65 @@ fn placeholder(ctx: &CheckContext<'_>) -> String {
     format!("http://<grafana-service>.{ns}.svc.cluster.local:80")
 }
 
-/// What this rule reports (its messages still go by key; see [`Untyped`]).
-pub type Message = Untyped;
+/// What OC006 reports.
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
+#[serde(rename_all = "kebab-case")]
+pub enum Message {
+    /// `externalGrafana.url` is not set while the bundled Grafana is off.
+    Missing,
+    /// `externalGrafana.url` is written but empty while the bundled Grafana is off.
+    Empty,
+    /// `externalGrafana.url` is not a string.
+    NotAString {
+        /// The value written.
+        found: String,
+    },
+    /// The URL has no scheme.
+    NoScheme {
+        /// The URL written.
+        url: String,
+    },
+    /// The URL's scheme is neither `http` nor `https`.
+    BadScheme {
+        /// The scheme written.
+        scheme: String,
+    },
+    /// The URL has no host.
+    NoHost,
+    /// The URL names a loopback host.
+    Localhost {
+        /// The host written.
+        host: String,
+    },
+    /// The host has no namespace while Grafana runs in another namespace than OnCall.
+    BareHostOtherNamespace {
+        /// The host written.
+        host: String,
+        /// Grafana's namespace.
+        grafana_namespace: String,
+        /// OnCall's namespace.
+        namespace: String,
+        /// The URL to write.
+        suggested: String,
+    },
+    /// The host has no namespace, and where Grafana runs is not known.
+    BareHostAssumed {
+        /// The host written.
+        host: String,
+        /// The URL to write.
+        suggested: String,
+    },
+    /// The URL names a namespace other than Grafana's.
+    WrongNamespace {
+        /// The namespace the URL names.
+        found_namespace: String,
+        /// Grafana's namespace.
+        grafana_namespace: String,
+        /// The URL to write.
+        suggested: String,
+    },
+}
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
@@ -60,9 +117,10 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
         Some(_) => {
             if let Some(value) = url {
                 let location = release.locate(value, &path, false);
-                out.emit_json(
-                    "not-a-string",
-                    json!({ "found": value.describe() }),
+                out.emit(
+                    Message::NotAString {
+                        found: value.describe(),
+                    },
                     location,
                 );
             }
@@ -80,14 +138,14 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
             // the user wrote `externalGrafana` (or its `url`) but left the URL empty: point
             // there, and at the switch that made it required
             let fix = set_url(ctx, url, Applicability::DisplayOnly, placeholder(ctx));
-            let diagnostic = out.emit_json("empty", json!({}), release.blame(&path));
+            let diagnostic = out.emit(Message::Empty, release.blame(&path));
             diagnostic.with_fix(fix);
             if enabled.is_some_and(|v| v.site().is_some()) {
                 diagnostic.with_related(enabled_location, "the bundled Grafana is turned off here");
             }
         } else {
             let fix = set_url(ctx, None, Applicability::DisplayOnly, placeholder(ctx));
-            out.emit_json("missing", json!({}), enabled_location)
+            out.emit(Message::Missing, enabled_location)
                 .with_fix(fix);
         }
         return;
@@ -104,7 +162,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
             Applicability::Unsafe,
             format!("http://{text}"),
         );
-        out.emit_json("no-scheme", json!({ "url": text }), location)
+        out.emit(Message::NoScheme { url: text }, location)
             .with_fix(fix);
         return;
     };
@@ -118,21 +176,17 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
             Applicability::Unsafe,
             format!("http://{rest}"),
         );
-        out.emit_json(
-            "bad-scheme",
-            json!({ "url": text, "scheme": scheme }),
-            location,
-        )
-        .with_fix(fix);
+        out.emit(Message::BadScheme { scheme }, location)
+            .with_fix(fix);
         return;
     }
     if host.is_empty() {
-        out.emit_json("no-host", json!({ "url": text }), location);
+        out.emit(Message::NoHost, location);
         return;
     }
     if is_loopback(&host) {
         let fix = set_url(ctx, Some(url), Applicability::DisplayOnly, placeholder(ctx));
-        out.emit_json("localhost", json!({ "url": text, "host": host }), location)
+        out.emit(Message::Localhost { host }, location)
             .with_fix(fix);
         return;
     }
@@ -143,13 +197,8 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     let namespace = ctx.release.identity.namespace.as_deref();
     let grafana_ns = ctx.release.identity.grafana_namespace.as_deref();
     let suggested = suggest(&text, &host, grafana_ns);
-    let args = json!({
-        "url": text,
-        "host": host,
-        "namespace": namespace.unwrap_or(""),
-        "grafana_namespace": grafana_ns.unwrap_or(""),
-        "suggested": suggested,
-    });
+    let namespace_text = namespace.unwrap_or("").to_owned();
+    let grafana_namespace = grafana_ns.unwrap_or("").to_owned();
     // with Grafana's namespace known, the suggestion is complete but still a guess at the
     // service: unsafe; without it, a placeholder remains: display-only
     let fix = || {
@@ -163,13 +212,21 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     if labels.len() == 1 {
         match (namespace, grafana_ns) {
             (Some(ns), Some(gns)) if ns != gns => {
-                out.emit_json("bare-host-other-namespace", args, location)
-                    .with_fix(fix());
+                let message = Message::BareHostOtherNamespace {
+                    host: host.clone(),
+                    grafana_namespace,
+                    namespace: namespace_text,
+                    suggested: suggested.clone(),
+                };
+                out.emit(message, location).with_fix(fix());
             }
             (Some(_), Some(_)) => {}
             _ => {
-                out.emit_json("bare-host-assumed", args, location)
-                    .with_fix(fix());
+                let message = Message::BareHostAssumed {
+                    host: host.clone(),
+                    suggested: suggested.clone(),
+                };
+                out.emit(message, location).with_fix(fix());
             }
         }
         return;
@@ -179,9 +236,12 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
         && let Some(gns) = grafana_ns
         && labels[1] != gns
     {
-        let mut args = args;
-        args["found_namespace"] = json!(labels[1]);
-        out.emit_json("wrong-namespace", args, location).with_fix(fix());
+        let message = Message::WrongNamespace {
+            found_namespace: labels[1].to_owned(),
+            grafana_namespace,
+            suggested: suggested.clone(),
+        };
+        out.emit(message, location).with_fix(fix());
         return;
     }
     if labels.len() == 2
@@ -189,9 +249,12 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
         && ns != gns
         && labels[1] == ns
     {
-        let mut args = args;
-        args["found_namespace"] = json!(labels[1]);
-        out.emit_json("wrong-namespace", args, location).with_fix(fix());
+        let message = Message::WrongNamespace {
+            found_namespace: labels[1].to_owned(),
+            grafana_namespace,
+            suggested: suggested.clone(),
+        };
+        out.emit(message, location).with_fix(fix());
     }
 }
 

@@ -4,16 +4,46 @@
 //! account, which Grafana has from 10.3; plugin 1.9.17 and later declare
 //! `grafanaDependency: >=10.2.5`. A pinned legacy plugin (before 1.9.0) needs only 9.2.
 
-use serde_json::json;
+use serde::Serialize;
 
-use super::{CheckContext, Emitter, Untyped, path};
+use super::{CheckContext, Emitter, path};
 use crate::chart::{Version, show_version as show};
 use crate::diagnostic::Applicability;
 use crate::fix::{self, Op};
 use crate::model::plugin;
 
-/// What this rule reports (its messages still go by key; see [`Untyped`]).
-pub type Message = Untyped;
+/// What OC013 reports.
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
+#[serde(rename_all = "kebab-case")]
+pub enum Message {
+    /// The Grafana `image.tag` written is too old for the plugin.
+    TagOld {
+        /// The tag written.
+        found: String,
+        /// The plugin's version, or `latest`.
+        plugin: String,
+        /// The Grafana version the plugin needs.
+        required: String,
+        /// Whether the plugin is a legacy one (before 1.9.0), which needs less.
+        legacy: bool,
+        /// The Grafana version the tag names.
+        grafana: String,
+    },
+    /// The chart's own Grafana is too old for the plugin.
+    BundledOld {
+        /// The chart and its version.
+        chart: String,
+        /// The chart's Grafana version.
+        grafana: String,
+        /// The plugin's version, or `latest`.
+        plugin: String,
+        /// The Grafana version the plugin needs.
+        required: String,
+        /// Whether the plugin is a legacy one (before 1.9.0), which needs less.
+        legacy: bool,
+    },
+}
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
@@ -38,15 +68,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
         (Some(p), Some(_)) => p.version().unwrap_or_default().to_owned(),
         _ => "latest".to_owned(),
     };
-    let args = json!({
-        "grafana": show(version),
-        "required": show(required),
-        "plugin": plugin_text,
-        "version": ctx.release.chart_version(),
-            "chart": ctx.release.chart_name(),
-        "legacy": required < (10, 3, 0),
-        "found": tag.map(|t| t.describe()),
-    });
+    let legacy = required < (10, 3, 0);
     let tag_path = ["grafana", "image", "tag"];
     match tag {
         Some(tag) => {
@@ -67,11 +89,25 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
                     }],
                 )
             });
-            out.emit_json("tag-old", args, location).with_fix(fix);
+            let message = Message::TagOld {
+                found: tag.describe(),
+                plugin: plugin_text,
+                required: show(required),
+                legacy,
+                grafana: show(version),
+            };
+            out.emit(message, location).with_fix(fix);
         }
         None => {
             let location = release.blame(&tag_path);
-            out.emit_json("bundled-old", args, location);
+            let message = Message::BundledOld {
+                chart: ctx.release.chart_name(),
+                grafana: show(version),
+                plugin: plugin_text,
+                required: show(required),
+                legacy,
+            };
+            out.emit(message, location);
         }
     }
 }

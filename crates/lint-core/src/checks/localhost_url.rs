@@ -7,9 +7,9 @@
 //! `env`. Not covered here: `externalGrafana.url` (OC006), `base_url` (OC015), and Grafana's
 //! `root_url`, which browsers read (OC005 reports it when the plugin falls back to it).
 
-use serde_json::json;
+use serde::Serialize;
 
-use super::{CheckContext, Emitter, Untyped, path};
+use super::{CheckContext, Emitter, path};
 use crate::diagnostic::Applicability;
 use crate::fix::{self, Op};
 use crate::model::engine;
@@ -69,8 +69,41 @@ pub fn loopback_host(text: &str) -> Option<String> {
     is_loopback(&host).then_some(host)
 }
 
-/// What this rule reports (its messages still go by key; see [`Untyped`]).
-pub type Message = Untyped;
+/// What OC016 reports.
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
+#[serde(rename_all = "kebab-case")]
+pub enum Message {
+    /// A provisioned plugin URL names a loopback host.
+    Provisioned {
+        /// The `jsonData` key (`onCallApiUrl` or `grafanaUrl`).
+        key: String,
+        /// The URL written.
+        url: String,
+        /// The pod that calls the URL.
+        caller: String,
+        /// The loopback host.
+        host: String,
+        /// The URL to use instead.
+        suggested: String,
+    },
+    /// An external service's host the engine connects to is a loopback host.
+    External {
+        /// The key of the host (`externalMysql.host`, ...).
+        key: String,
+        /// The loopback host.
+        host: String,
+        /// The service the engine connects to.
+        what: String,
+    },
+    /// The engine's `GRAFANA_API_URL` names a loopback host.
+    GrafanaApiUrl {
+        /// The URL written.
+        url: String,
+        /// The loopback host.
+        host: String,
+    },
+}
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
@@ -86,9 +119,11 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
         && let Some(site) = value.site()
     {
         let location = ctx.release.site_location(site, key_path, false);
-        out.emit_json(
-            "grafana-api-url",
-            json!({ "url": text.trim(), "host": host }),
+        out.emit(
+            Message::GrafanaApiUrl {
+                url: text.trim().to_owned(),
+                host,
+            },
             location,
         );
     }
@@ -139,15 +174,14 @@ fn provisioned(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
                     None,
                 )
             };
-            out.emit_json(
-                "provisioned",
-                json!({
-                    "key": key,
-                    "url": text.trim(),
-                    "host": host,
-                    "caller": caller,
-                    "suggested": suggested,
-                }),
+            out.emit(
+                Message::Provisioned {
+                    key: key.to_owned(),
+                    url: text.trim().to_owned(),
+                    caller: caller.to_owned(),
+                    host,
+                    suggested,
+                },
                 location,
             )
             .with_fix(fix);
@@ -198,14 +232,12 @@ fn externals(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
         };
         let sub_path = [external.sub, "enabled"];
         let location = release.locate(value, &keys, false);
-        let diagnostic = out.emit_json(
-            "external",
-            json!({
-                "key": format!("{}.host", external.key),
-                "what": external.what,
-                "host": host,
-                "sub": external.sub,
-            }),
+        let diagnostic = out.emit(
+            Message::External {
+                key: format!("{}.host", external.key),
+                host,
+                what: external.what.to_owned(),
+            },
             location,
         );
         if let Some(sub) = release.get(&sub_path)

@@ -1,9 +1,9 @@
 //! OC037 plugin-entry-shape: `grafana.plugins` items are joined as text into
 //! `GF_INSTALL_PLUGINS`; a map item prints as `map[...]`, which names no plugin.
 
-use serde_json::json;
+use serde::Serialize;
 
-use super::{CheckContext, Emitter, Untyped, path};
+use super::{CheckContext, Emitter, path};
 use crate::diagnostic::Applicability;
 use crate::fix::{self, Op};
 use crate::path::Seg;
@@ -12,8 +12,30 @@ use crate::values::{Kind, Value};
 /// The OnCall plugin's id.
 const PLUGIN_ID: &str = "grafana-oncall-app";
 
-/// What this rule reports (its messages still go by key; see [`Untyped`]).
-pub type Message = Untyped;
+/// What OC037 reports.
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
+#[serde(rename_all = "kebab-case")]
+pub enum Message {
+    /// A `grafana.plugins` item is a map.
+    Map {
+        /// The item's key path.
+        path: String,
+        /// How the grafana chart's `join` prints the item.
+        rendered: String,
+        /// Whether the map names the OnCall plugin.
+        oncall: bool,
+        /// The item as a plugin string, when it can be written as one.
+        suggested: Option<String>,
+    },
+    /// A `grafana.plugins` item is a list.
+    Other {
+        /// The item's key path.
+        path: String,
+        /// The value written.
+        found: String,
+    },
+}
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
@@ -47,17 +69,20 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
                         }],
                     )
                 });
-                let args = json!({
-                    "path": location.key_path,
-                    "rendered": go_print(item),
-                    "oncall": oncall,
-                    "suggested": suggested,
-                });
-                out.emit_json("map", args, location).with_fix(fix);
+                let message = Message::Map {
+                    path: location.key_path.to_string(),
+                    rendered: go_print(item),
+                    oncall,
+                    suggested,
+                };
+                out.emit(message, location).with_fix(fix);
             }
             Kind::Seq(_) => {
-                let args = json!({ "path": location.key_path, "found": item.describe() });
-                out.emit_json("other", args, location);
+                let message = Message::Other {
+                    path: location.key_path.to_string(),
+                    found: item.describe(),
+                };
+                out.emit(message, location);
             }
             _ => {}
         }

@@ -6,9 +6,9 @@
 //! The engine does not use `GRAFANA_API_URL` for this in the v2 flow: it stores the URL the
 //! plugin sends during sync and calls `<url>api/org` and the user and team APIs there.
 
-use serde_json::json;
+use serde::Serialize;
 
-use super::{CheckContext, Emitter, Untyped, path};
+use super::{CheckContext, Emitter, path};
 use crate::diagnostic::{Applicability, Location};
 use crate::fix::{self, Op};
 use crate::model::grafana::{Place as GrafanaPlace, ini_bool};
@@ -93,8 +93,102 @@ enum Source<'a> {
     RootUrl { domain: Option<&'a Value> },
 }
 
-/// What this rule reports (its messages still go by key; see [`Untyped`]).
-pub type Message = Untyped;
+/// What OC005 reports.
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
+#[serde(rename_all = "kebab-case")]
+pub enum Message {
+    /// The URL has no scheme.
+    NoScheme {
+        /// Which URL is judged (`jsonData.grafanaUrl`, or Grafana's `root_url`).
+        what: String,
+        /// The URL.
+        url: String,
+        /// The URL to write.
+        suggested: String,
+    },
+    /// Grafana's `root_url`, which the plugin reports, names a loopback host.
+    RootUrlLocalhost {
+        /// Which URL is judged (`jsonData.grafanaUrl`, or Grafana's `root_url`).
+        what: String,
+        /// The URL.
+        url: String,
+        /// Its host.
+        host: String,
+    },
+    /// The URL has a path that does not end in `/`.
+    NoTrailingSlash {
+        /// Which URL is judged (`jsonData.grafanaUrl`, or Grafana's `root_url`).
+        what: String,
+        /// The URL.
+        url: String,
+        /// Its path.
+        path: String,
+        /// The URL to write.
+        suggested: String,
+    },
+    /// The URL names a Service other than the bundled Grafana's.
+    WrongService {
+        /// Which URL is judged (`jsonData.grafanaUrl`, or Grafana's `root_url`).
+        what: String,
+        /// The Service the URL names.
+        service: String,
+        /// The bundled Grafana's Service.
+        expected: String,
+        /// Whether the Service named is the chart's default `helm-testing-grafana`.
+        helm_testing: bool,
+        /// The URL the engine needs.
+        suggested: String,
+    },
+    /// The host has no namespace while Grafana runs in another namespace than the engine.
+    BareHostOtherNamespace {
+        /// Which URL is judged (`jsonData.grafanaUrl`, or Grafana's `root_url`).
+        what: String,
+        /// The host.
+        host: String,
+        /// Grafana's namespace.
+        grafana_namespace: String,
+        /// The engine's namespace.
+        namespace: String,
+        /// The URL to write.
+        suggested: String,
+    },
+    /// The URL names a namespace other than Grafana's.
+    WrongNamespace {
+        /// Which URL is judged (`jsonData.grafanaUrl`, or Grafana's `root_url`).
+        what: String,
+        /// The namespace the URL names.
+        found_namespace: String,
+        /// Grafana's namespace.
+        grafana_namespace: String,
+        /// The URL to write.
+        suggested: String,
+    },
+    /// The URL's path is not the one the bundled Grafana serves at.
+    SubPath {
+        /// Which URL is judged (`jsonData.grafanaUrl`, or Grafana's `root_url`).
+        what: String,
+        /// The URL's path.
+        path: String,
+        /// The path Grafana serves at.
+        wanted: String,
+        /// Whether `serve_from_sub_path` is on.
+        sub_path_on: bool,
+        /// The URL to write.
+        suggested: String,
+    },
+    /// The host has no namespace, and where Grafana runs is not known.
+    BareHostAssumed {
+        /// Which URL is judged (`jsonData.grafanaUrl`, or Grafana's `root_url`).
+        what: String,
+        /// The host.
+        host: String,
+        /// What is assumed about Grafana's namespace, and why.
+        why: String,
+        /// The URL to write.
+        suggested: String,
+    },
+}
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
@@ -193,7 +287,7 @@ fn judge(
     if url.host.is_empty() || (is_loopback(&url.host) && !from_root) {
         return;
     }
-    let mut args = json!({ "what": what, "url": text, "host": url.host });
+    let what = what.to_owned();
     let set_grafana_url = |suggested: &str, applicability: Applicability| match source {
         Source::Provisioned(app) => fix::build::for_app(
             ctx.release,
@@ -209,22 +303,35 @@ fn judge(
     };
     let Some(scheme) = url.scheme.clone() else {
         let suggested = format!("http://{text}");
-        args["suggested"] = json!(suggested);
         let fix = set_grafana_url(&suggested, Applicability::Unsafe);
-        out.emit_json("no-scheme", args, location).with_fix(fix);
+        let message = Message::NoScheme {
+            what,
+            url: text.to_owned(),
+            suggested,
+        };
+        out.emit(message, location).with_fix(fix);
         return;
     };
     if is_loopback(&url.host) {
-        out.emit_json("root-url-localhost", args, location);
+        let message = Message::RootUrlLocalhost {
+            what,
+            url: text.to_owned(),
+            host: url.host.clone(),
+        };
+        out.emit(message, location);
         return;
     }
     let path_now = url_path(&url);
     if !from_root && path_now != "/" && !path_now.ends_with('/') {
         let suggested = format!("{}/", text.trim_end());
-        args["suggested"] = json!(suggested);
-        args["path"] = json!(path_now);
         let fix = set_grafana_url(&suggested, Applicability::Safe);
-        out.emit_json("no-trailing-slash", args, location).with_fix(fix);
+        let message = Message::NoTrailingSlash {
+            what,
+            url: text.to_owned(),
+            path: path_now,
+            suggested,
+        };
+        out.emit(message, location).with_fix(fix);
         return;
     }
     let labels: Vec<&str> = url.host.split('.').collect();
@@ -267,10 +374,6 @@ fn judge(
         && service != expected
     {
         let suggested = rebuild(expected, keep_ns.as_deref(), &path_now);
-        args["service"] = json!(service);
-        args["expected"] = json!(expected);
-        args["suggested"] = json!(suggested);
-        args["helm_testing"] = json!(service == "helm-testing-grafana");
         let fix = match source {
             Source::Provisioned(_) => set_grafana_url(&suggested, Applicability::Unsafe),
             // the host came from `server.domain`: point it at the Service
@@ -293,7 +396,14 @@ fn judge(
             }
             Source::RootUrl { .. } => None,
         };
-        out.emit_json("wrong-service", args, location).with_fix(fix);
+        let message = Message::WrongService {
+            what,
+            service: service.to_owned(),
+            expected: expected.to_owned(),
+            helm_testing: service == "helm-testing-grafana",
+            suggested,
+        };
+        out.emit(message, location).with_fix(fix);
         return;
     }
     // the namespace the engine needs
@@ -302,12 +412,15 @@ fn judge(
         && let GrafanaPlace::Other { namespace, .. } = place
     {
         let suggested = rebuild(service, Some(gns), &path_now);
-        args["grafana_namespace"] = json!(gns);
-        args["namespace"] = json!(namespace);
-        args["suggested"] = json!(suggested);
         let fix = set_grafana_url(&suggested, Applicability::Unsafe);
-        out.emit_json("bare-host-other-namespace", args, location)
-            .with_fix(fix);
+        let message = Message::BareHostOtherNamespace {
+            what,
+            host: url.host.clone(),
+            grafana_namespace: gns.clone(),
+            namespace: namespace.clone(),
+            suggested,
+        };
+        out.emit(message, location).with_fix(fix);
         return;
     }
     if let Some(found) = labels.get(1).filter(|_| !bare)
@@ -318,11 +431,14 @@ fn judge(
         && *found != gns
     {
         let suggested = rebuild(service, Some(gns), &path_now);
-        args["found_namespace"] = json!(found);
-        args["grafana_namespace"] = json!(gns);
-        args["suggested"] = json!(suggested);
         let fix = set_grafana_url(&suggested, Applicability::Unsafe);
-        out.emit_json("wrong-namespace", args, location).with_fix(fix);
+        let message = Message::WrongNamespace {
+            what,
+            found_namespace: (*found).to_owned(),
+            grafana_namespace: gns.to_owned(),
+            suggested,
+        };
+        out.emit(message, location).with_fix(fix);
         return;
     }
     // the sub-path the bundled Grafana serves under
@@ -330,20 +446,27 @@ fn judge(
         let wanted = sub_path.unwrap_or("/");
         if path_now != wanted {
             let suggested = rebuild(service, None, wanted);
-            args["path"] = json!(path_now);
-            args["wanted"] = json!(wanted);
-            args["suggested"] = json!(suggested);
-            args["sub_path_on"] = json!(sub_path.is_some());
             let fix = set_grafana_url(&suggested, Applicability::Unsafe);
-            out.emit_json("sub-path", args, location).with_fix(fix);
+            let message = Message::SubPath {
+                what,
+                path: path_now,
+                wanted: wanted.to_owned(),
+                sub_path_on: sub_path.is_some(),
+                suggested,
+            };
+            out.emit(message, location).with_fix(fix);
             return;
         }
     }
     if bare && let GrafanaPlace::Unknown(why) = place {
         let suggested = rebuild(service, Some("<grafana-namespace>"), &path_now);
-        args["why"] = json!(why);
-        args["suggested"] = json!(suggested);
         let fix = set_grafana_url(&suggested, Applicability::DisplayOnly);
-        out.emit_json("bare-host-assumed", args, location).with_fix(fix);
+        let message = Message::BareHostAssumed {
+            what,
+            host: url.host.clone(),
+            why: why.clone(),
+            suggested,
+        };
+        out.emit(message, location).with_fix(fix);
     }
 }

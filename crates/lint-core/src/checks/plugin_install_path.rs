@@ -5,9 +5,9 @@
 //! must mount that same volume so that what it writes lands in that directory. Anything else
 //! goes to the init container's own filesystem and is gone when Grafana starts.
 
-use serde_json::json;
+use serde::Serialize;
 
-use super::{CheckContext, Emitter, Untyped};
+use super::{CheckContext, Emitter};
 use crate::diagnostic::Applicability;
 use crate::fix::Op;
 use crate::path::Seg;
@@ -112,8 +112,51 @@ fn targets(script: &str, plugins: &str) -> Vec<String> {
         .collect()
 }
 
-/// What this rule reports (its messages still go by key; see [`Untyped`]).
-pub type Message = Untyped;
+/// What OC038 reports.
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
+#[serde(rename_all = "kebab-case")]
+pub enum Message {
+    /// The init container does not mount the volume part that holds Grafana's plugins
+    /// directory.
+    NotMounted {
+        /// The init container's name (its index when it has none).
+        name: String,
+        /// Why it is taken to install plugins.
+        why: String,
+        /// The volume that holds Grafana's plugins directory.
+        volume: String,
+        /// Grafana's plugins directory.
+        plugins: String,
+        /// A volume of the init container's own mounted over the plugins directory (empty
+        /// when none).
+        own: String,
+        /// Where the Grafana container mounts that volume (empty when not known).
+        mount: String,
+    },
+    /// The init container writes plugins outside Grafana's plugins directory.
+    WrongTarget {
+        /// The init container's name (its index when it has none).
+        name: String,
+        /// Where it writes plugins.
+        target: String,
+        /// Where Grafana's plugins directory is in the init container.
+        view: String,
+        /// The volume that holds Grafana's plugins directory.
+        volume: String,
+        /// Where the Grafana container mounts that volume (empty when not known).
+        mount: String,
+    },
+    /// Grafana's plugins directory is on no volume of the Grafana container.
+    NoVolume {
+        /// The init container's name (its index when it has none).
+        name: String,
+        /// Why it is taken to install plugins.
+        why: String,
+        /// Grafana's plugins directory.
+        plugins: String,
+    },
+}
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
@@ -188,9 +231,12 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
             None => release.site_location(site, init_path, false),
         };
         let Some((volume, vpath)) = reads.clone() else {
-            out.emit_json(
-                "no-volume",
-                json!({ "name": name, "why": why, "plugins": plugins }),
+            out.emit(
+                Message::NoVolume {
+                    name,
+                    why,
+                    plugins: plugins.clone(),
+                },
                 location,
             );
             continue;
@@ -219,18 +265,10 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
             .iter()
             .find(|m| m.name != volume && under(&plugins, &m.path))
             .map(|m| m.name.clone());
-        let args = |target: &str| {
-            json!({
-                "name": name,
-                "why": why,
-                "plugins": plugins,
-                "volume": volume,
-                "mount": covering.as_ref().map(|m| m.path.clone()).unwrap_or_default(),
-                "target": target,
-                "view": view.clone().unwrap_or_default(),
-                "own": own.clone().unwrap_or_default(),
-            })
-        };
+        let mount = covering
+            .as_ref()
+            .map(|m| m.path.clone())
+            .unwrap_or_default();
         match &view {
             None => {
                 // mount the volume where Grafana has it, when nothing of the init container's
@@ -266,7 +304,15 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
                         }],
                     )
                 });
-                out.emit_json("not-mounted", args(""), location).with_fix(fix);
+                let message = Message::NotMounted {
+                    name,
+                    why,
+                    volume,
+                    plugins: plugins.clone(),
+                    own: own.unwrap_or_default(),
+                    mount,
+                };
+                out.emit(message, location).with_fix(fix);
             }
             Some(_) => {
                 if found.is_empty() || found.iter().any(|t| lands(t)) {
@@ -278,7 +324,14 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
                     .or(found.first())
                     .cloned()
                     .unwrap_or_default();
-                out.emit_json("wrong-target", args(&target), location);
+                let message = Message::WrongTarget {
+                    name,
+                    target,
+                    view: view.clone().unwrap_or_default(),
+                    volume,
+                    mount,
+                };
+                out.emit(message, location);
             }
         }
     }

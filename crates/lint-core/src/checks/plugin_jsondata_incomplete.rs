@@ -1,9 +1,9 @@
 //! OC003 plugin-jsondata-incomplete: the plugin's provisioned `jsonData` must hold
 //! `stackId`, `orgId` and `onCallApiUrl` (the plugin reports "jsonData.<key> is not set").
 
-use serde_json::json;
+use serde::Serialize;
 
-use super::{CheckContext, Emitter, Untyped, path};
+use super::{CheckContext, Emitter, path};
 use crate::diagnostic::{Applicability, Location};
 use crate::fix::{self, Op};
 use crate::model::engine::{self, DEFAULT_STACK_ID, STACK_ID_ENV};
@@ -75,8 +75,28 @@ fn value_for(ctx: &CheckContext<'_>, key: &str) -> (Value, Applicability) {
     }
 }
 
-/// What this rule reports (its messages still go by key; see [`Untyped`]).
-pub type Message = Untyped;
+/// What OC003 reports.
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
+#[serde(rename_all = "kebab-case")]
+pub enum Message {
+    /// The entry has no `jsonData` at all.
+    NoJsondata,
+    /// A required key is absent from `jsonData`.
+    Missing {
+        /// The key (`stackId`, `orgId` or `onCallApiUrl`).
+        key: String,
+        /// The value to write.
+        suggested: String,
+    },
+    /// A required key is `null` or empty.
+    Empty {
+        /// The key (`stackId`, `orgId` or `onCallApiUrl`).
+        key: String,
+        /// The value to write.
+        suggested: String,
+    },
+}
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
@@ -109,7 +129,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
                     value,
                 }],
             );
-            out.emit_json("no-jsondata", json!({}), location).with_fix(fix);
+            out.emit(Message::NoJsondata, location).with_fix(fix);
             continue;
         }
         for key in REQUIRED {
@@ -136,13 +156,13 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
                     value,
                 }],
             );
-            let message = if found.is_some() { "empty" } else { "missing" };
-            out.emit_json(
-                message,
-                json!({ "key": key, "suggested": suggested }),
-                location,
-            )
-            .with_fix(fix);
+            let key = key.to_owned();
+            let message = if found.is_some() {
+                Message::Empty { key, suggested }
+            } else {
+                Message::Missing { key, suggested }
+            };
+            out.emit(message, location).with_fix(fix);
         }
     }
 }

@@ -8,9 +8,9 @@
 //! match a known pattern"), so every plugin call returns 500. A copy from grafana.com keeps
 //! its version; a rebuilt or re-tagged artifact may not.
 
-use serde_json::json;
+use serde::Serialize;
 
-use super::{CheckContext, Emitter, Untyped, path};
+use super::{CheckContext, Emitter, path};
 use crate::diagnostic::{Applicability, Location};
 use crate::fix::{self, Op};
 use crate::model::plugin::{self, Form};
@@ -63,8 +63,30 @@ fn private_source(ctx: &CheckContext<'_>) -> Option<Source> {
     })
 }
 
-/// What this rule reports (its messages still go by key; see [`Untyped`]).
-pub type Message = Untyped;
+/// What OC008 reports.
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
+#[serde(rename_all = "kebab-case")]
+pub enum Message {
+    /// `license` is not set, and the plugin is seen not to come from grafana.com.
+    Missing {
+        /// Why the plugin is taken not to come from grafana.com.
+        why: String,
+    },
+    /// `license` is not set, and the air-gapped profile is on.
+    MissingAirGapped,
+    /// The plugin does not come from grafana.com, and the chart's own provisioning (which
+    /// cannot set `license`) configures it.
+    ChartProvisioning {
+        /// Why the plugin is taken not to come from grafana.com.
+        why: String,
+    },
+    /// `license` is set to something other than `OpenSource`.
+    WrongValue {
+        /// The license written.
+        found: String,
+    },
+}
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
@@ -95,7 +117,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
                 value: fix::ops::text(OPEN_SOURCE),
             }],
         );
-        out.emit_json("wrong-value", json!({ "found": text }), location)
+        out.emit(Message::WrongValue { found: text.clone() }, location)
             .with_fix(fix);
     }
 
@@ -144,12 +166,14 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
                 value: fix::ops::text(OPEN_SOURCE),
             }],
         );
-        let key = if source.location.is_some() {
-            "missing"
+        let message = if source.location.is_some() {
+            Message::Missing {
+                why: source.why.clone(),
+            }
         } else {
-            "missing-air-gapped"
+            Message::MissingAirGapped
         };
-        let diagnostic = out.emit_json(key, json!({ "why": source.why }), location);
+        let diagnostic = out.emit(message, location);
         diagnostic.with_fix(fix);
         if let Some(related) = &source.location {
             diagnostic.with_related(related.clone(), "the plugin comes from here");
@@ -160,9 +184,10 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
         && let Some(location) = &source.location
         && let Some(volume) = chart_provisioning_volume(ctx.release)
     {
-        let diagnostic = out.emit_json(
-            "chart-provisioning",
-            json!({ "why": source.why }),
+        let diagnostic = out.emit(
+            Message::ChartProvisioning {
+                why: source.why.clone(),
+            },
             location.clone(),
         );
         if volume.site().is_some() {

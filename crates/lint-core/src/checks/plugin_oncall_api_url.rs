@@ -9,15 +9,15 @@
 //! `http://helm-testing-oncall-engine:8080`: reported only when the engine Service name is
 //! known (from `--release`, or `fullnameOverride`) and is not that one.
 
-use serde_json::json;
+use serde::Serialize;
 
-use super::{CheckContext, Emitter, Untyped, path};
+use super::{CheckContext, Emitter, path};
 use crate::diagnostic::Applicability;
 use crate::fix::{self, Op};
 use crate::model::grafana::Place as GrafanaPlace;
 use crate::model::names::{
     CHART_CONFIGMAP, CHART_ENGINE_SERVICE, CHART_ONCALL_API_URL, ENGINE_PORT, engine_named_by,
-    engine_service, oncall_fullname,
+    engine_service,
 };
 use crate::model::provisioning::is_substituted;
 use crate::model::url::{is_loopback, parse_url};
@@ -52,8 +52,130 @@ fn engine_host(host: &str) -> Option<EngineHost> {
     })
 }
 
-/// What this rule reports (its messages still go by key; see [`Untyped`]).
-pub type Message = Untyped;
+/// What OC004 reports.
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
+#[serde(rename_all = "kebab-case")]
+pub enum Message {
+    /// The URL has no scheme.
+    NoScheme {
+        /// The URL written.
+        url: String,
+        /// The URL with `http://` in front.
+        fixed: String,
+    },
+    /// The URL's scheme is neither `http` nor `https`.
+    BadScheme {
+        /// The scheme written.
+        scheme: String,
+    },
+    /// The URL names the chart's hardcoded `helm-testing-oncall-engine`.
+    HelmTesting {
+        /// This release's engine Service.
+        expected: String,
+        /// What names the engine Service (`fullnameOverride`, the release name).
+        named_by: String,
+        /// The URL to write.
+        suggested: String,
+    },
+    /// The URL names another release's engine Service.
+    WrongService {
+        /// The Service the URL names.
+        service: String,
+        /// This release's engine Service.
+        expected: String,
+        /// What names the engine Service (`fullnameOverride`, the release name).
+        named_by: String,
+        /// The URL to write.
+        suggested: String,
+    },
+    /// The URL names a namespace other than OnCall's.
+    WrongNamespace {
+        /// The namespace the URL names.
+        found_namespace: String,
+        /// OnCall's namespace.
+        namespace: String,
+        /// The URL to write.
+        suggested: String,
+    },
+    /// The host has no namespace while Grafana runs in another namespace.
+    BareHostOtherNamespace {
+        /// The host written.
+        host: String,
+        /// Grafana's namespace.
+        grafana_namespace: String,
+        /// OnCall's namespace.
+        namespace: String,
+        /// The URL to write.
+        suggested: String,
+    },
+    /// The port is not the engine's, this release's engine Service being known.
+    Port {
+        /// The Service the URL names.
+        service: String,
+        /// The port reached (written, or the scheme's default).
+        port: String,
+        /// Whether the URL writes a port.
+        port_written: bool,
+        /// The URL to write.
+        suggested: String,
+    },
+    /// The port is not the chart's engine port, the Service being assumed the engine's.
+    PortAssumed {
+        /// The Service the URL names.
+        service: String,
+        /// The port reached (written, or the scheme's default).
+        port: String,
+        /// Whether the URL writes a port.
+        port_written: bool,
+        /// The URL to write.
+        suggested: String,
+    },
+    /// The host has no namespace, and where Grafana runs is not known.
+    BareHostAssumed {
+        /// The host written.
+        host: String,
+        /// What is assumed about Grafana's namespace, and why.
+        why: String,
+        /// The URL to write.
+        suggested: String,
+    },
+    /// The chart's own provisioning names an engine Service other than this release's.
+    ChartDefault {
+        /// The chart's provisioning ConfigMap.
+        configmap: String,
+        /// The URL the chart's provisioning sets.
+        url: String,
+        /// This release's engine Service.
+        expected: String,
+        /// What names the engine Service (`fullnameOverride`, the release name).
+        named_by: String,
+        /// Whether the user wrote the volume that mounts the chart's provisioning.
+        written: bool,
+        /// The URL the plugin needs.
+        suggested: String,
+        /// The `oncall-lint render provisioning` command for this release.
+        render: String,
+    },
+    /// The chart's own provisioning names the engine without a namespace while Grafana runs
+    /// in another one.
+    ChartDefaultNamespace {
+        /// The chart's provisioning ConfigMap.
+        configmap: String,
+        /// The URL the chart's provisioning sets.
+        url: String,
+        /// Grafana's namespace.
+        grafana_namespace: String,
+        /// OnCall's namespace.
+        namespace: String,
+        /// Whether the user wrote the volume that mounts the chart's provisioning.
+        written: bool,
+        /// The URL the plugin needs.
+        suggested: String,
+        /// The `oncall-lint render provisioning` command for this release.
+        render: String,
+    },
+}
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
@@ -110,9 +232,11 @@ fn check_app(
         None => {
             let fixed = format!("http://{text}");
             let fix = set(fixed.clone(), Applicability::Unsafe);
-            out.emit_json(
-                "no-scheme",
-                json!({ "url": text, "fixed": fixed }),
+            out.emit(
+                Message::NoScheme {
+                    url: text.to_owned(),
+                    fixed,
+                },
                 location,
             )
             .with_fix(fix);
@@ -120,9 +244,10 @@ fn check_app(
         }
         Some("http" | "https") => {}
         Some(scheme) => {
-            out.emit_json(
-                "bad-scheme",
-                json!({ "url": text, "scheme": scheme }),
+            out.emit(
+                Message::BadScheme {
+                    scheme: scheme.to_owned(),
+                },
                 location,
             );
             return;
@@ -180,52 +305,76 @@ fn check_app(
         Applicability::DisplayOnly
     };
     let port = url.port.clone();
-    let mut args = json!({
-        "url": text,
-        "host": url.host,
-        "service": engine.service,
-        "expected": expected.clone().unwrap_or_default(),
-        "named_by": engine_named_by(ctx.release),
-        "namespace": namespace.unwrap_or(""),
-        "found_namespace": engine.namespace.clone().unwrap_or_default(),
-        "port": port.clone().unwrap_or_else(|| default_port(&scheme).into()),
-        "port_written": port.is_some(),
-        "suggested": suggested,
-    });
+    let url_host = url.host.clone();
+    let expected_text = expected.clone().unwrap_or_default();
+    let namespace_text = namespace.unwrap_or("").to_owned();
+    let found_namespace = engine.namespace.clone().unwrap_or_default();
+    let port_text = port.clone().unwrap_or_else(|| default_port(&scheme).into());
+    let port_written = port.is_some();
 
-    let key = if let Some(expected) = &expected
+    let message = if let Some(expected) = &expected
         && *expected != engine.service
     {
         if engine.service == CHART_ENGINE_SERVICE {
-            "helm-testing"
+            Message::HelmTesting {
+                expected: expected_text,
+                named_by: engine_named_by(ctx.release),
+                suggested: suggested.clone(),
+            }
         } else {
-            "wrong-service"
+            Message::WrongService {
+                service: engine.service.clone(),
+                expected: expected_text,
+                named_by: engine_named_by(ctx.release),
+                suggested: suggested.clone(),
+            }
         }
     } else if let (Some(found), Some(ns)) = (&engine.namespace, namespace)
         && found != ns
     {
-        "wrong-namespace"
+        Message::WrongNamespace {
+            found_namespace,
+            namespace: namespace_text,
+            suggested: suggested.clone(),
+        }
     } else if engine.namespace.is_none()
         && let GrafanaPlace::Other { grafana, .. } = place
     {
-        args["grafana_namespace"] = json!(grafana);
-        "bare-host-other-namespace"
+        Message::BareHostOtherNamespace {
+            host: url_host,
+            grafana_namespace: grafana.clone(),
+            namespace: namespace_text,
+            suggested: suggested.clone(),
+        }
     } else if port.as_deref() != Some(ENGINE_PORT) {
         if expected.as_deref() == Some(engine.service.as_str()) {
-            "port"
+            Message::Port {
+                service: engine.service.clone(),
+                port: port_text,
+                port_written,
+                suggested: suggested.clone(),
+            }
         } else {
-            "port-assumed"
+            Message::PortAssumed {
+                service: engine.service.clone(),
+                port: port_text,
+                port_written,
+                suggested: suggested.clone(),
+            }
         }
     } else if engine.namespace.is_none()
         && let GrafanaPlace::Unknown(why) = place
     {
-        args["why"] = json!(why);
-        "bare-host-assumed"
+        Message::BareHostAssumed {
+            host: url_host,
+            why: why.clone(),
+            suggested: suggested.clone(),
+        }
     } else {
         return;
     };
     let fix = set(suggested, applicability);
-    out.emit_json(key, args, location).with_fix(fix);
+    out.emit(message, location).with_fix(fix);
 }
 
 fn default_port(scheme: &str) -> &'static str {
@@ -246,10 +395,10 @@ fn chart_default(ctx: &CheckContext<'_>, place: &GrafanaPlace, out: &mut Emitter
         GrafanaPlace::Other { namespace, grafana } => Some((namespace.clone(), grafana.clone())),
         _ => None,
     };
-    let key = if expected != CHART_ENGINE_SERVICE {
-        "chart-default"
+    let default_namespace = if expected != CHART_ENGINE_SERVICE {
+        false
     } else if other.is_some() {
-        "chart-default-namespace"
+        true
     } else {
         return;
     };
@@ -271,22 +420,31 @@ fn chart_default(ctx: &CheckContext<'_>, place: &GrafanaPlace, out: &mut Emitter
             .clone()
             .unwrap_or_else(|| "<namespace>".into()),
     );
-    out.emit_json(
-        key,
-        json!({
-            "configmap": CHART_CONFIGMAP,
-            "url": CHART_ONCALL_API_URL,
-            "expected": expected,
-            "fullname": oncall_fullname(ctx.release).unwrap_or_default(),
-            "named_by": engine_named_by(ctx.release),
-            "namespace": namespace,
-            "grafana_namespace": grafana_namespace,
-            "suggested": suggested,
-            "render": render,
-            "written": volume.site().is_some(),
-        }),
-        location,
-    );
+    let configmap = CHART_CONFIGMAP.to_owned();
+    let url = CHART_ONCALL_API_URL.to_owned();
+    let written = volume.site().is_some();
+    let message = if default_namespace {
+        Message::ChartDefaultNamespace {
+            configmap,
+            url,
+            grafana_namespace,
+            namespace,
+            written,
+            suggested,
+            render,
+        }
+    } else {
+        Message::ChartDefault {
+            configmap,
+            url,
+            expected,
+            named_by: engine_named_by(ctx.release),
+            written,
+            suggested,
+            render,
+        }
+    };
+    out.emit(message, location);
 }
 
 #[cfg(test)]

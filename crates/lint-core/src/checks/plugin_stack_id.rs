@@ -1,9 +1,9 @@
 //! OC002 plugin-stack-id: the plugin's `jsonData.stackId` must be the integer the engine
 //! expects, its `SELF_HOSTED_STACK_ID` (default 5).
 
-use serde_json::json;
+use serde::Serialize;
 
-use super::{CheckContext, Emitter, Untyped, path};
+use super::{CheckContext, Emitter, path};
 use crate::diagnostic::Applicability;
 use crate::fix::{self, Op};
 use crate::model::engine::{self, DEFAULT_STACK_ID, STACK_ID_ENV};
@@ -29,8 +29,43 @@ fn expected<'a>(ctx: &'a CheckContext<'_>) -> Option<(i64, Option<(&'a Value, Ke
     }
 }
 
-/// What this rule reports (its messages still go by key; see [`Untyped`]).
-pub type Message = Untyped;
+/// What OC002 reports.
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
+#[serde(rename_all = "kebab-case")]
+pub enum Message {
+    /// `stackId` is not the engine's stack id, known from the oncall chart's values.
+    WrongValue {
+        /// The value written.
+        found: String,
+        /// The stack id the engine accepts.
+        expected: i64,
+    },
+    /// `stackId` is not the engine's default stack id, assumed outside the oncall chart's
+    /// values.
+    WrongValueAssumed {
+        /// The value written.
+        found: String,
+        /// The stack id the engine accepts by default.
+        expected: i64,
+    },
+    /// `stackId` is not the `SELF_HOSTED_STACK_ID` set in the engine's `env`.
+    EnvMismatch {
+        /// The value written.
+        found: String,
+        /// The engine's `SELF_HOSTED_STACK_ID`.
+        expected: i64,
+        /// Where the engine's `SELF_HOSTED_STACK_ID` is set.
+        env_path: String,
+    },
+    /// `stackId` is the expected number, quoted.
+    Quoted {
+        /// The value written.
+        found: String,
+        /// The stack id the engine accepts.
+        expected: i64,
+    },
+}
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
@@ -45,23 +80,30 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
             continue;
         };
         let key_path = app.key_path.extend(&["jsonData", "stackId"]);
+        let found = stack_id.describe();
         let message = match &stack_id.kind {
             Kind::Int(i) if *i == expected => continue,
             Kind::Float(f) if *f == expected as f64 => continue,
             // not set at all is OC003's finding; a substituted value cannot be known here
             Kind::Null => continue,
             Kind::Str(_) if is_substituted(stack_id) => continue,
-            Kind::Str(s) if s.trim() == expected.to_string() => "quoted",
-            _ if env.is_some() => "env-mismatch",
-            _ if ctx.release.kind == InputKind::OncallValues => "wrong-value",
-            _ => "wrong-value-assumed",
+            Kind::Str(s) if s.trim() == expected.to_string() => Message::Quoted { found, expected },
+            _ if env.is_some() => Message::EnvMismatch {
+                found,
+                expected,
+                env_path: env.as_ref().map(|(_, k)| k.to_string()).unwrap_or_default(),
+            },
+            _ if ctx.release.kind == InputKind::OncallValues => {
+                Message::WrongValue { found, expected }
+            }
+            _ => Message::WrongValueAssumed { found, expected },
         };
         let Some(site) = stack_id.site() else {
             continue;
         };
         let location = ctx.release.site_location(site, key_path.clone(), false);
         // the engine's value is known for the oncall chart's values; elsewhere it is assumed
-        let applicability = if message == "quoted" || ctx.release.kind == InputKind::OncallValues {
+        let applicability = if matches!(message, Message::Quoted { .. }) || ctx.release.kind == InputKind::OncallValues {
             Applicability::Safe
         } else {
             Applicability::Unsafe
@@ -76,16 +118,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
                 value: Value::new(Kind::Int(expected), stack_id.origin.clone()),
             }],
         );
-        let diagnostic = out.emit_json(
-                message,
-                json!({
-                    "found": stack_id.describe(),
-                    "expected": expected,
-                    "env_path": env.as_ref().map(|(_, k)| k.to_string()).unwrap_or_default(),
-                }),
-                location,
-            )
-            .with_fix(fix);
+        let diagnostic = out.emit(message, location).with_fix(fix);
         if let Some((value, key)) = &env
             && let Some(site) = value.site()
         {

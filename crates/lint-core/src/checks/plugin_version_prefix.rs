@@ -2,15 +2,37 @@
 //! 1.9.26 and without one from 1.9.27; a download of the other spelling is a 404, and the
 //! Grafana container exits when a plugin download fails.
 
-use serde_json::json;
+use serde::Serialize;
 
-use super::{CheckContext, Emitter, Untyped};
+use super::{CheckContext, Emitter};
 use crate::diagnostic::Applicability;
 use crate::fix::{self, Op};
 use crate::model::plugin::{self, Form, catalog_name};
 
-/// What this rule reports (its messages still go by key; see [`Untyped`]).
-pub type Message = Untyped;
+/// What OC022 reports.
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
+#[serde(rename_all = "kebab-case")]
+pub enum Message {
+    /// The version has a `v` that grafana.com does not publish it with.
+    VPrefix {
+        /// The grafana.com spelling of the version.
+        expected: String,
+        /// The version written.
+        found: String,
+        /// Whether an init container downloads the plugin.
+        init_container: bool,
+    },
+    /// The version lacks the `v` that grafana.com publishes it with.
+    NoVPrefix {
+        /// The version written.
+        found: String,
+        /// The grafana.com spelling of the version.
+        expected: String,
+        /// Whether an init container downloads the plugin.
+        init_container: bool,
+    },
+}
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
@@ -33,7 +55,6 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
         return;
     }
     let has_v = found.starts_with(['v', 'V']);
-    let key = if has_v { "v-prefix" } else { "no-v-prefix" };
     let fix = plugin.fix_path.clone().and_then(|fix_path| {
         let text = plugin.with_version(&expected)?;
         ctx.fix_at(
@@ -46,14 +67,20 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
             }],
         )
     });
-    out.emit_json(
-        key,
-        json!({
-            "found": found,
-            "expected": expected,
-            "init_container": plugin.form == Form::InitContainer,
-        }),
-        plugin.location(ctx.release),
-    )
-    .with_fix(fix);
+    let found = found.to_owned();
+    let init_container = plugin.form == Form::InitContainer;
+    let message = if has_v {
+        Message::VPrefix {
+            expected,
+            found,
+            init_container,
+        }
+    } else {
+        Message::NoVPrefix {
+            found,
+            expected,
+            init_container,
+        }
+    };
+    out.emit(message, plugin.location(ctx.release)).with_fix(fix);
 }
