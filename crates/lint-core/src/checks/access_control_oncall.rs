@@ -6,9 +6,9 @@
 //! wins over `enable` and is read with `strconv.ParseBool`; `GF_FEATURE_TOGGLES_<KEY>`
 //! overrides it only when the ini file has the key (env overrides apply to existing keys).
 
-use serde_json::json;
+use serde::Serialize;
 
-use super::{CheckContext, Emitter, Untyped, path};
+use super::{CheckContext, Emitter, path};
 use crate::chart::show_version as show;
 use crate::diagnostic::Applicability;
 use crate::fix::{self, Op};
@@ -18,8 +18,42 @@ use crate::values::{Kind, Origin, Value};
 /// The toggle's name.
 pub const TOGGLE: &str = "accessControlOnCall";
 
-/// What this rule reports (its messages still go by key; see [`Untyped`]).
-pub type Message = Untyped;
+/// What OC012 reports.
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
+#[serde(rename_all = "kebab-case")]
+pub enum Message {
+    /// The per-toggle key turns the toggle on.
+    On {
+        /// The value written.
+        found: String,
+        /// The Grafana version.
+        grafana: String,
+    },
+    /// The env override turns the toggle on.
+    EnvOn {
+        /// The env variable's name.
+        name: String,
+        /// The value written.
+        found: String,
+        /// The Grafana version.
+        grafana: String,
+    },
+    /// Nothing turns the toggle off.
+    Missing {
+        /// The Grafana version.
+        grafana: String,
+        /// Whether the version comes from the grafana image tag.
+        from_tag: bool,
+        /// The chart, as messages name it.
+        chart: String,
+    },
+    /// The chart's per-toggle key is removed.
+    Deleted {
+        /// The Grafana version.
+        grafana: String,
+    },
+}
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
@@ -30,16 +64,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     let ini_path = ["grafana", "grafana.ini", "feature_toggles", TOGGLE];
     let env_name = env_key("feature_toggles", TOGGLE);
     let env_path = ["grafana", "env", env_name.as_str()];
-    let args = |found: String| {
-        json!({
-            "found": found,
-            "grafana": show(version),
-            "from_tag": tag.is_some(),
-            "name": env_name,
-            "version": ctx.release.chart_version(),
-            "chart": ctx.release.chart_name(),
-        })
-    };
+    let grafana = show(version);
     let set_false = |value: Option<&Value>, keys: &[&str], applicability: Applicability| {
         let origin = value.map_or(Origin::Fix, |v| v.origin.clone());
         ctx.fix_at(
@@ -58,10 +83,6 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     };
     // the env variable overrides the key only when the ini file has it
     if let Some(setting) = ctx.grafana().setting("feature_toggles", TOGGLE) {
-        let key = match setting.source {
-            SettingSource::Env => "env-on",
-            SettingSource::Ini => "on",
-        };
         let (value, keys) = (setting.value, setting.keys());
         let Some(text) = value.scalar_string() else {
             return;
@@ -70,7 +91,18 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
             let location = release.locate(value, &keys, false);
             // someone turned it on: turning it off needs review
             let fix = set_false(Some(value), &keys, Applicability::Unsafe);
-            out.emit_json(key, args(text), location).with_fix(fix);
+            let message = match setting.source {
+                SettingSource::Env => Message::EnvOn {
+                    name: env_name,
+                    found: text,
+                    grafana,
+                },
+                SettingSource::Ini => Message::On {
+                    found: text,
+                    grafana,
+                },
+            };
+            out.emit(message, location).with_fix(fix);
         }
         return;
     }
@@ -87,8 +119,16 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     let deleted = chart_had_it && release.user_sets(&ini_path);
     let location = release.blame(&ini_path);
     let fix = set_false(None, &ini_path, Applicability::Safe);
-    let key = if deleted { "deleted" } else { "missing" };
-    let diagnostic = out.emit_json(key, args(String::new()), location).with_fix(fix);
+    let message = if deleted {
+        Message::Deleted { grafana }
+    } else {
+        Message::Missing {
+            grafana,
+            from_tag: tag.is_some(),
+            chart: ctx.release.chart_name(),
+        }
+    };
+    let diagnostic = out.emit(message, location).with_fix(fix);
     if let Some(tag) = tag {
         let tag_location = release.locate(tag, &["grafana", "image", "tag"], false);
         diagnostic.with_related(tag_location, "this Grafana version turns the toggle on");

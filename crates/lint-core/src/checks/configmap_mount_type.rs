@@ -2,16 +2,32 @@
 //! string) in `extraConfigmapMounts`, and as a Kubernetes `configMap` volume source (a map)
 //! in `extraVolumes`. Swapped, the pod spec is broken.
 
-use serde_json::json;
+use serde::Serialize;
 
-use super::{CheckContext, Emitter, Untyped};
+use super::{CheckContext, Emitter};
 use crate::diagnostic::Applicability;
 use crate::fix::{self, Op};
 use crate::path::Seg;
 use crate::values::{Kind, Value};
 
-/// What this rule reports (its messages still go by key; see [`Untyped`]).
-pub type Message = Untyped;
+/// What OC035 reports.
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
+#[serde(rename_all = "kebab-case")]
+pub enum Message {
+    /// `configMap` in `extraConfigmapMounts` is a map.
+    MapInMounts {
+        /// The ConfigMap's name, or a placeholder.
+        name: String,
+    },
+    /// `configMap` in `extraVolumes` is a string.
+    StringInVolumes {
+        /// The value written.
+        found: String,
+        /// The ConfigMap's name, or a placeholder.
+        name: String,
+    },
+}
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
@@ -77,17 +93,16 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
                     vec![Op::Replace { path, value }],
                 )
             });
-            let key = if wants_map {
-                "string-in-volumes"
+            let name = name.unwrap_or_else(|| "<ConfigMap name>".into());
+            let message = if wants_map {
+                Message::StringInVolumes {
+                    found: config_map.describe(),
+                    name,
+                }
             } else {
-                "map-in-mounts"
+                Message::MapInMounts { name }
             };
-            out.emit_json(
-                key,
-                json!({ "name": name.unwrap_or_else(|| "<ConfigMap name>".into()), "found": config_map.describe() }),
-                location,
-            )
-            .with_fix(fix);
+            out.emit(message, location).with_fix(fix);
         }
     }
 }

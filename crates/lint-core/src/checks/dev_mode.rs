@@ -1,16 +1,30 @@
 //! OC017 dev-mode: `oncall.devMode` on in a deployment. The chart then mounts the node's
 //! `/engine` directory over the engine's code (`/etc/app`) in every backend container.
 
-use serde_json::json;
+use serde::Serialize;
 
-use super::{CheckContext, Emitter, Untyped, path};
+use super::{CheckContext, Emitter, path};
 use crate::diagnostic::Applicability;
 use crate::fix::Op;
 use crate::release::InputKind;
 use crate::values::{Kind, Value};
 
-/// What this rule reports (its messages still go by key; see [`Untyped`]).
-pub type Message = Untyped;
+/// What OC017 reports.
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
+#[serde(rename_all = "kebab-case")]
+pub enum Message {
+    /// `oncall.devMode` is on.
+    On {
+        /// The value written.
+        found: String,
+    },
+    /// `oncall.devMode` is a string, which the chart takes as true.
+    OnString {
+        /// The value written.
+        found: String,
+    },
+}
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
@@ -36,10 +50,11 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
             value: Value::new(Kind::Bool(false), value.origin.clone()),
         }],
     );
-    out.emit_json(
-        if quoted { "on-string" } else { "on" },
-        json!({ "found": value.describe() }),
-        location,
-    )
-    .with_fix(fix);
+    let found = value.describe();
+    let message = if quoted {
+        Message::OnString { found }
+    } else {
+        Message::On { found }
+    };
+    out.emit(message, location).with_fix(fix);
 }

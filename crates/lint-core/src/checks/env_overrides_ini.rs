@@ -2,9 +2,9 @@
 //! file, so a `grafana.ini` setting you wrote that an env variable in `grafana.env` also
 //! sets, to something else, is silently ignored.
 
-use serde_json::json;
+use serde::Serialize;
 
-use super::{CheckContext, Emitter, Untyped, path};
+use super::{CheckContext, Emitter, path};
 use crate::diagnostic::Applicability;
 use crate::fix::Op;
 use crate::model::grafana::{EXTERNAL_SERVICE_ACCOUNTS, env_key, ini_bool, split_list};
@@ -19,8 +19,29 @@ const LIST_KEYS: [(&str, &str); 4] = [
     ("plugins", "preinstall_sync"),
 ];
 
-/// What this rule reports (its messages still go by key; see [`Untyped`]).
-pub type Message = Untyped;
+/// What OC053 reports.
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
+#[serde(rename_all = "kebab-case")]
+pub enum Message {
+    /// An env variable overrides a `grafana.ini` setting with another value.
+    Overridden {
+        /// The ini section.
+        section: String,
+        /// The ini key.
+        key: String,
+        /// The env variable's name.
+        name: String,
+        /// The ini value.
+        ini: String,
+        /// The env variable's value.
+        env: String,
+        /// Whether the env variable is the chart's default.
+        env_from_chart: bool,
+        /// The chart, as messages name it.
+        chart: String,
+    },
+}
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
@@ -73,15 +94,17 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
                     path: path(&removal(ctx, value, &keys)),
                 }],
             );
-            let diagnostic = out.emit_json(
-                    "overridden",
-                    json!({
-                                "section": section, "key": key, "name": name,
-                                "ini": value.describe(), "env": env_value.describe(),
-                                "env_from_chart": env_value.site().is_none(),
-                                "version": ctx.release.chart_version(),
-                    "chart": ctx.release.chart_name(),
-                            }),
+            let diagnostic = out
+                .emit(
+                    Message::Overridden {
+                        section: section.clone(),
+                        key: key.clone(),
+                        name: name.clone(),
+                        ini: value.describe(),
+                        env: env_value.describe(),
+                        env_from_chart: env_value.site().is_none(),
+                        chart: ctx.release.chart_name(),
+                    },
                     release.locate(value, &keys, false),
                 )
                 .with_fix(fix);

@@ -2,15 +2,32 @@
 //! bundled Grafana keeps its SQLite database (plugin settings, the plugin's service account
 //! and token) on an emptyDir, and loses it on every restart.
 
-use serde_json::json;
+use serde::Serialize;
 
-use super::{CheckContext, Emitter, Untyped, path};
+use super::{CheckContext, Emitter, path};
 use crate::diagnostic::Applicability;
 use crate::fix::Op;
 use crate::values::{Kind, Value};
 
-/// What this rule reports (its messages still go by key; see [`Untyped`]).
-pub type Message = Untyped;
+/// What OC060 reports.
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
+#[serde(rename_all = "kebab-case")]
+pub enum Message {
+    /// No persistence and no external database.
+    Ephemeral {
+        /// `persistence.enabled` as written, or "not set".
+        found: String,
+    },
+    /// No persistence and no external database in the values, with env from a Secret or
+    /// ConfigMap that might configure one.
+    EphemeralAssumed {
+        /// `persistence.enabled` as written, or "not set".
+        found: String,
+        /// The env-from keys set, each quoted, joined with ", ".
+        env_from: String,
+    },
+}
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
@@ -50,20 +67,20 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
             ),
         }],
     );
-    let key = if env_from.is_empty() {
-        "ephemeral"
+    let found = enabled.map_or("not set".to_owned(), Value::describe);
+    let message = if env_from.is_empty() {
+        Message::Ephemeral { found }
     } else {
-        "ephemeral-assumed"
+        Message::EphemeralAssumed {
+            found,
+            env_from: env_from
+                .iter()
+                .map(|k| format!("`grafana.{k}`"))
+                .collect::<Vec<_>>()
+                .join(", "),
+        }
     };
-    out.emit_json(
-        key,
-        json!({
-            "found": enabled.map_or("not set".to_owned(), Value::describe),
-            "env_from": env_from.iter().map(|k| format!("`grafana.{k}`")).collect::<Vec<_>>().join(", "),
-        }),
-        location,
-    )
-    .with_fix(fix);
+    out.emit(message, location).with_fix(fix);
 }
 
 /// Whether Grafana is configured with a database other than its local SQLite file: ini

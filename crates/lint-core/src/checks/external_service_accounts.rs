@@ -6,17 +6,55 @@
 //! `GF_FEATURE_TOGGLES_ENABLE` overrides the ini file's `enable`. A YAML list under
 //! `enable` renders (grafana chart 8.4.6) as `[a b]`, which Grafana parses as an empty list.
 
-use serde_json::json;
+use serde::Serialize;
 
-use super::{CheckContext, Emitter, Untyped, path};
+use super::{CheckContext, Emitter, path};
 use crate::diagnostic::Applicability;
 use crate::fix::{self, Op};
 use crate::model::grafana::{EXTERNAL_SERVICE_ACCOUNTS as TOGGLE, go_parse_bool, split_list};
 use crate::model::plugin;
 use crate::values::{Kind, Value};
 
-/// What this rule reports (its messages still go by key; see [`Untyped`]).
-pub type Message = Untyped;
+/// What OC010 reports.
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
+#[serde(rename_all = "kebab-case")]
+pub enum Message {
+    /// A per-toggle `externalServiceAccounts` key turns the toggle off.
+    PerKeyOff {
+        /// The value written.
+        found: String,
+        /// Whether the effective `enable` list names the toggle.
+        listed: bool,
+    },
+    /// `GF_FEATURE_TOGGLES_ENABLE` does not list the toggle.
+    EnvMissing {
+        /// The env value with the toggle added.
+        suggested: String,
+    },
+    /// `enable` is a YAML list.
+    List {
+        /// The list as one string, with the toggle added.
+        suggested: String,
+    },
+    /// `enable` replaces the chart's string that listed the toggle.
+    Replaced {
+        /// The string with the toggle added.
+        suggested: String,
+    },
+    /// `enable` does not list the toggle.
+    StringMissing {
+        /// The string with the toggle added.
+        suggested: String,
+    },
+    /// The chart's `enable` is removed.
+    Deleted,
+    /// The chart's defaults set no toggles.
+    Missing {
+        /// The chart, as messages name it.
+        chart: String,
+    },
+}
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
@@ -53,9 +91,11 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
                         value: crate::values::Value::new(Kind::Bool(true), per_key.origin.clone()),
                     }],
                 );
-                out.emit_json(
-                    "per-key-off",
-                    json!({ "found": per_key.describe(), "listed": enable_lists_toggle(ctx) }),
+                out.emit(
+                    Message::PerKeyOff {
+                        found: per_key.describe(),
+                        listed: enable_lists_toggle(ctx),
+                    },
                     location,
                 )
                 .with_fix(fix);
@@ -78,9 +118,10 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
                     value: fix::ops::text(with_toggle(&text)),
                 }],
             );
-            out.emit_json(
-                "env-missing",
-                json!({ "found": text, "suggested": with_toggle(&text) }),
+            out.emit(
+                Message::EnvMissing {
+                    suggested: with_toggle(&text),
+                },
                 location,
             )
             .with_fix(fix);
@@ -112,23 +153,14 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
                     value: fix::ops::text(suggested.clone()),
                 }],
             );
-            out.emit_json(
-                "list",
-                json!({ "found": value.describe(), "suggested": suggested }),
-                location,
-            )
-            .with_fix(fix);
+            out.emit(Message::List { suggested }, location).with_fix(fix);
         }
         Some(value) => {
             let text = value.scalar_string().unwrap_or_default();
             if !split_list(&text).contains(&TOGGLE) {
                 let location = release.locate(value, &enable_path, false);
                 let suggested = with_toggle(&text);
-                let key = if value.site().is_some() && chart_had_it {
-                    "replaced"
-                } else {
-                    "string-missing"
-                };
+                let replaced = value.site().is_some() && chart_had_it;
                 let fix = ctx.fix_at(
                     Some(value),
                     "add `externalServiceAccounts` to `enable`",
@@ -138,17 +170,16 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
                         value: fix::ops::text(suggested.clone()),
                     }],
                 );
-                out.emit_json(
-                    key,
-                    json!({ "found": text, "suggested": suggested }),
-                    location,
-                )
-                .with_fix(fix);
+                let message = if replaced {
+                    Message::Replaced { suggested }
+                } else {
+                    Message::StringMissing { suggested }
+                };
+                out.emit(message, location).with_fix(fix);
             }
         }
         None => {
             let location = release.blame(&enable_path);
-            let key = if chart_had_it { "deleted" } else { "missing" };
             let fix = if release.user_sets(&enable_path) || !chart_had_it {
                 // `enable: null`, or an old chart that never set it: write the toggle there
                 let applicability = if chart_had_it {
@@ -168,12 +199,14 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
             } else {
                 None
             };
-            out.emit_json(
-                key,
-                json!({ "version": ctx.release.chart_version(), "chart": ctx.release.chart_name() }),
-                location,
-            )
-            .with_fix(fix);
+            let message = if chart_had_it {
+                Message::Deleted
+            } else {
+                Message::Missing {
+                    chart: ctx.release.chart_name(),
+                }
+            };
+            out.emit(message, location).with_fix(fix);
         }
     }
 }

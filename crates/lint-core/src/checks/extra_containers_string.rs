@@ -1,9 +1,9 @@
 //! OC036 extra-containers-string: `extraContainers` is rendered with `tpl`, which takes a
 //! string; a YAML list (the pod-spec form people copy) makes the install fail to render.
 
-use serde_json::json;
+use serde::Serialize;
 
-use super::{CheckContext, Emitter, Untyped, path};
+use super::{CheckContext, Emitter, path};
 use crate::diagnostic::Applicability;
 use crate::fix::{self, Op};
 use crate::release::InputKind;
@@ -13,8 +13,21 @@ use crate::values::{Kind, Value};
 /// The oncall chart's components that take sidecars.
 const COMPONENTS: [&str; 4] = ["engine", "celery", "migrate", "detached_integrations"];
 
-/// What this rule reports (its messages still go by key; see [`Untyped`]).
-pub type Message = Untyped;
+/// What OC036 reports.
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
+#[serde(rename_all = "kebab-case")]
+pub enum Message {
+    /// `extraContainers` is a list or a map, not a string.
+    NotString {
+        /// The key's path, as written in messages.
+        path: String,
+        /// The value written.
+        found: String,
+        /// The chart that renders it, as messages name it.
+        chart: String,
+    },
+}
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
@@ -38,12 +51,12 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
             ctx.release.chart_name()
         };
         let location = ctx.release.locate(value, &key, true);
-        let args = json!({
-            "path": location.key_path,
-            "found": value.describe(),
-            "chart": chart,
-        });
-        out.emit_json("not-string", args, location)
+        let message = Message::NotString {
+            path: location.key_path.to_string(),
+            found: value.describe(),
+            chart,
+        };
+        out.emit(message, location)
             .with_fix(as_block_string(ctx, value, &key));
     }
 }

@@ -8,9 +8,9 @@
 //! something else, or break the pod, under the other. (Which sources `extraVolumes` renders
 //! at all is OC033's.)
 
-use serde_json::json;
+use serde::Serialize;
 
-use super::{CheckContext, Emitter, Untyped};
+use super::{CheckContext, Emitter};
 use crate::diagnostic::Applicability;
 use crate::fix::Op;
 use crate::model::volumes::{BUILT_IN, VOLUME_LISTS};
@@ -20,8 +20,85 @@ use crate::values::{Kind, Value};
 /// The sources an old-API (6.x) `extraVolumeMounts` item carries, in the chart's order.
 const MOUNT_SOURCES: [&str; 3] = ["existingClaim", "hostPath", "csi"];
 
-/// What this rule reports (its messages still go by key; see [`Untyped`]).
-pub type Message = Untyped;
+/// What OC034 reports.
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
+#[serde(rename_all = "kebab-case")]
+pub enum Message {
+    /// An old-API source on an `extraVolumeMounts` item whose volume exists elsewhere.
+    MountSourceIgnored {
+        /// The source key on the mount item.
+        source: String,
+        /// The mount item's name.
+        name: String,
+        /// The grafana chart's version.
+        chart: String,
+    },
+    /// An old-API source on an `extraVolumeMounts` item with no volume of its name.
+    MountSourceNoVolume {
+        /// The source key on the mount item.
+        source: String,
+        /// The mount item's name.
+        name: String,
+        /// The grafana chart's version.
+        chart: String,
+    },
+    /// An `extraVolumes` item's `hostPath` is a path string.
+    VolumeHostpathString {
+        /// The item's name.
+        name: String,
+        /// The value written.
+        found: String,
+        /// The grafana chart's version.
+        chart: String,
+    },
+    /// An `extraVolumes` item's `csi` is not a map (`csi: true`).
+    VolumeCsiFlag {
+        /// The item's name.
+        name: String,
+        /// The value written.
+        found: String,
+        /// The grafana chart's version.
+        chart: String,
+    },
+    /// An old grafana chart never reads `extraVolumes`.
+    OldChart {
+        /// The item's name.
+        name: String,
+        /// The oncall chart's version.
+        version: String,
+        /// The grafana chart's version.
+        chart: String,
+        /// Whether the item's source is `configMap`.
+        config_map: bool,
+        /// Whether the item's source is `secret`.
+        secret: bool,
+    },
+    /// An old grafana chart makes the volume an empty directory from the mount item.
+    OldChartEmptyDir {
+        /// The grafana chart's version.
+        chart: String,
+        /// The oncall chart's version.
+        version: String,
+        /// The item's name.
+        name: String,
+        /// Where the mount item mounts it.
+        mount_path: String,
+        /// Whether the item's source is `configMap`.
+        config_map: bool,
+        /// Whether the item's source is `secret`.
+        secret: bool,
+    },
+    /// An old grafana chart leaves an init container's volume undefined.
+    OldChartMissing {
+        /// The item's name.
+        name: String,
+        /// The grafana chart's version.
+        chart: String,
+        /// The oncall chart's version.
+        version: String,
+    },
+}
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
@@ -101,11 +178,7 @@ fn mounts_with_sources(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
                 Op::Remove { path: p }
             })
             .collect();
-        let args = json!({
-            "name": name,
-            "source": source,
-            "chart": release.chart.grafana_chart,
-        });
+        let chart = release.chart.grafana_chart.to_owned();
         if exists(&name) {
             let fix = ctx.fix_at(
                 Some(item),
@@ -113,8 +186,15 @@ fn mounts_with_sources(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
                 Applicability::Safe,
                 dead,
             );
-            out.emit_json("mount-source-ignored", args, location)
-                .with_fix(fix);
+            out.emit(
+                Message::MountSourceIgnored {
+                    source: source.to_owned(),
+                    name,
+                    chart,
+                },
+                location,
+            )
+            .with_fix(fix);
             continue;
         }
         // a fix only where the volume can join a list the user already wrote in this file:
@@ -138,8 +218,15 @@ fn mounts_with_sources(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
             }
             _ => None,
         };
-        out.emit_json("mount-source-no-volume", args, location)
-            .with_fix(fix);
+        out.emit(
+            Message::MountSourceNoVolume {
+                source: source.to_owned(),
+                name,
+                chart,
+            },
+            location,
+        )
+        .with_fix(fix);
     }
 }
 
@@ -235,16 +322,13 @@ fn old_shapes_in_volumes(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>)
                 })
         };
         let found = value.describe();
-        out.emit_json(
-            if key == "hostPath" {
-                "volume-hostpath-string"
-            } else {
-                "volume-csi-flag"
-            },
-            json!({ "name": name, "found": found, "chart": release.chart.grafana_chart }),
-            location,
-        )
-        .with_fix(fix);
+        let chart = release.chart.grafana_chart.to_owned();
+        let message = if key == "hostPath" {
+            Message::VolumeHostpathString { name, found, chart }
+        } else {
+            Message::VolumeCsiFlag { name, found, chart }
+        };
+        out.emit(message, location).with_fix(fix);
     }
 }
 
@@ -272,35 +356,46 @@ fn old_api(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
         let mount = mounts
             .iter()
             .find(|m| name_of(m).as_deref() == Some(name.as_str()));
-        let key = match mount {
-            Some(m) if mount_source(m).is_none() => "old-chart-empty-dir",
-            Some(_) => "old-chart",
-            None if others.iter().any(|o| o == &name) => "old-chart",
-            None if init_mounts.iter().any(|o| o == &name) => "old-chart-missing",
-            None => "old-chart",
-        };
         let mount_path = mount
             .and_then(|m| m.get(&["mountPath"]))
             .and_then(Value::scalar_string)
             .unwrap_or_default();
+        let chart = release.chart.grafana_chart.to_owned();
+        let version = ctx.release.chart_version().to_owned();
+        let config_map = source == "configMap";
+        let secret = source == "secret";
+        let message = match mount {
+            Some(m) if mount_source(m).is_none() => Message::OldChartEmptyDir {
+                chart,
+                version,
+                name,
+                mount_path,
+                config_map,
+                secret,
+            },
+            // an init container mounts a volume no other list defines
+            None if !others.iter().any(|o| o == &name)
+                && init_mounts.iter().any(|o| o == &name) =>
+            {
+                Message::OldChartMissing {
+                    name,
+                    chart,
+                    version,
+                }
+            }
+            _ => Message::OldChart {
+                name,
+                version,
+                chart,
+                config_map,
+                secret,
+            },
+        };
         let key_path = release.key_path(&["grafana", "extraVolumes"]).index(index);
         let location = match item.get(&["name"]).and_then(Value::site) {
             Some(name_site) => release.site_location(name_site, key_path.key("name"), false),
             None => release.site_location(site, key_path, false),
         };
-        out.emit_json(
-            key,
-            json!({
-                "name": name,
-                "mount_path": mount_path,
-                "chart": release.chart.grafana_chart,
-                "version": ctx.release.chart_version(),
-                "config_map": source == "configMap",
-                "secret": source == "secret",
-                "claim": source == "existingClaim" || source == "persistentVolumeClaim",
-                "host_path": source == "hostPath",
-            }),
-            location,
-        );
+        out.emit(message, location);
     }
 }

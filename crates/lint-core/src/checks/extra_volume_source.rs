@@ -2,9 +2,9 @@
 //! `hostPath`, `csi`, `configMap` and `emptyDir`; any other source silently becomes an
 //! empty directory.
 
-use serde_json::json;
+use serde::Serialize;
 
-use super::{CheckContext, Emitter, Untyped};
+use super::{CheckContext, Emitter};
 use crate::diagnostic::Applicability;
 use crate::fix::{self, Op};
 use crate::path::Seg;
@@ -16,8 +16,25 @@ const RENDERED: [&str; 5] = ["existingClaim", "hostPath", "csi", "configMap", "e
 /// Keys of an item that are not a volume source.
 const NOT_SOURCES: [&str; 1] = ["name"];
 
-/// What this rule reports (its messages still go by key; see [`Untyped`]).
-pub type Message = Untyped;
+/// What OC033 reports.
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
+#[serde(rename_all = "kebab-case")]
+pub enum Message {
+    /// An `extraVolumes` item uses a source the chart does not render.
+    Unsupported {
+        /// The item's name.
+        name: String,
+        /// The source key used.
+        source: String,
+        /// Whether the source is `secret`.
+        secret: bool,
+        /// Whether the source is `persistentVolumeClaim`.
+        pvc: bool,
+        /// The claim's name (empty when none).
+        claim: String,
+    },
+}
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
@@ -101,13 +118,16 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
                 ],
             ),
         };
-        let args = json!({
-            "name": name,
-            "source": source,
-            "secret": source == "secret",
-            "pvc": source == "persistentVolumeClaim",
-            "claim": value.get(&["claimName"]).and_then(Value::scalar_string).unwrap_or_default(),
-        });
-        out.emit_json("unsupported", args, location).with_fix(fix);
+        let message = Message::Unsupported {
+            name,
+            source: source.clone(),
+            secret: source == "secret",
+            pvc: source == "persistentVolumeClaim",
+            claim: value
+                .get(&["claimName"])
+                .and_then(Value::scalar_string)
+                .unwrap_or_default(),
+        };
+        out.emit(message, location).with_fix(fix);
     }
 }

@@ -3,15 +3,29 @@
 //! Kubernetes form people copy) fails to render, and replaces the oncall chart's own
 //! `grafana.env` entries.
 
-use serde_json::json;
+use serde::Serialize;
 
-use super::{CheckContext, Emitter, Untyped, path};
+use super::{CheckContext, Emitter, path};
 use crate::diagnostic::{Applicability, Fix};
 use crate::fix::{self, Op};
 use crate::values::{Kind, Value};
 
-/// What this rule reports (its messages still go by key; see [`Untyped`]).
-pub type Message = Untyped;
+/// What OC051 reports.
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
+#[serde(rename_all = "kebab-case")]
+pub enum Message {
+    /// `env` is a list.
+    List {
+        /// The chart's env entries the list replaces, joined with "`, `" (empty for none).
+        dropped: String,
+    },
+    /// `env` is neither a map nor a list.
+    NotMap {
+        /// The value written.
+        found: String,
+    },
+}
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
@@ -33,21 +47,21 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
         .map(|m| m.keys().cloned().collect())
         .unwrap_or_default();
     let location = release.locate(env, &env_path, false);
-    let (key, fix) = match &env.kind {
-        Kind::Seq(items) => ("list", to_map(ctx, env, items)),
-        _ => ("not-map", None),
+    let (message, fix) = match &env.kind {
+        Kind::Seq(items) => (
+            Message::List {
+                dropped: dropped.join("`, `"),
+            },
+            to_map(ctx, env, items),
+        ),
+        _ => (
+            Message::NotMap {
+                found: env.describe(),
+            },
+            None,
+        ),
     };
-    out.emit_json(
-        key,
-        json!({
-            "found": env.describe(),
-            "dropped": dropped.join("`, `"),
-            "version": ctx.release.chart_version(),
-            "chart": ctx.release.chart_name(),
-        }),
-        location,
-    )
-    .with_fix(fix);
+    out.emit(message, location).with_fix(fix);
 }
 
 /// The list rewritten as the map the chart reads; `valueFrom` items go to `envValueFrom`.

@@ -3,9 +3,9 @@
 //! ini file. Sections with dots in their names (`auth.generic_oauth`) are top-level keys.
 //! `feature_toggles.enable` is OC010's.
 
-use serde_json::json;
+use serde::Serialize;
 
-use super::{CheckContext, Emitter, Untyped, path};
+use super::{CheckContext, Emitter, path};
 use crate::diagnostic::{Applicability, Fix};
 use crate::fix::{self, Op};
 use crate::path::Seg;
@@ -24,8 +24,36 @@ const LIST_KEYS: [(&str, &str); 8] = [
     ("auth.generic_oauth", "scopes"),
 ];
 
-/// What this rule reports (its messages still go by key; see [`Untyped`]).
-pub type Message = Untyped;
+/// What OC052 reports.
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
+#[serde(rename_all = "kebab-case")]
+pub enum Message {
+    /// A `grafana.ini` value is a YAML list.
+    List {
+        /// The ini section.
+        section: String,
+        /// The ini key.
+        key: String,
+        /// The grafana chart's version.
+        chart: String,
+        /// The list as the chart writes it (`[a b]`).
+        rendered: String,
+        /// Whether Grafana reads the key as a list.
+        split: bool,
+    },
+    /// A `grafana.ini` value is a map.
+    Map {
+        /// The ini section.
+        section: String,
+        /// The ini key.
+        key: String,
+        /// The grafana chart's version.
+        chart: String,
+        /// The section name with the dot (`section.key`).
+        dotted: String,
+    },
+}
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
@@ -70,12 +98,14 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
                         )
                     });
                     let rendered = format!("[{}]", texts.unwrap_or_default().join(" "));
-                    out.emit_json(
-                        "list",
-                        json!({
-                            "section": section, "key": key, "chart": chart,
-                            "rendered": rendered, "split": split,
-                        }),
+                    out.emit(
+                        Message::List {
+                            section: section.clone(),
+                            key: key.clone(),
+                            chart: chart.to_owned(),
+                            rendered,
+                            split,
+                        },
                         release.locate(value, &keys, false),
                     )
                     .with_fix(fix);
@@ -86,9 +116,13 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
                     let fix = (!taken)
                         .then(|| move_to_section(ctx, value, &keys, &dotted, inner))
                         .flatten();
-                    out.emit_json(
-                        "map",
-                        json!({ "section": section, "key": key, "chart": chart, "dotted": dotted }),
+                    out.emit(
+                        Message::Map {
+                            section: section.clone(),
+                            key: key.clone(),
+                            chart: chart.to_owned(),
+                            dotted,
+                        },
                         release.locate(value, &keys, true),
                     )
                     .with_fix(fix);

@@ -8,9 +8,9 @@
 //! release name when it contains the chart name (`grafana`, or `nameOverride`), else
 //! `<release>-<name>`; so a release name containing `grafana` breaks it too.
 
-use serde_json::json;
+use serde::Serialize;
 
-use super::{CheckContext, Emitter, Untyped, path};
+use super::{CheckContext, Emitter, path};
 use crate::diagnostic::Applicability;
 use crate::fix::Op;
 use crate::model::engine;
@@ -28,8 +28,69 @@ fn user_text<'a>(ctx: &'a CheckContext<'_>, keys: &[&str]) -> Option<(String, &'
     (!text.trim().is_empty()).then(|| (text.trim().to_owned(), value))
 }
 
-/// What this rule reports (its messages still go by key; see [`Untyped`]).
-pub type Message = Untyped;
+/// What OC007 reports.
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
+#[serde(rename_all = "kebab-case")]
+pub enum Message {
+    /// `fullnameOverride` renames the Service.
+    FullnameOverride {
+        /// The Service's name.
+        service: String,
+        /// What still uses the hardcoded name.
+        uses: String,
+        /// The name the oncall chart uses.
+        assumed: String,
+        /// Whether the engine's `GRAFANA_API_URL` is set in `env`.
+        env_set: bool,
+    },
+    /// `nameOverride` renames the Service.
+    NameOverride {
+        /// The `nameOverride` written.
+        name: String,
+        /// The Service's name.
+        service: String,
+        /// What still uses the hardcoded name.
+        uses: String,
+        /// The name the oncall chart uses.
+        assumed: String,
+        /// Whether the engine's `GRAFANA_API_URL` is set in `env`.
+        env_set: bool,
+    },
+    /// A release name containing `grafana` renames the Service.
+    ReleaseName {
+        /// The release name.
+        release: String,
+        /// The Service's name.
+        service: String,
+        /// What still uses the hardcoded name.
+        uses: String,
+        /// The name the oncall chart uses.
+        assumed: String,
+    },
+    /// `service.port` is not 80.
+    ServicePort {
+        /// The port written.
+        port: i64,
+        /// What still uses the hardcoded name.
+        uses: String,
+        /// Whether the engine's `GRAFANA_API_URL` is set in `env`.
+        env_set: bool,
+        /// The name the oncall chart uses.
+        assumed: String,
+    },
+    /// `namespaceOverride` moves the Service to another namespace.
+    NamespaceOverride {
+        /// The namespace Grafana runs in.
+        grafana_namespace: String,
+        /// What still uses the hardcoded name.
+        uses: String,
+        /// The name the oncall chart uses.
+        assumed: String,
+        /// OnCall's namespace (empty when not given).
+        namespace: String,
+    },
+}
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
@@ -57,12 +118,6 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
         }
         None => "<release>-grafana".to_owned(),
     };
-    let base = json!({
-        "assumed": assumed,
-        "uses": uses,
-        "release": release_name.unwrap_or(""),
-        "env_set": env_override,
-    });
     let remove = |keys: &[&str], value: &Value, what: &str| {
         ctx.fix_at(
             Some(value),
@@ -78,12 +133,14 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     if let Some((full, value)) = user_text(ctx, &full_keys) {
         let service = helm_fullname("", "grafana", Some(&full));
         if release_name.is_none() || service != assumed {
-            let mut args = base.clone();
-            args["service"] = json!(service);
             let fix = remove(&full_keys, value, "grafana.fullnameOverride");
-            out.emit_json(
-                "fullname-override",
-                args,
+            out.emit(
+                Message::FullnameOverride {
+                    service,
+                    uses: uses.to_owned(),
+                    assumed: assumed.clone(),
+                    env_set: env_override,
+                },
                 release.locate(value, &full_keys, false),
             )
             .with_fix(fix);
@@ -95,13 +152,15 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
             None => format!("<release>-{name}"),
         };
         if service != assumed {
-            let mut args = base.clone();
-            args["service"] = json!(service);
-            args["name"] = json!(name);
             let fix = remove(&name_keys, value, "grafana.nameOverride");
-            out.emit_json(
-                "name-override",
-                args,
+            out.emit(
+                Message::NameOverride {
+                    name,
+                    service,
+                    uses: uses.to_owned(),
+                    assumed: assumed.clone(),
+                    env_set: env_override,
+                },
                 release.locate(value, &name_keys, false),
             )
             .with_fix(fix);
@@ -109,9 +168,15 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     } else if let Some(name) = release_name
         && name.contains("grafana")
     {
-        let mut args = base.clone();
-        args["service"] = json!(helm_fullname(name, "grafana", None));
-        out.emit_json("release-name", args, release.blame(&["grafana"]));
+        out.emit(
+            Message::ReleaseName {
+                release: name.to_owned(),
+                service: helm_fullname(name, "grafana", None),
+                uses: uses.to_owned(),
+                assumed: assumed.clone(),
+            },
+            release.blame(&["grafana"]),
+        );
     }
 
     // the Service's port
@@ -125,12 +190,14 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
         if let Some(port) = port
             && port != 80
         {
-            let mut args = base.clone();
-            args["port"] = json!(port);
             let fix = remove(&port_keys, value, "grafana.service.port");
-            out.emit_json(
-                "service-port",
-                args,
+            out.emit(
+                Message::ServicePort {
+                    port,
+                    uses: uses.to_owned(),
+                    env_set: env_override,
+                    assumed: assumed.clone(),
+                },
                 release.locate(value, &port_keys, false),
             )
             .with_fix(fix);
@@ -142,13 +209,14 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     if let Some((ns, value)) = user_text(ctx, &ns_keys)
         && ctx.release.identity.namespace.as_deref() != Some(ns.as_str())
     {
-        let mut args = base;
-        args["grafana_namespace"] = json!(ns);
-        args["namespace"] = json!(ctx.release.identity.namespace.clone().unwrap_or_default());
         let fix = remove(&ns_keys, value, "grafana.namespaceOverride");
-        out.emit_json(
-            "namespace-override",
-            args,
+        out.emit(
+            Message::NamespaceOverride {
+                grafana_namespace: ns,
+                uses: uses.to_owned(),
+                assumed,
+                namespace: ctx.release.identity.namespace.clone().unwrap_or_default(),
+            },
             release.locate(value, &ns_keys, false),
         )
         .with_fix(fix);

@@ -5,17 +5,55 @@
 //! false), and `GF_AUTH_MANAGED_SERVICE_ACCOUNTS_ENABLED` overrides the ini value when it is
 //! not empty.
 
-use serde_json::json;
+use serde::Serialize;
 
-use super::{CheckContext, Emitter, Untyped, path};
+use super::{CheckContext, Emitter, path};
 use crate::chart::show_version as show;
 use crate::diagnostic::Applicability;
 use crate::fix::{self, Op};
 use crate::model::grafana::{SettingSource, env_key, ini_bool};
 use crate::values::{Kind, Value};
 
-/// What this rule reports (its messages still go by key; see [`Untyped`]).
-pub type Message = Untyped;
+/// What OC011 reports.
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
+#[serde(rename_all = "kebab-case")]
+pub enum Message {
+    /// The env override turns managed service accounts off.
+    EnvOff {
+        /// The env variable's name.
+        name: String,
+        /// The value written.
+        found: String,
+        /// The Grafana version.
+        grafana: String,
+    },
+    /// `auth.managed_service_accounts_enabled` is not true.
+    IniOff {
+        /// The value written.
+        found: String,
+        /// The Grafana version.
+        grafana: String,
+    },
+    /// Nothing turns managed service accounts on.
+    Missing {
+        /// The Grafana version.
+        grafana: String,
+        /// Whether the version comes from the grafana image tag.
+        from_tag: bool,
+        /// The chart, as messages name it.
+        chart: String,
+        /// The env variable's name.
+        name: String,
+    },
+    /// The chart's env setting is removed.
+    Deleted {
+        /// The env variable's name.
+        name: String,
+        /// The Grafana version.
+        grafana: String,
+    },
+}
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
@@ -30,14 +68,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
         // a list or a string: OC051's finding; what Grafana gets is unknown
         return;
     }
-    let args = |found: String| {
-        json!({
-            "found": found,
-            "grafana": show(version),
-            "from_tag": tag.is_some(),
-            "name": env_name,
-        })
-    };
+    let grafana = show(version);
     let set_true = |value: &Value, keys: &[&str], applicability: Applicability| {
         ctx.fix_at(
             Some(value),
@@ -63,11 +94,18 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
             let location = release.locate(value, &keys, false);
             // someone wrote false: turning it on needs review
             let fix = set_true(value, &keys, Applicability::Unsafe);
-            let key = match setting.source {
-                SettingSource::Env => "env-off",
-                SettingSource::Ini => "ini-off",
+            let message = match setting.source {
+                SettingSource::Env => Message::EnvOff {
+                    name: env_name,
+                    found: text,
+                    grafana,
+                },
+                SettingSource::Ini => Message::IniOff {
+                    found: text,
+                    grafana,
+                },
             };
-            out.emit_json(key, args(text), location).with_fix(fix);
+            out.emit(message, location).with_fix(fix);
         }
         return;
     }
@@ -86,11 +124,20 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
             value: Value::new(Kind::Bool(true), crate::values::Origin::Fix),
         }],
     );
-    let key = if deleted { "deleted" } else { "missing" };
-    let mut args = args(String::new());
-    args["version"] = json!(ctx.release.chart_version());
-    args["chart"] = json!(ctx.release.chart_name());
-    let diagnostic = out.emit_json(key, args, location).with_fix(fix);
+    let message = if deleted {
+        Message::Deleted {
+            name: env_name,
+            grafana,
+        }
+    } else {
+        Message::Missing {
+            grafana,
+            from_tag: tag.is_some(),
+            chart: ctx.release.chart_name(),
+            name: env_name,
+        }
+    };
+    let diagnostic = out.emit(message, location).with_fix(fix);
     if let Some(tag) = tag {
         let tag_location = release.locate(tag, &["grafana", "image", "tag"], false);
         diagnostic.with_related(tag_location, "this Grafana version needs the setting");

@@ -2,9 +2,9 @@
 //! the mount of the plugin provisioning file must stay in it, or the plugin is never
 //! configured.
 
-use serde_json::json;
+use serde::Serialize;
 
-use super::{CheckContext, Emitter, Untyped, path};
+use super::{CheckContext, Emitter, path};
 use crate::diagnostic::Applicability;
 use crate::fix::Op;
 use crate::model::volumes::{PLUGIN_PROVISIONING_DIR, default_item};
@@ -18,8 +18,33 @@ const MOUNT_LISTS: [&str; 3] = [
     "extraSecretMounts",
 ];
 
-/// What this rule reports (its messages still go by key; see [`Untyped`]).
-pub type Message = Untyped;
+/// What OC031 reports.
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
+#[serde(rename_all = "kebab-case")]
+pub enum Message {
+    /// A user `extraVolumeMounts` list drops the provisioning mount; the volume is kept.
+    Dropped {
+        /// The mount's (and volume's) name.
+        name: String,
+        /// The chart's mount item, as YAML.
+        item: String,
+    },
+    /// A null `extraVolumeMounts` deletes the provisioning mount; the volume is kept.
+    Deleted {
+        /// The mount's (and volume's) name.
+        name: String,
+        /// The chart's mount item, as YAML.
+        item: String,
+    },
+    /// The provisioning mount and its volume are both gone.
+    DroppedWithVolume {
+        /// The mount's (and volume's) name.
+        name: String,
+        /// The chart's mount item, as YAML.
+        item: String,
+    },
+}
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
@@ -57,10 +82,6 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
         .get(&["name"])
         .and_then(Value::scalar_string)
         .unwrap_or_default();
-    let mount_path = default_mount
-        .get(&["mountPath"])
-        .and_then(Value::scalar_string)
-        .unwrap_or_default();
     // the volume is still there: the mount was dropped by accident, and adding it back is
     // exactly what the chart rendered
     let volume_kept = release
@@ -73,11 +94,6 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
         });
     let mounts = release.get(&mounts_path);
     let item = default_item(defaults.get(&mounts_path), &name).unwrap_or_default();
-    let key = match (mounts.is_some(), volume_kept) {
-        (true, true) => "dropped",
-        (false, true) => "deleted",
-        (_, false) => "dropped-with-volume",
-    };
     let op = match mounts {
         Some(_) => Op::Append {
             path: path(&mounts_path),
@@ -102,12 +118,12 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
         })
         .flatten();
     let location = release.blame(&mounts_path);
-    out.emit_json(
-        key,
-        json!({ "name": name, "mount_path": mount_path, "item": item }),
-        location,
-    )
-    .with_fix(fix);
+    let message = match (mounts.is_some(), volume_kept) {
+        (true, true) => Message::Dropped { name, item },
+        (false, true) => Message::Deleted { name, item },
+        (_, false) => Message::DroppedWithVolume { name, item },
+    };
+    out.emit(message, location).with_fix(fix);
 }
 
 /// Whether a mount item puts something into Grafana's plugin provisioning directory.

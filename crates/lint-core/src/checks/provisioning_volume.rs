@@ -1,9 +1,9 @@
 //! OC030 provisioning-volume: a user `grafana.extraVolumes` replaces the chart's list; the
 //! `provisioning` volume that `grafana.extraVolumeMounts` still mounts must stay in it.
 
-use serde_json::json;
+use serde::Serialize;
 
-use super::{CheckContext, Emitter, Untyped, path};
+use super::{CheckContext, Emitter, path};
 use crate::diagnostic::Applicability;
 use crate::fix::Op;
 use crate::model::volumes::{PLUGIN_PROVISIONING_DIR, default_item};
@@ -18,8 +18,35 @@ const OTHER_VOLUME_LISTS: [&str; 4] = [
     "extraEmptyDirMounts",
 ];
 
-/// What this rule reports (its messages still go by key; see [`Untyped`]).
-pub type Message = Untyped;
+/// What OC030 reports.
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
+#[serde(rename_all = "kebab-case")]
+pub enum Message {
+    /// A user `extraVolumes` list drops the mounted volume.
+    Dropped {
+        /// The volume's name.
+        name: String,
+        /// The volume item to add, as YAML.
+        item: String,
+    },
+    /// A null `extraVolumes` deletes the chart's list and the mounted volume.
+    Deleted {
+        /// The volume's name.
+        name: String,
+        /// The volume item to add, as YAML.
+        item: String,
+    },
+    /// A provisioning mount names no pod volume.
+    MountWithoutVolume {
+        /// The volume's name.
+        name: String,
+        /// Where the volume is mounted.
+        mount_path: String,
+        /// The volume item to add, as YAML.
+        item: String,
+    },
+}
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
@@ -53,22 +80,13 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
         }
         let item = default_item(default_volumes, &name);
         let replaced = release.user_sets(&volumes_path);
-        let args = json!({
-            "name": name,
-            "mount_path": mount_path,
-            "item": item.clone().unwrap_or_else(|| format!("- name: {name}\n  configMap:\n    name: <your provisioning ConfigMap>")),
-            "dropped": item.is_some(),
+        let item = item.unwrap_or_else(|| {
+            format!("- name: {name}\n  configMap:\n    name: <your provisioning ConfigMap>")
         });
         let location = if replaced {
             release.blame(&volumes_path)
         } else {
             release.locate(mount, &["grafana", "extraVolumeMounts"], false)
-        };
-        let key = match (replaced, volumes.is_some()) {
-            (true, true) => "dropped",
-            // a `null` (or empty) value deleted the chart's list
-            (true, false) => "deleted",
-            (false, _) => "mount-without-volume",
         };
         let fix = match default_volumes.and_then(Value::as_seq).and_then(|items| {
             items
@@ -87,7 +105,17 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
             ),
             _ => None,
         };
-        let diagnostic = out.emit_json(key, args, location);
+        let message = match (replaced, volumes.is_some()) {
+            (true, true) => Message::Dropped { name, item },
+            // a `null` (or empty) value deleted the chart's list
+            (true, false) => Message::Deleted { name, item },
+            (false, _) => Message::MountWithoutVolume {
+                name,
+                mount_path,
+                item,
+            },
+        };
+        let diagnostic = out.emit(message, location);
         diagnostic.with_fix(fix);
         if replaced && mount.site().is_some() {
             let mount_path_keys = ["grafana", "extraVolumeMounts"];

@@ -1,14 +1,27 @@
 //! OC032 volume-name-resolves: every volume a Grafana container or init container mounts
 //! must be a volume of the pod, or Kubernetes rejects the pod.
 
-use serde_json::json;
+use serde::Serialize;
 
-use super::{CheckContext, Emitter, Untyped};
+use super::{CheckContext, Emitter};
 use crate::model::volumes::{BUILT_IN, PLUGIN_PROVISIONING_DIR, VOLUME_LISTS};
 use crate::values::Value;
 
-/// What this rule reports (its messages still go by key; see [`Untyped`]).
-pub type Message = Untyped;
+/// What OC032 reports.
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
+#[serde(rename_all = "kebab-case")]
+pub enum Message {
+    /// A mount names no volume of the pod.
+    Unresolved {
+        /// The container that mounts it, as messages name it.
+        container: String,
+        /// The volume's name.
+        name: String,
+        /// Where it is mounted (empty when not given).
+        mount_path: String,
+    },
+}
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
@@ -53,9 +66,12 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
             return;
         }
         let location = release.site_location(site, key_path.key("name"), false);
-        out.emit_json(
-            "unresolved",
-            json!({ "name": name, "mount_path": mount_path, "container": container }),
+        out.emit(
+            Message::Unresolved {
+                container: container.to_owned(),
+                name,
+                mount_path,
+            },
             location,
         );
     };
