@@ -6,17 +6,55 @@
 //! the images a user set. With none, the rule says nothing (the nodes may mirror public
 //! registries transparently).
 
+use serde::Serialize;
 use serde_json::json;
 
-use super::{CheckContext, Emitter, Untyped};
+use super::{CheckContext, Emitter};
 use crate::diagnostic::Applicability;
 use crate::fix::build::{combined, merge_ops};
 use crate::model::images::{self, ImageRef, public_registry};
 use crate::release::InputKind;
 use crate::values::Value;
 
-/// What this rule reports (its messages still go by key; see [`Untyped`]).
-pub type Message = Untyped;
+/// What OC045 reports.
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
+#[serde(rename_all = "kebab-case")]
+pub enum Message {
+    /// An image left at its public registry while the values use a private one.
+    Public {
+        /// The image reference.
+        image: String,
+        /// What runs it (`the oncall engine`).
+        component: String,
+        /// The public registry it comes from.
+        registry: String,
+        /// The private registry the values use.
+        private: String,
+        /// The key to set.
+        key: String,
+        /// The value to set it to.
+        suggest: String,
+    },
+    /// A registry host written into the repository, which the chart prefixes with its
+    /// public registry key anyway.
+    Doubled {
+        /// The image reference.
+        image: String,
+        /// What runs it.
+        component: String,
+        /// The public registry it comes from.
+        registry: String,
+        /// The registry key to set.
+        key: String,
+        /// The registry named in the repository, to set the key to.
+        suggest: String,
+        /// The repository key.
+        repo_key: String,
+        /// The repository after the registry, to set the repository key to.
+        rest: String,
+    },
+}
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
@@ -53,26 +91,27 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
             repo_key.push("repository");
             all_ops.push((repo_key.clone(), json!(image.rest)));
         }
-        let key = if image.doubled.is_some() {
-            "doubled"
+        let message = if image.doubled.is_some() {
+            Message::Doubled {
+                image: image.reference.clone(),
+                component: image.component.to_owned(),
+                registry: host,
+                key: image.key.join("."),
+                suggest,
+                repo_key: repo_key.join("."),
+                rest: image.rest.clone(),
+            }
         } else {
-            "public"
+            Message::Public {
+                image: image.reference.clone(),
+                component: image.component.to_owned(),
+                registry: host,
+                private: private.clone(),
+                key: image.key.join("."),
+                suggest,
+            }
         };
-        findings.push((
-            image.key.clone(),
-            key,
-            json!({
-                "image": image.reference,
-                "component": image.component,
-                "registry": host,
-                "private": private,
-                "key": image.key.join("."),
-                "repo_key": repo_key.join("."),
-                "rest": image.rest,
-                "suggest": suggest,
-            }),
-            location,
-        ));
+        findings.push((message, location));
     }
     // one fix for all of them, on the first finding
     let count = findings.len();
@@ -85,8 +124,8 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
         Applicability::Unsafe,
         merge_ops(release, &all_ops),
     );
-    for (_, key, args, location) in findings {
-        out.emit_json(key, args, location).with_fix(fix.take());
+    for (message, location) in findings {
+        out.emit(message, location).with_fix(fix.take());
     }
     // extra init containers the user wrote with a public image
     let init_key = ["grafana", "extraInitContainers"];
@@ -110,16 +149,15 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
         }
         let key_path = release.key_path(&init_key).index(index).key("image");
         let location = release.site_location(site, key_path.clone(), false);
-        out.emit_json(
-            "public",
-            json!({
-                "image": text.trim(),
-                "component": "a Grafana init container",
-                "registry": parsed.registry,
-                "private": private,
-                "key": key_path.to_string(),
-                "suggest": format!("{private}/{}", parsed.path),
-            }),
+        out.emit(
+            Message::Public {
+                image: text.trim().to_owned(),
+                component: "a Grafana init container".to_owned(),
+                registry: parsed.registry,
+                private: private.clone(),
+                key: key_path.to_string(),
+                suggest: format!("{private}/{}", parsed.path),
+            },
             location,
         );
     }

@@ -3,9 +3,10 @@
 //! Grafana 10) the retrieval of plugin signing keys. None of it breaks the install; each
 //! call waits for a timeout and logs an error, so this is an info.
 
+use serde::Serialize;
 use serde_json::json;
 
-use super::{CheckContext, Emitter, Untyped};
+use super::{CheckContext, Emitter};
 use crate::diagnostic::Applicability;
 use crate::fix::build::{combined, merge_ops};
 use crate::model::grafana::{SettingSource, ini_bool};
@@ -19,8 +20,17 @@ const SETTINGS: [(&str, &str, bool, crate::chart::Version); 4] = [
     ("plugins", "public_key_retrieval_disabled", true, (10, 0, 0)),
 ];
 
-/// What this rule reports (its messages still go by key; see [`Untyped`]).
-pub type Message = Untyped;
+/// What OC046 reports.
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
+#[serde(rename_all = "kebab-case")]
+pub enum Message {
+    /// Settings left on that make Grafana call grafana.com.
+    CallsHome {
+        /// The settings, as `` `analytics.check_for_updates` is not false ``, comma-separated.
+        names: String,
+    },
+}
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
@@ -105,9 +115,10 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
                 .collect::<Vec<_>>(),
         ),
     );
-    out.emit_json(
-        "calls-home",
-        json!({ "names": names.join(", "), "many": names.len() > 1 }),
+    out.emit(
+        Message::CallsHome {
+            names: names.join(", "),
+        },
         location,
     )
     .with_fix(fix);

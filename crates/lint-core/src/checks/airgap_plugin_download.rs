@@ -1,9 +1,9 @@
 //! OC040 airgap-plugin-download: in an air-gapped install nothing may make Grafana
 //! download plugins at start (`grafana.plugins`, `GF_INSTALL_PLUGINS`, preinstall).
 
-use serde_json::json;
+use serde::Serialize;
 
-use super::{CheckContext, Emitter, Untyped, path};
+use super::{CheckContext, Emitter, path};
 use crate::diagnostic::{Applicability, Fix};
 use crate::fix::Op;
 use crate::model::grafana::ini_bool;
@@ -11,8 +11,40 @@ use crate::model::plugin::{DOWNLOAD_ENV, grafana_com_host};
 use crate::model::url::split_url;
 use crate::values::{Kind, Value};
 
-/// What this rule reports (its messages still go by key; see [`Untyped`]).
-pub type Message = Untyped;
+/// What OC040 reports.
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
+#[serde(rename_all = "kebab-case")]
+pub enum Message {
+    /// `grafana.plugins` lists plugins by the chart's default.
+    PluginsDefault {
+        /// The list, as written in the chart's values.
+        found: String,
+        /// The chart whose default it is.
+        chart: String,
+    },
+    /// `grafana.plugins` lists plugins the user wrote.
+    PluginsSet {
+        /// The list written.
+        found: String,
+        /// Every entry is fetched from grafana.com.
+        grafana_com: bool,
+    },
+    /// An environment variable that makes Grafana download plugins at start.
+    Env {
+        /// The variable's name.
+        name: String,
+        /// Its value.
+        found: String,
+    },
+    /// A `[plugins] preinstall*` setting that lists plugins to download at start.
+    IniPreinstall {
+        /// The setting's key (`preinstall`, `preinstall_sync`).
+        key: String,
+        /// Its value.
+        found: String,
+    },
+}
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
@@ -44,18 +76,16 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
                     .iter()
                     .filter_map(Value::scalar_string)
                     .all(|entry| from_grafana_com(&entry));
-                out.emit_json(
-                    "plugins-set",
-                    json!({ "found": found, "grafana_com": grafana_com }),
-                    location,
-                )
+                out.emit(Message::PluginsSet { found, grafana_com }, location)
                 .with_fix(fix);
             }
             None => {
                 let location = release.blame(&plugins_path);
-                out.emit_json(
-                    "plugins-default",
-                    json!({ "found": found, "version": ctx.release.chart_version(), "chart": ctx.release.chart_name() }),
+                out.emit(
+                    Message::PluginsDefault {
+                        found,
+                        chart: ctx.release.chart_name(),
+                    },
                     location,
                 )
                 .with_fix(fix);
@@ -79,8 +109,14 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
                 &["grafana", "env", name],
                 format!("remove `{name}`"),
             );
-            out.emit_json("env", json!({ "name": name, "found": text }), location)
-                .with_fix(fix);
+            out.emit(
+                Message::Env {
+                    name: name.to_owned(),
+                    found: text,
+                },
+                location,
+            )
+            .with_fix(fix);
         }
     }
     // `[plugins] preinstall*` exist from Grafana 11.5; older versions ignore them
@@ -96,9 +132,11 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
             {
                 let location = release.locate(value, &path, false);
                 let fix = remove(ctx, value, &path, format!("remove `plugins.{key}`"));
-                out.emit_json(
-                    "ini-preinstall",
-                    json!({ "key": key, "found": value.describe() }),
+                out.emit(
+                    Message::IniPreinstall {
+                        key: key.to_owned(),
+                        found: value.describe(),
+                    },
                     location,
                 )
                 .with_fix(fix);

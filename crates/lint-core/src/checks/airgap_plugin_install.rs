@@ -4,9 +4,9 @@
 //! volume mounted there. Otherwise the plugin is never present, and with the chart's plugin
 //! provisioning mounted Grafana does not even start ("plugin not installed").
 
-use serde_json::json;
+use serde::Serialize;
 
-use super::{CheckContext, Emitter, Untyped};
+use super::{CheckContext, Emitter};
 use crate::diagnostic::Location;
 use crate::model::plugin::{install_source, mount_paths};
 use crate::values::Value;
@@ -36,8 +36,28 @@ fn provisioning_mounted(ctx: &CheckContext<'_>) -> bool {
             .is_some_and(Value::is_truthy)
 }
 
-/// What this rule reports (its messages still go by key; see [`Untyped`]).
-pub type Message = Untyped;
+/// What OC042 reports.
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
+#[serde(rename_all = "kebab-case")]
+pub enum Message {
+    /// Nothing installs the plugin.
+    NotInstalled {
+        /// The plugin provisioning is mounted, so Grafana does not start.
+        provisioned: bool,
+        /// Grafana's plugins path.
+        plugins: String,
+    },
+    /// Nothing installs the plugin, under assumptions about a mirror or a claim.
+    NotInstalledAssumed {
+        /// What is assumed, joined with "and".
+        assumed: String,
+        /// The plugin provisioning is mounted, so Grafana does not start.
+        provisioned: bool,
+        /// Grafana's plugins path.
+        plugins: String,
+    },
+}
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
@@ -75,14 +95,19 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
         Some(value) => release.locate(value, &plugins_key, true),
         None => release.blame(&plugins_key),
     };
-    let args = json!({
-        "provisioned": provisioning_mounted(ctx),
-        "assumed": assumptions.join(" and "),
-        "plugins": ctx.grafana().plugins_path(),
-    });
-    if assumptions.is_empty() {
-        out.emit_json("not-installed", args, location);
+    let provisioned = provisioning_mounted(ctx);
+    let plugins = ctx.grafana().plugins_path();
+    let message = if assumptions.is_empty() {
+        Message::NotInstalled {
+            provisioned,
+            plugins,
+        }
     } else {
-        out.emit_json("not-installed-assumed", args, location);
-    }
+        Message::NotInstalledAssumed {
+            assumed: assumptions.join(" and "),
+            provisioned,
+            plugins,
+        }
+    };
+    out.emit(message, location);
 }

@@ -2,9 +2,9 @@
 //! `[plugins] preinstall_disabled = true`; a synchronous preinstall turns a failed download
 //! into a failed start. Also flags `preinstall_sync_enabled`, which Grafana does not have.
 
-use serde_json::json;
+use serde::Serialize;
 
-use super::{CheckContext, Emitter, Untyped, path};
+use super::{CheckContext, Emitter, path};
 use crate::chart::show_version as show;
 use crate::diagnostic::Applicability;
 use crate::fix::{self, Op};
@@ -14,8 +14,44 @@ use crate::values::{Kind, Value};
 /// The first Grafana version that reads `[plugins] preinstall*`.
 const PREINSTALL_FROM: (u64, u64, u64) = (11, 5, 0);
 
-/// What this rule reports (its messages still go by key; see [`Untyped`]).
-pub type Message = Untyped;
+/// What OC041 reports.
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
+#[serde(rename_all = "kebab-case")]
+pub enum Message {
+    /// `preinstall_disabled` is not true on a Grafana that preinstalls plugins.
+    NotDisabled {
+        /// The setting as written (the ini key or its environment variable).
+        name: String,
+        /// The Grafana version.
+        grafana: String,
+        /// The setting is an environment variable.
+        env: bool,
+    },
+    /// `preinstall_disabled` is not true and the preinstall is synchronous.
+    Sync {
+        /// The setting as written (the ini key or its environment variable).
+        name: String,
+        /// The Grafana version.
+        grafana: String,
+        /// What makes the preinstall synchronous.
+        cause: String,
+        /// The setting is an environment variable.
+        env: bool,
+    },
+    /// `preinstall_sync_enabled`, which is not a Grafana setting.
+    NoSuchSetting {
+        /// The setting as written.
+        name: String,
+    },
+    /// `preinstall_disabled` on a Grafana older than 11.5, which ignores it.
+    BeforePreinstall {
+        /// The setting as written.
+        name: String,
+        /// The Grafana version.
+        grafana: String,
+    },
+}
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
@@ -55,7 +91,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
             Applicability::Safe,
             vec![Op::Remove { path: path(&keys) }],
         );
-        out.emit_json("no-such-setting", json!({ "name": name }), location)
+        out.emit(Message::NoSuchSetting { name }, location)
             .with_fix(fix);
     }
 
@@ -68,9 +104,11 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     if version < PREINSTALL_FROM {
         if let Some(disabled) = disabled.filter(|d| d.value.site().is_some()) {
             let location = release.locate(disabled.value, &disabled.keys(), false);
-            out.emit_json(
-                "before-preinstall",
-                json!({ "name": disabled.name, "grafana": show(version) }),
+            out.emit(
+                Message::BeforePreinstall {
+                    name: disabled.name.clone(),
+                    grafana: show(version),
+                },
                 location,
             );
         }
@@ -87,10 +125,10 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     let sync_list = setting("preinstall_sync")
         .filter(|s| !s.text().trim().is_empty() && s.value.site().is_some());
     let cause = async_off.as_ref().or(sync_list.as_ref());
-    let (key, cause_text) = match (&async_off, &sync_list) {
-        (Some(a), _) => ("sync", format!("{} false", a.name)),
-        (None, Some(s)) => ("sync", format!("{} listing plugins", s.name)),
-        (None, None) => ("not-disabled", String::new()),
+    let sync_cause = match (&async_off, &sync_list) {
+        (Some(a), _) => Some(format!("{} false", a.name)),
+        (None, Some(s)) => Some(format!("{} listing plugins", s.name)),
+        (None, None) => None,
     };
     let env = disabled
         .as_ref()
@@ -125,10 +163,15 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
             value: new_value,
         }],
     );
-    out.emit_json(
-        key,
-        json!({ "grafana": show(version), "cause": cause_text, "name": name, "env": env }),
-        location,
-    )
-    .with_fix(fix);
+    let grafana = show(version);
+    let message = match sync_cause {
+        Some(cause) => Message::Sync {
+            name,
+            grafana,
+            cause,
+            env,
+        },
+        None => Message::NotDisabled { name, grafana, env },
+    };
+    out.emit(message, location).with_fix(fix);
 }

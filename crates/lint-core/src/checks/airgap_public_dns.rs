@@ -4,9 +4,10 @@
 //! be reached, so cert-manager resolves no name at all. Also flags
 //! `--dns01-recursive-nameservers` arguments that list only public nameservers.
 
+use serde::Serialize;
 use serde_json::json;
 
-use super::{CheckContext, Emitter, Untyped};
+use super::{CheckContext, Emitter};
 use crate::diagnostic::Applicability;
 use crate::fix::build::{combined, merge_ops};
 use crate::release::InputKind;
@@ -41,8 +42,24 @@ fn public(server: &str) -> bool {
     PUBLIC_RESOLVERS.contains(&host)
 }
 
-/// What this rule reports (its messages still go by key; see [`Untyped`]).
-pub type Message = Untyped;
+/// What OC047 reports.
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
+#[serde(rename_all = "kebab-case")]
+pub enum Message {
+    /// cert-manager's `podDnsPolicy: None` with only public nameservers.
+    PodDns {
+        /// The nameservers, comma-separated.
+        servers: String,
+        /// Both are the oncall chart's defaults.
+        default: bool,
+    },
+    /// `--dns01-recursive-nameservers` lists only public nameservers.
+    Recursive {
+        /// The nameservers, comma-separated.
+        servers: String,
+    },
+}
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
@@ -82,9 +99,10 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
             continue;
         }
         let key_path = release.key_path(&args_key).index(index);
-        out.emit_json(
-            "recursive",
-            json!({ "servers": servers.join(", ") }),
+        out.emit(
+            Message::Recursive {
+                servers: servers.join(", "),
+            },
             release.site_location(site, key_path, false),
         );
     }
@@ -132,9 +150,11 @@ fn pod_dns(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
         Applicability::Unsafe,
         merge_ops(ctx.release, &settings),
     );
-    out.emit_json(
-        "pod-dns",
-        json!({ "servers": servers.join(", "), "default": default }),
+    out.emit(
+        Message::PodDns {
+            servers: servers.join(", "),
+            default,
+        },
         location,
     )
     .with_fix(fix);

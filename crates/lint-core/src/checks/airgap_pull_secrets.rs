@@ -4,9 +4,10 @@
 //! `grafana.image.pullSecrets` or `global.imagePullSecrets` (not `grafana.imagePullSecrets`),
 //! the bitnami subcharts `<chart>.image.pullSecrets` or `global.imagePullSecrets`.
 
+use serde::Serialize;
 use serde_json::json;
 
-use super::{CheckContext, Emitter, Untyped, path};
+use super::{CheckContext, Emitter, path};
 use crate::diagnostic::{Applicability, Location};
 use crate::fix::Op;
 use crate::model::images::{self, ImageRef, public_registry};
@@ -43,8 +44,43 @@ fn non_empty(ctx: &CheckContext<'_>, keys: &[&str]) -> bool {
     ctx.release.get(keys).is_some_and(Value::is_truthy)
 }
 
-/// What this rule reports (its messages still go by key; see [`Untyped`]).
-pub type Message = Untyped;
+/// What OC044 reports.
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
+#[serde(rename_all = "kebab-case")]
+pub enum Message {
+    /// The oncall pods pull from a private registry without `imagePullSecrets`.
+    Oncall {
+        /// The key that names the image.
+        key: String,
+        /// The private registry.
+        registry: String,
+        /// `global.imagePullSecrets` is set, which the oncall chart does not read.
+        global: bool,
+    },
+    /// The Grafana pod pulls from a private registry without a pull secret it reads.
+    Grafana {
+        /// The key that names the image.
+        key: String,
+        /// The private registry.
+        registry: String,
+        /// `grafana.imagePullSecrets` is set, which the grafana chart does not read.
+        ignored: bool,
+    },
+    /// Bitnami subcharts pull from a private registry without a pull secret.
+    Bitnami {
+        /// The key that moves them to the registry.
+        key: String,
+        /// The private registry.
+        registry: String,
+        /// The subcharts, as `` `mariadb`, `redis` ``.
+        charts: String,
+        /// More than one subchart.
+        many: bool,
+        /// Their pull secret keys, as `` `mariadb.image.pullSecrets` ``.
+        secrets: String,
+    },
+}
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
@@ -72,15 +108,14 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
             .iter()
             .map(|c| format!("`{c}.image.pullSecrets`"))
             .collect();
-        out.emit_json(
-            "bitnami",
-            json!({
-                "charts": names.join(", "),
-                "many": charts.len() > 1,
-                "secrets": secrets.join(", "),
-                "key": keys.join("."),
-                "registry": registry,
-            }),
+        out.emit(
+            Message::Bitnami {
+                key: keys.join("."),
+                registry,
+                charts: names.join(", "),
+                many: charts.len() > 1,
+                secrets: secrets.join(", "),
+            },
             location,
         );
     }
@@ -131,13 +166,12 @@ fn oncall_pods(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
         .get(&["global", "imagePullSecrets"])
         .filter(|v| v.is_truthy());
     let location = private.location.clone();
-    let diagnostic = out.emit_json(
-        "oncall",
-        json!({
-            "key": private.key,
-            "registry": private.image.registry,
-            "global": global.is_some(),
-        }),
+    let diagnostic = out.emit(
+        Message::Oncall {
+            key: private.key,
+            registry: private.image.registry,
+            global: global.is_some(),
+        },
         location,
     );
     if let Some(global) = global {
@@ -272,14 +306,13 @@ fn grafana_pod(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     }
     let ignored_key = ["grafana", "imagePullSecrets"];
     let ignored = release.get(&ignored_key).filter(|v| v.is_truthy());
-    let diagnostic = out.emit_json(
-        "grafana",
-        json!({
-            "key": private.key,
-            "registry": private.image.registry,
-            "ignored": ignored.is_some(),
-        }),
-        private.location.clone(),
+    let diagnostic = out.emit(
+        Message::Grafana {
+            key: private.key,
+            registry: private.image.registry,
+            ignored: ignored.is_some(),
+        },
+        private.location,
     );
     if let Some(ignored) = ignored {
         diagnostic.with_related(

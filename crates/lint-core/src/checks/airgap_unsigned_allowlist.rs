@@ -5,9 +5,9 @@
 //! values say the plugin is a rebuild (or the allowlist misspells it), and otherwise gives
 //! an info.
 
-use serde_json::json;
+use serde::Serialize;
 
-use super::{CheckContext, Emitter, Untyped, path};
+use super::{CheckContext, Emitter, path};
 use crate::diagnostic::{Applicability, Fix};
 use crate::fix::{self, Op};
 use crate::model::grafana::{Setting, env_key};
@@ -24,8 +24,37 @@ const REBUILT: [&str; 6] = [
     "custom-build",
 ];
 
-/// What this rule reports (its messages still go by key; see [`Untyped`]).
-pub type Message = Untyped;
+/// What OC043 reports.
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
+#[serde(rename_all = "kebab-case")]
+pub enum Message {
+    /// The allowlist has an entry that tries to name the plugin, not `grafana-oncall-app`.
+    Misspelled {
+        /// The allowlist setting as written (the ini key or its environment variable).
+        name: String,
+        /// The entry that tries to name the plugin.
+        near: String,
+        /// Where the plugin comes from.
+        source: String,
+    },
+    /// The plugin looks like a rebuild and the allowlist does not list it.
+    Unsigned {
+        /// The allowlist setting (the ini key or its environment variable).
+        name: String,
+        /// The word that says the artifact is a rebuild.
+        word: String,
+        /// Where the plugin comes from.
+        source: String,
+    },
+    /// The plugin does not come from the catalog and the allowlist does not list it.
+    MaybeUnsigned {
+        /// The allowlist setting (the ini key or its environment variable).
+        name: String,
+        /// Where the plugin comes from.
+        source: String,
+    },
+}
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
@@ -86,9 +115,12 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     ) {
         let location = release.locate(list.value, &list.keys(), false);
         let fix = allow_fix(ctx, allowlist.as_ref(), &env_name, &text);
-        out.emit_json(
-            "misspelled",
-            json!({ "name": name, "near": near, "source": source }),
+        out.emit(
+            Message::Misspelled {
+                name,
+                near: (*near).to_owned(),
+                source: source.to_owned(),
+            },
             location,
         )
         .with_related(
@@ -100,9 +132,12 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     }
     if let Some(word) = rebuilt_word(&install) {
         let fix = allow_fix(ctx, allowlist.as_ref(), &env_name, &text);
-        let diagnostic = out.emit_json(
-            "unsigned",
-            json!({ "name": name, "word": word, "source": source }),
+        let diagnostic = out.emit(
+            Message::Unsigned {
+                name: name.clone(),
+                word: word.to_owned(),
+                source: source.to_owned(),
+            },
             install.location.clone(),
         );
         if let Some(list) = &allowlist {
@@ -114,9 +149,11 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
         diagnostic.with_fix(fix);
         return;
     }
-    out.emit_json(
-        "maybe-unsigned",
-        json!({ "name": name, "source": source }),
+    out.emit(
+        Message::MaybeUnsigned {
+            name,
+            source: source.to_owned(),
+        },
         install.location,
     );
 }

@@ -2,9 +2,9 @@
 //! other than the text written, where the chart uses it as text: `1.10` is the number 1.1,
 //! `0755` is 493, and `no`, `on`, `y` in a Kubernetes label or annotation are booleans.
 
-use serde_json::json;
+use serde::Serialize;
 
-use super::{CheckContext, Emitter, Untyped};
+use super::{CheckContext, Emitter};
 use crate::diagnostic::Applicability;
 use crate::fix::{self, Op};
 use crate::path::Seg;
@@ -46,8 +46,30 @@ fn text_place(path: &[Seg]) -> bool {
         || matches!(last, Some("tag" | "version" | "appVersion"))
 }
 
-/// What this rule reports (its messages still go by key; see [`Untyped`]).
-pub type Message = Untyped;
+/// What OC093 reports.
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
+#[serde(rename_all = "kebab-case")]
+pub enum Message {
+    /// An unquoted value Helm reads as a number other than the text written.
+    Number {
+        /// The value's key.
+        path: String,
+        /// The text written.
+        written: String,
+        /// The number Helm reads.
+        found: String,
+    },
+    /// An unquoted word Helm reads as a boolean where Kubernetes wants a string.
+    Boolean {
+        /// The value's key.
+        path: String,
+        /// The text written.
+        written: String,
+        /// The boolean Helm reads.
+        found: String,
+    },
+}
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
@@ -104,17 +126,22 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
                             value: fix::ops::text(text.to_string()),
                         }],
                     );
+                    let shown = key_path.to_string();
+                    let written = text.to_string();
                     let message = if reading == Reading::Bool {
-                        "boolean"
+                        Message::Boolean {
+                            path: shown,
+                            written,
+                            found,
+                        }
                     } else {
-                        "number"
+                        Message::Number {
+                            path: shown,
+                            written,
+                            found,
+                        }
                     };
-                    out.emit_json(
-                        message,
-                        json!({ "path": key_path.to_string(), "written": text.to_string(), "found": found }),
-                        location,
-                    )
-                    .with_fix(fix);
+                    out.emit(message, location).with_fix(fix);
                 }
                 NodeKind::Scalar { .. } | NodeKind::Alias(_) => {}
             }

@@ -2,9 +2,9 @@
 //! `BASE_URL=<base_url_protocol>://<base_url>` and uses it as the Ingress host), not a URL
 //! and not the chart's placeholder.
 
-use serde_json::json;
+use serde::Serialize;
 
-use super::{CheckContext, Emitter, Untyped, path};
+use super::{CheckContext, Emitter, path};
 use crate::diagnostic::Applicability;
 use crate::fix::{self, Op};
 use crate::release::InputKind;
@@ -13,8 +13,35 @@ use crate::values::Value;
 /// The chart's placeholder.
 pub const PLACEHOLDER: &str = "example.com";
 
-/// What this rule reports (its messages still go by key; see [`Untyped`]).
-pub type Message = Untyped;
+/// What OC015 reports.
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
+#[serde(rename_all = "kebab-case")]
+pub enum Message {
+    /// `base_url` is a URL with a scheme, where the chart wants a host name.
+    Scheme {
+        /// The value written.
+        found: String,
+        /// The engine's `BASE_URL` the chart renders from it.
+        rendered: String,
+        /// The host name to write instead.
+        host: String,
+        /// The scheme written, for `base_url_protocol`.
+        scheme: String,
+    },
+    /// `base_url` is the chart's placeholder.
+    Placeholder {
+        /// The value written.
+        found: String,
+    },
+    /// `base_url` has a port or a path while it is the Ingress host.
+    IngressHost {
+        /// The value written.
+        found: String,
+        /// What it has besides the host (`a port`, `a path`).
+        what: String,
+    },
+}
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
@@ -69,15 +96,13 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
                 )
             })
             .flatten();
-        out.emit_json(
-            "scheme",
-            json!({
-                "found": text,
-                "scheme": scheme,
-                "host": host,
-                "protocol": protocol,
-                "rendered": format!("{protocol}://{text}"),
-            }),
+        out.emit(
+            Message::Scheme {
+                found: text.to_owned(),
+                rendered: format!("{protocol}://{text}"),
+                host: host.to_owned(),
+                scheme,
+            },
             location,
         )
         .with_fix(fix);
@@ -93,8 +118,13 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
                 value: fix::ops::text("<oncall.your-domain>"),
             }],
         );
-        out.emit_json("placeholder", json!({ "found": text }), location)
-            .with_fix(fix);
+        out.emit(
+            Message::Placeholder {
+                found: text.to_owned(),
+            },
+            location,
+        )
+        .with_fix(fix);
         return;
     }
     let ingress_on = release
@@ -119,9 +149,11 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
         } else {
             "a path"
         };
-        out.emit_json(
-            "ingress-host",
-            json!({ "found": text, "what": what }),
+        out.emit(
+            Message::IngressHost {
+                found: text.to_owned(),
+                what: what.to_owned(),
+            },
             location,
         )
         .with_fix(fix.flatten());

@@ -4,9 +4,9 @@
 
 use std::collections::HashMap;
 
-use serde_json::json;
+use serde::Serialize;
 
-use super::{CheckContext, Emitter, Untyped};
+use super::{CheckContext, Emitter};
 use crate::diagnostic::{Applicability, Edit, Fix, Location};
 use crate::path::KeyPath;
 use crate::release::InputKind;
@@ -14,8 +14,45 @@ use crate::release::Layer;
 use crate::values::{Kind, format_float, scalar_kind, to_value};
 use crate::yaml::{CoreTag, Document, Entry, NodeId, NodeKind, ScalarStyle};
 
-/// What this rule reports (its messages still go by key; see [`Untyped`]).
-pub type Message = Untyped;
+/// What OC092 reports.
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
+#[serde(rename_all = "kebab-case")]
+pub enum Message {
+    /// A key written again with a different value.
+    DifferentValue {
+        /// The key, as Helm reads it.
+        key: String,
+        /// The line of the later key, which Helm keeps.
+        line: usize,
+        /// This key as written.
+        written: String,
+        /// The later key as written.
+        later_written: String,
+        /// Both are written the same way.
+        same_spelling: bool,
+    },
+    /// A map written again as another map, which replaces it.
+    Maps {
+        /// The key, as Helm reads it.
+        key: String,
+        /// The line of the later key, which Helm keeps.
+        line: usize,
+        /// This key as written.
+        written: String,
+        /// The later key as written.
+        later_written: String,
+        /// Both are written the same way.
+        same_spelling: bool,
+    },
+    /// A key written again with the same value.
+    SameValue {
+        /// The key, as Helm reads it.
+        key: String,
+        /// The line of the later key, which Helm keeps.
+        line: usize,
+    },
+}
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
@@ -161,17 +198,25 @@ fn report(
         .iter()
         .all(|id| matches!(doc.node(doc.deref(*id)).kind, NodeKind::Map(_)));
     let message = match (same, both_maps) {
-        (true, _) => "same-value",
-        (false, true) => "maps",
-        (false, false) => "different-value",
+        (true, _) => Message::SameValue {
+            key: key.to_owned(),
+            line: later_line,
+        },
+        (false, true) => Message::Maps {
+            key: key.to_owned(),
+            line: later_line,
+            written: written(earlier.key),
+            later_written: written(later.key),
+            same_spelling: written(earlier.key) == written(later.key),
+        },
+        (false, false) => Message::DifferentValue {
+            key: key.to_owned(),
+            line: later_line,
+            written: written(earlier.key),
+            later_written: written(later.key),
+            same_spelling: written(earlier.key) == written(later.key),
+        },
     };
-    let args = json!({
-        "key": key,
-        "written": written(earlier.key),
-        "later_written": written(later.key),
-        "same_spelling": written(earlier.key) == written(later.key),
-        "line": later_line,
-    });
     let location = Location {
         file: file.clone(),
         span: doc.node(earlier.key).span.clone(),
@@ -196,7 +241,7 @@ fn report(
             edits: vec![edit],
             targets: Vec::new(),
         });
-    out.emit_json(message, args, location)
+    out.emit(message, location)
         .with_fix(fix)
         .with_related(related, "Helm keeps this one");
 }

@@ -4,9 +4,9 @@
 //! value, which Kubernetes rejects; other text can break the manifest or lose its tail.
 //! The list form (`env: [{name, value}]`) goes through `toYaml` and keeps strings quoted.
 
-use serde_json::json;
+use serde::Serialize;
 
-use super::{CheckContext, Emitter, Untyped, path};
+use super::{CheckContext, Emitter, path};
 use crate::diagnostic::Applicability;
 use crate::fix::{self, Op};
 use crate::release::InputKind;
@@ -61,8 +61,51 @@ pub fn trouble(text: &str) -> Option<Trouble> {
     }
 }
 
-/// What this rule reports (its messages still go by key; see [`Untyped`]).
-pub type Message = Untyped;
+/// What OC050 reports.
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
+#[serde(rename_all = "kebab-case")]
+pub enum Message {
+    /// A boolean or number that Kubernetes rejects as an env value.
+    Typed {
+        /// The variable's name.
+        name: String,
+        /// What YAML reads it as (`boolean`, `number`, ...).
+        kind: String,
+        /// The value written.
+        found: String,
+    },
+    /// A string that YAML reads back as another type once written unquoted.
+    StringTyped {
+        /// The variable's name.
+        name: String,
+        /// What YAML reads it as (`boolean`, `number`, `list`, `map`).
+        kind: String,
+        /// The value written.
+        found: String,
+    },
+    /// A value that breaks the rendered manifest.
+    Syntax {
+        /// The variable's name.
+        name: String,
+        /// The value written.
+        found: String,
+    },
+    /// A value that YAML reads as null.
+    Empty {
+        /// The variable's name.
+        name: String,
+        /// The value written.
+        found: String,
+    },
+    /// A value whose tail YAML reads as a comment.
+    Comment {
+        /// The variable's name.
+        name: String,
+        /// The value written.
+        found: String,
+    },
+}
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
@@ -89,19 +132,34 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
         let Some(found) = trouble(&text) else {
             continue;
         };
-        let (key, kind) = match found {
-            Trouble::NotString(kind) if typed => ("typed", kind),
-            Trouble::NotString(kind) => ("string-typed", kind),
-            Trouble::Syntax => ("syntax", ""),
-            Trouble::Null => ("empty", ""),
-            Trouble::Comment => ("comment", ""),
-        };
         let location = release.locate(value, &["env", name], false);
-        out.emit_json(
-            key,
-            json!({ "name": name, "found": value.describe(), "kind": kind }),
-            location,
-        )
+        let name = name.clone();
+        let described = value.describe();
+        let message = match found {
+            Trouble::NotString(kind) if typed => Message::Typed {
+                name,
+                kind: kind.to_owned(),
+                found: described,
+            },
+            Trouble::NotString(kind) => Message::StringTyped {
+                name,
+                kind: kind.to_owned(),
+                found: described,
+            },
+            Trouble::Syntax => Message::Syntax {
+                name,
+                found: described,
+            },
+            Trouble::Null => Message::Empty {
+                name,
+                found: described,
+            },
+            Trouble::Comment => Message::Comment {
+                name,
+                found: described,
+            },
+        };
+        out.emit(message, location)
         // one fix rewrites the whole map: attach it to the first finding
         .with_fix(fix.take());
     }

@@ -3,15 +3,24 @@
 //! `existingSecret`. The chart's `secrets.yaml` `required`s the password to build the Secret
 //! the engine reads, so `helm install` fails.
 
-use serde_json::json;
+use serde::Serialize;
 
-use super::{CheckContext, Emitter, Untyped};
+use super::{CheckContext, Emitter};
 use crate::model::subcharts::SERVICES;
 use crate::release::InputKind;
 use crate::values::Value;
 
-/// What this rule reports (its messages still go by key; see [`Untyped`]).
-pub type Message = Untyped;
+/// What OC019 reports.
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
+#[serde(rename_all = "kebab-case")]
+pub enum Message {
+    /// An external server the engine uses has neither `password` nor `existingSecret`.
+    Missing {
+        /// The external settings' key (`externalMysql`).
+        ext: String,
+    },
+}
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
@@ -42,10 +51,6 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
         } else {
             release.blame(&[ext])
         };
-        out.emit_json(
-            "missing",
-            json!({ "ext": ext, "sub": service.sub }),
-            location,
-        );
+        out.emit(Message::Missing { ext: ext.to_owned() }, location);
     }
 }

@@ -10,9 +10,9 @@
 use std::sync::OnceLock;
 
 use regex::Regex;
-use serde_json::json;
+use serde::Serialize;
 
-use super::{CheckContext, Emitter, Untyped};
+use super::{CheckContext, Emitter};
 use crate::path::KeyPath;
 use crate::redact::is_secret_key;
 use crate::release::InputKind;
@@ -175,8 +175,55 @@ fn what(key: &str) -> &'static str {
     }
 }
 
-/// What this rule reports (its messages still go by key; see [`Untyped`]).
-pub type Message = Untyped;
+/// What OC048 reports.
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
+#[serde(rename_all = "kebab-case")]
+pub enum Message {
+    /// A secret key of the chart with a literal value.
+    Inline {
+        /// The key.
+        key: String,
+        /// What it holds (`password`, `token`, ...).
+        what: String,
+        /// The key that reads it from a Secret instead, empty when the chart has none.
+        alt: String,
+    },
+    /// A secret-named env entry with a literal value.
+    Env {
+        /// The env key (`env`, `grafana.env`).
+        key: String,
+        /// The variable's name.
+        name: String,
+        /// What it holds.
+        what: String,
+        /// How to read it from a Secret instead.
+        alt: String,
+    },
+    /// A secret `grafana.ini` setting with a literal value.
+    Ini {
+        /// The setting's full key.
+        key: String,
+        /// What it holds.
+        what: String,
+    },
+    /// A `grafana.ini` setting the grafana chart refuses to render as a literal.
+    IniBlocked {
+        /// The setting's full key.
+        key: String,
+        /// The grafana chart's version.
+        chart: String,
+        /// The setting, as `section.name`.
+        setting: String,
+    },
+    /// A literal in the plugin provisioning's `secureJsonData`.
+    Provisioning {
+        /// The `secureJsonData` key.
+        name: String,
+        /// What it holds.
+        what: String,
+    },
+}
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
@@ -189,9 +236,12 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
             let Some(site) = value.site() else { continue };
             let last = keys.last().copied().unwrap_or_default();
             let location = release.site_location(site, release.key_path(keys), true);
-            out.emit_json(
-                "inline",
-                json!({ "key": keys.join("."), "what": what(last), "alt": alt }),
+            out.emit(
+                Message::Inline {
+                    key: keys.join("."),
+                    what: what(last).to_owned(),
+                    alt: alt.to_owned(),
+                },
                 location,
             );
         }
@@ -202,16 +252,15 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
         if let Some(value) = release.get(&admin).filter(|v| literal(v))
             && let Some(site) = value.site()
         {
-            out.emit_json(
-                "inline",
-                json!({
-                    "key": admin.join("."),
-                    "what": "password",
-                    "alt": format!(
+            out.emit(
+                Message::Inline {
+                    key: admin.join("."),
+                    what: "password".to_owned(),
+                    alt: format!(
                         "`{}` (and `passwordKey`)",
                         ctx.grafana().key_name("admin.existingSecret")
                     ),
-                }),
+                },
                 release.site_location(site, release.key_path(&admin), true),
             );
         }
@@ -228,9 +277,11 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
             }
             let Some(site) = value.site() else { continue };
             let key_path = app.key_path.extend(&["secureJsonData", name]);
-            out.emit_json(
-                "provisioning",
-                json!({ "name": name, "what": what(name) }),
+            out.emit(
+                Message::Provisioning {
+                    name: name.clone(),
+                    what: what(name).to_owned(),
+                },
                 release.site_location(site, key_path, true),
             );
         }
@@ -257,9 +308,13 @@ fn env_entries(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>, keys: &[&
             return;
         }
         let Some(site) = value.site() else { return };
-        out.emit_json(
-            "env",
-            json!({ "key": key, "name": name, "what": what(name), "alt": alt }),
+        out.emit(
+            Message::Env {
+                key: key.clone(),
+                name: name.to_owned(),
+                what: what(name).to_owned(),
+                alt: alt.clone(),
+            },
             release.site_location(site, key_path, true),
         );
     };
@@ -321,19 +376,20 @@ fn ini(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
                     _ => false,
                 };
             if blocked {
-                out.emit_json(
-                    "ini-blocked",
-                    json!({
-                        "key": key,
-                        "setting": format!("{section}.{name}"),
-                        "chart": release.chart.grafana_chart,
-                    }),
+                out.emit(
+                    Message::IniBlocked {
+                        key,
+                        chart: release.chart.grafana_chart.to_owned(),
+                        setting: format!("{section}.{name}"),
+                    },
                     release.site_location(site, key_path, true),
                 );
             } else if literal(value) {
-                out.emit_json(
-                    "ini",
-                    json!({ "key": key, "what": what(name) }),
+                out.emit(
+                    Message::Ini {
+                        key,
+                        what: what(name).to_owned(),
+                    },
                     release.site_location(site, key_path, true),
                 );
             }

@@ -3,17 +3,50 @@
 
 use std::collections::HashSet;
 
-use serde_json::json;
+use serde::Serialize;
 
-use super::{CheckContext, Emitter, Untyped};
+use super::{CheckContext, Emitter};
 use crate::diagnostic::{Applicability, Edit, Fix, Location};
 use crate::path::Seg;
 use crate::release::InputKind;
 use crate::release::Release;
 use crate::schema::{self, Suggestion, ViolationKind, place};
 
-/// What this rule reports (its messages still go by key; see [`Untyped`]).
-pub type Message = Untyped;
+/// What OC090 reports.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
+#[serde(rename_all = "kebab-case")]
+pub enum Message {
+    /// A key the chart never reads, with no likely meant key.
+    Unknown {
+        /// The key's full path.
+        path: String,
+        /// Whose values the key is not one of (the chart, a subchart, a schema).
+        owner: String,
+    },
+    /// A key the chart never reads, likely a misspelling of a key at the same level.
+    Rename {
+        /// The key's full path.
+        path: String,
+        /// Whose values the key is not one of.
+        owner: String,
+        /// The key written.
+        key: String,
+        /// The full path of the key likely meant.
+        suggestion: String,
+        /// The name of the key likely meant.
+        suggestion_key: String,
+    },
+    /// A key the chart never reads here, likely meant at another level.
+    Move {
+        /// The key's full path.
+        path: String,
+        /// Whose values the key is not one of.
+        owner: String,
+        /// The full path of the key likely meant.
+        suggestion: String,
+    },
+}
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
@@ -55,19 +88,29 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
                     &children,
                 )
             });
-            let mut args = json!({
-                "path": place::display(&doc_path),
-                "key": key,
-                "owner": scope.owner(&path),
-            });
+            let shown = place::display(&doc_path);
+            let owner = scope.owner(&path);
             let message = match &suggestion {
                 Some(s) => {
                     let full: Vec<Seg> = s.path.iter().map(|k| Seg::Key(k.clone())).collect();
-                    args["suggestion"] = json!(place::display(&scope.doc_path(&full)));
-                    args["suggestion_key"] = json!(s.path.last().cloned().unwrap_or_default());
-                    if s.same_level { "rename" } else { "move" }
+                    let suggested = place::display(&scope.doc_path(&full));
+                    if s.same_level {
+                        Message::Rename {
+                            path: shown,
+                            owner,
+                            key: key.clone(),
+                            suggestion: suggested,
+                            suggestion_key: s.path.last().cloned().unwrap_or_default(),
+                        }
+                    } else {
+                        Message::Move {
+                            path: shown,
+                            owner,
+                            suggestion: suggested,
+                        }
+                    }
                 }
-                None => "unknown",
+                None => Message::Unknown { path: shown, owner },
             };
             let entries = place::entries(ctx.release, &doc_path);
             // a key kept only to hold anchors the file uses elsewhere is deliberate
@@ -90,7 +133,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
                     }
                     _ => None,
                 };
-                out.emit_json(message, args.clone(), location).with_fix(fix);
+                out.emit(message.clone(), location).with_fix(fix);
             }
         }
     }

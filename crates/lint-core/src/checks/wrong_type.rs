@@ -3,9 +3,10 @@
 //! the user's own schema (`--schema`) refuses. Told as what was found, what the chart
 //! expects, and an example to write instead.
 
+use serde::Serialize;
 use serde_json::json;
 
-use super::{CheckContext, Emitter, Untyped};
+use super::{CheckContext, Emitter};
 use crate::diagnostic::Location;
 use crate::path::{KeyPath, Seg};
 use crate::release::InputKind;
@@ -17,8 +18,47 @@ use crate::schema::describe::{
 use crate::schema::{self, Scope, ViolationKind, place};
 use crate::values::{Kind, Value};
 
-/// What this rule reports (its messages still go by key; see [`Untyped`]).
-pub type Message = Untyped;
+/// What OC091 reports.
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
+#[serde(rename_all = "kebab-case")]
+pub enum Message {
+    /// A value of a type the schema does not expect.
+    WrongType {
+        /// The value's key.
+        path: String,
+        /// What was found (`the string "false"`).
+        found: String,
+        /// Whose schema it is (the chart, a subchart, the user's).
+        owner: String,
+        /// The types expected, in words.
+        expected: String,
+        /// What to write instead.
+        advice: String,
+    },
+    /// A value outside those the schema accepts.
+    NotOneOf {
+        /// The value's key.
+        path: String,
+        /// What was found.
+        found: String,
+        /// Whose schema it is.
+        owner: String,
+        /// The accepted values, as `` `a`, `b` or `c` ``.
+        allowed: String,
+        /// What to write instead, as `key: value`.
+        example: String,
+    },
+    /// Anything else the user's own schema refuses.
+    UserSchema {
+        /// The value's key, quoted, or `the top level`.
+        path: String,
+        /// Whose schema it is.
+        owner: String,
+        /// What is wrong, in words.
+        reason: String,
+    },
+}
 
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
@@ -58,15 +98,14 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
                             .site_location(site, place::key_path(&doc_path), false);
                     let example = example(ctx.release, &scope, path, value, expected);
                     let shown = show(path, &example);
-                    let args = json!({
-                        "path": key_path,
-                        "found": found(ctx.release, value),
-                        "expected": expected_text(expected),
-                        "owner": scope.owner(path),
-                        "example": shown,
-                        "advice": advice(value, expected, &shown, path),
-                    });
-                    out.emit_json("wrong-type", args, location);
+                    let message = Message::WrongType {
+                        path: key_path,
+                        found: found(ctx.release, value),
+                        owner: scope.owner(path),
+                        expected: expected_text(expected),
+                        advice: advice(value, expected, &shown, path),
+                    };
+                    out.emit(message, location);
                 }
                 ViolationKind::NotOneOf { allowed } => {
                     let (Some(value), Some(site)) = (value, site) else {
@@ -76,14 +115,17 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
                         ctx.release
                             .site_location(site, place::key_path(&doc_path), false);
                     let closest = closest(value, allowed);
-                    let args = json!({
-                        "path": key_path,
-                        "found": found(ctx.release, value),
-                        "owner": scope.owner(path),
-                        "allowed": one_of(allowed),
-                        "example": show(path, closest.unwrap_or(&allowed.first().cloned().unwrap_or_default())),
-                    });
-                    out.emit_json("not-one-of", args, location);
+                    let message = Message::NotOneOf {
+                        path: key_path,
+                        found: found(ctx.release, value),
+                        owner: scope.owner(path),
+                        allowed: one_of(allowed),
+                        example: show(
+                            path,
+                            closest.unwrap_or(&allowed.first().cloned().unwrap_or_default()),
+                        ),
+                    };
+                    out.emit(message, location);
                 }
                 ViolationKind::Other { reason } => {
                     let location = match site {
@@ -93,12 +135,16 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
                         }
                         None => whole(ctx.release, &doc_path),
                     };
-                    let args = json!({
-                        "path": if key_path.is_empty() { "the top level".to_owned() } else { format!("`{key_path}`") },
-                        "owner": scope.owner(path),
-                        "reason": reason,
-                    });
-                    out.emit_json("user-schema", args, location);
+                    let message = Message::UserSchema {
+                        path: if key_path.is_empty() {
+                            "the top level".to_owned()
+                        } else {
+                            format!("`{key_path}`")
+                        },
+                        owner: scope.owner(path),
+                        reason: reason.clone(),
+                    };
+                    out.emit(message, location);
                 }
                 ViolationKind::UnknownKey { .. } => {}
             }
