@@ -146,36 +146,33 @@ mod tests {
     /// A rule's messages as its `Message` type declares them: key, then field names.
     type Declared = std::collections::BTreeMap<String, Vec<String>>;
 
-    /// The messages `M` declares (serde's view: kebab-case keys, field names), or `None` for
-    /// a rule whose messages are not typed yet.
-    fn declared<M: serde::de::DeserializeOwned>() -> Option<Declared> {
+    /// The messages `M` declares (serde's view: kebab-case keys, field names).
+    fn declared<M: serde::de::DeserializeOwned>() -> Result<Declared, String> {
         use serde_reflection::{ContainerFormat, Tracer, TracerConfig, VariantFormat};
         let mut tracer = Tracer::new(TracerConfig::default());
-        tracer.trace_simple_type::<M>().ok()?;
-        let registry = tracer.registry().ok()?;
+        tracer.trace_simple_type::<M>().map_err(|e| e.to_string())?;
+        let registry = tracer.registry().map_err(|e| e.to_string())?;
         let Some(ContainerFormat::Enum(variants)) = registry.get("Message") else {
-            return None;
+            return Err("`Message` is not an enum".into());
         };
-        Some(
-            variants
-                .values()
-                .map(|variant| {
-                    let fields = match &variant.value {
-                        VariantFormat::Struct(fields) => {
-                            fields.iter().map(|f| f.name.clone()).collect()
-                        }
-                        _ => Vec::new(),
-                    };
-                    (variant.name.clone(), fields)
-                })
-                .collect(),
-        )
+        Ok(variants
+            .values()
+            .map(|variant| {
+                let fields = match &variant.value {
+                    VariantFormat::Struct(fields) => {
+                        fields.iter().map(|f| f.name.clone()).collect()
+                    }
+                    _ => Vec::new(),
+                };
+                (variant.name.clone(), fields)
+            })
+            .collect())
     }
 
     macro_rules! declared_messages {
         ($($code:ident $module:ident,)*) => {
             /// Every rule's declared messages.
-            fn declared_messages() -> Vec<(RuleCode, Option<Declared>)> {
+            fn declared_messages() -> Vec<(RuleCode, Result<Declared, String>)> {
                 vec![$(
                     (RuleCode::$code, declared::<crate::checks::$module::Message>()),
                 )*]
@@ -209,9 +206,7 @@ mod tests {
     #[test]
     fn every_message_is_typed_as_its_rule_file_says() {
         for (code, declared) in declared_messages() {
-            let Some(declared) = declared else {
-                continue;
-            };
+            let declared = declared.unwrap_or_else(|e| panic!("{code}: messages not traced: {e}"));
             let meta = code.meta();
             let keys: Vec<&String> = meta.messages.keys().collect();
             let variants: Vec<&String> = declared.keys().collect();

@@ -14,30 +14,11 @@ use crate::diagnostic::{Diagnostic, Location, Related, RuleId};
 use crate::rules::{RuleCode, template};
 
 /// Collects one rule's findings.
-pub struct Emitter<'a, M = Untyped> {
+pub struct Emitter<'a, M> {
     rule: RuleCode,
     out: &'a mut Vec<Diagnostic>,
     grafana_prefix: &'a str,
     message: PhantomData<fn(M)>,
-}
-
-/// The message type of a check that still passes its key and arguments as JSON
-/// ([`Emitter::emit_json`]); it has no values.
-#[derive(Debug, Clone, Copy)]
-pub enum Untyped {}
-
-impl Serialize for Untyped {
-    fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
-        match *self {}
-    }
-}
-
-/// Tracing an untyped rule's messages (the registry's test) finds nothing to compare.
-#[cfg(test)]
-impl<'de> serde::Deserialize<'de> for Untyped {
-    fn deserialize<D: serde::Deserializer<'de>>(_: D) -> Result<Self, D::Error> {
-        Err(serde::de::Error::custom("untyped"))
-    }
 }
 
 impl<'a, M: Serialize> Emitter<'a, M> {
@@ -57,15 +38,6 @@ impl<'a, M: Serialize> Emitter<'a, M> {
     pub fn emit(&mut self, message: M, primary: Location) -> &mut Diagnostic {
         let (key, args) = key_and_args(&message);
         self.push(finding(self.rule, &key, args, self.grafana_prefix, primary))
-    }
-
-    /// Reports a finding with the rule's message `key`, rendered over `args`.
-    pub fn emit_json(&mut self, key: &str, args: Json, primary: Location) -> &mut Diagnostic {
-        let args = match args {
-            Json::Object(map) => map,
-            _ => Map::new(),
-        };
-        self.push(finding(self.rule, key, args, self.grafana_prefix, primary))
     }
 
     fn push(&mut self, diagnostic: Diagnostic) -> &mut Diagnostic {

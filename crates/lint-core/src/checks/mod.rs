@@ -1,10 +1,12 @@
-//! Checks: the Rust logic behind rules, one file each. A check reads the Release (and the
-//! plugin provisioning found in it) and reports through an [`Emitter`], which turns a
-//! message key and its arguments into a [`Diagnostic`] with the rule's own text.
+//! Checks: the logic behind the rules, one file each, named like its rule (the catalog in
+//! `rules/list.rs` declares them). A check reads the release (and the plugin provisioning
+//! found in it), learns the facts about the charts from [`crate::model`], judges, and
+//! reports through an [`Emitter`] typed by its rule's `Message` enum, which turns each
+//! message into a finding with the rule's own text. No check imports another.
 
 mod emit;
 
-pub use emit::{Emitter, Untyped, report};
+pub use emit::{Emitter, report};
 
 /// Declares every rule's check module, from the catalog in `rules/list.rs`.
 macro_rules! declare_check_modules {
