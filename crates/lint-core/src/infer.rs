@@ -6,7 +6,7 @@
 //! (`--profile none`, or `profiles: [none]` in the config).
 
 use crate::model::grafana::{Grafana, split_list};
-use crate::model::images::ImageRef;
+use crate::model::images::{self, ImageRef};
 use crate::model::plugin::{PLUGIN_ID, Source, install_source};
 use crate::release::{InputKind, Release};
 use crate::values::Value;
@@ -87,7 +87,7 @@ fn private_registry_everywhere(release: &Release) -> Option<String> {
         }
     }
     let grafana = Grafana::of(release);
-    if grafana.deployed() && grafana.image().is_none_or(|image| image.public()) {
+    if grafana.deployed() && images::grafana(release).is_none_or(|image| image.public()) {
         return None;
     }
     Some(format!(

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::{CheckContext, Emitter};
 use crate::diagnostic::Location;
+use crate::model::images;
 use crate::model::plugin::{install_source, mount_paths};
 use crate::values::Value;
 
@@ -75,7 +76,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
         return;
     }
     let mut assumptions = Vec::new();
-    let image = ctx.grafana().image();
+    let image = images::grafana(release);
     if let Some(image) = image.as_ref().filter(|i| !i.public()) {
         assumptions.push(format!(
             "`{}/{}` is a mirror of the stock Grafana image",

@@ -47,8 +47,10 @@ impl<'a> CheckContext<'a> {
     /// The release validated against the chart's schema (and the user's), once per release
     /// however many rules read it.
     pub fn schema(&self) -> &crate::schema::Run {
-        self.schema_run
-            .get_or_init(|| crate::schema::run(self.release, self.options))
+        self.schema_run.get_or_init(|| {
+            let user = self.options.user_schema.as_deref();
+            crate::schema::run(self.release, user, self.options.limits.max_alias_expansion)
+        })
     }
 
     /// The Grafana the release deploys.

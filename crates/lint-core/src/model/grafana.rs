@@ -5,7 +5,6 @@
 //! The grafana chart's values sit under `grafana` in every release: the oncall chart's
 //! bundled subchart, or the grafana chart's own values mounted there.
 
-use super::images::{self, ImageRef};
 use crate::chart::{Version, parse_version};
 use crate::release::{InputKind, Release};
 use crate::values::Value;
@@ -16,13 +15,6 @@ pub const EXTERNAL_SERVICE_ACCOUNTS: &str = "externalServiceAccounts";
 
 /// The plugins path Grafana uses when nothing changes it.
 pub const DEFAULT_PLUGINS_PATH: &str = "/var/lib/grafana/plugins";
-
-/// Repositories of the stock Grafana images (after the registry).
-const STOCK_IMAGES: [&str; 3] = [
-    "grafana/grafana",
-    "grafana/grafana-oss",
-    "grafana/grafana-enterprise",
-];
 
 /// The Grafana of a release.
 #[derive(Debug, Clone, Copy)]
@@ -249,39 +241,6 @@ impl<'r> Grafana<'r> {
         }
     }
 
-    /// The Grafana image as the grafana chart renders it (see [`images::joined`]).
-    pub fn image(&self) -> Option<ImageRef> {
-        let repository = self
-            .release
-            .get(&["grafana", "image", "repository"])
-            .and_then(Value::scalar_string)
-            .filter(|r| !r.trim().is_empty())?;
-        Some(ImageRef::parse(&images::joined(
-            self.release,
-            &["grafana", "image", "registry"],
-            &repository,
-        )))
-    }
-
-    /// Whether Grafana runs a stock Grafana image (repository `grafana/grafana` or its
-    /// -oss/-enterprise variants, a version tag or none, no digest).
-    pub fn stock_image(&self) -> bool {
-        let Some(image) = self.image() else {
-            return false;
-        };
-        if !STOCK_IMAGES.contains(&image.path.as_str()) {
-            return false;
-        }
-        let text = |keys: &[&str]| {
-            self.release
-                .get(keys)
-                .and_then(Value::scalar_string)
-                .unwrap_or_default()
-        };
-        text(&["grafana", "image", "sha"]).trim().is_empty()
-            && stock_tag(&text(&["grafana", "image", "tag"]))
-    }
-
     /// Grafana's plugins path: `GF_PATHS_PLUGINS`, else `grafana.ini` `paths.plugins`.
     pub fn plugins_path(&self) -> String {
         let release = self.release;
@@ -294,18 +253,6 @@ impl<'r> Grafana<'r> {
             .filter(|p| !p.is_empty())
             .unwrap_or_else(|| DEFAULT_PLUGINS_PATH.to_owned())
     }
-}
-
-/// A tag Grafana publishes: a version, optionally `-ubuntu` (or empty: the chart's).
-fn stock_tag(tag: &str) -> bool {
-    let tag = tag.trim();
-    let tag = tag.strip_suffix("-ubuntu").unwrap_or(tag);
-    let version = tag.strip_prefix(['v', 'V']).unwrap_or(tag);
-    tag.is_empty()
-        || (version.split('.').count() >= 2
-            && version
-                .split('.')
-                .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit())))
 }
 
 /// Whether `GF_<SECTION>_<KEY>` overrides a setting the ini files lack. Grafana applies env
@@ -367,14 +314,5 @@ mod tests {
         assert!(env_overrides("auth", "managed_service_accounts_enabled"));
         assert!(env_overrides("feature_toggles", "enable"));
         assert!(!env_overrides("feature_toggles", "accessControlOnCall"));
-    }
-
-    #[test]
-    fn stock_tags() {
-        assert!(stock_tag(""));
-        assert!(stock_tag("11.1.4"));
-        assert!(stock_tag("v10.4.2-ubuntu"));
-        assert!(!stock_tag("11.1.4-oncall-1.16.9"));
-        assert!(!stock_tag("latest"));
     }
 }

@@ -97,6 +97,57 @@ pub fn joined(release: &Release, registry_key: &[&str], repository: &str) -> Str
     }
 }
 
+/// Repositories of the stock Grafana images (after the registry).
+const STOCK_GRAFANA: [&str; 3] = [
+    "grafana/grafana",
+    "grafana/grafana-oss",
+    "grafana/grafana-enterprise",
+];
+
+/// Grafana's image as the grafana chart renders it (see [`joined`]).
+pub fn grafana(release: &Release) -> Option<ImageRef> {
+    let repository = release
+        .get(&["grafana", "image", "repository"])
+        .and_then(Value::scalar_string)
+        .filter(|r| !r.trim().is_empty())?;
+    Some(ImageRef::parse(&joined(
+        release,
+        &["grafana", "image", "registry"],
+        &repository,
+    )))
+}
+
+/// Whether Grafana runs a stock Grafana image (repository `grafana/grafana` or its
+/// -oss/-enterprise variants, a version tag or none, no digest).
+pub fn stock_grafana(release: &Release) -> bool {
+    let Some(image) = grafana(release) else {
+        return false;
+    };
+    if !STOCK_GRAFANA.contains(&image.path.as_str()) {
+        return false;
+    }
+    let text = |keys: &[&str]| {
+        release
+            .get(keys)
+            .and_then(Value::scalar_string)
+            .unwrap_or_default()
+    };
+    text(&["grafana", "image", "sha"]).trim().is_empty()
+        && stock_tag(&text(&["grafana", "image", "tag"]))
+}
+
+/// A tag Grafana publishes: a version, optionally `-ubuntu` (or empty: the chart's).
+fn stock_tag(tag: &str) -> bool {
+    let tag = tag.trim();
+    let tag = tag.strip_suffix("-ubuntu").unwrap_or(tag);
+    let version = tag.strip_prefix(['v', 'V']).unwrap_or(tag);
+    tag.is_empty()
+        || (version.split('.').count() >= 2
+            && version
+                .split('.')
+                .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit())))
+}
+
 /// An image the release deploys.
 pub struct Image<'a> {
     /// What runs it (`the oncall engine`, `the mariadb subchart`).
@@ -473,5 +524,14 @@ mod tests {
         assert_eq!(r.registry, "localhost");
         assert!(ImageRef::parse("quay.io/jetstack/cert-manager-controller").public());
         assert!(!ImageRef::parse("registry.corp.example/grafana/oncall").public());
+    }
+
+    #[test]
+    fn stock_tags() {
+        assert!(stock_tag(""));
+        assert!(stock_tag("11.1.4"));
+        assert!(stock_tag("v10.4.2-ubuntu"));
+        assert!(!stock_tag("11.1.4-oncall-1.16.9"));
+        assert!(!stock_tag("latest"));
     }
 }

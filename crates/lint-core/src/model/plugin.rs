@@ -483,7 +483,7 @@ pub fn install_source(release: &Release) -> Option<Install<'_>> {
             location: release.locate(extra, &extra_key, false),
         });
     }
-    if !grafana.stock_image() {
+    if !super::images::stock_grafana(release) {
         let repo_key = ["grafana", "image", "repository"];
         let value = release.get(&repo_key);
         let location = match value {

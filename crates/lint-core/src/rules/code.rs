@@ -104,7 +104,10 @@ impl RuleCode {
         metas[self as usize].get_or_init(|| {
             // the build converted the file and the tests read every one: a rule file that
             // does not read cannot ship, but a run must not stop for one
-            serde_json::from_str(self.json()).unwrap_or_else(|_| RuleMeta::unreadable(self))
+            serde_json::from_str(self.json()).unwrap_or_else(|_| {
+                let info = self.info();
+                RuleMeta::unreadable(self.as_str(), info.name, info.severity, info.profile)
+            })
         })
     }
 

@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use super::code::RuleCode;
 use super::severity::{Profile, Severity};
 
 /// Everything a rule file says.
@@ -24,7 +23,7 @@ pub struct RuleMeta {
     #[serde(default)]
     pub profile: Option<Profile>,
     /// Values whose wrong type the rule reports instead of OC091 (read by `build.rs` into
-    /// [`RuleCode::info`]).
+    /// the facts every run has, `RuleInfo`).
     #[serde(default, rename = "claims")]
     _claims: serde::de::IgnoredAny,
     /// Message templates by key; checks pick one per finding.
@@ -96,13 +95,18 @@ pub struct ExampleOptions {
 impl RuleMeta {
     /// What stands for a rule whose text does not read (the registry test fails on such a
     /// file, so a release never ships one): its code and name, no messages.
-    pub(crate) fn unreadable(code: RuleCode) -> RuleMeta {
+    pub(crate) fn unreadable(
+        code: &str,
+        name: &str,
+        severity: Severity,
+        profile: Option<Profile>,
+    ) -> RuleMeta {
         RuleMeta {
-            code: code.as_str().to_owned(),
-            name: code.name().to_owned(),
-            severity: code.severity(),
-            summary: code.name().to_owned(),
-            profile: code.info().profile,
+            code: code.to_owned(),
+            name: name.to_owned(),
+            severity,
+            summary: name.to_owned(),
+            profile,
             _claims: serde::de::IgnoredAny,
             messages: BTreeMap::new(),
             docs: Docs::default(),

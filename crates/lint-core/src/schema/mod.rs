@@ -17,6 +17,7 @@ mod run;
 mod scope;
 mod suggest;
 mod user;
+mod violation;
 mod walk;
 
 use std::sync::{Arc, OnceLock};
@@ -26,12 +27,11 @@ use jsonschema::{Draft, Registry};
 use crate::chart::ChartState;
 
 pub use jsonschema::Validator;
-pub use run::{
-    Run, SchemaSource, Violation, ViolationKind, document_values, run, user_written, violations,
-};
+pub use run::{Run, document_values, run, user_written, violations};
 pub use scope::{Scope, scopes};
 pub use suggest::{Suggestion, similarity, suggest};
 pub use user::{UserSchema, UserSchemaError};
+pub use violation::{SchemaSource, Violation, ViolationKind};
 pub use walk::{Node, SchemaSet};
 
 /// Where the published schemas live; every embedded schema's `$id` is this plus its file

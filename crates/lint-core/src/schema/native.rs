@@ -11,7 +11,7 @@
 use serde_json::Value as Json;
 
 use super::compact::{Additional, Subschema, TYPE_NAMES};
-use super::run::{SchemaSource, Violation, ViolationKind};
+use super::violation::{SchemaSource, Violation, ViolationKind};
 use crate::path::Seg;
 
 /// The keywords this validator understands; the embedded chart schemas use no others (the

@@ -6,55 +6,10 @@ use jsonschema::error::{TypeKind, ValidationError, ValidationErrorKind};
 use jsonschema::paths::LocationSegment;
 
 use super::compact::Subschema;
-use crate::options::LintOptions;
+use super::violation::{SchemaSource, Violation, ViolationKind};
 use crate::path::Seg;
 use crate::release::Release;
 use crate::values::{Kind, Origin, Value, coalesce, to_value};
-
-/// Which schema a violation comes from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SchemaSource {
-    /// The chart's (paths are relative to the chart's values).
-    Chart,
-    /// The user's `--schema` (paths are relative to the top of the files).
-    User,
-}
-
-/// What is wrong.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ViolationKind {
-    /// The map at the path has a key the schema does not declare.
-    UnknownKey {
-        /// The key.
-        key: String,
-    },
-    /// The value at the path has a type the schema does not allow.
-    WrongType {
-        /// The JSON Schema type names allowed.
-        expected: Vec<String>,
-    },
-    /// The value at the path is not one of the allowed values.
-    NotOneOf {
-        /// The allowed values.
-        allowed: Vec<serde_json::Value>,
-    },
-    /// Anything else a user's schema can say (required keys, patterns, ranges).
-    Other {
-        /// What is wrong, in words.
-        reason: String,
-    },
-}
-
-/// One schema error, by instance path.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Violation {
-    /// Which schema.
-    pub source: SchemaSource,
-    /// Where (the map, for an unknown key).
-    pub path: Vec<Seg>,
-    /// What.
-    pub kind: ViolationKind,
-}
 
 /// The result of validating one release.
 #[derive(Debug, Default)]
@@ -68,8 +23,9 @@ pub struct Run {
     pub user_values: Option<Value>,
 }
 
-/// Validates a release against its chart's schema and, when given, the user's schema.
-pub fn run(release: &Release, options: &LintOptions) -> Run {
+/// Validates a release against its chart's schema and, when given, the user's schema (its
+/// files read again with `alias_budget`, Helm's limit on alias expansion).
+pub fn run(release: &Release, user: Option<&super::UserSchema>, alias_budget: usize) -> Run {
     let mut result = Run::default();
     // only what users wrote: a chart default is never a finding, and the defaults are most
     // of the values; and inside what they wrote, only what the schema looks at
@@ -78,8 +34,8 @@ pub fn run(release: &Release, options: &LintOptions) -> Run {
             .unwrap_or_else(|| serde_json::Value::Object(Default::default()));
         result.chart = super::native::validate(root, &instance);
     }
-    if let Some(user) = &options.user_schema {
-        let values = document_values(release, options);
+    if let Some(user) = user {
+        let values = document_values(release, alias_budget);
         let instance = values.to_json();
         result.user = violations(user.validator(), &instance, SchemaSource::User);
         result.user_values = Some(values);
@@ -268,7 +224,7 @@ fn has_user(value: &Value) -> bool {
 
 /// The release's values from the top of the files: every file merged in Helm's order, and
 /// the chart's effective values (defaults included) under the values root.
-pub fn document_values(release: &Release, options: &LintOptions) -> Value {
+pub fn document_values(release: &Release, alias_budget: usize) -> Value {
     if release.values_root.is_empty() {
         return release.values.clone();
     }
@@ -281,10 +237,7 @@ pub fn document_values(release: &Release, options: &LintOptions) -> Value {
         let Some(root) = layer.doc.root else {
             continue;
         };
-        let budget = options
-            .limits
-            .max_alias_expansion
-            .saturating_add(layer.doc.len());
+        let budget = alias_budget.saturating_add(layer.doc.len());
         if let Ok(value) = to_value(&layer.doc, root, index, &|r| r, budget)
             && matches!(value.kind, Kind::Map(_))
         {
