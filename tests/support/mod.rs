@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod oracle;
+
 use std::path::Path;
 
 use oncall_lint_core::report::{concise, text};

@@ -148,10 +148,7 @@ pub(crate) fn registry() -> Option<&'static Registry<'static>> {
 
 /// Compiles a schema with the embedded ones available to `$ref` (`draft` when the schema
 /// does not say; nothing is fetched from the network).
-pub(crate) fn compile(
-    schema: &serde_json::Value,
-    draft: Option<Draft>,
-) -> Result<Validator, String> {
+pub fn compile(schema: &serde_json::Value, draft: Option<Draft>) -> Result<Validator, String> {
     build(schema, draft, registry())
 }
 
@@ -168,46 +165,6 @@ fn build(
         options = options.with_registry(registry);
     }
     options.build(schema).map_err(|e| e.to_string())
-}
-
-/// Compiles an oncall chart state's schema with only the grafana schema it refers to in
-/// its registry (cheaper than every embedded schema: this runs on every first lint).
-fn compile_chart(doc: &serde_json::Value, state: &ChartState) -> Result<Validator, String> {
-    let grafana_id = format!("{BASE_URL}{}", grafana_schema_file(state.grafana_chart));
-    let grafana = document(&grafana_id).ok_or("no grafana schema")?;
-    let registry = Registry::new()
-        .draft(Draft::Draft202012)
-        .add(&grafana_id, Arc::clone(grafana))
-        .and_then(|b| b.prepare())
-        .map_err(|e| e.to_string())?;
-    build(doc, Some(Draft::Draft202012), Some(&registry))
-}
-
-/// A chart's compiled values schema.
-#[derive(Debug)]
-pub struct ChartSchema {
-    /// The schema's `$id`.
-    pub id: String,
-    /// The compiled validator.
-    pub validator: Validator,
-}
-
-/// The compiled values schema of an oncall chart state (compiled on first use).
-pub fn for_chart(state: &'static ChartState) -> Option<&'static ChartSchema> {
-    static COMPILED: [OnceLock<Option<ChartSchema>>; 3] =
-        [OnceLock::new(), OnceLock::new(), OnceLock::new()];
-    let index = crate::chart::STATES
-        .iter()
-        .position(|s| std::ptr::eq(s, state))?;
-    COMPILED
-        .get(index)?
-        .get_or_init(|| {
-            let id = format!("{BASE_URL}{}", chart_schema_file(state));
-            let doc = document(&id)?;
-            let validator = compile_chart(doc, state).ok()?;
-            Some(ChartSchema { id, validator })
-        })
-        .as_ref()
 }
 
 /// The schemas the walker can follow `$ref`s into: the embedded ones.
@@ -233,19 +190,4 @@ pub fn chart_known_paths(state: &'static ChartState) -> &'static [Vec<String>] {
             .map(|root| set.known_paths(root))
             .unwrap_or_default()
     })
-}
-
-/// Compiles one of the embedded schemas by file name (`grafana-8.4.6.values.schema.json`).
-pub fn compile_embedded(file: &str) -> Result<Validator, String> {
-    let doc = document(&format!("{BASE_URL}{file}"))
-        .filter(|_| EMBEDDED.iter().any(|e| e.file == file))
-        .ok_or_else(|| format!("`{file}` is not an embedded schema"))?;
-    compile(doc, Some(Draft::Draft202012))
-}
-
-/// Checks a schema document against its draft's meta-schema; the error, if any.
-pub fn meta_error(schema: &serde_json::Value) -> Option<String> {
-    jsonschema::meta::validate(schema)
-        .err()
-        .map(|e| format!("{e} at `{}`", e.instance_path().as_str()))
 }
