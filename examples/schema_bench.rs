@@ -126,7 +126,7 @@ fn main() -> std::process::ExitCode {
         let full_time = median(|| {
             let instance = schema::user_written(&release.values).unwrap_or_default();
             std::hint::black_box(schema::violations(
-                &compiled,
+                compiled,
                 &instance,
                 schema::SchemaSource::Chart,
             ));

@@ -132,7 +132,7 @@ fn the_chart_defaults_validate_against_their_own_schema() {
     for state in &STATES {
         let compiled = support::oracle::for_chart(state).unwrap();
         let violations =
-            schema::violations(&compiled, &state.defaults().to_json(), SchemaSource::Chart);
+            schema::violations(compiled, &state.defaults().to_json(), SchemaSource::Chart);
         assert!(violations.is_empty(), "{}: {violations:#?}", state.version);
     }
 }
@@ -170,7 +170,7 @@ fn the_upstream_values_files_validate_against_their_own_version() {
             assert!(found.is_empty(), "{name}: {found:#?}");
             let state = ChartState::for_version(version).unwrap();
             let compiled = support::oracle::for_chart(state).unwrap();
-            let violations = schema::violations(&compiled, &yaml_json(&text), SchemaSource::Chart);
+            let violations = schema::violations(compiled, &yaml_json(&text), SchemaSource::Chart);
             assert!(violations.is_empty(), "{name}: {violations:#?}");
             checked += 1;
         } else if let Some(version) = rest.strip_prefix("grafana-chart-") {
