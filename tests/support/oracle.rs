@@ -14,7 +14,7 @@ pub fn compile_embedded(file: &str) -> Result<Validator, String> {
     let doc = schema::document(&format!("{}{file}", schema::BASE_URL))
         .filter(|_| schema::EMBEDDED.iter().any(|e| e.file == file))
         .ok_or_else(|| format!("`{file}` is not an embedded schema"))?;
-    schema::compile(doc, Some(Draft::Draft202012))
+    schema::compile(doc, Some(Draft::Draft202012)).map_err(|e| e.to_string())
 }
 
 /// The compiled values schema of an oncall chart state, compiled once per test binary.

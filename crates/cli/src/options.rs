@@ -50,7 +50,7 @@ pub fn release_options(release: &ReleaseArgs, profiles: &[String]) -> Result<Lin
     options.selection.no_inferred_profiles = profiles.iter().any(|p| p == "none");
     options.release = ReleaseSpec {
         chart_kind: match release.chart.as_deref() {
-            Some(kind) => ChartKind::parse(kind)?,
+            Some(kind) => ChartKind::parse(kind).map_err(|e| e.to_string())?,
             None => None,
         },
         release_name: release.release.clone(),

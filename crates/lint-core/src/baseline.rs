@@ -12,6 +12,17 @@ use crate::diagnostic::Diagnostic;
 /// The file format's version.
 pub const VERSION: u32 = 1;
 
+/// A baseline file that cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BaselineError {
+    /// The text is not a baseline's JSON.
+    #[error("not a baseline file: {0}")]
+    NotABaseline(String),
+    /// A version this build does not read.
+    #[error("baseline version {0} is not supported (expected {VERSION})")]
+    Version(u32),
+}
+
 /// One accepted finding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
 pub struct Entry {
@@ -53,14 +64,11 @@ impl Baseline {
     }
 
     /// Reads a baseline file's text.
-    pub fn parse(text: &str) -> Result<Baseline, String> {
+    pub fn parse(text: &str) -> Result<Baseline, BaselineError> {
         let baseline: Baseline =
-            serde_json::from_str(text).map_err(|e| format!("not a baseline file: {e}"))?;
+            serde_json::from_str(text).map_err(|e| BaselineError::NotABaseline(e.to_string()))?;
         if baseline.version != VERSION {
-            return Err(format!(
-                "baseline version {} is not supported (expected {VERSION})",
-                baseline.version
-            ));
+            return Err(BaselineError::Version(baseline.version));
         }
         Ok(baseline)
     }

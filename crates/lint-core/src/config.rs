@@ -313,7 +313,7 @@ fn compile(globs: &[String]) -> Result<GlobSet, String> {
 }
 
 /// Splits `grafana."grafana.ini".server` (or `grafana.grafana\.ini.server`) into keys.
-pub fn split_path(path: &str) -> Result<Vec<String>, String> {
+fn split_path(path: &str) -> Result<Vec<String>, String> {
     let mut keys = Vec::new();
     let mut current = String::new();
     let mut chars = path.chars().peekable();
@@ -452,7 +452,7 @@ impl Checker<'_> {
         if let Some(kind) = config.chart.as_ref().and_then(|c| c.kind.as_deref())
             && let Err(e) = ChartKind::parse(kind)
         {
-            return Err(self.at(&["chart", "kind"], e));
+            return Err(self.at(&["chart", "kind"], e.to_string()));
         }
         for (name, rule) in config.rules.iter().flatten() {
             let custom = config

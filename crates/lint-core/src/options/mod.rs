@@ -24,17 +24,20 @@ pub enum ChartKind {
 
 impl ChartKind {
     /// Parses `oncall`, `grafana`; `auto` (detect) is `None`.
-    pub fn parse(text: &str) -> Result<Option<ChartKind>, String> {
+    pub fn parse(text: &str) -> Result<Option<ChartKind>, UnknownChartKind> {
         match text {
             "oncall" => Ok(Some(ChartKind::Oncall)),
             "grafana" => Ok(Some(ChartKind::Grafana)),
             "auto" => Ok(None),
-            other => Err(format!(
-                "unknown chart `{other}` (expected oncall, grafana or auto)"
-            )),
+            other => Err(UnknownChartKind(other.to_owned())),
         }
     }
 }
+
+/// A chart kind that is none of `oncall`, `grafana`, `auto`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown chart `{0}` (expected oncall, grafana or auto)")]
+pub struct UnknownChartKind(pub String);
 
 /// What the user told about the release: which chart, its version and values root, the
 /// Helm release name and namespaces, `--set` arguments.

@@ -90,7 +90,7 @@ pub fn parse_values(name: &str, text: &str) -> Result<Value, RenderError> {
 
 /// Renders a template into text, or an internal error.
 pub fn render_template(name: &str, data: &Json) -> Result<String, RenderError> {
-    templates::render(name, data).map_err(RenderError::Internal)
+    templates::render(name, data).map_err(|e| RenderError::Internal(e.to_string()))
 }
 
 /// Puts an overlay written at the chart's top level under the umbrella chart's key(s): the

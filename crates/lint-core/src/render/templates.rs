@@ -92,16 +92,30 @@ pub fn errors() -> &'static [String] {
     &registry().errors
 }
 
+/// A template that did not render (a bug in a template or its data).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("template `{name}`: {reason}")]
+pub struct TemplateError {
+    /// The template.
+    pub name: String,
+    /// Why.
+    pub reason: String,
+}
+
 /// Renders the template `name` over `data`.
-pub fn render(name: &str, data: &Json) -> Result<String, String> {
+pub fn render(name: &str, data: &Json) -> Result<String, TemplateError> {
+    let error = |reason: String| TemplateError {
+        name: name.to_owned(),
+        reason,
+    };
     let registry = registry();
     if !registry.handlebars.has_template(name) {
-        return Err(format!("template `{name}` is not registered"));
+        return Err(error("is not registered".into()));
     }
     registry
         .handlebars
         .render(name, data)
-        .map_err(|e| format!("template `{name}`: {e}"))
+        .map_err(|e| error(e.to_string()))
 }
 
 fn param<'a>(

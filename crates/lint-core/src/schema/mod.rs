@@ -148,24 +148,26 @@ pub(crate) fn registry() -> Option<&'static Registry<'static>> {
 
 /// Compiles a schema with the embedded ones available to `$ref` (`draft` when the schema
 /// does not say; nothing is fetched from the network).
-pub fn compile(schema: &serde_json::Value, draft: Option<Draft>) -> Result<Validator, String> {
-    build(schema, draft, registry())
-}
-
-fn build(
+pub fn compile(
     schema: &serde_json::Value,
     draft: Option<Draft>,
-    registry: Option<&Registry<'_>>,
-) -> Result<Validator, String> {
+) -> Result<Validator, CompileError> {
     let mut options = jsonschema::options().offline();
     if let Some(draft) = draft {
         options = options.with_draft(draft);
     }
-    if let Some(registry) = registry {
+    if let Some(registry) = registry() {
         options = options.with_registry(registry);
     }
-    options.build(schema).map_err(|e| e.to_string())
+    options
+        .build(schema)
+        .map_err(|e| CompileError(e.to_string()))
 }
+
+/// A schema `jsonschema` cannot compile, with its reason.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct CompileError(pub String);
 
 /// The schemas the walker can follow `$ref`s into: the embedded ones.
 pub fn embedded_set() -> &'static SchemaSet {
