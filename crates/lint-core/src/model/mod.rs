@@ -9,6 +9,7 @@
 
 pub mod engine;
 pub mod grafana;
+pub mod helm;
 pub mod images;
 pub mod names;
 pub mod plugin;

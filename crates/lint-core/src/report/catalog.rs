@@ -1,4 +1,5 @@
-//! The catalog of rules, as `oncall-lint rules` prints it: an aligned table or JSON.
+//! The catalog of rules, as `oncall-lint rules` prints it (an aligned table or JSON) and
+//! as the README's rule table shows it (markdown, generated from the rule files).
 
 use crate::rules::RuleCode;
 
@@ -48,5 +49,22 @@ pub fn json() -> String {
     // a list of JSON values always serializes
     let mut text = serde_json::to_string_pretty(&items).unwrap_or_default();
     text.push('\n');
+    text
+}
+
+/// The README's rule table (markdown): code, name, severity, what it catches, fix.
+pub fn markdown() -> String {
+    let mut text =
+        String::from("| code | name | severity | what it catches | fix |\n|---|---|---|---|---|\n");
+    for rule in RuleCode::ALL {
+        let catalog = &rule.meta().catalog;
+        text.push_str(&format!(
+            "| {rule} | {} | {} | {} | {} |\n",
+            rule.name(),
+            rule.severity(),
+            catalog.catches.trim(),
+            catalog.fix.trim()
+        ));
+    }
     text
 }

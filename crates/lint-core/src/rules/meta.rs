@@ -22,6 +22,8 @@ pub struct RuleMeta {
     /// Whether the rule only runs under a profile (`air-gapped`).
     #[serde(default)]
     pub profile: Option<Profile>,
+    /// The rule's row in the README's table.
+    pub catalog: Catalog,
     /// Values whose wrong type the rule reports instead of OC091 (read by `build.rs` into
     /// the facts every run has, `RuleInfo`).
     #[serde(default, rename = "claims")]
@@ -33,6 +35,16 @@ pub struct RuleMeta {
     /// Options the docs examples are linted with.
     #[serde(default)]
     pub example_options: ExampleOptions,
+}
+
+/// A rule's row in the README's rule table: what it catches, what its fix does.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Catalog {
+    /// What it catches, in more detail than the summary.
+    pub catches: String,
+    /// Whether and how it fixes (`safe`, `unsafe / display-only`, `no`).
+    pub fix: String,
 }
 
 /// One kind of finding a rule reports.
@@ -107,6 +119,7 @@ impl RuleMeta {
             severity,
             summary: name.to_owned(),
             profile,
+            catalog: Catalog::default(),
             _claims: serde::de::IgnoredAny,
             messages: BTreeMap::new(),
             docs: Docs::default(),
