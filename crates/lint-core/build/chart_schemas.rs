@@ -35,8 +35,29 @@ struct Compiler<'a> {
     props: Vec<(String, u32)>,
 }
 
+impl Node {
+    /// The node of the schema `true`: any value, nothing to check below it.
+    fn any() -> Node {
+        Node {
+            types: 0,
+            props: 0,
+            props_len: 0,
+            additional: "NONE".to_owned(),
+            items: "NONE".to_owned(),
+            reference: "NONE".to_owned(),
+            enumeration: None,
+            shallow: true,
+        }
+    }
+}
+
+/// A subschema's keywords, each checked or an annotation; any other fails the build.
+type Keywords = serde_json::Map<String, Value>;
+
 impl<'a> Compiler<'a> {
-    /// The node of the subschema `json` of document `doc`, compiled once.
+    /// The node of the subschema `json` of document `doc`, compiled once. Its subschemas
+    /// are compiled first, in keyword order (`properties` by name, `additionalProperties`,
+    /// `items`, `$ref`), which numbers the nodes.
     fn compile(&mut self, doc: usize, json: &'a Value) -> Result<u32, String> {
         if let Some(id) = self.ids.get(&(json as *const Value)) {
             return Ok(*id);
@@ -48,64 +69,15 @@ impl<'a> Compiler<'a> {
         let map = match json {
             Value::Object(map) => map,
             Value::Bool(true) => {
-                self.nodes[id as usize] = Some(Node {
-                    types: 0,
-                    props: 0,
-                    props_len: 0,
-                    additional: "NONE".to_owned(),
-                    items: "NONE".to_owned(),
-                    reference: "NONE".to_owned(),
-                    enumeration: None,
-                    shallow: true,
-                });
+                self.nodes[id as usize] = Some(Node::any());
                 return Ok(id);
             }
             other => return Err(format!("{file}: a subschema `{other}` is not supported")),
         };
-        for key in map.keys() {
-            if !CHECKED.contains(&key.as_str()) && !ANNOTATIONS.contains(&key.as_str()) {
-                return Err(format!(
-                    "{file}: keyword `{key}` is not supported by the compiled chart schemas \
-                     (build/chart_schemas.rs and src/schema/compact.rs)"
-                ));
-            }
-        }
-        let mut types = 0u8;
-        match map.get("type") {
-            None => {}
-            Some(Value::String(name)) => types |= type_bit(name, file)?,
-            Some(Value::Array(names)) => {
-                for name in names {
-                    let name = name
-                        .as_str()
-                        .ok_or(format!("{file}: a type is not a string"))?;
-                    types |= type_bit(name, file)?;
-                }
-            }
-            Some(other) => return Err(format!("{file}: `type: {other}` is not supported")),
-        }
-        let mut props = Vec::new();
-        if let Some(properties) = map.get("properties") {
-            let properties = properties
-                .as_object()
-                .ok_or(format!("{file}: `properties` is not a map"))?;
-            let mut names: Vec<&String> = properties.keys().collect();
-            names.sort();
-            for name in names {
-                let sub = &properties[name.as_str()];
-                props.push((name.clone(), self.compile(doc, sub)?));
-            }
-        }
-        let additional = match map.get("additionalProperties") {
-            None | Some(Value::Bool(true)) => "NONE".to_owned(),
-            Some(Value::Bool(false)) => "FALSE".to_owned(),
-            Some(sub @ Value::Object(_)) => self.compile(doc, sub)?.to_string(),
-            Some(other) => {
-                return Err(format!(
-                    "{file}: `additionalProperties: {other}` is not supported"
-                ));
-            }
-        };
+        check_keywords(map, file)?;
+        let types = types(map, file)?;
+        let props = self.properties(doc, map)?;
+        let additional = self.additional_properties(doc, map)?;
         let items = match map.get("items") {
             None => "NONE".to_owned(),
             Some(sub @ Value::Object(_)) => self.compile(doc, sub)?.to_string(),
@@ -141,6 +113,41 @@ impl<'a> Compiler<'a> {
         Ok(id)
     }
 
+    /// The `properties` of a subschema of document `doc`, sorted by name, each with its
+    /// compiled node.
+    fn properties(&mut self, doc: usize, map: &'a Keywords) -> Result<Vec<(String, u32)>, String> {
+        let mut props = Vec::new();
+        if let Some(properties) = map.get("properties") {
+            let file = &self.docs[doc].0;
+            let properties = properties
+                .as_object()
+                .ok_or(format!("{file}: `properties` is not a map"))?;
+            let mut names: Vec<&String> = properties.keys().collect();
+            names.sort();
+            for name in names {
+                let sub = &properties[name.as_str()];
+                props.push((name.clone(), self.compile(doc, sub)?));
+            }
+        }
+        Ok(props)
+    }
+
+    /// The table entry of a subschema's `additionalProperties`: `NONE` (anything goes),
+    /// `FALSE`, or the compiled node of a schema.
+    fn additional_properties(&mut self, doc: usize, map: &'a Keywords) -> Result<String, String> {
+        Ok(match map.get("additionalProperties") {
+            None | Some(Value::Bool(true)) => "NONE".to_owned(),
+            Some(Value::Bool(false)) => "FALSE".to_owned(),
+            Some(sub @ Value::Object(_)) => self.compile(doc, sub)?.to_string(),
+            Some(other) => {
+                let file = &self.docs[doc].0;
+                return Err(format!(
+                    "{file}: `additionalProperties: {other}` is not supported"
+                ));
+            }
+        })
+    }
+
     /// The document and subschema a `$ref` from document `doc` names.
     fn resolve(&self, doc: usize, reference: &str) -> Result<(usize, &'a Value), String> {
         let file = &self.docs[doc].0;
@@ -165,6 +172,38 @@ impl<'a> Compiler<'a> {
         json.map(|json| (target_doc, json))
             .ok_or(format!("{file}: `$ref: {reference}` resolves to nothing"))
     }
+}
+
+/// Fails for a keyword the compiled tables do not hold (neither checked nor an annotation).
+fn check_keywords(map: &Keywords, file: &str) -> Result<(), String> {
+    for key in map.keys() {
+        if !CHECKED.contains(&key.as_str()) && !ANNOTATIONS.contains(&key.as_str()) {
+            return Err(format!(
+                "{file}: keyword `{key}` is not supported by the compiled chart schemas \
+                 (build/chart_schemas.rs and src/schema/compact.rs)"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A subschema's `type` (a name or a list of names) as bits; 0 when it has none.
+fn types(map: &Keywords, file: &str) -> Result<u8, String> {
+    let mut types = 0u8;
+    match map.get("type") {
+        None => {}
+        Some(Value::String(name)) => types |= type_bit(name, file)?,
+        Some(Value::Array(names)) => {
+            for name in names {
+                let name = name
+                    .as_str()
+                    .ok_or(format!("{file}: a type is not a string"))?;
+                types |= type_bit(name, file)?;
+            }
+        }
+        Some(other) => return Err(format!("{file}: `type: {other}` is not supported")),
+    }
+    Ok(types)
 }
 
 fn type_bit(name: &str, file: &str) -> Result<u8, String> {

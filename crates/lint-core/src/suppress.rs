@@ -180,6 +180,35 @@ pub fn apply(
     if directives.is_empty() && malformed.is_empty() {
         return;
     }
+    let used = suppress(diagnostics, source, &directives);
+    if !enabled("OC095") {
+        return;
+    }
+    for (directive, used) in directives.iter().zip(&used) {
+        if let Some(d) = unused_finding(source, directive, used, enabled) {
+            diagnostics.push(d);
+        }
+    }
+    for bad in malformed {
+        let message = Message::Malformed {
+            reason: bad.reason.clone(),
+        };
+        diagnostics.push(report(
+            RuleCode::OC095,
+            &message,
+            comment_location(source, &bad.comment),
+        ));
+    }
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+}
+
+/// Drops the findings in `source` that a directive covers; returns, per directive and
+/// code, whether it suppressed something.
+fn suppress(
+    diagnostics: &mut Vec<Diagnostic>,
+    source: &Arc<SourceFile>,
+    directives: &[Directive],
+) -> Vec<Vec<bool>> {
     let mut used: Vec<Vec<bool>> = directives
         .iter()
         .map(|d| vec![false; d.codes.len()])
@@ -210,74 +239,83 @@ pub fn apply(
         }
         !suppressed
     });
-    if !enabled("OC095") {
-        return;
+    used
+}
+
+/// The OC095 finding for a directive attached to nothing, or for the codes of a directive
+/// that suppressed nothing (`used` per code; codes of rules that did not run are left
+/// out), with a fix that removes the comment or those codes.
+fn unused_finding(
+    source: &Arc<SourceFile>,
+    directive: &Directive,
+    used: &[bool],
+    enabled: &dyn Fn(&str) -> bool,
+) -> Option<Diagnostic> {
+    let location = comment_location(source, &directive.comment);
+    if directive.scope == Scope::Line && directive.line.is_none() {
+        let mut d = report(RuleCode::OC095, &Message::Unattached, location);
+        d.fix = Some(remove_comment(source, directive));
+        return Some(d);
     }
-    for (directive, used) in directives.iter().zip(&used) {
-        let location = Location {
+    let unused: Vec<&String> = directive
+        .codes
+        .iter()
+        .zip(used)
+        .filter(|(c, u)| !**u && enabled(c))
+        .map(|(c, _)| c)
+        .collect();
+    if unused.is_empty() {
+        return None;
+    }
+    let names = unused
+        .iter()
+        .map(|c| format!("`{c}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let message = Message::Unused {
+        codes: names.clone(),
+    };
+    let mut d = report(RuleCode::OC095, &message, location);
+    d.fix = Some(if unused.len() == directive.codes.len() {
+        remove_comment(source, directive)
+    } else {
+        remove_codes(source, directive, &unused, &names)
+    });
+    Some(d)
+}
+
+/// Where a directive's comment is, for its findings.
+fn comment_location(source: &Arc<SourceFile>, comment: &Range<usize>) -> Location {
+    Location {
+        file: source.clone(),
+        span: comment.clone(),
+        key_path: crate::path::KeyPath::root(),
+    }
+}
+
+/// A fix that takes the `unused` codes (listed as `names`) out of a directive's list.
+fn remove_codes(
+    source: &Arc<SourceFile>,
+    directive: &Directive,
+    unused: &[&String],
+    names: &str,
+) -> Fix {
+    let kept: Vec<&str> = directive
+        .codes
+        .iter()
+        .filter(|c| !unused.contains(c))
+        .map(String::as_str)
+        .collect();
+    Fix {
+        title: format!("remove {names} from the suppression"),
+        applicability: Applicability::Safe,
+        edits: vec![Edit {
             file: source.clone(),
-            span: directive.comment.clone(),
-            key_path: crate::path::KeyPath::root(),
-        };
-        if directive.scope == Scope::Line && directive.line.is_none() {
-            let mut d = report(RuleCode::OC095, &Message::Unattached, location);
-            d.fix = Some(remove_comment(source, directive));
-            diagnostics.push(d);
-            continue;
-        }
-        let unused: Vec<&String> = directive
-            .codes
-            .iter()
-            .zip(used)
-            .filter(|(c, u)| !**u && enabled(c))
-            .map(|(c, _)| c)
-            .collect();
-        if unused.is_empty() {
-            continue;
-        }
-        let names = unused
-            .iter()
-            .map(|c| format!("`{c}`"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let message = Message::Unused {
-            codes: names.clone(),
-        };
-        let mut d = report(RuleCode::OC095, &message, location);
-        d.fix = Some(if unused.len() == directive.codes.len() {
-            remove_comment(source, directive)
-        } else {
-            let kept: Vec<&str> = directive
-                .codes
-                .iter()
-                .filter(|c| !unused.contains(c))
-                .map(String::as_str)
-                .collect();
-            Fix {
-                title: format!("remove {names} from the suppression"),
-                applicability: Applicability::Safe,
-                edits: vec![Edit {
-                    file: source.clone(),
-                    range: directive.list.clone(),
-                    replacement: kept.join(", "),
-                }],
-                targets: Vec::new(),
-            }
-        });
-        diagnostics.push(d);
+            range: directive.list.clone(),
+            replacement: kept.join(", "),
+        }],
+        targets: Vec::new(),
     }
-    for bad in malformed {
-        let location = Location {
-            file: source.clone(),
-            span: bad.comment.clone(),
-            key_path: crate::path::KeyPath::root(),
-        };
-        let message = Message::Malformed {
-            reason: bad.reason.clone(),
-        };
-        diagnostics.push(report(RuleCode::OC095, &message, location));
-    }
-    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
 }
 
 /// A fix that deletes a directive's comment: the whole line when the comment is alone on it,

@@ -1,15 +1,17 @@
 //! Turning a check's operations into a [`Fix`] with concrete edits, in the file the value
 //! came from, under the release's values root, or inside embedded YAML.
 
+use std::ops::Range;
+
 use super::compile::{Style, TextEdit, compile};
 use super::ops::Op;
 use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::model::provisioning::ProvisionedApp;
 use crate::path::Seg;
-use crate::release::Release;
+use crate::release::{Layer, Release};
 use crate::values::{Origin, Value};
 use crate::yaml::embedded::SpanMapper;
-use crate::yaml::{NodeKind, ScalarStyle, parse};
+use crate::yaml::{Document, Node, NodeKind, ScalarStyle, parse};
 
 /// Builds a fix whose `ops` (chart-relative paths) apply to layer `layer` of `release`.
 /// Returns `None` when an operation cannot be written in that file.
@@ -199,23 +201,12 @@ pub fn for_app(
     ops: Vec<Op>,
 ) -> Option<Fix> {
     let layer = release.layers.get(app.layer)?;
-    let outer = layer.source.text();
     let entry_ops: Vec<Op> = ops
         .iter()
         .map(|op| with_prefix(op, &app.entry_path))
         .collect();
     let Some(string_path) = &app.string_path else {
-        let style = Style::detect(outer, &layer.doc);
-        let mut edits = Vec::new();
-        for op in &entry_ops {
-            for (range, replacement) in compile(outer, &layer.doc, &style, op).ok()? {
-                edits.push(Edit {
-                    file: layer.source.clone(),
-                    range,
-                    replacement,
-                });
-            }
-        }
+        let edits = file_edits(layer, &entry_ops)?;
         return non_overlapping(&edits).then_some(Fix {
             title,
             applicability,
@@ -223,23 +214,44 @@ pub fn for_app(
             targets: entry_ops.iter().map(|op| op.path().to_vec()).collect(),
         });
     };
-    // embedded: find the string, compile against its text, map the edits back
-    let mut node = layer.doc.root?;
-    for seg in string_path {
-        node = match seg {
-            Seg::Key(k) => layer.doc.get(node, k)?.value,
-            Seg::Index(i) => *layer.doc.items(node).get(*i)?,
-        };
+    let edits = embedded_edits(layer, app, string_path, &entry_ops)?;
+    let chart_path = chart_relative(release, string_path);
+    non_overlapping(&edits).then_some(Fix {
+        title,
+        applicability,
+        edits,
+        targets: chart_path.into_iter().collect(),
+    })
+}
+
+/// The edits of `ops` in the layer's own text; `None` when one cannot be written.
+fn file_edits(layer: &Layer, ops: &[Op]) -> Option<Vec<Edit>> {
+    let outer = layer.source.text();
+    let style = Style::detect(outer, &layer.doc);
+    let mut edits = Vec::new();
+    for op in ops {
+        for (range, replacement) in compile(outer, &layer.doc, &style, op).ok()? {
+            edits.push(Edit {
+                file: layer.source.clone(),
+                range,
+                replacement,
+            });
+        }
     }
-    let string_node = layer.doc.node(node);
-    let NodeKind::Scalar {
-        text: inner,
-        style: ScalarStyle::Literal,
-        ..
-    } = &string_node.kind
-    else {
-        return None;
-    };
+    Some(edits)
+}
+
+/// The edits of `ops` in the YAML embedded in the literal block at `string_path`:
+/// compiled against the block's text, then mapped back to the layer's file. `None` when
+/// one cannot be written or mapped.
+fn embedded_edits(
+    layer: &Layer,
+    app: &ProvisionedApp,
+    string_path: &[Seg],
+    ops: &[Op],
+) -> Option<Vec<Edit>> {
+    let outer = layer.source.text();
+    let (string_node, inner) = literal_block(&layer.doc, string_path)?;
     // the document the entry was found in; parsed here only for an entry found otherwise
     let inner_doc = match &app.embedded_doc {
         Some(doc) => std::sync::Arc::clone(doc),
@@ -264,46 +276,73 @@ pub fn for_app(
         return None;
     }
     let mut edits = Vec::new();
-    for op in &entry_ops {
+    for op in ops {
         let inner_edits: Vec<TextEdit> = compile(inner, &inner_doc, &style, op).ok()?;
         for (range, replacement) in inner_edits {
-            let mut outer_range = mapper.map_exact(range)?;
-            // the end of an inner line (`\n`) maps between the `\r` and `\n` of a CRLF
-            // file: an insertion there belongs after the line break
-            if outer_range.is_empty()
-                && outer[..outer_range.start].ends_with('\r')
-                && outer[outer_range.start..].starts_with('\n')
-            {
-                outer_range = outer_range.start + 1..outer_range.start + 1;
-            }
-            let newline = if outer.contains("\r\n") { "\r\n" } else { "\n" };
-            let mapped = replacement.replace('\n', &format!("{newline}{indent}"));
-            // lines inserted before an inner line land after that line's indentation in the
-            // outer file (the last indentation is the next line's own); at the very end of
-            // the block they land at the start of the next outer line, before any
-            // indentation, so each inserted line carries its own
-            let at_outer_line_start =
-                outer_range.start == 0 || outer[..outer_range.start].ends_with('\n');
-            let mapped = match mapped.strip_suffix(indent.as_str()) {
-                Some(stripped) if at_outer_line_start && replacement.ends_with('\n') => {
-                    format!("{indent}{stripped}")
-                }
-                _ => mapped,
-            };
+            let (range, replacement) = to_outer(outer, &mapper, &indent, range, &replacement)?;
             edits.push(Edit {
                 file: layer.source.clone(),
-                range: outer_range,
-                replacement: mapped,
+                range,
+                replacement,
             });
         }
     }
-    let chart_path = chart_relative(release, string_path);
-    non_overlapping(&edits).then_some(Fix {
-        title,
-        applicability,
-        edits,
-        targets: chart_path.into_iter().collect(),
-    })
+    Some(edits)
+}
+
+/// The literal block scalar at `path` in `doc`, and its text.
+fn literal_block<'d>(doc: &'d Document, path: &[Seg]) -> Option<(&'d Node, &'d str)> {
+    let mut node = doc.root?;
+    for seg in path {
+        node = match seg {
+            Seg::Key(k) => doc.get(node, k)?.value,
+            Seg::Index(i) => *doc.items(node).get(*i)?,
+        };
+    }
+    let string_node = doc.node(node);
+    let NodeKind::Scalar {
+        text: inner,
+        style: ScalarStyle::Literal,
+        ..
+    } = &string_node.kind
+    else {
+        return None;
+    };
+    Some((string_node, inner))
+}
+
+/// An edit of a literal block's text as an edit of the outer file: its range mapped, its
+/// line breaks the file's and followed by the block's `indent`.
+fn to_outer(
+    outer: &str,
+    mapper: &SpanMapper,
+    indent: &str,
+    range: Range<usize>,
+    replacement: &str,
+) -> Option<(Range<usize>, String)> {
+    let mut outer_range = mapper.map_exact(range)?;
+    // the end of an inner line (`\n`) maps between the `\r` and `\n` of a CRLF
+    // file: an insertion there belongs after the line break
+    if outer_range.is_empty()
+        && outer[..outer_range.start].ends_with('\r')
+        && outer[outer_range.start..].starts_with('\n')
+    {
+        outer_range = outer_range.start + 1..outer_range.start + 1;
+    }
+    let newline = if outer.contains("\r\n") { "\r\n" } else { "\n" };
+    let mapped = replacement.replace('\n', &format!("{newline}{indent}"));
+    // lines inserted before an inner line land after that line's indentation in the
+    // outer file (the last indentation is the next line's own); at the very end of
+    // the block they land at the start of the next outer line, before any
+    // indentation, so each inserted line carries its own
+    let at_outer_line_start = outer_range.start == 0 || outer[..outer_range.start].ends_with('\n');
+    let mapped = match mapped.strip_suffix(indent) {
+        Some(stripped) if at_outer_line_start && replacement.ends_with('\n') => {
+            format!("{indent}{stripped}")
+        }
+        _ => mapped,
+    };
+    Some((outer_range, mapped))
 }
 
 fn chart_relative(release: &Release, path: &[Seg]) -> Option<Vec<Seg>> {

@@ -10,7 +10,7 @@ use crate::path::Seg;
 use crate::values::emit::{block_at, flow, inline};
 use crate::values::{Kind, Value};
 use crate::yaml::quote::{quote_flow, quote_if_needed};
-use crate::yaml::{Document, NodeId, NodeKind, ScalarStyle};
+use crate::yaml::{Document, Entry, NodeId, NodeKind, ScalarStyle};
 
 /// A text edit inside one text.
 pub type TextEdit = (Range<usize>, String);
@@ -414,6 +414,10 @@ fn nest(rest: &[Seg], value: &Value) -> Result<Value, CompileError> {
     Ok(current)
 }
 
+/// Inserts `value` at `path`, of which the first `matched` segments exist (`steps`): the
+/// first missing key goes into its parent mapping (flow or block), into an empty value, or
+/// at the end of an empty document, with the rest of the path nested under it; a missing
+/// index only as the next item of its list.
 #[allow(clippy::too_many_arguments)]
 fn insert(
     text: &str,
@@ -477,56 +481,81 @@ fn insert(
             )])
         }
         NodeKind::Map(entries) => {
-            let Some(first) = entries.first() else {
-                return Err("empty block mapping".into());
-            };
-            let col = column(text, doc.node(first.key).span.start);
-            let last_end = entries
-                .iter()
-                .map(|e| doc.node(e.value).span.end.max(doc.node(e.key).span.end))
-                .max()
-                .unwrap_or(0);
-            let at = line_after(text, last_end);
-            let sep = if at == text.len() && !text.ends_with('\n') {
-                "\n"
-            } else {
-                ""
-            };
-            let line = format!(
-                "{sep}{}{key_text}:{}",
-                " ".repeat(col),
-                after_key(&nested, col, style)
-            );
-            Ok(vec![(at..at, line)])
+            insert_into_block_map(text, doc, style, entries, &key_text, &nested)
         }
         NodeKind::Scalar { .. } if is_empty_scalar(doc, parent.value) => {
-            let Some(key) = parent.key else {
-                return Err("cannot add a key here".into());
-            };
-            let key_span = doc.node(key).span.clone();
-            let start =
-                after_colon(text, key_span.clone()).ok_or("cannot find the `:` after the key")?;
-            let end = if node.span.start >= start {
-                node.span.end
-            } else {
-                start
-            };
-            let key_col = column(text, key_span.start);
             let mut map = crate::values::Map::default();
             map.insert(first_missing.clone(), nested);
             let block = Value::new(Kind::map(map), value.origin.clone());
-            let rendered = if parent.in_flow {
-                format!(" {}", flow(&block))
-            } else {
-                format!(
-                    "\n{}",
-                    block_at(&block, key_col + style.unit).trim_end_matches('\n')
-                )
-            };
-            Ok(vec![(start..end, rendered)])
+            insert_into_empty_value(text, doc, style, parent, &block)
         }
         _ => Err("the parent of the key to add is not a mapping".into()),
     }
+}
+
+/// Adds the line `key_text: nested` after the last entry of a block mapping, at its
+/// entries' indentation.
+fn insert_into_block_map(
+    text: &str,
+    doc: &Document,
+    style: &Style,
+    entries: &[Entry],
+    key_text: &str,
+    nested: &Value,
+) -> Result<Vec<TextEdit>, CompileError> {
+    let Some(first) = entries.first() else {
+        return Err("empty block mapping".into());
+    };
+    let col = column(text, doc.node(first.key).span.start);
+    let last_end = entries
+        .iter()
+        .map(|e| doc.node(e.value).span.end.max(doc.node(e.key).span.end))
+        .max()
+        .unwrap_or(0);
+    let at = line_after(text, last_end);
+    let sep = if at == text.len() && !text.ends_with('\n') {
+        "\n"
+    } else {
+        ""
+    };
+    let line = format!(
+        "{sep}{}{key_text}:{}",
+        " ".repeat(col),
+        after_key(nested, col, style)
+    );
+    Ok(vec![(at..at, line)])
+}
+
+/// Replaces the empty value of `parent`'s key with the mapping `block`: in flow style
+/// inside a flow collection, else as a block one level deeper than the key.
+fn insert_into_empty_value(
+    text: &str,
+    doc: &Document,
+    style: &Style,
+    parent: Step,
+    block: &Value,
+) -> Result<Vec<TextEdit>, CompileError> {
+    let node = doc.node(parent.value);
+    let Some(key) = parent.key else {
+        return Err("cannot add a key here".into());
+    };
+    let key_span = doc.node(key).span.clone();
+    let start = after_colon(text, key_span.clone()).ok_or("cannot find the `:` after the key")?;
+    let end = if node.span.start >= start {
+        node.span.end
+    } else {
+        start
+    };
+    let key_col = column(text, key_span.start);
+    let rendered = if parent.in_flow {
+        format!(" {}", flow(block))
+    } else {
+        format!(
+            "\n{}",
+            block_at(block, key_col + style.unit).trim_end_matches('\n')
+        )
+    };
+    Ok(vec![(start..end, rendered)])
 }
 
 fn append(

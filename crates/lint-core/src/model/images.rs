@@ -192,7 +192,23 @@ fn user<'a>(release: &'a Release, keys: &[&[&str]]) -> Option<&'a Value> {
 /// Every image the release deploys, as far as the values say.
 pub fn deployed(release: &Release) -> Vec<Image<'_>> {
     let mut out = Vec::new();
-    // the oncall chart's own pods (it has no registry key: the repository holds it)
+    oncall_images(release, &mut out);
+    if Grafana::of(release).bundled() {
+        grafana_images(release, &mut out);
+    }
+    subchart_images(release, &mut out);
+    if on(release, &["cert-manager", "enabled"], false) {
+        cert_manager_images(release, &mut out);
+    }
+    if on(release, &["ingress-nginx", "enabled"], false) {
+        ingress_nginx_images(release, &mut out);
+    }
+    out
+}
+
+/// The oncall chart's own pods: the engine (with celery and the migration) and, when
+/// enabled, the UI. The chart has no registry key: the repository holds it.
+fn oncall_images<'a>(release: &'a Release, out: &mut Vec<Image<'a>>) {
     if let Some(repo) = text(release, &["image", "repository"]) {
         let mirror = release
             .get(&["image", "repository"])
@@ -223,9 +239,11 @@ pub fn deployed(release: &Release) -> Vec<Image<'_>> {
             mirror: false,
         });
     }
-    if Grafana::of(release).bundled() {
-        grafana_images(release, &mut out);
-    }
+}
+
+/// The enabled bitnami subcharts' images (mariadb, postgresql, rabbitmq, redis), by
+/// their registry key (`global.imageRegistry` first).
+fn subchart_images<'a>(release: &'a Release, out: &mut Vec<Image<'a>>) {
     for (chart, component) in [
         ("mariadb", "the mariadb subchart"),
         ("postgresql", "the postgresql subchart"),
@@ -255,165 +273,151 @@ pub fn deployed(release: &Release) -> Vec<Image<'_>> {
             doubled: None,
         });
     }
-    if on(release, &["cert-manager", "enabled"], false) {
-        for (prefix, name, component) in [
-            (None, "cert-manager-controller", "cert-manager"),
-            (
-                Some("webhook"),
-                "cert-manager-webhook",
-                "the cert-manager webhook",
-            ),
-            (
-                Some("cainjector"),
-                "cert-manager-cainjector",
-                "the cert-manager cainjector",
-            ),
-            (
-                Some("startupapicheck"),
-                "cert-manager-ctl",
-                "the cert-manager startup check",
-            ),
-        ] {
-            let base: Vec<&'static str> = prefix.into_iter().chain(["image"]).collect();
-            let mut repo_key = vec!["cert-manager"];
-            repo_key.extend(&base);
-            repo_key.push("repository");
-            if let Some(p) = prefix
-                && !on(release, &["cert-manager", p, "enabled"], true)
-            {
-                continue;
-            }
-            let value = release.get(&repo_key).filter(|v| v.site().is_some());
-            let repo = value
-                .and_then(Value::scalar_string)
-                .unwrap_or_else(|| format!("quay.io/jetstack/{name}"));
-            let mut registry_path = repo_key.clone();
-            registry_path.pop();
-            registry_path.push("registry");
-            let reference = match text(release, &registry_path) {
-                Some(registry) => format!("{registry}/{repo}"),
-                None => repo.clone(),
-            };
-            out.push(Image {
-                component,
-                rest: format!("jetstack/{name}"),
-                reference,
-                key: repo_key,
-                registry_key: false,
-                mirror: value.is_some() && repo.ends_with(&format!("jetstack/{name}")),
-                value,
-                doubled: None,
-            });
+}
+
+/// The cert-manager subchart's images: the controller and, each unless disabled, the
+/// webhook, the cainjector and the startup check.
+fn cert_manager_images<'a>(release: &'a Release, out: &mut Vec<Image<'a>>) {
+    for (prefix, name, component) in [
+        (None, "cert-manager-controller", "cert-manager"),
+        (
+            Some("webhook"),
+            "cert-manager-webhook",
+            "the cert-manager webhook",
+        ),
+        (
+            Some("cainjector"),
+            "cert-manager-cainjector",
+            "the cert-manager cainjector",
+        ),
+        (
+            Some("startupapicheck"),
+            "cert-manager-ctl",
+            "the cert-manager startup check",
+        ),
+    ] {
+        if let Some(p) = prefix
+            && !on(release, &["cert-manager", p, "enabled"], true)
+        {
+            continue;
         }
+        out.push(cert_manager_image(release, prefix, name, component));
     }
-    if on(release, &["ingress-nginx", "enabled"], false) {
-        let mut add = |keys: [&'static str; 3], image: &str, component: &'static str| {
-            let mut registry_key = vec!["ingress-nginx"];
-            registry_key.extend(keys);
-            let value = user(
-                release,
-                &[
-                    &registry_key,
-                    &["ingress-nginx", "global", "image", "registry"],
-                ],
-            );
-            let registry = value
-                .and_then(Value::scalar_string)
-                .unwrap_or_else(|| "k8s.gcr.io".into());
-            out.push(Image {
-                component,
-                reference: format!("{}/{image}", registry.trim()),
-                key: registry_key,
-                registry_key: true,
-                rest: image.to_owned(),
-                mirror: value.is_some(),
-                value,
-                doubled: None,
-            });
-        };
-        add(
-            ["controller", "image", "registry"],
-            "ingress-nginx/controller",
-            "the ingress-nginx controller",
-        );
-        if on(
-            release,
-            &[
-                "ingress-nginx",
-                "controller",
-                "admissionWebhooks",
-                "enabled",
-            ],
-            true,
-        ) && on(
-            release,
-            &[
-                "ingress-nginx",
-                "controller",
-                "admissionWebhooks",
-                "patch",
-                "enabled",
-            ],
-            true,
-        ) {
-            let mut registry_key = vec!["ingress-nginx", "controller", "admissionWebhooks"];
-            registry_key.extend(["patch", "image", "registry"]);
-            let value = user(release, &[&registry_key]);
-            let registry = value
-                .and_then(Value::scalar_string)
-                .unwrap_or_else(|| "k8s.gcr.io".into());
-            out.push(Image {
-                component: "the ingress-nginx admission webhook job",
-                reference: format!("{}/ingress-nginx/kube-webhook-certgen", registry.trim()),
-                key: registry_key,
-                registry_key: true,
-                rest: "ingress-nginx/kube-webhook-certgen".into(),
-                mirror: value.is_some(),
-                value,
-                doubled: None,
-            });
-        }
+}
+
+/// One cert-manager image, keyed by its repository (`cert-manager.<prefix>.image.repository`),
+/// with the registry key prefixed when set.
+fn cert_manager_image<'a>(
+    release: &'a Release,
+    prefix: Option<&'static str>,
+    name: &str,
+    component: &'static str,
+) -> Image<'a> {
+    let base: Vec<&'static str> = prefix.into_iter().chain(["image"]).collect();
+    let mut repo_key = vec!["cert-manager"];
+    repo_key.extend(&base);
+    repo_key.push("repository");
+    let value = release.get(&repo_key).filter(|v| v.site().is_some());
+    let repo = value
+        .and_then(Value::scalar_string)
+        .unwrap_or_else(|| format!("quay.io/jetstack/{name}"));
+    let mut registry_path = repo_key.clone();
+    registry_path.pop();
+    registry_path.push("registry");
+    let reference = match text(release, &registry_path) {
+        Some(registry) => format!("{registry}/{repo}"),
+        None => repo.clone(),
+    };
+    Image {
+        component,
+        rest: format!("jetstack/{name}"),
+        reference,
+        key: repo_key,
+        registry_key: false,
+        mirror: value.is_some() && repo.ends_with(&format!("jetstack/{name}")),
+        value,
+        doubled: None,
     }
-    out
+}
+
+/// The ingress-nginx subchart's images: the controller and, when the admission webhooks
+/// and their patch job are on, the certificate generator.
+fn ingress_nginx_images<'a>(release: &'a Release, out: &mut Vec<Image<'a>>) {
+    let mut controller_key = vec!["ingress-nginx"];
+    controller_key.extend(["controller", "image", "registry"]);
+    let value = user(
+        release,
+        &[
+            &controller_key,
+            &["ingress-nginx", "global", "image", "registry"],
+        ],
+    );
+    out.push(ingress_nginx_image(
+        controller_key,
+        value,
+        "ingress-nginx/controller",
+        "the ingress-nginx controller",
+    ));
+    if on(
+        release,
+        &[
+            "ingress-nginx",
+            "controller",
+            "admissionWebhooks",
+            "enabled",
+        ],
+        true,
+    ) && on(
+        release,
+        &[
+            "ingress-nginx",
+            "controller",
+            "admissionWebhooks",
+            "patch",
+            "enabled",
+        ],
+        true,
+    ) {
+        let mut webhook_key = vec!["ingress-nginx", "controller", "admissionWebhooks"];
+        webhook_key.extend(["patch", "image", "registry"]);
+        let value = user(release, &[&webhook_key]);
+        out.push(ingress_nginx_image(
+            webhook_key,
+            value,
+            "ingress-nginx/kube-webhook-certgen",
+            "the ingress-nginx admission webhook job",
+        ));
+    }
+}
+
+/// An ingress-nginx image under its registry key, from the user's registry `value`
+/// (`k8s.gcr.io` when none).
+fn ingress_nginx_image<'a>(
+    registry_key: Vec<&'static str>,
+    value: Option<&'a Value>,
+    image: &str,
+    component: &'static str,
+) -> Image<'a> {
+    let registry = value
+        .and_then(Value::scalar_string)
+        .unwrap_or_else(|| "k8s.gcr.io".into());
+    Image {
+        component,
+        reference: format!("{}/{image}", registry.trim()),
+        key: registry_key,
+        registry_key: true,
+        rest: image.to_owned(),
+        mirror: value.is_some(),
+        value,
+        doubled: None,
+    }
 }
 
 /// The grafana pod's images: Grafana, `initChownData`, the sidecar, the dashboards
 /// downloader, the image renderer, and `extraInitContainers`.
 fn grafana_images<'a>(release: &'a Release, out: &mut Vec<Image<'a>>) {
     let six = release.chart.grafana_chart.starts_with("6.");
-    let parts: [(&'static str, [&'static str; 3], bool); 5] = [
-        ("the bundled Grafana", ["grafana", "image", ""], true),
-        (
-            "the Grafana init container `init-chown-data`",
-            ["grafana", "initChownData", "image"],
-            on(release, &["grafana", "persistence", "enabled"], false)
-                && on(release, &["grafana", "initChownData", "enabled"], false),
-        ),
-        (
-            "the Grafana sidecar",
-            ["grafana", "sidecar", "image"],
-            [
-                "alerts",
-                "dashboards",
-                "datasources",
-                "notifiers",
-                "plugins",
-            ]
-            .iter()
-            .any(|s| on(release, &["grafana", "sidecar", s, "enabled"], false)),
-        ),
-        (
-            "the Grafana dashboards downloader",
-            ["grafana", "downloadDashboardsImage", ""],
-            on(release, &["grafana", "dashboards"], false),
-        ),
-        (
-            "the Grafana image renderer",
-            ["grafana", "imageRenderer", "image"],
-            on(release, &["grafana", "imageRenderer", "enabled"], false),
-        ),
-    ];
-    for (component, base, deployed) in parts {
+    for (component, base, deployed) in grafana_parts(release) {
         if !deployed {
             continue;
         }
@@ -452,12 +456,7 @@ fn grafana_images<'a>(release: &'a Release, out: &mut Vec<Image<'a>>) {
                 release,
                 &[&["global", "imageRegistry"], &registry_key, &repo_key],
             );
-            // a registry written into the repository: the chart still prefixes its own
-            let first = repo.split('/').next().unwrap_or_default();
-            let doubled = (repo.contains('/')
-                && (first.contains('.') || first.contains(':') || first == "localhost")
-                && ImageRef::parse(&reference).registry != first.to_ascii_lowercase())
-            .then(|| first.to_ascii_lowercase());
+            let doubled = doubled_registry(&repo, &reference);
             let rest = match &doubled {
                 Some(host) => repo[host.len()..].trim_start_matches('/').to_owned(),
                 None => repo,
@@ -474,6 +473,53 @@ fn grafana_images<'a>(release: &'a Release, out: &mut Vec<Image<'a>>) {
             });
         }
     }
+}
+
+/// The grafana pod's containers: what runs each, the chart key of its image (`""` pads
+/// the shorter ones) and whether the values deploy it.
+fn grafana_parts(release: &Release) -> [(&'static str, [&'static str; 3], bool); 5] {
+    [
+        ("the bundled Grafana", ["grafana", "image", ""], true),
+        (
+            "the Grafana init container `init-chown-data`",
+            ["grafana", "initChownData", "image"],
+            on(release, &["grafana", "persistence", "enabled"], false)
+                && on(release, &["grafana", "initChownData", "enabled"], false),
+        ),
+        (
+            "the Grafana sidecar",
+            ["grafana", "sidecar", "image"],
+            [
+                "alerts",
+                "dashboards",
+                "datasources",
+                "notifiers",
+                "plugins",
+            ]
+            .iter()
+            .any(|s| on(release, &["grafana", "sidecar", s, "enabled"], false)),
+        ),
+        (
+            "the Grafana dashboards downloader",
+            ["grafana", "downloadDashboardsImage", ""],
+            on(release, &["grafana", "dashboards"], false),
+        ),
+        (
+            "the Grafana image renderer",
+            ["grafana", "imageRenderer", "image"],
+            on(release, &["grafana", "imageRenderer", "enabled"], false),
+        ),
+    ]
+}
+
+/// A registry host written into the repository (lowercased) that differs from the one
+/// the chart renders: the chart still prefixes its own.
+fn doubled_registry(repo: &str, reference: &str) -> Option<String> {
+    let first = repo.split('/').next().unwrap_or_default();
+    (repo.contains('/')
+        && (first.contains('.') || first.contains(':') || first == "localhost")
+        && ImageRef::parse(reference).registry != first.to_ascii_lowercase())
+    .then(|| first.to_ascii_lowercase())
 }
 
 /// The private registries the values use, most used first (`global.imageRegistry` wins).

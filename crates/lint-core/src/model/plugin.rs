@@ -413,19 +413,33 @@ pub struct Install<'a> {
 /// entry (or a download env / preinstall list naming it), an init container, a custom
 /// image, a volume at the plugins path.
 pub fn install_source(release: &Release) -> Option<Install<'_>> {
-    let grafana = Grafana::of(release);
-    if let Some(entry) = entry(release) {
-        let source = match entry.form {
-            Form::InitContainer => Source::InitContainer,
-            _ if entry.grafana_com => Source::Catalog,
-            _ => Source::OtherUrl,
-        };
-        return Some(Install {
-            source,
-            value: Some(entry.value),
-            location: entry.location(release),
-        });
+    let install = entry_install(release).or_else(|| download_install(release));
+    if install.is_some() {
+        return install;
     }
+    let plugins = Grafana::of(release).plugins_path();
+    container_install(release, &plugins)
+        .or_else(|| custom_image_install(release))
+        .or_else(|| volume_install(release, &plugins))
+}
+
+/// The `grafana.plugins` entry naming the plugin, if any.
+fn entry_install(release: &Release) -> Option<Install<'_>> {
+    let entry = entry(release)?;
+    let source = match entry.form {
+        Form::InitContainer => Source::InitContainer,
+        _ if entry.grafana_com => Source::Catalog,
+        _ => Source::OtherUrl,
+    };
+    Some(Install {
+        source,
+        value: Some(entry.value),
+        location: entry.location(release),
+    })
+}
+
+/// A download env variable, then a `grafana.ini` preinstall list, naming the plugin.
+fn download_install(release: &Release) -> Option<Install<'_>> {
     let env = release.get(&["grafana", "env"]);
     let ini = release.get(&["grafana", "grafana.ini", "plugins"]);
     for name in DOWNLOAD_ENV {
@@ -452,51 +466,58 @@ pub fn install_source(release: &Release) -> Option<Install<'_>> {
             });
         }
     }
-    let plugins = grafana.plugins_path();
+    None
+}
+
+/// An init container that installs the plugin (it names the plugin or `plugins`, or
+/// mounts at the `plugins` path), then an extra container naming the plugin.
+fn container_install<'a>(release: &'a Release, plugins: &str) -> Option<Install<'a>> {
     let init_key = ["grafana", "extraInitContainers"];
     let installs = |c: &Value| {
         mentions(c, PLUGIN_ID)
             || mentions(c, "plugins")
-            || mount_paths(c).iter().any(|m| touches(m, &plugins))
+            || mount_paths(c).iter().any(|m| touches(m, plugins))
     };
     let init = release
         .get(&init_key)
         .and_then(Value::as_seq)
         .unwrap_or_default();
     if let Some((index, container)) = init.iter().enumerate().find(|(_, c)| installs(c)) {
-        let key_path = release.key_path(&init_key).index(index);
-        let location = match container.site() {
-            Some(site) => release.site_location(site, key_path, false),
-            None => release.blame(&init_key),
-        };
         return Some(Install {
             source: Source::InitContainer,
             value: Some(container),
-            location,
+            location: item_location(release, &init_key, index, container),
         });
     }
     let extra_key = ["grafana", "extraContainers"];
-    if let Some(extra) = release.get(&extra_key).filter(|c| mentions(c, PLUGIN_ID)) {
-        return Some(Install {
-            source: Source::InitContainer,
-            value: Some(extra),
-            location: release.locate(extra, &extra_key, false),
-        });
+    let extra = release.get(&extra_key).filter(|c| mentions(c, PLUGIN_ID))?;
+    Some(Install {
+        source: Source::InitContainer,
+        value: Some(extra),
+        location: release.locate(extra, &extra_key, false),
+    })
+}
+
+/// A Grafana image that is not the stock one, at its repository key.
+fn custom_image_install(release: &Release) -> Option<Install<'_>> {
+    if super::images::stock_grafana(release) {
+        return None;
     }
-    if !super::images::stock_grafana(release) {
-        let repo_key = ["grafana", "image", "repository"];
-        let value = release.get(&repo_key);
-        let location = match value {
-            Some(v) => release.locate(v, &repo_key, false),
-            None => release.blame(&repo_key),
-        };
-        return Some(Install {
-            source: Source::CustomImage,
-            value,
-            location,
-        });
-    }
-    // a volume (a pre-filled claim, a configMap, a CSI driver) mounted at the plugins path
+    let repo_key = ["grafana", "image", "repository"];
+    let value = release.get(&repo_key);
+    let location = match value {
+        Some(v) => release.locate(v, &repo_key, false),
+        None => release.blame(&repo_key),
+    };
+    Some(Install {
+        source: Source::CustomImage,
+        value,
+        location,
+    })
+}
+
+/// A volume (a pre-filled claim, a configMap, a CSI driver) mounted at the `plugins` path.
+fn volume_install<'a>(release: &'a Release, plugins: &str) -> Option<Install<'a>> {
     for key in [
         "extraVolumeMounts",
         "extraConfigmapMounts",
@@ -508,21 +529,26 @@ pub fn install_source(release: &Release) -> Option<Install<'_>> {
             .and_then(Value::as_seq)
             .unwrap_or_default();
         for (index, item) in items.iter().enumerate() {
-            if mount_paths(item).iter().any(|m| touches(m, &plugins)) {
-                let key_path = release.key_path(&list_key).index(index);
-                let location = match item.site() {
-                    Some(site) => release.site_location(site, key_path, false),
-                    None => release.blame(&list_key),
-                };
+            if mount_paths(item).iter().any(|m| touches(m, plugins)) {
                 return Some(Install {
                     source: Source::Volume,
                     value: Some(item),
-                    location,
+                    location: item_location(release, &list_key, index, item),
                 });
             }
         }
     }
     None
+}
+
+/// Where item `index` of the list at `list_key` is written (the list's, when the item has
+/// no site).
+fn item_location(release: &Release, list_key: &[&str], index: usize, item: &Value) -> Location {
+    let key_path = release.key_path(list_key).index(index);
+    match item.site() {
+        Some(site) => release.site_location(site, key_path, false),
+        None => release.blame(list_key),
+    }
 }
 
 #[cfg(test)]

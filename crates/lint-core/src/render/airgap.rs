@@ -84,6 +84,7 @@ struct Plan {
     script_configmap: String,
 }
 
+/// Computes what both renderings share, validating the options and the plugins path.
 fn plan(release: &Release, args: &AirgapArgs) -> Result<Plan, RenderError> {
     let target = Target::new(release)?;
     target.require_bundled(
@@ -93,48 +94,96 @@ fn plan(release: &Release, args: &AirgapArgs) -> Result<Plan, RenderError> {
     target.require_plugin_capable_chart(release)?;
     let mut notes = target.notes.clone();
     validate::registry("--registry", &args.registry)?;
-    let registry = args.registry.as_str();
-    let plugin_version = match &args.plugin_version {
+    let plugin_version = plugin_version(release, args, &mut notes)?;
+    let plugin_artifact = plugin_artifact(args, &plugin_version)?;
+    let oras_image = oras_image(args)?;
+    let auth_secret = auth_secret(args)?;
+    let plugins_dir = plugins_dir(release, &target)?;
+    let script_configmap = format!("{}-plugin-install", target.oncall_fullname);
+    validate::dns_subdomain("the install-script ConfigMap name", &script_configmap)?;
+    Ok(Plan {
+        target,
+        notes,
+        plugin_version,
+        plugin_artifact,
+        oras_image,
+        auth_secret,
+        plugins_dir,
+        script_configmap,
+    })
+}
+
+/// `--plugin-version`, validated, else the engine's (with a note saying so).
+fn plugin_version(
+    release: &Release,
+    args: &AirgapArgs,
+    notes: &mut Vec<String>,
+) -> Result<String, RenderError> {
+    match &args.plugin_version {
         Some(v) => {
             validate::version("--plugin-version", v)?;
-            v.clone()
+            Ok(v.clone())
         }
         None => {
             let (version, from) = engine_version(release);
             notes.push(format!(
                 "plugin version {version}: {from} (the plugin should match the engine; --plugin-version to change it)"
             ));
-            version
+            Ok(version)
         }
-    };
-    let plugin_artifact = match &args.plugin_artifact {
+    }
+}
+
+/// `--plugin-artifact`, else the default artifact of `plugin_version` under the
+/// registry; validated.
+fn plugin_artifact(args: &AirgapArgs, plugin_version: &str) -> Result<String, RenderError> {
+    match &args.plugin_artifact {
         Some(a) => {
             validate::image_ref("--plugin-artifact", a)?;
-            a.clone()
+            Ok(a.clone())
         }
         None => {
-            let a = format!("{registry}/{DEFAULT_ARTIFACT_REPOSITORY}:{plugin_version}");
+            let a = format!(
+                "{}/{DEFAULT_ARTIFACT_REPOSITORY}:{plugin_version}",
+                args.registry
+            );
             validate::image_ref(
                 "the plugin artifact (from --registry and the plugin version; --plugin-artifact to set it)",
                 &a,
             )?;
-            a
+            Ok(a)
         }
-    };
+    }
+}
+
+/// `--oras-image`, else the default oras image under the registry; validated.
+fn oras_image(args: &AirgapArgs) -> Result<String, RenderError> {
     let oras_image = match &args.oras_image {
         Some(i) => {
             validate::image_ref("--oras-image", i)?;
             i.clone()
         }
-        None => format!("{registry}/{DEFAULT_ORAS}"),
+        None => format!("{}/{DEFAULT_ORAS}", args.registry),
     };
     validate::image_ref("--oras-image", &oras_image)?;
+    Ok(oras_image)
+}
+
+/// The secret oras reads the registry credentials from (`--registry-auth-secret`, else
+/// the pull secret), both validated.
+fn auth_secret(args: &AirgapArgs) -> Result<String, RenderError> {
     validate::dns_subdomain("--pull-secret", &args.pull_secret)?;
     let auth_secret = args
         .registry_auth_secret
         .clone()
         .unwrap_or_else(|| args.pull_secret.clone());
     validate::dns_subdomain("--registry-auth-secret", &auth_secret)?;
+    Ok(auth_secret)
+}
+
+/// Grafana's plugins path, which must be a plain path under `/var/lib/grafana/`, where
+/// the init container mounts the storage volume.
+fn plugins_dir(release: &Release, target: &Target) -> Result<String, RenderError> {
     let plugins_dir = release
         .values
         .get(&["grafana", "grafana.ini", "paths", "plugins"])
@@ -159,18 +208,7 @@ fn plan(release: &Release, args: &AirgapArgs) -> Result<Plan, RenderError> {
         )
         .into());
     }
-    let script_configmap = format!("{}-plugin-install", target.oncall_fullname);
-    validate::dns_subdomain("the install-script ConfigMap name", &script_configmap)?;
-    Ok(Plan {
-        target,
-        notes,
-        plugin_version,
-        plugin_artifact,
-        oras_image,
-        auth_secret,
-        plugins_dir,
-        script_configmap,
-    })
+    Ok(plugins_dir)
 }
 
 /// The engine's version (see [`engine::version`]) when it is a version the overlay can
@@ -306,22 +344,145 @@ fn volume_names(values: &Value) -> Vec<String> {
 pub fn render(release: &Release, args: &AirgapArgs) -> Result<Rendered, RenderError> {
     let plan = plan(release, args)?;
     let mut notes = plan.notes.clone();
-    let target = &plan.target;
-    let values = &release.values;
-    let root = &target.values_root;
-    let preinstall = target.grafana_version >= (11, 5, 0);
+    let parts = Parts::new(release, args, &plan, &mut notes)?;
+    let root = &plan.target.values_root;
+    unredirected_notes(&release.values, root, &mut notes);
+    let build = |view: &dyn Fn(&Value) -> Value| parts.data(&plan, args, view);
+    overlay::finish("airgap", &build, root, notes)
+}
 
-    let configmap = parse_values("install-plugin-configmap", &script_configmap(&plan)?)?;
-    let objects = overlay::split_around(list(values, &["grafana", "extraObjects"]), &|o| {
-        is_configmap_named(o, &plan.script_configmap)
-    });
-    let init = overlay::split_around(list(values, &["grafana", "extraInitContainers"]), &|c| {
-        item_name(c) == Some(INIT_CONTAINER)
-    });
-    let mut volumes = overlay::split_around(list(values, &["grafana", "extraVolumes"]), &|v| {
-        item_name(v) == Some(SCRIPT_VOLUME)
-    });
-    // keep the provisioning volume: put the chart's back when a list override dropped it
+/// The lists the overlay rewrites (each split around the item it puts in) and the other
+/// values it computes, before the rendering.
+struct Parts {
+    /// The install-script ConfigMap.
+    configmap: Value,
+    /// `grafana.extraObjects`, around the ConfigMap.
+    objects: (Vec<Value>, Vec<Value>),
+    /// `grafana.extraInitContainers`, around the init container.
+    init: (Vec<Value>, Vec<Value>),
+    /// `grafana.extraVolumes`, around the script volume (the provisioning volume kept).
+    volumes: (Vec<Value>, Vec<Value>),
+    /// `grafana.extraContainerVolumes`, around the registry-auth volume.
+    container_volumes: (Vec<Value>, Vec<Value>),
+    /// `imagePullSecrets`, and whether it lists the pull secret.
+    oncall_secrets: (Vec<Value>, bool),
+    /// `grafana.image.pullSecrets`, and whether it lists the pull secret.
+    grafana_secrets: (Vec<Value>, bool),
+    /// The `grafana.env` changes.
+    env: Map<String, Json>,
+    /// `image.repository` of the OnCall pods.
+    repository: String,
+    /// Whether Grafana has plugin preinstall (11.5 and later), to turn off.
+    preinstall: bool,
+}
+
+impl Parts {
+    /// Computes the parts from the values; notes the provisioning volume added back.
+    fn new(
+        release: &Release,
+        args: &AirgapArgs,
+        plan: &Plan,
+        notes: &mut Vec<String>,
+    ) -> Result<Parts, RenderError> {
+        let values = &release.values;
+        let root = &plan.target.values_root;
+        let preinstall = plan.target.grafana_version >= (11, 5, 0);
+        let configmap = parse_values("install-plugin-configmap", &script_configmap(plan)?)?;
+        let objects = overlay::split_around(list(values, &["grafana", "extraObjects"]), &|o| {
+            is_configmap_named(o, &plan.script_configmap)
+        });
+        let init = overlay::split_around(list(values, &["grafana", "extraInitContainers"]), &|c| {
+            item_name(c) == Some(INIT_CONTAINER)
+        });
+        let mut volumes = overlay::split_around(list(values, &["grafana", "extraVolumes"]), &|v| {
+            item_name(v) == Some(SCRIPT_VOLUME)
+        });
+        keep_provisioning_volume(release, root, &mut volumes.0, notes);
+        let container_volumes =
+            overlay::split_around(list(values, &["grafana", "extraContainerVolumes"]), &|v| {
+                item_name(v) == Some(AUTH_VOLUME)
+            });
+        let oncall_secrets = list(values, &["imagePullSecrets"]);
+        let has_oncall_secret = lists_secret(&oncall_secrets, &args.pull_secret);
+        let grafana_secrets = list(values, &["grafana", "image", "pullSecrets"]);
+        let has_grafana_secret = lists_secret(&grafana_secrets, &args.pull_secret);
+        let env = env_changes(values, args, preinstall);
+        let repository = oncall_repository(values, &args.registry, root)?;
+        Ok(Parts {
+            configmap,
+            objects,
+            init,
+            volumes,
+            container_volumes,
+            oncall_secrets: (oncall_secrets, has_oncall_secret),
+            grafana_secrets: (grafana_secrets, has_grafana_secret),
+            env,
+            repository,
+            preinstall,
+        })
+    }
+
+    /// The template data, the values carried over as `view` shows them.
+    fn data(&self, plan: &Plan, args: &AirgapArgs, view: &dyn Fn(&Value) -> Value) -> Json {
+        let target = &plan.target;
+        let with = |items: &[Value], extra: Option<Json>| {
+            let mut json = json_items(items, view);
+            if let (Json::Array(list), Some(extra)) = (&mut json, extra) {
+                list.push(extra);
+            }
+            json
+        };
+        let objects = overlay::put(&self.objects, self.configmap.to_json(), view);
+        let items = |split: &(Vec<Value>, Vec<Value>)| {
+            (json_items(&split.0, view), json_items(&split.1, view))
+        };
+        let (init_before, init_after) = items(&self.init);
+        let (volumes_before, volumes_after) = items(&self.volumes);
+        let (container_before, container_after) = items(&self.container_volumes);
+        let (oncall_secrets, has_oncall_secret) = &self.oncall_secrets;
+        let (grafana_secrets, has_grafana_secret) = &self.grafana_secrets;
+        json!({
+            "release": target.release,
+            "namespace": target.namespace,
+            "registry": args.registry,
+            "oncall_repository": self.repository,
+            "oncall_pull_secrets": with(oncall_secrets, (!has_oncall_secret).then(|| json!({ "name": args.pull_secret }))),
+            "grafana_pull_secrets": with(grafana_secrets, (!has_grafana_secret).then(|| json!(args.pull_secret))),
+            "pull_secret": args.pull_secret,
+            "auth_secret": plan.auth_secret,
+            "preinstall_disabled": self.preinstall,
+            "grafana_version": target.grafana_version_text,
+            "allow_unsigned": args.allow_unsigned,
+            "env": if self.env.is_empty() { Json::Null } else { Json::Object(self.env.clone()) },
+            "init_containers_before": init_before,
+            "init_containers_after": init_after,
+            "init_container": INIT_CONTAINER,
+            "oras_image": plan.oras_image,
+            "plugin_artifact": plan.plugin_artifact,
+            "plugin_version": plan.plugin_version,
+            "plugins_dir": plan.plugins_dir,
+            "plain_http": if args.plain_http { "true" } else { "false" },
+            "script_volume": SCRIPT_VOLUME,
+            "script_configmap": plan.script_configmap,
+            "auth_volume": AUTH_VOLUME,
+            "volumes_before": volumes_before,
+            "volumes_after": volumes_after,
+            "container_volumes_before": container_before,
+            "container_volumes_after": container_after,
+            "extra_objects": objects,
+        })
+    }
+}
+
+/// Keeps the provisioning volume: appends the chart's to `volumes` (with a note) when a
+/// list override dropped the volume a provisioning mount needs.
+fn keep_provisioning_volume(
+    release: &Release,
+    root: &[String],
+    volumes: &mut Vec<Value>,
+    notes: &mut Vec<String>,
+) {
+    let values = &release.values;
     let defined = volume_names(values);
     for mount in list(values, &["grafana", "extraVolumeMounts"]) {
         let under_provisioning = mount
@@ -342,26 +503,21 @@ pub fn render(release: &Release, args: &AirgapArgs) -> Result<Rendered, RenderEr
                 "`{}` had lost the `{name}` volume the provisioning mount needs: the chart's is added back",
                 key_name(root, &["grafana", "extraVolumes"])
             ));
-            volumes.0.push(item);
+            volumes.push(item);
         }
     }
-    let container_volumes =
-        overlay::split_around(list(values, &["grafana", "extraContainerVolumes"]), &|v| {
-            item_name(v) == Some(AUTH_VOLUME)
-        });
-    let oncall_secrets = list(values, &["imagePullSecrets"]);
-    let has_oncall_secret = oncall_secrets.iter().any(|s| {
-        item_name(s) == Some(args.pull_secret.as_str())
-            || s.as_str() == Some(args.pull_secret.as_str())
-    });
-    let grafana_secrets = list(values, &["grafana", "image", "pullSecrets"]);
-    let has_grafana_secret = grafana_secrets.iter().any(|s| {
-        item_name(s) == Some(args.pull_secret.as_str())
-            || s.as_str() == Some(args.pull_secret.as_str())
-    });
-    let env = env_changes(values, args, preinstall);
-    let repository = oncall_repository(values, &args.registry, root)?;
+}
 
+/// Whether a pull-secrets list names `secret` (as `{name: ...}` or as a string).
+fn lists_secret(secrets: &[Value], secret: &str) -> bool {
+    secrets
+        .iter()
+        .any(|s| item_name(s) == Some(secret) || s.as_str() == Some(secret))
+}
+
+/// Notes on what the overlay leaves alone: the enabled ingress-nginx and cert-manager
+/// subcharts' images, and a Grafana image digest.
+fn unredirected_notes(values: &Value, root: &[String], notes: &mut Vec<String>) {
     for (chart, images) in [
         (
             "ingress-nginx",
@@ -389,52 +545,4 @@ pub fn render(release: &Release, args: &AirgapArgs) -> Result<Rendered, RenderEr
     {
         notes.push("grafana.image.sha is set: the mirrored image must keep that digest".into());
     }
-
-    let build = |view: &dyn Fn(&Value) -> Value| {
-        let with = |items: &[Value], extra: Option<Json>| {
-            let mut json = json_items(items, view);
-            if let (Json::Array(list), Some(extra)) = (&mut json, extra) {
-                list.push(extra);
-            }
-            json
-        };
-        let objects = overlay::put(&objects, configmap.to_json(), view);
-        let items = |split: &(Vec<Value>, Vec<Value>)| {
-            (json_items(&split.0, view), json_items(&split.1, view))
-        };
-        let (init_before, init_after) = items(&init);
-        let (volumes_before, volumes_after) = items(&volumes);
-        let (container_before, container_after) = items(&container_volumes);
-        json!({
-            "release": target.release,
-            "namespace": target.namespace,
-            "registry": args.registry,
-            "oncall_repository": repository,
-            "oncall_pull_secrets": with(&oncall_secrets, (!has_oncall_secret).then(|| json!({ "name": args.pull_secret }))),
-            "grafana_pull_secrets": with(&grafana_secrets, (!has_grafana_secret).then(|| json!(args.pull_secret))),
-            "pull_secret": args.pull_secret,
-            "auth_secret": plan.auth_secret,
-            "preinstall_disabled": preinstall,
-            "grafana_version": target.grafana_version_text,
-            "allow_unsigned": args.allow_unsigned,
-            "env": if env.is_empty() { Json::Null } else { Json::Object(env.clone()) },
-            "init_containers_before": init_before,
-            "init_containers_after": init_after,
-            "init_container": INIT_CONTAINER,
-            "oras_image": plan.oras_image,
-            "plugin_artifact": plan.plugin_artifact,
-            "plugin_version": plan.plugin_version,
-            "plugins_dir": plan.plugins_dir,
-            "plain_http": if args.plain_http { "true" } else { "false" },
-            "script_volume": SCRIPT_VOLUME,
-            "script_configmap": plan.script_configmap,
-            "auth_volume": AUTH_VOLUME,
-            "volumes_before": volumes_before,
-            "volumes_after": volumes_after,
-            "container_volumes_before": container_before,
-            "container_volumes_after": container_after,
-            "extra_objects": objects,
-        })
-    };
-    overlay::finish("airgap", &build, root, notes)
 }

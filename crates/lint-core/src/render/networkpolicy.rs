@@ -89,6 +89,15 @@ fn database(values: &Value) -> Option<Database> {
     })
 }
 
+impl Database {
+    /// Whether the database is on localhost (a sidecar), where no egress rule is needed.
+    fn local(&self) -> bool {
+        self.cidr
+            .as_deref()
+            .is_some_and(|c| c.starts_with("127.") || c == "::1/128")
+    }
+}
+
 /// Renders the NetworkPolicy.
 pub fn render(release: &Release, args: &NetworkPolicyArgs) -> Result<Rendered, RenderError> {
     let target = Target::new(release)?;
@@ -98,32 +107,47 @@ pub fn render(release: &Release, args: &NetworkPolicyArgs) -> Result<Rendered, R
     )?;
     let mut notes = target.notes.clone();
     let values = &release.values;
-    let root = &target.values_root;
     let mut cidrs = Vec::new();
     for cidr in &args.allow_cidrs {
         cidrs.push(validate::cidr("--allow-cidr", cidr)?);
     }
     let database = database(values);
     if let Some(db) = &database {
-        if db.cidr.is_none() {
-            notes.push(format!(
-                "Grafana's database ({} at {}) is allowed on port {} to pods in the cluster; if it runs outside the cluster, add its address with --allow-cidr",
-                db.kind,
-                super::templates::comment_text(&db.host),
-                db.port
-            ));
-        }
-        if db
-            .cidr
-            .as_deref()
-            .is_some_and(|c| c.starts_with("127.") || c == "::1/128")
-        {
-            notes.push(
-                "Grafana's database is on localhost (a sidecar): no egress rule is needed for it"
-                    .into(),
-            );
-        }
+        database_notes(db, &mut notes);
     }
+    pod_notes(values, &target.values_root, &mut notes);
+    let name = format!("{}-egress", target.grafana_service);
+    validate::dns_subdomain("the NetworkPolicy name", &name)?;
+    let text = policy_text(&target, &name, database.as_ref(), &cidrs)?;
+    Ok(Rendered {
+        text,
+        overlay: None,
+        notes,
+    })
+}
+
+/// Notes on how the policy treats Grafana's database: allowed to pods in the cluster
+/// when its host is a name, not needed on localhost.
+fn database_notes(db: &Database, notes: &mut Vec<String>) {
+    if db.cidr.is_none() {
+        notes.push(format!(
+            "Grafana's database ({} at {}) is allowed on port {} to pods in the cluster; if it runs outside the cluster, add its address with --allow-cidr",
+            db.kind,
+            super::templates::comment_text(&db.host),
+            db.port
+        ));
+    }
+    if db.local() {
+        notes.push(
+            "Grafana's database is on localhost (a sidecar): no egress rule is needed for it"
+                .into(),
+        );
+    }
+}
+
+/// Notes on the other containers of Grafana's pod the policy restricts: the init
+/// containers, and the sidecars that watch the Kubernetes API.
+fn pod_notes(values: &Value, root: &[String], notes: &mut Vec<String>) {
     let init: Vec<String> = list(values, &["grafana", "extraInitContainers"])
         .iter()
         .filter_map(|c| c.get(&["name"]).and_then(Value::as_str).map(str::to_owned))
@@ -153,23 +177,23 @@ pub fn render(release: &Release, args: &NetworkPolicyArgs) -> Result<Rendered, R
             "a grafana sidecar is enabled and watches the Kubernetes API, which is not a pod: allow the API server's address with --allow-cidr".into(),
         );
     }
-    let name = format!("{}-egress", target.grafana_service);
-    validate::dns_subdomain("the NetworkPolicy name", &name)?;
-    let database_json = database
-        .as_ref()
-        .filter(|db| {
-            !db.cidr
-                .as_deref()
-                .is_some_and(|c| c.starts_with("127.") || c == "::1/128")
+}
+
+/// The policy `name`, rendered and checked: the database gets a rule unless it is local.
+fn policy_text(
+    target: &Target,
+    name: &str,
+    database: Option<&Database>,
+    cidrs: &[String],
+) -> Result<String, RenderError> {
+    let database_json = database.filter(|db| !db.local()).map(|db| {
+        json!({
+            "type": db.kind,
+            "host": db.host,
+            "port": db.port,
+            "cidr": db.cidr,
         })
-        .map(|db| {
-            json!({
-                "type": db.kind,
-                "host": db.host,
-                "port": db.port,
-                "cidr": db.cidr,
-            })
-        });
+    });
     let text = render_template(
         "networkpolicy",
         &json!({
@@ -185,11 +209,7 @@ pub fn render(release: &Release, args: &NetworkPolicyArgs) -> Result<Rendered, R
         }),
     )?;
     parse_values("networkpolicy", &text)?;
-    Ok(Rendered {
-        text,
-        overlay: None,
-        notes,
-    })
+    Ok(text)
 }
 
 #[cfg(test)]

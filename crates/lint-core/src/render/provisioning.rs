@@ -72,73 +72,138 @@ pub fn render(release: &Release, args: &ProvisioningArgs) -> Result<Rendered, Re
     };
     let values = &release.values;
     let root = &target.values_root;
+    let mount = provisioning_mount(values, root, &mut notes)?;
+    let configmap_name = format!("{}-plugin-provisioning", target.oncall_fullname);
+    validate::dns_subdomain("the provisioning ConfigMap name", &configmap_name)?;
+    let configmap = provisioning_configmap(&target, &settings, &configmap_name, &mount.key)?;
 
-    // the mount of the provisioning file: the chart's, or the user's
+    let objects = overlay::split_around(list(values, &["grafana", "extraObjects"]), &|o| {
+        is_configmap_named(o, &configmap_name)
+    });
+    let volumes = overlay::split_around(list(values, &["grafana", "extraVolumes"]), &|v| {
+        item_name(v) == Some(mount.volume.as_str())
+    });
+    let our_volume = json!({ "name": mount.volume, "configMap": { "name": configmap_name } });
+
+    let build = |view: &dyn Fn(&Value) -> Value| {
+        let objects = overlay::put(&objects, configmap.to_json(), view);
+        let volumes = overlay::put(&volumes, our_volume.clone(), view);
+        let mounts = mount.restored.as_ref().map(|(kept, default)| {
+            overlay::put(&(kept.clone(), Vec::new()), default.clone(), view)
+        });
+        json!({
+            "release": target.release,
+            "namespace": target.namespace,
+            "grafana_namespace": target.grafana_namespace,
+            "oncall_api_url": settings.oncall_api_url,
+            "grafana_url": settings.grafana_url,
+            "extra_objects": objects,
+            "extra_volumes": volumes,
+            "extra_volume_mounts": mounts,
+        })
+    };
+    overlay::finish("provisioning", &build, root, notes)
+}
+
+/// The mount of the provisioning file in `grafana.extraVolumeMounts`.
+struct ProvisioningMount {
+    /// The volume's name.
+    volume: String,
+    /// The file's key in the ConfigMap.
+    key: String,
+    /// When the values dropped the chart's mount: the mounts they keep, and the chart's
+    /// mount to add back after them.
+    restored: Option<(Vec<Value>, serde_json::Value)>,
+}
+
+/// The mount of the provisioning file: the chart's, or the user's (validated); the
+/// chart's, added back, when the values dropped it.
+fn provisioning_mount(
+    values: &Value,
+    root: &[String],
+    notes: &mut Vec<String>,
+) -> Result<ProvisioningMount, RenderError> {
     let mounts = list(values, &["grafana", "extraVolumeMounts"]);
     let mount = mounts.iter().find(|m| {
         m.get(&["mountPath"])
             .and_then(Value::as_str)
             .is_some_and(|p| p.starts_with(PROVISIONING_DIR))
     });
-    let (volume, key, extra_mounts) = match mount {
-        Some(mount) => {
-            let volume = item_name(mount).unwrap_or_default().to_owned();
-            validate::dns_label(
-                &format!(
-                    "the provisioning mount's name in {}",
-                    key_name(root, &["grafana", "extraVolumeMounts"])
-                ),
-                &volume,
-                63,
-            )?;
-            let sub_path = mount
-                .get(&["subPath"])
-                .and_then(Value::scalar_string)
-                .unwrap_or_default();
-            let key = if sub_path.is_empty() {
-                let mount_path = mount
-                    .get(&["mountPath"])
-                    .and_then(Value::as_str)
-                    .unwrap_or_default();
-                if mount_path.trim_end_matches('/') != PROVISIONING_DIR {
-                    notes.push(format!(
-                        "the provisioning volume is mounted as a directory at {mount_path}; Grafana reads provisioning files directly in {PROVISIONING_DIR}"
-                    ));
-                }
-                PROVISIONING_FILE.to_owned()
-            } else {
-                sub_path
-            };
-            validate::data_key(
-                &format!(
-                    "the provisioning mount's subPath in {}",
-                    key_name(root, &["grafana", "extraVolumeMounts"])
-                ),
-                &key,
-            )?;
-            (volume, key, None)
-        }
-        None => {
-            // the mount is gone (a list override dropped it): the chart's, back
-            let default = json!({
-                "name": "provisioning",
-                "mountPath": format!("{PROVISIONING_DIR}/{PROVISIONING_FILE}"),
-                "subPath": PROVISIONING_FILE,
-            });
-            notes.push(format!(
-                "`{}` does not mount the plugin provisioning: the chart's mount is added back",
-                key_name(root, &["grafana", "extraVolumeMounts"])
-            ));
-            (
-                "provisioning".to_owned(),
-                PROVISIONING_FILE.to_owned(),
-                Some((mounts.clone(), default)),
-            )
-        }
-    };
+    if let Some(mount) = mount {
+        return users_mount(mount, root, notes);
+    }
+    // the mount is gone (a list override dropped it): the chart's, back
+    let default = json!({
+        "name": "provisioning",
+        "mountPath": format!("{PROVISIONING_DIR}/{PROVISIONING_FILE}"),
+        "subPath": PROVISIONING_FILE,
+    });
+    notes.push(format!(
+        "`{}` does not mount the plugin provisioning: the chart's mount is added back",
+        key_name(root, &["grafana", "extraVolumeMounts"])
+    ));
+    Ok(ProvisioningMount {
+        volume: "provisioning".to_owned(),
+        key: PROVISIONING_FILE.to_owned(),
+        restored: Some((mounts.clone(), default)),
+    })
+}
 
-    let configmap_name = format!("{}-plugin-provisioning", target.oncall_fullname);
-    validate::dns_subdomain("the provisioning ConfigMap name", &configmap_name)?;
+/// The volume and file key of a mount the values hold, validated; a note when it mounts
+/// a directory elsewhere than the provisioning directory.
+fn users_mount(
+    mount: &Value,
+    root: &[String],
+    notes: &mut Vec<String>,
+) -> Result<ProvisioningMount, RenderError> {
+    let volume = item_name(mount).unwrap_or_default().to_owned();
+    validate::dns_label(
+        &format!(
+            "the provisioning mount's name in {}",
+            key_name(root, &["grafana", "extraVolumeMounts"])
+        ),
+        &volume,
+        63,
+    )?;
+    let sub_path = mount
+        .get(&["subPath"])
+        .and_then(Value::scalar_string)
+        .unwrap_or_default();
+    let key = if sub_path.is_empty() {
+        let mount_path = mount
+            .get(&["mountPath"])
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        if mount_path.trim_end_matches('/') != PROVISIONING_DIR {
+            notes.push(format!(
+                "the provisioning volume is mounted as a directory at {mount_path}; Grafana reads provisioning files directly in {PROVISIONING_DIR}"
+            ));
+        }
+        PROVISIONING_FILE.to_owned()
+    } else {
+        sub_path
+    };
+    validate::data_key(
+        &format!(
+            "the provisioning mount's subPath in {}",
+            key_name(root, &["grafana", "extraVolumeMounts"])
+        ),
+        &key,
+    )?;
+    Ok(ProvisioningMount {
+        volume,
+        key,
+        restored: None,
+    })
+}
+
+/// The ConfigMap `name` holding the provisioning file under `key`, rendered and checked.
+fn provisioning_configmap(
+    target: &Target,
+    settings: &PluginSettings,
+    name: &str,
+    key: &str,
+) -> Result<Value, RenderError> {
     let file = render_template(
         "plugin-provisioning",
         &json!({
@@ -163,41 +228,14 @@ pub fn render(release: &Release, args: &ProvisioningArgs) -> Result<Rendered, Re
     let configmap_text = render_template(
         "provisioning-configmap",
         &json!({
-            "name": configmap_name,
+            "name": name,
             "namespace": target.grafana_namespace,
             "release": target.release,
             "key": key,
             "file": file,
         }),
     )?;
-    let configmap = parse_values("provisioning-configmap", &configmap_text)?;
-
-    let objects = overlay::split_around(list(values, &["grafana", "extraObjects"]), &|o| {
-        is_configmap_named(o, &configmap_name)
-    });
-    let volumes = overlay::split_around(list(values, &["grafana", "extraVolumes"]), &|v| {
-        item_name(v) == Some(volume.as_str())
-    });
-    let our_volume = json!({ "name": volume, "configMap": { "name": configmap_name } });
-
-    let build = |view: &dyn Fn(&Value) -> Value| {
-        let objects = overlay::put(&objects, configmap.to_json(), view);
-        let volumes = overlay::put(&volumes, our_volume.clone(), view);
-        let mounts = extra_mounts.as_ref().map(|(kept, default)| {
-            overlay::put(&(kept.clone(), Vec::new()), default.clone(), view)
-        });
-        json!({
-            "release": target.release,
-            "namespace": target.namespace,
-            "grafana_namespace": target.grafana_namespace,
-            "oncall_api_url": settings.oncall_api_url,
-            "grafana_url": settings.grafana_url,
-            "extra_objects": objects,
-            "extra_volumes": volumes,
-            "extra_volume_mounts": mounts,
-        })
-    };
-    overlay::finish("provisioning", &build, root, notes)
+    parse_values("provisioning-configmap", &configmap_text)
 }
 
 /// Whether a manifest is the ConfigMap `name`.

@@ -7,7 +7,7 @@ use crate::chart::{Version, parse_version, show_version};
 use crate::model::engine::{self, STACK_ID_ENV};
 use crate::model::grafana::Grafana;
 use crate::model::names::{engine_service_of, fullname, trunc_trim};
-use crate::release::Release;
+use crate::release::{Identity, Release};
 use crate::values::{Kind, Value};
 
 use super::validate::{self, Invalid};
@@ -101,114 +101,18 @@ pub fn key_name(root: &[String], path: &[&str]) -> String {
 impl Target {
     /// Computes the facts of `release`, named as its identity says.
     pub fn new(release: &Release) -> Result<Target, RenderError> {
-        let identity = &release.identity;
         let values = &release.values;
         let root = release.values_root.clone();
-        for key in &root {
-            if key.len() > 253 {
-                return Err(Invalid::new(
-                    "--values-root",
-                    key,
-                    "is too long for a chart's key (at most 253 characters)",
-                )
-                .into());
-            }
-        }
-        let name = |path: &[&str]| key_name(&root, path);
-        let release_name = identity.name.clone().ok_or_else(|| {
-            RenderError::Missing(
-                "--release NAME is required: the Helm release name the chart's service names derive from".into(),
-            )
-        })?;
-        // Helm's own limit on release names
-        validate::dns_label("--release", &release_name, 53)?;
-        let namespace = identity.namespace.clone().ok_or_else(|| {
-            RenderError::Missing(
-                "--namespace NS is required: the namespace the OnCall release is installed in"
-                    .into(),
-            )
-        })?;
-        validate::dns_label("--namespace", &namespace, 63)?;
-        if let Some(gns) = &identity.grafana_namespace {
-            validate::dns_label("--grafana-namespace", gns, 63)?;
-        }
+        check_values_root(&root)?;
+        let (release_name, namespace) = identity_names(&release.identity)?;
         let grafana = Grafana::of(release);
         let bundled_grafana = grafana.bundled();
-        let mut notes = Vec::new();
-        let grafana_namespace = if bundled_grafana {
-            let override_ns = string_at(values, &["grafana", "namespaceOverride"]);
-            if let Some(ns) = &override_ns {
-                validate::dns_label(&name(&["grafana", "namespaceOverride"]), ns, 63)?;
-            }
-            let runs_in = override_ns.clone().unwrap_or_else(|| namespace.clone());
-            if let Some(gns) = &identity.grafana_namespace
-                && *gns != runs_in
-            {
-                return Err(RenderError::Unsupported(format!(
-                    "--grafana-namespace {gns} disagrees with where the bundled Grafana runs: {runs_in} ({}); set `{}: {gns}` in your values, or leave out --grafana-namespace",
-                    if override_ns.is_some() {
-                        "its namespaceOverride"
-                    } else {
-                        "the release's namespace, as grafana.namespaceOverride is not set"
-                    },
-                    name(&["grafana", "namespaceOverride"]),
-                )));
-            }
-            runs_in
-        } else {
-            identity
-                .grafana_namespace
-                .clone()
-                .unwrap_or_else(|| namespace.clone())
-        };
-
-        let oncall_chart_name =
-            string_at(values, &["nameOverride"]).unwrap_or_else(|| "oncall".into());
-        let oncall_name = trunc_trim(&oncall_chart_name, 63);
-        validate::label_value(&name(&["nameOverride"]), &oncall_name)?;
-        let oncall_fullname = fullname(
-            &release_name,
-            &oncall_chart_name,
-            string_at(values, &["fullnameOverride"]).as_deref(),
-        );
-        let engine_service = engine_service_of(&oncall_fullname);
-        validate::service_name(
-            "the engine Service name (from --release, fullnameOverride and nameOverride)",
-            &engine_service,
-        )?;
-
-        let grafana_chart_name =
-            string_at(values, &["grafana", "nameOverride"]).unwrap_or_else(|| "grafana".into());
-        let grafana_name = trunc_trim(&grafana_chart_name, 63);
-        let grafana_service = fullname(
-            &release_name,
-            &grafana_chart_name,
-            string_at(values, &["grafana", "fullnameOverride"]).as_deref(),
-        );
-        if bundled_grafana {
-            validate::label_value(&name(&["grafana", "nameOverride"]), &grafana_name)?;
-            validate::service_name(
-                "the bundled Grafana's Service name (from --release, grafana.fullnameOverride and grafana.nameOverride)",
-                &grafana_service,
-            )?;
-        }
-        let grafana_port = match values.get(&["grafana", "service", "port"]).map(|v| &v.kind) {
-            Some(Kind::Int(p)) if (1..=65535).contains(p) => *p,
-            None | Some(Kind::Null) => 80,
-            Some(Kind::Str(s)) if s.parse::<u16>().is_ok_and(|p| p > 0) => {
-                i64::from(s.parse::<u16>().unwrap_or(80))
-            }
-            Some(_) => {
-                return Err(RenderError::Invalid(Invalid::new(
-                    name(&["grafana", "service", "port"]),
-                    &values
-                        .get(&["grafana", "service", "port"])
-                        .map(Value::describe)
-                        .unwrap_or_default(),
-                    "is not a port number",
-                )));
-            }
-        };
+        let grafana_namespace = grafana_namespace(release, &root, &namespace, bundled_grafana)?;
+        let (oncall_name, oncall_fullname, engine_service) =
+            oncall_names(values, &root, &release_name)?;
+        let (grafana_name, grafana_service) =
+            grafana_names(values, &root, &release_name, bundled_grafana)?;
+        let grafana_port = grafana_port(values, &root)?;
         let sub_path = sub_path(values);
         let stack_id = engine::stack_id(release).map_err(|value| {
             RenderError::Invalid(Invalid::new(
@@ -217,14 +121,8 @@ impl Target {
                 "is not an integer, so the engine would not start",
             ))
         })?;
-        // a tag that is not a version (`latest`): the chart's Grafana is assumed
-        let (grafana_version, grafana_version_text) = match grafana.version() {
-            Some((v, _)) => (v, show_version(v)),
-            None => (
-                parse_version(release.chart.grafana_app_version).unwrap_or((0, 0, 0)),
-                release.chart.grafana_app_version.to_owned(),
-            ),
-        };
+        let (grafana_version, grafana_version_text) = grafana_version(release, &grafana);
+        let mut notes = Vec::new();
         let assumed = trunc_trim(&format!("{release_name}-grafana"), 63);
         if bundled_grafana && grafana_service != assumed {
             notes.push(format!(
@@ -297,6 +195,161 @@ impl Target {
             )));
         }
         Ok(())
+    }
+}
+
+/// Fails for a `--values-root` key longer than a chart's key may be.
+fn check_values_root(root: &[String]) -> Result<(), RenderError> {
+    for key in root {
+        if key.len() > 253 {
+            return Err(Invalid::new(
+                "--values-root",
+                key,
+                "is too long for a chart's key (at most 253 characters)",
+            )
+            .into());
+        }
+    }
+    Ok(())
+}
+
+/// The release name and namespace the user gave (both required), validated as Helm and
+/// Kubernetes do, and `--grafana-namespace` validated when given.
+fn identity_names(identity: &Identity) -> Result<(String, String), RenderError> {
+    let release_name = identity.name.clone().ok_or_else(|| {
+        RenderError::Missing(
+            "--release NAME is required: the Helm release name the chart's service names derive from".into(),
+        )
+    })?;
+    // Helm's own limit on release names
+    validate::dns_label("--release", &release_name, 53)?;
+    let namespace = identity.namespace.clone().ok_or_else(|| {
+        RenderError::Missing(
+            "--namespace NS is required: the namespace the OnCall release is installed in".into(),
+        )
+    })?;
+    validate::dns_label("--namespace", &namespace, 63)?;
+    if let Some(gns) = &identity.grafana_namespace {
+        validate::dns_label("--grafana-namespace", gns, 63)?;
+    }
+    Ok((release_name, namespace))
+}
+
+/// The namespace Grafana runs in: the bundled one's `namespaceOverride` or the release's
+/// (and `--grafana-namespace` must agree), else `--grafana-namespace` or the release's.
+fn grafana_namespace(
+    release: &Release,
+    root: &[String],
+    namespace: &str,
+    bundled_grafana: bool,
+) -> Result<String, RenderError> {
+    let identity = &release.identity;
+    if !bundled_grafana {
+        return Ok(identity
+            .grafana_namespace
+            .clone()
+            .unwrap_or_else(|| namespace.to_owned()));
+    }
+    let override_key = ["grafana", "namespaceOverride"];
+    let override_ns = string_at(&release.values, &override_key);
+    if let Some(ns) = &override_ns {
+        validate::dns_label(&key_name(root, &override_key), ns, 63)?;
+    }
+    let runs_in = override_ns.clone().unwrap_or_else(|| namespace.to_owned());
+    if let Some(gns) = &identity.grafana_namespace
+        && *gns != runs_in
+    {
+        return Err(RenderError::Unsupported(format!(
+            "--grafana-namespace {gns} disagrees with where the bundled Grafana runs: {runs_in} ({}); set `{}: {gns}` in your values, or leave out --grafana-namespace",
+            if override_ns.is_some() {
+                "its namespaceOverride"
+            } else {
+                "the release's namespace, as grafana.namespaceOverride is not set"
+            },
+            key_name(root, &override_key),
+        )));
+    }
+    Ok(runs_in)
+}
+
+/// The oncall pods' `app.kubernetes.io/name`, `oncall.fullname` and the engine's Service
+/// name, validated.
+fn oncall_names(
+    values: &Value,
+    root: &[String],
+    release_name: &str,
+) -> Result<(String, String, String), RenderError> {
+    let chart_name = string_at(values, &["nameOverride"]).unwrap_or_else(|| "oncall".into());
+    let oncall_name = trunc_trim(&chart_name, 63);
+    validate::label_value(&key_name(root, &["nameOverride"]), &oncall_name)?;
+    let oncall_fullname = fullname(
+        release_name,
+        &chart_name,
+        string_at(values, &["fullnameOverride"]).as_deref(),
+    );
+    let engine_service = engine_service_of(&oncall_fullname);
+    validate::service_name(
+        "the engine Service name (from --release, fullnameOverride and nameOverride)",
+        &engine_service,
+    )?;
+    Ok((oncall_name, oncall_fullname, engine_service))
+}
+
+/// The Grafana pod's `app.kubernetes.io/name` and the bundled Grafana's Service name
+/// (`grafana.fullname`), validated when the bundled Grafana is deployed.
+fn grafana_names(
+    values: &Value,
+    root: &[String],
+    release_name: &str,
+    bundled_grafana: bool,
+) -> Result<(String, String), RenderError> {
+    let chart_name =
+        string_at(values, &["grafana", "nameOverride"]).unwrap_or_else(|| "grafana".into());
+    let grafana_name = trunc_trim(&chart_name, 63);
+    let grafana_service = fullname(
+        release_name,
+        &chart_name,
+        string_at(values, &["grafana", "fullnameOverride"]).as_deref(),
+    );
+    if bundled_grafana {
+        validate::label_value(&key_name(root, &["grafana", "nameOverride"]), &grafana_name)?;
+        validate::service_name(
+            "the bundled Grafana's Service name (from --release, grafana.fullnameOverride and grafana.nameOverride)",
+            &grafana_service,
+        )?;
+    }
+    Ok((grafana_name, grafana_service))
+}
+
+/// The bundled Grafana's Service port (`grafana.service.port`, 80 when unset).
+fn grafana_port(values: &Value, root: &[String]) -> Result<i64, RenderError> {
+    let port_key = ["grafana", "service", "port"];
+    match values.get(&port_key).map(|v| &v.kind) {
+        Some(Kind::Int(p)) if (1..=65535).contains(p) => Ok(*p),
+        None | Some(Kind::Null) => Ok(80),
+        Some(Kind::Str(s)) if s.parse::<u16>().is_ok_and(|p| p > 0) => {
+            Ok(i64::from(s.parse::<u16>().unwrap_or(80)))
+        }
+        Some(_) => Err(RenderError::Invalid(Invalid::new(
+            key_name(root, &port_key),
+            &values
+                .get(&port_key)
+                .map(Value::describe)
+                .unwrap_or_default(),
+            "is not a port number",
+        ))),
+    }
+}
+
+/// The Grafana version that runs, and as text: the image tag's, or the bundled chart's
+/// when the tag is not a version (`latest`).
+fn grafana_version(release: &Release, grafana: &Grafana<'_>) -> (Version, String) {
+    match grafana.version() {
+        Some((v, _)) => (v, show_version(v)),
+        None => (
+            parse_version(release.chart.grafana_app_version).unwrap_or((0, 0, 0)),
+            release.chart.grafana_app_version.to_owned(),
+        ),
     }
 }
 

@@ -195,6 +195,8 @@ struct Builder {
 const INTERN_MAX: usize = 64;
 
 impl Builder {
+    /// Takes in one parser event: opens or closes a document or a collection, or adds a
+    /// node or a comment.
     fn event(
         &mut self,
         event: Event<'_>,
@@ -211,63 +213,20 @@ impl Builder {
         }
         match event {
             Event::StreamStart | Event::Anchor(..) => {}
-            Event::DocumentStart(..) => {
-                // comments before the document (a header) belong to it; the arena
-                // reserved before the first document is kept
-                let mut nodes = std::mem::take(&mut self.current.nodes);
-                nodes.clear();
-                self.current = Document {
-                    nodes,
-                    comments: std::mem::take(&mut self.pending),
-                    ..Document::default()
-                };
-                self.anchors.clear();
-                self.open = true;
-            }
+            Event::DocumentStart(..) => self.start_document(),
             Event::DocumentEnd => {
                 let doc = std::mem::take(&mut self.current);
                 self.documents.push(doc);
                 self.open = false;
             }
-            Event::StreamEnd => {
-                // comments after the last document belong to it
-                let pending = std::mem::take(&mut self.pending);
-                match self.documents.last_mut() {
-                    Some(last) => last.comments.extend(pending),
-                    None if !pending.is_empty() => self.documents.push(Document {
-                        comments: pending,
-                        ..Document::default()
-                    }),
-                    None => {}
-                }
-            }
-            Event::Comment(body, _) => {
-                let comment = Comment {
-                    span,
-                    text: Arc::from(&*body),
-                };
-                if self.open {
-                    self.current.comments.push(comment);
-                } else {
-                    self.pending.push(comment);
-                }
-            }
+            Event::StreamEnd => self.end_stream(),
+            Event::Comment(body, _) => self.comment(&body, span),
             Event::Scalar(value, style, anchor, tag) => {
                 let tag = tag.and_then(|t| {
                     t.is_yaml_core_schema()
                         .then(|| CoreTag::from_suffix(t.suffix()))
                 });
-                let style = match style {
-                    granit_parser::ScalarStyle::Plain => ScalarStyle::Plain,
-                    granit_parser::ScalarStyle::SingleQuoted => ScalarStyle::SingleQuoted,
-                    granit_parser::ScalarStyle::DoubleQuoted => ScalarStyle::DoubleQuoted,
-                    granit_parser::ScalarStyle::Literal => ScalarStyle::Literal,
-                    _ => ScalarStyle::Folded,
-                };
-                let text = self.intern(&value);
-                let id = self.push(NodeKind::Scalar { text, style, tag }, span, false);
-                self.anchor(anchor, id);
-                self.attach(id);
+                self.scalar(&value, scalar_style(style), tag, anchor, span);
             }
             Event::Alias(anchor) => {
                 let Some(&target) = self.anchors.get(&anchor) else {
@@ -301,39 +260,7 @@ impl Builder {
                     key: None,
                 });
             }
-            Event::SequenceEnd | Event::MappingEnd => {
-                let Some(frame) = self.stack.pop() else {
-                    return Ok(());
-                };
-                let (id, kind, last) = match frame {
-                    Frame::Seq { id, start } => {
-                        let items = self.items.get(start..).unwrap_or_default();
-                        let last = items.last().copied();
-                        let kind = NodeKind::Seq(items.into());
-                        self.items.truncate(start);
-                        (id, kind, last)
-                    }
-                    Frame::Map { id, start, .. } => {
-                        let entries = self.entries.get(start..).unwrap_or_default();
-                        let last = entries.last().map(|e| e.value);
-                        let kind = NodeKind::Map(entries.into());
-                        self.entries.truncate(start);
-                        (id, kind, last)
-                    }
-                };
-                let flow = self.current.nodes[id.0 as usize].flow;
-                let mut end = self.current.nodes[id.0 as usize].span.end;
-                if let Some(last) = last {
-                    end = end.max(self.current.nodes[last.0 as usize].span.end);
-                }
-                if flow {
-                    end = end.max(span.end);
-                }
-                let node = &mut self.current.nodes[id.0 as usize];
-                node.kind = kind;
-                node.span.end = end;
-                self.attach(id);
-            }
+            Event::SequenceEnd | Event::MappingEnd => self.end_collection(&span),
             Event::UnresolvedAlias(_) => {
                 return Err(ParseError {
                     offset: span.start,
@@ -343,6 +270,99 @@ impl Builder {
             _ => {}
         }
         Ok(())
+    }
+
+    /// Opens a document: the comments before it (a header) belong to it; the arena
+    /// reserved before the first document is kept.
+    fn start_document(&mut self) {
+        let mut nodes = std::mem::take(&mut self.current.nodes);
+        nodes.clear();
+        self.current = Document {
+            nodes,
+            comments: std::mem::take(&mut self.pending),
+            ..Document::default()
+        };
+        self.anchors.clear();
+        self.open = true;
+    }
+
+    /// Ends the stream: comments after the last document belong to it (or to a document
+    /// of their own when there is none).
+    fn end_stream(&mut self) {
+        let pending = std::mem::take(&mut self.pending);
+        match self.documents.last_mut() {
+            Some(last) => last.comments.extend(pending),
+            None if !pending.is_empty() => self.documents.push(Document {
+                comments: pending,
+                ..Document::default()
+            }),
+            None => {}
+        }
+    }
+
+    /// Keeps a comment with the open document, else for the next one.
+    fn comment(&mut self, body: &str, span: Range<usize>) {
+        let comment = Comment {
+            span,
+            text: Arc::from(body),
+        };
+        if self.open {
+            self.current.comments.push(comment);
+        } else {
+            self.pending.push(comment);
+        }
+    }
+
+    /// Adds a scalar node (its text interned) to the open collection.
+    fn scalar(
+        &mut self,
+        value: &str,
+        style: ScalarStyle,
+        tag: Option<CoreTag>,
+        anchor: usize,
+        span: Range<usize>,
+    ) {
+        let text = self.intern(value);
+        let id = self.push(NodeKind::Scalar { text, style, tag }, span, false);
+        self.anchor(anchor, id);
+        self.attach(id);
+    }
+
+    /// Closes the innermost collection: its children move from the scratch vectors into
+    /// its node, its span reaches its last child (and, in flow style, the closing
+    /// bracket at `span`), and it is added to its parent.
+    fn end_collection(&mut self, span: &Range<usize>) {
+        let Some(frame) = self.stack.pop() else {
+            return;
+        };
+        let (id, kind, last) = match frame {
+            Frame::Seq { id, start } => {
+                let items = self.items.get(start..).unwrap_or_default();
+                let last = items.last().copied();
+                let kind = NodeKind::Seq(items.into());
+                self.items.truncate(start);
+                (id, kind, last)
+            }
+            Frame::Map { id, start, .. } => {
+                let entries = self.entries.get(start..).unwrap_or_default();
+                let last = entries.last().map(|e| e.value);
+                let kind = NodeKind::Map(entries.into());
+                self.entries.truncate(start);
+                (id, kind, last)
+            }
+        };
+        let flow = self.current.nodes[id.0 as usize].flow;
+        let mut end = self.current.nodes[id.0 as usize].span.end;
+        if let Some(last) = last {
+            end = end.max(self.current.nodes[last.0 as usize].span.end);
+        }
+        if flow {
+            end = end.max(span.end);
+        }
+        let node = &mut self.current.nodes[id.0 as usize];
+        node.kind = kind;
+        node.span.end = end;
+        self.attach(id);
     }
 
     fn intern(&mut self, text: &str) -> Arc<str> {
@@ -378,6 +398,17 @@ impl Builder {
                 Some(k) => self.entries.push(Entry { key: k, value: id }),
             },
         }
+    }
+}
+
+/// The tree's scalar style of the parser's.
+fn scalar_style(style: granit_parser::ScalarStyle) -> ScalarStyle {
+    match style {
+        granit_parser::ScalarStyle::Plain => ScalarStyle::Plain,
+        granit_parser::ScalarStyle::SingleQuoted => ScalarStyle::SingleQuoted,
+        granit_parser::ScalarStyle::DoubleQuoted => ScalarStyle::DoubleQuoted,
+        granit_parser::ScalarStyle::Literal => ScalarStyle::Literal,
+        _ => ScalarStyle::Folded,
     }
 }
 
