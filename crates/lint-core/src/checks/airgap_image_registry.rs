@@ -12,7 +12,7 @@ use serde_json::json;
 use super::{CheckContext, Emitter};
 use crate::diagnostic::Applicability;
 use crate::fix::build::{combined, merge_ops};
-use crate::model::images::{self, ImageRef, public_registry};
+use crate::model::images::{self, Image, ImageRef, public_registry};
 use crate::release::InputKind;
 use crate::values::Value;
 
@@ -66,18 +66,34 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     let Some(private) = registries.first() else {
         return;
     };
+    public_images(ctx, &images, private, out);
+    // extra init containers the user wrote with a public image
+    if !ctx.grafana().bundled() {
+        return;
+    }
+    public_init_containers(ctx, private, out);
+}
+
+/// The images the release deploys that are left at a public registry, with one fix for all
+/// of them on the first finding.
+fn public_images(
+    ctx: &CheckContext<'_>,
+    images: &[Image<'_>],
+    private: &str,
+    out: &mut Emitter<'_, Message>,
+) {
     let release = ctx.release;
     // the settings that fix them all
     let mut all_ops = Vec::new();
     let mut findings = Vec::new();
-    for image in &images {
+    for image in images {
         let host = ImageRef::parse(&image.reference).registry;
         if !public_registry(&host) {
             continue;
         }
         let suggest = match &image.doubled {
             Some(host) => host.clone(),
-            None if image.registry_key => private.clone(),
+            None if image.registry_key => private.to_owned(),
             None => format!("{private}/{}", image.rest),
         };
         let location = match image.value {
@@ -91,26 +107,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
             repo_key.push("repository");
             all_ops.push((repo_key.clone(), json!(image.rest)));
         }
-        let message = if image.doubled.is_some() {
-            Message::Doubled {
-                image: image.reference.clone(),
-                component: image.component.to_owned(),
-                registry: host,
-                key: image.key.join("."),
-                suggest,
-                repo_key: repo_key.join("."),
-                rest: image.rest.clone(),
-            }
-        } else {
-            Message::Public {
-                image: image.reference.clone(),
-                component: image.component.to_owned(),
-                registry: host,
-                private: private.clone(),
-                key: image.key.join("."),
-                suggest,
-            }
-        };
+        let message = public_image_message(image, host, private, suggest, &repo_key);
         findings.push((message, location));
     }
     // one fix for all of them, on the first finding
@@ -127,11 +124,43 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     for (message, location) in findings {
         out.emit(message, location).with_fix(fix.take());
     }
-    // extra init containers the user wrote with a public image
-    let init_key = ["grafana", "extraInitContainers"];
-    if !ctx.grafana().bundled() {
-        return;
+}
+
+/// The message for an image left at the public registry `host`: a registry written into
+/// the repository (its key `repo_key`), else a public image; `suggest` is the value to set.
+fn public_image_message(
+    image: &Image<'_>,
+    host: String,
+    private: &str,
+    suggest: String,
+    repo_key: &[&str],
+) -> Message {
+    if image.doubled.is_some() {
+        Message::Doubled {
+            image: image.reference.clone(),
+            component: image.component.to_owned(),
+            registry: host,
+            key: image.key.join("."),
+            suggest,
+            repo_key: repo_key.join("."),
+            rest: image.rest.clone(),
+        }
+    } else {
+        Message::Public {
+            image: image.reference.clone(),
+            component: image.component.to_owned(),
+            registry: host,
+            private: private.to_owned(),
+            key: image.key.join("."),
+            suggest,
+        }
     }
+}
+
+/// The `grafana.extraInitContainers` a user wrote with a public image.
+fn public_init_containers(ctx: &CheckContext<'_>, private: &str, out: &mut Emitter<'_, Message>) {
+    let release = ctx.release;
+    let init_key = ["grafana", "extraInitContainers"];
     let init = release
         .get(&init_key)
         .and_then(Value::as_seq)
@@ -154,7 +183,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
                 image: text.trim().to_owned(),
                 component: "a Grafana init container".to_owned(),
                 registry: parsed.registry,
-                private: private.clone(),
+                private: private.to_owned(),
                 key: key_path.to_string(),
                 suggest: format!("{private}/{}", parsed.path),
             },

@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::{CheckContext, Emitter};
-use crate::diagnostic::Applicability;
+use crate::diagnostic::{Applicability, Fix, Location};
 use crate::fix::build::{combined, merge_ops};
 use crate::model::grafana::{SettingSource, ini_bool};
 use crate::values::Value;
@@ -32,18 +32,44 @@ pub enum Message {
     },
 }
 
+/// The settings left on, gathered over [`SETTINGS`] in order.
+#[derive(Default)]
+struct LeftOn<'a> {
+    /// How the message names each (`` `analytics.check_for_updates` is not false ``).
+    names: Vec<String>,
+    /// Each one's keys, with the value that turns its call off.
+    settings: Vec<(Vec<String>, serde_json::Value)>,
+    /// The first one a user wrote, with its keys.
+    written: Option<(&'a Value, Vec<String>)>,
+    /// The section of the first one.
+    first_section: Option<&'static str>,
+}
+
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     if !ctx.air_gapped || !ctx.grafana().deployed() {
         return;
     }
-    let release = ctx.release;
+    let left_on = settings_left_on(ctx);
+    if left_on.names.is_empty() {
+        return;
+    }
+    let location = report_location(ctx, &left_on);
+    let fix = turn_off_fix(ctx, &left_on.settings);
+    out.emit(
+        Message::CallsHome {
+            names: left_on.names.join(", "),
+        },
+        location,
+    )
+    .with_fix(fix);
+}
+
+/// The settings of [`SETTINGS`] the Grafana deployed has and leaves on.
+fn settings_left_on<'a>(ctx: &CheckContext<'a>) -> LeftOn<'a> {
     // a tag that is not a version (`latest`) runs a recent Grafana: every call applies
     let version = ctx.grafana().version().map(|(v, _)| v);
-    let mut names = Vec::new();
-    let mut settings = Vec::new();
-    let mut written: Option<(&Value, Vec<String>)> = None;
-    let mut first_section: Option<&str> = None;
+    let mut left_on = LeftOn::default();
     for (section, key, off, since) in SETTINGS {
         if version.is_some_and(|v| v < since) {
             continue;
@@ -72,24 +98,28 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
         }
         // a value that is not a boolean: Grafana's default applies; say which value turns
         // the call off (`public_key_retrieval_disabled` is turned off by `true`)
-        names.push(format!("{name} is not {off}"));
-        first_section.get_or_insert(section);
-        if written.is_none()
+        left_on.names.push(format!("{name} is not {off}"));
+        left_on.first_section.get_or_insert(section);
+        if left_on.written.is_none()
             && let Some(v) = value.filter(|v| v.site().is_some())
         {
-            written = Some((v, keys.clone()));
+            left_on.written = Some((v, keys.clone()));
         }
         let new = if env {
             json!(off.to_string())
         } else {
             json!(off)
         };
-        settings.push((keys, new));
+        left_on.settings.push((keys, new));
     }
-    if names.is_empty() {
-        return;
-    }
-    let location = match &written {
+    left_on
+}
+
+/// Where to report: the first setting a user wrote, else the section of the first one left
+/// on.
+fn report_location(ctx: &CheckContext<'_>, left_on: &LeftOn<'_>) -> Location {
+    let release = ctx.release;
+    match &left_on.written {
         Some((value, keys)) => {
             let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
             release.locate(value, &keys, false)
@@ -98,12 +128,20 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
         None => release.blame(&[
             "grafana",
             "grafana.ini",
-            first_section.unwrap_or("analytics"),
+            left_on.first_section.unwrap_or("analytics"),
         ]),
-    };
+    }
+}
+
+/// One fix that turns every call left on off.
+fn turn_off_fix(
+    ctx: &CheckContext<'_>,
+    settings: &[(Vec<String>, serde_json::Value)],
+) -> Option<Fix> {
+    let release = ctx.release;
     // turning the calls off changes nothing an air-gapped Grafana could do, but it is a
     // change of settings: review it
-    let fix = combined(
+    combined(
         release,
         "turn Grafana's calls to grafana.com off".to_owned(),
         Applicability::Unsafe,
@@ -114,12 +152,5 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
                 .map(|(k, v)| (k.iter().map(String::as_str).collect(), v.clone()))
                 .collect::<Vec<_>>(),
         ),
-    );
-    out.emit(
-        Message::CallsHome {
-            names: names.join(", "),
-        },
-        location,
     )
-    .with_fix(fix);
 }

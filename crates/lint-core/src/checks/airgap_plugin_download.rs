@@ -51,96 +51,120 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     if !ctx.air_gapped || !ctx.grafana().deployed() {
         return;
     }
+    plugins_list(ctx, out);
+    let preinstall_disabled = preinstall_disabled(ctx);
+    download_env(ctx, preinstall_disabled, out);
+    ini_preinstall(ctx, preinstall_disabled, out);
+}
+
+/// `grafana.plugins`, when it lists plugins (the user's, or the chart's default).
+fn plugins_list(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     let release = ctx.release;
     let plugins_path = ["grafana", "plugins"];
-    if let Some(plugins) = release.get(&plugins_path)
-        && plugins.is_truthy()
-    {
-        let found = plugins.describe();
-        // the plugin must then come from elsewhere: a change to review
-        let fix = ctx.fix_at(
-            Some(plugins),
-            format!("set `{}: []`", ctx.grafana().key_name("plugins")),
-            Applicability::Unsafe,
-            vec![Op::Replace {
-                path: path(&plugins_path),
-                value: Value::new(Kind::Seq(Vec::new()), plugins.origin.clone()),
-            }],
-        );
-        match plugins.site() {
-            Some(_) => {
-                let location = release.locate(plugins, &plugins_path, false);
-                let grafana_com = plugins
-                    .as_seq()
-                    .unwrap_or_default()
-                    .iter()
-                    .filter_map(Value::scalar_string)
-                    .all(|entry| from_grafana_com(&entry));
-                out.emit(Message::PluginsSet { found, grafana_com }, location)
+    let Some(plugins) = release.get(&plugins_path).filter(|p| p.is_truthy()) else {
+        return;
+    };
+    let found = plugins.describe();
+    // the plugin must then come from elsewhere: a change to review
+    let fix = ctx.fix_at(
+        Some(plugins),
+        format!("set `{}: []`", ctx.grafana().key_name("plugins")),
+        Applicability::Unsafe,
+        vec![Op::Replace {
+            path: path(&plugins_path),
+            value: Value::new(Kind::Seq(Vec::new()), plugins.origin.clone()),
+        }],
+    );
+    match plugins.site() {
+        Some(_) => {
+            let location = release.locate(plugins, &plugins_path, false);
+            let grafana_com = plugins
+                .as_seq()
+                .unwrap_or_default()
+                .iter()
+                .filter_map(Value::scalar_string)
+                .all(|entry| from_grafana_com(&entry));
+            out.emit(Message::PluginsSet { found, grafana_com }, location)
                 .with_fix(fix);
-            }
-            None => {
-                let location = release.blame(&plugins_path);
-                out.emit(
-                    Message::PluginsDefault {
-                        found,
-                        chart: ctx.release.chart_name(),
-                    },
-                    location,
-                )
-                .with_fix(fix);
-            }
         }
-    }
-    let preinstall_disabled = preinstall_disabled(ctx);
-    if let Some(env) = release.get(&["grafana", "env"]).and_then(Value::as_map) {
-        for name in DOWNLOAD_ENV {
-            let Some(value) = env.get(name) else {
-                continue;
-            };
-            let text = value.scalar_string().unwrap_or_default();
-            if text.trim().is_empty() || (name != "GF_INSTALL_PLUGINS" && preinstall_disabled) {
-                continue;
-            }
-            let location = release.locate(value, &["grafana", "env", name], true);
-            let fix = remove(
-                ctx,
-                value,
-                &["grafana", "env", name],
-                format!("remove `{name}`"),
-            );
+        None => {
+            let location = release.blame(&plugins_path);
             out.emit(
-                Message::Env {
-                    name: name.to_owned(),
-                    found: text,
+                Message::PluginsDefault {
+                    found,
+                    chart: ctx.release.chart_name(),
                 },
                 location,
             )
             .with_fix(fix);
         }
     }
+}
+
+/// The `grafana.env` variables that make Grafana download plugins at start (the preinstall
+/// ones only when preinstall is not disabled).
+fn download_env(ctx: &CheckContext<'_>, preinstall_disabled: bool, out: &mut Emitter<'_, Message>) {
+    let release = ctx.release;
+    let Some(env) = release.get(&["grafana", "env"]).and_then(Value::as_map) else {
+        return;
+    };
+    for name in DOWNLOAD_ENV {
+        let Some(value) = env.get(name) else {
+            continue;
+        };
+        let text = value.scalar_string().unwrap_or_default();
+        if text.trim().is_empty() || (name != "GF_INSTALL_PLUGINS" && preinstall_disabled) {
+            continue;
+        }
+        let location = release.locate(value, &["grafana", "env", name], true);
+        let fix = remove(
+            ctx,
+            value,
+            &["grafana", "env", name],
+            format!("remove `{name}`"),
+        );
+        out.emit(
+            Message::Env {
+                name: name.to_owned(),
+                found: text,
+            },
+            location,
+        )
+        .with_fix(fix);
+    }
+}
+
+/// The `[plugins] preinstall*` settings that list plugins, on a Grafana that reads them and
+/// with preinstall not disabled.
+fn ini_preinstall(
+    ctx: &CheckContext<'_>,
+    preinstall_disabled: bool,
+    out: &mut Emitter<'_, Message>,
+) {
+    let release = ctx.release;
     // `[plugins] preinstall*` exist from Grafana 11.5; older versions ignore them
     let preinstall_read = ctx
         .grafana()
         .version()
         .is_some_and(|(v, _)| v >= (11, 5, 0));
-    if preinstall_read && !preinstall_disabled {
-        for key in ["preinstall", "preinstall_sync"] {
-            let path = ["grafana", "grafana.ini", "plugins", key];
-            if let Some(value) = release.get(&path)
-                && non_empty(value)
-            {
-                let location = release.locate(value, &path, false);
-                let fix = remove(ctx, value, &path, format!("remove `plugins.{key}`"));
-                out.emit(
-                    Message::IniPreinstall {
-                        key: key.to_owned(),
-                        found: value.describe(),
-                    },
-                    location,
-                )
-                .with_fix(fix);
-            }
+    if !preinstall_read || preinstall_disabled {
+        return;
+    }
+    for key in ["preinstall", "preinstall_sync"] {
+        let path = ["grafana", "grafana.ini", "plugins", key];
+        if let Some(value) = release.get(&path)
+            && non_empty(value)
+        {
+            let location = release.locate(value, &path, false);
+            let fix = remove(ctx, value, &path, format!("remove `plugins.{key}`"));
+            out.emit(
+                Message::IniPreinstall {
+                    key: key.to_owned(),
+                    found: value.describe(),
+                },
+                location,
+            )
+            .with_fix(fix);
         }
     }
 }

@@ -5,10 +5,10 @@
 use serde::Serialize;
 
 use super::{CheckContext, Emitter, path};
-use crate::chart::show_version as show;
-use crate::diagnostic::Applicability;
+use crate::chart::{Version, show_version as show};
+use crate::diagnostic::{Applicability, Fix};
 use crate::fix::{self, Op};
-use crate::model::grafana::{SettingSource, env_key, ini_bool};
+use crate::model::grafana::{Setting, SettingSource, env_key, ini_bool};
 use crate::values::{Kind, Value};
 
 /// The first Grafana version that reads `[plugins] preinstall*`.
@@ -53,13 +53,49 @@ pub enum Message {
     },
 }
 
+/// Where `preinstall_disabled` goes in the values.
+const DISABLED_KEYS: [&str; 4] = ["grafana", "grafana.ini", "plugins", "preinstall_disabled"];
+
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     if !ctx.air_gapped || !ctx.grafana().deployed() {
         return;
     }
+    ghost_settings(ctx, out);
+
+    // a tag that is not a version (`latest`): whether it preinstalls is not known here
+    let Some((version, _)) = ctx.grafana().version() else {
+        return;
+    };
+    let disabled = ctx.grafana().setting("plugins", "preinstall_disabled");
+    if version < PREINSTALL_FROM {
+        if let Some(disabled) = disabled.filter(|d| d.value.site().is_some()) {
+            let location = ctx
+                .release
+                .locate(disabled.value, &disabled.keys(), false);
+            out.emit(
+                Message::BeforePreinstall {
+                    name: disabled.name.clone(),
+                    grafana: show(version),
+                },
+                location,
+            );
+        }
+        return;
+    }
+    if disabled
+        .as_ref()
+        .is_some_and(|d| ini_bool(&d.text()) == Some(true))
+    {
+        return;
+    }
+    not_disabled(ctx, disabled.as_ref(), version, out);
+}
+
+/// `preinstall_sync_enabled` (in the ini file or the environment), which is not a Grafana
+/// setting: copied from blog posts, it does nothing.
+fn ghost_settings(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     let release = ctx.release;
-    // not a Grafana setting: copied from blog posts, it does nothing
     let ghost_env = env_key("plugins", "preinstall_sync_enabled");
     let ghosts = [
         (
@@ -94,78 +130,33 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
         out.emit(Message::NoSuchSetting { name }, location)
             .with_fix(fix);
     }
+}
 
-    // a tag that is not a version (`latest`): whether it preinstalls is not known here
-    let Some((version, _)) = ctx.grafana().version() else {
-        return;
-    };
-    let setting = |key: &str| ctx.grafana().setting("plugins", key);
-    let disabled = setting("preinstall_disabled");
-    if version < PREINSTALL_FROM {
-        if let Some(disabled) = disabled.filter(|d| d.value.site().is_some()) {
-            let location = release.locate(disabled.value, &disabled.keys(), false);
-            out.emit(
-                Message::BeforePreinstall {
-                    name: disabled.name.clone(),
-                    grafana: show(version),
-                },
-                location,
-            );
-        }
-        return;
-    }
-    if disabled
-        .as_ref()
-        .is_some_and(|d| ini_bool(&d.text()) == Some(true))
-    {
-        return;
-    }
-    let async_off = setting("preinstall_async")
-        .filter(|s| ini_bool(&s.text()) == Some(false) && s.value.site().is_some());
-    let sync_list = setting("preinstall_sync")
-        .filter(|s| !s.text().trim().is_empty() && s.value.site().is_some());
-    let cause = async_off.as_ref().or(sync_list.as_ref());
-    let sync_cause = match (&async_off, &sync_list) {
-        (Some(a), _) => Some(format!("{} false", a.name)),
-        (None, Some(s)) => Some(format!("{} listing plugins", s.name)),
-        (None, None) => None,
-    };
-    let env = disabled
-        .as_ref()
-        .is_some_and(|d| d.source == SettingSource::Env);
-    let name = disabled.as_ref().map_or_else(
+/// Reports `preinstall_disabled` not true on a Grafana that preinstalls plugins (`disabled`
+/// being the setting when one is set).
+fn not_disabled(
+    ctx: &CheckContext<'_>,
+    disabled: Option<&Setting<'_>>,
+    version: Version,
+    out: &mut Emitter<'_, Message>,
+) {
+    let release = ctx.release;
+    let sync = synchronous(ctx);
+    let env = disabled.is_some_and(|d| d.source == SettingSource::Env);
+    let name = disabled.map_or_else(
         || "`plugins.preinstall_disabled`".to_owned(),
         |d| d.name.clone(),
     );
     // report the `preinstall_disabled` the user wrote, else the cause, else the nearest key
-    let ini_keys = ["grafana", "grafana.ini", "plugins", "preinstall_disabled"];
-    let location = match (&disabled, cause) {
+    let location = match (disabled, sync.as_ref().map(|(cause, _)| cause)) {
         (Some(d), _) if d.value.site().is_some() => release.locate(d.value, &d.keys(), false),
         (_, Some(c)) => release.locate(c.value, &c.keys(), false),
-        _ => release.blame(&ini_keys),
+        _ => release.blame(&DISABLED_KEYS),
     };
-    // set it where Grafana reads it: the env variable when one is set, else the ini key
-    let (fix_value, fix_keys) = match &disabled {
-        Some(d) if d.value.site().is_some() => (Some(d.value), d.keys()),
-        _ => (None, ini_keys.to_vec()),
-    };
-    let new_value = match fix_value.map(|v| &v.kind) {
-        Some(Kind::Str(_)) => fix::ops::text("true"),
-        _ => Value::new(Kind::Bool(true), fix::ops::text("").origin),
-    };
-    // plugins a mirror could still preinstall are then left out: review it
-    let fix = ctx.fix_at(
-        fix_value,
-        "set `preinstall_disabled` to true",
-        Applicability::Unsafe,
-        vec![Op::SetScalar {
-            path: path(&fix_keys),
-            value: new_value,
-        }],
-    );
+    let fix = disable_fix(ctx, disabled);
     let grafana = show(version);
-    let message = match sync_cause {
-        Some(cause) => Message::Sync {
+    let message = match sync {
+        Some((_, cause)) => Message::Sync {
             name,
             grafana,
             cause,
@@ -174,4 +165,43 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
         None => Message::NotDisabled { name, grafana, env },
     };
     out.emit(message, location).with_fix(fix);
+}
+
+/// The setting a user wrote that makes the preinstall synchronous (`preinstall_async`
+/// false, else a `preinstall_sync` list), and the words for it.
+fn synchronous<'a>(ctx: &CheckContext<'a>) -> Option<(Setting<'a>, String)> {
+    let setting = |key: &str| ctx.grafana().setting("plugins", key);
+    let async_off = setting("preinstall_async")
+        .filter(|s| ini_bool(&s.text()) == Some(false) && s.value.site().is_some());
+    if let Some(a) = async_off {
+        let cause = format!("{} false", a.name);
+        return Some((a, cause));
+    }
+    let sync_list = setting("preinstall_sync")
+        .filter(|s| !s.text().trim().is_empty() && s.value.site().is_some())?;
+    let cause = format!("{} listing plugins", sync_list.name);
+    Some((sync_list, cause))
+}
+
+/// Sets `preinstall_disabled` to true where Grafana reads it: the setting the user wrote
+/// (the env variable, or the ini key), else the ini key.
+fn disable_fix(ctx: &CheckContext<'_>, disabled: Option<&Setting<'_>>) -> Option<Fix> {
+    let (fix_value, fix_keys) = match disabled {
+        Some(d) if d.value.site().is_some() => (Some(d.value), d.keys()),
+        _ => (None, DISABLED_KEYS.to_vec()),
+    };
+    let new_value = match fix_value.map(|v| &v.kind) {
+        Some(Kind::Str(_)) => fix::ops::text("true"),
+        _ => Value::new(Kind::Bool(true), fix::ops::text("").origin),
+    };
+    // plugins a mirror could still preinstall are then left out: review it
+    ctx.fix_at(
+        fix_value,
+        "set `preinstall_disabled` to true",
+        Applicability::Unsafe,
+        vec![Op::SetScalar {
+            path: path(&fix_keys),
+            value: new_value,
+        }],
+    )
 }

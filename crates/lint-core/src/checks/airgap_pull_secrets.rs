@@ -211,90 +211,7 @@ fn oncall_pods(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
 /// `grafana.image.pullSecrets` and `global.imagePullSecrets`.
 fn grafana_pod(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     let release = ctx.release;
-    let mut images = Vec::new();
-    let mut add = |repo: &[&str], registry: &[&str]| {
-        if let Some((value, text)) = string_at(ctx, repo) {
-            let reference = images::joined(ctx.release, registry, &text);
-            // the registry a user wrote (the global one wins in the grafana chart 8.x)
-            let global = ["global", "imageRegistry"];
-            let registry_value = if ctx.release.chart.grafana_chart.starts_with("6.") {
-                None
-            } else {
-                release
-                    .get(&global)
-                    .filter(|v| v.is_truthy())
-                    .map(|v| (v, &global[..]))
-                    .or_else(|| release.get(registry).map(|v| (v, registry)))
-                    .filter(|(v, _)| v.site().is_some())
-            };
-            let (value, keys) = match registry_value {
-                Some((r, keys)) if value.site().is_none() => (r, keys),
-                _ => (value, repo),
-            };
-            images.push(pulled(ctx, value, keys, &reference));
-        }
-    };
-    add(
-        &["grafana", "image", "repository"],
-        &["grafana", "image", "registry"],
-    );
-    let on = |keys: &[&str]| release.get(keys).is_some_and(Value::is_truthy);
-    if on(&["grafana", "persistence", "enabled"]) && on(&["grafana", "initChownData", "enabled"]) {
-        add(
-            &["grafana", "initChownData", "image", "repository"],
-            &["grafana", "initChownData", "image", "registry"],
-        );
-    }
-    let sidecars = [
-        "alerts",
-        "dashboards",
-        "datasources",
-        "notifiers",
-        "plugins",
-    ];
-    if sidecars
-        .iter()
-        .any(|s| on(&["grafana", "sidecar", s, "enabled"]))
-    {
-        add(
-            &["grafana", "sidecar", "image", "repository"],
-            &["grafana", "sidecar", "image", "registry"],
-        );
-    }
-    if on(&["grafana", "dashboards"]) {
-        add(
-            &["grafana", "downloadDashboardsImage", "repository"],
-            &["grafana", "downloadDashboardsImage", "registry"],
-        );
-    }
-    let init_key = ["grafana", "extraInitContainers"];
-    let init = release
-        .get(&init_key)
-        .and_then(Value::as_seq)
-        .unwrap_or_default();
-    let mut init_images = Vec::new();
-    for (index, container) in init.iter().enumerate() {
-        if let Some(image) = container.get(&["image"])
-            && let Some(text) = image.as_str()
-        {
-            init_images.push((index, image, text.to_owned()));
-        }
-    }
-    let mut private = first_private(images);
-    if private.is_none()
-        && let Some((index, image, text)) = init_images
-            .into_iter()
-            .find(|(_, v, t)| v.site().is_some() && needs_pull_secret(&ImageRef::parse(t).registry))
-        && let Some(site) = image.site()
-    {
-        let key_path = release.key_path(&init_key).index(index).key("image");
-        private = Some(Pulled {
-            value: image,
-            key: key_path.to_string(),
-            location: release.site_location(site, key_path, false),
-            image: ImageRef::parse(&text),
-        });
-    }
+    let private = first_private(grafana_pod_images(ctx)).or_else(|| private_init_image(ctx));
     let Some(private) = private else {
         return;
     };
@@ -338,6 +255,104 @@ fn grafana_pod(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
         );
         diagnostic.with_fix(fix);
     }
+}
+
+/// The images of the grafana chart's own containers that run: Grafana, the `initChownData`
+/// init container, the sidecars, the dashboards download.
+fn grafana_pod_images<'a>(ctx: &CheckContext<'a>) -> Vec<Pulled<'a>> {
+    let release = ctx.release;
+    let mut images: Vec<Pulled<'a>> = grafana_image(
+        ctx,
+        &["grafana", "image", "repository"],
+        &["grafana", "image", "registry"],
+    )
+    .into_iter()
+    .collect();
+    let on = |keys: &[&str]| release.get(keys).is_some_and(Value::is_truthy);
+    if on(&["grafana", "persistence", "enabled"]) && on(&["grafana", "initChownData", "enabled"]) {
+        images.extend(grafana_image(
+            ctx,
+            &["grafana", "initChownData", "image", "repository"],
+            &["grafana", "initChownData", "image", "registry"],
+        ));
+    }
+    let sidecars = [
+        "alerts",
+        "dashboards",
+        "datasources",
+        "notifiers",
+        "plugins",
+    ];
+    if sidecars
+        .iter()
+        .any(|s| on(&["grafana", "sidecar", s, "enabled"]))
+    {
+        images.extend(grafana_image(
+            ctx,
+            &["grafana", "sidecar", "image", "repository"],
+            &["grafana", "sidecar", "image", "registry"],
+        ));
+    }
+    if on(&["grafana", "dashboards"]) {
+        images.extend(grafana_image(
+            ctx,
+            &["grafana", "downloadDashboardsImage", "repository"],
+            &["grafana", "downloadDashboardsImage", "registry"],
+        ));
+    }
+    images
+}
+
+/// An image of the grafana chart named by its `repo` and `registry` keys, when its
+/// repository is set: pointed at the repository a user wrote, else at the registry a user
+/// wrote (the global one wins in the grafana chart 8.x).
+fn grafana_image<'a>(ctx: &CheckContext<'a>, repo: &[&str], registry: &[&str]) -> Option<Pulled<'a>> {
+    let release = ctx.release;
+    let (value, text) = string_at(ctx, repo)?;
+    let reference = images::joined(ctx.release, registry, &text);
+    // the registry a user wrote (the global one wins in the grafana chart 8.x)
+    let global = ["global", "imageRegistry"];
+    let registry_value = if ctx.release.chart.grafana_chart.starts_with("6.") {
+        None
+    } else {
+        release
+            .get(&global)
+            .filter(|v| v.is_truthy())
+            .map(|v| (v, &global[..]))
+            .or_else(|| release.get(registry).map(|v| (v, registry)))
+            .filter(|(v, _)| v.site().is_some())
+    };
+    let (value, keys) = match registry_value {
+        Some((r, keys)) if value.site().is_none() => (r, keys),
+        _ => (value, repo),
+    };
+    Some(pulled(ctx, value, keys, &reference))
+}
+
+/// The first `grafana.extraInitContainers` image a user wrote from a private registry.
+fn private_init_image<'a>(ctx: &CheckContext<'a>) -> Option<Pulled<'a>> {
+    let release = ctx.release;
+    let init_key = ["grafana", "extraInitContainers"];
+    let init = release
+        .get(&init_key)
+        .and_then(Value::as_seq)
+        .unwrap_or_default();
+    let (index, image, text) = init
+        .iter()
+        .enumerate()
+        .filter_map(|(index, container)| {
+            let image = container.get(&["image"])?;
+            Some((index, image, image.as_str()?))
+        })
+        .find(|(_, v, t)| v.site().is_some() && needs_pull_secret(&ImageRef::parse(t).registry))?;
+    let site = image.site()?;
+    let key_path = release.key_path(&init_key).index(index).key("image");
+    Some(Pulled {
+        value: image,
+        key: key_path.to_string(),
+        location: release.site_location(site, key_path, false),
+        image: ImageRef::parse(text),
+    })
 }
 
 /// A bitnami subchart (when enabled) moved to a private registry by `global.imageRegistry`

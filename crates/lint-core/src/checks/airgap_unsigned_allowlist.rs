@@ -64,14 +64,8 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     let Some(install) = install_source(ctx.release).filter(|i| i.source.private()) else {
         return;
     };
-    let release = ctx.release;
     // development mode loads unsigned plugins anyway
-    let app_mode = release
-        .get(&["grafana", "env", "GF_DEFAULT_APP_MODE"])
-        .filter(|v| v.is_truthy())
-        .or_else(|| release.get(&["grafana", "grafana.ini", "app_mode"]))
-        .and_then(Value::scalar_string);
-    if app_mode.is_some_and(|m| m.trim() == "development") {
+    if development_mode(ctx) {
         return;
     }
     let env_name = env_key("plugins", "allow_loading_unsigned_plugins");
@@ -86,15 +80,8 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     let allowlist = ctx
         .grafana()
         .setting("plugins", "allow_loading_unsigned_plugins");
-    let text = match allowlist.as_ref().map(|a| &a.value.kind) {
-        None => String::new(),
-        Some(Kind::Str(s)) => s.clone(),
-        // a YAML list renders as `[a b]`, which Grafana reads as nothing (OC052)
-        Some(Kind::Seq(_) | Kind::Map(_)) => return,
-        Some(_) => allowlist
-            .as_ref()
-            .and_then(|a| a.value.scalar_string())
-            .unwrap_or_default(),
+    let Some(text) = allowlist_text(allowlist.as_ref()) else {
+        return;
     };
     let entries: Vec<&str> = text
         .split([',', ' ', '\t'])
@@ -108,54 +95,132 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     let name = allowlist
         .as_ref()
         .map_or_else(|| format!("`{env_name}`"), |a| a.name.clone());
-    // an entry that tries to name the plugin: the user meant to allow it
-    if let (Some(list), Some(near)) = (
-        allowlist.as_ref(),
-        entries.iter().find(|e| e.contains("oncall")),
-    ) {
-        let location = release.locate(list.value, &list.keys(), false);
-        let fix = allow_fix(ctx, allowlist.as_ref(), &env_name, &text);
+    let unlisted = Unlisted {
+        ctx,
+        install,
+        allowlist,
+        env_name,
+        text: &text,
+        source,
+        name,
+    };
+    unlisted.report(&entries, out);
+}
+
+/// Whether Grafana runs in development mode (`app_mode`, or its env variable).
+fn development_mode(ctx: &CheckContext<'_>) -> bool {
+    let release = ctx.release;
+    let app_mode = release
+        .get(&["grafana", "env", "GF_DEFAULT_APP_MODE"])
+        .filter(|v| v.is_truthy())
+        .or_else(|| release.get(&["grafana", "grafana.ini", "app_mode"]))
+        .and_then(Value::scalar_string);
+    app_mode.is_some_and(|m| m.trim() == "development")
+}
+
+/// The allowlist's text as Grafana reads it (empty when it is not set); `None` for a YAML
+/// list or map, which renders as `[a b]`, which Grafana reads as nothing (OC052).
+fn allowlist_text(allowlist: Option<&Setting<'_>>) -> Option<String> {
+    let text = match allowlist.map(|a| &a.value.kind) {
+        None => String::new(),
+        Some(Kind::Str(s)) => s.clone(),
+        Some(Kind::Seq(_) | Kind::Map(_)) => return None,
+        Some(_) => allowlist
+            .and_then(|a| a.value.scalar_string())
+            .unwrap_or_default(),
+    };
+    Some(text)
+}
+
+/// A private install of the plugin the allowlist does not list, with what each finding
+/// about it needs.
+struct Unlisted<'c, 'a> {
+    /// The check's context.
+    ctx: &'c CheckContext<'a>,
+    /// How the values install the plugin.
+    install: Install<'a>,
+    /// The allowlist setting, when one is set.
+    allowlist: Option<Setting<'a>>,
+    /// The allowlist's environment variable.
+    env_name: String,
+    /// The allowlist's text.
+    text: &'c str,
+    /// How a message names where the plugin comes from.
+    source: &'static str,
+    /// How a message names the allowlist setting.
+    name: String,
+}
+
+impl Unlisted<'_, '_> {
+    /// Reports it: a misspelled entry first, else a rebuild, else a build that may be
+    /// unsigned.
+    fn report(self, entries: &[&str], out: &mut Emitter<'_, Message>) {
+        // an entry that tries to name the plugin: the user meant to allow it
+        if let (Some(list), Some(near)) = (
+            self.allowlist.as_ref(),
+            entries.iter().find(|e| e.contains("oncall")),
+        ) {
+            self.misspelled(list, near, out);
+            return;
+        }
+        if let Some(word) = rebuilt_word(&self.install) {
+            self.unsigned(word, out);
+            return;
+        }
+        out.emit(
+            Message::MaybeUnsigned {
+                name: self.name,
+                source: self.source.to_owned(),
+            },
+            self.install.location,
+        );
+    }
+
+    /// Reports an allowlist entry that tries to name the plugin.
+    fn misspelled(&self, list: &Setting<'_>, near: &str, out: &mut Emitter<'_, Message>) {
+        let source = self.source;
+        let location = self.ctx.release.locate(list.value, &list.keys(), false);
+        let fix = self.allow_fix();
         out.emit(
             Message::Misspelled {
-                name,
-                near: (*near).to_owned(),
+                name: self.name.clone(),
+                near: near.to_owned(),
                 source: source.to_owned(),
             },
             location,
         )
         .with_related(
-            install.location.clone(),
+            self.install.location.clone(),
             format!("the plugin comes from {source}"),
         )
         .with_fix(fix);
-        return;
     }
-    if let Some(word) = rebuilt_word(&install) {
-        let fix = allow_fix(ctx, allowlist.as_ref(), &env_name, &text);
+
+    /// Reports a plugin that looks like a rebuild, `word` saying so.
+    fn unsigned(&self, word: &str, out: &mut Emitter<'_, Message>) {
+        let name = &self.name;
+        let fix = self.allow_fix();
         let diagnostic = out.emit(
             Message::Unsigned {
                 name: name.clone(),
                 word: word.to_owned(),
-                source: source.to_owned(),
+                source: self.source.to_owned(),
             },
-            install.location.clone(),
+            self.install.location.clone(),
         );
-        if let Some(list) = &allowlist {
+        if let Some(list) = &self.allowlist {
             diagnostic.with_related(
-                release.locate(list.value, &list.keys(), false),
+                self.ctx.release.locate(list.value, &list.keys(), false),
                 format!("{name} does not list `{PLUGIN_ID}`"),
             );
         }
         diagnostic.with_fix(fix);
-        return;
     }
-    out.emit(
-        Message::MaybeUnsigned {
-            name,
-            source: source.to_owned(),
-        },
-        install.location,
-    );
+
+    /// The fix that adds the plugin to the allowlist.
+    fn allow_fix(&self) -> Option<Fix> {
+        allow_fix(self.ctx, self.allowlist.as_ref(), &self.env_name, self.text)
+    }
 }
 
 /// How a message names where the plugin comes from.

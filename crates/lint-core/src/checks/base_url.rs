@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use super::{CheckContext, Emitter, path};
-use crate::diagnostic::Applicability;
+use crate::diagnostic::{Applicability, Location};
 use crate::fix::{self, Op};
 use crate::release::InputKind;
 use crate::values::Value;
@@ -49,113 +49,151 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
         return;
     }
     let release = ctx.release;
-    let url_path = ["base_url"];
-    let Some(value) = release.get(&url_path) else {
+    let Some((value, text)) = written_base_url(ctx) else {
         return;
     };
-    // the user's own value only: a file that leaves it out may be one of several
-    if value.site().is_none() {
-        return;
-    }
-    let Some(text) = value.as_str().map(str::trim) else {
-        return;
-    };
-    if text.is_empty() || text.contains("{{") || text.contains('$') {
-        return;
-    }
-    let location = release.locate(value, &url_path, false);
-    let protocol_path = ["base_url_protocol"];
-    let protocol = release
-        .get(&protocol_path)
-        .and_then(Value::scalar_string)
-        .unwrap_or_default();
+    let location = release.locate(value, &["base_url"], false);
     if let Some((scheme, rest)) = text.split_once("://") {
-        let host = rest.trim_end_matches('/');
-        let scheme = scheme.to_ascii_lowercase();
-        let mut ops = vec![Op::SetScalar {
-            path: path(&url_path),
-            value: fix::ops::text(host),
-        }];
-        if (scheme == "http" || scheme == "https") && scheme != protocol {
-            ops.push(Op::SetScalar {
-                path: path(&protocol_path),
-                value: fix::ops::text(scheme.clone()),
-            });
-        }
-        let fix = (scheme == "http" || scheme == "https")
-            .then(|| {
-                ctx.fix_at(
-                    Some(value),
-                    if ops.len() > 1 {
-                        format!("set `base_url: {host}` and `base_url_protocol: {scheme}`")
-                    } else {
-                        format!("set `base_url: {host}`")
-                    },
-                    Applicability::Safe,
-                    ops,
-                )
-            })
-            .flatten();
-        out.emit(
-            Message::Scheme {
-                found: text.to_owned(),
-                rendered: format!("{protocol}://{text}"),
-                host: host.to_owned(),
-                scheme,
-            },
-            location,
-        )
-        .with_fix(fix);
+        with_scheme(ctx, value, text, (scheme, rest), location, out);
         return;
     }
     if text.eq_ignore_ascii_case(PLACEHOLDER) {
-        let fix = ctx.fix_at(
-            Some(value),
-            "set `base_url` to your OnCall host (fill in the placeholder)",
-            Applicability::DisplayOnly,
-            vec![Op::SetScalar {
-                path: path(&url_path),
-                value: fix::ops::text("<oncall.your-domain>"),
-            }],
-        );
-        out.emit(
-            Message::Placeholder {
-                found: text.to_owned(),
-            },
-            location,
-        )
-        .with_fix(fix);
+        placeholder(ctx, value, text, location, out);
         return;
     }
     let ingress_on = release
         .get(&["ingress", "enabled"])
         .is_some_and(Value::is_truthy);
     if ingress_on && (text.contains(':') || text.contains('/')) {
-        let host = text.trim_end_matches('/');
-        // a trailing `/` alone: removing it changes nothing else
-        let fix = (!host.contains(['/', ':'])).then(|| {
+        ingress_host(ctx, value, text, location, out);
+    }
+}
+
+/// The `base_url` a user wrote, trimmed, unless it is empty or templated.
+fn written_base_url<'a>(ctx: &CheckContext<'a>) -> Option<(&'a Value, &'a str)> {
+    let value = ctx.release.get(&["base_url"])?;
+    // the user's own value only: a file that leaves it out may be one of several
+    value.site()?;
+    let text = value.as_str().map(str::trim)?;
+    if text.is_empty() || text.contains("{{") || text.contains('$') {
+        return None;
+    }
+    Some((value, text))
+}
+
+/// Reports a `base_url` written as a URL (`scheme://rest`), with a fix for `http` and
+/// `https` that keeps the host and moves the scheme to `base_url_protocol`.
+fn with_scheme(
+    ctx: &CheckContext<'_>,
+    value: &Value,
+    text: &str,
+    (scheme, rest): (&str, &str),
+    location: Location,
+    out: &mut Emitter<'_, Message>,
+) {
+    let url_path = ["base_url"];
+    let protocol_path = ["base_url_protocol"];
+    let protocol = ctx
+        .release
+        .get(&protocol_path)
+        .and_then(Value::scalar_string)
+        .unwrap_or_default();
+    let host = rest.trim_end_matches('/');
+    let scheme = scheme.to_ascii_lowercase();
+    let mut ops = vec![Op::SetScalar {
+        path: path(&url_path),
+        value: fix::ops::text(host),
+    }];
+    if (scheme == "http" || scheme == "https") && scheme != protocol {
+        ops.push(Op::SetScalar {
+            path: path(&protocol_path),
+            value: fix::ops::text(scheme.clone()),
+        });
+    }
+    let fix = (scheme == "http" || scheme == "https")
+        .then(|| {
             ctx.fix_at(
                 Some(value),
-                format!("set `base_url: {host}`"),
+                if ops.len() > 1 {
+                    format!("set `base_url: {host}` and `base_url_protocol: {scheme}`")
+                } else {
+                    format!("set `base_url: {host}`")
+                },
                 Applicability::Safe,
-                vec![Op::SetScalar {
-                    path: path(&url_path),
-                    value: fix::ops::text(host),
-                }],
+                ops,
             )
-        });
-        let what = if text.contains(':') {
-            "a port"
-        } else {
-            "a path"
-        };
-        out.emit(
-            Message::IngressHost {
-                found: text.to_owned(),
-                what: what.to_owned(),
-            },
-            location,
+        })
+        .flatten();
+    out.emit(
+        Message::Scheme {
+            found: text.to_owned(),
+            rendered: format!("{protocol}://{text}"),
+            host: host.to_owned(),
+            scheme,
+        },
+        location,
+    )
+    .with_fix(fix);
+}
+
+/// Reports the chart's placeholder.
+fn placeholder(
+    ctx: &CheckContext<'_>,
+    value: &Value,
+    text: &str,
+    location: Location,
+    out: &mut Emitter<'_, Message>,
+) {
+    let fix = ctx.fix_at(
+        Some(value),
+        "set `base_url` to your OnCall host (fill in the placeholder)",
+        Applicability::DisplayOnly,
+        vec![Op::SetScalar {
+            path: path(&["base_url"]),
+            value: fix::ops::text("<oncall.your-domain>"),
+        }],
+    );
+    out.emit(
+        Message::Placeholder {
+            found: text.to_owned(),
+        },
+        location,
+    )
+    .with_fix(fix);
+}
+
+/// Reports a port or a path in a `base_url` that is the Ingress host.
+fn ingress_host(
+    ctx: &CheckContext<'_>,
+    value: &Value,
+    text: &str,
+    location: Location,
+    out: &mut Emitter<'_, Message>,
+) {
+    let host = text.trim_end_matches('/');
+    // a trailing `/` alone: removing it changes nothing else
+    let fix = (!host.contains(['/', ':'])).then(|| {
+        ctx.fix_at(
+            Some(value),
+            format!("set `base_url: {host}`"),
+            Applicability::Safe,
+            vec![Op::SetScalar {
+                path: path(&["base_url"]),
+                value: fix::ops::text(host),
+            }],
         )
-        .with_fix(fix.flatten());
-    }
+    });
+    let what = if text.contains(':') {
+        "a port"
+    } else {
+        "a path"
+    };
+    out.emit(
+        Message::IngressHost {
+            found: text.to_owned(),
+            what: what.to_owned(),
+        },
+        location,
+    )
+    .with_fix(fix.flatten());
 }

@@ -7,9 +7,9 @@
 use serde::Serialize;
 
 use super::{CheckContext, Emitter, path};
-use crate::diagnostic::Applicability;
+use crate::diagnostic::{Applicability, Fix, Location};
 use crate::fix::Op;
-use crate::model::subcharts::SERVICES;
+use crate::model::subcharts::{SERVICES, Service};
 use crate::release::InputKind;
 use crate::values::{Kind, Origin, Value};
 
@@ -79,119 +79,184 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
         let (Some(used), Some(bundled)) = (service.used(release), service.bundled(release)) else {
             continue;
         };
-        let enabled_path = [service.sub, "enabled"];
-        let enabled = release.get(&enabled_path).filter(|v| v.site().is_some());
-        let chooser = service
-            .chooser
-            .and_then(|c| release.get(&c).map(|v| (c, v)))
-            .filter(|(_, v)| v.site().is_some());
-        let host = service.external_host(release);
-        let chooser_key = service.chooser.map(|c| c.join(".")).unwrap_or_default();
-        let chosen = service
-            .chooser
-            .and_then(|c| release.get(&c))
-            .and_then(Value::scalar_string)
-            .unwrap_or_default();
-        let sub = service.sub.to_owned();
-        let ext = service.external.to_owned();
-        let chooser_default = service.chooser.is_some() && chooser.is_none();
-        let enabled_default = enabled.is_none();
-        // where to point: the user's `<sub>.enabled`, else the user's type
-        let anchor = || -> Option<crate::diagnostic::Location> {
-            match (enabled, chooser) {
-                (Some(v), _) => Some(release.locate(v, &enabled_path, false)),
-                (None, Some((c, v))) => Some(release.locate(v, &c, false)),
-                (None, None) => None,
-            }
-        };
-        let turn_off = |title: &str| {
-            if enabled.is_some() {
-                return None;
-            }
-            ctx.fix_at(
-                chooser.map(|(_, v)| v).or(host),
-                title,
-                Applicability::Unsafe,
-                vec![Op::SetScalar {
-                    path: path(&enabled_path),
-                    value: Value::new(Kind::Bool(false), Origin::Fix),
-                }],
-            )
-        };
-        match (used, bundled, host) {
-            (true, false, None) => {
-                let Some(location) = anchor() else { continue };
-                out.emit(
-                    Message::Missing {
-                        sub,
-                        ext,
-                        chooser: chooser_key,
-                        chosen,
-                        enabled_default,
-                        mysql: service.sub == "mariadb",
-                        redis: service.sub == "redis",
-                    },
-                    location,
-                );
-            }
+        let settings = Settings::of(ctx, service);
+        match (used, bundled, settings.host) {
+            (true, false, None) => settings.missing(out),
             (true, true, Some(host)) if host.site().is_some() => {
-                let location = release.locate(host, &[service.external, "host"], false);
-                let fix = turn_off(&format!(
-                    "set `{}.enabled: false` to use the external server",
-                    service.sub
-                ));
-                let diagnostic = out.emit(
-                    Message::ExternalIgnored {
-                        sub,
-                        ext,
-                        enabled_default,
-                    },
-                    location,
-                );
-                if let Some(v) = enabled {
-                    diagnostic.with_related(
-                        release.locate(v, &enabled_path, false),
-                        "the bundled subchart is turned on here",
-                    );
-                }
-                diagnostic.with_fix(fix);
+                settings.external_ignored(host, out);
             }
-            (false, true, _) => {
-                let Some(location) = anchor() else { continue };
-                let fix = turn_off(&format!(
-                    "set `{}.enabled: false`: the engine does not use it",
-                    service.sub
-                ));
-                out.emit(
-                    Message::Unused {
-                        sub,
-                        chooser: chooser_key,
-                        chosen,
-                        enabled_default,
-                    },
-                    location,
-                )
-                .with_fix(fix);
-            }
+            (false, true, _) => settings.unused(out),
             (false, false, Some(host)) if host.site().is_some() => {
-                let location = release.locate(host, &[service.external, "host"], false);
-                let diagnostic = out.emit(
-                    Message::ExternalUnused {
-                        ext,
-                        chooser: chooser_key,
-                        chosen,
-                        chooser_default,
-                    },
-                    location,
-                );
-                if let Some((c, v)) = chooser {
-                    diagnostic.with_related(
-                        release.locate(v, &c, false),
-                        "the engine's choice is made here",
-                    );
-                }
+                settings.external_unused(host, out);
             }
             _ => {}
+        }
+    }
+}
+
+/// A bundled service's settings, which each finding about it reads.
+struct Settings<'c, 'a> {
+    /// The check's context.
+    ctx: &'c CheckContext<'a>,
+    /// The service.
+    service: &'c Service,
+    /// `<sub>.enabled`, when a user wrote it.
+    enabled: Option<&'a Value>,
+    /// The key that chooses the service, with its value, when a user wrote it.
+    chooser: Option<([&'static str; 2], &'a Value)>,
+    /// The external host, when one is set.
+    host: Option<&'a Value>,
+}
+
+impl<'c, 'a> Settings<'c, 'a> {
+    /// The settings of `service`.
+    fn of(ctx: &'c CheckContext<'a>, service: &'c Service) -> Self {
+        let release = ctx.release;
+        Settings {
+            ctx,
+            service,
+            enabled: release
+                .get(&[service.sub, "enabled"])
+                .filter(|v| v.site().is_some()),
+            chooser: service
+                .chooser
+                .and_then(|c| release.get(&c).map(|v| (c, v)))
+                .filter(|(_, v)| v.site().is_some()),
+            host: service.external_host(release),
+        }
+    }
+
+    /// `<sub>.enabled`.
+    fn enabled_path(&self) -> [&'static str; 2] {
+        [self.service.sub, "enabled"]
+    }
+
+    /// The key that chooses the service (`database.type`), empty for Redis.
+    fn chooser_key(&self) -> String {
+        self.service
+            .chooser
+            .map(|c| c.join("."))
+            .unwrap_or_default()
+    }
+
+    /// The chooser's value, empty when it has none.
+    fn chosen(&self) -> String {
+        self.service
+            .chooser
+            .and_then(|c| self.ctx.release.get(&c))
+            .and_then(Value::scalar_string)
+            .unwrap_or_default()
+    }
+
+    /// Where to point: the user's `<sub>.enabled`, else the user's type.
+    fn anchor(&self) -> Option<Location> {
+        let release = self.ctx.release;
+        match (self.enabled, self.chooser) {
+            (Some(v), _) => Some(release.locate(v, &self.enabled_path(), false)),
+            (None, Some((c, v))) => Some(release.locate(v, &c, false)),
+            (None, None) => None,
+        }
+    }
+
+    /// Turns the bundled subchart off, unless a user wrote `<sub>.enabled`.
+    fn turn_off(&self, title: &str) -> Option<Fix> {
+        if self.enabled.is_some() {
+            return None;
+        }
+        self.ctx.fix_at(
+            self.chooser.map(|(_, v)| v).or(self.host),
+            title,
+            Applicability::Unsafe,
+            vec![Op::SetScalar {
+                path: path(&self.enabled_path()),
+                value: Value::new(Kind::Bool(false), Origin::Fix),
+            }],
+        )
+    }
+
+    /// Reports a service the engine uses with neither its subchart nor an external host.
+    fn missing(&self, out: &mut Emitter<'_, Message>) {
+        let Some(location) = self.anchor() else {
+            return;
+        };
+        out.emit(
+            Message::Missing {
+                sub: self.service.sub.to_owned(),
+                ext: self.service.external.to_owned(),
+                chooser: self.chooser_key(),
+                chosen: self.chosen(),
+                enabled_default: self.enabled.is_none(),
+                mysql: self.service.sub == "mariadb",
+                redis: self.service.sub == "redis",
+            },
+            location,
+        );
+    }
+
+    /// Reports an external `host` the engine ignores while the subchart is on.
+    fn external_ignored(&self, host: &Value, out: &mut Emitter<'_, Message>) {
+        let (release, service) = (self.ctx.release, self.service);
+        let location = release.locate(host, &[service.external, "host"], false);
+        let fix = self.turn_off(&format!(
+            "set `{}.enabled: false` to use the external server",
+            service.sub
+        ));
+        let diagnostic = out.emit(
+            Message::ExternalIgnored {
+                sub: service.sub.to_owned(),
+                ext: service.external.to_owned(),
+                enabled_default: self.enabled.is_none(),
+            },
+            location,
+        );
+        if let Some(v) = self.enabled {
+            diagnostic.with_related(
+                release.locate(v, &self.enabled_path(), false),
+                "the bundled subchart is turned on here",
+            );
+        }
+        diagnostic.with_fix(fix);
+    }
+
+    /// Reports a subchart that is on while the chosen type does not use it.
+    fn unused(&self, out: &mut Emitter<'_, Message>) {
+        let Some(location) = self.anchor() else {
+            return;
+        };
+        let fix = self.turn_off(&format!(
+            "set `{}.enabled: false`: the engine does not use it",
+            self.service.sub
+        ));
+        out.emit(
+            Message::Unused {
+                sub: self.service.sub.to_owned(),
+                chooser: self.chooser_key(),
+                chosen: self.chosen(),
+                enabled_default: self.enabled.is_none(),
+            },
+            location,
+        )
+        .with_fix(fix);
+    }
+
+    /// Reports an external `host` for a service the chosen type does not use.
+    fn external_unused(&self, host: &Value, out: &mut Emitter<'_, Message>) {
+        let release = self.ctx.release;
+        let location = release.locate(host, &[self.service.external, "host"], false);
+        let diagnostic = out.emit(
+            Message::ExternalUnused {
+                ext: self.service.external.to_owned(),
+                chooser: self.chooser_key(),
+                chosen: self.chosen(),
+                chooser_default: self.service.chooser.is_some() && self.chooser.is_none(),
+            },
+            location,
+        );
+        if let Some((c, v)) = self.chooser {
+            diagnostic.with_related(
+                release.locate(v, &c, false),
+                "the engine's choice is made here",
+            );
         }
     }
 }

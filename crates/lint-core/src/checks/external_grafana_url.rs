@@ -102,21 +102,23 @@ pub enum Message {
     },
 }
 
+/// Where the URL goes in the values.
+const URL_PATH: [&str; 2] = ["externalGrafana", "url"];
+
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     if ctx.release.kind != InputKind::OncallValues || ctx.grafana().deployed() {
         return;
     }
     let release = ctx.release;
-    let path = ["externalGrafana", "url"];
-    let url = release.get(&path);
+    let url = release.get(&URL_PATH);
     let text = match url.map(|v| &v.kind) {
         None | Some(Kind::Null) => None,
         Some(Kind::Str(s)) if s.trim().is_empty() => None,
         Some(Kind::Str(s)) => Some(s.trim().to_owned()),
         Some(_) => {
             if let Some(value) = url {
-                let location = release.locate(value, &path, false);
+                let location = release.locate(value, &URL_PATH, false);
                 out.emit(
                     Message::NotAString {
                         found: value.describe(),
@@ -128,33 +130,52 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
         }
     };
     let Some(text) = text else {
-        let enabled_path = ["grafana", "enabled"];
-        let enabled = release.get(&enabled_path);
-        let enabled_location = match enabled {
-            Some(v) => release.locate(v, &enabled_path, false),
-            None => release.blame(&enabled_path),
-        };
-        if release.user_sets(&["externalGrafana"]) {
-            // the user wrote `externalGrafana` (or its `url`) but left the URL empty: point
-            // there, and at the switch that made it required
-            let fix = set_url(ctx, url, Applicability::DisplayOnly, placeholder(ctx));
-            let diagnostic = out.emit(Message::Empty, release.blame(&path));
-            diagnostic.with_fix(fix);
-            if enabled.is_some_and(|v| v.site().is_some()) {
-                diagnostic.with_related(enabled_location, "the bundled Grafana is turned off here");
-            }
-        } else {
-            let fix = set_url(ctx, None, Applicability::DisplayOnly, placeholder(ctx));
-            out.emit(Message::Missing, enabled_location)
-                .with_fix(fix);
-        }
+        missing_url(ctx, url, out);
         return;
     };
     let Some(url) = url else {
         return;
     };
-    let location = release.locate(url, &path, false);
-    let Some((scheme, host)) = split_url(&text) else {
+    if let Some(host) = in_cluster_host(ctx, url, &text, out) {
+        host_namespace(ctx, url, &text, &host, out);
+    }
+}
+
+/// Reports a URL that is not set (`url` being its value when written empty).
+fn missing_url(ctx: &CheckContext<'_>, url: Option<&Value>, out: &mut Emitter<'_, Message>) {
+    let release = ctx.release;
+    let enabled_path = ["grafana", "enabled"];
+    let enabled = release.get(&enabled_path);
+    let enabled_location = match enabled {
+        Some(v) => release.locate(v, &enabled_path, false),
+        None => release.blame(&enabled_path),
+    };
+    if release.user_sets(&["externalGrafana"]) {
+        // the user wrote `externalGrafana` (or its `url`) but left the URL empty: point
+        // there, and at the switch that made it required
+        let fix = set_url(ctx, url, Applicability::DisplayOnly, placeholder(ctx));
+        let diagnostic = out.emit(Message::Empty, release.blame(&URL_PATH));
+        diagnostic.with_fix(fix);
+        if enabled.is_some_and(|v| v.site().is_some()) {
+            diagnostic.with_related(enabled_location, "the bundled Grafana is turned off here");
+        }
+    } else {
+        let fix = set_url(ctx, None, Applicability::DisplayOnly, placeholder(ctx));
+        out.emit(Message::Missing, enabled_location).with_fix(fix);
+    }
+}
+
+/// The host of the URL (`text`, written at `url`) when it is one a pod may reach by its
+/// name; reports a scheme that is missing or not HTTP, a missing host, or a loopback host.
+/// An IP address is the user's business.
+fn in_cluster_host(
+    ctx: &CheckContext<'_>,
+    url: &Value,
+    text: &str,
+    out: &mut Emitter<'_, Message>,
+) -> Option<String> {
+    let location = ctx.release.locate(url, &URL_PATH, false);
+    let Some((scheme, host)) = split_url(text) else {
         // http or https is the user's call
         let fix = set_url(
             ctx,
@@ -162,14 +183,14 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
             Applicability::Unsafe,
             format!("http://{text}"),
         );
-        out.emit(Message::NoScheme { url: text }, location)
-            .with_fix(fix);
-        return;
+        let message = Message::NoScheme {
+            url: text.to_owned(),
+        };
+        out.emit(message, location).with_fix(fix);
+        return None;
     };
     if scheme != "http" && scheme != "https" {
-        let rest = text
-            .split_once("://")
-            .map_or(text.as_str(), |(_, rest)| rest);
+        let rest = text.split_once("://").map_or(text, |(_, rest)| rest);
         let fix = set_url(
             ctx,
             Some(url),
@@ -178,84 +199,84 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
         );
         out.emit(Message::BadScheme { scheme }, location)
             .with_fix(fix);
-        return;
+        return None;
     }
     if host.is_empty() {
         out.emit(Message::NoHost, location);
-        return;
+        return None;
     }
     if is_loopback(&host) {
         let fix = set_url(ctx, Some(url), Applicability::DisplayOnly, placeholder(ctx));
         out.emit(Message::Localhost { host }, location)
             .with_fix(fix);
-        return;
+        return None;
     }
     if host.parse::<std::net::IpAddr>().is_ok() {
-        return;
+        return None;
     }
+    Some(host)
+}
+
+/// Judges the namespace the URL's `host` names (or leaves out) against Grafana's.
+fn host_namespace(
+    ctx: &CheckContext<'_>,
+    url: &Value,
+    text: &str,
+    host: &str,
+    out: &mut Emitter<'_, Message>,
+) {
     let labels: Vec<&str> = host.split('.').collect();
     let namespace = ctx.release.identity.namespace.as_deref();
     let grafana_ns = ctx.release.identity.grafana_namespace.as_deref();
-    let suggested = suggest(&text, &host, grafana_ns);
-    let namespace_text = namespace.unwrap_or("").to_owned();
+    let suggested = suggest(text, host, grafana_ns);
     let grafana_namespace = grafana_ns.unwrap_or("").to_owned();
-    // with Grafana's namespace known, the suggestion is complete but still a guess at the
-    // service: unsafe; without it, a placeholder remains: display-only
-    let fix = || {
-        let applicability = if grafana_ns.is_some() {
-            Applicability::Unsafe
-        } else {
-            Applicability::DisplayOnly
-        };
-        set_url(ctx, Some(url), applicability, suggested.clone())
-    };
-    if labels.len() == 1 {
+    let message = if labels.len() == 1 {
         match (namespace, grafana_ns) {
-            (Some(ns), Some(gns)) if ns != gns => {
-                let message = Message::BareHostOtherNamespace {
-                    host: host.clone(),
-                    grafana_namespace,
-                    namespace: namespace_text,
-                    suggested: suggested.clone(),
-                };
-                out.emit(message, location).with_fix(fix());
-            }
-            (Some(_), Some(_)) => {}
-            _ => {
-                let message = Message::BareHostAssumed {
-                    host: host.clone(),
-                    suggested: suggested.clone(),
-                };
-                out.emit(message, location).with_fix(fix());
-            }
+            (Some(ns), Some(gns)) if ns != gns => Message::BareHostOtherNamespace {
+                host: host.to_owned(),
+                grafana_namespace,
+                namespace: namespace.unwrap_or("").to_owned(),
+                suggested: suggested.clone(),
+            },
+            (Some(_), Some(_)) => return,
+            _ => Message::BareHostAssumed {
+                host: host.to_owned(),
+                suggested: suggested.clone(),
+            },
         }
-        return;
-    }
-    if let Some(svc) = labels.iter().position(|l| *l == "svc")
+    } else if let Some(svc) = labels.iter().position(|l| *l == "svc")
         && svc == 2
         && let Some(gns) = grafana_ns
         && labels[1] != gns
     {
-        let message = Message::WrongNamespace {
+        Message::WrongNamespace {
             found_namespace: labels[1].to_owned(),
             grafana_namespace,
             suggested: suggested.clone(),
-        };
-        out.emit(message, location).with_fix(fix());
-        return;
-    }
-    if labels.len() == 2
+        }
+    } else if labels.len() == 2
         && let (Some(ns), Some(gns)) = (namespace, grafana_ns)
         && ns != gns
         && labels[1] == ns
     {
-        let message = Message::WrongNamespace {
+        Message::WrongNamespace {
             found_namespace: labels[1].to_owned(),
             grafana_namespace,
             suggested: suggested.clone(),
-        };
-        out.emit(message, location).with_fix(fix());
-    }
+        }
+    } else {
+        return;
+    };
+    // with Grafana's namespace known, the suggestion is complete but still a guess at the
+    // service: unsafe; without it, a placeholder remains: display-only
+    let applicability = if grafana_ns.is_some() {
+        Applicability::Unsafe
+    } else {
+        Applicability::DisplayOnly
+    };
+    let location = ctx.release.locate(url, &URL_PATH, false);
+    out.emit(message, location)
+        .with_fix(set_url(ctx, Some(url), applicability, suggested));
 }
 
 fn suggest(url: &str, host: &str, grafana_ns: Option<&str>) -> String {

@@ -56,54 +56,18 @@ pub enum Message {
     },
 }
 
+/// Where the `enable` list goes in the values.
+const ENABLE_PATH: [&str; 4] = ["grafana", "grafana.ini", "feature_toggles", "enable"];
+
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
-    if !ctx.grafana().deployed() {
+    if !ctx.grafana().deployed() || without_toggle(ctx) {
         return;
     }
-    // Grafana before 10.3 has no such toggle (OC013 reports a Grafana too old for the
-    // plugin), and a plugin pinned before 1.9 initialises without service accounts
-    // (a tag that is not a version, such as `latest`, runs a recent Grafana)
-    if ctx
-        .grafana()
-        .version()
-        .is_some_and(|(version, _)| version < (10, 3, 0))
-        || plugin::entry(ctx.release)
-            .and_then(|entry| entry.parsed())
-            .is_some_and(|version| version < (1, 9, 0))
-    {
+    if per_key_decides(ctx, out) {
         return;
     }
     let release = ctx.release;
-    let per_key_path = ["grafana", "grafana.ini", "feature_toggles", TOGGLE];
-    if let Some(per_key) = release.get(&per_key_path) {
-        match per_key.scalar_string().as_deref().and_then(go_parse_bool) {
-            Some(true) => return,
-            Some(false) => {
-                let location = release.locate(per_key, &per_key_path, false);
-                // someone turned it off on purpose: turning it back on needs review
-                let fix = ctx.fix_at(
-                    Some(per_key),
-                    "set `externalServiceAccounts` to true",
-                    Applicability::Unsafe,
-                    vec![Op::SetScalar {
-                        path: path(&per_key_path),
-                        value: crate::values::Value::new(Kind::Bool(true), per_key.origin.clone()),
-                    }],
-                );
-                out.emit(
-                    Message::PerKeyOff {
-                        found: per_key.describe(),
-                        listed: enable_lists_toggle(ctx),
-                    },
-                    location,
-                )
-                .with_fix(fix);
-                return;
-            }
-            None => {}
-        }
-    }
     let env_path = ["grafana", "env", "GF_FEATURE_TOGGLES_ENABLE"];
     if let Some(env) = release.get(&env_path) {
         let text = env.scalar_string().unwrap_or_default();
@@ -128,87 +92,152 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
         }
         return;
     }
-    let enable_path = ["grafana", "grafana.ini", "feature_toggles", "enable"];
     let chart_had_it = release
         .defaults()
-        .get(&enable_path)
+        .get(&ENABLE_PATH)
         .and_then(Value::scalar_string)
         .is_some_and(|s| split_list(&s).contains(&TOGGLE));
-    match release.get(&enable_path) {
-        Some(value) if matches!(value.kind, Kind::Seq(_)) => {
-            let joined: Vec<String> = value
-                .as_seq()
-                .unwrap_or_default()
-                .iter()
-                .filter_map(Value::scalar_string)
-                .collect();
-            let location = release.locate(value, &enable_path, false);
-            let suggested = with_toggle(&joined.join(","));
+    match release.get(&ENABLE_PATH) {
+        Some(value) if matches!(value.kind, Kind::Seq(_)) => enable_list(ctx, value, out),
+        Some(value) => enable_string(ctx, value, chart_had_it, out),
+        None => enable_unset(ctx, chart_had_it, out),
+    }
+}
+
+/// Whether the Grafana or the plugin predates the toggle: Grafana before 10.3 has no such
+/// toggle (OC013 reports a Grafana too old for the plugin), and a plugin pinned before 1.9
+/// initialises without service accounts (a tag that is not a version, such as `latest`,
+/// runs a recent Grafana).
+fn without_toggle(ctx: &CheckContext<'_>) -> bool {
+    ctx.grafana()
+        .version()
+        .is_some_and(|(version, _)| version < (10, 3, 0))
+        || plugin::entry(ctx.release)
+            .and_then(|entry| entry.parsed())
+            .is_some_and(|version| version < (1, 9, 0))
+}
+
+/// Whether a per-toggle `externalServiceAccounts` key decides the toggle; reports it when it
+/// turns the toggle off.
+fn per_key_decides(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) -> bool {
+    let release = ctx.release;
+    let per_key_path = ["grafana", "grafana.ini", "feature_toggles", TOGGLE];
+    let Some(per_key) = release.get(&per_key_path) else {
+        return false;
+    };
+    match per_key.scalar_string().as_deref().and_then(go_parse_bool) {
+        Some(true) => true,
+        Some(false) => {
+            let location = release.locate(per_key, &per_key_path, false);
+            // someone turned it off on purpose: turning it back on needs review
             let fix = ctx.fix_at(
-                Some(value),
-                "write `enable` as one comma-separated string",
-                Applicability::Safe,
-                vec![Op::Replace {
-                    path: path(&enable_path),
-                    value: fix::ops::text(suggested.clone()),
+                Some(per_key),
+                "set `externalServiceAccounts` to true",
+                Applicability::Unsafe,
+                vec![Op::SetScalar {
+                    path: path(&per_key_path),
+                    value: crate::values::Value::new(Kind::Bool(true), per_key.origin.clone()),
                 }],
             );
-            out.emit(Message::List { suggested }, location).with_fix(fix);
+            out.emit(
+                Message::PerKeyOff {
+                    found: per_key.describe(),
+                    listed: enable_lists_toggle(ctx),
+                },
+                location,
+            )
+            .with_fix(fix);
+            true
         }
-        Some(value) => {
-            let text = value.scalar_string().unwrap_or_default();
-            if !split_list(&text).contains(&TOGGLE) {
-                let location = release.locate(value, &enable_path, false);
-                let suggested = with_toggle(&text);
-                let replaced = value.site().is_some() && chart_had_it;
-                let fix = ctx.fix_at(
-                    Some(value),
-                    "add `externalServiceAccounts` to `enable`",
-                    Applicability::Safe,
-                    vec![Op::SetScalar {
-                        path: path(&enable_path),
-                        value: fix::ops::text(suggested.clone()),
-                    }],
-                );
-                let message = if replaced {
-                    Message::Replaced { suggested }
-                } else {
-                    Message::StringMissing { suggested }
-                };
-                out.emit(message, location).with_fix(fix);
-            }
-        }
-        None => {
-            let location = release.blame(&enable_path);
-            let fix = if release.user_sets(&enable_path) || !chart_had_it {
-                // `enable: null`, or an old chart that never set it: write the toggle there
-                let applicability = if chart_had_it {
-                    Applicability::Safe
-                } else {
-                    Applicability::Unsafe
-                };
-                ctx.fix_at(
-                    None,
-                    "set `enable: externalServiceAccounts`",
-                    applicability,
-                    vec![Op::SetScalar {
-                        path: path(&enable_path),
-                        value: fix::ops::text(TOGGLE),
-                    }],
-                )
-            } else {
-                None
-            };
-            let message = if chart_had_it {
-                Message::Deleted
-            } else {
-                Message::Missing {
-                    chart: ctx.release.chart_name(),
-                }
-            };
-            out.emit(message, location).with_fix(fix);
-        }
+        None => false,
     }
+}
+
+/// Reports `enable` written as a YAML list.
+fn enable_list(ctx: &CheckContext<'_>, value: &Value, out: &mut Emitter<'_, Message>) {
+    let joined: Vec<String> = value
+        .as_seq()
+        .unwrap_or_default()
+        .iter()
+        .filter_map(Value::scalar_string)
+        .collect();
+    let location = ctx.release.locate(value, &ENABLE_PATH, false);
+    let suggested = with_toggle(&joined.join(","));
+    let fix = ctx.fix_at(
+        Some(value),
+        "write `enable` as one comma-separated string",
+        Applicability::Safe,
+        vec![Op::Replace {
+            path: path(&ENABLE_PATH),
+            value: fix::ops::text(suggested.clone()),
+        }],
+    );
+    out.emit(Message::List { suggested }, location).with_fix(fix);
+}
+
+/// Reports an `enable` string that does not list the toggle (`chart_had_it`: the chart's
+/// default did).
+fn enable_string(
+    ctx: &CheckContext<'_>,
+    value: &Value,
+    chart_had_it: bool,
+    out: &mut Emitter<'_, Message>,
+) {
+    let text = value.scalar_string().unwrap_or_default();
+    if split_list(&text).contains(&TOGGLE) {
+        return;
+    }
+    let location = ctx.release.locate(value, &ENABLE_PATH, false);
+    let suggested = with_toggle(&text);
+    let replaced = value.site().is_some() && chart_had_it;
+    let fix = ctx.fix_at(
+        Some(value),
+        "add `externalServiceAccounts` to `enable`",
+        Applicability::Safe,
+        vec![Op::SetScalar {
+            path: path(&ENABLE_PATH),
+            value: fix::ops::text(suggested.clone()),
+        }],
+    );
+    let message = if replaced {
+        Message::Replaced { suggested }
+    } else {
+        Message::StringMissing { suggested }
+    };
+    out.emit(message, location).with_fix(fix);
+}
+
+/// Reports no `enable` at all: the chart's removed (`chart_had_it`), or none in the chart.
+fn enable_unset(ctx: &CheckContext<'_>, chart_had_it: bool, out: &mut Emitter<'_, Message>) {
+    let release = ctx.release;
+    let location = release.blame(&ENABLE_PATH);
+    let fix = if release.user_sets(&ENABLE_PATH) || !chart_had_it {
+        // `enable: null`, or an old chart that never set it: write the toggle there
+        let applicability = if chart_had_it {
+            Applicability::Safe
+        } else {
+            Applicability::Unsafe
+        };
+        ctx.fix_at(
+            None,
+            "set `enable: externalServiceAccounts`",
+            applicability,
+            vec![Op::SetScalar {
+                path: path(&ENABLE_PATH),
+                value: fix::ops::text(TOGGLE),
+            }],
+        )
+    } else {
+        None
+    };
+    let message = if chart_had_it {
+        Message::Deleted
+    } else {
+        Message::Missing {
+            chart: ctx.release.chart_name(),
+        }
+    };
+    out.emit(message, location).with_fix(fix);
 }
 
 /// Whether the effective `enable` list (`GF_FEATURE_TOGGLES_ENABLE`, else the ini value, a

@@ -11,7 +11,7 @@
 use serde::Serialize;
 
 use super::{CheckContext, Emitter};
-use crate::diagnostic::Applicability;
+use crate::diagnostic::{Applicability, Fix};
 use crate::fix::Op;
 use crate::model::volumes::{BUILT_IN, VOLUME_LISTS};
 use crate::path::Seg;
@@ -140,16 +140,7 @@ fn mount_source(item: &Value) -> Option<(&'static str, &Value)> {
 /// Oncall chart 1.9.23 and later: old-API sources on `extraVolumeMounts` items are ignored.
 fn mounts_with_sources(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     let release = ctx.release;
-    let mut volumes: Vec<String> = Vec::new();
-    for list in VOLUME_LISTS {
-        volumes.extend(items(ctx, list).iter().filter_map(name_of));
-    }
-    let exists = |name: &str| {
-        BUILT_IN.contains(&name)
-            || name.starts_with("sc-")
-            || name.starts_with("dashboards-")
-            || volumes.iter().any(|v| v == name)
-    };
+    let volumes = declared_volumes(ctx);
     let user_volumes = release
         .get(&["grafana", "extraVolumes"])
         .and_then(|v| v.site().map(|s| s.layer));
@@ -167,19 +158,9 @@ fn mounts_with_sources(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
             .index(index)
             .key(source);
         let location = release.site_location(site, key_path, true);
-        // the keys the 6.x chart read on a mount item, all dead now
-        let mut dead: Vec<Op> = MOUNT_SOURCES
-            .iter()
-            .chain(["data"].iter())
-            .filter(|k| item.get(&[k]).is_some())
-            .map(|k| {
-                let mut p = item_path("extraVolumeMounts", index);
-                p.push(Seg::Key((*k).to_owned()));
-                Op::Remove { path: p }
-            })
-            .collect();
+        let dead = dead_keys(item, index);
         let chart = release.chart.grafana_chart.to_owned();
-        if exists(&name) {
+        if volume_exists(&volumes, &name) {
             let fix = ctx.fix_at(
                 Some(item),
                 format!("remove the ignored `{source}` from the `{name}` mount"),
@@ -197,27 +178,7 @@ fn mounts_with_sources(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
             .with_fix(fix);
             continue;
         }
-        // a fix only where the volume can join a list the user already wrote in this file:
-        // a new `extraVolumes` list would drop the chart's `provisioning` volume
-        let volume = new_style_volume(&name, source, value, item);
-        let fix = match (volume, user_volumes) {
-            (Some(volume), Some(layer)) if item.site().is_some_and(|s| s.layer == layer) => {
-                dead.push(Op::Append {
-                    path: Seg::keys(&["grafana", "extraVolumes"]),
-                    item: volume,
-                });
-                ctx.fix_at(
-                    Some(item),
-                    format!(
-                        "declare the `{name}` volume in `{}`",
-                        ctx.grafana().key_name("extraVolumes")
-                    ),
-                    Applicability::Unsafe,
-                    dead,
-                )
-            }
-            _ => None,
-        };
+        let fix = declare_volume_fix(ctx, item, (source, value), &name, user_volumes, dead);
         out.emit(
             Message::MountSourceNoVolume {
                 source: source.to_owned(),
@@ -227,6 +188,71 @@ fn mounts_with_sources(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
             location,
         )
         .with_fix(fix);
+    }
+}
+
+/// The names of the volumes the values declare, in every volume list.
+fn declared_volumes(ctx: &CheckContext<'_>) -> Vec<String> {
+    let mut volumes: Vec<String> = Vec::new();
+    for list in VOLUME_LISTS {
+        volumes.extend(items(ctx, list).iter().filter_map(name_of));
+    }
+    volumes
+}
+
+/// Whether a volume of this name exists: one of the chart's own (built in, a sidecar's, a
+/// dashboards provider's) or one of `volumes`.
+fn volume_exists(volumes: &[String], name: &str) -> bool {
+    BUILT_IN.contains(&name)
+        || name.starts_with("sc-")
+        || name.starts_with("dashboards-")
+        || volumes.iter().any(|v| v == name)
+}
+
+/// Removals of the keys the 6.x chart read on the mount item at `index`, all dead now.
+fn dead_keys(item: &Value, index: usize) -> Vec<Op> {
+    MOUNT_SOURCES
+        .iter()
+        .chain(["data"].iter())
+        .filter(|k| item.get(&[k]).is_some())
+        .map(|k| {
+            let mut p = item_path("extraVolumeMounts", index);
+            p.push(Seg::Key((*k).to_owned()));
+            Op::Remove { path: p }
+        })
+        .collect()
+}
+
+/// Declares the volume of a mount item with an old-API source (its key and value) in
+/// `extraVolumes`, after the `dead` removals; only where the volume can join a list the user
+/// already wrote in the item's file (`user_volumes`): a new `extraVolumes` list would drop
+/// the chart's `provisioning` volume.
+fn declare_volume_fix(
+    ctx: &CheckContext<'_>,
+    item: &Value,
+    (source, value): (&str, &Value),
+    name: &str,
+    user_volumes: Option<usize>,
+    mut dead: Vec<Op>,
+) -> Option<Fix> {
+    let volume = new_style_volume(name, source, value, item);
+    match (volume, user_volumes) {
+        (Some(volume), Some(layer)) if item.site().is_some_and(|s| s.layer == layer) => {
+            dead.push(Op::Append {
+                path: Seg::keys(&["grafana", "extraVolumes"]),
+                item: volume,
+            });
+            ctx.fix_at(
+                Some(item),
+                format!(
+                    "declare the `{name}` volume in `{}`",
+                    ctx.grafana().key_name("extraVolumes")
+                ),
+                Applicability::Unsafe,
+                dead,
+            )
+        }
+        _ => None,
     }
 }
 

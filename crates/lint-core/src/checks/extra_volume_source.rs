@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use super::{CheckContext, Emitter};
-use crate::diagnostic::Applicability;
+use crate::diagnostic::{Applicability, Fix};
 use crate::fix::{self, Op};
 use crate::path::Seg;
 use crate::values::Value;
@@ -48,20 +48,10 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
         return;
     };
     for (index, item) in items.iter().enumerate() {
-        let Some(map) = item.as_map() else { continue };
         if item.site().is_none() {
             continue;
         }
-        // the chart's `if` on each rendered source, in order: a truthy one wins
-        if RENDERED
-            .iter()
-            .any(|k| map.get(*k).is_some_and(Value::is_truthy))
-        {
-            continue;
-        }
-        let Some((source, value)) = map.iter().find(|(k, v)| {
-            !NOT_SOURCES.contains(&k.as_str()) && !RENDERED.contains(&k.as_str()) && v.is_truthy()
-        }) else {
+        let Some((source, value)) = unrendered_source(item) else {
             continue;
         };
         let name = item
@@ -73,51 +63,7 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
             Some(site) => release.site_location(site, key_path, true),
             None => release.blame(&list_path),
         };
-        let mut item_path: Vec<Seg> = Seg::keys(&list_path);
-        item_path.push(Seg::Index(index));
-        let claim = value
-            .get(&["claimName"])
-            .and_then(Value::as_str)
-            .filter(|_| {
-                value
-                    .as_map()
-                    .is_some_and(|m| m.keys().all(|k| k == "claimName" || k == "readOnly"))
-            });
-        let mut source_path = item_path.clone();
-        source_path.push(Seg::Key(source.clone()));
-        let mut claim_path = item_path.clone();
-        claim_path.push(Seg::Key("existingClaim".into()));
-        // a claim is the chart's `existingClaim`; any other item is a Kubernetes volume as
-        // written, which `extraContainerVolumes` renders raw
-        let fix = match claim {
-            Some(claim) if source == "persistentVolumeClaim" => ctx.fix_at(
-                Some(item),
-                format!("write `existingClaim: {claim}` instead of `persistentVolumeClaim`"),
-                Applicability::Unsafe,
-                vec![
-                    Op::Remove { path: source_path },
-                    Op::SetScalar {
-                        path: claim_path,
-                        value: fix::ops::text(claim),
-                    },
-                ],
-            ),
-            _ => ctx.fix_at(
-                Some(item),
-                format!(
-                    "move the `{name}` volume to `{}`, which renders it as written",
-                    ctx.grafana().key_name("extraContainerVolumes")
-                ),
-                Applicability::Unsafe,
-                vec![
-                    Op::Remove { path: item_path },
-                    Op::Append {
-                        path: Seg::keys(&["grafana", "extraContainerVolumes"]),
-                        item: item.clone(),
-                    },
-                ],
-            ),
-        };
+        let fix = source_fix(ctx, item, index, source, value, &name);
         let message = Message::Unsupported {
             name,
             source: source.clone(),
@@ -129,5 +75,76 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
                 .unwrap_or_default(),
         };
         out.emit(message, location).with_fix(fix);
+    }
+}
+
+/// The source key of an `extraVolumes` item (a map) and its value, when the chart renders
+/// none of the item's sources.
+fn unrendered_source(item: &Value) -> Option<(&String, &Value)> {
+    let map = item.as_map()?;
+    // the chart's `if` on each rendered source, in order: a truthy one wins
+    if RENDERED
+        .iter()
+        .any(|k| map.get(*k).is_some_and(Value::is_truthy))
+    {
+        return None;
+    }
+    map.iter().find(|(k, v)| {
+        !NOT_SOURCES.contains(&k.as_str()) && !RENDERED.contains(&k.as_str()) && v.is_truthy()
+    })
+}
+
+/// The fix for the item at `index`: a claim becomes the chart's `existingClaim`; any other
+/// item is a Kubernetes volume as written, which `extraContainerVolumes` renders raw.
+fn source_fix(
+    ctx: &CheckContext<'_>,
+    item: &Value,
+    index: usize,
+    source: &str,
+    value: &Value,
+    name: &str,
+) -> Option<Fix> {
+    let mut item_path: Vec<Seg> = Seg::keys(&["grafana", "extraVolumes"]);
+    item_path.push(Seg::Index(index));
+    let claim = value
+        .get(&["claimName"])
+        .and_then(Value::as_str)
+        .filter(|_| {
+            value
+                .as_map()
+                .is_some_and(|m| m.keys().all(|k| k == "claimName" || k == "readOnly"))
+        });
+    let mut source_path = item_path.clone();
+    source_path.push(Seg::Key(source.to_owned()));
+    let mut claim_path = item_path.clone();
+    claim_path.push(Seg::Key("existingClaim".into()));
+    match claim {
+        Some(claim) if source == "persistentVolumeClaim" => ctx.fix_at(
+            Some(item),
+            format!("write `existingClaim: {claim}` instead of `persistentVolumeClaim`"),
+            Applicability::Unsafe,
+            vec![
+                Op::Remove { path: source_path },
+                Op::SetScalar {
+                    path: claim_path,
+                    value: fix::ops::text(claim),
+                },
+            ],
+        ),
+        _ => ctx.fix_at(
+            Some(item),
+            format!(
+                "move the `{name}` volume to `{}`, which renders it as written",
+                ctx.grafana().key_name("extraContainerVolumes")
+            ),
+            Applicability::Unsafe,
+            vec![
+                Op::Remove { path: item_path },
+                Op::Append {
+                    path: Seg::keys(&["grafana", "extraContainerVolumes"]),
+                    item: item.clone(),
+                },
+            ],
+        ),
     }
 }

@@ -11,7 +11,7 @@
 use serde::Serialize;
 
 use super::{CheckContext, Emitter, path};
-use crate::diagnostic::Applicability;
+use crate::diagnostic::{Applicability, Fix};
 use crate::fix::Op;
 use crate::model::engine;
 use crate::model::names::fullname as helm_fullname;
@@ -97,9 +97,9 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     if ctx.release.kind != InputKind::OncallValues || !ctx.grafana().deployed() {
         return;
     }
-    let release = ctx.release;
     let env_override = engine::env(ctx.release, API_URL_ENV).is_some_and(|(v, _)| v.is_truthy());
-    let ingress = release
+    let ingress = ctx
+        .release
         .get(&["ingress", "enabled"])
         .is_some_and(Value::is_truthy);
     // what still uses the hardcoded name
@@ -109,79 +109,109 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
         (false, true) => "the engine's `GRAFANA_API_URL` and the chart Ingress's `/grafana` path",
         (false, false) => "the engine's `GRAFANA_API_URL`",
     };
-    let release_name = ctx.release.identity.name.as_deref();
-    let assumed = match release_name {
+    let hardcoded = Hardcoded {
+        ctx,
+        uses,
+        assumed: assumed_name(ctx.release.identity.name.as_deref()),
+        env_set: env_override,
+    };
+    hardcoded.service_name(out);
+    hardcoded.service_port(out);
+    hardcoded.service_namespace(out);
+}
+
+/// The name the oncall chart gives the Grafana Service: `<release>-grafana`, cut to 63
+/// characters.
+fn assumed_name(release_name: Option<&str>) -> String {
+    match release_name {
         Some(name) => {
             let full = format!("{name}-grafana");
             let cut: String = full.chars().take(63).collect();
             cut.trim_end_matches('-').to_owned()
         }
         None => "<release>-grafana".to_owned(),
-    };
-    let remove = |keys: &[&str], value: &Value, what: &str| {
-        ctx.fix_at(
-            Some(value),
-            format!("remove `{what}`"),
-            Applicability::Unsafe,
-            vec![Op::Remove { path: path(keys) }],
-        )
-    };
+    }
+}
 
-    // the Service's name
-    let full_keys = ["grafana", "fullnameOverride"];
-    let name_keys = ["grafana", "nameOverride"];
-    if let Some((full, value)) = user_text(ctx, &full_keys) {
-        let service = helm_fullname("", "grafana", Some(&full));
-        if release_name.is_none() || service != assumed {
-            let fix = remove(&full_keys, value, "grafana.fullnameOverride");
+/// What the oncall chart hardcodes about the Grafana Service, which each override is
+/// judged against.
+struct Hardcoded<'c, 'a> {
+    /// The check's context.
+    ctx: &'c CheckContext<'a>,
+    /// What still uses the hardcoded name.
+    uses: &'static str,
+    /// The name the oncall chart uses.
+    assumed: String,
+    /// Whether the engine's `GRAFANA_API_URL` is set in `env`.
+    env_set: bool,
+}
+
+impl Hardcoded<'_, '_> {
+    /// The Service's name: `fullnameOverride`, else `nameOverride`, else a release name
+    /// containing `grafana`.
+    fn service_name(&self, out: &mut Emitter<'_, Message>) {
+        let (ctx, assumed) = (self.ctx, &self.assumed);
+        let release = ctx.release;
+        let release_name = release.identity.name.as_deref();
+        let full_keys = ["grafana", "fullnameOverride"];
+        let name_keys = ["grafana", "nameOverride"];
+        if let Some((full, value)) = user_text(ctx, &full_keys) {
+            let service = helm_fullname("", "grafana", Some(&full));
+            if release_name.is_none() || service != *assumed {
+                let fix = self.remove(&full_keys, value, "grafana.fullnameOverride");
+                out.emit(
+                    Message::FullnameOverride {
+                        service,
+                        uses: self.uses.to_owned(),
+                        assumed: assumed.clone(),
+                        env_set: self.env_set,
+                    },
+                    release.locate(value, &full_keys, false),
+                )
+                .with_fix(fix);
+            }
+        } else if let Some((name, value)) = user_text(ctx, &name_keys) {
+            let service = match release_name {
+                Some(r) => helm_fullname(r, &name, None),
+                None if name == "grafana" => assumed.clone(),
+                None => format!("<release>-{name}"),
+            };
+            if service != *assumed {
+                let fix = self.remove(&name_keys, value, "grafana.nameOverride");
+                out.emit(
+                    Message::NameOverride {
+                        name,
+                        service,
+                        uses: self.uses.to_owned(),
+                        assumed: assumed.clone(),
+                        env_set: self.env_set,
+                    },
+                    release.locate(value, &name_keys, false),
+                )
+                .with_fix(fix);
+            }
+        } else if let Some(name) = release_name
+            && name.contains("grafana")
+        {
             out.emit(
-                Message::FullnameOverride {
-                    service,
-                    uses: uses.to_owned(),
+                Message::ReleaseName {
+                    release: name.to_owned(),
+                    service: helm_fullname(name, "grafana", None),
+                    uses: self.uses.to_owned(),
                     assumed: assumed.clone(),
-                    env_set: env_override,
                 },
-                release.locate(value, &full_keys, false),
-            )
-            .with_fix(fix);
+                release.blame(&["grafana"]),
+            );
         }
-    } else if let Some((name, value)) = user_text(ctx, &name_keys) {
-        let service = match release_name {
-            Some(r) => helm_fullname(r, &name, None),
-            None if name == "grafana" => assumed.clone(),
-            None => format!("<release>-{name}"),
-        };
-        if service != assumed {
-            let fix = remove(&name_keys, value, "grafana.nameOverride");
-            out.emit(
-                Message::NameOverride {
-                    name,
-                    service,
-                    uses: uses.to_owned(),
-                    assumed: assumed.clone(),
-                    env_set: env_override,
-                },
-                release.locate(value, &name_keys, false),
-            )
-            .with_fix(fix);
-        }
-    } else if let Some(name) = release_name
-        && name.contains("grafana")
-    {
-        out.emit(
-            Message::ReleaseName {
-                release: name.to_owned(),
-                service: helm_fullname(name, "grafana", None),
-                uses: uses.to_owned(),
-                assumed: assumed.clone(),
-            },
-            release.blame(&["grafana"]),
-        );
     }
 
-    // the Service's port
-    let port_keys = ["grafana", "service", "port"];
-    if let Some(value) = release.get(&port_keys).filter(|v| v.site().is_some()) {
+    /// The Service's port, when a user wrote one other than 80.
+    fn service_port(&self, out: &mut Emitter<'_, Message>) {
+        let release = self.ctx.release;
+        let port_keys = ["grafana", "service", "port"];
+        let Some(value) = release.get(&port_keys).filter(|v| v.site().is_some()) else {
+            return;
+        };
         let port = match &value.kind {
             Kind::Int(p) => Some(*p),
             Kind::Str(s) => s.trim().parse::<i64>().ok(),
@@ -190,13 +220,13 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
         if let Some(port) = port
             && port != 80
         {
-            let fix = remove(&port_keys, value, "grafana.service.port");
+            let fix = self.remove(&port_keys, value, "grafana.service.port");
             out.emit(
                 Message::ServicePort {
                     port,
-                    uses: uses.to_owned(),
-                    env_set: env_override,
-                    assumed: assumed.clone(),
+                    uses: self.uses.to_owned(),
+                    env_set: self.env_set,
+                    assumed: self.assumed.clone(),
                 },
                 release.locate(value, &port_keys, false),
             )
@@ -204,21 +234,34 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
         }
     }
 
-    // the Service's namespace
-    let ns_keys = ["grafana", "namespaceOverride"];
-    if let Some((ns, value)) = user_text(ctx, &ns_keys)
-        && ctx.release.identity.namespace.as_deref() != Some(ns.as_str())
-    {
-        let fix = remove(&ns_keys, value, "grafana.namespaceOverride");
-        out.emit(
-            Message::NamespaceOverride {
-                grafana_namespace: ns,
-                uses: uses.to_owned(),
-                assumed,
-                namespace: ctx.release.identity.namespace.clone().unwrap_or_default(),
-            },
-            release.locate(value, &ns_keys, false),
+    /// The Service's namespace, when `namespaceOverride` moves it out of OnCall's.
+    fn service_namespace(&self, out: &mut Emitter<'_, Message>) {
+        let ctx = self.ctx;
+        let ns_keys = ["grafana", "namespaceOverride"];
+        if let Some((ns, value)) = user_text(ctx, &ns_keys)
+            && ctx.release.identity.namespace.as_deref() != Some(ns.as_str())
+        {
+            let fix = self.remove(&ns_keys, value, "grafana.namespaceOverride");
+            out.emit(
+                Message::NamespaceOverride {
+                    grafana_namespace: ns,
+                    uses: self.uses.to_owned(),
+                    assumed: self.assumed.clone(),
+                    namespace: ctx.release.identity.namespace.clone().unwrap_or_default(),
+                },
+                ctx.release.locate(value, &ns_keys, false),
+            )
+            .with_fix(fix);
+        }
+    }
+
+    /// Removes the override at `keys` (named `what`), whose value is `value`.
+    fn remove(&self, keys: &[&str], value: &Value, what: &str) -> Option<Fix> {
+        self.ctx.fix_at(
+            Some(value),
+            format!("remove `{what}`"),
+            Applicability::Unsafe,
+            vec![Op::Remove { path: path(keys) }],
         )
-        .with_fix(fix);
     }
 }

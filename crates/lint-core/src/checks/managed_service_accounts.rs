@@ -9,9 +9,9 @@ use serde::Serialize;
 
 use super::{CheckContext, Emitter, path};
 use crate::chart::show_version as show;
-use crate::diagnostic::Applicability;
+use crate::diagnostic::{Applicability, Fix};
 use crate::fix::{self, Op};
-use crate::model::grafana::{SettingSource, env_key, ini_bool};
+use crate::model::grafana::{Setting, SettingSource, env_key, ini_bool};
 use crate::values::{Kind, Value};
 
 /// What OC011 reports.
@@ -60,55 +60,86 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     let Some((version, tag)) = ctx.grafana().version_from((11, 3, 0)) else {
         return;
     };
-    let release = ctx.release;
     let env_name = env_key("auth", "managed_service_accounts_enabled");
-    let env_path = ["grafana", "env", env_name.as_str()];
-    let env_map = release.get(&["grafana", "env"]);
+    let env_map = ctx.release.get(&["grafana", "env"]);
     if env_map.is_some_and(|e| !e.is_null() && e.as_map().is_none()) {
         // a list or a string: OC051's finding; what Grafana gets is unknown
         return;
     }
     let grafana = show(version);
-    let set_true = |value: &Value, keys: &[&str], applicability: Applicability| {
-        ctx.fix_at(
-            Some(value),
-            format!("set `{}` to true", keys[keys.len() - 1]),
-            applicability,
-            vec![Op::SetScalar {
-                path: path(keys),
-                value: match value.kind {
-                    // keep a string a string (and its quotes)
-                    Kind::Str(_) => fix::ops::text("true"),
-                    _ => Value::new(Kind::Bool(true), value.origin.clone()),
-                },
-            }],
-        )
-    };
     if let Some(setting) = ctx
         .grafana()
         .setting("auth", "managed_service_accounts_enabled")
     {
-        let (value, keys) = (setting.value, setting.keys());
-        let text = value.scalar_string().unwrap_or_else(|| value.describe());
-        if ini_bool(&text) != Some(true) {
-            let location = release.locate(value, &keys, false);
-            // someone wrote false: turning it on needs review
-            let fix = set_true(value, &keys, Applicability::Unsafe);
-            let message = match setting.source {
-                SettingSource::Env => Message::EnvOff {
-                    name: env_name,
-                    found: text,
-                    grafana,
-                },
-                SettingSource::Ini => Message::IniOff {
-                    found: text,
-                    grafana,
-                },
-            };
-            out.emit(message, location).with_fix(fix);
-        }
+        setting_not_true(ctx, &setting, env_name, grafana, out);
         return;
     }
+    not_set(ctx, tag, env_name, grafana, out);
+}
+
+/// Reports the setting (`env_name` or the ini key) when it is written but not true.
+fn setting_not_true(
+    ctx: &CheckContext<'_>,
+    setting: &Setting<'_>,
+    env_name: String,
+    grafana: String,
+    out: &mut Emitter<'_, Message>,
+) {
+    let (value, keys) = (setting.value, setting.keys());
+    let text = value.scalar_string().unwrap_or_else(|| value.describe());
+    if ini_bool(&text) == Some(true) {
+        return;
+    }
+    let location = ctx.release.locate(value, &keys, false);
+    // someone wrote false: turning it on needs review
+    let fix = set_true(ctx, value, &keys, Applicability::Unsafe);
+    let message = match setting.source {
+        SettingSource::Env => Message::EnvOff {
+            name: env_name,
+            found: text,
+            grafana,
+        },
+        SettingSource::Ini => Message::IniOff {
+            found: text,
+            grafana,
+        },
+    };
+    out.emit(message, location).with_fix(fix);
+}
+
+/// Sets the value at `keys` to true, a string staying a string (and keeping its quotes).
+fn set_true(
+    ctx: &CheckContext<'_>,
+    value: &Value,
+    keys: &[&str],
+    applicability: Applicability,
+) -> Option<Fix> {
+    ctx.fix_at(
+        Some(value),
+        format!("set `{}` to true", keys[keys.len() - 1]),
+        applicability,
+        vec![Op::SetScalar {
+            path: path(keys),
+            value: match value.kind {
+                // keep a string a string (and its quotes)
+                Kind::Str(_) => fix::ops::text("true"),
+                _ => Value::new(Kind::Bool(true), value.origin.clone()),
+            },
+        }],
+    )
+}
+
+/// Reports that nothing turns managed service accounts on (or that the chart's env setting
+/// is removed), `tag` being the Grafana image tag that gives the version.
+fn not_set(
+    ctx: &CheckContext<'_>,
+    tag: Option<&Value>,
+    env_name: String,
+    grafana: String,
+    out: &mut Emitter<'_, Message>,
+) {
+    let release = ctx.release;
+    let env_path = ["grafana", "env", env_name.as_str()];
     let chart_had_it = release.defaults().get(&env_path).is_some();
     let deleted = chart_had_it && release.user_sets(&env_path);
     let location = release.blame(&env_path);

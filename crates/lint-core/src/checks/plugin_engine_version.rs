@@ -4,12 +4,13 @@
 use serde::Serialize;
 
 use super::{CheckContext, Emitter};
-use crate::chart::{parse_version, show_version as show};
-use crate::diagnostic::Applicability;
+use crate::chart::{Version, parse_version, show_version as show};
+use crate::diagnostic::{Applicability, Fix};
 use crate::fix::{self, Op};
 use crate::model::engine::{self, EngineSource};
-use crate::model::plugin::{self, Form, below_minimum, pinned_text};
+use crate::model::plugin::{self, Form, PluginEntry, below_minimum, pinned_text};
 use crate::release::InputKind;
+use crate::values::Value;
 
 /// What OC021 reports.
 #[derive(Debug, Serialize)]
@@ -67,81 +68,116 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     let Some(engine) = parse_version(&engine_text) else {
         return;
     };
-    let fix = |title: String| {
+    let pair = Pair {
+        ctx,
+        plugin,
+        engine,
+        source,
+    };
+    match pair.plugin.parsed() {
+        Some(pinned) => pair.mismatch(pinned, out),
+        None => pair.unpinned(tag, out),
+    }
+}
+
+/// The plugin the values install and the engine's version, which each finding compares.
+struct Pair<'c, 'a> {
+    /// The check's context.
+    ctx: &'c CheckContext<'a>,
+    /// The plugin entry.
+    plugin: PluginEntry<'a>,
+    /// The engine's version.
+    engine: Version,
+    /// Where the engine's version comes from.
+    source: EngineSource,
+}
+
+impl Pair<'_, '_> {
+    /// Reports a plugin pinned to another version than the engine's.
+    fn mismatch(&self, pinned: Version, out: &mut Emitter<'_, Message>) {
+        let (plugin, engine) = (&self.plugin, self.engine);
+        // OC020 reports pins before 1.9.22
+        if pinned == engine || below_minimum(pinned, Some(engine)) {
+            return;
+        }
+        let found = self.found();
+        let engine_from = self.source.describe(self.ctx.release);
+        let init_container = plugin.form == Form::InitContainer;
+        let suggested = pinned_text(plugin, engine);
+        let message = if self.source == EngineSource::AssumedChart {
+            Message::MismatchAssumed {
+                found,
+                engine: show(engine),
+                engine_from,
+                init_container,
+                suggested,
+            }
+        } else {
+            Message::Mismatch {
+                found,
+                engine: show(engine),
+                engine_from,
+                init_container,
+                suggested,
+            }
+        };
+        out.emit(message, plugin.location(self.ctx.release))
+            .with_fix(self.pin_fix());
+    }
+
+    /// Reports an unpinned plugin while `image.tag` (the value `tag`) pins the engine to
+    /// another version than the chart's.
+    fn unpinned(&self, tag: Option<&Value>, out: &mut Emitter<'_, Message>) {
+        let (plugin, engine) = (&self.plugin, self.engine);
+        let release = self.ctx.release;
+        if self.source != EngineSource::ImageTag || plugin.form == Form::InitContainer {
+            return;
+        }
+        // a tag equal to the chart's app version changes nothing from the chart's default
+        if parse_version(release.chart_version()) == Some(engine) {
+            return;
+        }
+        let message = Message::Unpinned {
+            found: self.found(),
+            engine: show(engine),
+            suggested: pinned_text(plugin, engine),
+        };
+        let diagnostic = out
+            .emit(message, plugin.location(release))
+            .with_fix(self.pin_fix());
+        if let Some(tag) = tag {
+            let location = release.locate(tag, &["image", "tag"], false);
+            diagnostic.with_related(location, "the engine is pinned here");
+        }
+    }
+
+    /// The plugin version written, else the whole entry.
+    fn found(&self) -> String {
+        self.plugin
+            .version()
+            .unwrap_or(&self.plugin.text)
+            .to_owned()
+    }
+
+    /// Pins a grafana.com plugin entry to the engine's version.
+    fn pin_fix(&self) -> Option<Fix> {
+        let plugin = &self.plugin;
         let fix_path = plugin.fix_path.clone()?;
         if !plugin.grafana_com {
             return None;
         }
-        let text = pinned_text(&plugin, engine)?;
-        ctx.fix_at(
+        let text = pinned_text(plugin, self.engine)?;
+        self.ctx.fix_at(
             Some(plugin.value),
-            title,
+            format!(
+                "pin the plugin to the engine's version {}",
+                show(self.engine)
+            ),
             Applicability::Unsafe,
             vec![Op::SetScalar {
                 path: fix_path,
                 value: fix::ops::text(text),
             }],
         )
-    };
-    let found = plugin.version().unwrap_or(&plugin.text).to_owned();
-    let engine_from = source.describe(ctx.release);
-    let init_container = plugin.form == Form::InitContainer;
-    let suggested = pinned_text(&plugin, engine);
-    match plugin.parsed() {
-        Some(pinned) => {
-            // OC020 reports pins before 1.9.22
-            if pinned == engine || below_minimum(pinned, Some(engine)) {
-                return;
-            }
-            let message = if source == EngineSource::AssumedChart {
-                Message::MismatchAssumed {
-                    found,
-                    engine: show(engine),
-                    engine_from,
-                    init_container,
-                    suggested,
-                }
-            } else {
-                Message::Mismatch {
-                    found,
-                    engine: show(engine),
-                    engine_from,
-                    init_container,
-                    suggested,
-                }
-            };
-            let fix = fix(format!(
-                "pin the plugin to the engine's version {}",
-                show(engine)
-            ));
-            out.emit(message, plugin.location(ctx.release))
-                .with_fix(fix);
-        }
-        None => {
-            // unpinned: a finding only when the user pins the engine to another version
-            // than the chart's
-            if source != EngineSource::ImageTag || plugin.form == Form::InitContainer {
-                return;
-            }
-            // a tag equal to the chart's app version changes nothing from the chart's default
-            if parse_version(ctx.release.chart_version()) == Some(engine) {
-                return;
-            }
-            let fix = fix(format!(
-                "pin the plugin to the engine's version {}",
-                show(engine)
-            ));
-            let message = Message::Unpinned {
-                found,
-                engine: show(engine),
-                suggested,
-            };
-            let diagnostic = out.emit(message, plugin.location(ctx.release))
-                .with_fix(fix);
-            if let Some(tag) = tag {
-                let location = ctx.release.locate(tag, &["image", "tag"], false);
-                diagnostic.with_related(location, "the engine is pinned here");
-            }
-        }
     }
 }

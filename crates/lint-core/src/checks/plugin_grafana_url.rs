@@ -9,7 +9,7 @@
 use serde::Serialize;
 
 use super::{CheckContext, Emitter, path};
-use crate::diagnostic::{Applicability, Location};
+use crate::diagnostic::{Applicability, Fix, Location};
 use crate::fix::{self, Op};
 use crate::model::grafana::{Place as GrafanaPlace, ini_bool};
 use crate::model::provisioning::{ProvisionedApp, is_substituted};
@@ -269,6 +269,11 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     );
 }
 
+/// A finding: its message, and its fix when one could be built.
+type Finding = (Message, Option<Fix>);
+
+/// Judges one URL the plugin reports to the engine (`text`, which messages name `what`) and
+/// reports the first thing wrong with it, at `location`.
 #[allow(clippy::too_many_arguments)]
 fn judge(
     ctx: &CheckContext<'_>,
@@ -287,8 +292,68 @@ fn judge(
     if url.host.is_empty() || (is_loopback(&url.host) && !from_root) {
         return;
     }
+    let finding = form_finding(ctx, text, what, source, &url).or_else(|| {
+        InCluster::of(ctx, what, source, place, &url)?.finding(expected, sub_path)
+    });
+    if let Some((message, fix)) = finding {
+        out.emit(message, location).with_fix(fix);
+    }
+}
+
+/// What is wrong with the form of the URL (`text`, parsed as `url`), if anything: no
+/// scheme, a loopback host (which only Grafana's `root_url` reaches here), a path without a
+/// trailing `/` (a provisioned URL only).
+fn form_finding(
+    ctx: &CheckContext<'_>,
+    text: &str,
+    what: &str,
+    source: &Source<'_>,
+    url: &UrlParts,
+) -> Option<Finding> {
+    let from_root = matches!(source, Source::RootUrl { .. });
     let what = what.to_owned();
-    let set_grafana_url = |suggested: &str, applicability: Applicability| match source {
+    if url.scheme.is_none() {
+        let suggested = format!("http://{text}");
+        let fix = set_grafana_url(ctx, source, &suggested, Applicability::Unsafe);
+        let message = Message::NoScheme {
+            what,
+            url: text.to_owned(),
+            suggested,
+        };
+        return Some((message, fix));
+    }
+    if is_loopback(&url.host) {
+        let message = Message::RootUrlLocalhost {
+            what,
+            url: text.to_owned(),
+            host: url.host.clone(),
+        };
+        return Some((message, None));
+    }
+    let path_now = url_path(url);
+    if !from_root && path_now != "/" && !path_now.ends_with('/') {
+        let suggested = format!("{}/", text.trim_end());
+        let fix = set_grafana_url(ctx, source, &suggested, Applicability::Safe);
+        let message = Message::NoTrailingSlash {
+            what,
+            url: text.to_owned(),
+            path: path_now,
+            suggested,
+        };
+        return Some((message, fix));
+    }
+    None
+}
+
+/// Sets `jsonData.grafanaUrl` to `suggested` in the provisioned app the URL comes from;
+/// Grafana's `root_url` gets no such fix.
+fn set_grafana_url(
+    ctx: &CheckContext<'_>,
+    source: &Source<'_>,
+    suggested: &str,
+    applicability: Applicability,
+) -> Option<Fix> {
+    match source {
         Source::Provisioned(app) => fix::build::for_app(
             ctx.release,
             app,
@@ -300,56 +365,95 @@ fn judge(
             }],
         ),
         Source::RootUrl { .. } => None,
-    };
-    let Some(scheme) = url.scheme.clone() else {
-        let suggested = format!("http://{text}");
-        let fix = set_grafana_url(&suggested, Applicability::Unsafe);
-        let message = Message::NoScheme {
-            what,
-            url: text.to_owned(),
-            suggested,
-        };
-        out.emit(message, location).with_fix(fix);
-        return;
-    };
-    if is_loopback(&url.host) {
-        let message = Message::RootUrlLocalhost {
-            what,
-            url: text.to_owned(),
-            host: url.host.clone(),
-        };
-        out.emit(message, location);
-        return;
     }
-    let path_now = url_path(&url);
-    if !from_root && path_now != "/" && !path_now.ends_with('/') {
-        let suggested = format!("{}/", text.trim_end());
-        let fix = set_grafana_url(&suggested, Applicability::Safe);
-        let message = Message::NoTrailingSlash {
-            what,
-            url: text.to_owned(),
-            path: path_now,
-            suggested,
+}
+
+/// A URL whose host is an in-cluster name (`<service>`, or `<service>.<namespace>.svc...`),
+/// with what its findings need.
+struct InCluster<'j, 'a> {
+    /// The check's context.
+    ctx: &'j CheckContext<'a>,
+    /// Which URL is judged, as messages name it.
+    what: &'j str,
+    /// Where the URL comes from.
+    source: &'j Source<'a>,
+    /// Where Grafana runs.
+    place: &'j GrafanaPlace,
+    /// The host.
+    host: &'j str,
+    /// The host's labels.
+    labels: Vec<&'j str>,
+    /// The URL's scheme.
+    scheme: String,
+    /// `:<port>` when the URL writes a port, else empty.
+    port: String,
+    /// The URL's path.
+    path: String,
+    /// Grafana's namespace, when it runs in another one than the engine.
+    grafana_ns: Option<String>,
+}
+
+impl<'j, 'a> InCluster<'j, 'a> {
+    /// The URL (with a scheme) when its host is an in-cluster name; a public name (through
+    /// an Ingress) or an IP address is the user's call.
+    fn of(
+        ctx: &'j CheckContext<'a>,
+        what: &'j str,
+        source: &'j Source<'a>,
+        place: &'j GrafanaPlace,
+        url: &'j UrlParts,
+    ) -> Option<Self> {
+        let scheme = url.scheme.clone()?;
+        let labels: Vec<&str> = url.host.split('.').collect();
+        let in_cluster = labels.len() == 1 || labels.get(2) == Some(&"svc");
+        if !in_cluster {
+            return None;
+        }
+        let port = url
+            .port
+            .as_deref()
+            .map(|p| format!(":{p}"))
+            .unwrap_or_default();
+        let grafana_ns = match place {
+            GrafanaPlace::Other { grafana, .. } => Some(grafana.clone()),
+            _ => None,
         };
-        out.emit(message, location).with_fix(fix);
-        return;
+        Some(InCluster {
+            ctx,
+            what,
+            source,
+            place,
+            host: &url.host,
+            labels,
+            scheme,
+            port,
+            path: url_path(url),
+            grafana_ns,
+        })
     }
-    let labels: Vec<&str> = url.host.split('.').collect();
-    let bare = labels.len() == 1;
-    let in_cluster = bare || labels.get(2) == Some(&"svc");
-    if !in_cluster {
-        // a public name (through an Ingress) or an IP address: the user's call
-        return;
+
+    /// Whether the host is a bare Service name.
+    fn bare(&self) -> bool {
+        self.labels.len() == 1
     }
-    let service = labels.first().copied().unwrap_or_default();
-    let port = url
-        .port
-        .as_deref()
-        .map(|p| format!(":{p}"))
-        .unwrap_or_default();
-    // the user's own form, with the Service and namespace labels replaced
-    let rebuild = |service: &str, namespace: Option<&str>, path: &str| {
-        let mut host: Vec<String> = labels.iter().map(|l| (*l).to_owned()).collect();
+
+    /// The Service the host names.
+    fn service(&self) -> &'j str {
+        self.labels.first().copied().unwrap_or_default()
+    }
+
+    /// The namespace a suggested URL keeps: Grafana's for a bare host, else the one written.
+    fn keep_ns(&self) -> Option<String> {
+        if self.bare() {
+            self.grafana_ns.clone()
+        } else {
+            self.labels.get(1).map(|s| (*s).to_owned())
+        }
+    }
+
+    /// The URL in the user's own form, with the Service and namespace labels replaced.
+    fn rebuild(&self, service: &str, namespace: Option<&str>, path: &str) -> String {
+        let mut host: Vec<String> = self.labels.iter().map(|l| (*l).to_owned()).collect();
         if let Some(first) = host.first_mut() {
             *first = service.to_owned();
         }
@@ -358,33 +462,41 @@ fn judge(
             (Some(ns), None) => host.extend([ns.to_owned(), "svc".to_owned()]),
             (None, _) => {}
         }
-        format!("{scheme}://{}{port}{path}", host.join("."))
-    };
-    let grafana_ns = match place {
-        GrafanaPlace::Other { grafana, .. } => Some(grafana.clone()),
-        _ => None,
-    };
-    let keep_ns = if bare {
-        grafana_ns.clone()
-    } else {
-        labels.get(1).map(|s| (*s).to_owned())
-    };
-    // the bundled Grafana's Service, when its name is known
-    if let Some(expected) = expected
-        && service != expected
-    {
-        let suggested = rebuild(expected, keep_ns.as_deref(), &path_now);
-        let fix = match source {
-            Source::Provisioned(_) => set_grafana_url(&suggested, Applicability::Unsafe),
+        format!("{}://{}{}{path}", self.scheme, host.join("."), self.port)
+    }
+
+    /// The first thing wrong with the host or the path, against the bundled Grafana's
+    /// Service (`expected`, when its name is known) and the sub-path it serves under.
+    fn finding(&self, expected: Option<&str>, sub_path: Option<&str>) -> Option<Finding> {
+        if let Some(expected) = expected
+            && self.service() != expected
+        {
+            return Some(self.wrong_service(expected));
+        }
+        self.bare_host_other_namespace()
+            .or_else(|| self.wrong_namespace())
+            .or_else(|| self.sub_path(sub_path))
+            .or_else(|| self.bare_host_assumed())
+    }
+
+    /// A Service other than the bundled Grafana's (`expected`).
+    fn wrong_service(&self, expected: &str) -> Finding {
+        let service = self.service();
+        let keep_ns = self.keep_ns();
+        let suggested = self.rebuild(expected, keep_ns.as_deref(), &self.path);
+        let fix = match self.source {
+            Source::Provisioned(_) => {
+                set_grafana_url(self.ctx, self.source, &suggested, Applicability::Unsafe)
+            }
             // the host came from `server.domain`: point it at the Service
             Source::RootUrl {
                 domain: Some(domain),
-            } if bare => {
+            } if self.bare() => {
                 let host = match keep_ns.as_deref() {
                     Some(ns) => format!("{expected}.{ns}.svc"),
                     None => expected.to_owned(),
                 };
-                ctx.fix_at(
+                self.ctx.fix_at(
                     domain.site().map(|_| *domain),
                     format!("set `grafana.grafana.ini.server.domain` to {host}"),
                     Applicability::Unsafe,
@@ -397,76 +509,95 @@ fn judge(
             Source::RootUrl { .. } => None,
         };
         let message = Message::WrongService {
-            what,
+            what: self.what.to_owned(),
             service: service.to_owned(),
             expected: expected.to_owned(),
             helm_testing: service == "helm-testing-grafana",
             suggested,
         };
-        out.emit(message, location).with_fix(fix);
-        return;
+        (message, fix)
     }
-    // the namespace the engine needs
-    if bare
-        && let Some(gns) = &grafana_ns
-        && let GrafanaPlace::Other { namespace, .. } = place
-    {
-        let suggested = rebuild(service, Some(gns), &path_now);
-        let fix = set_grafana_url(&suggested, Applicability::Unsafe);
-        let message = Message::BareHostOtherNamespace {
-            what,
-            host: url.host.clone(),
-            grafana_namespace: gns.clone(),
-            namespace: namespace.clone(),
-            suggested,
-        };
-        out.emit(message, location).with_fix(fix);
-        return;
-    }
-    if let Some(found) = labels.get(1).filter(|_| !bare)
-        && let Some(gns) = grafana_ns.as_deref().or(match place {
-            GrafanaPlace::Same => ctx.release.identity.namespace.as_deref(),
-            _ => None,
-        })
-        && *found != gns
-    {
-        let suggested = rebuild(service, Some(gns), &path_now);
-        let fix = set_grafana_url(&suggested, Applicability::Unsafe);
-        let message = Message::WrongNamespace {
-            what,
-            found_namespace: (*found).to_owned(),
-            grafana_namespace: gns.to_owned(),
-            suggested,
-        };
-        out.emit(message, location).with_fix(fix);
-        return;
-    }
-    // the sub-path the bundled Grafana serves under
-    if ctx.grafana().bundled() {
-        let wanted = sub_path.unwrap_or("/");
-        if path_now != wanted {
-            let suggested = rebuild(service, None, wanted);
-            let fix = set_grafana_url(&suggested, Applicability::Unsafe);
-            let message = Message::SubPath {
-                what,
-                path: path_now,
-                wanted: wanted.to_owned(),
-                sub_path_on: sub_path.is_some(),
+
+    /// A bare host while Grafana runs in another namespace than the engine.
+    fn bare_host_other_namespace(&self) -> Option<Finding> {
+        if self.bare()
+            && let Some(gns) = &self.grafana_ns
+            && let GrafanaPlace::Other { namespace, .. } = self.place
+        {
+            let suggested = self.rebuild(self.service(), Some(gns), &self.path);
+            let fix = set_grafana_url(self.ctx, self.source, &suggested, Applicability::Unsafe);
+            let message = Message::BareHostOtherNamespace {
+                what: self.what.to_owned(),
+                host: self.host.to_owned(),
+                grafana_namespace: gns.clone(),
+                namespace: namespace.clone(),
                 suggested,
             };
-            out.emit(message, location).with_fix(fix);
-            return;
+            return Some((message, fix));
         }
+        None
     }
-    if bare && let GrafanaPlace::Unknown(why) = place {
-        let suggested = rebuild(service, Some("<grafana-namespace>"), &path_now);
-        let fix = set_grafana_url(&suggested, Applicability::DisplayOnly);
-        let message = Message::BareHostAssumed {
-            what,
-            host: url.host.clone(),
-            why: why.clone(),
+
+    /// A namespace other than Grafana's.
+    fn wrong_namespace(&self) -> Option<Finding> {
+        if let Some(found) = self.labels.get(1).filter(|_| !self.bare())
+            && let Some(gns) = self.grafana_ns.as_deref().or(match self.place {
+                GrafanaPlace::Same => self.ctx.release.identity.namespace.as_deref(),
+                _ => None,
+            })
+            && *found != gns
+        {
+            let suggested = self.rebuild(self.service(), Some(gns), &self.path);
+            let fix = set_grafana_url(self.ctx, self.source, &suggested, Applicability::Unsafe);
+            let message = Message::WrongNamespace {
+                what: self.what.to_owned(),
+                found_namespace: (*found).to_owned(),
+                grafana_namespace: gns.to_owned(),
+                suggested,
+            };
+            return Some((message, fix));
+        }
+        None
+    }
+
+    /// A path other than the sub-path the bundled Grafana serves under (`/` when it serves
+    /// at the root).
+    fn sub_path(&self, sub_path: Option<&str>) -> Option<Finding> {
+        if !self.ctx.grafana().bundled() {
+            return None;
+        }
+        let wanted = sub_path.unwrap_or("/");
+        if self.path == wanted {
+            return None;
+        }
+        let suggested = self.rebuild(self.service(), None, wanted);
+        let fix = set_grafana_url(self.ctx, self.source, &suggested, Applicability::Unsafe);
+        let message = Message::SubPath {
+            what: self.what.to_owned(),
+            path: self.path.clone(),
+            wanted: wanted.to_owned(),
+            sub_path_on: sub_path.is_some(),
             suggested,
         };
-        out.emit(message, location).with_fix(fix);
+        Some((message, fix))
+    }
+
+    /// A bare host while where Grafana runs is not known.
+    fn bare_host_assumed(&self) -> Option<Finding> {
+        if self.bare()
+            && let GrafanaPlace::Unknown(why) = self.place
+        {
+            let suggested = self.rebuild(self.service(), Some("<grafana-namespace>"), &self.path);
+            let fix =
+                set_grafana_url(self.ctx, self.source, &suggested, Applicability::DisplayOnly);
+            let message = Message::BareHostAssumed {
+                what: self.what.to_owned(),
+                host: self.host.to_owned(),
+                why: why.clone(),
+                suggested,
+            };
+            return Some((message, fix));
+        }
+        None
     }
 }

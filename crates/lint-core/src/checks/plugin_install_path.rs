@@ -8,7 +8,7 @@
 use serde::Serialize;
 
 use super::{CheckContext, Emitter};
-use crate::diagnostic::Applicability;
+use crate::diagnostic::{Applicability, Fix, Location};
 use crate::fix::Op;
 use crate::path::Seg;
 use crate::values::{Kind, Value};
@@ -158,11 +158,54 @@ pub enum Message {
     },
 }
 
+/// Where the Grafana container reads plugins from.
+struct PluginsDir {
+    /// Grafana's plugins directory.
+    plugins: String,
+    /// The volume that holds it, and its path inside that volume, when a volume does.
+    reads: Option<(String, String)>,
+    /// The Grafana container's mount that holds it (the deepest).
+    covering: Option<Mount>,
+}
+
+/// An init container taken to install plugins, as the findings about it read it.
+struct Installer<'v> {
+    /// Its index in `grafana.extraInitContainers`.
+    index: usize,
+    /// The container.
+    value: &'v Value,
+    /// Its name (its index when it has none).
+    name: String,
+    /// Its volume mounts.
+    mounts: Vec<Mount>,
+    /// The plugin paths its script names.
+    found: Vec<String>,
+    /// Why it is taken to install plugins.
+    why: String,
+    /// Where to report it: its name, else the whole container.
+    location: Location,
+}
+
 /// Runs the check.
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     if !ctx.grafana().deployed() {
         return;
     }
+    let dir = plugins_dir(ctx);
+    let inits = ctx
+        .release
+        .get(&["grafana", "extraInitContainers"])
+        .and_then(Value::as_seq)
+        .unwrap_or_default();
+    for (index, init) in inits.iter().enumerate() {
+        if let Some(installer) = installer(ctx, &dir, index, init) {
+            judge(ctx, &dir, installer, out);
+        }
+    }
+}
+
+/// Grafana's plugins directory and the Grafana container's mounts that hold it.
+fn plugins_dir(ctx: &CheckContext<'_>) -> PluginsDir {
     let release = ctx.release;
     let get = |keys: &[&str]| release.get(keys);
     // the chart sets GF_PATHS_PLUGINS from `paths.plugins`; a `grafana.env` entry comes later
@@ -194,147 +237,224 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
         .filter(|m| under(&plugins, &m.path))
         .max_by_key(|m| m.path.len())
         .cloned();
-    let inits = get(&["grafana", "extraInitContainers"])
-        .and_then(Value::as_seq)
+    PluginsDir {
+        plugins,
+        reads,
+        covering,
+    }
+}
+
+/// The init container at `index` as an installer of plugins, when a user wrote it and it is
+/// taken to install plugins.
+fn installer<'v>(
+    ctx: &CheckContext<'_>,
+    dir: &PluginsDir,
+    index: usize,
+    init: &'v Value,
+) -> Option<Installer<'v>> {
+    let release = ctx.release;
+    let site = init.site()?;
+    let name = init
+        .get(&["name"])
+        .and_then(Value::scalar_string)
+        .unwrap_or_else(|| format!("{index}"));
+    let text = script(init);
+    let mounts = mounts_of(init.get(&["volumeMounts"]));
+    let found = targets(&text, &dir.plugins);
+    let why = why_installs(init, &text, &found, &mounts, &dir.plugins)?;
+    let init_path = release
+        .key_path(&["grafana", "extraInitContainers"])
+        .index(index);
+    let location = match init.get(&["name"]).and_then(Value::site) {
+        Some(s) => release.site_location(s, init_path.key("name"), false),
+        None => release.site_location(site, init_path, false),
+    };
+    Some(Installer {
+        index,
+        value: init,
+        name,
+        mounts,
+        found,
+        why,
+        location,
+    })
+}
+
+/// Why an init container (its script `text`, the plugin paths `found` in it, its `mounts`)
+/// is taken to install plugins into `plugins`, if it is.
+fn why_installs(
+    init: &Value,
+    text: &str,
+    found: &[String],
+    mounts: &[Mount],
+    plugins: &str,
+) -> Option<String> {
+    let image = init
+        .get(&["image"])
+        .and_then(Value::scalar_string)
         .unwrap_or_default();
-    for (index, init) in inits.iter().enumerate() {
-        let Some(site) = init.site() else { continue };
-        let name = init
-            .get(&["name"])
-            .and_then(Value::scalar_string)
-            .unwrap_or_else(|| format!("{index}"));
-        let text = script(init);
-        let image = init
-            .get(&["image"])
-            .and_then(Value::scalar_string)
-            .unwrap_or_default();
-        let mounts = mounts_of(init.get(&["volumeMounts"]));
-        let found = targets(&text, &plugins);
-        let why = if text.contains("plugins install") {
-            "it runs `grafana cli plugins install`".to_owned()
-        } else if let Some(t) = found.iter().find(|t| under(t, &plugins)) {
-            format!("it writes to `{t}`")
-        } else if mounts.iter().any(|m| under(&m.path, &plugins)) {
-            format!("it mounts a volume at `{plugins}`")
-        } else if image.contains(crate::model::plugin::PLUGIN_ID)
-            || text.contains(crate::model::plugin::PLUGIN_ID)
-        {
-            "it names `grafana-oncall-app`".to_owned()
-        } else {
-            continue;
-        };
-        let init_path = release
-            .key_path(&["grafana", "extraInitContainers"])
-            .index(index);
-        let location = match init.get(&["name"]).and_then(Value::site) {
-            Some(s) => release.site_location(s, init_path.key("name"), false),
-            None => release.site_location(site, init_path, false),
-        };
-        let Some((volume, vpath)) = reads.clone() else {
-            out.emit(
-                Message::NoVolume {
-                    name,
-                    why,
-                    plugins: plugins.clone(),
-                },
-                location,
-            );
-            continue;
-        };
-        let lands = |path: &str| {
-            resolve(&mounts, path).is_some_and(|(v, p)| v == volume && under(&p, &vpath))
-        };
-        // where Grafana's plugins directory is in the init container, if it mounts it
-        let view = mounts
-            .iter()
-            .filter(|m| m.name == volume && under(&vpath, &m.sub))
-            .min_by_key(|m| m.path.len())
-            .map(|m| {
-                let rel = vpath
-                    .strip_prefix(m.sub.as_str())
-                    .unwrap_or_default()
-                    .trim_start_matches('/');
-                if rel.is_empty() {
-                    m.path.clone()
-                } else {
-                    format!("{}/{rel}", m.path.trim_end_matches('/'))
-                }
-            });
-        // a volume of its own that the init container mounts over the plugins directory
-        let own = mounts
-            .iter()
-            .find(|m| m.name != volume && under(&plugins, &m.path))
-            .map(|m| m.name.clone());
-        let mount = covering
-            .as_ref()
-            .map(|m| m.path.clone())
-            .unwrap_or_default();
-        match &view {
-            None => {
-                // mount the volume where Grafana has it, when nothing of the init container's
-                // own sits in the way
-                let fix = covering.as_ref().filter(|c| {
-                    c.sub.is_empty()
-                        && !mounts.iter().any(|m| m.name == c.name)
-                        && !mounts
-                            .iter()
-                            .any(|m| under(&m.path, &c.path) || under(&c.path, &m.path))
-                });
-                let fix = fix.and_then(|c| {
-                    let mut path = Seg::keys(&["grafana", "extraInitContainers"]);
-                    path.push(Seg::Index(index));
-                    path.push(Seg::Key("volumeMounts".into()));
-                    let origin = init.origin.clone();
-                    let mut item = crate::values::Map::default();
-                    item.insert(
-                        "name".to_owned(),
-                        Value::new(Kind::Str(c.name.clone()), origin.clone()),
-                    );
-                    item.insert(
-                        "mountPath".to_owned(),
-                        Value::new(Kind::Str(c.path.clone()), origin.clone()),
-                    );
-                    ctx.fix_at(
-                        Some(init),
-                        format!("mount `{}` at `{}` in `{name}`", c.name, c.path),
-                        Applicability::Unsafe,
-                        vec![Op::Append {
-                            path,
-                            item: Value::new(Kind::map(item), origin),
-                        }],
-                    )
-                });
-                let message = Message::NotMounted {
-                    name,
-                    why,
-                    volume,
-                    plugins: plugins.clone(),
-                    own: own.unwrap_or_default(),
-                    mount,
-                };
-                out.emit(message, location).with_fix(fix);
-            }
-            Some(_) => {
-                if found.is_empty() || found.iter().any(|t| lands(t)) {
-                    continue;
-                }
-                let target = found
+    let why = if text.contains("plugins install") {
+        "it runs `grafana cli plugins install`".to_owned()
+    } else if let Some(t) = found.iter().find(|t| under(t, plugins)) {
+        format!("it writes to `{t}`")
+    } else if mounts.iter().any(|m| under(&m.path, plugins)) {
+        format!("it mounts a volume at `{plugins}`")
+    } else if image.contains(crate::model::plugin::PLUGIN_ID)
+        || text.contains(crate::model::plugin::PLUGIN_ID)
+    {
+        "it names `grafana-oncall-app`".to_owned()
+    } else {
+        return None;
+    };
+    Some(why)
+}
+
+/// Reports an installer whose plugins do not land in Grafana's plugins directory: no volume
+/// holds it, the installer does not mount it, or it writes elsewhere.
+fn judge(
+    ctx: &CheckContext<'_>,
+    dir: &PluginsDir,
+    installer: Installer<'_>,
+    out: &mut Emitter<'_, Message>,
+) {
+    let Some((volume, vpath)) = dir.reads.clone() else {
+        out.emit(
+            Message::NoVolume {
+                name: installer.name,
+                why: installer.why,
+                plugins: dir.plugins.clone(),
+            },
+            installer.location,
+        );
+        return;
+    };
+    let mount = dir
+        .covering
+        .as_ref()
+        .map(|m| m.path.clone())
+        .unwrap_or_default();
+    match plugins_view(&installer.mounts, &volume, &vpath) {
+        None => not_mounted(ctx, dir, installer, volume, mount, out),
+        Some(view) => {
+            if installer.found.is_empty()
+                || installer
+                    .found
                     .iter()
-                    .find(|t| under(t, &plugins))
-                    .or(found.first())
-                    .cloned()
-                    .unwrap_or_default();
-                let message = Message::WrongTarget {
-                    name,
-                    target,
-                    view: view.clone().unwrap_or_default(),
-                    volume,
-                    mount,
-                };
-                out.emit(message, location);
+                    .any(|t| lands(&installer.mounts, t, &volume, &vpath))
+            {
+                return;
             }
+            let target = installer
+                .found
+                .iter()
+                .find(|t| under(t, &dir.plugins))
+                .or(installer.found.first())
+                .cloned()
+                .unwrap_or_default();
+            let message = Message::WrongTarget {
+                name: installer.name,
+                target,
+                view,
+                volume,
+                mount,
+            };
+            out.emit(message, installer.location);
         }
     }
+}
+
+/// Where Grafana's plugins directory (at `vpath` in `volume`) is in a container with these
+/// mounts, if it mounts it.
+fn plugins_view(mounts: &[Mount], volume: &str, vpath: &str) -> Option<String> {
+    mounts
+        .iter()
+        .filter(|m| m.name == volume && under(vpath, &m.sub))
+        .min_by_key(|m| m.path.len())
+        .map(|m| {
+            let rel = vpath
+                .strip_prefix(m.sub.as_str())
+                .unwrap_or_default()
+                .trim_start_matches('/');
+            if rel.is_empty() {
+                m.path.clone()
+            } else {
+                format!("{}/{rel}", m.path.trim_end_matches('/'))
+            }
+        })
+}
+
+/// Whether what a container with these mounts writes at `path` lands in Grafana's plugins
+/// directory (at `vpath` in `volume`).
+fn lands(mounts: &[Mount], path: &str, volume: &str, vpath: &str) -> bool {
+    resolve(mounts, path).is_some_and(|(v, p)| v == volume && under(&p, vpath))
+}
+
+/// Reports an installer that does not mount `volume`, the one that holds Grafana's plugins
+/// directory (which the Grafana container mounts at `mount`).
+fn not_mounted(
+    ctx: &CheckContext<'_>,
+    dir: &PluginsDir,
+    installer: Installer<'_>,
+    volume: String,
+    mount: String,
+    out: &mut Emitter<'_, Message>,
+) {
+    // a volume of its own that the init container mounts over the plugins directory
+    let own = installer
+        .mounts
+        .iter()
+        .find(|m| m.name != volume && under(&dir.plugins, &m.path))
+        .map(|m| m.name.clone());
+    let fix = mount_fix(ctx, dir.covering.as_ref(), &installer);
+    let message = Message::NotMounted {
+        name: installer.name,
+        why: installer.why,
+        volume,
+        plugins: dir.plugins.clone(),
+        own: own.unwrap_or_default(),
+        mount,
+    };
+    out.emit(message, installer.location).with_fix(fix);
+}
+
+/// Mounts the volume in the installer where the Grafana container has it (`covering`), when
+/// nothing of the init container's own sits in the way.
+fn mount_fix(
+    ctx: &CheckContext<'_>,
+    covering: Option<&Mount>,
+    installer: &Installer<'_>,
+) -> Option<Fix> {
+    let mounts = &installer.mounts;
+    let c = covering.filter(|c| {
+        c.sub.is_empty()
+            && !mounts.iter().any(|m| m.name == c.name)
+            && !mounts
+                .iter()
+                .any(|m| under(&m.path, &c.path) || under(&c.path, &m.path))
+    })?;
+    let init = installer.value;
+    let mut path = Seg::keys(&["grafana", "extraInitContainers"]);
+    path.push(Seg::Index(installer.index));
+    path.push(Seg::Key("volumeMounts".into()));
+    let origin = init.origin.clone();
+    let mut item = crate::values::Map::default();
+    item.insert(
+        "name".to_owned(),
+        Value::new(Kind::Str(c.name.clone()), origin.clone()),
+    );
+    item.insert(
+        "mountPath".to_owned(),
+        Value::new(Kind::Str(c.path.clone()), origin.clone()),
+    );
+    ctx.fix_at(
+        Some(init),
+        format!("mount `{}` at `{}` in `{}`", c.name, c.path, installer.name),
+        Applicability::Unsafe,
+        vec![Op::Append {
+            path,
+            item: Value::new(Kind::map(item), origin),
+        }],
+    )
 }
 
 #[cfg(test)]

@@ -11,10 +11,10 @@
 use serde::Serialize;
 
 use super::{CheckContext, Emitter, path};
-use crate::diagnostic::{Applicability, Location};
+use crate::diagnostic::{Applicability, Fix, Location};
 use crate::fix::{self, Op};
 use crate::model::plugin::{self, Form};
-use crate::model::provisioning::is_substituted;
+use crate::model::provisioning::{ProvisionedApp, is_substituted};
 use crate::model::volumes::chart_provisioning_volume;
 use crate::release::InputKind;
 use crate::values::{Kind, Value};
@@ -92,95 +92,17 @@ pub enum Message {
 pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     // a license other than OpenSource, wherever the plugin comes from
     for app in ctx.provisioning {
-        let Some(license) = app.value.get(&["jsonData", "license"]) else {
-            continue;
-        };
-        let Kind::Str(text) = &license.kind else {
-            continue;
-        };
-        if text.trim().is_empty() || text == OPEN_SOURCE || is_substituted(license) {
-            continue;
-        }
-        let Some(site) = license.site() else {
-            continue;
-        };
-        let location =
-            ctx.release
-                .site_location(site, app.key_path.extend(&["jsonData", "license"]), false);
-        let fix = fix::build::for_app(
-            ctx.release,
-            app,
-            format!("set `jsonData.license` to {OPEN_SOURCE}"),
-            Applicability::Unsafe,
-            vec![Op::SetScalar {
-                path: path(&["jsonData", "license"]),
-                value: fix::ops::text(OPEN_SOURCE),
-            }],
-        );
-        out.emit(Message::WrongValue { found: text.clone() }, location)
-            .with_fix(fix);
+        wrong_license(ctx, app, out);
     }
 
     let Some(source) = private_source(ctx) else {
         return;
     };
-    let mut any = false;
     for app in ctx.provisioning {
-        let license = app.value.get(&["jsonData", "license"]);
-        let unset = match license.map(|v| &v.kind) {
-            None | Some(Kind::Null) => true,
-            Some(Kind::Str(s)) => s.trim().is_empty(),
-            _ => false,
-        };
-        any = true;
-        if !unset {
-            continue;
-        }
-        let json_data = app
-            .value
-            .get(&["jsonData"])
-            .filter(|v| v.as_map().is_some());
-        // no `jsonData` at all is OC003's finding
-        let Some(json_data) = json_data else {
-            continue;
-        };
-        let location = match (license.and_then(Value::site), json_data.site()) {
-            (Some(site), _) => ctx.release.site_location(
-                site,
-                app.key_path.extend(&["jsonData", "license"]),
-                false,
-            ),
-            (None, Some(site)) => {
-                ctx.release
-                    .site_location(site, app.key_path.key("jsonData"), true)
-            }
-            (None, None) => continue,
-        };
-        let fix = fix::build::for_app(
-            ctx.release,
-            app,
-            format!("set `jsonData.license` to {OPEN_SOURCE}"),
-            Applicability::Safe,
-            vec![Op::SetScalar {
-                path: path(&["jsonData", "license"]),
-                value: fix::ops::text(OPEN_SOURCE),
-            }],
-        );
-        let message = if source.location.is_some() {
-            Message::Missing {
-                why: source.why.clone(),
-            }
-        } else {
-            Message::MissingAirGapped
-        };
-        let diagnostic = out.emit(message, location);
-        diagnostic.with_fix(fix);
-        if let Some(related) = &source.location {
-            diagnostic.with_related(related.clone(), "the plugin comes from here");
-        }
+        missing_license(ctx, app, &source, out);
     }
     // the chart's own provisioning has no license and cannot be given one
-    if !any
+    if ctx.provisioning.is_empty()
         && let Some(location) = &source.location
         && let Some(volume) = chart_provisioning_volume(ctx.release)
     {
@@ -197,4 +119,96 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
             diagnostic.with_related(related, "the chart's provisioning is mounted here");
         }
     }
+}
+
+/// Reports a `jsonData.license` a user wrote that is not `OpenSource`.
+fn wrong_license(ctx: &CheckContext<'_>, app: &ProvisionedApp, out: &mut Emitter<'_, Message>) {
+    let Some(license) = app.value.get(&["jsonData", "license"]) else {
+        return;
+    };
+    let Kind::Str(text) = &license.kind else {
+        return;
+    };
+    if text.trim().is_empty() || text == OPEN_SOURCE || is_substituted(license) {
+        return;
+    }
+    let Some(site) = license.site() else {
+        return;
+    };
+    let location =
+        ctx.release
+            .site_location(site, app.key_path.extend(&["jsonData", "license"]), false);
+    let fix = set_open_source(ctx, app, Applicability::Unsafe);
+    out.emit(Message::WrongValue { found: text.clone() }, location)
+        .with_fix(fix);
+}
+
+/// Reports a provisioned app without a license, the plugin not coming from grafana.com
+/// (`source` saying why).
+fn missing_license(
+    ctx: &CheckContext<'_>,
+    app: &ProvisionedApp,
+    source: &Source,
+    out: &mut Emitter<'_, Message>,
+) {
+    let license = app.value.get(&["jsonData", "license"]);
+    let unset = match license.map(|v| &v.kind) {
+        None | Some(Kind::Null) => true,
+        Some(Kind::Str(s)) => s.trim().is_empty(),
+        _ => false,
+    };
+    if !unset {
+        return;
+    }
+    let json_data = app
+        .value
+        .get(&["jsonData"])
+        .filter(|v| v.as_map().is_some());
+    // no `jsonData` at all is OC003's finding
+    let Some(json_data) = json_data else {
+        return;
+    };
+    let location = match (license.and_then(Value::site), json_data.site()) {
+        (Some(site), _) => ctx.release.site_location(
+            site,
+            app.key_path.extend(&["jsonData", "license"]),
+            false,
+        ),
+        (None, Some(site)) => {
+            ctx.release
+                .site_location(site, app.key_path.key("jsonData"), true)
+        }
+        (None, None) => return,
+    };
+    let fix = set_open_source(ctx, app, Applicability::Safe);
+    let message = if source.location.is_some() {
+        Message::Missing {
+            why: source.why.clone(),
+        }
+    } else {
+        Message::MissingAirGapped
+    };
+    let diagnostic = out.emit(message, location);
+    diagnostic.with_fix(fix);
+    if let Some(related) = &source.location {
+        diagnostic.with_related(related.clone(), "the plugin comes from here");
+    }
+}
+
+/// Sets the app's `jsonData.license` to `OpenSource`.
+fn set_open_source(
+    ctx: &CheckContext<'_>,
+    app: &ProvisionedApp,
+    applicability: Applicability,
+) -> Option<Fix> {
+    fix::build::for_app(
+        ctx.release,
+        app,
+        format!("set `jsonData.license` to {OPEN_SOURCE}"),
+        applicability,
+        vec![Op::SetScalar {
+            path: path(&["jsonData", "license"]),
+            value: fix::ops::text(OPEN_SOURCE),
+        }],
+    )
 }

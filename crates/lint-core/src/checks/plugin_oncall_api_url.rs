@@ -12,15 +12,15 @@
 use serde::Serialize;
 
 use super::{CheckContext, Emitter, path};
-use crate::diagnostic::Applicability;
+use crate::diagnostic::{Applicability, Fix};
 use crate::fix::{self, Op};
 use crate::model::grafana::Place as GrafanaPlace;
 use crate::model::names::{
     CHART_CONFIGMAP, CHART_ENGINE_SERVICE, CHART_ONCALL_API_URL, ENGINE_PORT, engine_named_by,
     engine_service,
 };
-use crate::model::provisioning::is_substituted;
-use crate::model::url::{is_loopback, parse_url};
+use crate::model::provisioning::{ProvisionedApp, is_substituted};
+use crate::model::url::{UrlParts, is_loopback, parse_url};
 use crate::model::volumes::chart_provisioning_volume;
 use crate::release::InputKind;
 use crate::values::Kind;
@@ -186,9 +186,10 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     chart_default(ctx, &place, out);
 }
 
+/// Judges the `jsonData.onCallApiUrl` a user wrote in one provisioned app.
 fn check_app(
     ctx: &CheckContext<'_>,
-    app: &crate::model::provisioning::ProvisionedApp,
+    app: &ProvisionedApp,
     place: &GrafanaPlace,
     out: &mut Emitter<'_, Message>,
 ) {
@@ -216,22 +217,10 @@ fn check_app(
     if is_loopback(&url.host) || url.host.is_empty() {
         return;
     }
-    let set = |url_text: String, applicability: Applicability| {
-        fix::build::for_app(
-            ctx.release,
-            app,
-            format!("set `jsonData.onCallApiUrl` to {url_text}"),
-            applicability,
-            vec![Op::SetScalar {
-                path: path(&["jsonData", "onCallApiUrl"]),
-                value: fix::ops::text(url_text),
-            }],
-        )
-    };
     match url.scheme.as_deref() {
         None => {
             let fixed = format!("http://{text}");
-            let fix = set(fixed.clone(), Applicability::Unsafe);
+            let fix = set_url(ctx, app, fixed.clone(), Applicability::Unsafe);
             out.emit(
                 Message::NoScheme {
                     url: text.to_owned(),
@@ -261,120 +250,189 @@ fn check_app(
     } else {
         None
     };
-    let namespace = ctx.release.identity.namespace.as_deref();
+    let engine_url = EngineUrl {
+        url: &url,
+        engine,
+        expected,
+        namespace: ctx.release.identity.namespace.as_deref(),
+    };
+    let (suggested, applicability) = engine_url.suggested(place);
+    let Some(message) = engine_url.message(ctx, place, &suggested) else {
+        return;
+    };
+    let fix = set_url(ctx, app, suggested, applicability);
+    out.emit(message, location).with_fix(fix);
+}
 
-    // the URL that fixes every part this check knows
-    let service = expected.clone().unwrap_or_else(|| engine.service.clone());
-    let (ns_part, ns_known) = match (&engine.namespace, namespace, place) {
-        (Some(found), Some(ns), _) if found != ns => (Some(ns.to_owned()), true),
-        (Some(_), _, _) => (None, true),
-        (None, Some(ns), GrafanaPlace::Other { .. } | GrafanaPlace::Unknown(_)) => {
-            (Some(ns.to_owned()), true)
-        }
-        (None, None, GrafanaPlace::Other { .. } | GrafanaPlace::Unknown(_)) => {
-            (Some("<oncall-namespace>".to_owned()), false)
-        }
-        (None, _, _) => (None, true),
-    };
-    let host = match (&ns_part, &engine.namespace) {
-        (Some(ns), Some(_)) => {
-            // replace the namespace label in the user's own form
-            let mut labels: Vec<String> = url.host.split('.').map(str::to_owned).collect();
-            if let Some(label) = labels.get_mut(1) {
-                label.clone_from(ns);
-            }
-            if let Some(first) = labels.first_mut() {
-                first.clone_from(&service);
-            }
-            labels.join(".")
-        }
-        (Some(ns), None) => format!("{service}.{ns}.svc"),
-        (None, _) => {
-            let mut labels: Vec<String> = url.host.split('.').map(str::to_owned).collect();
-            if let Some(first) = labels.first_mut() {
-                first.clone_from(&service);
-            }
-            labels.join(".")
-        }
-    };
-    let scheme = url.scheme.clone().unwrap_or_else(|| "http".into());
-    let suggested = format!("{scheme}://{host}:{ENGINE_PORT}{}", url.rest);
-    let applicability = if ns_known {
-        Applicability::Unsafe
-    } else {
-        Applicability::DisplayOnly
-    };
-    let port = url.port.clone();
-    let url_host = url.host.clone();
-    let expected_text = expected.clone().unwrap_or_default();
-    let namespace_text = namespace.unwrap_or("").to_owned();
-    let found_namespace = engine.namespace.clone().unwrap_or_default();
-    let port_text = port.clone().unwrap_or_else(|| default_port(&scheme).into());
-    let port_written = port.is_some();
+/// Sets the app's `jsonData.onCallApiUrl` to `url_text`.
+fn set_url(
+    ctx: &CheckContext<'_>,
+    app: &ProvisionedApp,
+    url_text: String,
+    applicability: Applicability,
+) -> Option<Fix> {
+    fix::build::for_app(
+        ctx.release,
+        app,
+        format!("set `jsonData.onCallApiUrl` to {url_text}"),
+        applicability,
+        vec![Op::SetScalar {
+            path: path(&["jsonData", "onCallApiUrl"]),
+            value: fix::ops::text(url_text),
+        }],
+    )
+}
 
-    let message = if let Some(expected) = &expected
-        && *expected != engine.service
-    {
-        if engine.service == CHART_ENGINE_SERVICE {
-            Message::HelmTesting {
-                expected: expected_text,
-                named_by: engine_named_by(ctx.release),
-                suggested: suggested.clone(),
+/// An `onCallApiUrl` that names an engine Service, with what it is judged against.
+struct EngineUrl<'u> {
+    /// The URL, parsed.
+    url: &'u UrlParts,
+    /// The engine Service (and namespace) it names.
+    engine: EngineHost,
+    /// This release's engine Service, when known.
+    expected: Option<String>,
+    /// OnCall's namespace, when known.
+    namespace: Option<&'u str>,
+}
+
+impl EngineUrl<'_> {
+    /// The URL that fixes every part this check knows, and how safe writing it is (a
+    /// placeholder for a namespace not known is display-only).
+    fn suggested(&self, place: &GrafanaPlace) -> (String, Applicability) {
+        let (url, engine) = (self.url, &self.engine);
+        let service = self
+            .expected
+            .clone()
+            .unwrap_or_else(|| engine.service.clone());
+        let (ns_part, ns_known) = match (&engine.namespace, self.namespace, place) {
+            (Some(found), Some(ns), _) if found != ns => (Some(ns.to_owned()), true),
+            (Some(_), _, _) => (None, true),
+            (None, Some(ns), GrafanaPlace::Other { .. } | GrafanaPlace::Unknown(_)) => {
+                (Some(ns.to_owned()), true)
+            }
+            (None, None, GrafanaPlace::Other { .. } | GrafanaPlace::Unknown(_)) => {
+                (Some("<oncall-namespace>".to_owned()), false)
+            }
+            (None, _, _) => (None, true),
+        };
+        let host = match (&ns_part, &engine.namespace) {
+            (Some(ns), Some(_)) => {
+                // replace the namespace label in the user's own form
+                let mut labels: Vec<String> = url.host.split('.').map(str::to_owned).collect();
+                if let Some(label) = labels.get_mut(1) {
+                    label.clone_from(ns);
+                }
+                if let Some(first) = labels.first_mut() {
+                    first.clone_from(&service);
+                }
+                labels.join(".")
+            }
+            (Some(ns), None) => format!("{service}.{ns}.svc"),
+            (None, _) => {
+                let mut labels: Vec<String> = url.host.split('.').map(str::to_owned).collect();
+                if let Some(first) = labels.first_mut() {
+                    first.clone_from(&service);
+                }
+                labels.join(".")
+            }
+        };
+        let scheme = url.scheme.clone().unwrap_or_else(|| "http".into());
+        let suggested = format!("{scheme}://{host}:{ENGINE_PORT}{}", url.rest);
+        let applicability = if ns_known {
+            Applicability::Unsafe
+        } else {
+            Applicability::DisplayOnly
+        };
+        (suggested, applicability)
+    }
+
+    /// What is wrong, the first that applies: the Service, the namespace, the port, a
+    /// namespace left out where Grafana's is not known; `None` when nothing is.
+    fn message(
+        &self,
+        ctx: &CheckContext<'_>,
+        place: &GrafanaPlace,
+        suggested: &str,
+    ) -> Option<Message> {
+        let (url, engine) = (self.url, &self.engine);
+        let suggested = suggested.to_owned();
+        let namespace_text = self.namespace.unwrap_or("").to_owned();
+        let message = if let Some(expected) = &self.expected
+            && *expected != engine.service
+        {
+            if engine.service == CHART_ENGINE_SERVICE {
+                Message::HelmTesting {
+                    expected: expected.clone(),
+                    named_by: engine_named_by(ctx.release),
+                    suggested,
+                }
+            } else {
+                Message::WrongService {
+                    service: engine.service.clone(),
+                    expected: expected.clone(),
+                    named_by: engine_named_by(ctx.release),
+                    suggested,
+                }
+            }
+        } else if let (Some(found), Some(ns)) = (&engine.namespace, self.namespace)
+            && found != ns
+        {
+            Message::WrongNamespace {
+                found_namespace: found.clone(),
+                namespace: namespace_text,
+                suggested,
+            }
+        } else if engine.namespace.is_none()
+            && let GrafanaPlace::Other { grafana, .. } = place
+        {
+            Message::BareHostOtherNamespace {
+                host: url.host.clone(),
+                grafana_namespace: grafana.clone(),
+                namespace: namespace_text,
+                suggested,
+            }
+        } else if url.port.as_deref() != Some(ENGINE_PORT) {
+            self.port_message(suggested)
+        } else if engine.namespace.is_none()
+            && let GrafanaPlace::Unknown(why) = place
+        {
+            Message::BareHostAssumed {
+                host: url.host.clone(),
+                why: why.clone(),
+                suggested,
             }
         } else {
-            Message::WrongService {
-                service: engine.service.clone(),
-                expected: expected_text,
-                named_by: engine_named_by(ctx.release),
-                suggested: suggested.clone(),
-            }
-        }
-    } else if let (Some(found), Some(ns)) = (&engine.namespace, namespace)
-        && found != ns
-    {
-        Message::WrongNamespace {
-            found_namespace,
-            namespace: namespace_text,
-            suggested: suggested.clone(),
-        }
-    } else if engine.namespace.is_none()
-        && let GrafanaPlace::Other { grafana, .. } = place
-    {
-        Message::BareHostOtherNamespace {
-            host: url_host,
-            grafana_namespace: grafana.clone(),
-            namespace: namespace_text,
-            suggested: suggested.clone(),
-        }
-    } else if port.as_deref() != Some(ENGINE_PORT) {
-        if expected.as_deref() == Some(engine.service.as_str()) {
+            return None;
+        };
+        Some(message)
+    }
+
+    /// A port other than the engine's: this release's engine Service being known, or
+    /// assumed.
+    fn port_message(&self, suggested: String) -> Message {
+        let (url, engine) = (self.url, &self.engine);
+        let scheme = url.scheme.clone().unwrap_or_else(|| "http".into());
+        let port = url
+            .port
+            .clone()
+            .unwrap_or_else(|| default_port(&scheme).into());
+        let port_written = url.port.is_some();
+        if self.expected.as_deref() == Some(engine.service.as_str()) {
             Message::Port {
                 service: engine.service.clone(),
-                port: port_text,
+                port,
                 port_written,
-                suggested: suggested.clone(),
+                suggested,
             }
         } else {
             Message::PortAssumed {
                 service: engine.service.clone(),
-                port: port_text,
+                port,
                 port_written,
-                suggested: suggested.clone(),
+                suggested,
             }
         }
-    } else if engine.namespace.is_none()
-        && let GrafanaPlace::Unknown(why) = place
-    {
-        Message::BareHostAssumed {
-            host: url_host,
-            why: why.clone(),
-            suggested: suggested.clone(),
-        }
-    } else {
-        return;
-    };
-    let fix = set(suggested, applicability);
-    out.emit(message, location).with_fix(fix);
+    }
 }
 
 fn default_port(scheme: &str) -> &'static str {

@@ -10,7 +10,8 @@ use crate::diagnostic::{Applicability, Edit, Fix, Location};
 use crate::path::Seg;
 use crate::release::InputKind;
 use crate::release::Release;
-use crate::schema::{self, Suggestion, ViolationKind, place};
+use crate::schema::{self, Scope, Suggestion, ViolationKind, place};
+use crate::values::Value;
 
 /// What OC090 reports.
 #[derive(Debug, Clone, Serialize)]
@@ -58,83 +59,103 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     for (scope, violations) in schema::scopes(ctx.release, ctx.options.user_schema.as_deref(), run)
     {
         for violation in violations {
-            let ViolationKind::UnknownKey { key } = &violation.kind else {
-                continue;
-            };
-            let mut path = violation.path.clone();
-            path.push(Seg::Key(key.clone()));
-            // a chart default is never an unknown key: only what a user wrote
-            let Some(value) = place::value_at(scope.tree, &path) else {
-                continue;
-            };
-            let Some(site) = value.site() else {
-                continue;
-            };
-            let doc_path = scope.doc_path(&path);
-            if !seen.insert(place::display(&doc_path)) {
-                continue;
+            if let ViolationKind::UnknownKey { key } = &violation.kind {
+                unknown_key(ctx, &scope, &violation.path, key, &mut seen, out);
             }
-            let children: Vec<String> = value
-                .as_map()
-                .map(|m| m.keys().cloned().collect())
-                .unwrap_or_default();
-            let suggestion = scope.root.and_then(|root| {
-                schema::suggest(
-                    scope.set,
-                    root,
-                    scope.known(),
-                    &violation.path,
-                    key,
-                    &children,
-                )
-            });
-            let shown = place::display(&doc_path);
-            let owner = scope.owner(&path);
-            let message = match &suggestion {
-                Some(s) => {
-                    let full: Vec<Seg> = s.path.iter().map(|k| Seg::Key(k.clone())).collect();
-                    let suggested = place::display(&scope.doc_path(&full));
-                    if s.same_level {
-                        Message::Rename {
-                            path: shown,
-                            owner,
-                            key: key.clone(),
-                            suggestion: suggested,
-                            suggestion_key: s.path.last().cloned().unwrap_or_default(),
-                        }
-                    } else {
-                        Message::Move {
-                            path: shown,
-                            owner,
-                            suggestion: suggested,
-                        }
-                    }
-                }
-                None => Message::Unknown { path: shown, owner },
-            };
-            let entries = place::entries(ctx.release, &doc_path);
-            // a key kept only to hold anchors the file uses elsewhere is deliberate
-            if entries.iter().any(|(layer, entry)| {
-                place::holds_used_anchor(&ctx.release.layers[*layer].doc, *entry)
-            }) {
-                continue;
+        }
+    }
+}
+
+/// Reports `key`, unknown in the map at `parent`, once per key path (`seen`), when a user
+/// wrote it and it holds no anchor the file uses elsewhere: at each place it is written.
+fn unknown_key(
+    ctx: &CheckContext<'_>,
+    scope: &Scope<'_>,
+    parent: &[Seg],
+    key: &str,
+    seen: &mut HashSet<String>,
+    out: &mut Emitter<'_, Message>,
+) {
+    let mut path = parent.to_vec();
+    path.push(Seg::Key(key.to_owned()));
+    // a chart default is never an unknown key: only what a user wrote
+    let Some(value) = place::value_at(scope.tree, &path) else {
+        return;
+    };
+    let Some(site) = value.site() else {
+        return;
+    };
+    let doc_path = scope.doc_path(&path);
+    if !seen.insert(place::display(&doc_path)) {
+        return;
+    }
+    let suggestion = suggestion(scope, parent, key, value);
+    let message = message(scope, &path, &doc_path, key, suggestion.as_ref());
+    let entries = place::entries(ctx.release, &doc_path);
+    // a key kept only to hold anchors the file uses elsewhere is deliberate
+    if entries.iter().any(|(layer, entry)| {
+        place::holds_used_anchor(&ctx.release.layers[*layer].doc, *entry)
+    }) {
+        return;
+    }
+    let mut locations = place::key_locations(ctx.release, &doc_path);
+    if locations.is_empty() {
+        locations.push(
+            ctx.release
+                .site_location(site, place::key_path(&doc_path), true),
+        );
+    }
+    for location in locations {
+        let fix = match &suggestion {
+            Some(s) if s.same_level && s.score >= 70 && scope.is_chart() => {
+                rename_fix(ctx.release, &location, parent, key, s)
             }
-            let mut locations = place::key_locations(ctx.release, &doc_path);
-            if locations.is_empty() {
-                locations.push(
-                    ctx.release
-                        .site_location(site, place::key_path(&doc_path), true),
-                );
-            }
-            for location in locations {
-                let fix = match &suggestion {
-                    Some(s) if s.same_level && s.score >= 70 && scope.is_chart() => {
-                        rename_fix(ctx.release, &location, &violation.path, key, s)
-                    }
-                    _ => None,
-                };
-                out.emit(message.clone(), location).with_fix(fix);
-            }
+            _ => None,
+        };
+        out.emit(message.clone(), location).with_fix(fix);
+    }
+}
+
+/// The known key most likely meant by `key` (at `parent`, holding `value`), if any.
+fn suggestion(scope: &Scope<'_>, parent: &[Seg], key: &str, value: &Value) -> Option<Suggestion> {
+    let children: Vec<String> = value
+        .as_map()
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default();
+    scope.root.and_then(|root| {
+        schema::suggest(scope.set, root, scope.known(), parent, key, &children)
+    })
+}
+
+/// The message for `key` at `path` (`doc_path` from the top of the files): a rename to the
+/// key suggested at the same level, a move to one elsewhere, or just unknown.
+fn message(
+    scope: &Scope<'_>,
+    path: &[Seg],
+    doc_path: &[Seg],
+    key: &str,
+    suggestion: Option<&Suggestion>,
+) -> Message {
+    let shown = place::display(doc_path);
+    let owner = scope.owner(path);
+    let Some(s) = suggestion else {
+        return Message::Unknown { path: shown, owner };
+    };
+    let full: Vec<Seg> = s.path.iter().map(|k| Seg::Key(k.clone())).collect();
+    let suggested = place::display(&scope.doc_path(&full));
+    if s.same_level {
+        Message::Rename {
+            path: shown,
+            owner,
+            key: key.to_owned(),
+            suggestion: suggested,
+            suggestion_key: s.path.last().cloned().unwrap_or_default(),
+        }
+    } else {
+        Message::Move {
+            path: shown,
+            owner,
+            suggestion: suggested,
         }
     }
 }

@@ -75,80 +75,113 @@ pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
             }
             let path = &violation.path;
             let doc_path = scope.doc_path(path);
-            let key_path = place::display(&doc_path);
-            let value = place::value_at(scope.tree, path);
-            let site = value.and_then(Value::site);
-            if !seen.insert((key_path.clone(), format!("{:?}", violation.kind))) {
+            let at = ViolationAt {
+                path,
+                key_path: place::display(&doc_path),
+                doc_path,
+                value: place::value_at(scope.tree, path),
+            };
+            if !seen.insert((at.key_path.clone(), format!("{:?}", violation.kind))) {
                 continue;
             }
             // a rule that knows this mistake says more (and offers a fix): leave it to it
             if scope.is_chart()
-                && let Some(code) = claimed_by(path, value)
+                && let Some(code) = claimed_by(path, at.value)
                 && ctx.options.selection.rule_enabled(code.as_str())
             {
                 continue;
             }
-            match &violation.kind {
-                ViolationKind::WrongType { expected } => {
-                    let (Some(value), Some(site)) = (value, site) else {
-                        continue;
-                    };
-                    let location =
-                        ctx.release
-                            .site_location(site, place::key_path(&doc_path), false);
-                    let example = example(ctx.release, &scope, path, value, expected);
-                    let shown = show(path, &example);
-                    let message = Message::WrongType {
-                        path: key_path,
-                        found: found(ctx.release, value),
-                        owner: scope.owner(path),
-                        expected: expected_text(expected),
-                        advice: advice(value, expected, &shown, path),
-                    };
-                    out.emit(message, location);
-                }
-                ViolationKind::NotOneOf { allowed } => {
-                    let (Some(value), Some(site)) = (value, site) else {
-                        continue;
-                    };
-                    let location =
-                        ctx.release
-                            .site_location(site, place::key_path(&doc_path), false);
-                    let closest = closest(value, allowed);
-                    let message = Message::NotOneOf {
-                        path: key_path,
-                        found: found(ctx.release, value),
-                        owner: scope.owner(path),
-                        allowed: one_of(allowed),
-                        example: show(
-                            path,
-                            closest.unwrap_or(&allowed.first().cloned().unwrap_or_default()),
-                        ),
-                    };
-                    out.emit(message, location);
-                }
-                ViolationKind::Other { reason } => {
-                    let location = match site {
-                        Some(site) => {
-                            ctx.release
-                                .site_location(site, place::key_path(&doc_path), false)
-                        }
-                        None => whole(ctx.release, &doc_path),
-                    };
-                    let message = Message::UserSchema {
-                        path: if key_path.is_empty() {
-                            "the top level".to_owned()
-                        } else {
-                            format!("`{key_path}`")
-                        },
-                        owner: scope.owner(path),
-                        reason: reason.clone(),
-                    };
-                    out.emit(message, location);
-                }
-                ViolationKind::UnknownKey { .. } => {}
-            }
+            report(ctx, &scope, &violation.kind, at, out);
         }
+    }
+}
+
+/// Where a violation is, and the value there.
+struct ViolationAt<'v> {
+    /// Its path in the scope's values.
+    path: &'v [Seg],
+    /// Its path from the top of the files.
+    doc_path: Vec<Seg>,
+    /// That path, as messages show it.
+    key_path: String,
+    /// The value there, when there is one.
+    value: Option<&'v Value>,
+}
+
+/// Reports one violation of the scope's schema (a wrong type, a value not among those
+/// allowed, anything else a user's schema refuses).
+fn report(
+    ctx: &CheckContext<'_>,
+    scope: &Scope<'_>,
+    kind: &ViolationKind,
+    at: ViolationAt<'_>,
+    out: &mut Emitter<'_, Message>,
+) {
+    let ViolationAt {
+        path,
+        doc_path,
+        key_path,
+        value,
+    } = at;
+    let site = value.and_then(Value::site);
+    match kind {
+        ViolationKind::WrongType { expected } => {
+            let (Some(value), Some(site)) = (value, site) else {
+                return;
+            };
+            let location = ctx
+                .release
+                .site_location(site, place::key_path(&doc_path), false);
+            let example = example(ctx.release, scope, path, value, expected);
+            let shown = show(path, &example);
+            let message = Message::WrongType {
+                path: key_path,
+                found: found(ctx.release, value),
+                owner: scope.owner(path),
+                expected: expected_text(expected),
+                advice: advice(value, expected, &shown, path),
+            };
+            out.emit(message, location);
+        }
+        ViolationKind::NotOneOf { allowed } => {
+            let (Some(value), Some(site)) = (value, site) else {
+                return;
+            };
+            let location = ctx
+                .release
+                .site_location(site, place::key_path(&doc_path), false);
+            let closest = closest(value, allowed);
+            let message = Message::NotOneOf {
+                path: key_path,
+                found: found(ctx.release, value),
+                owner: scope.owner(path),
+                allowed: one_of(allowed),
+                example: show(
+                    path,
+                    closest.unwrap_or(&allowed.first().cloned().unwrap_or_default()),
+                ),
+            };
+            out.emit(message, location);
+        }
+        ViolationKind::Other { reason } => {
+            let location = match site {
+                Some(site) => ctx
+                    .release
+                    .site_location(site, place::key_path(&doc_path), false),
+                None => whole(ctx.release, &doc_path),
+            };
+            let message = Message::UserSchema {
+                path: if key_path.is_empty() {
+                    "the top level".to_owned()
+                } else {
+                    format!("`{key_path}`")
+                },
+                owner: scope.owner(path),
+                reason: reason.clone(),
+            };
+            out.emit(message, location);
+        }
+        ViolationKind::UnknownKey { .. } => {}
     }
 }
 
