@@ -12,6 +12,8 @@
 //! is not one) stops the build with the file's name. `rules_json_reads_as_the_yaml_does`
 //! in `registry.rs` compares the result with serde-saphyr's reading of every file.
 
+#![warn(clippy::too_many_lines)]
+
 use std::fmt::Write as _;
 use std::path::Path;
 

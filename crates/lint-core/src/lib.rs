@@ -4,6 +4,9 @@
 //! [`rules`] and [`checks`] → [`diagnostic`] → [`report`]. Nothing here prints or exits;
 //! the CLI decides what goes where.
 
+// A function over 80 lines (clippy.toml) needs an `#[allow]` with its reason.
+#![warn(clippy::too_many_lines)]
+
 pub mod baseline;
 pub mod chart;
 pub mod checks;

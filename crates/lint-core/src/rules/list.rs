@@ -31,6 +31,7 @@ macro_rules! for_each_rule {
             OC020 plugin_version,
             OC021 plugin_engine_version,
             OC022 plugin_version_prefix,
+            OC025 mirage_cipher_iv,
             OC030 provisioning_volume,
             OC031 provisioning_mount,
             OC032 volume_name_resolves,
