@@ -1,5 +1,5 @@
 //! OC003 plugin-jsondata-incomplete: the plugin's provisioned `jsonData` must hold
-//! `stackId`, `orgId` and `onCallApiUrl` (the plugin reports "jsonData.<key> is not set").
+//! `stackId`, `orgId` and `onCallApiUrl` (the plugin reports `jsonData.<key> is not set`).
 
 use serde::Serialize;
 

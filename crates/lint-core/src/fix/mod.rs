@@ -1,5 +1,5 @@
 //! Fixes: symbolic operations on key paths ([`Op`]) compiled to byte edits in the file's own
-//! style ([`compile`]), applied without overlaps, then re-parsed and re-linted ([`apply`]).
+//! style (`compile`), applied without overlaps, then re-parsed and re-linted ([`apply`]).
 //! Comments, quoting, key order, indentation and line endings outside the edit stay byte
 //! for byte.
 

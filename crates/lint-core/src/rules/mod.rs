@@ -1,4 +1,4 @@
-//! Rules as data: the catalog of built-in rules (one line each, in [`list`]), the codes and
+//! Rules as data: the catalog of built-in rules (one line each, in `list.rs`), the codes and
 //! facts it generates ([`RuleCode`]), what each rule's file says ([`RuleMeta`]), severities
 //! and profiles, and the message templates' grammar ([`template`]).
 //!

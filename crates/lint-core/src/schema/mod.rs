@@ -5,7 +5,7 @@
 //! The chart schemas are also compiled there into static tables ([`compact`]) that the
 //! validation walks; their JSON is parsed on first use, once per process, only to explain a
 //! finding (suggested keys, examples). Validation runs on the Helm-resolved effective values
-//! (see [`run`]); each error becomes a [`Violation`] with an instance path that the checks
+//! (see `run`); each error becomes a [`Violation`] with an instance path that the checks
 //! map back to the file and span that set the value (OC090, OC091).
 
 pub mod compact;
