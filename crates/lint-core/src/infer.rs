@@ -12,7 +12,7 @@ use crate::release::{InputKind, Release};
 use crate::values::Value;
 
 /// Why the values describe an air-gapped install, if they clearly do.
-pub fn air_gapped(release: &Release) -> Option<String> {
+pub(crate) fn air_gapped(release: &Release) -> Option<String> {
     let grafana = Grafana::of(release);
     let install = grafana
         .deployed()

@@ -9,11 +9,11 @@ use crate::rules::RuleCode;
 /// A check, run over a release: appends the rule's findings, whose messages name the
 /// grafana chart's keys after the given prefix (`grafana.`, or nothing in the grafana
 /// chart's own values).
-pub type CheckFn = fn(&CheckContext<'_>, &mut Vec<Diagnostic>, &str);
+pub(crate) type CheckFn = fn(&CheckContext<'_>, &mut Vec<Diagnostic>, &str);
 
 /// A built-in rule and its check.
 #[derive(Debug, Clone, Copy)]
-pub struct Rule {
+pub(crate) struct Rule {
     /// Its code.
     pub code: RuleCode,
     /// Its check.
@@ -38,7 +38,7 @@ macro_rules! define_rules {
 crate::rules::list::for_each_rule!(define_rules);
 
 /// Every built-in rule with its check, in code order.
-pub fn all() -> &'static [Rule] {
+pub(crate) fn all() -> &'static [Rule] {
     RULES
 }
 

@@ -17,11 +17,11 @@ use crate::source::SourceFile;
 use crate::yaml::Comment;
 
 /// The prefix that marks a directive inside a comment.
-pub const MARKER: &str = "oncall-lint:";
+pub(crate) const MARKER: &str = "oncall-lint:";
 
 /// Whether a directive covers a line or the whole file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scope {
+pub(crate) enum Scope {
     /// `ignore[...]`: a line (and any span that contains the comment).
     Line,
     /// `file-ignore[...]`: the whole file.
@@ -30,7 +30,7 @@ pub enum Scope {
 
 /// One directive found in a comment.
 #[derive(Debug, Clone)]
-pub struct Directive {
+pub(crate) struct Directive {
     /// Its scope.
     pub scope: Scope,
     /// The rule codes it names (names are resolved to codes).
@@ -47,7 +47,7 @@ pub struct Directive {
 
 /// A directive that cannot be read.
 #[derive(Debug, Clone)]
-pub struct Malformed {
+pub(crate) struct Malformed {
     /// The comment's span.
     pub comment: Range<usize>,
     /// What is wrong.
@@ -55,7 +55,10 @@ pub struct Malformed {
 }
 
 /// Reads every directive from a file's comments.
-pub fn directives(source: &SourceFile, comments: &[Comment]) -> (Vec<Directive>, Vec<Malformed>) {
+pub(crate) fn directives(
+    source: &SourceFile,
+    comments: &[Comment],
+) -> (Vec<Directive>, Vec<Malformed>) {
     let text = source.text();
     let mut found = Vec::new();
     let mut malformed = Vec::new();
@@ -170,7 +173,7 @@ fn next_content_line(source: &SourceFile, line: usize) -> Option<usize> {
 /// Drops the findings that a directive suppresses and adds OC095 findings for directives
 /// that suppressed nothing or cannot be read. `enabled` tells whether a rule ran (a
 /// directive for a rule that did not run is not reported as unused).
-pub fn apply(
+pub(crate) fn apply(
     diagnostics: &mut Vec<Diagnostic>,
     source: &Arc<SourceFile>,
     comments: &[Comment],

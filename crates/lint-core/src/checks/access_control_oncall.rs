@@ -16,13 +16,13 @@ use crate::model::grafana::{SettingSource, env_key, go_parse_bool};
 use crate::values::{Kind, Origin, Value};
 
 /// The toggle's name.
-pub const TOGGLE: &str = "accessControlOnCall";
+pub(crate) const TOGGLE: &str = "accessControlOnCall";
 
 /// What OC012 reports.
 #[derive(Debug, Serialize)]
 #[cfg_attr(test, derive(serde::Deserialize))]
 #[serde(rename_all = "kebab-case")]
-pub enum Message {
+pub(crate) enum Message {
     /// The per-toggle key turns the toggle on.
     On {
         /// The value written.
@@ -56,7 +56,7 @@ pub enum Message {
 }
 
 /// Runs the check.
-pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
+pub(crate) fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     let Some((version, tag)) = ctx.grafana().version_from((11, 3, 0)) else {
         return;
     };

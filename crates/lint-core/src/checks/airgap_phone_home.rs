@@ -24,7 +24,7 @@ const SETTINGS: [(&str, &str, bool, crate::chart::Version); 4] = [
 #[derive(Debug, Serialize)]
 #[cfg_attr(test, derive(serde::Deserialize))]
 #[serde(rename_all = "kebab-case")]
-pub enum Message {
+pub(crate) enum Message {
     /// Settings left on that make Grafana call grafana.com.
     CallsHome {
         /// The settings, as `` `analytics.check_for_updates` is not false ``, comma-separated.
@@ -46,7 +46,7 @@ struct LeftOn<'a> {
 }
 
 /// Runs the check.
-pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
+pub(crate) fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     if !ctx.air_gapped || !ctx.grafana().deployed() {
         return;
     }

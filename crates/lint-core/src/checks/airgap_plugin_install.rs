@@ -41,7 +41,7 @@ fn provisioning_mounted(ctx: &CheckContext<'_>) -> bool {
 #[derive(Debug, Serialize)]
 #[cfg_attr(test, derive(serde::Deserialize))]
 #[serde(rename_all = "kebab-case")]
-pub enum Message {
+pub(crate) enum Message {
     /// Nothing installs the plugin.
     NotInstalled {
         /// The plugin provisioning is mounted, so Grafana does not start.
@@ -61,7 +61,7 @@ pub enum Message {
 }
 
 /// Runs the check.
-pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
+pub(crate) fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     if !ctx.air_gapped || !ctx.grafana().deployed() {
         return;
     }

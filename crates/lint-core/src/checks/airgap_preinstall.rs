@@ -18,7 +18,7 @@ const PREINSTALL_FROM: (u64, u64, u64) = (11, 5, 0);
 #[derive(Debug, Serialize)]
 #[cfg_attr(test, derive(serde::Deserialize))]
 #[serde(rename_all = "kebab-case")]
-pub enum Message {
+pub(crate) enum Message {
     /// `preinstall_disabled` is not true on a Grafana that preinstalls plugins.
     NotDisabled {
         /// The setting as written (the ini key or its environment variable).
@@ -57,7 +57,7 @@ pub enum Message {
 const DISABLED_KEYS: [&str; 4] = ["grafana", "grafana.ini", "plugins", "preinstall_disabled"];
 
 /// Runs the check.
-pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
+pub(crate) fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     if !ctx.air_gapped || !ctx.grafana().deployed() {
         return;
     }

@@ -46,7 +46,7 @@ fn public(server: &str) -> bool {
 #[derive(Debug, Serialize)]
 #[cfg_attr(test, derive(serde::Deserialize))]
 #[serde(rename_all = "kebab-case")]
-pub enum Message {
+pub(crate) enum Message {
     /// cert-manager's `podDnsPolicy: None` with only public nameservers.
     PodDns {
         /// The nameservers, comma-separated.
@@ -62,7 +62,7 @@ pub enum Message {
 }
 
 /// Runs the check.
-pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
+pub(crate) fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     if !ctx.air_gapped || ctx.release.kind != InputKind::OncallValues {
         return;
     }

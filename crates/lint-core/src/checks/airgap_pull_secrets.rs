@@ -19,7 +19,7 @@ use crate::values::{Origin, Value};
 const NODE_IDENTITY: [&str; 4] = [".amazonaws.com", ".azurecr.io", ".pkg.dev", "gcr.io"];
 
 /// Whether pulling from `host` needs credentials a pull secret would give.
-pub fn needs_pull_secret(host: &str) -> bool {
+pub(crate) fn needs_pull_secret(host: &str) -> bool {
     let host = host.trim().to_ascii_lowercase();
     !public_registry(&host) && !NODE_IDENTITY.iter().any(|s| host.ends_with(s))
 }
@@ -48,7 +48,7 @@ fn non_empty(ctx: &CheckContext<'_>, keys: &[&str]) -> bool {
 #[derive(Debug, Serialize)]
 #[cfg_attr(test, derive(serde::Deserialize))]
 #[serde(rename_all = "kebab-case")]
-pub enum Message {
+pub(crate) enum Message {
     /// The oncall pods pull from a private registry without `imagePullSecrets`.
     Oncall {
         /// The key that names the image.
@@ -83,7 +83,7 @@ pub enum Message {
 }
 
 /// Runs the check.
-pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
+pub(crate) fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     if !ctx.air_gapped || ctx.release.kind != InputKind::OncallValues {
         return;
     }

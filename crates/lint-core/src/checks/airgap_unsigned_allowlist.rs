@@ -28,7 +28,7 @@ const REBUILT: [&str; 6] = [
 #[derive(Debug, Serialize)]
 #[cfg_attr(test, derive(serde::Deserialize))]
 #[serde(rename_all = "kebab-case")]
-pub enum Message {
+pub(crate) enum Message {
     /// The allowlist has an entry that tries to name the plugin, not `grafana-oncall-app`.
     Misspelled {
         /// The allowlist setting as written (the ini key or its environment variable).
@@ -57,7 +57,7 @@ pub enum Message {
 }
 
 /// Runs the check.
-pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
+pub(crate) fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     if !ctx.air_gapped || !ctx.grafana().deployed() {
         return;
     }

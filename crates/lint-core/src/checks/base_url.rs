@@ -11,13 +11,13 @@ use crate::release::InputKind;
 use crate::values::Value;
 
 /// The chart's placeholder.
-pub const PLACEHOLDER: &str = "example.com";
+pub(crate) const PLACEHOLDER: &str = "example.com";
 
 /// What OC015 reports.
 #[derive(Debug, Serialize)]
 #[cfg_attr(test, derive(serde::Deserialize))]
 #[serde(rename_all = "kebab-case")]
-pub enum Message {
+pub(crate) enum Message {
     /// `base_url` is a URL with a scheme, where the chart wants a host name.
     Scheme {
         /// The value written.
@@ -44,7 +44,7 @@ pub enum Message {
 }
 
 /// Runs the check.
-pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
+pub(crate) fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     if ctx.release.kind != InputKind::OncallValues {
         return;
     }

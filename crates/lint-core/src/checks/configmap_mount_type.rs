@@ -14,7 +14,7 @@ use crate::values::{Kind, Value};
 #[derive(Debug, Serialize)]
 #[cfg_attr(test, derive(serde::Deserialize))]
 #[serde(rename_all = "kebab-case")]
-pub enum Message {
+pub(crate) enum Message {
     /// `configMap` in `extraConfigmapMounts` is a map.
     MapInMounts {
         /// The ConfigMap's name, or a placeholder.
@@ -30,7 +30,7 @@ pub enum Message {
 }
 
 /// Runs the check.
-pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
+pub(crate) fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     if !ctx.grafana().deployed() {
         return;
     }

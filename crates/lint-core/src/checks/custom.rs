@@ -10,7 +10,7 @@ use crate::release::InputKind;
 use crate::values::{Kind, Value};
 
 /// Runs every custom rule of the options.
-pub fn run(ctx: &CheckContext<'_>, out: &mut Vec<Diagnostic>) {
+pub(crate) fn run(ctx: &CheckContext<'_>, out: &mut Vec<Diagnostic>) {
     if ctx.release.kind != InputKind::OncallValues {
         return;
     }

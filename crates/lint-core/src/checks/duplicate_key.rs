@@ -18,7 +18,7 @@ use crate::yaml::{CoreTag, Document, Entry, NodeId, NodeKind, ScalarStyle};
 #[derive(Debug, Serialize)]
 #[cfg_attr(test, derive(serde::Deserialize))]
 #[serde(rename_all = "kebab-case")]
-pub enum Message {
+pub(crate) enum Message {
     /// A key written again with a different value.
     DifferentValue {
         /// The key, as Helm reads it.
@@ -55,7 +55,7 @@ pub enum Message {
 }
 
 /// Runs the check.
-pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
+pub(crate) fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     if ctx.release.kind == InputKind::OtherValues {
         return;
     }

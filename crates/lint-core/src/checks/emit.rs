@@ -14,7 +14,7 @@ use crate::diagnostic::{Diagnostic, Location, Related, RuleId};
 use crate::rules::{RuleCode, template};
 
 /// Collects one rule's findings.
-pub struct Emitter<'a, M> {
+pub(crate) struct Emitter<'a, M> {
     rule: RuleCode,
     out: &'a mut Vec<Diagnostic>,
     grafana_prefix: &'a str,
@@ -25,7 +25,11 @@ impl<'a, M: Serialize> Emitter<'a, M> {
     /// An emitter for `rule` that appends to `out`; messages name the grafana chart's keys
     /// after `grafana_prefix` (their template argument `grafana_prefix`): `grafana.` in the
     /// oncall chart's values, nothing in the grafana chart's own.
-    pub fn new(rule: RuleCode, out: &'a mut Vec<Diagnostic>, grafana_prefix: &'a str) -> Self {
+    pub(crate) fn new(
+        rule: RuleCode,
+        out: &'a mut Vec<Diagnostic>,
+        grafana_prefix: &'a str,
+    ) -> Self {
         Emitter {
             rule,
             out,
@@ -35,7 +39,7 @@ impl<'a, M: Serialize> Emitter<'a, M> {
     }
 
     /// Reports a finding: `message` in the rule's words, at `primary`.
-    pub fn emit(&mut self, message: M, primary: Location) -> &mut Diagnostic {
+    pub(crate) fn emit(&mut self, message: M, primary: Location) -> &mut Diagnostic {
         let (key, args) = key_and_args(&message);
         self.push(finding(self.rule, &key, args, self.grafana_prefix, primary))
     }
@@ -48,7 +52,7 @@ impl<'a, M: Serialize> Emitter<'a, M> {
 }
 
 /// A finding of `rule` with a message the pipeline itself reports (OC094, OC095).
-pub fn report(rule: RuleCode, message: &impl Serialize, primary: Location) -> Diagnostic {
+pub(crate) fn report(rule: RuleCode, message: &impl Serialize, primary: Location) -> Diagnostic {
     let (key, args) = key_and_args(message);
     finding(rule, &key, args, "", primary)
 }

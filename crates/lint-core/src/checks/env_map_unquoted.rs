@@ -15,7 +15,7 @@ use crate::yaml::scalar::{Resolved, resolve_plain};
 
 /// What an env value becomes when the chart writes it unquoted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Trouble {
+pub(crate) enum Trouble {
     /// A boolean, number or flow collection: Kubernetes rejects it.
     NotString(&'static str),
     /// The manifest does not parse.
@@ -28,7 +28,7 @@ pub enum Trouble {
 
 /// What the text `{{ $value }}` prints becomes in `value: <text>`; `None` when it stays
 /// the same string.
-pub fn trouble(text: &str) -> Option<Trouble> {
+pub(crate) fn trouble(text: &str) -> Option<Trouble> {
     if text.contains('\n') {
         return Some(Trouble::Syntax);
     }
@@ -65,7 +65,7 @@ pub fn trouble(text: &str) -> Option<Trouble> {
 #[derive(Debug, Serialize)]
 #[cfg_attr(test, derive(serde::Deserialize))]
 #[serde(rename_all = "kebab-case")]
-pub enum Message {
+pub(crate) enum Message {
     /// A boolean or number that Kubernetes rejects as an env value.
     Typed {
         /// The variable's name.
@@ -108,7 +108,7 @@ pub enum Message {
 }
 
 /// Runs the check.
-pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
+pub(crate) fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     if ctx.release.kind != InputKind::OncallValues {
         return;
     }

@@ -46,7 +46,7 @@ fn placeholder(ctx: &CheckContext<'_>) -> String {
 #[derive(Debug, Serialize)]
 #[cfg_attr(test, derive(serde::Deserialize))]
 #[serde(rename_all = "kebab-case")]
-pub enum Message {
+pub(crate) enum Message {
     /// `externalGrafana.url` is not set while the bundled Grafana is off.
     Missing,
     /// `externalGrafana.url` is written but empty while the bundled Grafana is off.
@@ -106,7 +106,7 @@ pub enum Message {
 const URL_PATH: [&str; 2] = ["externalGrafana", "url"];
 
 /// Runs the check.
-pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
+pub(crate) fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     if ctx.release.kind != InputKind::OncallValues || ctx.grafana().deployed() {
         return;
     }

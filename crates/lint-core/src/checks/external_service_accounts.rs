@@ -19,7 +19,7 @@ use crate::values::{Kind, Value};
 #[derive(Debug, Serialize)]
 #[cfg_attr(test, derive(serde::Deserialize))]
 #[serde(rename_all = "kebab-case")]
-pub enum Message {
+pub(crate) enum Message {
     /// A per-toggle `externalServiceAccounts` key turns the toggle off.
     PerKeyOff {
         /// The value written.
@@ -60,7 +60,7 @@ pub enum Message {
 const ENABLE_PATH: [&str; 4] = ["grafana", "grafana.ini", "feature_toggles", "enable"];
 
 /// Runs the check.
-pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
+pub(crate) fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     if !ctx.grafana().deployed() || without_toggle(ctx) {
         return;
     }

@@ -17,7 +17,7 @@ const COMPONENTS: [&str; 4] = ["engine", "celery", "migrate", "detached_integrat
 #[derive(Debug, Serialize)]
 #[cfg_attr(test, derive(serde::Deserialize))]
 #[serde(rename_all = "kebab-case")]
-pub enum Message {
+pub(crate) enum Message {
     /// `extraContainers` is a list or a map, not a string.
     NotString {
         /// The key's path, as written in messages.
@@ -30,7 +30,7 @@ pub enum Message {
 }
 
 /// Runs the check.
-pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
+pub(crate) fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     let mut paths: Vec<[&str; 2]> = Vec::new();
     if ctx.release.kind == InputKind::OncallValues {
         paths.extend(COMPONENTS.iter().map(|c| [*c, "extraContainers"]));

@@ -24,7 +24,7 @@ const MOUNT_SOURCES: [&str; 3] = ["existingClaim", "hostPath", "csi"];
 #[derive(Debug, Serialize)]
 #[cfg_attr(test, derive(serde::Deserialize))]
 #[serde(rename_all = "kebab-case")]
-pub enum Message {
+pub(crate) enum Message {
     /// An old-API source on an `extraVolumeMounts` item whose volume exists elsewhere.
     MountSourceIgnored {
         /// The source key on the mount item.
@@ -101,7 +101,7 @@ pub enum Message {
 }
 
 /// Runs the check.
-pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
+pub(crate) fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     if !ctx.grafana().deployed() {
         return;
     }

@@ -20,7 +20,7 @@ const NOT_SOURCES: [&str; 1] = ["name"];
 #[derive(Debug, Serialize)]
 #[cfg_attr(test, derive(serde::Deserialize))]
 #[serde(rename_all = "kebab-case")]
-pub enum Message {
+pub(crate) enum Message {
     /// An `extraVolumes` item uses a source the chart does not render.
     Unsupported {
         /// The item's name.
@@ -37,7 +37,7 @@ pub enum Message {
 }
 
 /// Runs the check.
-pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
+pub(crate) fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     // grafana chart 6.57.1 (oncall 1.9.22 and earlier) ignores `extraVolumes` (OC034)
     if !ctx.grafana().deployed() || ctx.release.chart.grafana_chart.starts_with("6.") {
         return;

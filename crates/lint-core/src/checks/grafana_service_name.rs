@@ -32,7 +32,7 @@ fn user_text<'a>(ctx: &'a CheckContext<'_>, keys: &[&str]) -> Option<(String, &'
 #[derive(Debug, Serialize)]
 #[cfg_attr(test, derive(serde::Deserialize))]
 #[serde(rename_all = "kebab-case")]
-pub enum Message {
+pub(crate) enum Message {
     /// `fullnameOverride` renames the Service.
     FullnameOverride {
         /// The Service's name.
@@ -93,7 +93,7 @@ pub enum Message {
 }
 
 /// Runs the check.
-pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
+pub(crate) fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     if ctx.release.kind != InputKind::OncallValues || !ctx.grafana().deployed() {
         return;
     }

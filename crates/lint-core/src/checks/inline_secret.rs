@@ -179,7 +179,7 @@ fn what(key: &str) -> &'static str {
 #[derive(Debug, Serialize)]
 #[cfg_attr(test, derive(serde::Deserialize))]
 #[serde(rename_all = "kebab-case")]
-pub enum Message {
+pub(crate) enum Message {
     /// A secret key of the chart with a literal value.
     Inline {
         /// The key.
@@ -226,7 +226,7 @@ pub enum Message {
 }
 
 /// Runs the check.
-pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
+pub(crate) fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     let release = ctx.release;
     if ctx.release.kind == InputKind::OncallValues {
         for (keys, alt) in KEYS {

@@ -10,7 +10,7 @@ use super::{CheckContext, Emitter};
 #[derive(Debug, Serialize)]
 #[cfg_attr(test, derive(serde::Deserialize))]
 #[serde(rename_all = "kebab-case")]
-pub enum Message {
+pub(crate) enum Message {
     /// YAML that does not parse.
     Parse {
         /// The parser's reason.
@@ -29,4 +29,4 @@ pub enum Message {
 }
 
 /// Nothing to check in a release: a file that reached one has been read.
-pub fn check(_: &CheckContext<'_>, _: &mut Emitter<'_, Message>) {}
+pub(crate) fn check(_: &CheckContext<'_>, _: &mut Emitter<'_, Message>) {}

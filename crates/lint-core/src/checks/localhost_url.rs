@@ -59,7 +59,7 @@ const EXTERNALS: [External; 4] = [
 const SIDECAR_KEYS: [&str; 4] = ["engine", "celery", "migrate", "detached_integrations"];
 
 /// The host a URL or a `host[:port]` value names, when it is a loopback one.
-pub fn loopback_host(text: &str) -> Option<String> {
+pub(crate) fn loopback_host(text: &str) -> Option<String> {
     let text = text.trim();
     let bare = text.trim_start_matches('[').trim_end_matches(']');
     if bare == "::1" {
@@ -73,7 +73,7 @@ pub fn loopback_host(text: &str) -> Option<String> {
 #[derive(Debug, Serialize)]
 #[cfg_attr(test, derive(serde::Deserialize))]
 #[serde(rename_all = "kebab-case")]
-pub enum Message {
+pub(crate) enum Message {
     /// A provisioned plugin URL names a loopback host.
     Provisioned {
         /// The `jsonData` key (`onCallApiUrl` or `grafanaUrl`).
@@ -106,7 +106,7 @@ pub enum Message {
 }
 
 /// Runs the check.
-pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
+pub(crate) fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     provisioned(ctx, out);
     if ctx.release.kind != InputKind::OncallValues {
         return;

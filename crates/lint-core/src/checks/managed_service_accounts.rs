@@ -18,7 +18,7 @@ use crate::values::{Kind, Value};
 #[derive(Debug, Serialize)]
 #[cfg_attr(test, derive(serde::Deserialize))]
 #[serde(rename_all = "kebab-case")]
-pub enum Message {
+pub(crate) enum Message {
     /// The env override turns managed service accounts off.
     EnvOff {
         /// The env variable's name.
@@ -56,7 +56,7 @@ pub enum Message {
 }
 
 /// Runs the check.
-pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
+pub(crate) fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     let Some((version, tag)) = ctx.grafana().version_from((11, 3, 0)) else {
         return;
     };

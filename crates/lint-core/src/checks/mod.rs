@@ -6,18 +6,18 @@
 
 mod emit;
 
-pub use emit::{Emitter, report};
+pub(crate) use emit::{Emitter, report};
 
 /// Declares every rule's check module, from the catalog in `rules/list.rs`.
 macro_rules! declare_check_modules {
     ($($code:ident $module:ident,)*) => {
-        $(pub mod $module;)*
+        $(pub(crate) mod $module;)*
     };
 }
 
 crate::rules::list::for_each_rule!(declare_check_modules);
 
-pub mod custom;
+pub(crate) mod custom;
 
 use crate::diagnostic::{Applicability, Fix};
 use crate::fix::{self, Op};
@@ -29,7 +29,7 @@ use crate::release::Release;
 use crate::values::Value;
 
 /// Everything a check may read.
-pub struct CheckContext<'a> {
+pub(crate) struct CheckContext<'a> {
     /// The release being linted.
     pub release: &'a Release,
     /// The user's options.
@@ -46,7 +46,7 @@ pub struct CheckContext<'a> {
 impl<'a> CheckContext<'a> {
     /// The release validated against the chart's schema (and the user's), once per release
     /// however many rules read it.
-    pub fn schema(&self) -> &crate::schema::Run {
+    pub(crate) fn schema(&self) -> &crate::schema::Run {
         self.schema_run.get_or_init(|| {
             let user = self.options.user_schema.as_deref();
             crate::schema::run(self.release, user, self.options.limits.max_alias_expansion)
@@ -54,13 +54,13 @@ impl<'a> CheckContext<'a> {
     }
 
     /// The Grafana the release deploys.
-    pub fn grafana(&self) -> Grafana<'a> {
+    pub(crate) fn grafana(&self) -> Grafana<'a> {
         Grafana::of(self.release)
     }
 
     /// A fix in the file where `value` was written, or, for a chart default, in the last
     /// file of the release (see [`fix::build::at`]).
-    pub fn fix_at(
+    pub(crate) fn fix_at(
         &self,
         value: Option<&Value>,
         title: impl Into<String>,
@@ -72,6 +72,6 @@ impl<'a> CheckContext<'a> {
 }
 
 /// A chart-relative path of keys, for fix operations.
-pub fn path(keys: &[&str]) -> Vec<Seg> {
+pub(crate) fn path(keys: &[&str]) -> Vec<Seg> {
     Seg::keys(keys)
 }

@@ -16,7 +16,7 @@ const PLUGIN_ID: &str = "grafana-oncall-app";
 #[derive(Debug, Serialize)]
 #[cfg_attr(test, derive(serde::Deserialize))]
 #[serde(rename_all = "kebab-case")]
-pub enum Message {
+pub(crate) enum Message {
     /// A `grafana.plugins` item is a map.
     Map {
         /// The item's key path.
@@ -38,7 +38,7 @@ pub enum Message {
 }
 
 /// Runs the check.
-pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
+pub(crate) fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     if !ctx.grafana().deployed() {
         return;
     }

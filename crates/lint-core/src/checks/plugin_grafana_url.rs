@@ -97,7 +97,7 @@ enum Source<'a> {
 #[derive(Debug, Serialize)]
 #[cfg_attr(test, derive(serde::Deserialize))]
 #[serde(rename_all = "kebab-case")]
-pub enum Message {
+pub(crate) enum Message {
     /// The URL has no scheme.
     NoScheme {
         /// Which URL is judged (`jsonData.grafanaUrl`, or Grafana's `root_url`).
@@ -191,7 +191,7 @@ pub enum Message {
 }
 
 /// Runs the check.
-pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
+pub(crate) fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     let place = ctx.grafana().place();
     let expected = ctx.grafana().service();
     let app = if ctx.grafana().bundled() {

@@ -116,7 +116,7 @@ fn targets(script: &str, plugins: &str) -> Vec<String> {
 #[derive(Debug, Serialize)]
 #[cfg_attr(test, derive(serde::Deserialize))]
 #[serde(rename_all = "kebab-case")]
-pub enum Message {
+pub(crate) enum Message {
     /// The init container does not mount the volume part that holds Grafana's plugins
     /// directory.
     NotMounted {
@@ -187,7 +187,7 @@ struct Installer<'v> {
 }
 
 /// Runs the check.
-pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
+pub(crate) fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     if !ctx.grafana().deployed() {
         return;
     }

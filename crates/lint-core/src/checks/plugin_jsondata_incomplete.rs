@@ -79,7 +79,7 @@ fn value_for(ctx: &CheckContext<'_>, key: &str) -> (Value, Applicability) {
 #[derive(Debug, Serialize)]
 #[cfg_attr(test, derive(serde::Deserialize))]
 #[serde(rename_all = "kebab-case")]
-pub enum Message {
+pub(crate) enum Message {
     /// The entry has no `jsonData` at all.
     NoJsondata,
     /// A required key is absent from `jsonData`.
@@ -99,7 +99,7 @@ pub enum Message {
 }
 
 /// Runs the check.
-pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
+pub(crate) fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     for app in ctx.provisioning {
         let Some(location) = anchor(ctx, app) else {
             continue;

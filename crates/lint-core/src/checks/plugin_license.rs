@@ -20,7 +20,7 @@ use crate::release::InputKind;
 use crate::values::{Kind, Value};
 
 /// The license self-hosted OnCall runs under, as the plugin names it.
-pub const OPEN_SOURCE: &str = "OpenSource";
+pub(crate) const OPEN_SOURCE: &str = "OpenSource";
 
 /// Why the plugin is taken not to come from grafana.com, and where that is written.
 struct Source {
@@ -67,7 +67,7 @@ fn private_source(ctx: &CheckContext<'_>) -> Option<Source> {
 #[derive(Debug, Serialize)]
 #[cfg_attr(test, derive(serde::Deserialize))]
 #[serde(rename_all = "kebab-case")]
-pub enum Message {
+pub(crate) enum Message {
     /// `license` is not set, and the plugin is seen not to come from grafana.com.
     Missing {
         /// Why the plugin is taken not to come from grafana.com.
@@ -89,7 +89,7 @@ pub enum Message {
 }
 
 /// Runs the check.
-pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
+pub(crate) fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     // a license other than OpenSource, wherever the plugin comes from
     for app in ctx.provisioning {
         wrong_license(ctx, app, out);

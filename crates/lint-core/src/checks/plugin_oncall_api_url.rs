@@ -56,7 +56,7 @@ fn engine_host(host: &str) -> Option<EngineHost> {
 #[derive(Debug, Serialize)]
 #[cfg_attr(test, derive(serde::Deserialize))]
 #[serde(rename_all = "kebab-case")]
-pub enum Message {
+pub(crate) enum Message {
     /// The URL has no scheme.
     NoScheme {
         /// The URL written.
@@ -178,7 +178,7 @@ pub enum Message {
 }
 
 /// Runs the check.
-pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
+pub(crate) fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     let place = ctx.grafana().place();
     for app in ctx.provisioning {
         check_app(ctx, app, &place, out);

@@ -13,7 +13,7 @@ use crate::values::Kind;
 #[derive(Debug, Serialize)]
 #[cfg_attr(test, derive(serde::Deserialize))]
 #[serde(rename_all = "kebab-case")]
-pub enum Message {
+pub(crate) enum Message {
     /// `orgId` is not 100.
     WrongValue {
         /// The value written.
@@ -27,7 +27,7 @@ pub enum Message {
 }
 
 /// Runs the check.
-pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
+pub(crate) fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     for app in ctx.provisioning {
         let Some(org_id) = app.value.get(&["jsonData", "orgId"]) else {
             continue;

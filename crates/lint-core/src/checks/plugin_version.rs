@@ -17,7 +17,7 @@ use crate::model::plugin::{self, Form, MIN_VERSION, below_minimum, pinned_text};
 #[derive(Debug, Serialize)]
 #[cfg_attr(test, derive(serde::Deserialize))]
 #[serde(rename_all = "kebab-case")]
-pub enum Message {
+pub(crate) enum Message {
     /// The plugin is pinned to a build from 1.9.0 to 1.9.21.
     Early {
         /// The pinned version.
@@ -43,7 +43,7 @@ pub enum Message {
 }
 
 /// Runs the check.
-pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
+pub(crate) fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     if !ctx.grafana().deployed() {
         return;
     }

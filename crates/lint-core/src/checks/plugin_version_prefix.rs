@@ -13,7 +13,7 @@ use crate::model::plugin::{self, Form, catalog_name};
 #[derive(Debug, Serialize)]
 #[cfg_attr(test, derive(serde::Deserialize))]
 #[serde(rename_all = "kebab-case")]
-pub enum Message {
+pub(crate) enum Message {
     /// The version has a `v` that grafana.com does not publish it with.
     VPrefix {
         /// The grafana.com spelling of the version.
@@ -35,7 +35,7 @@ pub enum Message {
 }
 
 /// Runs the check.
-pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
+pub(crate) fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     if !ctx.grafana().deployed() {
         return;
     }

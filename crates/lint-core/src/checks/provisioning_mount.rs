@@ -22,7 +22,7 @@ const MOUNT_LISTS: [&str; 3] = [
 #[derive(Debug, Serialize)]
 #[cfg_attr(test, derive(serde::Deserialize))]
 #[serde(rename_all = "kebab-case")]
-pub enum Message {
+pub(crate) enum Message {
     /// A user `extraVolumeMounts` list drops the provisioning mount; the volume is kept.
     Dropped {
         /// The mount's (and volume's) name.
@@ -47,7 +47,7 @@ pub enum Message {
 }
 
 /// Runs the check.
-pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
+pub(crate) fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     if ctx.release.kind != InputKind::OncallValues || !ctx.grafana().deployed() {
         return;
     }

@@ -22,7 +22,7 @@ const OTHER_VOLUME_LISTS: [&str; 4] = [
 #[derive(Debug, Serialize)]
 #[cfg_attr(test, derive(serde::Deserialize))]
 #[serde(rename_all = "kebab-case")]
-pub enum Message {
+pub(crate) enum Message {
     /// A user `extraVolumes` list drops the mounted volume.
     Dropped {
         /// The volume's name.
@@ -49,7 +49,7 @@ pub enum Message {
 }
 
 /// Runs the check.
-pub fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
+pub(crate) fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     if ctx.release.kind != InputKind::OncallValues || !ctx.grafana().deployed() {
         return;
     }

@@ -10,7 +10,7 @@ use super::{CheckContext, Emitter};
 #[derive(Debug, Serialize)]
 #[cfg_attr(test, derive(serde::Deserialize))]
 #[serde(rename_all = "kebab-case")]
-pub enum Message {
+pub(crate) enum Message {
     /// Codes a directive names that suppressed nothing.
     Unused {
         /// The codes, as `` `OC001`, `OC002` ``.
@@ -26,4 +26,4 @@ pub enum Message {
 }
 
 /// Nothing to check in a release: suppressions are judged after every rule ran.
-pub fn check(_: &CheckContext<'_>, _: &mut Emitter<'_, Message>) {}
+pub(crate) fn check(_: &CheckContext<'_>, _: &mut Emitter<'_, Message>) {}

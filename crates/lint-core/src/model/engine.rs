@@ -8,14 +8,14 @@ use crate::release::Release;
 use crate::values::{Kind, Value};
 
 /// The engine's default `SELF_HOSTED_STACK_ID`.
-pub const DEFAULT_STACK_ID: i64 = 5;
+pub(crate) const DEFAULT_STACK_ID: i64 = 5;
 
 /// The engine variable that sets the stack id.
-pub const STACK_ID_ENV: &str = "SELF_HOSTED_STACK_ID";
+pub(crate) const STACK_ID_ENV: &str = "SELF_HOSTED_STACK_ID";
 
 /// A variable of the oncall chart's top-level `env`: its value and its display key path
 /// (the last entry of that name in the legacy list, as Kubernetes keeps the last).
-pub fn env<'r>(release: &'r Release, name: &str) -> Option<(&'r Value, KeyPath)> {
+pub(crate) fn env<'r>(release: &'r Release, name: &str) -> Option<(&'r Value, KeyPath)> {
     let env = release.get(&["env"])?;
     match &env.kind {
         Kind::Map(map) => map.get(name).map(|v| (v, release.key_path(&["env", name]))),
@@ -31,7 +31,7 @@ pub fn env<'r>(release: &'r Release, name: &str) -> Option<(&'r Value, KeyPath)>
 
 /// The stack id the engine runs with: its `SELF_HOSTED_STACK_ID` when set (`Err` with the
 /// value when that is not an integer: the engine then fails on its own), else the default.
-pub fn stack_id(release: &Release) -> Result<i64, &Value> {
+pub(crate) fn stack_id(release: &Release) -> Result<i64, &Value> {
     match env(release, STACK_ID_ENV).filter(|(v, _)| !v.is_null()) {
         None => Ok(DEFAULT_STACK_ID),
         Some((value, _)) => {
@@ -47,7 +47,7 @@ pub fn stack_id(release: &Release) -> Result<i64, &Value> {
 
 /// Where the engine's version comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EngineSource {
+pub(crate) enum EngineSource {
     /// The user's `image.tag`.
     ImageTag,
     /// The app version of the chart version the user gave.
@@ -58,7 +58,7 @@ pub enum EngineSource {
 
 impl EngineSource {
     /// How a message names it.
-    pub fn describe(self, release: &Release) -> String {
+    pub(crate) fn describe(self, release: &Release) -> String {
         match self {
             EngineSource::ImageTag => "`image.tag`".to_owned(),
             EngineSource::Chart => format!(
@@ -76,7 +76,7 @@ impl EngineSource {
 /// The engine's version (without a `v`): `image.tag`, else the chart's app version (which is
 /// `v<chart version>`), with where it comes from and the tag when it decides. `None` when
 /// `image.tag` is not a version (`latest`, a digest).
-pub fn version(release: &Release) -> Option<(String, EngineSource, Option<&Value>)> {
+pub(crate) fn version(release: &Release) -> Option<(String, EngineSource, Option<&Value>)> {
     let clean = |v: &str| v.trim().trim_start_matches(['v', 'V']).to_owned();
     if let Some(tag) = release.get(&["image", "tag"]).filter(|t| t.is_truthy()) {
         let text = tag.scalar_string()?;

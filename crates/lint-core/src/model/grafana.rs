@@ -11,20 +11,20 @@ use crate::values::Value;
 
 /// The feature toggle the OnCall plugin needs for its service account (Grafana 10.3 and
 /// later).
-pub const EXTERNAL_SERVICE_ACCOUNTS: &str = "externalServiceAccounts";
+pub(crate) const EXTERNAL_SERVICE_ACCOUNTS: &str = "externalServiceAccounts";
 
 /// The plugins path Grafana uses when nothing changes it.
-pub const DEFAULT_PLUGINS_PATH: &str = "/var/lib/grafana/plugins";
+pub(crate) const DEFAULT_PLUGINS_PATH: &str = "/var/lib/grafana/plugins";
 
 /// The Grafana of a release.
 #[derive(Debug, Clone, Copy)]
-pub struct Grafana<'r> {
+pub(crate) struct Grafana<'r> {
     release: &'r Release,
 }
 
 /// Where a setting's value comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SettingSource {
+pub(crate) enum SettingSource {
     /// `grafana.env.GF_<SECTION>_<KEY>`.
     Env,
     /// `grafana."grafana.ini".<section>.<key>`.
@@ -33,7 +33,7 @@ pub enum SettingSource {
 
 /// A Grafana setting as Grafana reads it.
 #[derive(Debug, Clone)]
-pub struct Setting<'r> {
+pub(crate) struct Setting<'r> {
     /// The value that decides it.
     pub value: &'r Value,
     /// Which key holds it.
@@ -46,24 +46,24 @@ pub struct Setting<'r> {
 
 impl Setting<'_> {
     /// The release path as keys.
-    pub fn keys(&self) -> Vec<&str> {
+    pub(crate) fn keys(&self) -> Vec<&str> {
         self.path.iter().map(String::as_str).collect()
     }
 
     /// The value as text (empty when it is not a scalar).
-    pub fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         self.value.scalar_string().unwrap_or_default()
     }
 
     /// Whether a user wrote it (not a chart default).
-    pub fn written(&self) -> bool {
+    pub(crate) fn written(&self) -> bool {
         self.value.site().is_some()
     }
 }
 
 /// Where Grafana runs compared with the OnCall release.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Place {
+pub(crate) enum Place {
     /// In OnCall's namespace (given, or the bundled Grafana without a namespace override).
     Same,
     /// Elsewhere, both namespaces known.
@@ -81,13 +81,13 @@ pub enum Place {
 
 impl<'r> Grafana<'r> {
     /// The Grafana of `release`.
-    pub fn of(release: &'r Release) -> Self {
+    pub(crate) fn of(release: &'r Release) -> Self {
         Grafana { release }
     }
 
     /// Whether the oncall chart's bundled Grafana is deployed (`grafana.enabled` is truthy,
     /// as Helm's template `if` sees it).
-    pub fn bundled(&self) -> bool {
+    pub(crate) fn bundled(&self) -> bool {
         self.release.kind == InputKind::OncallValues
             && self
                 .release
@@ -97,14 +97,14 @@ impl<'r> Grafana<'r> {
 
     /// Whether these values deploy a Grafana the Grafana-side rules judge: the oncall
     /// chart's bundled one, or the grafana chart's own.
-    pub fn deployed(&self) -> bool {
+    pub(crate) fn deployed(&self) -> bool {
         self.release.kind == InputKind::GrafanaValues || self.bundled()
     }
 
     /// The Grafana version that runs, and the user's `grafana.image.tag` when it decides
     /// it: the tag, else the grafana chart's appVersion. `None` when the tag is set but is
     /// not a version (`latest`, `main`): unknown.
-    pub fn version(&self) -> Option<(Version, Option<&'r Value>)> {
+    pub(crate) fn version(&self) -> Option<(Version, Option<&'r Value>)> {
         match self
             .release
             .get(&["grafana", "image", "tag"])
@@ -127,7 +127,7 @@ impl<'r> Grafana<'r> {
 
     /// [`Grafana::version`] when these values deploy a Grafana that runs `min` or later:
     /// the gate of the rules about settings newer Grafanas need.
-    pub fn version_from(&self, min: Version) -> Option<(Version, Option<&'r Value>)> {
+    pub(crate) fn version_from(&self, min: Version) -> Option<(Version, Option<&'r Value>)> {
         if !self.deployed() {
             return None;
         }
@@ -137,7 +137,7 @@ impl<'r> Grafana<'r> {
     /// A setting as Grafana reads it: `GF_<SECTION>_<KEY>` when it is set and not empty and
     /// applies (see [`env_overrides`]), else the `grafana.ini` key (not `null`). A value
     /// from `grafana.envValueFrom` is not known here: see [`Grafana::env_from_secret`].
-    pub fn setting(&self, section: &str, key: &str) -> Option<Setting<'r>> {
+    pub(crate) fn setting(&self, section: &str, key: &str) -> Option<Setting<'r>> {
         let release = self.release;
         let env_name = env_key(section, key);
         let ini_path = ["grafana", "grafana.ini", section, key];
@@ -166,7 +166,7 @@ impl<'r> Grafana<'r> {
 
     /// The `grafana.envValueFrom` entry that sets `GF_<SECTION>_<KEY>` from a Secret or a
     /// ConfigMap: its value is not in the values.
-    pub fn env_from_secret(&self, section: &str, key: &str) -> Option<&'r Value> {
+    pub(crate) fn env_from_secret(&self, section: &str, key: &str) -> Option<&'r Value> {
         self.release
             .get(&["grafana", "envValueFrom", &env_key(section, key)])
             .filter(|v| !v.is_null())
@@ -175,7 +175,7 @@ impl<'r> Grafana<'r> {
     /// A key path of the grafana chart's values as messages name it (relative to the
     /// values root): `grafana.plugins` in the oncall chart's values, `plugins` in the
     /// grafana chart's own.
-    pub fn key_name(&self, rest: &str) -> String {
+    pub(crate) fn key_name(&self, rest: &str) -> String {
         match self.release.in_file(&["grafana"]) {
             [] => rest.to_owned(),
             keys => format!("{}.{rest}", crate::path::KeyPath::of(keys)),
@@ -184,7 +184,7 @@ impl<'r> Grafana<'r> {
 
     /// Where Grafana runs: both namespaces given, else the bundled Grafana's (the release's,
     /// or `grafana.namespaceOverride`), else unknown.
-    pub fn place(&self) -> Place {
+    pub(crate) fn place(&self) -> Place {
         let identity = &self.release.identity;
         let namespace = identity.namespace.clone();
         if let (Some(ns), Some(gns)) = (&namespace, &identity.grafana_namespace) {
@@ -223,7 +223,7 @@ impl<'r> Grafana<'r> {
 
     /// The bundled Grafana's Service when its name is known: `grafana.fullname` of the
     /// grafana chart (`grafana.fullnameOverride`, else from the release name).
-    pub fn service(&self) -> Option<String> {
+    pub(crate) fn service(&self) -> Option<String> {
         if !self.bundled() {
             return None;
         }
@@ -242,7 +242,7 @@ impl<'r> Grafana<'r> {
     }
 
     /// Grafana's plugins path: `GF_PATHS_PLUGINS`, else `grafana.ini` `paths.plugins`.
-    pub fn plugins_path(&self) -> String {
+    pub(crate) fn plugins_path(&self) -> String {
         let release = self.release;
         release
             .get(&["grafana", "env", &env_key("paths", "plugins")])
@@ -259,19 +259,19 @@ impl<'r> Grafana<'r> {
 /// overrides to the keys its `defaults.ini` or your `grafana.ini` has
 /// (`setting.go`, `applyEnvVariableOverrides`); `defaults.ini` has every setting but the
 /// per-toggle `[feature_toggles]` keys.
-pub fn env_overrides(section: &str, key: &str) -> bool {
+pub(crate) fn env_overrides(section: &str, key: &str) -> bool {
     section != "feature_toggles" || key == "enable"
 }
 
 /// `[section] key` as Grafana's env override names it (`GF_<SECTION>_<KEY>`, upper case,
 /// dots and dashes as underscores).
-pub fn env_key(section: &str, key: &str) -> String {
+pub(crate) fn env_key(section: &str, key: &str) -> String {
     let up = |s: &str| s.replace(['.', '-'], "_").to_uppercase();
     format!("GF_{}_{}", up(section), up(key))
 }
 
 /// go-ini's `parseBool`, which `Key.MustBool` uses for most Grafana settings.
-pub fn ini_bool(text: &str) -> Option<bool> {
+pub(crate) fn ini_bool(text: &str) -> Option<bool> {
     match text.trim() {
         "1" | "t" | "T" | "true" | "TRUE" | "True" | "YES" | "yes" | "Yes" | "y" | "ON" | "on"
         | "On" => Some(true),
@@ -282,7 +282,7 @@ pub fn ini_bool(text: &str) -> Option<bool> {
 }
 
 /// Go's `strconv.ParseBool`, which Grafana uses for per-toggle feature keys.
-pub fn go_parse_bool(text: &str) -> Option<bool> {
+pub(crate) fn go_parse_bool(text: &str) -> Option<bool> {
     match text {
         "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
         "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
@@ -291,7 +291,7 @@ pub fn go_parse_bool(text: &str) -> Option<bool> {
 }
 
 /// Grafana's `util.SplitString`: commas and white space separate entries.
-pub fn split_list(text: &str) -> Vec<&str> {
+pub(crate) fn split_list(text: &str) -> Vec<&str> {
     text.split(|c: char| c == ',' || c.is_whitespace())
         .filter(|s| !s.is_empty())
         .collect()

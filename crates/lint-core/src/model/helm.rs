@@ -7,7 +7,7 @@ use crate::release::{Release, SET_FILE};
 use crate::values::{Kind, Value};
 
 /// The text a template prints for `value`; `None` for a map or a list (Go's `map[...]`).
-pub fn template_text(release: &Release, value: &Value) -> Option<String> {
+pub(crate) fn template_text(release: &Release, value: &Value) -> Option<String> {
     Some(match &value.kind {
         Kind::Null => "<no value>".to_owned(),
         Kind::Bool(b) => b.to_string(),
@@ -20,7 +20,7 @@ pub fn template_text(release: &Release, value: &Value) -> Option<String> {
 }
 
 /// Whether Sprig's `default` replaces the value: nil, false, 0, "" and empty collections.
-pub fn is_empty(value: &Value) -> bool {
+pub(crate) fn is_empty(value: &Value) -> bool {
     match &value.kind {
         Kind::Null => true,
         Kind::Bool(b) => !b,
@@ -42,7 +42,7 @@ fn from_set(release: &Release, value: &Value) -> bool {
 
 /// A float64 as Go's `%v` prints it: the shortest digits that read back, in exponent form
 /// when the exponent is below -4 or 6 and up (`100`, `1.5`, `1.234567e+06`, `1e-05`).
-pub fn go_float(f: f64) -> String {
+pub(crate) fn go_float(f: f64) -> String {
     if f.is_nan() {
         return "NaN".into();
     }

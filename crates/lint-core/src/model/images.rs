@@ -26,7 +26,7 @@ const PUBLIC_REGISTRIES: [&str; 11] = [
 
 /// A container image reference split the way a container runtime reads it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ImageRef {
+pub(crate) struct ImageRef {
     /// Registry host (`docker.io` when the reference names none).
     pub registry: String,
     /// Path after the registry (`grafana/grafana`, `library/busybox`).
@@ -35,7 +35,7 @@ pub struct ImageRef {
 
 impl ImageRef {
     /// Parses `[registry/]path[:tag][@digest]`.
-    pub fn parse(reference: &str) -> ImageRef {
+    pub(crate) fn parse(reference: &str) -> ImageRef {
         let reference = reference.trim().trim_start_matches('/');
         let name = reference.split('@').next().unwrap_or_default();
         // a tag is a `:` after the last `/`
@@ -65,20 +65,20 @@ impl ImageRef {
     }
 
     /// Whether the registry is a public one.
-    pub fn public(&self) -> bool {
+    pub(crate) fn public(&self) -> bool {
         public_registry(&self.registry)
     }
 }
 
 /// Whether a registry host is a public registry.
-pub fn public_registry(host: &str) -> bool {
+pub(crate) fn public_registry(host: &str) -> bool {
     let host = host.trim().to_ascii_lowercase();
     PUBLIC_REGISTRIES.contains(&host.as_str())
 }
 
 /// `registry/repository` as the grafana chart 8.x joins them (the global registry wins);
 /// the repository alone under grafana chart 6.x.
-pub fn joined(release: &Release, registry_key: &[&str], repository: &str) -> String {
+pub(crate) fn joined(release: &Release, registry_key: &[&str], repository: &str) -> String {
     if release.chart.grafana_chart.starts_with("6.") {
         return repository.to_owned();
     }
@@ -105,7 +105,7 @@ const STOCK_GRAFANA: [&str; 3] = [
 ];
 
 /// Grafana's image as the grafana chart renders it (see [`joined`]).
-pub fn grafana(release: &Release) -> Option<ImageRef> {
+pub(crate) fn grafana(release: &Release) -> Option<ImageRef> {
     let repository = release
         .get(&["grafana", "image", "repository"])
         .and_then(Value::scalar_string)
@@ -119,7 +119,7 @@ pub fn grafana(release: &Release) -> Option<ImageRef> {
 
 /// Whether Grafana runs a stock Grafana image (repository `grafana/grafana` or its
 /// -oss/-enterprise variants, a version tag or none, no digest).
-pub fn stock_grafana(release: &Release) -> bool {
+pub(crate) fn stock_grafana(release: &Release) -> bool {
     let Some(image) = grafana(release) else {
         return false;
     };
@@ -149,7 +149,7 @@ fn stock_tag(tag: &str) -> bool {
 }
 
 /// An image the release deploys.
-pub struct Image<'a> {
+pub(crate) struct Image<'a> {
     /// What runs it (`the oncall engine`, `the mariadb subchart`).
     pub component: &'static str,
     /// The reference as the chart renders it (or the chart default, for subcharts).
@@ -190,7 +190,7 @@ fn user<'a>(release: &'a Release, keys: &[&[&str]]) -> Option<&'a Value> {
 }
 
 /// Every image the release deploys, as far as the values say.
-pub fn deployed(release: &Release) -> Vec<Image<'_>> {
+pub(crate) fn deployed(release: &Release) -> Vec<Image<'_>> {
     let mut out = Vec::new();
     oncall_images(release, &mut out);
     if Grafana::of(release).bundled() {
@@ -523,7 +523,7 @@ fn doubled_registry(repo: &str, reference: &str) -> Option<String> {
 }
 
 /// The private registries the values use, most used first (`global.imageRegistry` wins).
-pub fn private_registries(release: &Release, images: &[Image<'_>]) -> Vec<String> {
+pub(crate) fn private_registries(release: &Release, images: &[Image<'_>]) -> Vec<String> {
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
     for image in images.iter().filter(|i| i.mirror) {
         let host = image

@@ -7,13 +7,13 @@
 //! Checks judge; they learn the facts here. Every fact about the charts, Grafana and images
 //! is written once, in one of these modules, so two rules never disagree about it.
 
-pub mod engine;
-pub mod grafana;
-pub mod helm;
-pub mod images;
-pub mod names;
-pub mod plugin;
-pub mod provisioning;
-pub mod subcharts;
-pub mod url;
-pub mod volumes;
+pub(crate) mod engine;
+pub(crate) mod grafana;
+pub(crate) mod helm;
+pub(crate) mod images;
+pub(crate) mod names;
+pub(crate) mod plugin;
+pub(crate) mod provisioning;
+pub(crate) mod subcharts;
+pub(crate) mod url;
+pub(crate) mod volumes;

@@ -6,20 +6,20 @@ use crate::release::Release;
 use crate::values::Value;
 
 /// The port of the chart's engine Service (`templates/engine/service-internal.yaml`).
-pub const ENGINE_PORT: &str = "8080";
+pub(crate) const ENGINE_PORT: &str = "8080";
 
 /// The ConfigMap the oncall chart renders with its hardcoded provisioning.
-pub const CHART_CONFIGMAP: &str = "helm-testing-grafana-plugin-provisioning";
+pub(crate) const CHART_CONFIGMAP: &str = "helm-testing-grafana-plugin-provisioning";
 
 /// The engine Service the chart's provisioning names.
-pub const CHART_ENGINE_SERVICE: &str = "helm-testing-oncall-engine";
+pub(crate) const CHART_ENGINE_SERVICE: &str = "helm-testing-oncall-engine";
 
 /// The `onCallApiUrl` of the chart's provisioning.
-pub const CHART_ONCALL_API_URL: &str = "http://helm-testing-oncall-engine:8080";
+pub(crate) const CHART_ONCALL_API_URL: &str = "http://helm-testing-oncall-engine:8080";
 
 /// Helm's `trunc N` (by bytes in Go; by characters here, which is the same for the ASCII
 /// names Kubernetes accepts).
-pub fn trunc(text: &str, n: usize) -> &str {
+pub(crate) fn trunc(text: &str, n: usize) -> &str {
     match text.char_indices().nth(n) {
         Some((i, _)) => &text[..i],
         None => text,
@@ -27,14 +27,14 @@ pub fn trunc(text: &str, n: usize) -> &str {
 }
 
 /// Helm's `trunc N | trimSuffix "-"`.
-pub fn trunc_trim(text: &str, n: usize) -> String {
+pub(crate) fn trunc_trim(text: &str, n: usize) -> String {
     let cut = trunc(text, n);
     cut.strip_suffix('-').unwrap_or(cut).to_owned()
 }
 
 /// A chart's `<chart>.fullname` helper: `fullnameOverride`, else the release name when it
 /// contains the chart's name, else `<release>-<name>`; cut to 63, a trailing `-` dropped.
-pub fn fullname(release: &str, name: &str, fullname_override: Option<&str>) -> String {
+pub(crate) fn fullname(release: &str, name: &str, fullname_override: Option<&str>) -> String {
     match fullname_override.filter(|s| !s.is_empty()) {
         Some(full) => trunc_trim(full, 63),
         None if release.contains(name) => trunc_trim(release, 63),
@@ -51,13 +51,13 @@ fn text(release: &Release, keys: &[&str]) -> Option<String> {
 }
 
 /// The oncall chart's name (`oncall.name`): `nameOverride`, else `oncall`.
-pub fn oncall_chart_name(release: &Release) -> String {
+pub(crate) fn oncall_chart_name(release: &Release) -> String {
     text(release, &["nameOverride"]).unwrap_or_else(|| "oncall".into())
 }
 
 /// `oncall.fullname` for this release: `fullnameOverride`, else from the release name;
 /// `None` when neither is known.
-pub fn oncall_fullname(release: &Release) -> Option<String> {
+pub(crate) fn oncall_fullname(release: &Release) -> Option<String> {
     let full_override = text(release, &["fullnameOverride"]);
     let name = release.identity.name.as_deref();
     if full_override.is_none() && name.is_none() {
@@ -72,23 +72,23 @@ pub fn oncall_fullname(release: &Release) -> Option<String> {
 
 /// The engine's internal Service (`<oncall.fullname | trunc 55>-engine`), when its name is
 /// known.
-pub fn engine_service(release: &Release) -> Option<String> {
+pub(crate) fn engine_service(release: &Release) -> Option<String> {
     oncall_fullname(release).map(|full| engine_service_of(&full))
 }
 
 /// The engine Service of an `oncall.fullname`.
-pub fn engine_service_of(oncall_fullname: &str) -> String {
+pub(crate) fn engine_service_of(oncall_fullname: &str) -> String {
     format!("{}-engine", trunc(oncall_fullname, 55))
 }
 
 /// The grafana chart's name (`grafana.name`): `grafana.nameOverride`, else `grafana`.
-pub fn grafana_chart_name(release: &Release) -> String {
+pub(crate) fn grafana_chart_name(release: &Release) -> String {
     text(release, &["grafana", "nameOverride"]).unwrap_or_else(|| "grafana".into())
 }
 
 /// What decides the engine Service's name, for messages: `fullnameOverride: x`, or the
 /// release (with its `nameOverride`).
-pub fn engine_named_by(release: &Release) -> String {
+pub(crate) fn engine_named_by(release: &Release) -> String {
     if let Some(full) = text(release, &["fullnameOverride"]) {
         return format!("`fullnameOverride: {full}`");
     }
@@ -101,7 +101,7 @@ pub fn engine_named_by(release: &Release) -> String {
 
 /// The `onCallApiUrl` to suggest: the engine Service on port 8080, with its namespace when
 /// Grafana runs in another one. The flag says whether it is complete (no placeholder).
-pub fn suggested_engine_url(release: &Release) -> (String, bool) {
+pub(crate) fn suggested_engine_url(release: &Release) -> (String, bool) {
     let service = engine_service(release);
     let identity = &release.identity;
     let other_namespace = match (&identity.namespace, &identity.grafana_namespace) {

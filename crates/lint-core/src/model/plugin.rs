@@ -25,20 +25,20 @@ use crate::release::Release;
 use crate::values::{Kind, Value};
 
 /// The plugin's id.
-pub const PLUGIN_ID: &str = "grafana-oncall-app";
+pub(crate) const PLUGIN_ID: &str = "grafana-oncall-app";
 
 /// The organisation id self-hosted OnCall hardcodes (`SELF_HOSTED_SETTINGS["ORG_ID"]`): the
 /// plugin's provisioning must say `orgId: 100`.
-pub const ORG_ID: i64 = 100;
+pub(crate) const ORG_ID: i64 = 100;
 
 /// The grafana.com download URL of a plugin version.
-pub fn grafana_com_url(version: &str) -> String {
+pub(crate) fn grafana_com_url(version: &str) -> String {
     format!("https://grafana.com/api/plugins/{PLUGIN_ID}/versions/{version}/download")
 }
 
 /// How the plugin entry is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Form {
+pub(crate) enum Form {
     /// `grafana-oncall-app`: the latest from grafana.com.
     Id,
     /// `grafana-oncall-app 1.16.9`.
@@ -53,7 +53,7 @@ pub enum Form {
 
 /// The OnCall plugin as the values install it.
 #[derive(Debug, Clone)]
-pub struct PluginEntry<'a> {
+pub(crate) struct PluginEntry<'a> {
     /// How it is written.
     pub form: Form,
     /// The string that holds it (a `grafana.plugins` item, or a string of an init container).
@@ -72,17 +72,17 @@ pub struct PluginEntry<'a> {
 
 impl PluginEntry<'_> {
     /// The version as written (`v1.10.2`, `1.16.9`), when pinned.
-    pub fn version(&self) -> Option<&str> {
+    pub(crate) fn version(&self) -> Option<&str> {
         self.version_range.clone().map(|r| &self.text[r])
     }
 
     /// The pinned version, parsed.
-    pub fn parsed(&self) -> Option<Version> {
+    pub(crate) fn parsed(&self) -> Option<Version> {
         self.version().and_then(parse_version)
     }
 
     /// The text with the version replaced by `version` (pinned entries only).
-    pub fn with_version(&self, version: &str) -> Option<String> {
+    pub(crate) fn with_version(&self, version: &str) -> Option<String> {
         let range = self.version_range.clone()?;
         Some(format!(
             "{}{version}{}",
@@ -93,7 +93,7 @@ impl PluginEntry<'_> {
 
     /// Where to report it: the version itself when the string is written plainly on one
     /// line, else the whole string.
-    pub fn location(&self, release: &Release) -> Location {
+    pub(crate) fn location(&self, release: &Release) -> Location {
         let Some(site) = self.value.site() else {
             return release.blame(&["grafana", "plugins"]);
         };
@@ -115,17 +115,17 @@ impl PluginEntry<'_> {
 }
 
 /// The first plugin version the maintainers recommend.
-pub const MIN_VERSION: Version = (1, 9, 22);
+pub(crate) const MIN_VERSION: Version = (1, 9, 22);
 
 /// Whether a plugin pinned to `plugin` is older than the maintainers support with an
 /// engine of `engine`: before 1.9.22 and on the new initialization (plugin 1.9.0 or
 /// later, or an engine that expects it).
-pub fn below_minimum(plugin: Version, engine: Option<Version>) -> bool {
+pub(crate) fn below_minimum(plugin: Version, engine: Option<Version>) -> bool {
     plugin < MIN_VERSION && (plugin >= (1, 9, 0) || engine.is_some_and(|e| e >= (1, 9, 0)))
 }
 
 /// The OnCall plugin entry of the effective values, if any.
-pub fn entry(release: &Release) -> Option<PluginEntry<'_>> {
+pub(crate) fn entry(release: &Release) -> Option<PluginEntry<'_>> {
     if let Some(items) = release.get(&["grafana", "plugins"]).and_then(Value::as_seq) {
         for (index, item) in items.iter().enumerate() {
             let Some(text) = item.as_str() else { continue };
@@ -167,7 +167,7 @@ pub fn entry(release: &Release) -> Option<PluginEntry<'_>> {
 
 /// Parses one plugin entry: its form, the byte range of its version, and whether it comes
 /// from grafana.com. `None` when it is not the OnCall plugin.
-pub fn parse_entry(entry: &str) -> Option<(Form, Option<Range<usize>>, bool)> {
+pub(crate) fn parse_entry(entry: &str) -> Option<(Form, Option<Range<usize>>, bool)> {
     let lead = entry.len() - entry.trim_start().len();
     let trimmed = entry.trim();
     if let Some((url, id)) = trimmed.split_once(';') {
@@ -223,12 +223,12 @@ fn version_in_url(url: &str) -> Option<Range<usize>> {
 }
 
 /// Whether a URL's host is grafana.com's.
-pub fn is_grafana_com(url: &str) -> bool {
+pub(crate) fn is_grafana_com(url: &str) -> bool {
     split_url(url.trim()).is_some_and(|(_, host)| grafana_com_host(&host))
 }
 
 /// Whether a host is grafana.com's (the plugin catalog and its CDN).
-pub fn grafana_com_host(host: &str) -> bool {
+pub(crate) fn grafana_com_host(host: &str) -> bool {
     ["grafana.com", "grafana.net"]
         .iter()
         .any(|d| host == *d || host.ends_with(&format!(".{d}")))
@@ -297,7 +297,7 @@ fn artifact_version(text: &str) -> Option<Range<usize>> {
 
 /// A `grafana.plugins` entry rewritten to pin `version` (its grafana.com catalog name), in
 /// the entry's own form; an unpinned id becomes the grafana.com download URL form.
-pub fn pinned_text(entry: &PluginEntry<'_>, version: Version) -> Option<String> {
+pub(crate) fn pinned_text(entry: &PluginEntry<'_>, version: Version) -> Option<String> {
     let name = catalog_name(version);
     match entry.form {
         Form::Id => Some(format!("{};{PLUGIN_ID}", grafana_com_url(&name))),
@@ -320,7 +320,7 @@ pub fn pinned_text(entry: &PluginEntry<'_>, version: Version) -> Option<String> 
 }
 
 /// How grafana.com names a plugin version: with a `v` up to 1.9.26, without from 1.9.27.
-pub fn catalog_name(version: Version) -> String {
+pub(crate) fn catalog_name(version: Version) -> String {
     if version >= (1, 9, 27) {
         show_version(version)
     } else {
@@ -329,7 +329,7 @@ pub fn catalog_name(version: Version) -> String {
 }
 
 /// Env variables that make Grafana download plugins at start (OC040 reports them).
-pub const DOWNLOAD_ENV: [&str; 3] = [
+pub(crate) const DOWNLOAD_ENV: [&str; 3] = [
     "GF_INSTALL_PLUGINS",
     "GF_PLUGINS_PREINSTALL",
     "GF_PLUGINS_PREINSTALL_SYNC",
@@ -337,7 +337,7 @@ pub const DOWNLOAD_ENV: [&str; 3] = [
 
 /// Where the OnCall plugin comes from, as far as the values tell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Source {
+pub(crate) enum Source {
     /// Downloaded by Grafana at start from grafana.com (`grafana.plugins`, env, preinstall).
     Catalog,
     /// Downloaded by Grafana at start from another URL (`url;grafana-oncall-app`).
@@ -352,13 +352,13 @@ pub enum Source {
 
 impl Source {
     /// Whether the plugin comes from somewhere other than the grafana.com catalog.
-    pub fn private(self) -> bool {
+    pub(crate) fn private(self) -> bool {
         !matches!(self, Source::Catalog)
     }
 }
 
 /// Whether a mount path is the plugins path, inside it, or above it.
-pub fn touches(mount: &str, plugins: &str) -> bool {
+pub(crate) fn touches(mount: &str, plugins: &str) -> bool {
     let mount = mount.trim().trim_end_matches('/');
     if mount.is_empty() {
         return false;
@@ -369,7 +369,7 @@ pub fn touches(mount: &str, plugins: &str) -> bool {
 }
 
 /// Whether any string in a value mentions `needle`.
-pub fn mentions(value: &Value, needle: &str) -> bool {
+pub(crate) fn mentions(value: &Value, needle: &str) -> bool {
     match &value.kind {
         crate::values::Kind::Str(s) => s.contains(needle),
         crate::values::Kind::Seq(items) => items.iter().any(|i| mentions(i, needle)),
@@ -380,7 +380,7 @@ pub fn mentions(value: &Value, needle: &str) -> bool {
 
 /// The mount paths of a container's (or a values list item's) `volumeMounts`, or of the
 /// item itself when it has a `mountPath`.
-pub fn mount_paths(item: &Value) -> Vec<String> {
+pub(crate) fn mount_paths(item: &Value) -> Vec<String> {
     let mut out = Vec::new();
     if let Some(path) = item.get(&["mountPath"]).and_then(Value::scalar_string) {
         out.push(path);
@@ -399,7 +399,7 @@ pub fn mount_paths(item: &Value) -> Vec<String> {
 
 /// How the values install the plugin, and the value that says so.
 #[derive(Debug, Clone)]
-pub struct Install<'a> {
+pub(crate) struct Install<'a> {
     /// Where the plugin comes from.
     pub source: Source,
     /// The value that installs it (the entry, the init container, the image repository, the
@@ -412,7 +412,7 @@ pub struct Install<'a> {
 /// How the values install the plugin, if they do: the first of the `grafana.plugins`
 /// entry (or a download env / preinstall list naming it), an init container, a custom
 /// image, a volume at the plugins path.
-pub fn install_source(release: &Release) -> Option<Install<'_>> {
+pub(crate) fn install_source(release: &Release) -> Option<Install<'_>> {
     let install = entry_install(release).or_else(|| download_install(release));
     if install.is_some() {
         return install;

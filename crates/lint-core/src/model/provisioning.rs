@@ -33,7 +33,7 @@ pub struct ProvisionedApp {
 }
 
 /// Finds every OnCall app entry in the release's user files.
-pub fn find(release: &Release) -> Vec<ProvisionedApp> {
+pub(crate) fn find(release: &Release) -> Vec<ProvisionedApp> {
     let mut found = Vec::new();
     for (index, layer) in release.layers.iter().enumerate() {
         let Some(root) = layer.doc.root else {
@@ -143,6 +143,6 @@ fn string_scalars(doc: &Document, root: NodeId) -> Vec<(NodeId, KeyPath, Vec<Seg
 
 /// Whether a value is a string holding a `$VAR`/`${VAR}` reference or a `{{ }}` template,
 /// which Grafana or Helm replace before anyone reads it.
-pub fn is_substituted(value: &Value) -> bool {
+pub(crate) fn is_substituted(value: &Value) -> bool {
     matches!(&value.kind, Kind::Str(s) if s.contains('$') || s.contains("{{"))
 }

@@ -7,7 +7,7 @@ use crate::release::Release;
 use crate::values::{Kind, Value};
 
 /// One service the engine needs, and the keys that configure it.
-pub struct Service {
+pub(crate) struct Service {
     /// The bundled subchart's key (`mariadb`).
     pub sub: &'static str,
     /// The external settings' key (`externalMysql`).
@@ -19,7 +19,7 @@ pub struct Service {
 }
 
 /// The services, in the chart's order.
-pub const SERVICES: [Service; 4] = [
+pub(crate) const SERVICES: [Service; 4] = [
     Service {
         sub: "mariadb",
         external: "externalMysql",
@@ -47,15 +47,15 @@ pub const SERVICES: [Service; 4] = [
 ];
 
 /// The `database.type` values the chart's `snippet.db.env` accepts.
-pub const DATABASE_TYPES: [&str; 3] = ["mysql", "postgresql", "sqlite"];
+pub(crate) const DATABASE_TYPES: [&str; 3] = ["mysql", "postgresql", "sqlite"];
 
 /// The `broker.type` values the engine knows.
-pub const BROKER_TYPES: [&str; 2] = ["rabbitmq", "redis"];
+pub(crate) const BROKER_TYPES: [&str; 2] = ["rabbitmq", "redis"];
 
 impl Service {
     /// Whether the engine uses this service: `Some(true/false)`, or `None` when the chooser
     /// holds something the chart does not accept (another rule's finding).
-    pub fn used(&self, release: &Release) -> Option<bool> {
+    pub(crate) fn used(&self, release: &Release) -> Option<bool> {
         let Some(chooser) = self.chooser else {
             return Some(true);
         };
@@ -70,7 +70,7 @@ impl Service {
 
     /// Whether the bundled subchart is deployed: `None` unless `<sub>.enabled` is a boolean
     /// (Helm ignores a condition that is not one, while the templates' `if` reads it).
-    pub fn bundled(&self, release: &Release) -> Option<bool> {
+    pub(crate) fn bundled(&self, release: &Release) -> Option<bool> {
         match release.get(&[self.sub, "enabled"])?.kind {
             Kind::Bool(b) => Some(b),
             _ => None,
@@ -78,7 +78,7 @@ impl Service {
     }
 
     /// The external host, when set (non-empty).
-    pub fn external_host<'r>(&self, release: &'r Release) -> Option<&'r Value> {
+    pub(crate) fn external_host<'r>(&self, release: &'r Release) -> Option<&'r Value> {
         release
             .get(&[self.external, "host"])
             .filter(|v| v.scalar_string().is_some_and(|s| !s.trim().is_empty()))

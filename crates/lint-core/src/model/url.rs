@@ -8,7 +8,7 @@
 
 /// A URL taken apart the way the plugin's Go client would need it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UrlParts {
+pub(crate) struct UrlParts {
     /// The scheme, lowercase, when there is one (`scheme://`).
     pub scheme: Option<String>,
     /// The host, lowercase, without a trailing `.`.
@@ -20,7 +20,7 @@ pub struct UrlParts {
 }
 
 /// Splits `[scheme://][user@]host[:port][/rest]`.
-pub fn parse_url(text: &str) -> UrlParts {
+pub(crate) fn parse_url(text: &str) -> UrlParts {
     let (scheme, after) = match text.split_once("://") {
         Some((scheme, after)) => (Some(scheme.to_ascii_lowercase()), after),
         None => (None, text),
@@ -51,7 +51,7 @@ pub fn parse_url(text: &str) -> UrlParts {
 
 /// The lowercase scheme and host of an absolute URL (`scheme://[user@]host[:port]/...`);
 /// `None` without a scheme, or with one that is not a URL scheme.
-pub fn split_url(url: &str) -> Option<(String, String)> {
+pub(crate) fn split_url(url: &str) -> Option<(String, String)> {
     let (scheme, _) = url.split_once("://")?;
     if scheme.is_empty()
         || !scheme
@@ -65,7 +65,7 @@ pub fn split_url(url: &str) -> Option<(String, String)> {
 }
 
 /// Whether a host names the pod itself.
-pub fn is_loopback(host: &str) -> bool {
+pub(crate) fn is_loopback(host: &str) -> bool {
     host == "localhost"
         || host.ends_with(".localhost")
         || host == "0.0.0.0"

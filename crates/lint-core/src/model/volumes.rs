@@ -8,10 +8,10 @@ use crate::release::{InputKind, Release};
 use crate::values::{Kind, Value};
 
 /// Where Grafana reads plugin provisioning.
-pub const PLUGIN_PROVISIONING_DIR: &str = "/etc/grafana/provisioning/plugins";
+pub(crate) const PLUGIN_PROVISIONING_DIR: &str = "/etc/grafana/provisioning/plugins";
 
 /// Lists of the grafana chart whose items each create a pod volume named by `name`.
-pub const VOLUME_LISTS: [&str; 5] = [
+pub(crate) const VOLUME_LISTS: [&str; 5] = [
     "extraVolumes",
     "extraConfigmapMounts",
     "extraSecretMounts",
@@ -21,11 +21,11 @@ pub const VOLUME_LISTS: [&str; 5] = [
 
 /// Volumes the grafana chart's pod template defines itself (some only when a feature is on;
 /// they are all accepted, so a mount of one never raises a false alarm).
-pub const BUILT_IN: [&str; 4] = ["config", "config-secret", "storage", "ldap"];
+pub(crate) const BUILT_IN: [&str; 4] = ["config", "config-secret", "storage", "ldap"];
 
 /// The `grafana.extraVolumes` item that mounts the chart's own provisioning ConfigMap into
 /// the bundled Grafana's provisioning directory (chart 1.9.23 and later), if any.
-pub fn chart_provisioning_volume(release: &Release) -> Option<&Value> {
+pub(crate) fn chart_provisioning_volume(release: &Release) -> Option<&Value> {
     if release.kind != InputKind::OncallValues || !Grafana::of(release).bundled() {
         return None;
     }
@@ -57,7 +57,7 @@ pub fn chart_provisioning_volume(release: &Release) -> Option<&Value> {
 }
 
 /// The chart's own list item for `name`, as block YAML, if the chart defines one.
-pub fn default_item(defaults: Option<&Value>, name: &str) -> Option<String> {
+pub(crate) fn default_item(defaults: Option<&Value>, name: &str) -> Option<String> {
     let item = defaults?
         .as_seq()?
         .iter()

@@ -28,7 +28,7 @@ pub(super) struct ChartChoice {
 
 impl ChartChoice {
     /// The chart version the options name, else the latest known.
-    pub fn of(options: &LintOptions) -> ChartChoice {
+    pub(super) fn of(options: &LintOptions) -> ChartChoice {
         let from_flag = options.release.chart_version.as_deref();
         let from_chart_yaml = options
             .release

@@ -10,7 +10,7 @@ use globset::GlobSet;
 use super::SessionError;
 
 /// One thing to lint.
-pub struct Input {
+pub(super) struct Input {
     /// The file on disk (`None` for stdin).
     pub path: Option<PathBuf>,
     /// The name to report.
@@ -24,7 +24,7 @@ pub struct Input {
 }
 
 /// Which files a directory walk picks.
-pub struct Filter<'a> {
+pub(super) struct Filter<'a> {
     /// Globs that replace the default values-file patterns.
     pub include: Option<&'a GlobSet>,
     /// Globs to skip.
@@ -34,7 +34,7 @@ pub struct Filter<'a> {
 }
 
 /// Reads standard input.
-pub fn stdin(name: Option<&str>) -> Result<Input, SessionError> {
+pub(super) fn stdin(name: Option<&str>) -> Result<Input, SessionError> {
     let mut bytes = Vec::new();
     std::io::stdin()
         .read_to_end(&mut bytes)
@@ -52,7 +52,7 @@ pub fn stdin(name: Option<&str>) -> Result<Input, SessionError> {
 }
 
 /// The files a path names: itself, or the values files below a directory.
-pub fn expand(path: &Path, filter: &Filter<'_>) -> Result<Vec<PathBuf>, SessionError> {
+pub(super) fn expand(path: &Path, filter: &Filter<'_>) -> Result<Vec<PathBuf>, SessionError> {
     let meta = std::fs::metadata(path).map_err(|e| read_error(path, &e))?;
     if !meta.is_dir() {
         return Ok(vec![path.to_path_buf()]);
@@ -117,7 +117,7 @@ pub fn is_values_file(path: &str) -> bool {
 }
 
 /// Reads one file (not when it is over `limit` bytes).
-pub fn read_file(path: &Path, limit: u64) -> Result<Input, SessionError> {
+pub(super) fn read_file(path: &Path, limit: u64) -> Result<Input, SessionError> {
     let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     let bytes = if size > limit {
         Vec::new()
@@ -134,7 +134,7 @@ pub fn read_file(path: &Path, limit: u64) -> Result<Input, SessionError> {
 }
 
 /// Reads the `-f` files of a release: each must be a file (`-` reads stdin).
-pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<Input>, SessionError> {
+pub(super) fn collect_files(paths: &[PathBuf]) -> Result<Vec<Input>, SessionError> {
     paths
         .iter()
         .map(|path| {

@@ -51,7 +51,7 @@ impl FixFile {
 }
 
 /// Fixes a file linted on its own.
-pub fn fix_single(
+pub(super) fn fix_single(
     file: &FixFile,
     options: &LintOptions,
     threshold: Applicability,
@@ -70,7 +70,7 @@ pub fn fix_single(
 }
 
 /// Fixes the files of one release together.
-pub fn fix_release(
+pub(super) fn fix_release(
     files: &[FixFile],
     options: &LintOptions,
     threshold: Applicability,
