@@ -11,11 +11,9 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let options = LintOptions {
-        profiles: vec![Profile::AirGapped],
-        keep_values: true,
-        ..LintOptions::default()
-    };
+    let mut options = LintOptions::default();
+    options.selection.profiles.push(Profile::AirGapped);
+    options.keep_values = true;
     let lint = |texts: &[(String, String)]| lint_bytes(&texts[0].0, texts[0].1.clone().into_bytes(), &options);
     let before_parses = parse(text, &Limits::default()).is_ok();
     let outcome = run(vec![("fuzz-values.yaml".into(), text.to_owned())], Applicability::Unsafe, &lint);

@@ -7,14 +7,12 @@ use oncall_lint_core::report::{concise, github, gitlab, json, junit, sarif, text
 use oncall_lint_core::{LintOptions, Profile, lint_bytes};
 
 fuzz_target!(|data: &[u8]| {
-    let options = LintOptions {
-        profiles: vec![Profile::AirGapped],
-        namespace: Some("oncall".into()),
-        grafana_namespace: Some("monitoring".into()),
-        ..LintOptions::default()
-    };
+    let mut options = LintOptions::default();
+    options.selection.profiles.push(Profile::AirGapped);
+    options.release.namespace = Some("oncall".into());
+    options.release.grafana_namespace = Some("monitoring".into());
     let mut report = lint_bytes("fuzz-values.yaml", data.to_vec(), &options);
-    oncall_lint_core::redact::redact(&mut report.diagnostics);
+    oncall_lint_core::redact::redact(&mut report.diagnostics, &report.secrets);
     let d = &report.diagnostics;
     let _ = (text::render(d, false), concise::render(d), json::render(d, 1), sarif::render(d));
     let _ = (github::render(d), junit::render(d, 1), gitlab::render(d));
