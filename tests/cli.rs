@@ -24,8 +24,9 @@ const CLEAN: &str = "grafana:\n  enabled: false\nexternalGrafana:\n  \
 /// Not YAML: `externalGrafana` is indented by one space (3:2).
 const BROKEN: &str = "grafana:\n  enabled: false\n externalGrafana:\n  url: x\n";
 
-/// Two documents, each linted: OC006 at 4:8, then OC001 at 11:14 (sorted by position,
-/// not by code).
+/// Two findings: OC006 at 4:8, then OC094 at 6:1 (sorted by position, not by code). The
+/// first document is values, so Helm reads only it: the provisioning below the `---` is
+/// one OC094 warning, and its own mistake (a numeric `stackId`) is not linted.
 const TWO_FINDINGS: &str = "grafana:
   enabled: false
 externalGrafana:
@@ -209,7 +210,7 @@ fn concise_is_one_line_per_finding_sorted_by_file_then_position() {
         [
             at("a.yaml", 4, 8, "OC006"),
             at("b.yaml", 4, 8, "OC006"),
-            at("b.yaml", 11, 14, "OC001"),
+            at("b.yaml", 6, 1, "OC094"),
         ]
     );
     assert!(findings.iter().all(|f| !f.message.contains('\n')));
@@ -336,7 +337,7 @@ fn stdin_is_linted_under_the_name_given() {
         located(&concise_findings(&run)),
         [
             at("prod/values.yaml", 4, 8, "OC006"),
-            at("prod/values.yaml", 11, 14, "OC001"),
+            at("prod/values.yaml", 6, 1, "OC094"),
         ]
     );
 
@@ -539,9 +540,13 @@ fn a_chart_yaml_alias_names_the_values_root() {
     ]);
     let run = run_in(&dir, &["--format", "concise", "platform/values.yaml"]);
     run.assert_code(1);
+    // `engine:` at the umbrella's top level reaches no chart: OC096 says so
     assert_eq!(
         located(&concise_findings(&run)),
-        [at("platform/values.yaml", 9, 10, "OC006")]
+        [
+            at("platform/values.yaml", 3, 1, "OC096"),
+            at("platform/values.yaml", 9, 10, "OC006")
+        ]
     );
     // the same values with no Chart.yaml beside them are linted at the top level
     let run = run_in(&dir, &["--format", "concise", "loose/values.yaml"]);
@@ -562,8 +567,12 @@ fn a_chart_yaml_alias_names_the_values_root() {
     .stdin(ALIASED)
     .run();
     run.assert_code(1);
+    // `engine:` at the umbrella's top level reaches no chart: OC096 says so
     assert_eq!(
         located(&concise_findings(&run)),
-        [at("platform/values.yaml", 9, 10, "OC006")]
+        [
+            at("platform/values.yaml", 3, 1, "OC096"),
+            at("platform/values.yaml", 9, 10, "OC006")
+        ]
     );
 }

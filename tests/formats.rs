@@ -301,7 +301,7 @@ fn json_clean_run() {
     assert_eq!(doc["diagnostics"], serde_json::json!([]));
     assert_eq!(
         doc["summary"],
-        serde_json::json!({"errors": 0, "warnings": 0, "infos": 0, "files": 3})
+        serde_json::json!({"errors": 0, "warnings": 0, "infos": 0, "files": 3, "skipped": 0})
     );
 }
 

@@ -996,6 +996,8 @@ fn a_hostile_values_root_round_trips_as_a_key() {
             || value.trim() != value
             || value.contains(['\n', '\r'])
             || value.len() > 1000
+            // `--values-root` reads `a.b` as two keys and `\.` as a dot inside one
+            || value.contains('\\')
         {
             continue;
         }
@@ -1005,7 +1007,7 @@ fn a_hostile_values_root_round_trips_as_a_key() {
             "{quoted}:\n  grafana:\n    enabled: true\n  engine:\n    replicaCount: 1\n"
         ));
         let mut options = case.options(&[]);
-        options.release.values_root = Some(value.clone());
+        options.release.values_root = Some(value.replace('.', "\\."));
         let (release, _) = build_release(case.files(), &options).unwrap();
         let rendered = provisioning::render(&release, &ProvisioningArgs::default()).unwrap();
         let (exact, overlay) = rendered.overlay.unwrap();

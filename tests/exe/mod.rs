@@ -348,11 +348,12 @@ pub fn position_inside(text: &str, line: usize, column: usize) -> bool {
 pub struct TempDir(PathBuf);
 
 impl TempDir {
-    /// Creates `<tmp>/oncall-lint-<tag>-<pid>-<n>`.
+    /// Creates `<tmp>/lint-test-<tag>-<pid>-<n>` (a name that does not say "oncall": a
+    /// folder named for oncall makes the files in it oncall values).
     pub fn new(tag: &str) -> Self {
         static NEXT: AtomicUsize = AtomicUsize::new(0);
         let dir = std::env::temp_dir().join(format!(
-            "oncall-lint-{tag}-{}-{}",
+            "lint-test-{tag}-{}-{}",
             std::process::id(),
             NEXT.fetch_add(1, Ordering::Relaxed)
         ));

@@ -233,7 +233,8 @@ pub struct ReleaseArgs {
     #[arg(long, value_name = "VERSION")]
     pub chart_version: Option<String>,
 
-    /// Key under which an umbrella chart holds the oncall values (`""` for top level).
+    /// Key under which an umbrella chart holds the oncall values (`""` for top level; dotted
+    /// for a nested key, `spec.values`, with `\\.` for a dot inside a key).
     #[arg(long, value_name = "KEY")]
     pub values_root: Option<String>,
 

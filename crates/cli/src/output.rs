@@ -4,6 +4,7 @@
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
+use oncall_lint_core::report::Notice;
 use oncall_lint_core::report::{concise, github, gitlab, json, junit, sarif, text};
 use oncall_lint_core::session::Outcome;
 
@@ -24,26 +25,11 @@ pub fn diff(args: &LintArgs, outcome: &Outcome) -> Result<ExitCode, String> {
     })
 }
 
-/// The notes: an inferred profile always (once, however many files), everything else the
-/// lint inferred under `-v`.
+/// Under `-v`, everything the lint inferred (the notices, which every format shows, are in
+/// the report).
 pub fn notes(args: &LintArgs, outcome: &Outcome) {
-    // an inferred profile changes what is reported: say so once
-    if let Some(first) = outcome.inferred.first() {
-        let more = match outcome.inferred.len() - 1 {
-            0 => String::new(),
-            n => format!(" (and {n} more file(s); -v lists them)"),
-        };
-        eprintln!(
-            "note: {first}{more}; --profile air-gapped makes it explicit, --profile none turns it off"
-        );
-        if args.verbose {
-            for note in outcome.inferred.iter().skip(1) {
-                eprintln!("note: {note}");
-            }
-        }
-    }
     if args.verbose {
-        for note in &outcome.notes {
+        for note in outcome.inferred.iter().chain(&outcome.notes) {
             eprintln!("note: {note}");
         }
         if outcome.hidden_by_baseline > 0 {
@@ -65,31 +51,32 @@ pub fn report(args: &LintArgs, outcome: &Outcome) -> Result<(), String> {
         return Ok(());
     }
     let files = outcome.files;
-    let version_note = format!(
-        "note: no oncall chart version given (--chart-version, or a Chart.yaml beside the file); checked against the defaults of oncall {}\n",
-        oncall_lint_core::chart::LATEST
-    );
+    let notices = outcome.notices();
+    // formats with no place for them say the notices on standard error
+    let notices_to_stderr = || eprint!("{}", text::notices(&notices, args.verbose));
     let out = match args.format {
         Format::Concise => {
-            if outcome.assumed_chart_version && args.verbose {
-                eprint!("{version_note}");
-            }
+            notices_to_stderr();
             concise::render(diagnostics)
         }
-        Format::Json => json::render(diagnostics, files),
-        Format::Sarif => sarif::render(diagnostics),
-        Format::Junit => junit::render(diagnostics, files),
-        Format::Gitlab => gitlab::render(diagnostics),
+        Format::Json => json::render_with(diagnostics, files, &notices),
+        Format::Sarif => sarif::render_with(diagnostics, &notices),
+        Format::Junit => {
+            notices_to_stderr();
+            junit::render(diagnostics, files)
+        }
+        Format::Gitlab => {
+            notices_to_stderr();
+            gitlab::render(diagnostics)
+        }
         Format::Github => {
-            step_summary(outcome);
-            github::render(diagnostics)
+            step_summary(outcome, &notices);
+            github::render_with(diagnostics, &notices)
         }
         Format::Text => {
             let mut out = text::render(diagnostics, color(args.color));
-            if outcome.assumed_chart_version && !diagnostics.is_empty() {
-                out.push_str(&version_note);
-            }
-            out.push_str(&text::summary(diagnostics, files));
+            out.push_str(&text::notices(&notices, args.verbose));
+            out.push_str(&text::summary_with(diagnostics, files, &notices));
             out
         }
     };
@@ -101,7 +88,7 @@ pub fn report(args: &LintArgs, outcome: &Outcome) -> Result<(), String> {
 }
 
 /// GitHub Actions' job summary, appended to `$GITHUB_STEP_SUMMARY` when it is set.
-fn step_summary(outcome: &Outcome) {
+fn step_summary(outcome: &Outcome, notices: &[Notice]) {
     let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
         return;
     };
@@ -110,7 +97,8 @@ fn step_summary(outcome: &Outcome) {
         .append(true)
         .open(&path)
         .and_then(|mut f| {
-            f.write_all(github::summary(&outcome.diagnostics, outcome.files).as_bytes())
+            let summary = github::summary_with(&outcome.diagnostics, outcome.files, notices);
+            f.write_all(summary.as_bytes())
         });
     if let Err(err) = appended {
         eprintln!(

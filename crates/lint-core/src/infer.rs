@@ -2,34 +2,48 @@
 //! cluster gets the air-gapped rules without `--profile`. The signs are ones no install
 //! with internet access has a reason to write: the plugin installed by an init container,
 //! the plugin allowed to load unsigned (a rebuilt copy), every image pulled from a private
-//! registry; and none when Grafana downloads the plugin itself. Each inference says why, so a wrong guess is easy to spot and turn off
-//! (`--profile none`, or `profiles: [none]` in the config).
+//! registry. A container that installs the plugin by name wins even when Grafana still
+//! downloads it (the chart's default `grafana.plugins` left in place: the download that
+//! crash-loops an air-gapped Grafana, which OC040 then reports); the weaker signs count only
+//! when Grafana downloads nothing. Each inference says why, so a wrong guess is easy to spot
+//! and turn off (`--profile none`, or `profiles: [none]` in the config).
 
 use crate::model::grafana::{Grafana, split_list};
 use crate::model::images::{self, ImageRef};
-use crate::model::plugin::{PLUGIN_ID, Source, install_source};
+use crate::model::plugin::{PLUGIN_ID, Source, container_install, install_source, mentions};
 use crate::release::{InputKind, Release};
 use crate::values::Value;
 
 /// Why the values describe an air-gapped install, if they clearly do.
 pub(crate) fn air_gapped(release: &Release) -> Option<String> {
     let grafana = Grafana::of(release);
-    let install = grafana
-        .deployed()
-        .then(|| install_source(release))
-        .flatten();
-    // Grafana downloading the plugin says the cluster reaches the internet, whatever else
-    match install.as_ref().map(|i| i.source) {
-        Some(Source::Catalog | Source::OtherUrl) => return None,
-        Some(Source::InitContainer) => {
-            return install.map(|i| {
-                format!(
+    if !grafana.deployed() {
+        return private_registry_everywhere(release);
+    }
+    // a container that installs the plugin by name is the clearest sign, whatever else
+    // still downloads it (that download is what crash-loops Grafana: OC040 reports it)
+    if let Some(init) = container_install(release, &grafana.plugins_path())
+        .filter(|i| i.value.is_some_and(|c| mentions(c, PLUGIN_ID)))
+    {
+        return Some(format!(
+            "an init container installs the plugin (`{}`)",
+            init.location.key_path
+        ));
+    }
+    // otherwise a download (even the chart's default `grafana.plugins` entry) says the
+    // cluster may well reach the internet: an allowlist or a private registry alone is not
+    // enough to call it air-gapped
+    if let Some(install) = install_source(release) {
+        match install.source {
+            Source::Catalog | Source::OtherUrl => return None,
+            Source::InitContainer => {
+                return Some(format!(
                     "an init container installs the plugin (`{}`)",
-                    i.location.key_path
-                )
-            });
+                    install.location.key_path
+                ));
+            }
+            _ => {}
         }
-        _ => {}
     }
     if grafana.deployed() {
         let env = release.get(&[

@@ -26,6 +26,16 @@ pub(crate) enum Message {
         /// Helm's reason.
         reason: String,
     },
+    /// A values file whose top level is not a map (a list, a string): Helm refuses it.
+    NotAMap {
+        /// What it is instead (`a list`, `the string "x"`).
+        found: String,
+    },
+    /// Documents after the first of a values file, which Helm never reads.
+    LaterDocuments {
+        /// How many.
+        count: usize,
+    },
 }
 
 /// Nothing to check in a release: a file that reached one has been read.

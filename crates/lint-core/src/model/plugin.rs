@@ -471,7 +471,7 @@ fn download_install(release: &Release) -> Option<Install<'_>> {
 
 /// An init container that installs the plugin (it names the plugin or `plugins`, or
 /// mounts at the `plugins` path), then an extra container naming the plugin.
-fn container_install<'a>(release: &'a Release, plugins: &str) -> Option<Install<'a>> {
+pub(crate) fn container_install<'a>(release: &'a Release, plugins: &str) -> Option<Install<'a>> {
     let init_key = ["grafana", "extraInitContainers"];
     let installs = |c: &Value| {
         mentions(c, PLUGIN_ID)

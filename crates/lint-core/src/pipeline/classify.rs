@@ -7,14 +7,16 @@
 
 use std::sync::Arc;
 
-use super::note::RootReason;
+use super::note::{KindReason, RootReason};
+use super::signals;
 use crate::chart::ChartState;
+use crate::model::chart_keys::{GRAFANA_KEYS, ONCALL_KEYS, ONCALL_KEYS_BELOW, SHARED_ONCALL_KEYS};
 use crate::options::{ChartKind, LintOptions};
 use crate::release::{
     Identity, InputKind, oncall_version_from_chart_yaml, values_root_from_chart_yaml,
 };
 use crate::source::SourceFile;
-use crate::yaml::{Document, NodeId, NodeKind};
+use crate::yaml::{Document, NodeId};
 
 /// The oncall chart version whose defaults go underneath.
 #[derive(Debug, Clone)]
@@ -57,22 +59,28 @@ impl ChartChoice {
 pub(super) struct Classified {
     /// Which chart's values.
     pub kind: InputKind,
+    /// What decided the kind.
+    pub kind_why: KindReason,
     /// Keys from the top of each file to the values (empty: top level).
     pub values_root: Vec<String>,
     /// Why that root, when there is one.
     pub why: Option<RootReason>,
 }
 
-/// Classifies the layers of a release: a single file by its keys, several files as the
-/// oncall chart's values; the options' chart and values root win.
+/// Classifies the layers of a release: a single file by its keys and path, several files
+/// as the oncall chart's values; the options' chart and values root win.
 pub(super) fn classify(
     layers: &[(Arc<SourceFile>, Document)],
     chart: &'static ChartState,
     options: &LintOptions,
 ) -> Classified {
-    let (mut kind, mut grafana_root) = match layers.first() {
-        Some((_, doc)) if layers.len() == 1 => input_kind(doc, chart),
-        _ => (InputKind::OncallValues, Vec::new()),
+    let Kinded {
+        mut kind,
+        mut grafana_root,
+        mut why,
+    } = match layers.first() {
+        Some((source, doc)) if layers.len() == 1 => input_kind(doc, chart, source.path()),
+        _ => Kinded::oncall(KindReason::ReleaseFiles),
     };
     // the user said where the oncall values are: believe them
     let told = options
@@ -88,45 +96,70 @@ pub(super) fn classify(
             .is_some();
     if kind == InputKind::OtherValues && told {
         kind = InputKind::OncallValues;
+        why = KindReason::RootGiven;
     }
     // the user said which chart: believe them
     match options.release.chart_kind {
-        Some(ChartKind::Oncall) => kind = InputKind::OncallValues,
+        Some(ChartKind::Oncall) => {
+            kind = InputKind::OncallValues;
+            why = KindReason::ChartFlag;
+        }
         Some(ChartKind::Grafana) => {
             if kind != InputKind::GrafanaValues {
                 grafana_root = Vec::new();
             }
             kind = InputKind::GrafanaValues;
+            why = KindReason::ChartFlag;
             if let Some(root) = options.release.values_root.as_deref() {
-                grafana_root = root
-                    .split('.')
-                    .filter(|k| !k.is_empty())
-                    .map(str::to_owned)
-                    .collect();
+                grafana_root = split_root(root);
             }
         }
         None => {}
     }
-    match kind {
-        InputKind::Provisioning | InputKind::Manifest | InputKind::OtherValues => Classified {
-            kind,
-            values_root: Vec::new(),
-            why: None,
-        },
-        InputKind::GrafanaValues => Classified {
-            kind,
-            why: (!grafana_root.is_empty()).then_some(RootReason::GrafanaInOtherChart),
-            values_root: grafana_root,
-        },
+    let (values_root, root_why) = match kind {
+        InputKind::Provisioning | InputKind::Manifest | InputKind::OtherValues => {
+            (Vec::new(), None)
+        }
+        InputKind::GrafanaValues => {
+            let why = (!grafana_root.is_empty()).then_some(RootReason::GrafanaInOtherChart);
+            (grafana_root, why)
+        }
         InputKind::OncallValues => {
             let (root, why) = values_root(layers, chart, options);
-            Classified {
-                kind,
-                values_root: root.into_iter().collect(),
-                why,
+            (root.unwrap_or_default(), why)
+        }
+    };
+    Classified {
+        kind,
+        kind_why: why,
+        values_root,
+        why: root_why,
+    }
+}
+
+/// A dotted values root (`spec.values`) as its keys; `\.` is a dot inside a key, as in
+/// `--set`.
+pub(super) fn split_root(root: &str) -> Vec<String> {
+    let mut keys = vec![String::new()];
+    let mut chars = root.trim().chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if chars.peek() == Some(&'.') => {
+                chars.next();
+                if let Some(k) = keys.last_mut() {
+                    k.push('.');
+                }
+            }
+            '.' => keys.push(String::new()),
+            c => {
+                if let Some(k) = keys.last_mut() {
+                    k.push(c);
+                }
             }
         }
     }
+    keys.retain(|k| !k.is_empty());
+    keys
 }
 
 /// The key an umbrella chart holds the oncall values under: the options', the umbrella
@@ -135,13 +168,13 @@ pub(super) fn values_root(
     layers: &[(Arc<SourceFile>, Document)],
     chart: &'static ChartState,
     options: &LintOptions,
-) -> (Option<String>, Option<RootReason>) {
+) -> (Option<Vec<String>>, Option<RootReason>) {
     if let Some(root) = &options.release.values_root {
-        let root = root.trim();
-        return if root.is_empty() {
+        let keys = split_root(root);
+        return if keys.is_empty() {
             (None, None)
         } else {
-            (Some(root.to_owned()), Some(RootReason::Flag))
+            (Some(keys), Some(RootReason::Flag))
         };
     }
     if let Some(root) = options
@@ -150,11 +183,11 @@ pub(super) fn values_root(
         .as_deref()
         .and_then(values_root_from_chart_yaml)
     {
-        return (Some(root), Some(RootReason::ChartYaml));
+        return (Some(vec![root]), Some(RootReason::ChartYaml));
     }
     for (_, doc) in layers {
         if let Some(root) = detect_values_root(doc, chart) {
-            return (Some(root), Some(RootReason::Detected));
+            return (Some(vec![root]), Some(RootReason::Detected));
         }
     }
     (None, None)
@@ -183,110 +216,156 @@ pub(super) fn identity(options: &LintOptions) -> Identity {
     }
 }
 
-/// Keys only the oncall chart (or an umbrella holding it) has; `image`, `service` or
-/// `ingress` alone say nothing, and `grafana` is also how other charts hold the grafana
-/// chart.
-const ONCALL_KEYS: [&str; 16] = [
-    "externalGrafana",
-    "engine",
-    "celery",
-    "oncall",
-    "base_url",
-    "base_url_protocol",
-    "broker",
-    "externalMysql",
-    "externalPostgresql",
-    "externalRabbitmq",
-    "externalRedis",
-    "migrate",
-    "telegramPolling",
-    "detached_integrations",
-    "detached_integrations_service",
-    "uwsgi",
-];
+/// What a document is, why, and for grafana chart values the key that holds them.
+struct Kinded {
+    kind: InputKind,
+    grafana_root: Vec<String>,
+    why: KindReason,
+}
 
-/// Keys of the oncall chart that many other charts also have at their top level (the
-/// bitnami subcharts, `database`, `cert-manager`): they say "oncall" only when no key of
-/// the file is foreign to the oncall chart (podinfo, harbor or airflow values have `redis`
-/// or `postgresql` beside their own keys).
-const SHARED_ONCALL_KEYS: [&str; 6] = [
-    "database",
-    "mariadb",
-    "postgresql",
-    "rabbitmq",
-    "redis",
-    "cert-manager",
-];
+impl Kinded {
+    fn oncall(why: KindReason) -> Kinded {
+        Kinded::of(InputKind::OncallValues, why)
+    }
 
-/// Keys that say "oncall" one level down (an umbrella chart's key holding the oncall
-/// values): only names no other chart's sections use.
-const ONCALL_KEYS_BELOW: [&str; 11] = [
-    "externalGrafana",
-    "engine",
-    "celery",
-    "base_url",
-    "base_url_protocol",
-    "externalMysql",
-    "externalPostgresql",
-    "externalRabbitmq",
-    "externalRedis",
-    "telegramPolling",
-    "detached_integrations",
-];
+    fn of(kind: InputKind, why: KindReason) -> Kinded {
+        Kinded {
+            kind,
+            grafana_root: Vec::new(),
+            why,
+        }
+    }
+}
 
-/// Keys of the grafana chart's values that no other chart's top level has.
-const GRAFANA_KEYS: [&str; 10] = [
-    "grafana.ini",
-    "plugins",
-    "adminUser",
-    "adminPassword",
-    "datasources",
-    "dashboardProviders",
-    "sidecar",
-    "imageRenderer",
-    "initChownData",
-    "envFromSecret",
-];
+/// The top-level keys of a document that say which chart it is for (keys only holding
+/// anchors for the rest of the file say nothing).
+struct TopKeys<'a> {
+    keys: Vec<&'a str>,
+    defaults: Option<&'static crate::values::Map>,
+}
 
-/// What a document is, and for grafana chart values the key that holds them (empty: the
-/// top level).
-fn input_kind(doc: &Document, chart: &'static ChartState) -> (InputKind, Vec<String>) {
+impl TopKeys<'_> {
+    /// A key the oncall chart does not have at its top level.
+    fn foreign(&self, key: &str) -> bool {
+        key != "grafana" && key != "global" && self.defaults.is_some_and(|d| !d.contains_key(key))
+    }
+
+    fn any_foreign(&self) -> bool {
+        self.keys.iter().any(|k| self.foreign(k))
+    }
+
+    fn has(&self, key: &str) -> bool {
+        self.keys.contains(&key)
+    }
+}
+
+/// What a document is, by its keys, then by its path (`path`, as reported).
+fn input_kind(doc: &Document, chart: &'static ChartState, path: &str) -> Kinded {
     let Some(root) = doc.root else {
-        return (InputKind::OncallValues, Vec::new());
+        return Kinded::oncall(KindReason::Empty);
     };
-    let keys_of = |map: NodeId| -> Vec<&str> {
-        doc.entries(map)
-            .iter()
-            .filter_map(|e| doc.scalar_text(e.key))
-            .collect()
+    let holders = signals::anchor_holders(doc);
+    let top = TopKeys {
+        keys: keys_of(doc, root)
+            .into_iter()
+            .filter(|k| !holders.contains(k))
+            .collect(),
+        defaults: chart.defaults().as_map(),
     };
-    let top = keys_of(root);
-    let has_apps = doc
-        .get(root, "apps")
-        .is_some_and(|e| !doc.items(e.value).is_empty());
-    let is_manifest = doc.get(root, "apiVersion").is_some() && doc.get(root, "kind").is_some();
-    let oncall_defaults = chart.defaults().as_map();
-    // a top-level key the oncall chart does not have at its top level
-    let foreign_top = |k: &&str| {
-        *k != "grafana" && *k != "global" && oncall_defaults.is_some_and(|d| !d.contains_key(*k))
-    };
-    let oncall_top = top.iter().any(|k| ONCALL_KEYS.contains(k))
-        || (top.iter().any(|k| SHARED_ONCALL_KEYS.contains(k)) && !top.iter().any(foreign_top));
-    let oncall_below = doc.entries(root).iter().any(|e| {
-        keys_of(e.value)
-            .iter()
-            .any(|k| ONCALL_KEYS_BELOW.contains(k))
-    });
-    let values_keys = oncall_top || top.contains(&"grafana");
-    if has_apps && !values_keys {
-        return (InputKind::Provisioning, Vec::new());
+    let values_keys = top.keys.iter().any(|k| ONCALL_KEYS.contains(k)) || top.has("grafana");
+    if !values_keys
+        && doc
+            .get(root, "apps")
+            .is_some_and(|e| !doc.items(e.value).is_empty())
+    {
+        return Kinded::of(InputKind::Provisioning, KindReason::Apps);
     }
-    if is_manifest && !values_keys {
-        return (InputKind::Manifest, Vec::new());
+    if !values_keys && doc.get(root, "apiVersion").is_some() && doc.get(root, "kind").is_some() {
+        return Kinded::of(InputKind::Manifest, KindReason::ApiVersionKind);
     }
-    if top.is_empty() || oncall_top || oncall_below {
-        return (InputKind::OncallValues, Vec::new());
+    if top.keys.is_empty() && holders.is_empty() {
+        return Kinded::oncall(KindReason::Empty);
     }
+    if let Some(kinded) = by_oncall_keys(doc, root, &top) {
+        return kinded;
+    }
+    let by_grafana = by_grafana_keys(doc, root, &top, chart);
+    if by_grafana.kind != InputKind::OtherValues {
+        return by_grafana;
+    }
+    // a file kept for the oncall chart whose keys alone do not say so (`image:` and `env:`,
+    // a `grafana:` beside a key the chart does not have): its unknown keys are OC090's
+    match signals::oncall_path_part(path) {
+        Some(part) => Kinded::oncall(KindReason::NamedForOncall(part.to_owned())),
+        None => by_grafana,
+    }
+}
+
+/// The keys of a map, as text.
+fn keys_of(doc: &Document, map: NodeId) -> Vec<&str> {
+    doc.entries(map)
+        .iter()
+        .filter_map(|e| doc.scalar_text(e.key))
+        .collect()
+}
+
+/// Oncall values by their keys: keys only the oncall chart has (at the top, or one level
+/// down under an umbrella's key), one that looks like such a key, or keys it shares with
+/// other charts and none it does not have.
+fn by_oncall_keys(doc: &Document, root: NodeId, top: &TopKeys<'_>) -> Option<Kinded> {
+    let own: Vec<&str> = top
+        .keys
+        .iter()
+        .copied()
+        .filter(|k| ONCALL_KEYS.contains(k))
+        .collect();
+    if !own.is_empty() {
+        return Some(Kinded::oncall(KindReason::OncallKeys(quoted(&own))));
+    }
+    let below: Vec<String> = doc
+        .entries(root)
+        .iter()
+        .flat_map(|e| {
+            let parent = doc.scalar_text(e.key).unwrap_or_default();
+            keys_of(doc, e.value)
+                .into_iter()
+                .filter(|k| ONCALL_KEYS_BELOW.contains(k))
+                .map(move |k| format!("{parent}.{k}"))
+        })
+        .collect();
+    if !below.is_empty() {
+        let below: Vec<&str> = below.iter().map(String::as_str).collect();
+        return Some(Kinded::oncall(KindReason::OncallKeys(quoted(&below))));
+    }
+    if let Some((key, like)) = top
+        .keys
+        .iter()
+        .find_map(|k| signals::near_oncall_key(k).map(|like| (*k, like)))
+    {
+        let key = key.to_owned();
+        return Some(Kinded::oncall(KindReason::LikeOncallKey { key, like }));
+    }
+    let shared = top.keys.iter().any(|k| SHARED_ONCALL_KEYS.contains(k));
+    (shared && !top.any_foreign()).then(|| Kinded::oncall(KindReason::SharedKeysOnly))
+}
+
+/// `a`, `b` as a message lists keys.
+fn quoted(keys: &[&str]) -> String {
+    keys.iter()
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Grafana's values by their keys: the oncall chart's `grafana:` section alone, another
+/// chart's `grafana:` that hosts the OnCall plugin, or the grafana chart's own values that
+/// install it. Anything else is another chart's values.
+fn by_grafana_keys(
+    doc: &Document,
+    root: NodeId,
+    top: &TopKeys<'_>,
+    chart: &'static ChartState,
+) -> Kinded {
     if let Some(grafana) = doc
         .get(root, "grafana")
         .filter(|e| !doc.entries(e.value).is_empty())
@@ -296,10 +375,8 @@ fn input_kind(doc: &Document, chart: &'static ChartState) -> (InputKind, Vec<Str
         // of the oncall chart's values about its bundled Grafana
         // (a key the oncall chart has at another level is a misplaced setting, not a sign
         // of another chart: OC090 reports it)
-        let foreign = top.iter().any(|k| {
-            *k != "grafana"
-                && *k != "global"
-                && oncall_defaults.is_some_and(|d| !d.contains_key(*k))
+        let foreign = top.keys.iter().any(|k| {
+            top.foreign(k)
                 && !crate::schema::chart_known_paths(chart)
                     .iter()
                     .any(|p| p.last().is_some_and(|last| last == k))
@@ -309,47 +386,22 @@ fn input_kind(doc: &Document, chart: &'static ChartState) -> (InputKind, Vec<Str
             .and_then(|e| doc.scalar_text(e.value))
             .is_some_and(|t| t == "false");
         return match (foreign, disabled) {
-            (true, false) if mentions_plugin(doc, grafana.value) => {
-                (InputKind::GrafanaValues, vec!["grafana".to_owned()])
-            }
-            // another chart whose Grafana does not host the plugin: nothing of ours
-            (true, false) => (InputKind::OtherValues, Vec::new()),
-            // another chart that does not deploy its Grafana: nothing of ours
-            (true, true) => (InputKind::OtherValues, Vec::new()),
-            (false, _) => (InputKind::OncallValues, Vec::new()),
+            (true, false) if signals::mentions_plugin(doc, grafana.value) => Kinded {
+                kind: InputKind::GrafanaValues,
+                grafana_root: vec!["grafana".to_owned()],
+                why: KindReason::GrafanaInOtherChart,
+            },
+            // another chart whose Grafana does not host the plugin, or that does not
+            // deploy its Grafana: nothing of ours
+            (true, _) => Kinded::of(InputKind::OtherValues, KindReason::OtherChartsGrafana),
+            (false, _) => Kinded::oncall(KindReason::GrafanaSectionOnly),
         };
     }
     // a Grafana that does not host the plugin (dashboards only) is not ours to judge
-    if top.iter().any(|k| GRAFANA_KEYS.contains(k)) && mentions_plugin(doc, root) {
-        return (InputKind::GrafanaValues, Vec::new());
+    if top.keys.iter().any(|k| GRAFANA_KEYS.contains(k)) && signals::mentions_plugin(doc, root) {
+        return Kinded::of(InputKind::GrafanaValues, KindReason::GrafanaWithPlugin);
     }
-    (InputKind::OtherValues, Vec::new())
-}
-
-/// Whether any text under `node` names the OnCall plugin (a `plugins` entry, an install
-/// variable, an init container, provisioning): the sign that a Grafana hosts it.
-fn mentions_plugin(doc: &Document, node: NodeId) -> bool {
-    let mut stack = vec![node];
-    let mut seen = 0usize;
-    while let Some(id) = stack.pop() {
-        seen += 1;
-        if seen > 1_000_000 {
-            return false;
-        }
-        match &doc.node(id).kind {
-            NodeKind::Scalar { text, .. } => {
-                if text.contains("grafana-oncall-app") {
-                    return true;
-                }
-            }
-            NodeKind::Seq(items) => stack.extend(items.iter().copied()),
-            NodeKind::Map(entries) => {
-                stack.extend(entries.iter().flat_map(|e| [e.key, e.value]));
-            }
-            NodeKind::Alias(_) => {}
-        }
-    }
-    false
+    Kinded::of(InputKind::OtherValues, KindReason::NoOncallKey)
 }
 
 /// Finds the values root of an umbrella chart: a top-level key whose map holds more of the
@@ -431,5 +483,13 @@ mod tests {
         // the chart's own `grafana:` section holding keys that are also top-level keys
         let section = doc("grafana:\n  image:\n    tag: 11.3.0\n  env:\n    A: b\n");
         assert_eq!(detect_values_root(&section, chart), None);
+    }
+
+    #[test]
+    fn values_roots_are_dotted_with_escaped_dots() {
+        assert_eq!(split_root("spec.values"), ["spec", "values"]);
+        assert_eq!(split_root(" irm "), ["irm"]);
+        assert_eq!(split_root("a\\.b.c"), ["a.b", "c"]);
+        assert!(split_root("").is_empty());
     }
 }

@@ -9,10 +9,11 @@ mod finish;
 mod note;
 mod read;
 mod run;
+mod signals;
 
 use std::sync::Arc;
 
-pub use note::{Note, RootReason};
+pub use note::{KindReason, Note, RootReason};
 pub use read::InputFile;
 
 use crate::checks::invalid_yaml::Message as InvalidYaml;
@@ -103,20 +104,8 @@ pub fn lint_source(source: Arc<SourceFile>, options: &LintOptions) -> FileReport
         .into_iter()
         .filter(|d| d.root.is_some())
         .collect();
-    let multi = documents.len() > 1;
-    let documents = if documents.is_empty() {
-        vec![Document::default()]
-    } else {
-        documents
-    };
     let subject = source.path().to_owned();
-    for (index, doc) in documents.into_iter().enumerate() {
-        if multi {
-            report.notes.push(Note::DocumentAlone {
-                subject: subject.clone(),
-                index: index + 1,
-            });
-        }
+    for doc in helm_documents(&source, documents, &chart, options, &mut report) {
         run::lint_layers(
             vec![(source.clone(), doc)],
             &chart,
@@ -127,6 +116,46 @@ pub fn lint_source(source: Arc<SourceFile>, options: &LintOptions) -> FileReport
     }
     finish::finish(&mut report, &[(source, parsed.comments)], options);
     report
+}
+
+/// The documents of a file linted on its own, as Helm reads them: a values file is its
+/// first document (the rest get one finding; a list or a string, Helm's refusal), a stream
+/// of manifests or provisioning files is each document alone.
+fn helm_documents(
+    source: &Arc<SourceFile>,
+    documents: Vec<Document>,
+    chart: &ChartChoice,
+    options: &LintOptions,
+    report: &mut FileReport,
+) -> Vec<Document> {
+    let Some(first) = documents.first() else {
+        return vec![Document::default()];
+    };
+    let layer = [(source.clone(), first.clone())];
+    let kind = classify::classify(&layer, chart.state, options).kind;
+    if !matches!(kind, InputKind::OncallValues | InputKind::GrafanaValues) {
+        if documents.len() > 1 {
+            let subject = source.path();
+            report
+                .notes
+                .extend((1..=documents.len()).map(|index| Note::DocumentAlone {
+                    subject: subject.to_owned(),
+                    index,
+                }));
+        }
+        return documents;
+    }
+    report
+        .diagnostics
+        .extend(read::later_documents(source, &documents));
+    let first = documents.into_iter().next().unwrap_or_default();
+    match read::not_a_map(source, &first) {
+        Some(refused) => {
+            report.diagnostics.push(refused);
+            Vec::new()
+        }
+        None => vec![first],
+    }
 }
 
 /// Lints files as one release, in Helm's `-f` order (later files win), with the `--set`
@@ -143,7 +172,9 @@ pub fn lint_release(files: Vec<InputFile>, options: &LintOptions) -> FileReport 
         secrets: read.secrets,
         ..FileReport::default()
     };
-    if !report.diagnostics.is_empty() {
+    let unread = !report.diagnostics.is_empty();
+    report.diagnostics.extend(read.warnings);
+    if unread {
         report.notes.push(Note::ReleaseUnread);
     } else if !read.layers.is_empty() || !options.release.sets.is_empty() {
         run::lint_layers(read.layers, &chart, options, &subject, &mut report);
@@ -173,14 +204,14 @@ pub fn build_release(
     if let (Some(root), Some(why)) = (&root, why) {
         notes.push(Note::ValuesRoot {
             subject: None,
-            root: root.clone(),
+            root: root.join("."),
             why,
         });
     }
     let shape = Shape {
         chart: chart.state,
         kind: InputKind::OncallValues,
-        values_root: root.into_iter().collect(),
+        values_root: root.unwrap_or_default(),
         identity: identity(options),
     };
     Release::build(

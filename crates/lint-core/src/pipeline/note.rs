@@ -25,12 +25,14 @@ pub enum Note {
         /// The grafana chart version whose defaults are used.
         defaults: &'static str,
     },
-    /// What a file was taken for.
+    /// What a file was taken for, and why.
     Input {
         /// The file.
         subject: String,
         /// What it is.
         kind: InputKind,
+        /// What says so.
+        why: KindReason,
     },
     /// Where a file's values start.
     ValuesRoot {
@@ -41,19 +43,12 @@ pub enum Note {
         /// Why this key.
         why: RootReason,
     },
-    /// A file of several YAML documents, each linted on its own.
+    /// A stream of manifests or provisioning files, each document linted on its own.
     DocumentAlone {
         /// The file.
         subject: String,
         /// 1-based document number.
         index: usize,
-    },
-    /// A release file of several documents, of which Helm reads the first.
-    FirstDocumentOnly {
-        /// The file.
-        subject: String,
-        /// How many documents it holds.
-        count: usize,
     },
     /// A file of a release could not be read, so the release was not linted as a whole.
     ReleaseUnread,
@@ -66,6 +61,82 @@ pub enum Note {
         /// What in the values says so.
         reason: String,
     },
+}
+
+/// What decided what an input is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KindReason {
+    /// `--chart` (or the config's `chart:`).
+    ChartFlag,
+    /// A values root was given (`--values-root`, an umbrella `Chart.yaml`).
+    RootGiven,
+    /// The files of a release are the oncall chart's values.
+    ReleaseFiles,
+    /// An empty document.
+    Empty,
+    /// Keys only the oncall chart has, at the top or one level down.
+    OncallKeys(String),
+    /// A key that looks like one only the oncall chart has.
+    LikeOncallKey {
+        /// The key written.
+        key: String,
+        /// The oncall chart's key it resembles.
+        like: &'static str,
+    },
+    /// Keys the oncall chart shares with other charts, and none it does not have.
+    SharedKeysOnly,
+    /// Every top-level key is the oncall chart's (`grafana:` about its bundled Grafana).
+    GrafanaSectionOnly,
+    /// The path names oncall.
+    NamedForOncall(String),
+    /// `apps:` and no values keys.
+    Apps,
+    /// `apiVersion` and `kind`.
+    ApiVersionKind,
+    /// Keys of the grafana chart, and the OnCall plugin in them.
+    GrafanaWithPlugin,
+    /// Another chart's `grafana:` that hosts the OnCall plugin.
+    GrafanaInOtherChart,
+    /// Another chart's `grafana:` that does not host the plugin (or is not deployed).
+    OtherChartsGrafana,
+    /// No key only the oncall chart has, no Grafana that hosts the plugin.
+    NoOncallKey,
+}
+
+impl fmt::Display for KindReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            KindReason::ChartFlag => f.write_str("--chart says so"),
+            KindReason::RootGiven => f.write_str("a values root was given"),
+            KindReason::ReleaseFiles => f.write_str("the files of a release"),
+            KindReason::Empty => f.write_str("an empty document"),
+            KindReason::OncallKeys(keys) => write!(f, "keys only the oncall chart has: {keys}"),
+            KindReason::LikeOncallKey { key, like } => {
+                write!(f, "`{key}` looks like the oncall chart's `{like}`")
+            }
+            KindReason::SharedKeysOnly => {
+                f.write_str("keys the oncall chart has, and none it does not")
+            }
+            KindReason::GrafanaSectionOnly => {
+                f.write_str("`grafana:` beside no key the oncall chart does not have")
+            }
+            KindReason::NamedForOncall(part) => write!(f, "the path names oncall (`{part}`)"),
+            KindReason::Apps => f.write_str("`apps:` and no values keys"),
+            KindReason::ApiVersionKind => f.write_str("`apiVersion` and `kind`"),
+            KindReason::GrafanaWithPlugin => {
+                f.write_str("keys of the grafana chart that install the OnCall plugin")
+            }
+            KindReason::GrafanaInOtherChart => {
+                f.write_str("another chart's `grafana:` that hosts the OnCall plugin")
+            }
+            KindReason::OtherChartsGrafana => f.write_str(
+                "`grafana:` beside keys the oncall chart does not have, and no OnCall plugin in it",
+            ),
+            KindReason::NoOncallKey => f.write_str(
+                "no key only the oncall chart has, no Grafana that hosts the OnCall plugin",
+            ),
+        }
+    }
 }
 
 /// Why a values root was chosen.
@@ -115,7 +186,17 @@ impl fmt::Display for Note {
                 f,
                 "{subject}: chart: grafana (over the defaults of grafana chart {defaults}; Grafana's version is read from `image.tag`)"
             ),
-            Note::Input { subject, kind } => write!(f, "{subject}: input: {}", kind.describe()),
+            Note::Input {
+                subject,
+                kind: InputKind::OtherValues,
+                why,
+            } => write!(
+                f,
+                "{subject}: input: values of another chart, skipped ({why}); `--chart oncall` lints it as the oncall chart's"
+            ),
+            Note::Input { subject, kind, why } => {
+                write!(f, "{subject}: input: {} ({why})", kind.describe())
+            }
             Note::ValuesRoot {
                 subject: Some(subject),
                 root,
@@ -128,11 +209,7 @@ impl fmt::Display for Note {
             } => write!(f, "values root: `{root}` ({why})"),
             Note::DocumentAlone { subject, index } => write!(
                 f,
-                "{subject}: document {index} linted on its own (Helm reads only the first document of a values file)"
-            ),
-            Note::FirstDocumentOnly { subject, count } => write!(
-                f,
-                "{subject}: only the first of {count} documents is used, as Helm does"
+                "{subject}: document {index} linted on its own (a stream of manifests or provisioning files)"
             ),
             Note::ReleaseUnread => f.write_str(
                 "a file of the release could not be read, so the release was not linted as a whole",

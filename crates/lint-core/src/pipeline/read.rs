@@ -12,7 +12,8 @@ use crate::path::KeyPath;
 use crate::redact::Secrets;
 use crate::rules::RuleCode;
 use crate::source::SourceFile;
-use crate::yaml::{Comment, Document, Limits, parse};
+use crate::yaml::scalar::Resolved;
+use crate::yaml::{Comment, Document, Limits, NodeKind, parse};
 
 /// One file of a release, as read.
 #[derive(Debug, Clone)]
@@ -135,6 +136,50 @@ pub(super) fn invalid_yaml(
     report(RuleCode::OC094, &message, location)
 }
 
+/// An OC094 error when a document's top level is not what Helm can load as values (a list,
+/// a string): Helm refuses the file. Null (an empty file) is an empty map to Helm.
+pub(super) fn not_a_map(source: &Arc<SourceFile>, doc: &Document) -> Option<Diagnostic> {
+    let root = doc.root?;
+    let node = doc.node(doc.deref(root));
+    let found = match &node.kind {
+        NodeKind::Map(_) => return None,
+        NodeKind::Seq(_) => "a list".to_owned(),
+        NodeKind::Scalar { text, style, tag } => {
+            let plain = *style == crate::yaml::ScalarStyle::Plain && tag.is_none();
+            if plain && crate::yaml::scalar::resolve_plain(text) == Resolved::Null {
+                return None;
+            }
+            let shown: String = text.chars().take(40).collect();
+            format!("the scalar `{shown}`")
+        }
+        NodeKind::Alias(_) => return None,
+    };
+    // the first line of it: a list of a thousand items is one label, not a page
+    let line_end = source.text()[node.span.start..]
+        .find('\n')
+        .map_or(node.span.end, |n| node.span.start + n);
+    let span = node.span.start..line_end.min(node.span.end).max(node.span.start);
+    let mut finding = invalid_yaml(source, span.start, InvalidYaml::NotAMap { found });
+    finding.primary.span = span;
+    Some(finding)
+}
+
+/// An OC094 warning at the second document of a values file: Helm reads only the first.
+/// `documents` are the file's non-empty documents.
+pub(super) fn later_documents(
+    source: &Arc<SourceFile>,
+    documents: &[Document],
+) -> Option<Diagnostic> {
+    let second = documents.get(1)?;
+    let start = second.root.map(|r| second.node(r).span.start)?;
+    let count = documents.len() - 1;
+    Some(invalid_yaml(
+        source,
+        start,
+        InvalidYaml::LaterDocuments { count },
+    ))
+}
+
 /// The files of a release, read: Helm's layer for each (its first document) and every
 /// comment (for suppressions), or why a file could not be read.
 pub(super) struct ReadRelease {
@@ -144,6 +189,8 @@ pub(super) struct ReadRelease {
     pub comments: Vec<(Arc<SourceFile>, Vec<Comment>)>,
     pub secrets: Vec<Secrets>,
     pub errors: Vec<Diagnostic>,
+    /// Findings about a file that do not stop the release (documents Helm ignores).
+    pub warnings: Vec<Diagnostic>,
     pub notes: Vec<Note>,
 }
 
@@ -156,6 +203,7 @@ pub(super) fn read_release(files: Vec<InputFile>, limits: &Limits) -> ReadReleas
         comments: Vec::new(),
         secrets: Vec::new(),
         errors: Vec::new(),
+        warnings: Vec::new(),
         notes: Vec::new(),
     };
     for file in files {
@@ -175,21 +223,20 @@ pub(super) fn read_release(files: Vec<InputFile>, limits: &Limits) -> ReadReleas
         read.sources.push(source.clone());
         match parse_source(source, limits) {
             Ok(parsed) => {
-                let count = parsed.documents.iter().filter(|d| d.root.is_some()).count();
-                if count > 1 {
-                    read.notes.push(Note::FirstDocumentOnly {
-                        subject: parsed.source.path().to_owned(),
-                        count,
-                    });
-                }
-                read.comments.push((parsed.source.clone(), parsed.comments));
-                read.secrets.push(parsed.secrets);
-                let doc = parsed
+                let documents: Vec<Document> = parsed
                     .documents
                     .into_iter()
-                    .find(|d| d.root.is_some())
-                    .unwrap_or_default();
-                read.layers.push((parsed.source, doc));
+                    .filter(|d| d.root.is_some())
+                    .collect();
+                read.warnings
+                    .extend(later_documents(&parsed.source, &documents));
+                read.comments.push((parsed.source.clone(), parsed.comments));
+                read.secrets.push(parsed.secrets);
+                let doc = documents.into_iter().next().unwrap_or_default();
+                match not_a_map(&parsed.source, &doc) {
+                    Some(refused) => read.errors.push(refused),
+                    None => read.layers.push((parsed.source, doc)),
+                }
             }
             Err(finding) => read.errors.push(*finding),
         }

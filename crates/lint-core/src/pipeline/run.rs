@@ -91,6 +91,7 @@ fn note_classification(
     report.notes.push(Note::Input {
         subject: subject.to_owned(),
         kind: classified.kind,
+        why: classified.kind_why.clone(),
     });
     if classified.kind != InputKind::OncallValues {
         // no oncall chart defaults are read: whether its version was given does not matter

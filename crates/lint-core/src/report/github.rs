@@ -14,6 +14,7 @@
 //! come first: GitHub shows only the first few annotations of a step, and the rest only in
 //! the log, which is why the summary table exists.
 
+use super::notice::Notice;
 use crate::diagnostic::Diagnostic;
 use crate::report::sarif::normalize_path;
 use crate::report::text;
@@ -25,6 +26,28 @@ pub const SUMMARY_MAX_ROWS: usize = 500;
 /// Renders findings as workflow commands, one per line, errors first (otherwise in the
 /// order given).
 pub fn render(diagnostics: &[Diagnostic]) -> String {
+    render_with(diagnostics, &[])
+}
+
+/// The annotations of the findings, then a `::notice` for each of the run's notices (a
+/// skipped file annotated on the file).
+pub fn render_with(diagnostics: &[Diagnostic], notices: &[Notice]) -> String {
+    let mut out = findings(diagnostics);
+    for n in notices {
+        let file = n
+            .file
+            .as_ref()
+            .map(|f| format!(" file={}", escape_property(&normalize_path(f))))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "::notice{file},title=oncall-lint::{}\n",
+            escape_data(&printable(&n.message))
+        ));
+    }
+    out
+}
+
+fn findings(diagnostics: &[Diagnostic]) -> String {
     let mut ordered: Vec<&Diagnostic> = diagnostics.iter().collect();
     ordered.sort_by_key(|d| std::cmp::Reverse(d.severity));
     let mut out = String::new();
@@ -117,8 +140,24 @@ pub fn escape_property(text: &str) -> String {
 /// A markdown summary for `$GITHUB_STEP_SUMMARY`: a heading, the one-line count, and a
 /// table of findings (errors first, at most [`SUMMARY_MAX_ROWS`] rows).
 pub fn summary(diagnostics: &[Diagnostic], files: usize) -> String {
+    summary_with(diagnostics, files, &[])
+}
+
+/// The job summary, its first line saying what was skipped, then the run's notices.
+pub fn summary_with(diagnostics: &[Diagnostic], files: usize, notices: &[Notice]) -> String {
+    let mut out = summary_table(diagnostics, files, notices);
+    if !notices.is_empty() {
+        out.push('\n');
+        for n in notices {
+            out.push_str(&format!("> {}\n", cell(&n.message)));
+        }
+    }
+    out
+}
+
+fn summary_table(diagnostics: &[Diagnostic], files: usize, notices: &[Notice]) -> String {
     let mut out = String::from("## oncall-lint\n\n");
-    out.push_str(&text::summary(diagnostics, files));
+    out.push_str(&text::summary_with(diagnostics, files, notices));
     if diagnostics.is_empty() {
         return out;
     }

@@ -9,6 +9,7 @@
 
 use serde_json::{Value, json};
 
+use super::notice::Notice;
 use crate::diagnostic::{Diagnostic, Edit, Fix, Location, Related};
 use crate::rules::Severity;
 use crate::source::LineCol;
@@ -19,7 +20,13 @@ pub const SCHEMA_VERSION: u32 = 1;
 /// Renders findings as a pretty-printed JSON document (with a trailing newline).
 /// `files` is the number of files that were linted (for the summary).
 pub fn render(diagnostics: &[Diagnostic], files: usize) -> String {
-    let mut out = serde_json::to_string_pretty(&to_value(diagnostics, files))
+    render_with(diagnostics, files, &[])
+}
+
+/// Renders findings and the run's notices (inputs skipped, profiles inferred, chart
+/// version assumed) as a pretty-printed JSON document.
+pub fn render_with(diagnostics: &[Diagnostic], files: usize, notices: &[Notice]) -> String {
+    let mut out = serde_json::to_string_pretty(&to_value_with(diagnostics, files, notices))
         .expect("a JSON value always serializes");
     out.push('\n');
     out
@@ -27,13 +34,20 @@ pub fn render(diagnostics: &[Diagnostic], files: usize) -> String {
 
 /// The document as a JSON value.
 pub fn to_value(diagnostics: &[Diagnostic], files: usize) -> Value {
+    to_value_with(diagnostics, files, &[])
+}
+
+/// The document, with the run's notices, as a JSON value.
+pub fn to_value_with(diagnostics: &[Diagnostic], files: usize, notices: &[Notice]) -> Value {
     let count = |s: Severity| diagnostics.iter().filter(|d| d.severity == s).count();
     json!({
         "tool": "oncall-lint",
         "version": env!("CARGO_PKG_VERSION"),
         "schema_version": SCHEMA_VERSION,
         "diagnostics": diagnostics.iter().map(diagnostic).collect::<Vec<_>>(),
+        "notices": notices.iter().map(notice).collect::<Vec<_>>(),
         "summary": {
+            "skipped": super::notice::skipped(notices),
             "errors": count(Severity::Error),
             "warnings": count(Severity::Warning),
             "infos": count(Severity::Info),
@@ -56,6 +70,14 @@ fn diagnostic(d: &Diagnostic) -> Value {
         "label": d.label,
         "related": d.related.iter().map(related).collect::<Vec<_>>(),
         "fix": d.fix.as_ref().map(fix),
+    })
+}
+
+fn notice(n: &Notice) -> Value {
+    json!({
+        "kind": n.kind.as_str(),
+        "file": n.file,
+        "message": n.message,
     })
 }
 

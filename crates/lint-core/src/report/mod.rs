@@ -7,5 +7,8 @@ pub mod github;
 pub mod gitlab;
 pub mod json;
 pub mod junit;
+pub mod notice;
 pub mod sarif;
 pub mod text;
+
+pub use notice::{Notice, NoticeKind};

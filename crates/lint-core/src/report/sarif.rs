@@ -11,6 +11,7 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value, json};
 
+use super::notice::Notice;
 use crate::diagnostic::{Diagnostic, Location};
 use crate::rules::{RuleCode, Severity};
 use crate::source::SourceFile;
@@ -24,7 +25,13 @@ pub const FINGERPRINT_KEY: &str = "oncallLint/v1";
 
 /// Renders findings as a pretty-printed SARIF 2.1.0 log (with a trailing newline).
 pub fn render(diagnostics: &[Diagnostic]) -> String {
-    let mut out = serde_json::to_string_pretty(&to_value(diagnostics))
+    render_with(diagnostics, &[])
+}
+
+/// Renders findings, and the run's notices as tool execution notifications of its
+/// invocation, as a pretty-printed SARIF 2.1.0 log.
+pub fn render_with(diagnostics: &[Diagnostic], notices: &[Notice]) -> String {
+    let mut out = serde_json::to_string_pretty(&to_value_with(diagnostics, notices))
         .expect("a JSON value always serializes");
     out.push('\n');
     out
@@ -32,6 +39,11 @@ pub fn render(diagnostics: &[Diagnostic]) -> String {
 
 /// The log as a JSON value.
 pub fn to_value(diagnostics: &[Diagnostic]) -> Value {
+    to_value_with(diagnostics, &[])
+}
+
+/// The log, with the run's notices, as a JSON value.
+pub fn to_value_with(diagnostics: &[Diagnostic], notices: &[Notice]) -> Value {
     let mut descriptors: Vec<Value> = RuleCode::ALL
         .iter()
         .map(|rule| {
@@ -87,9 +99,37 @@ pub fn to_value(diagnostics: &[Diagnostic]) -> Value {
                     "rules": descriptors,
                 }
             },
+            "invocations": [invocation(notices)],
             "columnKind": "utf16CodeUnits",
             "results": results,
         }],
+    })
+}
+
+/// The run's invocation: it succeeded, and what it skipped or assumed (SARIF §3.20.21's
+/// `toolExecutionNotifications`, each with the file it is about).
+fn invocation(notices: &[Notice]) -> Value {
+    let notifications: Vec<Value> = notices
+        .iter()
+        .map(|n| {
+            let mut notification = json!({
+                "descriptor": { "id": n.kind.as_str() },
+                "level": "note",
+                "message": { "text": n.message },
+            });
+            if let Some(file) = &n.file {
+                notification["locations"] = json!([{
+                    "physicalLocation": {
+                        "artifactLocation": { "uri": artifact_uri(&normalize_path(file)) }
+                    }
+                }]);
+            }
+            notification
+        })
+        .collect();
+    json!({
+        "executionSuccessful": true,
+        "toolExecutionNotifications": notifications,
     })
 }
 

@@ -8,6 +8,7 @@ use miette::{
     NamedSource, SourceCode, SourceSpan, SpanContents,
 };
 
+use super::notice::{Notice, NoticeKind};
 use crate::diagnostic::Diagnostic;
 use crate::rules::Severity;
 use crate::source::SourceFile;
@@ -62,12 +63,28 @@ pub fn render(diagnostics: &[Diagnostic], color: bool) -> String {
 
 /// `Found 3 problems (2 errors, 1 warning) in 2 files.` or `No problems found.`
 pub fn summary(diagnostics: &[Diagnostic], files: usize) -> String {
+    summary_with(diagnostics, files, &[])
+}
+
+/// The summary line, saying how many files were skipped (and how to lint them) when some
+/// were.
+pub fn summary_with(diagnostics: &[Diagnostic], files: usize, notices: &[Notice]) -> String {
+    let skipped = super::notice::skipped(notices);
+    let linted = files.saturating_sub(skipped);
+    let files_part = match skipped {
+        0 => format!("{files} {}", plural(files, "file", "files")),
+        _ => format!(
+            "{linted} {} linted; {skipped} skipped as another chart's values ({})",
+            plural(linted, "file", "files"),
+            if skipped == 1 {
+                "`--chart oncall` lints it as the oncall chart's"
+            } else {
+                "`--chart oncall` lints them as the oncall chart's"
+            }
+        ),
+    };
     if diagnostics.is_empty() {
-        return format!(
-            "No problems found in {} {}.\n",
-            files,
-            plural(files, "file", "files")
-        );
+        return format!("No problems found in {files_part}.\n");
     }
     let count = |s: Severity| diagnostics.iter().filter(|d| d.severity == s).count();
     let mut parts = Vec::new();
@@ -83,11 +100,48 @@ pub fn summary(diagnostics: &[Diagnostic], files: usize) -> String {
     }
     let n = diagnostics.len();
     format!(
-        "Found {n} {} ({}) in {files} {}.\n",
+        "Found {n} {} ({}) in {files_part}.\n",
         plural(n, "problem", "problems"),
         parts.join(", "),
-        plural(files, "file", "files")
     )
+}
+
+/// The notices as `note:` lines: of each kind the first ten (`verbose`: all), then how
+/// many more.
+pub fn notices(notices: &[Notice], verbose: bool) -> String {
+    const MAX_LISTED: usize = 10;
+    let mut out = String::new();
+    let mut seen: Vec<(NoticeKind, usize)> = Vec::new();
+    let mut unlisted: Vec<(NoticeKind, usize)> = Vec::new();
+    for notice in notices {
+        let before = match seen.iter_mut().find(|(k, _)| *k == notice.kind) {
+            Some((_, n)) => {
+                *n += 1;
+                *n - 1
+            }
+            None => {
+                seen.push((notice.kind, 1));
+                0
+            }
+        };
+        if before >= MAX_LISTED && !verbose {
+            match unlisted.iter_mut().find(|(k, _)| *k == notice.kind) {
+                Some((_, n)) => *n += 1,
+                None => unlisted.push((notice.kind, 1)),
+            }
+            continue;
+        }
+        out.push_str(&format!("note: {}\n", printable(&notice.message)));
+    }
+    for (kind, n) in unlisted {
+        let what = match kind {
+            NoticeKind::Skipped => "file(s) skipped as another chart's values",
+            NoticeKind::InferredProfile => "file(s) with an inferred profile",
+            _ => "notice(s)",
+        };
+        out.push_str(&format!("note: and {n} more {what} (-v lists them)\n"));
+    }
+    out
 }
 
 fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {

@@ -61,6 +61,7 @@ macro_rules! for_each_rule {
             OC093 ambiguous_scalar,
             OC094 invalid_yaml,
             OC095 unused_suppression,
+            OC096 umbrella_values,
         }
     };
 }

@@ -6,6 +6,7 @@
 mod configs;
 mod discover;
 mod fixing;
+mod notices;
 
 use std::path::{Path, PathBuf};
 

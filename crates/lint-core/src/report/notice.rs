@@ -1,0 +1,97 @@
+//! What every output format says besides findings: an input skipped, a profile inferred, a
+//! chart version assumed. A run that checked less than the user may think says so in text,
+//! JSON, SARIF and GitHub annotations alike, never only under `-v`.
+
+use crate::pipeline::Note;
+use crate::release::InputKind;
+
+/// Something a run did not check, or assumed, that changes what its findings mean.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    /// What kind.
+    pub kind: NoticeKind,
+    /// The file it is about, when it is about one.
+    pub file: Option<String>,
+    /// What to tell the user, whole.
+    pub message: String,
+}
+
+/// The kinds of [`Notice`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoticeKind {
+    /// A file was not linted (another chart's values): its rules did not run.
+    Skipped,
+    /// A profile was turned on because the values describe such an install.
+    InferredProfile,
+    /// No chart version was given; the latest known one's defaults were used.
+    AssumedChartVersion,
+    /// A release could not be linted as a whole.
+    ReleaseUnread,
+}
+
+impl NoticeKind {
+    /// Its name in JSON and SARIF.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NoticeKind::Skipped => "skipped",
+            NoticeKind::InferredProfile => "inferred-profile",
+            NoticeKind::AssumedChartVersion => "assumed-chart-version",
+            NoticeKind::ReleaseUnread => "release-unread",
+        }
+    }
+}
+
+/// The notices among a run's notes (the rest are `-v` detail), in order, each said once.
+/// `assumed_chart_version` adds one notice for the whole run.
+pub fn from_notes<'a>(
+    notes: impl IntoIterator<Item = &'a Note>,
+    assumed_chart_version: bool,
+) -> Vec<Notice> {
+    let mut notices: Vec<Notice> = Vec::new();
+    for note in notes {
+        let (kind, file) = match note {
+            Note::Input {
+                subject,
+                kind: InputKind::OtherValues,
+                ..
+            } => (NoticeKind::Skipped, Some(subject.clone())),
+            Note::InferredProfile { subject, .. } => {
+                (NoticeKind::InferredProfile, Some(subject.clone()))
+            }
+            Note::ReleaseUnread => (NoticeKind::ReleaseUnread, None),
+            _ => continue,
+        };
+        let mut message = note.to_string();
+        if kind == NoticeKind::InferredProfile {
+            message
+                .push_str("; --profile air-gapped makes it explicit, --profile none turns it off");
+        }
+        let notice = Notice {
+            kind,
+            file,
+            message,
+        };
+        if !notices.contains(&notice) {
+            notices.push(notice);
+        }
+    }
+    if assumed_chart_version {
+        notices.push(Notice {
+            kind: NoticeKind::AssumedChartVersion,
+            file: None,
+            message: format!(
+                "no oncall chart version given (--chart-version, or a Chart.yaml beside the file); checked against the defaults of oncall {}",
+                crate::chart::LATEST
+            ),
+        });
+    }
+    notices
+}
+
+/// How many files were skipped.
+pub fn skipped(notices: &[Notice]) -> usize {
+    notices
+        .iter()
+        .filter(|n| n.kind == NoticeKind::Skipped)
+        .count()
+}
