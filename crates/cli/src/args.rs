@@ -14,7 +14,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     name = "oncall-lint",
     version,
     args_conflicts_with_subcommands = true,
-    after_help = "Examples:\n  oncall-lint values.yaml\n  oncall-lint -f base.yaml -f prod.yaml --set grafana.enabled=false\n  oncall-lint render values -f values.yaml --show-origin\n  oncall-lint render provisioning --release oncall --namespace oncall --merge-into values.yaml\n  oncall-lint --profile air-gapped --format concise values/*.yaml\n  cat values.yaml | oncall-lint -\n  oncall-lint explain OC001\n\nExit status: 0 no findings at or above --fail-on, 1 findings, 2 the tool could not run."
+    after_help = "Examples:\n  oncall-lint values.yaml\n  oncall-lint -f base.yaml -f prod.yaml --set grafana.enabled=false\n  oncall-lint render values -f values.yaml --show-origin\n  oncall-lint render provisioning --release oncall --namespace oncall --merge-into values.yaml\n  oncall-lint --profile air-gapped --format concise values/*.yaml\n  cat values.yaml | oncall-lint -\n  oncall-lint explain OC001\n\nDirectories are walked for values*.yaml, *-values.yaml, *_values.yaml, *.values.yaml, values/*.yaml and provisioning/plugins/*.yaml (or the config's `include`), not entering hidden directories, .gitignored paths, a chart's templates/ and charts/, node_modules/, target/, dist/, build/, vendor/, venv/ or __pycache__/; a file named on the command line is always linted, and each file once.\n\nExit status: 0 no findings at or above --fail-on, 1 findings, 2 the tool could not run (also a directory with no values files, unless --allow-empty)."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -268,7 +268,8 @@ pub enum RulesFormat {
 /// Options of the default command.
 #[derive(Debug, Args)]
 pub struct LintArgs {
-    /// Values files or directories to lint, each on its own (`-` reads standard input).
+    /// Values files (linted whatever their name) or directories (walked for values files) to
+    /// lint, each file on its own and once (`-` reads standard input).
     #[arg(value_name = "PATHS")]
     pub paths: Vec<PathBuf>,
 
@@ -346,6 +347,10 @@ pub struct LintArgs {
     /// Exit 0 even with findings (2 still means the tool could not run).
     #[arg(long)]
     pub exit_zero: bool,
+
+    /// Exit 0 when a directory holds no values files (default: exit 2 and say what was looked for).
+    #[arg(long)]
+    pub allow_empty: bool,
 
     /// File name to report for standard input.
     #[arg(long, value_name = "NAME")]

@@ -124,6 +124,7 @@ fn lint(args: LintArgs) -> Result<ExitCode, String> {
         paths: args.paths.clone(),
         release_files: args.release.values.clone(),
         stdin_filename: args.stdin_filename.clone(),
+        allow_empty: args.allow_empty,
     };
     let outcome = session.run(&inputs).map_err(|e| e.to_string())?;
     for note in &outcome.fix_notes {

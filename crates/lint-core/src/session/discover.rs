@@ -1,9 +1,22 @@
 //! Turning paths into inputs: files as named (always linted), directories walked for values
 //! files with `.gitignore` respected, `-` for standard input, and the `Chart.yaml` beside
 //! each file for umbrella detection.
+//!
+//! A walk does not enter the trees that hold other people's values files: a chart's
+//! `templates/` and `charts/` (the vendored subcharts' own defaults), installed packages,
+//! version control and build output. They are skipped with the walker's `filter_entry`, so
+//! they are never read; a file the user names is linted wherever it is.
+//!
+//! Every file read from disk is named one way, whatever was typed: relative to the working
+//! directory when it is below it (`/` separators, no `./`, `..` folded), else its canonical
+//! absolute path. Reports, baselines and per-release subjects then agree on `./a.yaml`,
+//! `a.yaml` and `sub/../a.yaml`. The `..` folding is lexical (std has no such function, and
+//! `canonicalize` would resolve symlinks below the working directory that the user, and
+//! their repository, name by the link).
 
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use globset::GlobSet;
 
@@ -44,26 +57,76 @@ pub(super) fn stdin(name: Option<&str>) -> Result<Input, SessionError> {
         })?;
     Ok(Input {
         path: None,
-        display: name.unwrap_or("<stdin>").to_owned(),
+        display: match name {
+            Some(name) if !name.is_empty() => display_name(Path::new(name)),
+            Some(name) => name.to_owned(),
+            None => "<stdin>".to_owned(),
+        },
         bytes,
         chart_yaml: name.and_then(|n| chart_yaml_beside(Path::new(n))),
         too_large: None,
     })
 }
 
-/// The files a path names: itself, or the values files below a directory.
-pub(super) fn expand(path: &Path, filter: &Filter<'_>) -> Result<Vec<PathBuf>, SessionError> {
+/// Directories a walk never enters, by name: version control, installed packages, build
+/// output and virtual environments.
+const SKIPPED_DIRS: &[&str] = &[
+    ".git",
+    ".hg",
+    ".svn",
+    ".jj",
+    "node_modules",
+    "target",
+    "dist",
+    "build",
+    "vendor",
+    ".terraform",
+    "__pycache__",
+    ".venv",
+    "venv",
+];
+
+/// What a path names: the files to lint, and the directories a walk did not enter.
+#[derive(Debug, Default)]
+pub(super) struct Expanded {
+    /// The files, sorted (the path itself when it is a file).
+    pub files: Vec<PathBuf>,
+    /// Whether the path is a directory that was walked.
+    pub walked: bool,
+    /// The directories skipped (a chart's `templates/` and `charts/`, `node_modules/`, ...).
+    pub skipped: Vec<PathBuf>,
+}
+
+/// The files a path names: itself, or the values files below a directory (not entering
+/// the directories [`skipped_dir`] names).
+pub(super) fn expand(path: &Path, filter: &Filter<'_>) -> Result<Expanded, SessionError> {
     let meta = std::fs::metadata(path).map_err(|e| read_error(path, &e))?;
     if !meta.is_dir() {
-        return Ok(vec![path.to_path_buf()]);
+        return Ok(Expanded {
+            files: vec![path.to_path_buf()],
+            ..Expanded::default()
+        });
     }
-    let mut found = Vec::new();
+    let skipped = Arc::new(Mutex::new(Vec::new()));
+    let record = Arc::clone(&skipped);
     let walker = ignore::WalkBuilder::new(path)
         .hidden(true)
         .git_ignore(true)
         .git_exclude(true)
         .require_git(false)
+        .filter_entry(move |entry| {
+            // the path the user named is walked whatever its name
+            let skip = entry.depth() > 0
+                && entry.file_type().is_some_and(|t| t.is_dir())
+                && skipped_dir(entry.path());
+            if skip {
+                let mut list = record.lock().unwrap_or_else(|p| p.into_inner());
+                list.push(entry.path().to_path_buf());
+            }
+            !skip
+        })
         .build();
+    let mut found = Vec::new();
     for entry in walker {
         let entry = entry.map_err(|e| SessionError::Read {
             path: path.display().to_string(),
@@ -78,7 +141,27 @@ pub(super) fn expand(path: &Path, filter: &Filter<'_>) -> Result<Vec<PathBuf>, S
         }
     }
     found.sort();
-    Ok(found)
+    let mut skipped = std::mem::take(&mut *skipped.lock().unwrap_or_else(|p| p.into_inner()));
+    skipped.sort();
+    Ok(Expanded {
+        files: found,
+        walked: true,
+        skipped,
+    })
+}
+
+/// Whether a walk leaves `dir` out: a name of [`SKIPPED_DIRS`], or the `templates/` or
+/// `charts/` of a chart (a directory holding `Chart.yaml`), whose values files are the
+/// chart's own templates and its subcharts' defaults.
+fn skipped_dir(dir: &Path) -> bool {
+    let Some(name) = dir.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    SKIPPED_DIRS.contains(&name)
+        || (matches!(name, "templates" | "charts")
+            && dir
+                .parent()
+                .is_some_and(|chart| chart.join("Chart.yaml").is_file()))
 }
 
 fn wanted(file: &Path, filter: &Filter<'_>) -> bool {
@@ -126,7 +209,7 @@ pub(super) fn read_file(path: &Path, limit: u64) -> Result<Input, SessionError> 
     };
     Ok(Input {
         path: Some(path.to_path_buf()),
-        display: path.display().to_string(),
+        display: display_name(path),
         bytes,
         chart_yaml: chart_yaml_beside(path),
         too_large: (size > limit).then_some(size),
@@ -195,9 +278,149 @@ pub fn relative_to(path: &Path, dir: &Path) -> Option<String> {
         .map(|p| p.to_string_lossy().replace('\\', "/"))
 }
 
+/// How a file read from disk is named in every report and baseline: relative to the
+/// working directory when it is below it, else its canonical absolute path.
+pub(super) fn display_name(path: &Path) -> String {
+    match std::env::current_dir() {
+        Ok(cwd) => display_from(path, &cwd),
+        Err(_) => slashed(&lexical(path)),
+    }
+}
+
+/// [`display_name`] with `cwd` as the working directory.
+fn display_from(path: &Path, cwd: &Path) -> String {
+    let absolute = lexical(&cwd.join(path));
+    if let Some(relative) = below(&absolute, &lexical(cwd)) {
+        return relative;
+    }
+    // below the working directory through a symlink (or an absolute path that names it
+    // another way): relative all the same; elsewhere, the one absolute name of the file
+    let canonical = cwd.join(path).canonicalize().ok();
+    let inside = canonical
+        .as_deref()
+        .zip(cwd.canonicalize().ok())
+        .and_then(|(file, dir)| below(file, &dir));
+    match (inside, canonical) {
+        (Some(relative), _) => relative,
+        (None, Some(canonical)) => canonical.display().to_string(),
+        (None, None) => absolute.display().to_string(),
+    }
+}
+
+/// `path` relative to `dir`, `/`-separated, when it is strictly below it.
+fn below(path: &Path, dir: &Path) -> Option<String> {
+    let rest = path.strip_prefix(dir).ok()?;
+    (!rest.as_os_str().is_empty()).then(|| slashed(rest))
+}
+
+/// `path` with `.` dropped and each `..` folded into the name before it, without asking
+/// the file system; a `..` above a root is dropped, one at the start of a relative path kept.
+pub(super) fn lexical(path: &Path) -> PathBuf {
+    let mut out: Vec<Component<'_>> = Vec::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => match out.last() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
+                }
+                Some(Component::RootDir | Component::Prefix(_)) => {}
+                _ => out.push(component),
+            },
+            other => out.push(other),
+        }
+    }
+    if out.is_empty() {
+        return PathBuf::from(".");
+    }
+    out.iter().collect()
+}
+
+/// A relative path with `/` between its components (whatever the platform's separator).
+fn slashed(path: &Path) -> String {
+    if path.is_absolute() {
+        return path.display().to_string();
+    }
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lexical_folds_dots() {
+        for (given, expected) in [
+            ("./deploy/values.yaml", "deploy/values.yaml"),
+            ("deploy/./values.yaml", "deploy/values.yaml"),
+            ("deploy/sub/../values.yaml", "deploy/values.yaml"),
+            ("a/b/../../values.yaml", "values.yaml"),
+            ("../values.yaml", "../values.yaml"),
+            ("a/../../values.yaml", "../values.yaml"),
+            ("./", "."),
+            ("a/..", "."),
+            ("/../etc/values.yaml", "/etc/values.yaml"),
+            ("/srv/./deploy/../values.yaml", "/srv/values.yaml"),
+        ] {
+            assert_eq!(
+                lexical(Path::new(given)),
+                PathBuf::from(expected),
+                "{given}"
+            );
+        }
+    }
+
+    #[test]
+    fn display_names_are_relative_below_the_working_directory() {
+        let cwd = Path::new("/nonexistent-oncall-lint/repo");
+        for (given, expected) in [
+            ("values.yaml", "values.yaml"),
+            ("./values.yaml", "values.yaml"),
+            ("./deploy//values.yaml", "deploy/values.yaml"),
+            ("deploy/../values.yaml", "values.yaml"),
+            (
+                "/nonexistent-oncall-lint/repo/deploy/values.yaml",
+                "deploy/values.yaml",
+            ),
+            (
+                "/nonexistent-oncall-lint/repo/./a/../values.yaml",
+                "values.yaml",
+            ),
+            // outside: absolute (canonical when the file exists; these do not)
+            (
+                "../other/values.yaml",
+                "/nonexistent-oncall-lint/other/values.yaml",
+            ),
+            ("/srv/values.yaml", "/srv/values.yaml"),
+        ] {
+            assert_eq!(display_from(Path::new(given), cwd), expected, "{given}");
+        }
+    }
+
+    #[test]
+    fn display_names_outside_are_canonical() {
+        let cwd = std::env::temp_dir()
+            .join("oncall-lint-no-such-dir")
+            .join("x");
+        let outside = std::env::temp_dir();
+        let name = display_from(&outside, &cwd);
+        let canonical = outside.canonicalize().unwrap();
+        assert_eq!(name, canonical.display().to_string());
+    }
+
+    #[test]
+    fn chart_folders_and_package_folders_are_skipped() {
+        for name in ["node_modules", ".git", "target", "__pycache__", ".venv"] {
+            assert!(skipped_dir(&Path::new("repo").join(name)), "{name}");
+        }
+        // not a chart's: the directory above holds no Chart.yaml
+        let nowhere = Path::new("/nonexistent-oncall-lint/templates");
+        assert!(!skipped_dir(nowhere));
+        assert!(!skipped_dir(Path::new("deploy")));
+    }
 
     #[test]
     fn values_file_names() {

@@ -8,6 +8,7 @@ mod discover;
 mod fixing;
 mod notices;
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 pub use configs::{Configs, Found};
@@ -46,6 +47,20 @@ pub enum SessionError {
         "no values files given; try `oncall-lint values.yaml`, or `oncall-lint --help` (a .oncall-lint.yaml lets `oncall-lint` alone lint a repository)"
     )]
     NothingToLint,
+    /// A directory (named, or the walk of `.` a config without `releases:` asks for) holding
+    /// no file to lint: a CI job pointed at the wrong folder must not pass.
+    #[error(
+        "{path}: no values files found (looked for {looked_for}{}); name a file, or pass --allow-empty",
+        not_entered(.skipped)
+    )]
+    NoValuesFiles {
+        /// The directory, as given.
+        path: String,
+        /// What the walk looked for: the default names, or the config's `include` globs.
+        looked_for: String,
+        /// The directories the walk did not enter (a chart's `templates/`, `node_modules/`).
+        skipped: Vec<String>,
+    },
 }
 
 /// Where the config comes from.
@@ -79,6 +94,9 @@ pub struct Inputs {
     pub release_files: Vec<PathBuf>,
     /// The name standard input is linted as (and whose config governs it).
     pub stdin_filename: Option<String>,
+    /// A directory with nothing to lint is fine (otherwise it is
+    /// [`SessionError::NoValuesFiles`]).
+    pub allow_empty: bool,
 }
 
 /// A file the fixes changed (or would change).
@@ -167,6 +185,8 @@ struct Plan {
     releases: Vec<ReleaseJob>,
     paths: Vec<PathBuf>,
     in_releases: Vec<PathBuf>,
+    /// Whether `paths` is the walk of `.` standing in for no paths.
+    implicit_walk: bool,
 }
 
 /// What the runs of a session produced, before the redaction pass.
@@ -199,21 +219,25 @@ impl Session {
         })
     }
 
-    /// Leaves out the findings `baseline` records.
+    /// Leaves out the findings `baseline` records. Its files are named as this session
+    /// names them (relative to the working directory, `./` and `..` folded), so a baseline
+    /// written with `./values.yaml` matches a run over `values.yaml`.
     pub fn with_baseline(mut self, baseline: Baseline) -> Session {
-        self.baseline = Some(baseline);
+        self.baseline = Some(baseline.with_files_renamed(baseline_file_name));
         self
     }
 
     /// Lints (or fixes) the inputs.
     pub fn run(&self, inputs: &Inputs) -> Result<Outcome, SessionError> {
         let here = self.configs.for_path(Path::new("."))?;
-        let plan = self.plan(inputs, here.as_deref())?;
+        let mut plan = self.plan(inputs, here.as_deref())?;
         let mut collected = Collected::default();
-        for job in plan.releases {
+        // a config's releases stand for the walk of `.`: nothing else found is fine then
+        let allow_empty = inputs.allow_empty || (plan.implicit_walk && !plan.releases.is_empty());
+        for job in std::mem::take(&mut plan.releases) {
             self.run_release(job, &mut collected)?;
         }
-        let files = self.read_inputs(&plan.paths, inputs, &plan.in_releases)?;
+        let files = self.read_inputs(&plan, inputs, allow_empty)?;
         self.run_inputs(files, &mut collected);
         let fail_on = here
             .as_ref()
@@ -229,6 +253,7 @@ impl Session {
             releases: Vec::new(),
             paths: inputs.paths.clone(),
             in_releases: Vec::new(),
+            implicit_walk: false,
         };
         if !inputs.release_files.is_empty() {
             plan.releases.push(ReleaseJob {
@@ -240,26 +265,16 @@ impl Session {
             let Some(found) = here else {
                 return Err(SessionError::NothingToLint);
             };
-            // relative to where we run, so annotations and SARIF name files as the
-            // repository does
-            let cwd = std::env::current_dir()
-                .ok()
-                .and_then(|d| d.canonicalize().ok());
+            // read from the config's directory; named (as every file read) relative to
+            // where we run, so annotations and SARIF name files as the repository does
             for (_, files, sets) in found.config.releases() {
-                let paths: Vec<PathBuf> = files
-                    .iter()
-                    .map(|f| {
-                        let absolute = found.dir.join(f);
-                        cwd.as_ref()
-                            .and_then(|c| absolute.strip_prefix(c).ok().map(Path::to_path_buf))
-                            .unwrap_or(absolute)
-                    })
-                    .collect();
+                let paths: Vec<PathBuf> = files.iter().map(|f| found.dir.join(f)).collect();
                 plan.in_releases
                     .extend(paths.iter().filter_map(|f| f.canonicalize().ok()));
                 plan.releases.push(ReleaseJob { paths, sets });
             }
             plan.paths.push(PathBuf::from("."));
+            plan.implicit_walk = true;
         }
         Ok(plan)
     }
@@ -305,17 +320,22 @@ impl Session {
         Ok(())
     }
 
-    /// Reads the files the paths name (standard input for `-`), skipping the files of the
-    /// config's releases, with the options that govern each.
+    /// Reads the files the paths name (standard input for `-`), each file once (the first
+    /// mention wins), skipping the files of the config's releases, with the options that
+    /// govern each. A directory with nothing to lint is an error unless `allow_empty`.
     fn read_inputs(
         &self,
-        paths: &[PathBuf],
+        plan: &Plan,
         inputs: &Inputs,
-        in_releases: &[PathBuf],
+        allow_empty: bool,
     ) -> Result<Vec<(Input, LintOptions)>, SessionError> {
         let mut files = Vec::new();
-        for path in paths {
+        let mut seen = HashSet::new();
+        for path in &plan.paths {
             if path.as_os_str() == "-" {
+                if !seen.insert(PathBuf::from("-")) {
+                    continue;
+                }
                 let input = discover::stdin(inputs.stdin_filename.as_deref())?;
                 let governed = inputs.stdin_filename.as_ref().map(PathBuf::from);
                 let options = self.options_for(governed.as_deref(), &input)?;
@@ -328,8 +348,20 @@ impl Session {
                 exclude: found.as_ref().and_then(|f| f.config.exclude.as_ref()),
                 base: found.as_ref().map(|f| f.dir.as_path()),
             };
-            for file in discover::expand(path, &filter)? {
-                if file.canonicalize().is_ok_and(|c| in_releases.contains(&c)) {
+            let expanded = discover::expand(path, &filter)?;
+            if expanded.walked && expanded.files.is_empty() && !allow_empty {
+                let shown = if plan.implicit_walk {
+                    "the current directory (no paths given, and the config lists no `releases:`)"
+                        .to_owned()
+                } else {
+                    path.display().to_string()
+                };
+                return Err(nothing_found(shown, found.as_deref(), &expanded));
+            }
+            for file in expanded.files {
+                // a file that cannot be resolved is read (and its error reported) as named
+                let key = file.canonicalize().unwrap_or_else(|_| file.clone());
+                if plan.in_releases.contains(&key) || !seen.insert(key) {
                     continue;
                 }
                 let input = discover::read_file(&file, self.options.limits.max_file_size)?;
@@ -437,6 +469,67 @@ impl Collected {
         self.fix_notes.extend(outcome.notes);
         self.reports.push(outcome.report);
     }
+}
+
+/// The error for a walked directory that found nothing: what was looked for and what was
+/// not entered, so the user sees why.
+fn nothing_found(
+    shown: String,
+    found: Option<&Found>,
+    expanded: &discover::Expanded,
+) -> SessionError {
+    let looked_for = match found.and_then(|f| f.config.config.include.as_ref()) {
+        Some(globs) => format!("the config's `include`: {}", globs.join(", ")),
+        None => "values*.yaml, *-values.yaml, *_values.yaml, *.values.yaml, values/*.yaml, \
+                 provisioning/plugins/*.yaml, or the config's `include`"
+            .to_owned(),
+    };
+    let looked_for = match found.and_then(|f| f.config.config.exclude.as_ref()) {
+        Some(globs) => format!(
+            "{looked_for}; not the config's `exclude`: {}",
+            globs.join(", ")
+        ),
+        None => looked_for,
+    };
+    SessionError::NoValuesFiles {
+        path: shown,
+        looked_for,
+        skipped: expanded
+            .skipped
+            .iter()
+            .map(|dir| format!("{}/", discover::display_name(dir)))
+            .collect(),
+    }
+}
+
+/// The directories a walk did not enter, for [`SessionError::NoValuesFiles`]: the first few.
+fn not_entered(skipped: &[String]) -> String {
+    const SHOWN: usize = 5;
+    if skipped.is_empty() {
+        return String::new();
+    }
+    let mut text = format!(
+        "; not entered: {}",
+        skipped
+            .iter()
+            .take(SHOWN)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    if skipped.len() > SHOWN {
+        text.push_str(&format!(" and {} more", skipped.len() - SHOWN));
+    }
+    text
+}
+
+/// A baseline's file as the session names it: a path (`./a.yaml`, an absolute path below
+/// the working directory) named as a file read from disk is; `<stdin>` as it is.
+fn baseline_file_name(file: &str) -> String {
+    if file.is_empty() || file.starts_with('<') {
+        return file.to_owned();
+    }
+    discover::display_name(Path::new(file))
 }
 
 /// Reads the files of one release (`-` is standard input), and the `Chart.yaml` beside the
