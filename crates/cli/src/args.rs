@@ -348,6 +348,16 @@ pub struct LintArgs {
     #[arg(long)]
     pub exit_zero: bool,
 
+    /// List the files a run would lint, what each is taken for and why, and its config;
+    /// lint nothing
+    #[arg(long, conflicts_with_all = ["fix", "diff", "write_baseline", "show_settings"])]
+    pub show_files: bool,
+
+    /// Print the settings each file would be linted with (config, release, namespace, chart
+    /// version, values root, profiles, rules) and what was inferred; lint nothing
+    #[arg(long, conflicts_with_all = ["fix", "diff", "write_baseline"])]
+    pub show_settings: bool,
+
     /// Exit 0 when a directory holds no values files (default: exit 2 and say what was looked for).
     #[arg(long)]
     pub allow_empty: bool,

@@ -8,6 +8,7 @@ mod args;
 mod options;
 mod output;
 mod render_cmd;
+mod show;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -120,6 +121,9 @@ fn lint(args: LintArgs) -> Result<ExitCode, String> {
     if let Some(path) = &args.baseline {
         session = session.with_baseline(read_baseline(path)?);
     }
+    if args.show_files || args.show_settings {
+        session = session.recording_settings();
+    }
     let inputs = Inputs {
         paths: args.paths.clone(),
         release_files: args.release.values.clone(),
@@ -127,6 +131,15 @@ fn lint(args: LintArgs) -> Result<ExitCode, String> {
         allow_empty: args.allow_empty,
     };
     let outcome = session.run(&inputs).map_err(|e| e.to_string())?;
+    if args.show_files || args.show_settings {
+        let shown = if args.show_files {
+            show::files(&outcome)
+        } else {
+            show::settings(&outcome)
+        };
+        write_stdout(&shown)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     for note in &outcome.fix_notes {
         eprintln!("note: {note}");
     }

@@ -15,6 +15,8 @@ use crate::options::LintOptions;
 /// A loaded config and the directory its relative paths start from.
 #[derive(Debug)]
 pub struct Found {
+    /// The config file, as found or given.
+    pub file: PathBuf,
     /// The config file's directory.
     pub dir: PathBuf,
     /// The config.
@@ -129,5 +131,9 @@ fn load(path: &Path) -> Result<Found, SessionError> {
         })
         .unwrap_or(Path::new("."));
     let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
-    Ok(Found { dir, config })
+    Ok(Found {
+        file: path.to_path_buf(),
+        dir,
+        config,
+    })
 }

@@ -133,6 +133,8 @@ pub struct Outcome {
     pub stdin_fixed: Option<String>,
     /// The config's `fail-on`, from the config governing the working directory.
     pub fail_on: Option<Severity>,
+    /// What each input was linted with, when [`Session::recording_settings`] asked.
+    pub settings: Vec<InputSettings>,
 }
 
 impl Outcome {
@@ -171,6 +173,21 @@ pub struct Session {
     options: LintOptions,
     fix: FixMode,
     baseline: Option<Baseline>,
+    record_settings: bool,
+}
+
+/// The settings one input (a file, or a release) was linted with: for `--show-files` and
+/// `--show-settings`.
+#[derive(Debug, Clone)]
+pub struct InputSettings {
+    /// The file, or `release of N file(s)` as notes name it.
+    pub subject: String,
+    /// The files of a release (empty for a file linted on its own).
+    pub files: Vec<String>,
+    /// The config file that governs it.
+    pub config: Option<PathBuf>,
+    /// The options, flags and config applied.
+    pub options: LintOptions,
 }
 
 /// One release to lint: its files in Helm's order and its own `--set` arguments.
@@ -193,6 +210,7 @@ struct Plan {
 #[derive(Default)]
 struct Collected {
     reports: Vec<FileReport>,
+    settings: Vec<InputSettings>,
     fixed: Vec<FixedFile>,
     applied: usize,
     fix_notes: Vec<String>,
@@ -216,6 +234,7 @@ impl Session {
             options,
             fix,
             baseline: None,
+            record_settings: false,
         })
     }
 
@@ -224,6 +243,12 @@ impl Session {
     /// written with `./values.yaml` matches a run over `values.yaml`.
     pub fn with_baseline(mut self, baseline: Baseline) -> Session {
         self.baseline = Some(baseline.with_files_renamed(baseline_file_name));
+        self
+    }
+
+    /// Keeps what each input was linted with in [`Outcome::settings`].
+    pub fn recording_settings(mut self) -> Session {
+        self.record_settings = true;
         self
     }
 
@@ -238,6 +263,20 @@ impl Session {
             self.run_release(job, &mut collected)?;
         }
         let files = self.read_inputs(&plan, inputs, allow_empty)?;
+        if self.record_settings {
+            for (input, options) in &files {
+                let governed = input
+                    .path
+                    .clone()
+                    .or_else(|| inputs.stdin_filename.as_ref().map(PathBuf::from));
+                collected.settings.push(self.settings_of(
+                    input.display.clone(),
+                    Vec::new(),
+                    governed.as_deref(),
+                    options,
+                )?);
+            }
+        }
         self.run_inputs(files, &mut collected);
         let fail_on = here
             .as_ref()
@@ -288,6 +327,17 @@ impl Session {
         options.release.sets.extend(job.sets);
         let read = discover::collect_files(&job.paths)?;
         options.release.chart_yaml = read.first().and_then(|i| i.chart_yaml.clone());
+        if self.record_settings {
+            let subject = format!("release of {} file(s)", read.len());
+            let files = read.iter().map(|i| i.display.clone()).collect();
+            let settings = self.settings_of(
+                subject,
+                files,
+                job.paths.first().map(PathBuf::as_path),
+                &options,
+            )?;
+            collected.settings.push(settings);
+        }
         let threshold = match self.fix {
             FixMode::Off => None,
             FixMode::Apply(t) | FixMode::Diff(t) => Some(t),
@@ -372,6 +422,26 @@ impl Session {
         Ok(files)
     }
 
+    /// The settings of an input, for [`Outcome::settings`].
+    fn settings_of(
+        &self,
+        subject: String,
+        files: Vec<String>,
+        governed: Option<&Path>,
+        options: &LintOptions,
+    ) -> Result<InputSettings, SessionError> {
+        let config = match governed {
+            Some(path) => self.configs.for_path(path)?.map(|f| f.file.clone()),
+            None => None,
+        };
+        Ok(InputSettings {
+            subject,
+            files,
+            config,
+            options: options.clone(),
+        })
+    }
+
     /// The options for one file linted on its own: the flags', then its config's.
     fn options_for(&self, path: Option<&Path>, input: &Input) -> Result<LintOptions, SessionError> {
         let mut options = self.options.clone();
@@ -431,6 +501,7 @@ impl Session {
             fix_notes: collected.fix_notes,
             stdin_fixed: collected.stdin_fixed,
             fail_on,
+            settings: collected.settings,
             ..Outcome::default()
         };
         let mut secrets = Vec::new();
