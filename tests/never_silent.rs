@@ -280,7 +280,14 @@ fn documents_after_the_first_are_one_finding_and_nothing_else() {
     let manifests = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\n\
                      apiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n";
     let dir = in_dir(&[("values-manifests.yaml", manifests)]);
-    run_in(&dir, &["values-manifests.yaml"]).assert_code(0);
+    let run = run_in(&dir, &["values-manifests.yaml"]);
+    run.assert_code(0);
+    // and what is not checked in a manifest is said, once
+    let said = run
+        .stdout()
+        .matches("a Kubernetes manifest: only the plugin provisioning")
+        .count();
+    assert_eq!(said, 1, "{}", run.stdout());
 }
 
 // ---- what a run would do -----------------------------------------------------------------

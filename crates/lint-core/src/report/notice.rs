@@ -27,6 +27,8 @@ pub enum NoticeKind {
     AssumedChartVersion,
     /// A release could not be linted as a whole.
     ReleaseUnread,
+    /// A Kubernetes manifest: only the plugin provisioning embedded in it was checked.
+    ManifestPartly,
 }
 
 impl NoticeKind {
@@ -37,6 +39,7 @@ impl NoticeKind {
             NoticeKind::InferredProfile => "inferred-profile",
             NoticeKind::AssumedChartVersion => "assumed-chart-version",
             NoticeKind::ReleaseUnread => "release-unread",
+            NoticeKind::ManifestPartly => "manifest-partly-checked",
         }
     }
 }
@@ -59,9 +62,19 @@ pub fn from_notes<'a>(
                 (NoticeKind::InferredProfile, Some(subject.clone()))
             }
             Note::ReleaseUnread => (NoticeKind::ReleaseUnread, None),
+            Note::Input {
+                subject,
+                kind: InputKind::Manifest,
+                ..
+            } => (NoticeKind::ManifestPartly, Some(subject.clone())),
             _ => continue,
         };
         let mut message = note.to_string();
+        if let (NoticeKind::ManifestPartly, Some(file)) = (kind, &file) {
+            message = format!(
+                "{file}: a Kubernetes manifest: only the plugin provisioning embedded in it is checked (Helm values it carries are not linted)"
+            );
+        }
         if kind == NoticeKind::InferredProfile {
             message
                 .push_str("; --profile air-gapped makes it explicit, --profile none turns it off");

@@ -137,6 +137,9 @@ pub fn notices(notices: &[Notice], verbose: bool) -> String {
         let what = match kind {
             NoticeKind::Skipped => "file(s) skipped as another chart's values",
             NoticeKind::InferredProfile => "file(s) with an inferred profile",
+            NoticeKind::ManifestPartly => {
+                "manifest(s) of which only plugin provisioning is checked"
+            }
             _ => "notice(s)",
         };
         out.push_str(&format!("note: and {n} more {what} (-v lists them)\n"));
