@@ -38,6 +38,12 @@ impl<'a, M: Serialize> Emitter<'a, M> {
         }
     }
 
+    /// How the grafana chart's keys are named in the user's file (`grafana.`, `oncall.grafana.`
+    /// under an umbrella's key, nothing in the grafana chart's own values): for fix titles.
+    pub(crate) fn grafana_prefix(&self) -> &str {
+        self.grafana_prefix
+    }
+
     /// Reports a finding: `message` in the rule's words, at `primary`.
     pub(crate) fn emit(&mut self, message: M, primary: Location) -> &mut Diagnostic {
         let (key, args) = key_and_args(&message);

@@ -158,7 +158,7 @@ impl Hardcoded<'_, '_> {
         if let Some((full, value)) = user_text(ctx, &full_keys) {
             let service = helm_fullname("", "grafana", Some(&full));
             if release_name.is_none() || service != *assumed {
-                let fix = self.remove(&full_keys, value, "grafana.fullnameOverride");
+                let fix = self.remove(&full_keys, value, &format!("{}fullnameOverride", out.grafana_prefix()));
                 out.emit(
                     Message::FullnameOverride {
                         service,
@@ -177,7 +177,7 @@ impl Hardcoded<'_, '_> {
                 None => format!("<release>-{name}"),
             };
             if service != *assumed {
-                let fix = self.remove(&name_keys, value, "grafana.nameOverride");
+                let fix = self.remove(&name_keys, value, &format!("{}nameOverride", out.grafana_prefix()));
                 out.emit(
                     Message::NameOverride {
                         name,
@@ -220,7 +220,7 @@ impl Hardcoded<'_, '_> {
         if let Some(port) = port
             && port != 80
         {
-            let fix = self.remove(&port_keys, value, "grafana.service.port");
+            let fix = self.remove(&port_keys, value, &format!("{}service.port", out.grafana_prefix()));
             out.emit(
                 Message::ServicePort {
                     port,
@@ -241,7 +241,7 @@ impl Hardcoded<'_, '_> {
         if let Some((ns, value)) = user_text(ctx, &ns_keys)
             && ctx.release.identity.namespace.as_deref() != Some(ns.as_str())
         {
-            let fix = self.remove(&ns_keys, value, "grafana.namespaceOverride");
+            let fix = self.remove(&ns_keys, value, &format!("{}namespaceOverride", out.grafana_prefix()));
             out.emit(
                 Message::NamespaceOverride {
                     grafana_namespace: ns,

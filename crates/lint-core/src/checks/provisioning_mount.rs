@@ -111,7 +111,10 @@ pub(crate) fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
         .then(|| {
             ctx.fix_at(
                 mounts,
-                format!("add the chart's `{name}` mount back to `grafana.extraVolumeMounts`"),
+                format!(
+                    "add the chart's `{name}` mount back to `{}extraVolumeMounts`",
+                    out.grafana_prefix()
+                ),
                 Applicability::Safe,
                 vec![op],
             )

@@ -96,7 +96,10 @@ pub(crate) fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
             // the chart's own item: restoring it is exactly what the chart rendered
             Some(item) if replaced => ctx.fix_at(
                 volumes,
-                format!("add the chart's `{name}` volume back to `grafana.extraVolumes`"),
+                format!(
+                    "add the chart's `{name}` volume back to `{}extraVolumes`",
+                    out.grafana_prefix()
+                ),
                 Applicability::Safe,
                 vec![Op::Append {
                     path: path(&volumes_path),
