@@ -418,7 +418,6 @@ fn nest(rest: &[Seg], value: &Value) -> Result<Value, CompileError> {
 /// first missing key goes into its parent mapping (flow or block), into an empty value, or
 /// at the end of an empty document, with the rest of the path nested under it; a missing
 /// index only as the next item of its list.
-#[allow(clippy::too_many_arguments)]
 fn insert(
     text: &str,
     doc: &Document,
