@@ -159,10 +159,7 @@ fn plugin_artifact(args: &AirgapArgs, plugin_version: &str) -> Result<String, Re
 /// `--oras-image`, else the default oras image under the registry; validated.
 fn oras_image(args: &AirgapArgs) -> Result<String, RenderError> {
     let oras_image = match &args.oras_image {
-        Some(i) => {
-            validate::image_ref("--oras-image", i)?;
-            i.clone()
-        }
+        Some(i) => i.clone(),
         None => format!("{}/{DEFAULT_ORAS}", args.registry),
     };
     validate::image_ref("--oras-image", &oras_image)?;
