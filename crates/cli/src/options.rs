@@ -39,11 +39,10 @@ pub fn lint_options(args: &LintArgs) -> Result<LintOptions, String> {
 /// Options shared by every release this invocation describes.
 pub fn release_options(release: &ReleaseArgs, profiles: &[String]) -> Result<LintOptions, String> {
     if let Some(version) = &release.chart_version
-        && oncall_lint_core::chart::ChartState::for_version(version).is_none()
+        && let Err(why) = oncall_lint_core::chart::known_release(version)
     {
-        return Err(format!(
-            "--chart-version `{version}` is not a version (expected e.g. 1.16.9)"
-        ));
+        // checking against another release's defaults without a word would be silent
+        return Err(why.message("--chart-version", version));
     }
     let mut options = LintOptions::default();
     options.selection.profiles = profiles.iter().filter_map(|p| Profile::parse(p)).collect();

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 
-use crate::chart::parse_version;
+use crate::chart::{known_release, parse_version};
 use crate::options::{ChartKind, CustomCheck, CustomRule, LintOptions, Selector};
 use crate::release::SetArg;
 use crate::rules::{Profile, RuleCode, Severity};
@@ -431,7 +431,7 @@ impl Checker<'_> {
             .collect()
     }
 
-    /// `fail-on`, `profiles`, `chart.kind`, `rules:`, `max-file-size`.
+    /// `fail-on`, `profiles`, `chart.kind`, `chart.version`, `rules:`, `max-file-size`.
     fn settings(&self, config: &Config) -> Result<(), ConfigError> {
         if let Some(fail_on) = &config.fail_on
             && Severity::parse(fail_on).is_none()
@@ -453,6 +453,15 @@ impl Checker<'_> {
             && let Err(e) = ChartKind::parse(kind)
         {
             return Err(self.at(&["chart", "kind"], e.to_string()));
+        }
+        // another release's defaults, used without a word, would be silent
+        if let Some(version) = config.chart.as_ref().and_then(|c| c.version.as_deref())
+            && let Err(why) = known_release(version)
+        {
+            return Err(self.at(
+                &["chart", "version"],
+                why.message("`chart.version`", version),
+            ));
         }
         for (name, rule) in config.rules.iter().flatten() {
             let custom = config
@@ -643,6 +652,14 @@ mod tests {
         let err =
             LoadedConfig::parse("c.yaml", "rules:\n  OC006:\n    severity: loud\n").unwrap_err();
         assert_eq!((err.line, err.column), (3, 5), "{err}");
+        let err = LoadedConfig::parse("c.yaml", "chart:\n  version: 2.0.0\n").unwrap_err();
+        assert_eq!((err.line, err.column), (2, 3), "{err}");
+        assert!(
+            err.message.contains("not an oncall chart release")
+                && err.message.contains("1.16.9 (the last release)"),
+            "{err}"
+        );
+        LoadedConfig::parse("c.yaml", "chart:\n  version: 1.15.3\n").expect("a release");
         let err = LoadedConfig::parse("c.yaml", "select: [OC9]\n").unwrap_err();
         assert!(err.message.contains("OC9"), "{err}");
         let err = LoadedConfig::parse(

@@ -1,8 +1,10 @@
 //! The Kubernetes names the charts give a release's objects, as their `_helpers.tpl` do:
+//! `oncall.name` (which follows an umbrella's alias, as Helm's `.Chart.Name` does: from the
+//! `Chart.yaml` beside the values, else from the umbrella key the values sit under),
 //! `oncall.fullname`, the engine Service, `grafana.fullname`; and the hardcoded names of
-//! the oncall chart's own plugin provisioning.
+//! the oncall chart's own plugin provisioning. Lint and render both take names from here.
 
-use crate::release::Release;
+use crate::release::{InputKind, Release};
 use crate::values::Value;
 
 /// The port of the chart's engine Service (`templates/engine/service-internal.yaml`).
@@ -50,9 +52,64 @@ fn text(release: &Release, keys: &[&str]) -> Option<String> {
         .filter(|s| !s.is_empty())
 }
 
-/// The oncall chart's name (`oncall.name`): `nameOverride`, else `oncall`.
+/// What gives the oncall chart its name (`oncall.name` is `default .Chart.Name
+/// .Values.nameOverride`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum ChartName {
+    /// `nameOverride` in the values.
+    Override(String),
+    /// The alias the umbrella's `Chart.yaml` gives the dependency, which Helm makes
+    /// `.Chart.Name`.
+    Alias(String),
+    /// The umbrella key the values sit under, other than `oncall`: Helm hands a subchart the
+    /// values under its alias, else its name, so that key is the alias even where no
+    /// `Chart.yaml` is beside the values.
+    UmbrellaKey(String),
+    /// The chart's own name, `oncall`.
+    Chart,
+}
+
+impl ChartName {
+    /// The name.
+    pub(crate) fn name(&self) -> &str {
+        match self {
+            ChartName::Override(name) | ChartName::Alias(name) | ChartName::UmbrellaKey(name) => {
+                name
+            }
+            ChartName::Chart => "oncall",
+        }
+    }
+}
+
+/// What names the oncall chart in this release: `nameOverride`, else the alias in the
+/// umbrella's `Chart.yaml`, else the umbrella key the values sit under, else `oncall`.
+pub(crate) fn chart_name_of(release: &Release) -> ChartName {
+    if let Some(name) = text(release, &["nameOverride"]) {
+        return ChartName::Override(name);
+    }
+    if let Some(alias) = release.identity.alias.clone().filter(|a| !a.is_empty()) {
+        return ChartName::Alias(alias);
+    }
+    // Helm accepts an alias of letters, digits, `-` and `_` only
+    let alias_like = |key: &str| {
+        !key.is_empty()
+            && key
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    };
+    match release.values_root.last() {
+        Some(key)
+            if release.kind == InputKind::OncallValues && key != "oncall" && alias_like(key) =>
+        {
+            ChartName::UmbrellaKey(key.clone())
+        }
+        _ => ChartName::Chart,
+    }
+}
+
+/// The oncall chart's name (`oncall.name`, before its `trunc 63`): see [`chart_name_of`].
 pub(crate) fn oncall_chart_name(release: &Release) -> String {
-    text(release, &["nameOverride"]).unwrap_or_else(|| "oncall".into())
+    chart_name_of(release).name().to_owned()
 }
 
 /// `oncall.fullname` for this release: `fullnameOverride`, else from the release name;
@@ -93,9 +150,15 @@ pub(crate) fn engine_named_by(release: &Release) -> String {
         return format!("`fullnameOverride: {full}`");
     }
     let name = release.identity.name.clone().unwrap_or_default();
-    match text(release, &["nameOverride"]) {
-        Some(over) => format!("release `{name}` with `nameOverride: {over}`"),
-        None => format!("release `{name}`"),
+    match chart_name_of(release) {
+        ChartName::Override(over) => format!("release `{name}` with `nameOverride: {over}`"),
+        ChartName::Alias(alias) => {
+            format!("release `{name}`, the chart aliased `{alias}` in Chart.yaml")
+        }
+        ChartName::UmbrellaKey(key) => format!(
+            "release `{name}`, the chart named `{key}` by the umbrella key its values sit under"
+        ),
+        ChartName::Chart => format!("release `{name}`"),
     }
 }
 
@@ -110,7 +173,8 @@ pub(crate) fn suggested_engine_url(release: &Release) -> (String, bool) {
         _ => None,
     };
     let complete = service.is_some() && other_namespace.as_deref() != Some("<oncall-namespace>");
-    let service = service.unwrap_or_else(|| "<release>-oncall-engine".to_owned());
+    let service =
+        service.unwrap_or_else(|| format!("<release>-{}-engine", oncall_chart_name(release)));
     let host = match other_namespace {
         Some(ns) => format!("{service}.{ns}.svc.cluster.local"),
         None => service,
@@ -121,6 +185,48 @@ pub(crate) fn suggested_engine_url(release: &Release) -> (String, bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::options::LintOptions;
+    use crate::pipeline::{InputFile, build_release};
+
+    /// Release `platform` of `text`, with a `Chart.yaml` and a values root.
+    fn platform(text: &str, chart_yaml: Option<&str>, root: Option<&str>) -> Release {
+        let mut options = LintOptions::default();
+        options.release.release_name = Some("platform".into());
+        options.release.chart_yaml = chart_yaml.map(str::to_owned);
+        options.release.values_root = root.map(str::to_owned);
+        let file = InputFile {
+            path: "values.yaml".into(),
+            bytes: text.as_bytes().to_vec(),
+        };
+        build_release(vec![file], &options).expect("builds").0
+    }
+
+    #[test]
+    fn the_chart_name_follows_override_alias_and_umbrella_key() {
+        let chart_yaml = "name: platform\ndependencies:\n  - name: oncall\n    version: 1.16.9\n    alias: irm\n";
+        let aliased = platform("irm:\n  base_url: x.example.com\n", Some(chart_yaml), None);
+        assert_eq!(chart_name_of(&aliased), ChartName::Alias("irm".into()));
+        assert_eq!(
+            engine_service(&aliased).as_deref(),
+            Some("platform-irm-engine")
+        );
+        // nameOverride still wins
+        let overridden = platform("irm:\n  nameOverride: alerts\n", Some(chart_yaml), None);
+        assert_eq!(
+            engine_service(&overridden).as_deref(),
+            Some("platform-alerts-engine")
+        );
+        // no Chart.yaml: the key Helm hands the values under is the alias
+        let keyed = platform("irm:\n  base_url: x.example.com\n", None, Some("irm"));
+        assert_eq!(chart_name_of(&keyed), ChartName::UmbrellaKey("irm".into()));
+        let plain = platform("oncall:\n  base_url: x.example.com\n", None, Some("oncall"));
+        assert_eq!(
+            engine_service(&plain).as_deref(),
+            Some("platform-oncall-engine")
+        );
+        let top = platform("base_url: x.example.com\n", None, None);
+        assert_eq!(chart_name_of(&top), ChartName::Chart);
+    }
 
     #[test]
     fn fullnames_follow_the_chart_helpers() {

@@ -1,6 +1,7 @@
 //! The classify stage: what each input is (oncall values, umbrella values under a key,
 //! grafana chart values, a provisioning file, a manifest, another chart's values), where
-//! its values start, which chart version's defaults go underneath, and who the release is.
+//! its values start. Which chart version's defaults go underneath, and who the release is,
+//! are `identity.rs`'s.
 //!
 //! The user's word wins: `--chart`, `--values-root`, an umbrella `Chart.yaml`. Otherwise the
 //! keys decide: keys only the oncall chart has, a Grafana that hosts the OnCall plugin.
@@ -12,47 +13,9 @@ use super::signals;
 use crate::chart::ChartState;
 use crate::model::chart_keys::{GRAFANA_KEYS, ONCALL_KEYS, ONCALL_KEYS_BELOW, SHARED_ONCALL_KEYS};
 use crate::options::{ChartKind, LintOptions};
-use crate::release::{
-    Identity, InputKind, oncall_version_from_chart_yaml, values_root_from_chart_yaml,
-};
+use crate::release::{InputKind, values_root_from_chart_yaml};
 use crate::source::SourceFile;
 use crate::yaml::{Document, NodeId};
-
-/// The oncall chart version whose defaults go underneath.
-#[derive(Debug, Clone)]
-pub(super) struct ChartChoice {
-    /// Its defaults.
-    pub state: &'static ChartState,
-    /// The version the user gave (a flag, else an umbrella `Chart.yaml`); `None` when the
-    /// latest known is assumed.
-    pub given: Option<String>,
-}
-
-impl ChartChoice {
-    /// The chart version the options name, else the latest known.
-    pub(super) fn of(options: &LintOptions) -> ChartChoice {
-        let from_flag = options.release.chart_version.as_deref();
-        let from_chart_yaml = options
-            .release
-            .chart_yaml
-            .as_deref()
-            .and_then(oncall_version_from_chart_yaml);
-        let requested = from_flag.map(str::to_owned).or(from_chart_yaml);
-        match requested
-            .as_deref()
-            .and_then(|v| ChartState::for_version(v).map(|s| (v, s)))
-        {
-            Some((v, state)) => ChartChoice {
-                state,
-                given: Some(v.to_owned()),
-            },
-            None => ChartChoice {
-                state: ChartState::latest(),
-                given: None,
-            },
-        }
-    }
-}
 
 /// What a set of layers holds, and where its values start.
 #[derive(Debug, Clone)]
@@ -191,29 +154,6 @@ pub(super) fn values_root(
         }
     }
     (None, None)
-}
-
-/// Who the release is, from the options: the names and namespaces the user gave, and the
-/// chart version when it reads as one (a flag, else the umbrella `Chart.yaml`).
-pub(super) fn identity(options: &LintOptions) -> Identity {
-    let chart_version = options
-        .release
-        .chart_version
-        .clone()
-        .or_else(|| {
-            options
-                .release
-                .chart_yaml
-                .as_deref()
-                .and_then(oncall_version_from_chart_yaml)
-        })
-        .filter(|v| ChartState::for_version(v).is_some());
-    Identity {
-        name: options.release.release_name.clone(),
-        namespace: options.release.namespace.clone(),
-        grafana_namespace: options.release.grafana_namespace.clone(),
-        chart_version,
-    }
 }
 
 /// What a document is, why, and for grafana chart values the key that holds them.

@@ -6,6 +6,7 @@
 
 mod classify;
 mod finish;
+mod identity;
 mod note;
 mod read;
 mod run;
@@ -23,7 +24,8 @@ use crate::redact::Secrets;
 use crate::release::{InputKind, Release, Shape};
 use crate::source::SourceFile;
 use crate::yaml::Document;
-use classify::{ChartChoice, identity, values_root};
+use classify::values_root;
+use identity::{ChartChoice, identity};
 use read::{decode, invalid_yaml, parse_source, read_release};
 
 /// The result of linting one file or one release.

@@ -9,11 +9,12 @@ use crate::release::InputKind;
 /// Something the lint of a file or release inferred or assumed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Note {
-    /// The oncall chart whose defaults are underneath.
+    /// The oncall chart whose defaults are underneath (and, when the version given is not an
+    /// oncall chart release, that the nearest known one was used instead).
     ChartVersion {
         /// The file, or `release of N file(s)`.
         subject: String,
-        /// The version the user gave; `None` when the latest known was assumed.
+        /// The version the user gave, as written; `None` when the latest known was assumed.
         given: Option<String>,
         /// The version whose defaults are used.
         defaults: &'static str,
@@ -163,6 +164,17 @@ impl fmt::Display for RootReason {
     }
 }
 
+/// What an umbrella key other than `oncall` means for names: it is the dependency's alias,
+/// which Helm makes the chart's name (`model::names` names the release's objects so).
+fn alias_said(root: &str, why: RootReason) -> String {
+    if why == RootReason::GrafanaInOtherChart || root == "oncall" || root.contains('.') {
+        return String::new();
+    }
+    format!(
+        "; Helm hands them only to a dependency aliased `{root}` and makes the alias the chart's name (`oncall.name`), which the names of the release's objects follow unless `nameOverride` or `fullnameOverride` say otherwise"
+    )
+}
+
 impl fmt::Display for Note {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -170,10 +182,27 @@ impl fmt::Display for Note {
                 subject,
                 given: Some(given),
                 defaults,
-            } => write!(
-                f,
-                "{subject}: chart: oncall {given} (defaults of {defaults})"
-            ),
+            } => match crate::chart::known_release(given) {
+                Ok(_) => write!(
+                    f,
+                    "{subject}: chart: oncall {given} (defaults of {defaults})"
+                ),
+                // only a Chart.yaml's version gets here: flags and the config refuse one
+                Err(why) => {
+                    let nearest = crate::chart::nearest_release(why);
+                    let state = if nearest == *defaults {
+                        String::new()
+                    } else {
+                        format!(" (defaults of {defaults})")
+                    };
+                    write!(
+                        f,
+                        "{subject}: chart: oncall `{given}` is not an oncall chart release (it {}; known are {}): checked as {nearest}, the nearest known release{state}",
+                        why.describe(),
+                        crate::chart::known_releases(),
+                    )
+                }
+            },
             Note::ChartVersion {
                 subject,
                 given: None,
@@ -201,12 +230,16 @@ impl fmt::Display for Note {
                 subject: Some(subject),
                 root,
                 why,
-            } => write!(f, "{subject}: values root: `{root}` ({why})"),
+            } => write!(
+                f,
+                "{subject}: values root: `{root}` ({why}){}",
+                alias_said(root, *why)
+            ),
             Note::ValuesRoot {
                 subject: None,
                 root,
                 why,
-            } => write!(f, "values root: `{root}` ({why})"),
+            } => write!(f, "values root: `{root}` ({why}){}", alias_said(root, *why)),
             Note::DocumentAlone { subject, index } => write!(
                 f,
                 "{subject}: document {index} linted on its own (a stream of manifests or provisioning files)"

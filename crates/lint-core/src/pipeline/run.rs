@@ -4,7 +4,8 @@
 
 use std::sync::Arc;
 
-use super::classify::{Classified, classify, identity};
+use super::classify::{Classified, classify};
+use super::identity::identity;
 use super::note::Note;
 use super::read::invalid_yaml;
 use super::{ChartChoice, FileReport};

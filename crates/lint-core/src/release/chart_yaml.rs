@@ -1,15 +1,52 @@
-//! An umbrella chart's `Chart.yaml` (and `Chart.lock`): the key its oncall dependency
-//! holds the values under (the alias, else `oncall`) and the version it pins.
+//! The `Chart.yaml` (and `Chart.lock`) beside the values: what it says about the oncall
+//! chart. Two kinds are understood:
+//!
+//! - an umbrella chart with an oncall dependency: the key the values sit under (the alias,
+//!   else `oncall`), the alias itself (Helm gives an aliased subchart that name as
+//!   `.Chart.Name`, so every object of the release is named after it) and the version it
+//!   pins (the lock's, else the range's lowest);
+//! - the oncall chart's own `Chart.yaml` (`name: oncall`, no oncall dependency): its
+//!   `version` is the chart version, and the values are at the top.
 
-/// The oncall dependency entries of a `Chart.yaml` (and of a `Chart.lock` following it
-/// after `---`): (name or alias, version), lock entries last.
-fn oncall_dependencies(text: &str) -> Vec<(String, Option<String>)> {
+/// One oncall dependency entry: the key its values sit under (alias, else name), the alias
+/// when one is written, and the version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Dependency {
+    root: String,
+    alias: Option<String>,
+    version: Option<String>,
+}
+
+/// What the documents of a `Chart.yaml` (and of a `Chart.lock` following it after `---`)
+/// say: the oncall dependency entries (lock entries last), and the first document's own
+/// `name` and `version`.
+#[derive(Debug, Default)]
+struct Read {
+    dependencies: Vec<Dependency>,
+    own_name: Option<String>,
+    own_version: Option<String>,
+}
+
+/// Reads the text; text that is not YAML says nothing.
+fn read(text: &str) -> Read {
     let Ok(docs) = crate::yaml::parse(text, &crate::yaml::Limits::default()) else {
-        return Vec::new();
+        return Read::default();
     };
-    let mut found = Vec::new();
-    for doc in &docs {
-        let Some(deps) = doc.root.and_then(|root| doc.get(root, "dependencies")) else {
+    let mut found = Read::default();
+    for (index, doc) in docs.iter().enumerate() {
+        let Some(root) = doc.root else {
+            continue;
+        };
+        let top = |name: &str| {
+            doc.get(root, name)
+                .and_then(|e| doc.scalar_text(e.value))
+                .map(str::to_owned)
+        };
+        if index == 0 {
+            found.own_name = top("name");
+            found.own_version = top("version");
+        }
+        let Some(deps) = doc.get(root, "dependencies") else {
             continue;
         };
         for item in doc.items(deps.value) {
@@ -17,32 +54,58 @@ fn oncall_dependencies(text: &str) -> Vec<(String, Option<String>)> {
                 doc.get(*item, name)
                     .and_then(|e| doc.scalar_text(e.value))
                     .map(str::to_owned)
+                    .filter(|s| !s.trim().is_empty())
             };
             if field("name").as_deref() == Some("oncall") {
-                let root = field("alias").unwrap_or_else(|| "oncall".into());
-                found.push((root, field("version")));
+                let alias = field("alias");
+                found.dependencies.push(Dependency {
+                    root: alias.clone().unwrap_or_else(|| "oncall".into()),
+                    alias,
+                    version: field("version"),
+                });
             }
         }
     }
     found
 }
 
-/// Finds the values root an umbrella `Chart.yaml` gives the oncall chart: the alias or the
-/// name of its dependency named `oncall`.
-pub fn values_root_from_chart_yaml(text: &str) -> Option<String> {
-    oncall_dependencies(text)
-        .into_iter()
-        .next()
-        .map(|(root, _)| root)
+impl Read {
+    /// Whether this is the oncall chart's own `Chart.yaml`: named `oncall`, with no oncall
+    /// dependency (an umbrella that happens to be named `oncall` has one).
+    fn is_oncall_chart(&self) -> bool {
+        self.own_name.as_deref() == Some("oncall") && self.dependencies.is_empty()
+    }
 }
 
-/// The version an umbrella `Chart.yaml` or `Chart.lock` pins the oncall dependency to (the
-/// lock wins; a range such as `~1.16.0` counts as its lowest version).
+/// Finds the values root an umbrella `Chart.yaml` gives the oncall chart: the alias or the
+/// name of its dependency named `oncall`. The oncall chart's own `Chart.yaml` gives none:
+/// its values are at the top.
+pub fn values_root_from_chart_yaml(text: &str) -> Option<String> {
+    read(text).dependencies.into_iter().next().map(|d| d.root)
+}
+
+/// The oncall chart version a `Chart.yaml` or `Chart.lock` names: the version an umbrella
+/// pins its oncall dependency to (the lock wins; a range such as `~1.16.0` counts as its
+/// lowest version), or the oncall chart's own `version` when this is its `Chart.yaml`.
 pub fn oncall_version_from_chart_yaml(text: &str) -> Option<String> {
-    oncall_dependencies(text)
-        .into_iter()
-        .rev()
-        .find_map(|(_, version)| version)
+    let read = read(text);
+    if read.is_oncall_chart() {
+        return read.own_version;
+    }
+    read.dependencies.into_iter().rev().find_map(|d| d.version)
+}
+
+/// The alias an umbrella `Chart.yaml` gives its oncall dependency, which Helm makes the
+/// subchart's `.Chart.Name` (so `oncall.name` and every name built on it follow it). With
+/// `values_root` (the key the user said holds the values), the dependency at that key;
+/// else the first. `None` when the dependency has no alias.
+pub fn oncall_alias_from_chart_yaml(text: &str, values_root: Option<&str>) -> Option<String> {
+    let dependencies = read(text).dependencies;
+    let chosen = match values_root.map(str::trim).filter(|r| !r.is_empty()) {
+        Some(root) => dependencies.into_iter().find(|d| d.root == root),
+        None => dependencies.into_iter().next(),
+    };
+    chosen.and_then(|d| d.alias)
 }
 
 #[cfg(test)]
@@ -56,6 +119,51 @@ mod tests {
         assert_eq!(
             oncall_version_from_chart_yaml(text).as_deref(),
             Some("1.9.22")
+        );
+        assert_eq!(
+            oncall_alias_from_chart_yaml(text, None).as_deref(),
+            Some("alerts")
+        );
+    }
+
+    #[test]
+    fn the_alias_is_the_dependency_at_the_values_root() {
+        let text = "name: platform\nversion: 0.1.0\ndependencies:\n  - name: oncall\n    version: 1.16.9\n  - name: oncall\n    version: 1.16.9\n    alias: irm\n";
+        assert_eq!(oncall_alias_from_chart_yaml(text, None), None);
+        assert_eq!(
+            oncall_alias_from_chart_yaml(text, Some("irm")).as_deref(),
+            Some("irm")
+        );
+        assert_eq!(oncall_alias_from_chart_yaml(text, Some("oncall")), None);
+        // the umbrella's own version is not the oncall chart's
+        assert_eq!(
+            oncall_version_from_chart_yaml(text).as_deref(),
+            Some("1.16.9")
+        );
+    }
+
+    #[test]
+    fn the_oncall_charts_own_chart_yaml_gives_its_version_and_no_root() {
+        let own = "apiVersion: v2\nname: oncall\nversion: 1.15.3\nappVersion: v1.15.3\ndependencies:\n  - name: grafana\n    version: 8.4.6\n---\ndependencies:\n- name: grafana\n  version: 8.4.6\ndigest: sha256:0\n";
+        assert_eq!(
+            oncall_version_from_chart_yaml(own).as_deref(),
+            Some("1.15.3")
+        );
+        assert_eq!(values_root_from_chart_yaml(own), None);
+        assert_eq!(oncall_alias_from_chart_yaml(own, None), None);
+        // another chart's own version says nothing about the oncall chart
+        let other = "apiVersion: v2\nname: podinfo\nversion: 6.0.0\n";
+        assert_eq!(oncall_version_from_chart_yaml(other), None);
+        // an umbrella named `oncall` is still an umbrella
+        let umbrella =
+            "name: oncall\nversion: 0.3.0\ndependencies:\n  - name: oncall\n    version: 1.12.1\n";
+        assert_eq!(
+            oncall_version_from_chart_yaml(umbrella).as_deref(),
+            Some("1.12.1")
+        );
+        assert_eq!(
+            values_root_from_chart_yaml(umbrella).as_deref(),
+            Some("oncall")
         );
     }
 }

@@ -9,7 +9,9 @@ mod locate;
 
 use std::sync::Arc;
 
-pub use chart_yaml::{oncall_version_from_chart_yaml, values_root_from_chart_yaml};
+pub use chart_yaml::{
+    oncall_alias_from_chart_yaml, oncall_version_from_chart_yaml, values_root_from_chart_yaml,
+};
 
 use crate::chart::ChartState;
 use crate::path::KeyPath;
@@ -61,17 +63,23 @@ impl InputKind {
 }
 
 /// Who the release is, as far as the user told: the Helm release name, the namespaces,
-/// the chart version.
+/// the chart version, and the name an umbrella gives the chart (its alias).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Identity {
     /// The Helm release name.
     pub name: Option<String>,
+    /// The alias an umbrella `Chart.yaml` gives its oncall dependency. Helm makes it the
+    /// subchart's `.Chart.Name`, so `oncall.name` (the `app.kubernetes.io/name` label),
+    /// `oncall.fullname` and the engine Service follow it. `None`: the chart's own name,
+    /// `oncall`.
+    pub alias: Option<String>,
     /// The namespace OnCall is installed in.
     pub namespace: Option<String>,
     /// The namespace Grafana runs in.
     pub grafana_namespace: Option<String>,
-    /// The oncall chart version the user gave (a flag or an umbrella `Chart.yaml`), when it
-    /// reads as a version; `None` when the latest known chart is assumed.
+    /// The oncall chart version the user gave (a flag, the config, a `Chart.yaml`), when it
+    /// reads as a version; a `Chart.yaml` version that is not a known release (a fork) is
+    /// replaced by the nearest known one. `None` when the latest known chart is assumed.
     pub chart_version: Option<String>,
 }
 

@@ -6,7 +6,7 @@
 use crate::chart::{Version, parse_version, show_version};
 use crate::model::engine::{self, STACK_ID_ENV};
 use crate::model::grafana::Grafana;
-use crate::model::names::{engine_service_of, fullname, trunc_trim};
+use crate::model::names::{ChartName, chart_name_of, engine_service_of, fullname, trunc_trim};
 use crate::release::{Identity, Release};
 use crate::values::{Kind, Value};
 
@@ -109,7 +109,7 @@ impl Target {
         let bundled_grafana = grafana.bundled();
         let grafana_namespace = grafana_namespace(release, &root, &namespace, bundled_grafana)?;
         let (oncall_name, oncall_fullname, engine_service) =
-            oncall_names(values, &root, &release_name)?;
+            oncall_names(release, &root, &release_name)?;
         let (grafana_name, grafana_service) =
             grafana_names(values, &root, &release_name, bundled_grafana)?;
         let grafana_port = grafana_port(values, &root)?;
@@ -273,15 +273,23 @@ fn grafana_namespace(
 }
 
 /// The oncall pods' `app.kubernetes.io/name`, `oncall.fullname` and the engine's Service
-/// name, validated.
+/// name, validated. The chart's name is the model's (`nameOverride`, else the alias an
+/// umbrella gives the chart, else `oncall`).
 fn oncall_names(
-    values: &Value,
+    release: &Release,
     root: &[String],
     release_name: &str,
 ) -> Result<(String, String, String), RenderError> {
-    let chart_name = string_at(values, &["nameOverride"]).unwrap_or_else(|| "oncall".into());
+    let values = &release.values;
+    let source = chart_name_of(release);
+    let chart_name = source.name().to_owned();
     let oncall_name = trunc_trim(&chart_name, 63);
-    validate::label_value(&key_name(root, &["nameOverride"]), &oncall_name)?;
+    let named_by = match source {
+        ChartName::Alias(_) => "the oncall dependency's alias in Chart.yaml".to_owned(),
+        ChartName::UmbrellaKey(_) => "the umbrella key the values sit under".to_owned(),
+        ChartName::Override(_) | ChartName::Chart => key_name(root, &["nameOverride"]),
+    };
+    validate::label_value(&named_by, &oncall_name)?;
     let oncall_fullname = fullname(
         release_name,
         &chart_name,
@@ -289,7 +297,7 @@ fn oncall_names(
     );
     let engine_service = engine_service_of(&oncall_fullname);
     validate::service_name(
-        "the engine Service name (from --release, fullnameOverride and nameOverride)",
+        "the engine Service name (from --release, fullnameOverride, nameOverride and the chart's alias)",
         &engine_service,
     )?;
     Ok((oncall_name, oncall_fullname, engine_service))

@@ -1,0 +1,129 @@
+//! Who the release is, from the options: the chart version whose defaults go underneath,
+//! the names and namespaces the user gave, and the alias an umbrella `Chart.yaml` gives the
+//! oncall chart. Kept apart from the classify stage because it reads only what the user
+//! said (flags, config, `Chart.yaml`), never the values.
+//!
+//! A chart version from a flag or the config that is not an oncall chart release is
+//! refused before a run starts (the CLI and `config.rs`). One from a `Chart.yaml` is not:
+//! the chart may be a fork with its own numbers, so the nearest known release is used and
+//! the `ChartVersion` note says so.
+
+use crate::chart::{ChartState, known_release, nearest_release};
+use crate::options::LintOptions;
+use crate::release::{Identity, oncall_alias_from_chart_yaml, oncall_version_from_chart_yaml};
+
+/// The oncall chart version whose defaults go underneath.
+#[derive(Debug, Clone)]
+pub(super) struct ChartChoice {
+    /// Its defaults.
+    pub state: &'static ChartState,
+    /// The version the user gave (a flag, the config, else a `Chart.yaml`), as written; `None`
+    /// when the latest known is assumed. When it is not a known release, the defaults are
+    /// the nearest known release's.
+    pub given: Option<String>,
+}
+
+impl ChartChoice {
+    /// The chart version the options name (the nearest known release when that is not
+    /// one), else the latest known.
+    pub(super) fn of(options: &LintOptions) -> ChartChoice {
+        match requested(options) {
+            Some(given) => ChartChoice {
+                state: ChartState::for_version(&known_or_nearest(&given))
+                    .unwrap_or_else(ChartState::latest),
+                given: Some(given),
+            },
+            None => ChartChoice {
+                state: ChartState::latest(),
+                given: None,
+            },
+        }
+    }
+}
+
+/// The chart version the options name: the flag (or config), else the `Chart.yaml`'s.
+fn requested(options: &LintOptions) -> Option<String> {
+    options
+        .release
+        .chart_version
+        .clone()
+        .or_else(|| {
+            options
+                .release
+                .chart_yaml
+                .as_deref()
+                .and_then(oncall_version_from_chart_yaml)
+        })
+        .filter(|v| !v.trim().is_empty())
+}
+
+/// `version` when it is an oncall chart release, else the nearest one.
+fn known_or_nearest(version: &str) -> String {
+    match known_release(version) {
+        Ok(_) => version.to_owned(),
+        Err(why) => nearest_release(why),
+    }
+}
+
+/// Who the release is, from the options: the names and namespaces the user gave, the chart
+/// version (a flag, the config, else a `Chart.yaml`; the nearest known release when it is
+/// not one), and the alias an umbrella `Chart.yaml` gives the oncall dependency.
+pub(super) fn identity(options: &LintOptions) -> Identity {
+    let spec = &options.release;
+    let alias = spec
+        .chart_yaml
+        .as_deref()
+        .and_then(|text| oncall_alias_from_chart_yaml(text, spec.values_root.as_deref()));
+    Identity {
+        name: spec.release_name.clone(),
+        alias,
+        namespace: spec.namespace.clone(),
+        grafana_namespace: spec.grafana_namespace.clone(),
+        chart_version: requested(options).map(|v| known_or_nearest(&v)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_chart_yaml(text: &str) -> LintOptions {
+        let mut options = LintOptions::default();
+        options.release.chart_yaml = Some(text.to_owned());
+        options
+    }
+
+    #[test]
+    fn an_alias_in_chart_yaml_is_part_of_the_identity() {
+        let options = with_chart_yaml(
+            "name: platform\ndependencies:\n  - name: oncall\n    version: 1.16.9\n    alias: irm\n",
+        );
+        let who = identity(&options);
+        assert_eq!(who.alias.as_deref(), Some("irm"));
+        assert_eq!(who.chart_version.as_deref(), Some("1.16.9"));
+    }
+
+    #[test]
+    fn the_oncall_charts_own_version_is_read() {
+        let options = with_chart_yaml("name: oncall\nversion: 1.12.1\n");
+        let chart = ChartChoice::of(&options);
+        assert_eq!(chart.given.as_deref(), Some("1.12.1"));
+        assert_eq!(chart.state.version, "1.12.1");
+        assert_eq!(identity(&options).alias, None);
+    }
+
+    #[test]
+    fn a_fork_version_in_chart_yaml_uses_the_nearest_release() {
+        let options = with_chart_yaml(
+            "name: platform\ndependencies:\n  - name: oncall\n    version: 2.1.0\n",
+        );
+        let chart = ChartChoice::of(&options);
+        assert_eq!(chart.given.as_deref(), Some("2.1.0"));
+        assert_eq!(chart.state.version, "1.16.9");
+        assert_eq!(identity(&options).chart_version.as_deref(), Some("1.16.9"));
+        // older than the first release: the oldest defaults
+        let old = with_chart_yaml("name: oncall\nversion: 0.4.0\n");
+        assert_eq!(ChartChoice::of(&old).state.version, "1.9.22");
+        assert_eq!(identity(&old).chart_version.as_deref(), Some("1.0.0"));
+    }
+}
