@@ -287,9 +287,19 @@ fn init_completions_and_man() {
 fn output_file_and_color_env() {
     let dir = temp_dir("output");
     write(&dir.join("values.yaml"), TOGGLE);
+    // release `helm-testing`: the chart's own plugin provisioning is right for it, so OC004
+    // does not warn and OC010 is the one finding
     let out = run_in(
         &dir,
-        &["--format", "json", "-o", "report.json", "values.yaml"],
+        &[
+            "--release",
+            "helm-testing",
+            "--format",
+            "json",
+            "-o",
+            "report.json",
+            "values.yaml",
+        ],
     );
     assert_eq!(
         out.status.code(),

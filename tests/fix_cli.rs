@@ -21,13 +21,28 @@ fn run_in(dir: &Path, args: &[&str]) -> Output {
     bin().current_dir(dir).args(args).output().expect("runs")
 }
 
+/// The release `helm-testing`, the one name the oncall chart's own plugin provisioning is
+/// right for: without a release name OC004 warns about it (no fix), and these runs would
+/// exit 1 with nothing left to fix.
+const NAMED: [&str; 2] = ["--release", "helm-testing"];
+
 const BROKEN: &str = "# team values\ngrafana:\n  grafana.ini:\n    feature_toggles:\n      enable: publicDashboards  # status page\n";
 
 #[test]
 fn fix_writes_only_the_fixed_bytes_and_reports_what_remains() {
     let dir = temp_dir("single");
     std::fs::write(dir.join("values.yaml"), BROKEN).unwrap();
-    let out = run_in(&dir, &["--fix", "--format", "concise", "values.yaml"]);
+    let out = run_in(
+        &dir,
+        &[
+            "--fix",
+            NAMED[0],
+            NAMED[1],
+            "--format",
+            "concise",
+            "values.yaml",
+        ],
+    );
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -47,7 +62,7 @@ fn fix_writes_only_the_fixed_bytes_and_reports_what_remains() {
         .unwrap()
         .modified()
         .unwrap();
-    let again = run_in(&dir, &["--fix", "values.yaml"]);
+    let again = run_in(&dir, &["--fix", NAMED[0], NAMED[1], "values.yaml"]);
     assert_eq!(again.status.code(), Some(0));
     assert_eq!(
         std::fs::metadata(dir.join("values.yaml"))
@@ -140,7 +155,7 @@ fn diff_prints_and_writes_nothing() {
 #[test]
 fn stdin_fix_prints_the_fixed_text() {
     let mut child = bin()
-        .args(["--fix", "-"])
+        .args(["--fix", NAMED[0], NAMED[1], "-"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -171,7 +186,18 @@ fn a_release_fix_edits_the_file_that_set_the_value() {
     let prod = "# prod\ngrafana:\n  extraVolumes:\n    - name: cache\n      emptyDir: {}\n";
     std::fs::write(dir.join("base.yaml"), base).unwrap();
     std::fs::write(dir.join("prod.yaml"), prod).unwrap();
-    let out = run_in(&dir, &["--fix", "-f", "base.yaml", "-f", "prod.yaml"]);
+    let out = run_in(
+        &dir,
+        &[
+            "--fix",
+            NAMED[0],
+            NAMED[1],
+            "-f",
+            "base.yaml",
+            "-f",
+            "prod.yaml",
+        ],
+    );
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -203,7 +229,7 @@ fn permissions_bom_and_crlf_survive() {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
     }
-    let out = run_in(&dir, &["--fix", "values.yaml"]);
+    let out = run_in(&dir, &["--fix", NAMED[0], NAMED[1], "values.yaml"]);
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -242,7 +268,7 @@ fn never_writes_through_a_symlink_out_of_the_tree() {
     let tree = temp_dir("tree");
     std::fs::write(outside.join("values.yaml"), BROKEN).unwrap();
     std::os::unix::fs::symlink(outside.join("values.yaml"), tree.join("values.yaml")).unwrap();
-    let out = run_in(&tree, &["--fix", "values.yaml"]);
+    let out = run_in(&tree, &["--fix", NAMED[0], NAMED[1], "values.yaml"]);
     assert_eq!(out.status.code(), Some(2), "refusing to write is an error");
     assert!(String::from_utf8_lossy(&out.stderr).contains("symlink"));
     assert_eq!(
@@ -253,7 +279,7 @@ fn never_writes_through_a_symlink_out_of_the_tree() {
     std::fs::write(tree.join("real-values.yaml"), BROKEN).unwrap();
     std::fs::remove_file(tree.join("values.yaml")).unwrap();
     std::os::unix::fs::symlink("real-values.yaml", tree.join("values.yaml")).unwrap();
-    let out = run_in(&tree, &["--fix", "values.yaml"]);
+    let out = run_in(&tree, &["--fix", NAMED[0], NAMED[1], "values.yaml"]);
     assert_eq!(
         out.status.code(),
         Some(0),

@@ -1,7 +1,8 @@
 //! Who the release is, through the real binary: the alias an umbrella `Chart.yaml` gives the
 //! oncall chart names its objects (lint and render), the oncall chart's own `Chart.yaml`
-//! gives the chart version, and a chart version that is not an oncall chart release stops
-//! the run.
+//! gives the chart version, a chart version that is not an oncall chart release stops the
+//! run, and a release whose name is not known but which keeps the chart's own plugin
+//! provisioning (written for `helm-testing`) is warned about instead of passing silently.
 
 mod exe;
 
@@ -312,4 +313,83 @@ fn a_fork_version_in_chart_yaml_uses_the_nearest_release_and_says_so() {
         "{}",
         run.stderr
     );
+}
+
+#[test]
+fn the_charts_own_provisioning_without_a_release_name_is_a_warning() {
+    let dir = dir_with(&[("v.yaml", BUNDLED)]);
+    let run = run_in(&dir, &["--format", "concise", "v.yaml"]);
+    run.assert_code(1);
+    let found = oc004(&run);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].severity, "warning");
+    assert_eq!((found[0].line, found[0].column), (2, 1), "at `grafana:`");
+    assert!(
+        found[0]
+            .message
+            .contains("works only for a release named `helm-testing`")
+            && found[0]
+                .message
+                .contains("http://helm-testing-oncall-engine:8080")
+            && found[0].message.contains("the release name is not known"),
+        "{}",
+        found[0].message
+    );
+    // the help says how to give the name
+    let text = run_in(&dir, &["v.yaml"]).stdout();
+    assert!(
+        text.contains("--release NAME") && text.contains("release: {name: NAME}"),
+        "{text}"
+    );
+
+    // with the name, the exact check: an error for `oncall`, nothing for `helm-testing`
+    let run = run_in(
+        &dir,
+        &["--format", "concise", "--release", "oncall", "v.yaml"],
+    );
+    let found = oc004(&run);
+    assert!(
+        found.len() == 1 && found[0].severity == "error",
+        "{found:?}"
+    );
+    let run = run_in(
+        &dir,
+        &["--format", "concise", "--release", "helm-testing", "v.yaml"],
+    );
+    run.assert_code(0);
+
+    // the config's `release: {name: ...}` is a name too
+    dir.write(".oncall-lint.yaml", "release:\n  name: oncall\n");
+    let run = run_in(&dir, &["--format", "concise", "v.yaml"]);
+    let found = oc004(&run);
+    assert!(
+        found.len() == 1 && found[0].severity == "error",
+        "{found:?}"
+    );
+}
+
+#[test]
+fn no_warning_where_the_charts_provisioning_is_not_used_or_nothing_is_set() {
+    let dir = dir_with(&[
+        // Grafana runs elsewhere: the chart's provisioning reaches no Grafana
+        (
+            "external.yaml",
+            "base_url: oncall.example.com\ngrafana:\n  enabled: false\nexternalGrafana:\n  url: http://grafana.monitoring.svc:80\n",
+        ),
+        // a file that sets nothing is not known to be the oncall chart's values
+        ("empty.yaml", "# nothing yet\n"),
+    ]);
+    for file in ["external.yaml", "empty.yaml"] {
+        let run = run_in(&dir, &["--format", "concise", file]);
+        run.assert_sane();
+        assert!(oc004(&run).is_empty(), "{file}: {:?}", oc004(&run));
+    }
+    // provisioning of one's own replaces the chart's
+    let dir = dir_with(&[
+        ("Chart.yaml", ALIASED_CHART_YAML),
+        ("values.yaml", ALIASED_PROVISIONED),
+    ]);
+    let run = run_in(&dir, &["--format", "concise", "values.yaml"]);
+    run.assert_sane();
+    assert!(oc004(&run).is_empty(), "{:?}", oc004(&run));
 }

@@ -6,8 +6,11 @@
 //! clearly an engine Service of the chart (`<name>-engine`, optionally followed by the
 //! namespace and `.svc...`); a URL through an Ingress or any other host is the user's
 //! business. And the chart's own provisioning (chart 1.9.23 and later), which hardcodes
-//! `http://helm-testing-oncall-engine:8080`: reported only when the engine Service name is
-//! known (from `--release`, or `fullnameOverride`) and is not that one.
+//! `http://helm-testing-oncall-engine:8080`: an error when the engine Service name is known
+//! (from `--release`, or `fullnameOverride`) and is not that one; a warning when it is not
+//! known and no provisioning of the user's replaces it, because the chart's is right only
+//! for a release called `helm-testing` and staying silent there hid the most common cause
+//! of "Plugin is not connected".
 
 use serde::Serialize;
 
@@ -155,6 +158,19 @@ pub(crate) enum Message {
         /// The URL the plugin needs.
         suggested: String,
         /// The `oncall-lint render provisioning` command for this release.
+        render: String,
+    },
+    /// The chart's own provisioning is in use and the release name is not known: it works
+    /// only for a release called `helm-testing`.
+    ChartDefaultUnnamed {
+        /// The chart's provisioning ConfigMap.
+        configmap: String,
+        /// The URL the chart's provisioning sets.
+        url: String,
+        /// Whether the user wrote the volume that mounts the chart's provisioning.
+        written: bool,
+        /// The `oncall-lint render provisioning` command, with placeholders for the names
+        /// not known.
         render: String,
     },
     /// The chart's own provisioning names the engine without a namespace while Grafana runs
@@ -439,7 +455,8 @@ fn default_port(scheme: &str) -> &'static str {
     if scheme == "https" { "443" } else { "80" }
 }
 
-/// The chart's own provisioning, when it reaches Grafana and names another engine.
+/// The chart's own provisioning, when it reaches Grafana and names another engine; or,
+/// when the engine Service's name is not known, that it works only for `helm-testing`.
 fn chart_default(ctx: &CheckContext<'_>, place: &GrafanaPlace, out: &mut Emitter<'_, Message>) {
     let release = ctx.release;
     let volumes_path = ["grafana", "extraVolumes"];
@@ -447,6 +464,7 @@ fn chart_default(ctx: &CheckContext<'_>, place: &GrafanaPlace, out: &mut Emitter
         return;
     };
     let Some(expected) = engine_service(ctx.release) else {
+        unnamed(ctx, volume, out);
         return;
     };
     let other = match place {
@@ -469,15 +487,7 @@ fn chart_default(ctx: &CheckContext<'_>, place: &GrafanaPlace, out: &mut Emitter
         None => release.blame(&volumes_path),
     };
     let (namespace, grafana_namespace) = other.unwrap_or_default();
-    let render = format!(
-        "oncall-lint render provisioning --release {} --namespace {}",
-        ctx.release.identity.name
-            .clone()
-            .unwrap_or_else(|| "<release>".into()),
-        ctx.release.identity.namespace
-            .clone()
-            .unwrap_or_else(|| "<namespace>".into()),
-    );
+    let render = render_command(ctx);
     let configmap = CHART_CONFIGMAP.to_owned();
     let url = CHART_ONCALL_API_URL.to_owned();
     let written = volume.site().is_some();
@@ -501,6 +511,52 @@ fn chart_default(ctx: &CheckContext<'_>, place: &GrafanaPlace, out: &mut Emitter
             suggested,
             render,
         }
+    };
+    out.emit(message, location);
+}
+
+/// The `oncall-lint render provisioning` command for this release, with placeholders for
+/// the names not known.
+fn render_command(ctx: &CheckContext<'_>) -> String {
+    let identity = &ctx.release.identity;
+    format!(
+        "oncall-lint render provisioning --release {} --namespace {}",
+        identity.name.as_deref().unwrap_or("<release>"),
+        identity.namespace.as_deref().unwrap_or("<namespace>"),
+    )
+}
+
+/// The chart's own provisioning reaches Grafana, and the release name is not known (no
+/// `--release`, no `fullnameOverride`): it is right only for a release called
+/// `helm-testing`, which is worth a warning rather than silence. Provisioning the user
+/// wrote is judged on its own (`check_app`), so then nothing is said here; nor for files
+/// that set no value at all (empty, only comments, not a map), which are not known to be
+/// the oncall chart's values.
+fn unnamed(
+    ctx: &CheckContext<'_>,
+    volume: &crate::values::Value,
+    out: &mut Emitter<'_, Message>,
+) {
+    let sets_values = ctx.release.layers.iter().any(|layer| {
+        layer
+            .values
+            .as_ref()
+            .and_then(crate::values::Value::as_map)
+            .is_some_and(|map| !map.is_empty())
+    });
+    if !ctx.provisioning.is_empty() || !sets_values {
+        return;
+    }
+    let volumes_path = ["grafana", "extraVolumes"];
+    let location = match volume.site() {
+        Some(_) => ctx.release.locate(volume, &volumes_path, false),
+        None => ctx.release.blame(&volumes_path),
+    };
+    let message = Message::ChartDefaultUnnamed {
+        configmap: CHART_CONFIGMAP.to_owned(),
+        url: CHART_ONCALL_API_URL.to_owned(),
+        written: volume.site().is_some(),
+        render: render_command(ctx),
     };
     out.emit(message, location);
 }
