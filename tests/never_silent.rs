@@ -269,7 +269,12 @@ fn documents_after_the_first_are_one_finding_and_nothing_else() {
     let values = "base_url: oncall.example.com\n---\nbase_url: 3\ngrafana:\n  enabled: maybe\n";
     let dir = in_dir(&[("values.yaml", values)]);
     let run = run_in(&dir, &["--format", "concise", "values.yaml"]);
-    let found = concise_findings(&run);
+    // of the second document (line 3 on) only the one OC094 is said: `base_url: 3` and
+    // `enabled: maybe` are never read by Helm
+    let found: Vec<_> = concise_findings(&run)
+        .into_iter()
+        .filter(|f| f.line >= 3)
+        .collect();
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(
         (found[0].code.as_str(), found[0].line, found[0].column),

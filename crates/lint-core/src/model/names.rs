@@ -97,10 +97,10 @@ pub(crate) fn chart_name_of(release: &Release) -> ChartName {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
     };
-    match release.values_root.last() {
-        Some(key)
-            if release.kind == InputKind::OncallValues && key != "oncall" && alias_like(key) =>
-        {
+    // one key: an umbrella's dependency (a nested root such as Flux's `spec.values` is a
+    // manifest's field, not a chart's name)
+    match release.values_root.as_slice() {
+        [key] if release.kind == InputKind::OncallValues && key != "oncall" && alias_like(key) => {
             ChartName::UmbrellaKey(key.clone())
         }
         _ => ChartName::Chart,

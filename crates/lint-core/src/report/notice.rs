@@ -62,6 +62,14 @@ pub fn from_notes<'a>(
                 (NoticeKind::InferredProfile, Some(subject.clone()))
             }
             Note::ReleaseUnread => (NoticeKind::ReleaseUnread, None),
+            // a version that is no release (a fork's): the defaults of another were used
+            Note::ChartVersion {
+                subject,
+                given: Some(given),
+                ..
+            } if crate::chart::known_release(given).is_err() => {
+                (NoticeKind::AssumedChartVersion, Some(subject.clone()))
+            }
             Note::Input {
                 subject,
                 kind: InputKind::Manifest,
