@@ -199,6 +199,24 @@ fn a_dotted_values_root_is_a_path_of_keys() {
             .any(|f| f.code == "OC006" && (f.line, f.column) == (6, 12)),
         "{found:?}"
     );
+    // `spec.values` is a manifest's field, not the chart's alias: the Services keep `oncall`
+    let run = run_in(
+        &dir,
+        &[
+            "--format",
+            "json",
+            "--values-root",
+            "spec.values",
+            "--release",
+            "r",
+            "--set",
+            "spec.values.grafana.enabled=true",
+            "release.yaml",
+        ],
+    );
+    let out = run.stdout();
+    assert!(out.contains("r-oncall-engine"), "{out}");
+    assert!(!out.contains("r-values"), "{out}");
     // a root the file does not have is a finding, not silence
     let run = run_in(
         &dir,
