@@ -24,7 +24,7 @@ use crate::redact::Secrets;
 use crate::release::{InputKind, Release, Shape};
 use crate::source::SourceFile;
 use crate::yaml::Document;
-use classify::values_root;
+use classify::{Classified, values_root};
 use identity::{ChartChoice, identity};
 use read::{decode, invalid_yaml, parse_source, read_release};
 
@@ -107,9 +107,10 @@ pub fn lint_source(source: Arc<SourceFile>, options: &LintOptions) -> FileReport
         .filter(|d| d.root.is_some())
         .collect();
     let subject = source.path().to_owned();
-    for doc in helm_documents(&source, documents, &chart, options, &mut report) {
+    for (doc, classified) in helm_documents(&source, documents, &chart, options, &mut report) {
         run::lint_layers(
             vec![(source.clone(), doc)],
+            classified,
             &chart,
             options,
             &subject,
@@ -129,34 +130,42 @@ fn helm_documents(
     chart: &ChartChoice,
     options: &LintOptions,
     report: &mut FileReport,
-) -> Vec<Document> {
-    let Some(first) = documents.first() else {
-        return vec![Document::default()];
+) -> Vec<(Document, Option<Classified>)> {
+    let mut documents = documents.into_iter();
+    let Some(first) = documents.next() else {
+        return vec![(Document::default(), None)];
     };
-    let layer = [(source.clone(), first.clone())];
-    let kind = classify::classify(&layer, chart.state, options).kind;
-    if !matches!(kind, InputKind::OncallValues | InputKind::GrafanaValues) {
-        if documents.len() > 1 {
+    let rest: Vec<Document> = documents.collect();
+    // classified once, without a copy of the document (a values file may be megabytes)
+    let layer = [(source.clone(), first)];
+    let classified = classify::classify(&layer, chart.state, options);
+    let [(_, first)] = layer;
+    if !matches!(
+        classified.kind,
+        InputKind::OncallValues | InputKind::GrafanaValues
+    ) {
+        if !rest.is_empty() {
             let subject = source.path();
             report
                 .notes
-                .extend((1..=documents.len()).map(|index| Note::DocumentAlone {
+                .extend((1..=rest.len() + 1).map(|index| Note::DocumentAlone {
                     subject: subject.to_owned(),
                     index,
                 }));
         }
-        return documents;
+        return std::iter::once((first, Some(classified)))
+            .chain(rest.into_iter().map(|doc| (doc, None)))
+            .collect();
     }
     report
         .diagnostics
-        .extend(read::later_documents(source, &documents));
-    let first = documents.into_iter().next().unwrap_or_default();
+        .extend(read::later_documents(source, &rest));
     match read::not_a_map(source, &first) {
         Some(refused) => {
             report.diagnostics.push(refused);
             Vec::new()
         }
-        None => vec![first],
+        None => vec![(first, Some(classified))],
     }
 }
 
@@ -179,7 +188,7 @@ pub fn lint_release(files: Vec<InputFile>, options: &LintOptions) -> FileReport 
     if unread {
         report.notes.push(Note::ReleaseUnread);
     } else if !read.layers.is_empty() || !options.release.sets.is_empty() {
-        run::lint_layers(read.layers, &chart, options, &subject, &mut report);
+        run::lint_layers(read.layers, None, &chart, options, &subject, &mut report);
     }
     finish::finish(&mut report, &read.comments, options);
     report

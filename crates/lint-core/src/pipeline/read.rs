@@ -165,14 +165,11 @@ pub(super) fn not_a_map(source: &Arc<SourceFile>, doc: &Document) -> Option<Diag
 }
 
 /// An OC094 warning at the second document of a values file: Helm reads only the first.
-/// `documents` are the file's non-empty documents.
-pub(super) fn later_documents(
-    source: &Arc<SourceFile>,
-    documents: &[Document],
-) -> Option<Diagnostic> {
-    let second = documents.get(1)?;
+/// `later` are the file's non-empty documents after the first.
+pub(super) fn later_documents(source: &Arc<SourceFile>, later: &[Document]) -> Option<Diagnostic> {
+    let second = later.first()?;
     let start = second.root.map(|r| second.node(r).span.start)?;
-    let count = documents.len() - 1;
+    let count = later.len();
     Some(invalid_yaml(
         source,
         start,
@@ -228,8 +225,10 @@ pub(super) fn read_release(files: Vec<InputFile>, limits: &Limits) -> ReadReleas
                     .into_iter()
                     .filter(|d| d.root.is_some())
                     .collect();
-                read.warnings
-                    .extend(later_documents(&parsed.source, &documents));
+                read.warnings.extend(later_documents(
+                    &parsed.source,
+                    documents.get(1..).unwrap_or_default(),
+                ));
                 read.comments.push((parsed.source.clone(), parsed.comments));
                 read.secrets.push(parsed.secrets);
                 let doc = documents.into_iter().next().unwrap_or_default();

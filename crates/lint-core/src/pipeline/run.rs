@@ -21,15 +21,17 @@ use crate::source::SourceFile;
 use crate::yaml::Document;
 
 /// Lints layers as one release (a file's document, or a release's files in Helm's order),
-/// adding findings and notes to `report`. `subject` names the input in notes.
+/// adding findings and notes to `report`; `classified` when the layers were classified
+/// already. `subject` names the input in notes.
 pub(super) fn lint_layers(
     layers: Vec<(Arc<SourceFile>, Document)>,
+    classified: Option<Classified>,
     chart: &ChartChoice,
     options: &LintOptions,
     subject: &str,
     report: &mut FileReport,
 ) {
-    let classified = classify(&layers, chart.state, options);
+    let classified = classified.unwrap_or_else(|| classify(&layers, chart.state, options));
     note_classification(report, subject, chart, &classified);
     let shape = Shape {
         chart: chart.state,
