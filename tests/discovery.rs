@@ -11,16 +11,14 @@ use exe::{Run, TempDir, concise_findings, oncall_lint};
 /// An OC006 error at 4:8: the URL has no scheme.
 const NO_SCHEME: &str = "grafana:\n  enabled: false\nexternalGrafana:\n  url: grafana:3000\n";
 
+/// A directory holding `files`.
 fn in_dir(files: &[(&str, &str)]) -> TempDir {
-    let dir = TempDir::new("discovery");
-    for (name, text) in files {
-        dir.write(name, text);
-    }
-    dir
+    TempDir::with_files("discovery", files)
 }
 
+/// `oncall-lint ARGS` in `dir`.
 fn run_in(dir: &TempDir, args: &[&str]) -> Run {
-    oncall_lint(args).cwd(dir.path()).run()
+    dir.run(args)
 }
 
 /// The paths of the concise findings, in output order.

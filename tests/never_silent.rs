@@ -6,18 +6,16 @@
 
 mod exe;
 
-use exe::{Run, TempDir, concise_findings, oncall_lint};
+use exe::{Run, TempDir, concise_findings};
 
+/// A directory holding `files`.
 fn in_dir(files: &[(&str, &str)]) -> TempDir {
-    let dir = TempDir::new("silent");
-    for (name, text) in files {
-        dir.write(name, text);
-    }
-    dir
+    TempDir::with_files("silent", files)
 }
 
+/// `oncall-lint ARGS` in `dir`.
 fn run_in(dir: &TempDir, args: &[&str]) -> Run {
-    oncall_lint(args).cwd(dir.path()).run()
+    dir.run(args)
 }
 
 /// `(code, message)` of each concise finding.

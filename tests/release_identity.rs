@@ -6,7 +6,7 @@
 
 mod exe;
 
-use exe::{Finding, Run, TempDir, concise_findings, oncall_lint};
+use exe::{Finding, Run, TempDir, concise_findings};
 
 /// An umbrella chart `platform` that depends on oncall 1.16.9 under the alias `irm`.
 const ALIASED_CHART_YAML: &str = "apiVersion: v2
@@ -58,16 +58,12 @@ const BUNDLED: &str = "base_url: oncall.example.com\ngrafana:\n  enabled: true\n
 
 /// A directory holding `files`.
 fn dir_with(files: &[(&str, &str)]) -> TempDir {
-    let dir = TempDir::new("identity");
-    for (name, text) in files {
-        dir.write(name, text);
-    }
-    dir
+    TempDir::with_files("identity", files)
 }
 
 /// `oncall-lint ARGS` in `dir`.
 fn run_in(dir: &TempDir, args: &[&str]) -> Run {
-    oncall_lint(args).cwd(dir.path()).run()
+    dir.run(args)
 }
 
 /// The OC004 findings of a concise run.

@@ -362,6 +362,20 @@ impl TempDir {
         TempDir(dir)
     }
 
+    /// A new directory holding `files` (name, text).
+    pub fn with_files(tag: &str, files: &[(&str, &str)]) -> Self {
+        let dir = TempDir::new(tag);
+        for (name, text) in files {
+            dir.write(name, text);
+        }
+        dir
+    }
+
+    /// Runs `oncall-lint ARGS` inside this directory.
+    pub fn run(&self, args: &[&str]) -> Run {
+        oncall_lint(args).cwd(self.path()).run()
+    }
+
     /// The directory.
     pub fn path(&self) -> &Path {
         &self.0
