@@ -66,6 +66,15 @@ fn run_in(dir: &TempDir, args: &[&str]) -> Run {
     dir.run(args)
 }
 
+/// A concise lint of `values.yaml` as the release `platform`.
+const PLATFORM_CONCISE: [&str; 5] = [
+    "--format",
+    "concise",
+    "--release",
+    "platform",
+    "values.yaml",
+];
+
 /// The OC004 findings of a concise run.
 fn oc004(run: &Run) -> Vec<Finding> {
     concise_findings(run)
@@ -80,16 +89,7 @@ fn an_alias_in_chart_yaml_names_the_engine_service() {
         ("Chart.yaml", ALIASED_CHART_YAML),
         ("values.yaml", ALIASED_VALUES),
     ]);
-    let run = run_in(
-        &dir,
-        &[
-            "--format",
-            "concise",
-            "--release",
-            "platform",
-            "values.yaml",
-        ],
-    );
+    let run = run_in(&dir, &PLATFORM_CONCISE);
     run.assert_code(1);
     let found = oc004(&run);
     assert_eq!(found.len(), 1, "{found:?}");
@@ -107,16 +107,7 @@ fn an_alias_in_chart_yaml_names_the_engine_service() {
 
     // a correct `onCallApiUrl` for the aliased chart is not reported
     dir.write("values.yaml", ALIASED_PROVISIONED);
-    let run = run_in(
-        &dir,
-        &[
-            "--format",
-            "concise",
-            "--release",
-            "platform",
-            "values.yaml",
-        ],
-    );
+    let run = run_in(&dir, &PLATFORM_CONCISE);
     run.assert_sane();
     assert!(oc004(&run).is_empty(), "{:?}", oc004(&run));
 
@@ -125,16 +116,7 @@ fn an_alias_in_chart_yaml_names_the_engine_service() {
         "values.yaml",
         ALIASED_VALUES.replace("irm:\n", "irm:\n  nameOverride: alerts\n"),
     );
-    let run = run_in(
-        &dir,
-        &[
-            "--format",
-            "concise",
-            "--release",
-            "platform",
-            "values.yaml",
-        ],
-    );
+    let run = run_in(&dir, &PLATFORM_CONCISE);
     let found = oc004(&run);
     assert!(
         found.len() == 1 && found[0].message.contains("`platform-alerts-engine`"),

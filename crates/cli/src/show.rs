@@ -4,7 +4,6 @@
 
 use std::fmt::Write;
 
-use oncall_lint_core::Note;
 use oncall_lint_core::options::Selector;
 use oncall_lint_core::session::{InputSettings, Outcome};
 
@@ -96,7 +95,7 @@ fn about(outcome: &Outcome, subject: &str) -> Vec<String> {
         .inferred
         .iter()
         .chain(&outcome.notes)
-        .filter(|note| names(note, subject))
+        .filter(|note| note.subject() == Some(subject))
         .map(|note| {
             let text = note.to_string();
             text.strip_prefix(&prefix)
@@ -104,21 +103,6 @@ fn about(outcome: &Outcome, subject: &str) -> Vec<String> {
                 .unwrap_or(text)
         })
         .collect()
-}
-
-/// Whether a note is about `subject`.
-fn names(note: &Note, subject: &str) -> bool {
-    match note {
-        Note::ChartVersion { subject: s, .. }
-        | Note::GrafanaChart { subject: s, .. }
-        | Note::Input { subject: s, .. }
-        | Note::DocumentAlone { subject: s, .. }
-        | Note::InferredProfile { subject: s, .. }
-        | Note::ValuesRoot {
-            subject: Some(s), ..
-        } => s == subject,
-        _ => false,
-    }
 }
 
 fn release_files(input: &InputSettings) -> String {

@@ -175,6 +175,24 @@ fn alias_said(root: &str, why: RootReason) -> String {
     )
 }
 
+impl Note {
+    /// The file (or release) a note is about; `None` for one about the whole run.
+    pub fn subject(&self) -> Option<&str> {
+        match self {
+            Note::ChartVersion { subject, .. }
+            | Note::GrafanaChart { subject, .. }
+            | Note::Input { subject, .. }
+            | Note::DocumentAlone { subject, .. }
+            | Note::InferredProfile { subject, .. }
+            | Note::ValuesRoot {
+                subject: Some(subject),
+                ..
+            } => Some(subject),
+            Note::ValuesRoot { subject: None, .. } | Note::ReleaseUnread => None,
+        }
+    }
+}
+
 impl fmt::Display for Note {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
