@@ -59,6 +59,8 @@ pub fn release_options(release: &ReleaseArgs, profiles: &[String]) -> Result<Lin
         chart_version: release.chart_version.clone(),
         chart_yaml: None,
         sets: set_args(release)?,
+        // the session says, per input, whether it is a whole release
+        whole: false,
     };
     Ok(options)
 }

@@ -28,6 +28,7 @@ pub mod config;
 pub mod diagnostic;
 #[doc(hidden)]
 pub mod fix;
+pub(crate) mod gitops;
 pub(crate) mod infer;
 pub(crate) mod model;
 pub mod options;

@@ -59,6 +59,12 @@ pub struct ReleaseSpec {
     pub chart_yaml: Option<String>,
     /// `--set` / `--set-string` arguments, applied over every release.
     pub sets: Vec<SetArg>,
+    /// Every values file of the release is here (a manifest's release, `-f` layers, a
+    /// config release, a lone values file no release uses): the release-level rules judge
+    /// what is left unset (`base_url` at the chart's placeholder, `grafana.enabled: false`
+    /// without `externalGrafana.url`). `false` for a file that is one layer of a release
+    /// linted elsewhere, or when nothing says (the library's default).
+    pub whole: bool,
 }
 
 /// Options for one lint run.

@@ -224,6 +224,7 @@ pub fn build_release(
         kind: InputKind::OncallValues,
         values_root: root.unwrap_or_default(),
         identity: identity(options),
+        whole: options.release.whole,
     };
     Release::build(
         shape,

@@ -38,6 +38,7 @@ pub(super) fn lint_layers(
         kind: classified.kind,
         values_root: classified.values_root,
         identity: identity(options),
+        whole: options.release.whole,
     };
     let release = match Release::build(
         shape,

@@ -95,6 +95,9 @@ pub struct Shape {
     pub values_root: Vec<String>,
     /// Who the release is.
     pub identity: Identity,
+    /// Every values file of the release is here (see
+    /// [`ReleaseSpec::whole`](crate::options::ReleaseSpec::whole)).
+    pub whole: bool,
 }
 
 /// One user file (one YAML document of it) in a release.
@@ -131,6 +134,9 @@ pub struct Release {
     pub kind: InputKind,
     /// Who the release is.
     pub identity: Identity,
+    /// Every values file of the release is here: what no file sets is the chart default
+    /// Helm renders with, so release-level rules may judge it.
+    pub whole: bool,
     /// Keys from the top of each file to the oncall chart's values (empty: top level).
     pub values_root: Vec<String>,
     /// Where in the release the files' values (below the values root) sit: empty for the
@@ -172,6 +178,7 @@ impl Release {
             kind,
             values_root,
             identity,
+            whole,
         } = shape;
         let mount = kind.mount();
         let mut values = defaults_under(chart, &mount).clone();
@@ -235,6 +242,7 @@ impl Release {
             chart,
             kind,
             identity,
+            whole,
             values_root,
             mount,
             layers,

@@ -1,0 +1,9 @@
+//! TODO(helper): helmfile releases.
+
+use super::Declared;
+use crate::yaml::Document;
+
+/// The releases document `index` declares.
+pub(super) fn declared(_doc: &Document, _index: usize) -> Vec<Declared> {
+    Vec::new()
+}
