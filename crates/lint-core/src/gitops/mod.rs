@@ -74,6 +74,22 @@ pub enum ObjectKind {
     Secret,
 }
 
+/// Where a path written in a manifest is relative to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Place {
+    /// Relative to the manifest's own directory (helmfile, Kustomize): the directory
+    /// written (`""` for the manifest's own).
+    Manifest(String),
+    /// Relative to the root of the Git repository at `url` (Argo CD `repoURL`): below
+    /// `path` in it.
+    Repository {
+        /// The repository's URL as written.
+        url: String,
+        /// The directory below its root.
+        path: String,
+    },
+}
+
 /// One source of values, in the order the tool layers them (later wins).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ValuesSource {
@@ -90,13 +106,12 @@ pub enum ValuesSource {
         node: NodeId,
     },
     /// A values file, as written (`valueFiles`, helmfile `values:`, `valuesFile`,
-    /// `additionalValuesFiles`), relative to `base` (a directory relative to the
-    /// manifest's directory; `""` for the manifest's own directory).
+    /// `additionalValuesFiles`), relative to `place`.
     File {
         /// The path as written.
         written: Written,
-        /// The directory it is relative to, relative to the manifest's directory.
-        base: String,
+        /// Where it is relative to.
+        place: Place,
         /// A missing file is skipped by the tool (Argo CD `ignoreMissingValueFiles`).
         optional: bool,
     },
@@ -145,7 +160,7 @@ pub struct Declared {
     /// A chart in a directory of this repository (an Argo CD source `path`, a helmfile or
     /// Flux chart given as a path), relative to the manifest's directory: its `Chart.yaml`
     /// says which chart it is.
-    pub chart_dir: Option<String>,
+    pub chart_dir: Option<Place>,
     /// The Helm release name, and how it was found.
     pub release_name: Option<(String, NameFrom)>,
     /// The namespace the release is installed in.
