@@ -141,6 +141,27 @@ pub fn nearest_release(why: NotARelease) -> String {
     }
 }
 
+/// The version whose defaults stand for a chart version as a GitOps manifest writes it: a
+/// version (`1.16.9`), or a range Flux, helmfile or Kustomize resolve to the newest
+/// release in it (`*`, `>=1.9.0`, `1.16.x`, `~1.16.0`): the newest known release for an
+/// open range, else the range's lower bound (the defaults differ between minor versions,
+/// not patches). `None` when the text reads as no version.
+pub fn release_matching(range: &str) -> Option<String> {
+    let text = range.trim();
+    let open = text.is_empty()
+        || matches!(text, "*" | "x" | "X")
+        || text.eq_ignore_ascii_case("latest")
+        || ((text.starts_with('>') || text.starts_with(">=")) && !text.contains('<'));
+    if open {
+        return Some(LATEST.to_owned());
+    }
+    let bound = text
+        .replace(".x", ".0")
+        .replace(".X", ".0")
+        .replace(".*", ".0");
+    parse_version(&bound).map(show_version)
+}
+
 impl ChartState {
     /// The state of the latest known chart.
     pub fn latest() -> &'static ChartState {
@@ -218,6 +239,22 @@ pub fn parse_version(text: &str) -> Option<Version> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn manifest_ranges_pick_a_release() {
+        for (range, expected) in [
+            ("1.16.9", Some("1.16.9")),
+            ("*", Some("1.16.9")),
+            ("", Some("1.16.9")),
+            (">=1.9.0", Some("1.16.9")),
+            ("1.12.x", Some("1.12.0")),
+            ("~1.9.0", Some("1.9.0")),
+            (">=1.3.0 <1.10.0", Some("1.3.0")),
+            ("main", None),
+        ] {
+            assert_eq!(release_matching(range).as_deref(), expected, "{range}");
+        }
+    }
 
     #[test]
     fn versions_map_to_their_chart_state() {

@@ -7,6 +7,7 @@
 mod classify;
 mod finish;
 mod identity;
+mod manifest;
 mod note;
 mod read;
 mod run;
@@ -14,6 +15,7 @@ mod signals;
 
 use std::sync::Arc;
 
+pub use manifest::lint_manifest;
 pub use note::{KindReason, Note, RootReason};
 pub use read::InputFile;
 

@@ -53,6 +53,52 @@ pub enum Note {
     },
     /// A file of a release could not be read, so the release was not linted as a whole.
     ReleaseUnread,
+    /// A release a GitOps manifest declares, as the lint took it: who it is and where its
+    /// values come from, in order.
+    Declared {
+        /// The manifest file.
+        subject: String,
+        /// The object that declares it (`Flux HelmRelease `oncall` (line 4)`).
+        object: String,
+        /// The Helm release name, and how it was found; `None` when not known.
+        release: Option<String>,
+        /// The namespace.
+        namespace: Option<String>,
+        /// The chart and version as written.
+        chart: String,
+        /// The values sources, in the tool's order.
+        layers: Vec<String>,
+    },
+    /// A release a manifest declares of a chart that is neither the oncall chart nor the
+    /// grafana chart: not linted.
+    ReleaseSkipped {
+        /// The manifest file.
+        subject: String,
+        /// The object that declares it.
+        object: String,
+        /// The chart as written.
+        chart: String,
+    },
+    /// A values source a manifest names that was not read: the release was linted without it.
+    SourceNotRead {
+        /// The manifest file.
+        subject: String,
+        /// The object that declares the release.
+        object: String,
+        /// The source (`valueFiles: $values/prod.yaml`).
+        what: String,
+        /// Why (`another repository`, `optional, and not found`).
+        why: String,
+    },
+    /// Fields of a manifest left unread because they are templated.
+    Templated {
+        /// The manifest file.
+        subject: String,
+        /// The object that declares the release.
+        object: String,
+        /// `field: text` for each.
+        fields: Vec<String>,
+    },
     /// A profile turned on because the values describe such an install.
     InferredProfile {
         /// The file.
@@ -184,6 +230,10 @@ impl Note {
             | Note::Input { subject, .. }
             | Note::DocumentAlone { subject, .. }
             | Note::InferredProfile { subject, .. }
+            | Note::Declared { subject, .. }
+            | Note::ReleaseSkipped { subject, .. }
+            | Note::SourceNotRead { subject, .. }
+            | Note::Templated { subject, .. }
             | Note::ValuesRoot {
                 subject: Some(subject),
                 ..
@@ -270,6 +320,52 @@ impl fmt::Display for Note {
                 profile,
                 reason,
             } => write!(f, "{subject}: {profile} profile inferred: {reason}"),
+            Note::Declared {
+                subject,
+                object,
+                release,
+                namespace,
+                chart,
+                layers,
+            } => {
+                let release = release.as_deref().unwrap_or("unknown");
+                let namespace = namespace.as_deref().unwrap_or("unknown");
+                let layers = if layers.is_empty() {
+                    "no values".to_owned()
+                } else {
+                    layers.join(", then ")
+                };
+                write!(
+                    f,
+                    "{subject}: {object}: release {release} in namespace {namespace}, chart {chart}; values: {layers}"
+                )
+            }
+            Note::ReleaseSkipped {
+                subject,
+                object,
+                chart,
+            } => write!(
+                f,
+                "{subject}: {object}: chart `{chart}` is neither the oncall chart nor the grafana chart: not linted"
+            ),
+            Note::SourceNotRead {
+                subject,
+                object,
+                what,
+                why,
+            } => write!(
+                f,
+                "{subject}: {object}: values from {what} not read ({why}): the release is checked without them"
+            ),
+            Note::Templated {
+                subject,
+                object,
+                fields,
+            } => write!(
+                f,
+                "{subject}: {object}: templated, not read: {}",
+                fields.join("; ")
+            ),
         }
     }
 }

@@ -29,6 +29,11 @@ pub enum NoticeKind {
     ReleaseUnread,
     /// A Kubernetes manifest: only the plugin provisioning embedded in it was checked.
     ManifestPartly,
+    /// A values source a manifest names was not read (another repository, a templated
+    /// path, an optional file not found): the release was checked without it.
+    SourceNotRead,
+    /// Fields of a manifest are templated (`{{ }}`), so what they say is not known.
+    Templated,
 }
 
 impl NoticeKind {
@@ -40,6 +45,8 @@ impl NoticeKind {
             NoticeKind::AssumedChartVersion => "assumed-chart-version",
             NoticeKind::ReleaseUnread => "release-unread",
             NoticeKind::ManifestPartly => "manifest-partly-checked",
+            NoticeKind::SourceNotRead => "values-source-not-read",
+            NoticeKind::Templated => "templated",
         }
     }
 }
@@ -75,6 +82,11 @@ pub fn from_notes<'a>(
                 kind: InputKind::Manifest,
                 ..
             } => (NoticeKind::ManifestPartly, Some(subject.clone())),
+            Note::ReleaseSkipped { subject, .. } => (NoticeKind::Skipped, Some(subject.clone())),
+            Note::SourceNotRead { subject, .. } => {
+                (NoticeKind::SourceNotRead, Some(subject.clone()))
+            }
+            Note::Templated { subject, .. } => (NoticeKind::Templated, Some(subject.clone())),
             _ => continue,
         };
         let mut message = note.to_string();

@@ -62,6 +62,7 @@ macro_rules! for_each_rule {
             OC094 invalid_yaml,
             OC095 unused_suppression,
             OC096 umbrella_values,
+            OC097 values_source_missing,
         }
     };
 }

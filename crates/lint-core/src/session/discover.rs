@@ -95,6 +95,9 @@ pub(super) struct Expanded {
     pub walked: bool,
     /// The directories skipped (a chart's `templates/` and `charts/`, `node_modules/`, ...).
     pub skipped: Vec<PathBuf>,
+    /// The other YAML files of the walk (not linted on their own: the GitOps manifests
+    /// among them are found, and the ConfigMaps their releases read).
+    pub yaml: Vec<PathBuf>,
 }
 
 /// The files a path names: itself, or the values files below a directory (not entering
@@ -104,6 +107,7 @@ pub(super) fn expand(path: &Path, filter: &Filter<'_>) -> Result<Expanded, Sessi
     if !meta.is_dir() {
         return Ok(Expanded {
             files: vec![path.to_path_buf()],
+            yaml: yaml_beside(path),
             ..Expanded::default()
         });
     }
@@ -127,6 +131,7 @@ pub(super) fn expand(path: &Path, filter: &Filter<'_>) -> Result<Expanded, Sessi
         })
         .build();
     let mut found = Vec::new();
+    let mut yaml = Vec::new();
     for entry in walker {
         let entry = entry.map_err(|e| SessionError::Read {
             path: path.display().to_string(),
@@ -138,16 +143,56 @@ pub(super) fn expand(path: &Path, filter: &Filter<'_>) -> Result<Expanded, Sessi
         let file = entry.path();
         if wanted(file, filter) {
             found.push(file.to_path_buf());
+        } else if is_yaml(file) && !excluded(file, filter) {
+            yaml.push(file.to_path_buf());
         }
     }
     found.sort();
+    yaml.sort();
     let mut skipped = std::mem::take(&mut *skipped.lock().unwrap_or_else(|p| p.into_inner()));
     skipped.sort();
     Ok(Expanded {
         files: found,
         walked: true,
         skipped,
+        yaml,
     })
+}
+
+/// The YAML files beside `file` (not below): where a named manifest's ConfigMaps and
+/// values files usually are.
+pub(super) fn yaml_beside(file: &Path) -> Vec<PathBuf> {
+    let dir = match file.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut found: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .map(|e| e.path())
+        .filter(|p| is_yaml(p))
+        .collect();
+    found.sort();
+    found
+}
+
+/// Whether a file's name ends `.yaml` or `.yml`.
+fn is_yaml(file: &Path) -> bool {
+    file.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
+}
+
+/// Whether the config's `exclude` leaves `file` out.
+fn excluded(file: &Path, filter: &Filter<'_>) -> bool {
+    let relative = filter
+        .base
+        .and_then(|base| relative_to(file, base))
+        .unwrap_or_else(|| file.to_string_lossy().replace('\\', "/"));
+    filter.exclude.is_some_and(|set| set.is_match(&relative))
 }
 
 /// Whether a walk leaves `dir` out: a name of [`SKIPPED_DIRS`], or the `templates/` or

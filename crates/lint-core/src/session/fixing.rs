@@ -6,8 +6,9 @@ use std::path::PathBuf;
 
 use crate::diagnostic::Applicability;
 use crate::fix::apply::{FileText, FixOutcome, run};
+use crate::gitops::Resolver;
 use crate::options::LintOptions;
-use crate::pipeline::{FileReport, InputFile, lint_bytes, lint_release};
+use crate::pipeline::{FileReport, InputFile, lint_bytes, lint_manifest, lint_release};
 
 const BOM: &str = "\u{feff}";
 
@@ -86,6 +87,32 @@ pub(super) fn fix_release(
             })
             .collect();
         lint_release(inputs, &options)
+    };
+    let texts = files
+        .iter()
+        .map(|f| (f.display.clone(), f.text.clone()))
+        .collect();
+    run(texts, threshold, &lint)
+}
+
+/// Fixes a manifest's releases: the manifest first, then the files they read.
+pub(super) fn fix_manifest(
+    files: &[FixFile],
+    resolver: &dyn Resolver,
+    options: &LintOptions,
+    threshold: Applicability,
+) -> FixOutcome<FileReport> {
+    let mut options = options.clone();
+    options.keep_values = true;
+    let lint = |texts: &[FileText]| -> FileReport {
+        let mut inputs = texts.iter().map(|(p, t)| InputFile {
+            path: p.clone(),
+            bytes: t.clone().into_bytes(),
+        });
+        let Some(manifest) = inputs.next() else {
+            return FileReport::default();
+        };
+        lint_manifest(manifest, inputs.collect(), resolver, &options)
     };
     let texts = files
         .iter()

@@ -6,6 +6,7 @@
 mod configs;
 mod discover;
 mod fixing;
+mod gitops;
 mod notices;
 
 use std::collections::HashSet;
@@ -206,6 +207,17 @@ struct Plan {
     implicit_walk: bool,
 }
 
+/// The files the paths name, read.
+struct Read {
+    /// The values files, with the options that govern each.
+    files: Vec<(Input, LintOptions)>,
+    /// The other YAML files of the walks and beside the named files.
+    yaml: Vec<PathBuf>,
+    /// Walked directories with no values file, and the error each is unless a GitOps
+    /// manifest below it declares a release.
+    empty: Vec<(PathBuf, SessionError)>,
+}
+
 /// What the runs of a session produced, before the redaction pass.
 #[derive(Default)]
 struct Collected {
@@ -262,7 +274,24 @@ impl Session {
         for job in std::mem::take(&mut plan.releases) {
             self.run_release(job, &mut collected)?;
         }
-        let files = self.read_inputs(&plan, inputs, allow_empty)?;
+        let read = self.read_inputs(&plan, inputs, allow_empty)?;
+        let manifests_before = collected.reports.len();
+        let files = self.lint_gitops(read.files, &read.yaml, &mut collected)?;
+        let manifests: Vec<&str> = collected.reports[manifests_before..]
+            .iter()
+            .filter_map(|r| r.sources.first().map(|s| s.path()))
+            .collect();
+        for (dir, error) in read.empty {
+            let dir = discover::display_name(&dir);
+            let below = |name: &&str| dir == "." || name.starts_with(&format!("{dir}/"));
+            if !manifests.iter().any(below) {
+                return Err(error);
+            }
+        }
+        let (files, layered) = layered_umbrellas(files);
+        for job in layered {
+            self.run_release(job, &mut collected)?;
+        }
         if self.record_settings {
             for (input, options) in &files {
                 let governed = input
@@ -325,6 +354,7 @@ impl Session {
             self.configs.apply(first, &mut options)?;
         }
         options.release.sets.extend(job.sets);
+        options.release.whole = true;
         let read = discover::collect_files(&job.paths)?;
         options.release.chart_yaml = read.first().and_then(|i| i.chart_yaml.clone());
         if self.record_settings {
@@ -378,8 +408,10 @@ impl Session {
         plan: &Plan,
         inputs: &Inputs,
         allow_empty: bool,
-    ) -> Result<Vec<(Input, LintOptions)>, SessionError> {
+    ) -> Result<Read, SessionError> {
         let mut files = Vec::new();
+        let mut yaml = Vec::new();
+        let mut empty = Vec::new();
         let mut seen = HashSet::new();
         for path in &plan.paths {
             if path.as_os_str() == "-" {
@@ -406,8 +438,14 @@ impl Session {
                 } else {
                     path.display().to_string()
                 };
-                return Err(nothing_found(shown, found.as_deref(), &expanded));
+                // an error unless a GitOps manifest among its other YAML files declares a release
+                let error = nothing_found(shown, found.as_deref(), &expanded);
+                if expanded.yaml.is_empty() {
+                    return Err(error);
+                }
+                empty.push((path.clone(), error));
             }
+            yaml.extend(expanded.yaml);
             for file in expanded.files {
                 // a file that cannot be resolved is read (and its error reported) as named
                 let key = file.canonicalize().unwrap_or_else(|_| file.clone());
@@ -419,7 +457,99 @@ impl Session {
                 files.push((input, options));
             }
         }
-        Ok(files)
+        // the YAML files not read as inputs, each once
+        let mut looked = HashSet::new();
+        yaml.retain(|file| {
+            let key = file.canonicalize().unwrap_or_else(|_| file.clone());
+            !seen.contains(&key) && !plan.in_releases.contains(&key) && looked.insert(key)
+        });
+        Ok(Read { files, yaml, empty })
+    }
+
+    /// Lints the releases the GitOps manifests among `files` and `yaml` declare (each
+    /// with the files it reads); returns the files left to lint on their own.
+    fn lint_gitops(
+        &self,
+        files: Vec<(Input, LintOptions)>,
+        yaml: &[PathBuf],
+        collected: &mut Collected,
+    ) -> Result<Vec<(Input, LintOptions)>, SessionError> {
+        let (mut inputs, options): (Vec<Input>, Vec<LintOptions>) = files.into_iter().unzip();
+        let names: Vec<String> = inputs.iter().map(|i| i.display.clone()).collect();
+        let resolver = gitops::RepoResolver::default();
+        let found = gitops::find(
+            &mut inputs,
+            yaml,
+            &resolver,
+            self.options.limits.max_file_size,
+        );
+        let mut jobs = Vec::new();
+        for job in found.jobs {
+            let options = match names.iter().position(|n| *n == job.manifest.display) {
+                Some(index) => options[index].clone(),
+                None => self.options_for(job.manifest.path.as_deref(), &job.manifest)?,
+            };
+            jobs.push((job, options));
+        }
+        self.run_manifests(jobs, &resolver, collected);
+        let mut options_of: std::collections::HashMap<String, LintOptions> =
+            names.into_iter().zip(options).collect();
+        Ok(inputs
+            .into_iter()
+            .filter(|input| {
+                let key = input.path.as_ref().and_then(|p| p.canonicalize().ok());
+                key.is_none_or(|k| !found.consumed.contains(&k))
+            })
+            .filter_map(|input| {
+                let options = options_of.remove(&input.display)?;
+                Some((input, options))
+            })
+            .collect())
+    }
+
+    /// Lints (or fixes) the manifests' releases: in parallel when nothing is written.
+    fn run_manifests(
+        &self,
+        jobs: Vec<(gitops::ManifestJob, LintOptions)>,
+        resolver: &gitops::RepoResolver,
+        collected: &mut Collected,
+    ) {
+        let threshold = match self.fix {
+            FixMode::Off => {
+                use rayon::prelude::*;
+                let reports: Vec<FileReport> = jobs
+                    .into_par_iter()
+                    .map(|(job, options)| lint_manifest_job(job, resolver, &options))
+                    .collect();
+                collected.reports.extend(reports);
+                return;
+            }
+            FixMode::Apply(t) | FixMode::Diff(t) => t,
+        };
+        for (job, options) in jobs {
+            let mut fix_files: Vec<FixFile> = Vec::new();
+            let manifest = FixFile::new(
+                job.manifest.path.clone(),
+                job.manifest.display.clone(),
+                job.manifest.bytes.clone(),
+            );
+            fix_files.extend(manifest);
+            for other in &job.others {
+                fix_files.extend(FixFile::new(
+                    Some(PathBuf::from(&other.path)),
+                    other.path.clone(),
+                    other.bytes.clone(),
+                ));
+            }
+            if fix_files.len() != job.others.len() + 1 {
+                collected
+                    .reports
+                    .push(lint_manifest_job(job, resolver, &options));
+                continue;
+            }
+            let outcome = fixing::fix_manifest(&fix_files, resolver, &options, threshold);
+            collected.add_fixes(&fix_files, outcome);
+        }
     }
 
     /// The settings of an input, for [`Outcome::settings`].
@@ -449,6 +579,9 @@ impl Session {
             self.configs.apply(path, &mut options)?;
         }
         options.release.chart_yaml = input.chart_yaml.clone();
+        // a file linted on its own is a whole release (the files of a release are linted
+        // as one, and a manifest's values files with it)
+        options.release.whole = true;
         Ok(options)
     }
 
@@ -515,6 +648,9 @@ impl Session {
         outcome
             .diagnostics
             .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        // a file shared by releases (a base values file, a ConfigMap two HelmReleases
+        // read) says each of its findings once
+        dedup_findings(&mut outcome.diagnostics);
         // nothing below prints a secret from the values: snippets, messages and fixes are
         // masked (baselines fingerprint the masked text too, so writing and reading agree)
         crate::redact::redact(&mut outcome.diagnostics, &secrets);
@@ -540,6 +676,20 @@ impl Collected {
         self.fix_notes.extend(outcome.notes);
         self.reports.push(outcome.report);
     }
+}
+
+/// Drops a finding equal to one before it (same rule, place and message).
+fn dedup_findings(diagnostics: &mut Vec<Diagnostic>) {
+    let mut seen = HashSet::new();
+    diagnostics.retain(|d| {
+        seen.insert((
+            d.code().to_owned(),
+            d.primary.file.path().to_owned(),
+            d.primary.span.start,
+            d.primary.span.end,
+            d.message.clone(),
+        ))
+    });
 }
 
 /// The error for a walked directory that found nothing: what was looked for and what was
@@ -618,6 +768,75 @@ pub fn read_release_files(
         })
         .collect();
     Ok((files, chart_yaml))
+}
+
+/// Lints a manifest's releases.
+fn lint_manifest_job(
+    job: gitops::ManifestJob,
+    resolver: &gitops::RepoResolver,
+    options: &LintOptions,
+) -> FileReport {
+    let manifest = job.manifest;
+    match manifest.too_large {
+        Some(size) => too_large(&manifest.display, size, options.limits.max_file_size),
+        None => crate::pipeline::lint_manifest(
+            InputFile {
+                path: manifest.display,
+                bytes: manifest.bytes,
+            },
+            job.others,
+            resolver,
+            options,
+        ),
+    }
+}
+
+/// Values files beside a chart's `Chart.yaml`: the chart's own `values.yaml` is its
+/// defaults, so each other values file there (`values-prod.yaml`) is linted over it as one
+/// release, and `values.yaml` only as part of them.
+fn layered_umbrellas(
+    files: Vec<(Input, LintOptions)>,
+) -> (Vec<(Input, LintOptions)>, Vec<ReleaseJob>) {
+    let dir_of = |input: &Input| {
+        input
+            .path
+            .as_ref()
+            .and_then(|p| p.parent().map(Path::to_path_buf))
+    };
+    let is_base = |input: &Input| {
+        input
+            .path
+            .as_ref()
+            .and_then(|p| p.file_name())
+            .is_some_and(|n| n == "values.yaml" || n == "values.yml")
+    };
+    let mut bases: Vec<PathBuf> = Vec::new();
+    for (input, _) in &files {
+        if input.chart_yaml.is_some() && is_base(input) && input.too_large.is_none() {
+            bases.extend(input.path.clone());
+        }
+    }
+    let mut jobs = Vec::new();
+    let mut layered: HashSet<PathBuf> = HashSet::new();
+    for base in &bases {
+        let dir = base.parent().map(Path::to_path_buf);
+        for (input, _) in &files {
+            let overlay = dir_of(input) == dir && !is_base(input) && input.too_large.is_none();
+            if let (true, Some(path)) = (overlay, &input.path) {
+                jobs.push(ReleaseJob {
+                    paths: vec![base.clone(), path.clone()],
+                    sets: Vec::new(),
+                });
+                layered.insert(path.clone());
+                layered.insert(base.clone());
+            }
+        }
+    }
+    let rest = files
+        .into_iter()
+        .filter(|(input, _)| input.path.as_ref().is_none_or(|p| !layered.contains(p)))
+        .collect();
+    (rest, jobs)
 }
 
 /// Lints one file read from disk (or reports it too large to read).

@@ -1,0 +1,663 @@
+//! The manifest stage: the releases a GitOps manifest declares ([`crate::gitops`]), each
+//! built from its values sources in the tool's order and linted whole, with the chart
+//! version, release name and namespace the manifest gives.
+//!
+//! Every layer keeps the spans of the file it was written in, so a finding points at the
+//! manifest's own line: a map in the manifest (`spec.values`) is the manifest's document
+//! with its root moved to that map; a YAML string in it (`helm.values: |`, a ConfigMap's
+//! `values.yaml: |`) is parsed from the manifest's text with everything outside the
+//! string blanked, so its nodes carry the manifest's byte offsets and fixes edit the
+//! manifest in place.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use super::identity::ChartChoice;
+use super::note::Note;
+use super::read::{Parsed, decode, parse_source};
+use super::{FileReport, InputFile, finish, run};
+use crate::checks::values_source_missing::Message as Missing;
+use crate::diagnostic::Location;
+use crate::gitops::{
+    self, Declared, NameFrom, ObjectKind, Place, Resolution, Resolver, ValuesSource,
+};
+use crate::options::{ChartKind, LintOptions};
+use crate::path::KeyPath;
+use crate::redact::Secrets;
+use crate::rules::RuleCode;
+use crate::source::SourceFile;
+use crate::yaml::{Comment, Document, NodeId, NodeKind, ScalarStyle, parse};
+
+/// The files a manifest's releases are linted from: the manifest first, then every file
+/// its releases read (values files, manifests holding their ConfigMaps, `Chart.yaml`s).
+pub(super) struct Files {
+    parsed: Vec<Parsed>,
+}
+
+impl Files {
+    fn find(&self, name: &str) -> Option<&Parsed> {
+        self.parsed.iter().find(|p| p.source.path() == name)
+    }
+}
+
+/// Lints the releases `manifest` declares, reading their values from `others` as
+/// `resolver` names them. A manifest that declares none is linted as any other file.
+pub fn lint_manifest(
+    manifest: InputFile,
+    others: Vec<InputFile>,
+    resolver: &dyn Resolver,
+    options: &LintOptions,
+) -> FileReport {
+    let mut report = FileReport::default();
+    let source = match decode(&manifest.path, manifest.bytes, &options.limits) {
+        Ok(source) => source,
+        Err(unread) => return FileReport::unread(unread.source, unread.finding),
+    };
+    let first = match parse_source(source.clone(), &options.limits) {
+        Ok(parsed) => parsed,
+        Err(finding) => return FileReport::unread(source, *finding),
+    };
+    let declared: Vec<Declared> = first
+        .documents
+        .iter()
+        .enumerate()
+        .flat_map(|(index, doc)| gitops::declared(doc, index, source.path()))
+        .collect();
+    if declared.is_empty() {
+        return super::lint_source(source, options);
+    }
+    let mut files = Files {
+        parsed: vec![first],
+    };
+    for other in others {
+        // a file read for a release is read whole, as Helm reads a `-f` file
+        let unlimited = crate::yaml::Limits {
+            max_file_size: u64::MAX,
+            ..options.limits
+        };
+        let Ok(source) = decode(&other.path, other.bytes, &unlimited) else {
+            continue;
+        };
+        match parse_source(source, &options.limits) {
+            Ok(parsed) => files.parsed.push(parsed),
+            Err(finding) => report.diagnostics.push(*finding),
+        }
+    }
+    let mut comments: Vec<(Arc<SourceFile>, Vec<Comment>)> = Vec::new();
+    for release in &declared {
+        let mut linted = Linted::default();
+        lint_declared(release, &files, resolver, options, &mut report, &mut linted);
+        comments.extend(linted.comments);
+        report.secrets.extend(linted.secrets);
+    }
+    let declaring: Vec<usize> = declared.iter().map(|d| d.document).collect();
+    lint_other_documents(&files.parsed[0], &declaring, options, &mut report);
+    for parsed in files.parsed {
+        report.sources.push(parsed.source.clone());
+        report.secrets.push(parsed.secrets);
+        comments.push((parsed.source, parsed.comments));
+    }
+    report.sources.dedup_by(|a, b| Arc::ptr_eq(a, b));
+    finish::finish(&mut report, &merged(comments), options);
+    report
+}
+
+/// The comments of each file once, in order (a file's own and those of the YAML strings
+/// parsed inside it).
+fn merged(comments: Vec<(Arc<SourceFile>, Vec<Comment>)>) -> Vec<(Arc<SourceFile>, Vec<Comment>)> {
+    let mut out: Vec<(Arc<SourceFile>, Vec<Comment>)> = Vec::new();
+    for (source, list) in comments {
+        match out.iter_mut().find(|(s, _)| Arc::ptr_eq(s, &source)) {
+            Some((_, all)) => all.extend(list),
+            None => out.push((source, list)),
+        }
+    }
+    for (_, list) in &mut out {
+        list.sort_by_key(|c| c.span.start);
+        list.dedup_by_key(|c| c.span.start);
+    }
+    out
+}
+
+/// What linting one release added besides findings: the comments and secrets of the YAML
+/// strings it parsed.
+#[derive(Default)]
+struct Linted {
+    comments: Vec<(Arc<SourceFile>, Vec<Comment>)>,
+    secrets: Vec<Secrets>,
+}
+
+/// The documents of a manifest that declare no release (a ConfigMap beside a
+/// HelmRelease), each linted on its own as before.
+fn lint_other_documents(
+    manifest: &Parsed,
+    declaring: &[usize],
+    options: &LintOptions,
+    report: &mut FileReport,
+) {
+    let chart = ChartChoice::of(options);
+    for (index, doc) in manifest.documents.iter().enumerate() {
+        if declaring.contains(&index) || doc.root.is_none() {
+            continue;
+        }
+        let subject = manifest.source.path().to_owned();
+        run::lint_layers(
+            vec![(manifest.source.clone(), doc.clone())],
+            None,
+            &chart,
+            options,
+            &subject,
+            report,
+        );
+    }
+}
+
+/// Lints one declared release: skipped (with a note) when its chart is another chart's.
+fn lint_declared(
+    release: &Declared,
+    files: &Files,
+    resolver: &dyn Resolver,
+    options: &LintOptions,
+    report: &mut FileReport,
+    linted: &mut Linted,
+) {
+    let manifest = &files.parsed[0];
+    let subject = manifest.source.path().to_owned();
+    let line = manifest.source.line_col(release.object.span.start).line;
+    let object = format!(
+        "{} `{}` (line {line})",
+        release.tool.describe(),
+        release.object.text
+    );
+    if !release.templated.is_empty() {
+        report.notes.push(Note::Templated {
+            subject: subject.clone(),
+            object: object.clone(),
+            fields: release.templated.clone(),
+        });
+    }
+    let chart_yaml = release.chart_dir.as_ref().and_then(|place| {
+        match resolver.resolve(&subject, place, "Chart.yaml") {
+            Resolution::Here(name) => files.find(&name).map(|p| p.source.text().to_owned()),
+            Resolution::Elsewhere(_) => None,
+        }
+    });
+    let Some(kind) = chart_kind(release, chart_yaml.as_deref()) else {
+        report.notes.push(Note::ReleaseSkipped {
+            subject,
+            object,
+            chart: chart_written(release),
+        });
+        return;
+    };
+    let mut sources = Sources {
+        subject: &subject,
+        object: &object,
+        release,
+        files,
+        resolver,
+        report,
+        linted,
+        layers: Vec::new(),
+        described: Vec::new(),
+        sets: Vec::new(),
+    };
+    for source in &release.sources {
+        sources.add(source);
+    }
+    let Sources {
+        layers,
+        described,
+        sets,
+        ..
+    } = sources;
+    let mut options = options.clone();
+    apply_identity(&mut options, release, kind, chart_yaml);
+    options.release.sets.extend(sets);
+    options.release.sets.extend(release.sets.iter().cloned());
+    report.notes.push(Note::Declared {
+        subject: subject.clone(),
+        object: object.clone(),
+        release: options
+            .release
+            .release_name
+            .clone()
+            .map(|name| match &release.release_name {
+                Some((_, NameFrom::Default(rule))) => format!("{name} ({rule})"),
+                _ => name,
+            }),
+        namespace: options.release.namespace.clone(),
+        chart: chart_written(release),
+        layers: described,
+    });
+    let chart = ChartChoice::of(&options);
+    let layers = if layers.is_empty() {
+        // no values: the chart's defaults, reported at the object that declares it
+        vec![(manifest.source.clone(), anchor_document(manifest, release))]
+    } else {
+        layers
+    };
+    run::lint_layers(layers, None, &chart, &options, &subject, report);
+}
+
+/// The chart as notes name it: `oncall 1.16.9`, `./charts/platform`.
+fn chart_written(release: &Declared) -> String {
+    let chart = release
+        .chart
+        .as_ref()
+        .map(|c| c.text.clone())
+        .or_else(|| match &release.chart_dir {
+            Some(Place::Manifest(dir)) => Some(dir.clone()),
+            Some(Place::Repository { path, .. }) => Some(path.clone()),
+            None => None,
+        })
+        .unwrap_or_else(|| "unknown".to_owned());
+    match &release.chart_version {
+        Some(version) => format!("{chart} {}", version.text),
+        None => chart,
+    }
+}
+
+/// Which chart's values a release holds: the oncall chart (or an umbrella that depends
+/// on it), the grafana chart; `None` for another chart. A release whose chart is not
+/// written (a Flux `chartRef`) is classified by its values.
+fn chart_kind(release: &Declared, chart_yaml: Option<&str>) -> Option<Option<ChartKind>> {
+    if let Some(text) = chart_yaml {
+        let umbrella = crate::release::values_root_from_chart_yaml(text).is_some();
+        let own = crate::release::oncall_version_from_chart_yaml(text).is_some();
+        return (umbrella || own).then_some(Some(ChartKind::Oncall));
+    }
+    match release.chart_name() {
+        Some("oncall") => Some(Some(ChartKind::Oncall)),
+        Some("grafana") => Some(Some(ChartKind::Grafana)),
+        Some(_) => None,
+        None if release.chart_dir.is_some() => None,
+        None => Some(None),
+    }
+}
+
+/// The release's identity from the manifest, over what flags and configs said.
+fn apply_identity(
+    options: &mut LintOptions,
+    release: &Declared,
+    kind: Option<ChartKind>,
+    chart_yaml: Option<String>,
+) {
+    let spec = &mut options.release;
+    if let Some((name, _)) = &release.release_name {
+        spec.release_name = Some(name.clone());
+    }
+    if let Some(namespace) = &release.namespace {
+        spec.namespace = Some(namespace.clone());
+    }
+    if kind.is_some() {
+        spec.chart_kind = kind;
+    }
+    if chart_yaml.is_some() {
+        spec.chart_yaml = chart_yaml;
+    }
+    if kind == Some(ChartKind::Oncall)
+        && let Some(version) = release
+            .chart_version
+            .as_ref()
+            .and_then(|v| crate::chart::release_matching(&v.text))
+    {
+        spec.chart_version = Some(version);
+    }
+    spec.whole = true;
+}
+
+/// A document for a release with no values: empty, but rooted nowhere, so findings land
+/// at the top of the manifest.
+fn anchor_document(_manifest: &Parsed, _release: &Declared) -> Document {
+    Document::default()
+}
+
+/// The layers of a release, read source by source.
+struct Sources<'a> {
+    subject: &'a str,
+    object: &'a str,
+    release: &'a Declared,
+    files: &'a Files,
+    resolver: &'a dyn Resolver,
+    report: &'a mut FileReport,
+    linted: &'a mut Linted,
+    layers: Vec<(Arc<SourceFile>, Document)>,
+    described: Vec<String>,
+    sets: Vec<crate::release::SetArg>,
+}
+
+impl Sources<'_> {
+    fn manifest(&self) -> &Parsed {
+        &self.files.parsed[0]
+    }
+
+    fn add(&mut self, source: &ValuesSource) {
+        match source {
+            ValuesSource::Inline { node } => {
+                let manifest = self.manifest();
+                let Some(doc) = manifest.documents.get(self.release.document) else {
+                    return;
+                };
+                let mut doc = doc.clone();
+                let key = key_above(&doc, *node).unwrap_or_else(|| "values".to_owned());
+                doc.root = Some(*node);
+                let source = manifest.source.clone();
+                self.described.push(format!("`{key}` in the manifest"));
+                self.layers.push((source, doc));
+            }
+            ValuesSource::Text { node } => self.text_in_manifest(*node),
+            ValuesSource::File {
+                written,
+                place,
+                optional,
+            } => self.file(&written.text, written.span.clone(), place, *optional),
+            ValuesSource::Object {
+                kind,
+                name,
+                namespace,
+                key,
+                target_path,
+                optional,
+                at,
+            } => self.object(
+                ObjectRef {
+                    kind: *kind,
+                    name,
+                    namespace: namespace.as_deref(),
+                    key,
+                    target_path: target_path.as_deref(),
+                    optional: *optional,
+                },
+                at.clone(),
+            ),
+            ValuesSource::Unresolved { what, .. } => self.not_read(what, "not in this repository"),
+        }
+    }
+
+    fn not_read(&mut self, what: &str, why: &str) {
+        self.report.notes.push(Note::SourceNotRead {
+            subject: self.subject.to_owned(),
+            object: self.object.to_owned(),
+            what: what.to_owned(),
+            why: why.to_owned(),
+        });
+    }
+
+    fn missing(&mut self, message: Missing, at: Range<usize>) {
+        let location = Location {
+            file: self.manifest().source.clone(),
+            span: at,
+            key_path: KeyPath::root(),
+        };
+        self.report
+            .diagnostics
+            .push(crate::checks::report(RuleCode::OC097, &message, location));
+    }
+
+    /// A YAML string in the manifest (`helm.values: |`).
+    fn text_in_manifest(&mut self, node: NodeId) {
+        let manifest = self.manifest();
+        let Some(doc) = manifest.documents.get(self.release.document) else {
+            return;
+        };
+        let key = key_above(doc, node).unwrap_or_else(|| "values".to_owned());
+        let source = manifest.source.clone();
+        match embedded(&source, doc, node) {
+            Ok(parsed) => {
+                self.described
+                    .push(format!("`{key}` (a YAML string) in the manifest"));
+                self.take(source, parsed);
+            }
+            Err(why) => self.not_read(&format!("`{key}`"), &why),
+        }
+    }
+
+    /// Keeps a YAML string's layer, with its comments and secrets.
+    fn take(&mut self, source: Arc<SourceFile>, parsed: Embedded) {
+        self.linted
+            .comments
+            .push((source.clone(), parsed.doc.comments.clone()));
+        self.linted.secrets.push(Secrets {
+            file: source.clone(),
+            spans: parsed.secrets,
+        });
+        self.layers.push((source, parsed.doc));
+    }
+
+    /// A values file.
+    fn file(&mut self, written: &str, at: Range<usize>, place: &Place, optional: bool) {
+        let name = match self.resolver.resolve(self.subject, place, written) {
+            Resolution::Here(name) => name,
+            Resolution::Elsewhere(why) => {
+                self.not_read(&format!("`{written}`"), &why);
+                return;
+            }
+        };
+        let Some(parsed) = self.files.find(&name) else {
+            if optional {
+                self.not_read(&format!("`{written}`"), "optional, and not found");
+            } else {
+                let tool = self.release.tool.describe().to_owned();
+                self.missing(Missing::File { path: name, tool }, at);
+            }
+            return;
+        };
+        let doc = parsed
+            .documents
+            .iter()
+            .find(|d| d.root.is_some())
+            .cloned()
+            .unwrap_or_default();
+        self.described.push(format!("`{name}`"));
+        self.layers.push((parsed.source.clone(), doc));
+    }
+
+    /// A ConfigMap's or Secret's key (Flux `valuesFrom`): found among the manifests read,
+    /// or a file a Kustomize `configMapGenerator` makes it from.
+    fn object(&mut self, wanted: ObjectRef<'_>, at: Range<usize>) {
+        let what = format!(
+            "{} `{}` key `{}`",
+            wanted.kind_name(),
+            wanted.name,
+            wanted.key
+        );
+        if let Some((source, value)) = self.find_object(&wanted) {
+            let Some(doc) = self
+                .files
+                .find(source.path())
+                .and_then(|p| p.documents.get(value.0))
+            else {
+                return;
+            };
+            if let Some(path) = wanted.target_path {
+                let text = doc.scalar_text(value.1).unwrap_or_default();
+                self.described.push(format!("{what} at `{path}`"));
+                self.sets.push(crate::release::SetArg {
+                    text: format!("{path}={text}"),
+                    string: false,
+                });
+                return;
+            }
+            match embedded(&source, doc, value.1) {
+                Ok(parsed) => {
+                    self.described
+                        .push(format!("{what} in `{}`", source.path()));
+                    self.take(source, parsed);
+                }
+                Err(why) => self.not_read(&what, &why),
+            }
+            return;
+        }
+        if let Some((name, parsed_at)) = self.generated(&wanted) {
+            if let Some(parsed) = self.files.find(&name) {
+                let doc = parsed
+                    .documents
+                    .iter()
+                    .find(|d| d.root.is_some())
+                    .cloned()
+                    .unwrap_or_default();
+                self.described
+                    .push(format!("{what} (generated from `{name}`)"));
+                self.layers.push((parsed.source.clone(), doc));
+                return;
+            }
+            let _ = parsed_at;
+        }
+        if wanted.optional {
+            self.not_read(&what, "optional, and not among the manifests linted");
+        } else {
+            self.missing(
+                Missing::Object {
+                    what,
+                    namespace: wanted.namespace.unwrap_or("default").to_owned(),
+                },
+                at,
+            );
+        }
+    }
+
+    /// The ConfigMap or Secret `wanted` names among the files read: its file, and the
+    /// (document, node) of the key's value.
+    fn find_object(&self, wanted: &ObjectRef<'_>) -> Option<(Arc<SourceFile>, (usize, NodeId))> {
+        let data = match wanted.kind {
+            ObjectKind::ConfigMap => "data",
+            ObjectKind::Secret => "stringData",
+        };
+        for parsed in &self.files.parsed {
+            for (index, doc) in parsed.documents.iter().enumerate() {
+                let Some(root) = doc.root else { continue };
+                let kind = gitops::scalar(doc, root, &["kind"]);
+                let name = gitops::scalar(doc, root, &["metadata", "name"]);
+                let namespace = gitops::scalar(doc, root, &["metadata", "namespace"]);
+                let same_namespace = match (namespace, wanted.namespace) {
+                    (Some(a), Some(b)) => a == b,
+                    _ => true,
+                };
+                if kind != Some(wanted.kind_name()) || name != Some(wanted.name) || !same_namespace
+                {
+                    continue;
+                }
+                if let Some(entry) = doc.lookup(root, &[data, wanted.key]) {
+                    return Some((parsed.source.clone(), (index, doc.deref(entry.value))));
+                }
+            }
+        }
+        None
+    }
+
+    /// The file a Kustomize `configMapGenerator` among the files read makes `wanted` from.
+    fn generated(&self, wanted: &ObjectRef<'_>) -> Option<(String, Range<usize>)> {
+        if wanted.kind != ObjectKind::ConfigMap {
+            return None;
+        }
+        for parsed in &self.files.parsed {
+            if !gitops::is_kustomization(parsed.source.path()) {
+                continue;
+            }
+            for doc in &parsed.documents {
+                for generated in gitops::generated_config_maps(doc) {
+                    let same_namespace = match (generated.namespace.as_deref(), wanted.namespace) {
+                        (Some(a), Some(b)) => a == b,
+                        _ => true,
+                    };
+                    if generated.name == wanted.name
+                        && generated.key == wanted.key
+                        && same_namespace
+                    {
+                        let place = Place::Manifest(String::new());
+                        if let Resolution::Here(name) = self.resolver.resolve(
+                            parsed.source.path(),
+                            &place,
+                            &generated.file.text,
+                        ) {
+                            return Some((name, generated.file.span.clone()));
+                        }
+                    }
+                }
+            }
+        }
+        None
+    }
+}
+
+/// A `valuesFrom` entry.
+struct ObjectRef<'a> {
+    kind: ObjectKind,
+    name: &'a str,
+    namespace: Option<&'a str>,
+    key: &'a str,
+    target_path: Option<&'a str>,
+    optional: bool,
+}
+
+impl ObjectRef<'_> {
+    fn kind_name(&self) -> &'static str {
+        match self.kind {
+            ObjectKind::ConfigMap => "ConfigMap",
+            ObjectKind::Secret => "Secret",
+        }
+    }
+}
+
+/// The key whose value `node` is (`values`, `valuesObject`), for notes.
+fn key_above(doc: &Document, node: NodeId) -> Option<String> {
+    doc.ids().find_map(|id| match &doc.node(id).kind {
+        NodeKind::Map(entries) => entries
+            .iter()
+            .find(|e| e.value == node)
+            .and_then(|e| doc.scalar_text(e.key))
+            .map(str::to_owned),
+        _ => None,
+    })
+}
+
+/// A YAML string parsed in place.
+struct Embedded {
+    doc: Document,
+    secrets: Vec<Range<usize>>,
+}
+
+/// Parses the YAML string at `node` of `doc` with the manifest's byte offsets: the
+/// manifest's text with everything outside the string's content blanked (line breaks
+/// kept) is the string's own YAML, indented as it is in the file. Only a literal block
+/// (`|`) reads the same that way; another style is said, not guessed.
+fn embedded(source: &Arc<SourceFile>, doc: &Document, node: NodeId) -> Result<Embedded, String> {
+    let scalar = doc.node(node);
+    let NodeKind::Scalar { style, .. } = &scalar.kind else {
+        return Err("not a string".to_owned());
+    };
+    if *style != ScalarStyle::Literal {
+        return Err(
+            "a string that is not a literal block; write it as `|` to have it checked".to_owned(),
+        );
+    }
+    let text = source.text();
+    let span = scalar.span.start.min(text.len())..scalar.span.end.min(text.len());
+    let blanked = blank_outside(text, span);
+    let limits = crate::yaml::Limits::default();
+    let documents = parse(&blanked, &limits).map_err(|e| format!("invalid YAML: {}", e.message))?;
+    let doc = documents
+        .into_iter()
+        .find(|d| d.root.is_some())
+        .unwrap_or_default();
+    let secrets = crate::redact::secret_spans_in(text, std::slice::from_ref(&doc));
+    Ok(Embedded { doc, secrets })
+}
+
+/// `text` with every byte outside `keep` a space, line breaks kept: the same offsets.
+fn blank_outside(text: &str, keep: Range<usize>) -> String {
+    let bytes: Vec<u8> = text
+        .bytes()
+        .enumerate()
+        .map(|(i, b)| {
+            if keep.contains(&i) || b == b'\n' {
+                b
+            } else {
+                b' '
+            }
+        })
+        .collect();
+    // outside `keep` only ASCII spaces and line breaks; inside, the text's own characters
+    String::from_utf8(bytes).unwrap_or_default()
+}
