@@ -13,7 +13,7 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use super::identity::ChartChoice;
-use super::note::Note;
+use super::note::{KindReason, Note};
 use super::read::{Parsed, decode, parse_source};
 use super::{FileReport, InputFile, finish, run};
 use crate::checks::values_source_missing::Message as Missing;
@@ -84,13 +84,14 @@ pub fn lint_manifest(
         }
     }
     let mut comments: Vec<(Arc<SourceFile>, Vec<Comment>)> = Vec::new();
+    let mut declaring: Vec<usize> = declared.iter().map(|d| d.document).collect();
     for release in &declared {
         let mut linted = Linted::default();
         lint_declared(release, &files, resolver, options, &mut report, &mut linted);
         comments.extend(linted.comments);
         report.secrets.extend(linted.secrets);
+        declaring.extend(linted.documents);
     }
-    let declaring: Vec<usize> = declared.iter().map(|d| d.document).collect();
     lint_other_documents(&files.parsed[0], &declaring, options, &mut report);
     for parsed in files.parsed {
         report.sources.push(parsed.source.clone());
@@ -125,6 +126,9 @@ fn merged(comments: Vec<(Arc<SourceFile>, Vec<Comment>)>) -> Vec<(Arc<SourceFile
 struct Linted {
     comments: Vec<(Arc<SourceFile>, Vec<Comment>)>,
     secrets: Vec<Secrets>,
+    /// Documents of the manifest read as a release's values (a ConfigMap beside its
+    /// HelmRelease): not linted again on their own.
+    documents: Vec<usize>,
 }
 
 /// The documents of a manifest that declare no release (a ConfigMap beside a
@@ -231,6 +235,7 @@ fn lint_declared(
         layers: described,
     });
     let chart = ChartChoice::of(&options);
+    let from = report.notes.len();
     let layers = if layers.is_empty() {
         // no values: the chart's defaults, reported at the object that declares it
         vec![(manifest.source.clone(), anchor_document(manifest, release))]
@@ -238,6 +243,14 @@ fn lint_declared(
         layers
     };
     run::lint_layers(layers, None, &chart, &options, &subject, report);
+    // the chart kind came from the manifest, not from `--chart`
+    for note in &mut report.notes[from..] {
+        if let Note::Input { why, .. } = note
+            && *why == KindReason::ChartFlag
+        {
+            *why = KindReason::ManifestChart(chart_written(release));
+        }
+    }
 }
 
 /// The chart as notes name it: `oncall 1.16.9`, `./charts/platform`.
@@ -470,6 +483,9 @@ impl Sources<'_> {
             else {
                 return;
             };
+            if Arc::ptr_eq(&source, &self.manifest().source) {
+                self.linted.documents.push(value.0);
+            }
             if let Some(path) = wanted.target_path {
                 let text = doc.scalar_text(value.1).unwrap_or_default();
                 self.described.push(format!("{what} at `{path}`"));

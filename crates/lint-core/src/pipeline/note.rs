@@ -115,6 +115,8 @@ pub enum Note {
 pub enum KindReason {
     /// `--chart` (or the config's `chart:`).
     ChartFlag,
+    /// The chart a GitOps manifest installs (`oncall`, `grafana`, an umbrella over oncall).
+    ManifestChart(String),
     /// A values root was given (`--values-root`, an umbrella `Chart.yaml`).
     RootGiven,
     /// The files of a release are the oncall chart's values.
@@ -154,6 +156,7 @@ impl fmt::Display for KindReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             KindReason::ChartFlag => f.write_str("--chart says so"),
+            KindReason::ManifestChart(chart) => write!(f, "the manifest installs chart `{chart}`"),
             KindReason::RootGiven => f.write_str("a values root was given"),
             KindReason::ReleaseFiles => f.write_str("the files of a release"),
             KindReason::Empty => f.write_str("an empty document"),

@@ -47,17 +47,23 @@ struct Looked {
 
 /// Finds the manifests among `inputs` and `yaml` (other YAML files in the run's scope, not
 /// linted on their own), and the files their releases read. `inputs` that are manifests
-/// are moved into jobs.
+/// are moved into jobs. A manifest among `yaml` is linted when a walk found it (`true`);
+/// one found beside a named file only when its releases read one of `inputs` (the values
+/// file named is then linted as part of its release).
 pub(super) fn find(
     inputs: &mut Vec<Input>,
-    yaml: &[PathBuf],
+    yaml: &[(PathBuf, bool)],
     resolver: &RepoResolver,
     limit: u64,
 ) -> Found {
     let limits = Limits::default();
     let mut catalog: Vec<Looked> = Vec::new();
-    let mut manifests: Vec<(Input, Vec<Declared>)> = Vec::new();
+    let mut manifests: Vec<(Input, Vec<Declared>, bool)> = Vec::new();
     let mut kept = Vec::new();
+    let named: HashSet<PathBuf> = inputs
+        .iter()
+        .filter_map(|i| i.path.as_ref()?.canonicalize().ok())
+        .collect();
     for input in inputs.drain(..) {
         match look(&input, &limits) {
             Some((documents, declared)) if !declared.is_empty() => {
@@ -68,7 +74,7 @@ pub(super) fn find(
                         documents,
                     });
                 }
-                manifests.push((input, declared));
+                manifests.push((input, declared, true));
             }
             Some((documents, _)) => {
                 if let Some(path) = &input.path {
@@ -84,7 +90,7 @@ pub(super) fn find(
         }
     }
     *inputs = kept;
-    for path in yaml {
+    for (path, walked) in yaml {
         let Ok(input) = discover::read_file(path, limit) else {
             continue;
         };
@@ -100,12 +106,20 @@ pub(super) fn find(
             documents,
         });
         if !declared.is_empty() {
-            manifests.push((input, declared));
+            manifests.push((input, declared, *walked));
         }
     }
     let mut found = Found::default();
-    for (manifest, declared) in manifests {
+    for (manifest, declared, always) in manifests {
         let others = reads(&manifest.display, &declared, &catalog, resolver);
+        let reads_named = others.iter().any(|other| {
+            Path::new(&other.path)
+                .canonicalize()
+                .is_ok_and(|c| named.contains(&c))
+        });
+        if !always && !reads_named {
+            continue;
+        }
         for other in &others {
             if let Ok(canonical) = Path::new(&other.path).canonicalize() {
                 found.consumed.insert(canonical);

@@ -211,8 +211,8 @@ struct Plan {
 struct Read {
     /// The values files, with the options that govern each.
     files: Vec<(Input, LintOptions)>,
-    /// The other YAML files of the walks and beside the named files.
-    yaml: Vec<PathBuf>,
+    /// The other YAML files of the walks (`true`) and beside the named files (`false`).
+    yaml: Vec<(PathBuf, bool)>,
     /// Walked directories with no values file, and the error each is unless a GitOps
     /// manifest below it declares a release.
     empty: Vec<(PathBuf, SessionError)>,
@@ -445,7 +445,8 @@ impl Session {
                 }
                 empty.push((path.clone(), error));
             }
-            yaml.extend(expanded.yaml);
+            let walked = expanded.walked;
+            yaml.extend(expanded.yaml.into_iter().map(|file| (file, walked)));
             for file in expanded.files {
                 // a file that cannot be resolved is read (and its error reported) as named
                 let key = file.canonicalize().unwrap_or_else(|_| file.clone());
@@ -459,7 +460,7 @@ impl Session {
         }
         // the YAML files not read as inputs, each once
         let mut looked = HashSet::new();
-        yaml.retain(|file| {
+        yaml.retain(|(file, _)| {
             let key = file.canonicalize().unwrap_or_else(|_| file.clone());
             !seen.contains(&key) && !plan.in_releases.contains(&key) && looked.insert(key)
         });
@@ -471,7 +472,7 @@ impl Session {
     fn lint_gitops(
         &self,
         files: Vec<(Input, LintOptions)>,
-        yaml: &[PathBuf],
+        yaml: &[(PathBuf, bool)],
         collected: &mut Collected,
     ) -> Result<Vec<(Input, LintOptions)>, SessionError> {
         let (mut inputs, options): (Vec<Input>, Vec<LintOptions>) = files.into_iter().unzip();
@@ -489,6 +490,16 @@ impl Session {
                 Some(index) => options[index].clone(),
                 None => self.options_for(job.manifest.path.as_deref(), &job.manifest)?,
             };
+            if self.record_settings {
+                let files = job.others.iter().map(|f| f.path.clone()).collect();
+                let settings = self.settings_of(
+                    job.manifest.display.clone(),
+                    files,
+                    job.manifest.path.as_deref(),
+                    &options,
+                )?;
+                collected.settings.push(settings);
+            }
             jobs.push((job, options));
         }
         self.run_manifests(jobs, &resolver, collected);
@@ -665,6 +676,16 @@ impl Collected {
     /// Takes in what the fix loop did for `files`.
     fn add_fixes(&mut self, files: &[FixFile], outcome: FixOutcome<FileReport>) {
         for (file, (_, text)) in files.iter().zip(&outcome.texts) {
+            let fixed_before = self.fixed.iter().any(|f| f.file.display == file.display);
+            if *text != file.text && fixed_before {
+                // a file two releases read (a shared values file): the first release's
+                // fixes are written; these would overwrite them
+                self.fix_notes.push(format!(
+                    "{}: fixes from a second release that reads it were not applied; run --fix again",
+                    file.display
+                ));
+                continue;
+            }
             if *text != file.text {
                 self.fixed.push(FixedFile {
                     file: file.clone(),
