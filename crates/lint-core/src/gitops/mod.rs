@@ -8,6 +8,9 @@
 //! `valueFiles` entry or a `valuesFrom` ConfigMap names is found by the session; the
 //! pipeline lints the release from the files it is handed.
 
+// The session does not call the readers yet: until it does, what they return is unused.
+#![allow(dead_code)]
+
 mod argo;
 mod flux;
 mod helmfile;
@@ -16,7 +19,7 @@ mod kustomize;
 use std::ops::Range;
 
 use crate::release::SetArg;
-use crate::yaml::{Document, NodeId, NodeKind};
+use crate::yaml::{Document, Entry, NodeId, NodeKind};
 
 /// The tool that declares a release.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,6 +58,22 @@ pub struct Written {
     pub span: Range<usize>,
 }
 
+/// Where a path written in a manifest is relative to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Place {
+    /// Relative to the manifest's own directory (helmfile, Kustomize): the directory
+    /// written (`""` for the manifest's own).
+    Manifest(String),
+    /// Relative to the root of the Git repository at `url` (Argo CD `repoURL`): below
+    /// `path` in it.
+    Repository {
+        /// The repository's URL, as written.
+        url: String,
+        /// The directory in the repository (`""` for its root).
+        path: String,
+    },
+}
+
 /// How the release name was found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NameFrom {
@@ -90,14 +109,15 @@ pub enum ValuesSource {
         node: NodeId,
     },
     /// A values file, as written (`valueFiles`, helmfile `values:`, `valuesFile`,
-    /// `additionalValuesFiles`), relative to `base` (a directory relative to the
-    /// manifest's directory; `""` for the manifest's own directory).
+    /// `additionalValuesFiles`), relative to `place`.
     File {
-        /// The path as written.
+        /// The path as written (an Argo CD `$ref/` prefix removed; the span is still the
+        /// whole scalar's).
         written: Written,
-        /// The directory it is relative to, relative to the manifest's directory.
-        base: String,
-        /// A missing file is skipped by the tool (Argo CD `ignoreMissingValueFiles`).
+        /// Where the path is relative to.
+        place: Place,
+        /// A missing file is skipped by the tool (Argo CD `ignoreMissingValueFiles`,
+        /// helmfile `missingFileHandler` other than `Error`).
         optional: bool,
     },
     /// A ConfigMap's or Secret's key (Flux `valuesFrom`).
@@ -142,10 +162,9 @@ pub struct Declared {
     /// The chart's version or range as written (`spec.chart.spec.version`,
     /// `targetRevision`, `version:`).
     pub chart_version: Option<Written>,
-    /// A chart in a directory of this repository (an Argo CD source `path`, a helmfile or
-    /// Flux chart given as a path), relative to the manifest's directory: its `Chart.yaml`
-    /// says which chart it is.
-    pub chart_dir: Option<String>,
+    /// A chart kept in a directory (an Argo CD source `path`, a helmfile chart given as a
+    /// path, a Kustomize chart below `chartHome`): its `Chart.yaml` says which chart it is.
+    pub chart_dir: Option<Place>,
     /// The Helm release name, and how it was found.
     pub release_name: Option<(String, NameFrom)>,
     /// The namespace the release is installed in.
@@ -225,16 +244,63 @@ fn base_name(file_name: &str) -> &str {
     file_name.rsplit(['/', '\\']).next().unwrap_or(file_name)
 }
 
+/// The entry of `key` in the map `map`, after following aliases, with YAML merge keys
+/// (`<<: *defaults`, common in helmfiles) honoured: the map's own entry wins (the last
+/// duplicate, as Helm reads it), then the merged maps in the order listed.
+pub(crate) fn entry(doc: &Document, map: NodeId, key: &str) -> Option<Entry> {
+    entry_within(doc, map, key, 8)
+}
+
+/// [`entry`], following at most `depth` levels of merge keys (an alias loop cannot hang).
+fn entry_within(doc: &Document, map: NodeId, key: &str, depth: u8) -> Option<Entry> {
+    if let Some(own) = doc.get(map, key) {
+        return Some(own);
+    }
+    let merged = doc
+        .entries(map)
+        .iter()
+        .find(|e| doc.scalar_text(e.key) == Some("<<"))?;
+    let depth = depth.checked_sub(1)?;
+    let value = doc.deref(merged.value);
+    match doc.node(value).kind {
+        NodeKind::Seq(_) => doc
+            .items(value)
+            .iter()
+            .find_map(|&item| entry_within(doc, doc.deref(item), key, depth)),
+        _ => entry_within(doc, value, key, depth),
+    }
+}
+
+/// Follows a key path from `from` with [`entry`], returning the entry of the last key.
+pub(crate) fn lookup(doc: &Document, from: NodeId, path: &[&str]) -> Option<Entry> {
+    let mut current = from;
+    let mut found = None;
+    for key in path {
+        let next = entry(doc, current, key)?;
+        current = doc.deref(next.value);
+        found = Some(next);
+    }
+    found
+}
+
+/// The node at `path` below `from`, aliases followed.
+pub(crate) fn node_at(doc: &Document, from: NodeId, path: &[&str]) -> Option<NodeId> {
+    lookup(doc, from, path).map(|e| doc.deref(e.value))
+}
+
 /// The scalar text at `path` below `from`.
 pub(crate) fn scalar<'d>(doc: &'d Document, from: NodeId, path: &[&str]) -> Option<&'d str> {
-    let entry = doc.lookup(from, path)?;
-    doc.scalar_text(doc.deref(entry.value))
+    doc.scalar_text(node_at(doc, from, path)?)
 }
 
 /// The scalar at `path` below `from`, with its span.
 pub(crate) fn written(doc: &Document, from: NodeId, path: &[&str]) -> Option<Written> {
-    let entry = doc.lookup(from, path)?;
-    let node = doc.deref(entry.value);
+    written_node(doc, node_at(doc, from, path)?)
+}
+
+/// A scalar node's text and span (`None` for a map or a sequence).
+pub(crate) fn written_node(doc: &Document, node: NodeId) -> Option<Written> {
+    let node = doc.deref(node);
     let text = doc.scalar_text(node)?;
     Some(Written {
         text: text.to_owned(),
@@ -244,12 +310,78 @@ pub(crate) fn written(doc: &Document, from: NodeId, path: &[&str]) -> Option<Wri
 
 /// The node at `path` below `from` when it is a map.
 pub(crate) fn map_at(doc: &Document, from: NodeId, path: &[&str]) -> Option<NodeId> {
-    let entry = doc.lookup(from, path)?;
-    let node = doc.deref(entry.value);
+    let node = node_at(doc, from, path)?;
     matches!(doc.node(node).kind, NodeKind::Map(_)).then_some(node)
+}
+
+/// The items of the sequence at `path` below `from` (none when absent or not a sequence).
+pub(crate) fn items_at<'d>(doc: &'d Document, from: NodeId, path: &[&str]) -> &'d [NodeId] {
+    node_at(doc, from, path).map_or(&[], |node| doc.items(node))
+}
+
+/// Whether the scalar at `path` below `from` is YAML `true`.
+pub(crate) fn is_true(doc: &Document, from: NodeId, path: &[&str]) -> bool {
+    matches!(scalar(doc, from, path), Some("true" | "True" | "TRUE"))
 }
 
 /// Whether a text is templated (`{{ }}`): ApplicationSet and helmfile templates.
 pub(crate) fn is_templated(text: &str) -> bool {
     text.contains("{{")
+}
+
+/// Whether any scalar in the tree below `node` (keys included) satisfies `templated`.
+/// Bounded by the document's size: an alias loop cannot hang it.
+pub(crate) fn any_scalar(doc: &Document, node: NodeId, templated: fn(&str) -> bool) -> bool {
+    let mut stack = vec![node];
+    let mut budget = doc.len();
+    while let Some(id) = stack.pop() {
+        budget = match budget.checked_sub(1) {
+            Some(left) => left,
+            None => return false,
+        };
+        match &doc.node(doc.deref(id)).kind {
+            NodeKind::Scalar { text, .. } if templated(text) => return true,
+            NodeKind::Seq(items) => stack.extend(items.iter().copied()),
+            NodeKind::Map(entries) => stack.extend(entries.iter().flat_map(|e| [e.key, e.value])),
+            _ => {}
+        }
+    }
+    false
+}
+
+impl Declared {
+    /// A release of `object` with nothing else known yet.
+    pub(crate) fn new(tool: Tool, document: usize, object: Written) -> Declared {
+        Declared {
+            tool,
+            document,
+            object,
+            chart: None,
+            chart_version: None,
+            chart_dir: None,
+            release_name: None,
+            namespace: None,
+            sources: Vec::new(),
+            sets: Vec::new(),
+            templated: Vec::new(),
+        }
+    }
+
+    /// The scalar at `path` below `from` unless it is templated (per `templated`): then
+    /// `field: text` is noted in [`Declared::templated`] and the field is unknown.
+    pub(crate) fn known(
+        &mut self,
+        doc: &Document,
+        from: NodeId,
+        path: &[&str],
+        field: &str,
+        templated: fn(&str) -> bool,
+    ) -> Option<Written> {
+        let found = written(doc, from, path)?;
+        if templated(&found.text) {
+            self.templated.push(format!("{field}: {}", found.text));
+            return None;
+        }
+        Some(found)
+    }
 }
