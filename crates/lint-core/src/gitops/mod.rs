@@ -18,6 +18,12 @@ mod kustomize;
 
 use std::ops::Range;
 
+// Unused until the session reads kustomizations' generated ConfigMaps.
+#[allow(unused_imports)]
+pub use kustomize::Generated;
+#[allow(unused_imports)]
+pub(crate) use kustomize::generated_config_maps;
+
 use crate::release::SetArg;
 use crate::yaml::{Document, Entry, NodeId, NodeKind};
 
