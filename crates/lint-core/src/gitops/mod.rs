@@ -144,8 +144,9 @@ pub enum ValuesSource {
         /// The `valuesFrom` entry in the manifest.
         at: Range<usize>,
     },
-    /// A source that cannot be read from this repository (a `$ref` to another repository,
-    /// a templated path): said, not guessed.
+    /// A source that cannot be read from the repositories' files (a remote URL, a templated
+    /// path, a file inside a chart package, an encrypted or `--set-file` source): said, not
+    /// guessed.
     Unresolved {
         /// What it is, for the note.
         what: String,
