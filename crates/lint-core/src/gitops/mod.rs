@@ -8,21 +8,16 @@
 //! `valueFiles` entry or a `valuesFrom` ConfigMap names is found by the session; the
 //! pipeline lints the release from the files it is handed.
 
-// The session does not call the readers yet: until it does, what they return is unused.
-#![allow(dead_code)]
-
 mod argo;
 mod flux;
 mod helmfile;
 mod kustomize;
 mod resolve;
 
-pub use resolve::{Resolution, Resolver, beside};
-
 use std::ops::Range;
 
-pub use kustomize::Generated;
 pub(crate) use kustomize::generated_config_maps;
+pub use resolve::{Resolution, Resolver, beside};
 
 use crate::release::SetArg;
 use crate::yaml::{Document, Entry, NodeId, NodeKind};
@@ -144,8 +139,9 @@ pub enum ValuesSource {
         /// The `valuesFrom` entry in the manifest.
         at: Range<usize>,
     },
-    /// A source that cannot be read from this repository (a `$ref` to another repository,
-    /// a templated path): said, not guessed.
+    /// A source that cannot be read from the repositories' files (a remote URL, a templated
+    /// path, a file inside a chart package, an encrypted or `--set-file` source): said, not
+    /// guessed.
     Unresolved {
         /// What it is, for the note.
         what: String,

@@ -219,21 +219,9 @@ fn lint_declared(
     apply_identity(&mut options, release, kind, chart_yaml);
     options.release.sets.extend(sets);
     options.release.sets.extend(release.sets.iter().cloned());
-    report.notes.push(Note::Declared {
-        subject: subject.clone(),
-        object: object.clone(),
-        release: options
-            .release
-            .release_name
-            .clone()
-            .map(|name| match &release.release_name {
-                Some((_, NameFrom::Default(rule))) => format!("{name} ({rule})"),
-                _ => name,
-            }),
-        namespace: options.release.namespace.clone(),
-        chart: chart_written(release),
-        layers: described,
-    });
+    report.notes.push(declared_note(
+        &subject, &object, release, &options, described,
+    ));
     let chart = ChartChoice::of(&options);
     let from = report.notes.len();
     let layers = if layers.is_empty() {
@@ -250,6 +238,31 @@ fn lint_declared(
         {
             *why = KindReason::ManifestChart(chart_written(release));
         }
+    }
+}
+
+/// The note that says how a declared release was taken.
+fn declared_note(
+    subject: &str,
+    object: &str,
+    release: &Declared,
+    options: &LintOptions,
+    layers: Vec<String>,
+) -> Note {
+    Note::Declared {
+        subject: subject.to_owned(),
+        object: object.to_owned(),
+        release: options
+            .release
+            .release_name
+            .clone()
+            .map(|name| match &release.release_name {
+                Some((_, NameFrom::Default(rule))) => format!("{name} ({rule})"),
+                _ => name,
+            }),
+        namespace: options.release.namespace.clone(),
+        chart: chart_written(release),
+        layers,
     }
 }
 

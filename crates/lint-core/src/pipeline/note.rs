@@ -323,6 +323,18 @@ impl fmt::Display for Note {
                 profile,
                 reason,
             } => write!(f, "{subject}: {profile} profile inferred: {reason}"),
+            Note::Declared { .. }
+            | Note::ReleaseSkipped { .. }
+            | Note::SourceNotRead { .. }
+            | Note::Templated { .. } => self.fmt_gitops(f),
+        }
+    }
+}
+
+impl Note {
+    /// The notes about releases GitOps manifests declare.
+    fn fmt_gitops(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
             Note::Declared {
                 subject,
                 object,
@@ -369,6 +381,7 @@ impl fmt::Display for Note {
                 "{subject}: {object}: templated, not read: {}",
                 fields.join("; ")
             ),
+            _ => Ok(()),
         }
     }
 }

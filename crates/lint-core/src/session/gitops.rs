@@ -269,8 +269,12 @@ fn holders(
 pub(super) struct RepoResolver {
     /// For each directory asked about: the repository holding it (its root as the session
     /// names files, and its remotes' URLs, normalized).
-    repos: Mutex<HashMap<String, Option<(String, Vec<String>)>>>,
+    repos: Mutex<HashMap<String, Option<Repo>>>,
 }
+
+/// A Git repository: its root as the session names files, and its remotes' URLs,
+/// normalized.
+type Repo = (String, Vec<String>);
 
 impl Resolver for RepoResolver {
     fn resolve(&self, manifest: &str, place: &Place, written: &str) -> Resolution {
@@ -301,7 +305,7 @@ impl Resolver for RepoResolver {
 
 impl RepoResolver {
     /// The repository that holds `dir`: its root's name and its remotes.
-    fn repository(&self, dir: &str) -> Option<(String, Vec<String>)> {
+    fn repository(&self, dir: &str) -> Option<Repo> {
         let mut cache = self.repos.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(known) = cache.get(dir) {
             return known.clone();
@@ -313,7 +317,7 @@ impl RepoResolver {
 }
 
 /// Walks up from `dir` to the directory holding `.git`; reads its remotes.
-fn find_repository(dir: &Path) -> Option<(String, Vec<String>)> {
+fn find_repository(dir: &Path) -> Option<Repo> {
     let start = dir.canonicalize().ok()?;
     let root = start.ancestors().find(|d| d.join(".git").exists())?;
     let config = std::fs::read_to_string(root.join(".git").join("config")).unwrap_or_default();
