@@ -261,14 +261,24 @@ fn inline_values(app: &App, helm: NodeId, release: &mut Declared) {
         "helm.values"
     };
     let at = doc.node(node).span.clone();
-    let source = if any_scalar(doc, node, templated) {
+    let is_map = matches!(doc.node(node).kind, NodeKind::Map(_));
+    let source = if any_scalar(doc, node, templated) && !is_map {
+        // a templated string may not even be YAML before the generator fills it in
         ValuesSource::Unresolved {
             what: format!("{field} is templated"),
             at,
         }
     } else {
         match doc.node(node).kind {
-            NodeKind::Map(_) => ValuesSource::Inline { node },
+            NodeKind::Map(_) => {
+                // the keys are there; the templated values are what the checks skip
+                if any_scalar(doc, node, templated) {
+                    release
+                        .templated
+                        .push(format!("{field}: values with `{{{{ }}}}` are not checked"));
+                }
+                ValuesSource::Inline { node }
+            }
             NodeKind::Scalar { .. } => ValuesSource::Text { node },
             _ => ValuesSource::Unresolved {
                 what: format!("{field} is not a map or a string"),
@@ -546,7 +556,8 @@ spec:
             r.templated,
             vec![
                 "metadata.name: oncall-{{cluster}}".to_owned(),
-                "targetRevision: {{chartVersion}}".to_owned()
+                "targetRevision: {{chartVersion}}".to_owned(),
+                "helm.valuesObject: values with `{{ }}` are not checked".to_owned()
             ]
         );
         assert!(
@@ -556,7 +567,8 @@ spec:
             matches!(&r.sources[1], ValuesSource::File { written, .. } if written.text == "common.yaml")
         );
         assert!(
-            matches!(&r.sources[2], ValuesSource::Unresolved { what, .. } if what == "helm.valuesObject is templated")
+            matches!(&r.sources[2], ValuesSource::Inline { .. }),
+            "a templated map is linted: its keys are there"
         );
     }
 

@@ -180,12 +180,22 @@ fn lint_declared(
             fields: release.templated.clone(),
         });
     }
-    let chart_yaml = release.chart_dir.as_ref().and_then(|place| {
-        match resolver.resolve(&subject, place, "Chart.yaml") {
+    let chart_yaml = match &release.chart_dir {
+        Some(place) => match resolver.resolve(&subject, place, "Chart.yaml") {
             Resolution::Here(name) => files.find(&name).map(|p| p.source.text().to_owned()),
-            Resolution::Elsewhere(_) => None,
-        }
-    });
+            Resolution::Elsewhere(why) => {
+                // which chart it is cannot be known: said, not guessed
+                report.notes.push(Note::SourceNotRead {
+                    subject,
+                    object,
+                    what: format!("the chart `{}`", chart_written(release)),
+                    why,
+                });
+                return;
+            }
+        },
+        None => None,
+    };
     let Some(kind) = chart_kind(release, chart_yaml.as_deref()) else {
         report.notes.push(Note::ReleaseSkipped {
             subject,
@@ -397,7 +407,7 @@ impl Sources<'_> {
                 },
                 at.clone(),
             ),
-            ValuesSource::Unresolved { what, .. } => self.not_read(what, "not in this repository"),
+            ValuesSource::Unresolved { what, .. } => self.not_read(what, "not resolved"),
         }
     }
 

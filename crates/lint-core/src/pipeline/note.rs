@@ -370,7 +370,7 @@ impl Note {
                 why,
             } => write!(
                 f,
-                "{subject}: {object}: values from {what} not read ({why}): the release is checked without them"
+                "{subject}: {object}: values not read: {what} ({why}); the release is checked without them"
             ),
             Note::Templated {
                 subject,

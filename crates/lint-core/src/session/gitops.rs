@@ -133,19 +133,24 @@ pub(super) fn find(
 /// Whether a file may be a manifest this module reads, or hold a ConfigMap, Secret or
 /// generator one reads (a cheap look at the bytes).
 fn worth_parsing(input: &Input) -> bool {
-    let bytes = &input.bytes;
+    gitops::may_declare(&input.display, &input.bytes) || holds_objects(&input.bytes)
+}
+
+/// Whether bytes may define a ConfigMap or Secret (`kind: ConfigMap`), or a generator of
+/// one: the files worth parsing for `valuesFrom`.
+fn holds_objects(bytes: &[u8]) -> bool {
     let mentions = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
-    gitops::may_declare(&input.display, bytes) || mentions(b"ConfigMap") || mentions(b"Secret")
+    mentions(b"kind: ConfigMap") || mentions(b"kind: Secret") || mentions(b"configMapGenerator")
 }
 
 /// The documents of a file that parses, and the releases they declare.
 fn look(input: &Input, limits: &Limits) -> Option<(Vec<Document>, Vec<Declared>)> {
     if input.too_large.is_some() || !gitops::may_declare(&input.display, &input.bytes) {
         // still a catalog entry when it holds objects a release may read
-        let text = std::str::from_utf8(&input.bytes).ok()?;
-        if !text.contains("ConfigMap") && !text.contains("Secret") {
+        if input.too_large.is_some() || !holds_objects(&input.bytes) {
             return None;
         }
+        let text = std::str::from_utf8(&input.bytes).ok()?;
         let documents = parse(text, limits).ok()?;
         return Some((documents, Vec::new()));
     }
@@ -328,7 +333,16 @@ fn find_repository(dir: &Path) -> Option<Repo> {
             (key.trim() == "url").then(|| normalize_url(value.trim()))
         })
         .collect();
-    Some((discover::display_name(root), remotes))
+    // the working directory itself is `.`, as the session names the files below it
+    let here = std::env::current_dir()
+        .ok()
+        .and_then(|d| d.canonicalize().ok());
+    let name = if here.as_deref() == Some(root) {
+        ".".to_owned()
+    } else {
+        discover::display_name(root)
+    };
+    Some((name, remotes))
 }
 
 /// A Git URL compared as host and path: `https://github.com/org/repo.git`,

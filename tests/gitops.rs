@@ -1,0 +1,329 @@
+//! Releases where GitOps repositories keep them, through the real binary.
+//!
+//! Every case under `testdata/gitops/<case>/` is a small repository in two states: `fail/`,
+//! whose findings (snapshotted, with the notes the run printed) point at the line a person
+//! edits in the manifest or in the file it reads, and `clean/`, its twin with the mistake
+//! mended, which lints clean. Cases that need a Git repository (Argo CD `valueFiles` and
+//! `$ref` sources resolved through the repository's remote) and the `--fix` properties
+//! build their trees in temporary directories.
+
+mod exe;
+
+use std::path::{Path, PathBuf};
+
+use exe::{Run, TempDir, concise_findings, oncall_lint};
+
+fn cases() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/gitops");
+    let mut out: Vec<PathBuf> = std::fs::read_dir(&root)
+        .expect("testdata/gitops")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir())
+        .collect();
+    out.sort();
+    out
+}
+
+/// `oncall-lint --format concise --no-config TREE` inside `case`.
+fn lint(case: &Path, tree: &str) -> Run {
+    let run = oncall_lint(["--format", "concise", "--no-config", tree])
+        .cwd(case)
+        .run();
+    run.assert_sane();
+    run
+}
+
+#[test]
+fn every_case_fails_where_a_person_edits_and_its_twin_is_clean() {
+    for case in cases() {
+        let name = case.file_name().unwrap().to_string_lossy().into_owned();
+        let failing = lint(&case, "fail");
+        assert_eq!(
+            failing.code(),
+            Some(1),
+            "{name}/fail should have findings:\n{}{}",
+            failing.stdout(),
+            failing.stderr
+        );
+        insta::assert_snapshot!(
+            format!("gitops-{name}"),
+            format!("{}--- notes\n{}", failing.stdout(), failing.stderr)
+        );
+        let clean = lint(&case, "clean");
+        assert_eq!(
+            clean.code(),
+            Some(0),
+            "{name}/clean should be clean:\n{}{}",
+            clean.stdout(),
+            clean.stderr
+        );
+    }
+}
+
+/// A file each finding of `run` is in, with its line.
+fn places(run: &Run) -> Vec<(String, usize, String)> {
+    concise_findings(run)
+        .into_iter()
+        .map(|f| (f.path, f.line, f.code))
+        .collect()
+}
+
+/// A Git repository (a `.git/config` with an `origin` remote) holding `files`.
+fn repository(tag: &str, remote: &str, files: &[(&str, &str)]) -> TempDir {
+    let dir = TempDir::with_files(tag, files);
+    dir.write(
+        ".git/config",
+        format!("[core]\n\tbare = false\n[remote \"origin\"]\n\turl = {remote}\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n"),
+    );
+    dir
+}
+
+const ARGO_PATH_APP: &str = "\
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: oncall
+  namespace: argocd
+spec:
+  project: default
+  source:
+    repoURL: https://github.com/acme/platform.git
+    path: charts/oncall
+    targetRevision: main
+    helm:
+      valueFiles:
+        - values-prod.yaml
+  destination:
+    server: https://kubernetes.default.svc
+    namespace: oncall
+";
+
+const ONCALL_CHART: &str = "apiVersion: v2\nname: oncall\nversion: 1.16.9\n";
+
+#[test]
+fn argo_value_files_are_read_from_the_source_path_of_this_repository() {
+    let repo = repository(
+        "gitops-argo-path",
+        "git@github.com:acme/platform.git",
+        &[
+            ("apps/oncall.yaml", ARGO_PATH_APP),
+            ("charts/oncall/Chart.yaml", ONCALL_CHART),
+            (
+                "charts/oncall/values-prod.yaml",
+                "base_url: https://oncall.example.org\ngrafana:\n  enabled: false\nexternalGrafana:\n  url: http://grafana.monitoring.svc:80\n",
+            ),
+        ],
+    );
+    let run = repo.run(&["--format", "concise", "--no-config", "apps"]);
+    assert_eq!(
+        places(&run),
+        [(
+            "charts/oncall/values-prod.yaml".to_owned(),
+            1,
+            "OC015".to_owned()
+        )],
+        "{}{}",
+        run.stdout(),
+        run.stderr
+    );
+    // another repository's Application: its files are not read, and the run says so
+    let elsewhere = repository(
+        "gitops-argo-elsewhere",
+        "https://github.com/acme/other.git",
+        &[
+            ("apps/oncall.yaml", ARGO_PATH_APP),
+            ("charts/oncall/Chart.yaml", ONCALL_CHART),
+        ],
+    );
+    let run = elsewhere.run(&["--format", "concise", "--no-config", "apps"]);
+    assert!(run.stderr.contains("not this repository"), "{}", run.stderr);
+}
+
+const ARGO_REF_APP: &str = "\
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: oncall
+  namespace: argocd
+spec:
+  project: default
+  sources:
+    - repoURL: https://grafana.github.io/helm-charts
+      chart: oncall
+      targetRevision: 1.16.9
+      helm:
+        valueFiles:
+          - $values/clusters/prod/oncall.yaml
+          - $values/clusters/prod/missing.yaml
+          - $config/oncall.yaml
+    - repoURL: https://github.com/acme/platform
+      targetRevision: main
+      ref: values
+    - repoURL: https://github.com/acme/config
+      targetRevision: main
+      ref: config
+  destination:
+    server: https://kubernetes.default.svc
+    namespace: oncall
+";
+
+#[test]
+fn argo_ref_sources_resolve_in_this_repository_and_are_said_elsewhere() {
+    let repo = repository(
+        "gitops-argo-ref",
+        "https://github.com/acme/platform.git",
+        &[
+            ("argocd/oncall.yaml", ARGO_REF_APP),
+            (
+                "clusters/prod/oncall.yaml",
+                "base_url: oncall.example.org\ngrafana:\n  enabled: false\nexternalGrafana:\n  url: grafana.monitoring.svc\n",
+            ),
+        ],
+    );
+    let run = repo.run(&["--format", "concise", "--no-config", "argocd"]);
+    let found = places(&run);
+    assert!(
+        found.contains(&(
+            "clusters/prod/oncall.yaml".to_owned(),
+            5,
+            "OC006".to_owned()
+        )),
+        "{found:?}"
+    );
+    // the missing file of this repository is a finding at the manifest's line
+    assert!(
+        found.contains(&("argocd/oncall.yaml".to_owned(), 15, "OC097".to_owned())),
+        "{found:?}"
+    );
+    // the other repository's file is said, not guessed
+    assert!(
+        run.stderr.contains("$config/oncall.yaml") || run.stderr.contains("acme/config"),
+        "{}",
+        run.stderr
+    );
+    // the values file is linted as part of the release, not a second time alone
+    assert_eq!(
+        found
+            .iter()
+            .filter(|(path, _, _)| path == "clusters/prod/oncall.yaml")
+            .count(),
+        1,
+        "{found:?}"
+    );
+}
+
+/// `--fix` in a copy of `files`: the result parses, the finding is gone, every comment is
+/// kept, and a second run changes nothing.
+fn fixes_in_place(tag: &str, files: &[(&str, &str)], manifest: &str, code: &str) -> String {
+    let dir = TempDir::with_files(tag, files);
+    let before = lint_in(&dir, manifest);
+    assert!(
+        before.iter().any(|(_, _, c)| c == code),
+        "{tag}: {code} expected before the fix: {before:?}"
+    );
+    let original = std::fs::read_to_string(dir.path().join(manifest)).unwrap();
+    let fixed = dir.run(&["--no-config", "--fix", manifest]);
+    fixed.assert_sane();
+    let text = std::fs::read_to_string(dir.path().join(manifest)).unwrap();
+    assert_ne!(text, original, "{tag}: nothing changed\n{}", fixed.stderr);
+    oncall_lint_core::yaml::parse(&text, &Default::default()).expect("the fixed file parses");
+    for comment in original
+        .lines()
+        .filter_map(|l| l.find('#').map(|i| &l[i..]))
+    {
+        assert!(text.contains(comment), "{tag}: lost `{comment}`:\n{text}");
+    }
+    let after = lint_in(&dir, manifest);
+    assert!(
+        !after.iter().any(|(_, _, c)| c == code),
+        "{tag}: {code} still there: {after:?}\n{text}"
+    );
+    let again = dir.run(&["--no-config", "--fix", manifest]);
+    again.assert_sane();
+    let twice = std::fs::read_to_string(dir.path().join(manifest)).unwrap();
+    assert_eq!(twice, text, "{tag}: a second run changed the file");
+    text
+}
+
+fn lint_in(dir: &TempDir, path: &str) -> Vec<(String, usize, String)> {
+    let run = dir.run(&["--format", "concise", "--no-config", path]);
+    run.assert_sane();
+    places(&run)
+}
+
+const HELMRELEASE_SCHEME: &str = "\
+# OnCall through Flux
+apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: oncall
+  namespace: oncall # the team's namespace
+spec:
+  chart:
+    spec:
+      chart: oncall
+      version: 1.16.9
+  values:
+    # where people reach OnCall
+    base_url: https://oncall.example.org # from the ticket
+    grafana:
+      enabled: false # the monitoring stack's Grafana
+    externalGrafana:
+      url: http://grafana.monitoring.svc:80
+";
+
+#[test]
+fn fix_edits_a_helmrelease_in_place() {
+    let text = fixes_in_place(
+        "gitops-fix-flux",
+        &[("helmrelease.yaml", HELMRELEASE_SCHEME)],
+        "helmrelease.yaml",
+        "OC015",
+    );
+    assert!(
+        text.contains("    base_url: oncall.example.org # from the ticket\n"),
+        "{text}"
+    );
+    assert!(text.contains("    base_url_protocol: https\n"), "{text}");
+}
+
+const APPLICATION_SCHEME: &str = "\
+# OnCall through Argo CD
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: oncall
+spec:
+  source:
+    repoURL: https://grafana.github.io/helm-charts
+    chart: oncall
+    targetRevision: 1.16.9
+    helm:
+      values: |
+        # where people reach OnCall
+        base_url: https://oncall.example.org # from the ticket
+        grafana:
+          enabled: false # the monitoring stack's Grafana
+        externalGrafana:
+          url: http://grafana.monitoring.svc:80
+  destination:
+    namespace: oncall # the team's namespace
+";
+
+#[test]
+fn fix_edits_an_application_values_string_in_place() {
+    let text = fixes_in_place(
+        "gitops-fix-argo",
+        &[("application.yaml", APPLICATION_SCHEME)],
+        "application.yaml",
+        "OC015",
+    );
+    assert!(
+        text.contains("        base_url: oncall.example.org # from the ticket\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("        base_url_protocol: https\n"),
+        "{text}"
+    );
+}
