@@ -180,28 +180,8 @@ fn lint_declared(
             fields: release.templated.clone(),
         });
     }
-    let chart_yaml = match &release.chart_dir {
-        Some(place) => match resolver.resolve(&subject, place, "Chart.yaml") {
-            Resolution::Here(name) => files.find(&name).map(|p| p.source.text().to_owned()),
-            Resolution::Elsewhere(why) => {
-                // which chart it is cannot be known: said, not guessed
-                report.notes.push(Note::SourceNotRead {
-                    subject,
-                    object,
-                    what: format!("the chart `{}`", chart_written(release)),
-                    why,
-                });
-                return;
-            }
-        },
-        None => None,
-    };
-    let Some(kind) = chart_kind(release, chart_yaml.as_deref()) else {
-        report.notes.push(Note::ReleaseSkipped {
-            subject,
-            object,
-            chart: chart_written(release),
-        });
+    let Some((kind, chart_yaml)) = which_chart(release, files, resolver, &subject, &object, report)
+    else {
         return;
     };
     let mut sources = Sources {
@@ -236,7 +216,7 @@ fn lint_declared(
     let from = report.notes.len();
     let layers = if layers.is_empty() {
         // no values: the chart's defaults, reported at the object that declares it
-        vec![(manifest.source.clone(), anchor_document(manifest, release))]
+        vec![(manifest.source.clone(), Document::default())]
     } else {
         layers
     };
@@ -247,6 +227,45 @@ fn lint_declared(
             && *why == KindReason::ChartFlag
         {
             *why = KindReason::ManifestChart(chart_written(release));
+        }
+    }
+}
+
+/// Which chart a release installs, and the `Chart.yaml` of a chart kept in a directory;
+/// `None` (with a note) when it is another chart, or one in a repository not read.
+fn which_chart(
+    release: &Declared,
+    files: &Files,
+    resolver: &dyn Resolver,
+    subject: &str,
+    object: &str,
+    report: &mut FileReport,
+) -> Option<(Option<ChartKind>, Option<String>)> {
+    let chart_yaml = match &release.chart_dir {
+        Some(place) => match resolver.resolve(subject, place, "Chart.yaml") {
+            Resolution::Here(name) => files.find(&name).map(|p| p.source.text().to_owned()),
+            Resolution::Elsewhere(why) => {
+                // which chart it is cannot be known: said, not guessed
+                report.notes.push(Note::SourceNotRead {
+                    subject: subject.to_owned(),
+                    object: object.to_owned(),
+                    what: format!("the chart `{}`", chart_written(release)),
+                    why,
+                });
+                return None;
+            }
+        },
+        None => None,
+    };
+    match chart_kind(release, chart_yaml.as_deref()) {
+        Some(kind) => Some((kind, chart_yaml)),
+        None => {
+            report.notes.push(Note::ReleaseSkipped {
+                subject: subject.to_owned(),
+                object: object.to_owned(),
+                chart: chart_written(release),
+            });
+            None
         }
     }
 }
@@ -341,12 +360,6 @@ fn apply_identity(
         spec.chart_version = Some(version);
     }
     spec.whole = true;
-}
-
-/// A document for a release with no values: empty, but rooted nowhere, so findings land
-/// at the top of the manifest.
-fn anchor_document(_manifest: &Parsed, _release: &Declared) -> Document {
-    Document::default()
 }
 
 /// The layers of a release, read source by source.
