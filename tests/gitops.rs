@@ -327,3 +327,42 @@ fn fix_edits_an_application_values_string_in_place() {
         "{text}"
     );
 }
+
+#[test]
+fn a_gitops_repository_says_each_finding_once_where_it_is_edited() {
+    // two clusters' HelmReleases read one shared ConfigMap; an Argo CD Application keeps
+    // its values in a string; an Application of another chart is skipped, and said
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/gitops-repo");
+    let run = lint(&repo, ".");
+    assert_eq!(run.code(), Some(1), "{}{}", run.stdout(), run.stderr);
+    assert_eq!(
+        places(&run),
+        [
+            (
+                "argocd/apps/oncall-dev.yaml".to_owned(),
+                21,
+                "OC090".to_owned()
+            ),
+            (
+                "clusters/staging/oncall/helmrelease.yaml".to_owned(),
+                20,
+                "OC015".to_owned()
+            ),
+            (
+                "infrastructure/oncall/oncall-values.yaml".to_owned(),
+                14,
+                "OC090".to_owned()
+            ),
+        ],
+        "{}",
+        run.stdout()
+    );
+    assert!(
+        run.stderr.contains("argocd/apps/podinfo.yaml")
+            && run
+                .stderr
+                .contains("neither the oncall chart nor the grafana chart"),
+        "{}",
+        run.stderr
+    );
+}

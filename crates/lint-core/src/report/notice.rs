@@ -34,6 +34,9 @@ pub enum NoticeKind {
     SourceNotRead,
     /// Fields of a manifest are templated (`{{ }}`), so what they say is not known.
     Templated,
+    /// A release a GitOps manifest declares of another chart than oncall or grafana: not
+    /// linted.
+    ReleaseSkipped,
 }
 
 impl NoticeKind {
@@ -47,6 +50,7 @@ impl NoticeKind {
             NoticeKind::ManifestPartly => "manifest-partly-checked",
             NoticeKind::SourceNotRead => "values-source-not-read",
             NoticeKind::Templated => "templated",
+            NoticeKind::ReleaseSkipped => "release-skipped",
         }
     }
 }
@@ -82,7 +86,9 @@ pub fn from_notes<'a>(
                 kind: InputKind::Manifest,
                 ..
             } => (NoticeKind::ManifestPartly, Some(subject.clone())),
-            Note::ReleaseSkipped { subject, .. } => (NoticeKind::Skipped, Some(subject.clone())),
+            Note::ReleaseSkipped { subject, .. } => {
+                (NoticeKind::ReleaseSkipped, Some(subject.clone()))
+            }
             Note::SourceNotRead { subject, .. } => {
                 (NoticeKind::SourceNotRead, Some(subject.clone()))
             }
@@ -119,6 +125,14 @@ pub fn from_notes<'a>(
         });
     }
     notices
+}
+
+/// How many releases of other charts that manifests declare were skipped.
+pub fn skipped_releases(notices: &[Notice]) -> usize {
+    notices
+        .iter()
+        .filter(|n| n.kind == NoticeKind::ReleaseSkipped)
+        .count()
 }
 
 /// How many files were skipped.

@@ -83,6 +83,13 @@ pub fn summary_with(diagnostics: &[Diagnostic], files: usize, notices: &[Notice]
             }
         ),
     };
+    let files_part = match super::notice::skipped_releases(notices) {
+        0 => files_part,
+        n => format!(
+            "{files_part}; {n} {} of other charts skipped",
+            plural(n, "release", "releases")
+        ),
+    };
     if diagnostics.is_empty() {
         return format!("No problems found in {files_part}.\n");
     }
@@ -140,6 +147,7 @@ pub fn notices(notices: &[Notice], verbose: bool) -> String {
             NoticeKind::ManifestPartly => {
                 "manifest(s) of which only plugin provisioning is checked"
             }
+            NoticeKind::ReleaseSkipped => "release(s) of other charts skipped",
             _ => "notice(s)",
         };
         out.push_str(&format!("note: and {n} more {what} (-v lists them)\n"));
