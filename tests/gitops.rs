@@ -366,3 +366,60 @@ fn a_gitops_repository_says_each_finding_once_where_it_is_edited() {
         run.stderr
     );
 }
+
+const SUPPRESSED: &str = "\
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: oncall
+spec:
+  source:
+    repoURL: https://grafana.github.io/helm-charts
+    chart: oncall
+    targetRevision: 1.16.9
+    helm:
+      values: |
+        base_url: oncall.example.org
+        grafana:
+          enabled: false
+        externalGrafana:
+          url: http://grafana.monitoring.svc:80
+        celery:
+          worker_concurency: \"2\" # oncall-lint: ignore[OC090] kept for the old chart
+  destination:
+    namespace: oncall
+---
+apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: oncall
+  namespace: oncall
+spec:
+  chart:
+    spec:
+      chart: oncall
+      version: 1.16.9
+  values:
+    base_url: https://oncall.example.org # oncall-lint: ignore[OC015] kept for now
+    grafana:
+      enabled: false
+    externalGrafana:
+      url: http://grafana.monitoring.svc:80
+";
+
+#[test]
+fn suppressions_work_in_a_manifest_and_inside_its_values_string() {
+    let dir = TempDir::with_files("gitops-suppress", &[("releases.yaml", SUPPRESSED)]);
+    assert_eq!(lint_in(&dir, "releases.yaml"), []);
+    let bare = SUPPRESSED
+        .replace(" # oncall-lint: ignore[OC090] kept for the old chart", "")
+        .replace(" # oncall-lint: ignore[OC015] kept for now", "");
+    dir.write("releases.yaml", &bare);
+    assert_eq!(
+        lint_in(&dir, "releases.yaml"),
+        [
+            ("releases.yaml".to_owned(), 18, "OC090".to_owned()),
+            ("releases.yaml".to_owned(), 33, "OC015".to_owned())
+        ]
+    );
+}

@@ -238,7 +238,7 @@ pub fn may_declare(file_name: &str, bytes: &[u8]) -> bool {
     if is_helmfile(file_name) || is_kustomization(file_name) {
         return true;
     }
-    let mentions = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+    let mentions = |needle: &[u8]| memchr::memmem::find(bytes, needle).is_some();
     mentions(b"HelmRelease") || mentions(b"kind: Application")
 }
 

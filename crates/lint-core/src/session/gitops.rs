@@ -139,7 +139,7 @@ fn worth_parsing(input: &Input) -> bool {
 /// Whether bytes may define a ConfigMap or Secret (`kind: ConfigMap`), or a generator of
 /// one: the files worth parsing for `valuesFrom`.
 fn holds_objects(bytes: &[u8]) -> bool {
-    let mentions = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+    let mentions = |needle: &[u8]| memchr::memmem::find(bytes, needle).is_some();
     mentions(b"kind: ConfigMap") || mentions(b"kind: Secret") || mentions(b"configMapGenerator")
 }
 
