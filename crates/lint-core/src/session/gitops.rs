@@ -38,10 +38,9 @@ pub(super) struct Found {
     pub consumed: HashSet<PathBuf>,
 }
 
-/// A file looked at: its name, its path and its documents.
+/// A file looked at: its name and its documents.
 struct Looked {
     name: String,
-    path: PathBuf,
     documents: Vec<Document>,
 }
 
@@ -57,36 +56,23 @@ pub(super) fn find(
     limit: u64,
 ) -> Found {
     let limits = Limits::default();
-    let mut catalog: Vec<Looked> = Vec::new();
-    let mut manifests: Vec<(Input, Vec<Declared>, bool)> = Vec::new();
-    let mut kept = Vec::new();
     let named: HashSet<PathBuf> = inputs
         .iter()
         .filter_map(|i| i.path.as_ref()?.canonicalize().ok())
         .collect();
+    // first the manifests (a cheap look at the bytes before any parse) ...
+    let mut manifests: Vec<(Input, Vec<Document>, Vec<Declared>, bool)> = Vec::new();
+    let mut holders: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut kept = Vec::new();
     for input in inputs.drain(..) {
-        match look(&input, &limits) {
-            Some((documents, declared)) if !declared.is_empty() => {
-                if let Some(path) = &input.path {
-                    catalog.push(Looked {
-                        name: input.display.clone(),
-                        path: path.clone(),
-                        documents,
-                    });
-                }
-                manifests.push((input, declared, true));
-            }
-            Some((documents, _)) => {
-                if let Some(path) = &input.path {
-                    catalog.push(Looked {
-                        name: input.display.clone(),
-                        path: path.clone(),
-                        documents,
-                    });
+        match declaring(&input, &limits) {
+            Some((documents, declared)) => manifests.push((input, documents, declared, true)),
+            None => {
+                if input.path.is_some() && holds_objects(&input.bytes) {
+                    holders.push((input.display.clone(), input.bytes.clone()));
                 }
                 kept.push(input);
             }
-            None => kept.push(input),
         }
     }
     *inputs = kept;
@@ -94,23 +80,39 @@ pub(super) fn find(
         let Ok(input) = discover::read_file(path, limit) else {
             continue;
         };
-        if input.too_large.is_some() || !worth_parsing(&input) {
+        if input.too_large.is_some() {
             continue;
         }
-        let Some((documents, declared)) = look(&input, &limits) else {
-            continue;
-        };
-        catalog.push(Looked {
-            name: input.display.clone(),
-            path: path.clone(),
-            documents,
-        });
-        if !declared.is_empty() {
-            manifests.push((input, declared, *walked));
+        match declaring(&input, &limits) {
+            Some((documents, declared)) => manifests.push((input, documents, declared, *walked)),
+            None if holds_objects(&input.bytes) => holders.push((input.display, input.bytes)),
+            None => {}
         }
     }
+    // ... then, only when a release reads a ConfigMap or Secret, the files that may hold one
+    let reads_objects = manifests.iter().any(|(_, _, declared, _)| {
+        declared.iter().any(|d| {
+            d.sources
+                .iter()
+                .any(|s| matches!(s, ValuesSource::Object { .. }))
+        })
+    });
+    let mut catalog: Vec<Looked> = Vec::new();
+    for (input, documents, _, _) in &manifests {
+        catalog.push(Looked {
+            name: input.display.clone(),
+            documents: documents.clone(),
+        });
+    }
+    if reads_objects {
+        catalog.extend(holders.into_iter().filter_map(|(name, bytes)| {
+            let text = std::str::from_utf8(&bytes).ok()?;
+            let documents = parse(text.trim_start_matches('\u{feff}'), &limits).ok()?;
+            Some(Looked { name, documents })
+        }));
+    }
     let mut found = Found::default();
-    for (manifest, declared, always) in manifests {
+    for (manifest, _, declared, always) in manifests {
         let others = reads(&manifest.display, &declared, &catalog, resolver);
         let reads_named = others.iter().any(|other| {
             Path::new(&other.path)
@@ -130,12 +132,6 @@ pub(super) fn find(
     found
 }
 
-/// Whether a file may be a manifest this module reads, or hold a ConfigMap, Secret or
-/// generator one reads (a cheap look at the bytes).
-fn worth_parsing(input: &Input) -> bool {
-    gitops::may_declare(&input.display, &input.bytes) || holds_objects(&input.bytes)
-}
-
 /// Whether bytes may define a ConfigMap or Secret (`kind: ConfigMap`), or a generator of
 /// one: the files worth parsing for `valuesFrom`.
 fn holds_objects(bytes: &[u8]) -> bool {
@@ -143,25 +139,20 @@ fn holds_objects(bytes: &[u8]) -> bool {
     mentions(b"kind: ConfigMap") || mentions(b"kind: Secret") || mentions(b"configMapGenerator")
 }
 
-/// The documents of a file that parses, and the releases they declare.
-fn look(input: &Input, limits: &Limits) -> Option<(Vec<Document>, Vec<Declared>)> {
+/// The documents of a file that declares releases, and the releases: `None` for a file
+/// that declares none (most are ruled out by their bytes, unparsed).
+fn declaring(input: &Input, limits: &Limits) -> Option<(Vec<Document>, Vec<Declared>)> {
     if input.too_large.is_some() || !gitops::may_declare(&input.display, &input.bytes) {
-        // still a catalog entry when it holds objects a release may read
-        if input.too_large.is_some() || !holds_objects(&input.bytes) {
-            return None;
-        }
-        let text = std::str::from_utf8(&input.bytes).ok()?;
-        let documents = parse(text, limits).ok()?;
-        return Some((documents, Vec::new()));
+        return None;
     }
     let text = std::str::from_utf8(&input.bytes).ok()?;
     let documents = parse(text.trim_start_matches('\u{feff}'), limits).ok()?;
-    let declared = documents
+    let declared: Vec<Declared> = documents
         .iter()
         .enumerate()
         .flat_map(|(index, doc)| gitops::declared(doc, index, &input.display))
         .collect();
-    Some((documents, declared))
+    (!declared.is_empty()).then_some((documents, declared))
 }
 
 /// The files the releases of a manifest read, each once: values files, `Chart.yaml`s and
@@ -263,7 +254,6 @@ fn holders(
                 }
             }
         }
-        let _ = &looked.path;
     }
     out
 }
