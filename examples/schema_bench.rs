@@ -102,6 +102,7 @@ fn main() -> std::process::ExitCode {
             kind: InputKind::OncallValues,
             values_root: Vec::new(),
             identity: Identity::default(),
+            whole: false,
         };
         let release = Release::build(
             shape,
