@@ -164,6 +164,11 @@ fn fixes_keep_comments_parse_and_are_idempotent() {
     for fixture in fixtures() {
         let original = std::fs::read_to_string(&fixture).expect("fixture text");
         let args = header_args(&original);
+        if args.iter().any(|a| a == "--whole") {
+            // the CLI has no `--whole` (the session says per input whether it is a whole
+            // release), so its fix run would judge another release than the library's lint
+            continue;
+        }
         let base_codes: Vec<String> = {
             let mut c: Vec<String> = lint("v.yaml", &original, &args)
                 .into_iter()

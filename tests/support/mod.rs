@@ -10,7 +10,8 @@ use std::path::Path;
 use oncall_lint_core::report::{concise, text};
 use oncall_lint_core::{Diagnostic, LintOptions, Profile, lint_bytes};
 
-/// Options from a fixture's first line: `# oncall-lint-test: --profile air-gapped --namespace a`.
+/// Options from a fixture's first line: `# oncall-lint-test: --profile air-gapped --namespace a`;
+/// `--whole` (no value) says the file is the whole release.
 pub fn options_from_header(source: &str) -> LintOptions {
     let mut options = LintOptions::default();
     let Some(first) = source.lines().next() else {
@@ -22,6 +23,12 @@ pub fn options_from_header(source: &str) -> LintOptions {
     let words: Vec<&str> = args.split_whitespace().collect();
     let mut i = 0;
     while i < words.len() {
+        // flags without a value
+        if words[i] == "--whole" {
+            options.release.whole = true;
+            i += 1;
+            continue;
+        }
         let value = words.get(i + 1).map(|s| (*s).to_owned());
         match words[i] {
             "--profile" => options

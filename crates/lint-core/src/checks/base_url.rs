@@ -1,12 +1,18 @@
 //! OC015 base-url: `base_url` is a host name (the chart writes
 //! `BASE_URL=<base_url_protocol>://<base_url>` and uses it as the Ingress host), not a URL
 //! and not the chart's placeholder.
+//!
+//! For a whole release (every values file is here), what no file sets is what Helm renders:
+//! a `base_url` left at the chart's placeholder is reported as unset, and a `localhost`
+//! one as a link to the reader's own machine. One layer of a release is judged only on
+//! what it writes, and a `localhost` there may be a local overlay.
 
 use serde::Serialize;
 
 use super::{CheckContext, Emitter, path};
-use crate::diagnostic::{Applicability, Location};
+use crate::diagnostic::{Applicability, Fix, Location};
 use crate::fix::{self, Op};
+use crate::model::url::{is_loopback, parse_url};
 use crate::release::InputKind;
 use crate::values::Value;
 
@@ -34,6 +40,16 @@ pub(crate) enum Message {
         /// The value written.
         found: String,
     },
+    /// `base_url` is set by no file of a whole release: the chart's placeholder is used.
+    Unset {
+        /// The chart's placeholder.
+        placeholder: String,
+    },
+    /// `base_url` is a loopback host in a whole release.
+    Localhost {
+        /// The value written.
+        found: String,
+    },
     /// `base_url` has a port or a path while it is the Ingress host.
     IngressHost {
         /// The value written.
@@ -50,6 +66,9 @@ pub(crate) fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     }
     let release = ctx.release;
     let Some((value, text)) = written_base_url(ctx) else {
+        if release.whole {
+            unset(ctx, out);
+        }
         return;
     };
     let location = release.locate(value, &["base_url"], false);
@@ -66,7 +85,52 @@ pub(crate) fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
         .is_some_and(Value::is_truthy);
     if ingress_on && (text.contains(':') || text.contains('/')) {
         ingress_host(ctx, value, text, location, out);
+        return;
     }
+    if release.whole && is_loopback(&parse_url(text).host) {
+        out.emit(
+            Message::Localhost {
+                found: text.to_owned(),
+            },
+            location,
+        );
+    }
+}
+
+/// Reports a whole release whose files leave `base_url` at the chart's placeholder, at the
+/// top of the values (where it would be added).
+fn unset(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
+    let Some(value) = ctx.release.get(&["base_url"]) else {
+        return;
+    };
+    let is_placeholder = value.site().is_none()
+        && value
+            .as_str()
+            .is_some_and(|s| s.trim().eq_ignore_ascii_case(PLACEHOLDER));
+    if !is_placeholder {
+        return;
+    }
+    out.emit(
+        Message::Unset {
+            placeholder: PLACEHOLDER.to_owned(),
+        },
+        ctx.release.blame(&["base_url"]),
+    )
+    .with_fix(fill_in(ctx, None));
+}
+
+/// The display-only fix that writes a placeholder host into `base_url` (at `value` when a
+/// user wrote it).
+fn fill_in(ctx: &CheckContext<'_>, value: Option<&Value>) -> Option<Fix> {
+    ctx.fix_at(
+        value,
+        "set `base_url` to your OnCall host (fill in the placeholder)",
+        Applicability::DisplayOnly,
+        vec![Op::SetScalar {
+            path: path(&["base_url"]),
+            value: fix::ops::text("<oncall.your-domain>"),
+        }],
+    )
 }
 
 /// The `base_url` a user wrote, trimmed, unless it is empty or templated.
@@ -144,15 +208,7 @@ fn placeholder(
     location: Location,
     out: &mut Emitter<'_, Message>,
 ) {
-    let fix = ctx.fix_at(
-        Some(value),
-        "set `base_url` to your OnCall host (fill in the placeholder)",
-        Applicability::DisplayOnly,
-        vec![Op::SetScalar {
-            path: path(&["base_url"]),
-            value: fix::ops::text("<oncall.your-domain>"),
-        }],
-    );
+    let fix = fill_in(ctx, Some(value));
     out.emit(
         Message::Placeholder {
             found: text.to_owned(),
