@@ -103,6 +103,7 @@ fn main() -> std::process::ExitCode {
             values_root: Vec::new(),
             identity: Identity::default(),
             whole: false,
+            anchor: None,
         };
         let release = Release::build(
             shape,

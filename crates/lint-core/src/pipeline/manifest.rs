@@ -57,18 +57,11 @@ pub fn lint_manifest(
         Ok(parsed) => parsed,
         Err(finding) => return FileReport::unread(source, *finding),
     };
-    let declared: Vec<Declared> = first
-        .documents
-        .iter()
-        .enumerate()
-        .flat_map(|(index, doc)| gitops::declared(doc, index, source.path()))
-        .collect();
+    let declared = declared_in(&first);
     if declared.is_empty() {
         return super::lint_source(source, options);
     }
-    let mut files = Files {
-        parsed: vec![first],
-    };
+    let mut parsed = vec![first];
     for other in others {
         // a file read for a release is read whole, as Helm reads a `-f` file
         let unlimited = crate::yaml::Limits {
@@ -79,13 +72,35 @@ pub fn lint_manifest(
             continue;
         };
         match parse_source(source, &options.limits) {
-            Ok(parsed) => files.parsed.push(parsed),
+            Ok(other) => parsed.push(other),
             Err(finding) => report.diagnostics.push(*finding),
         }
     }
+    lint_declaring(parsed, &declared, resolver, options, report)
+}
+
+/// The releases a parsed file declares.
+pub(super) fn declared_in(file: &Parsed) -> Vec<Declared> {
+    file.documents
+        .iter()
+        .enumerate()
+        .flat_map(|(index, doc)| gitops::declared(doc, index, file.source.path()))
+        .collect()
+}
+
+/// Lints the releases `declared` that the first of `parsed` declares, reading their values
+/// from the rest.
+pub(super) fn lint_declaring(
+    parsed: Vec<Parsed>,
+    declared: &[Declared],
+    resolver: &dyn Resolver,
+    options: &LintOptions,
+    mut report: FileReport,
+) -> FileReport {
+    let files = Files { parsed };
     let mut comments: Vec<(Arc<SourceFile>, Vec<Comment>)> = Vec::new();
     let mut declaring: Vec<usize> = declared.iter().map(|d| d.document).collect();
-    for release in &declared {
+    for release in declared {
         let mut linted = Linted::default();
         lint_declared(release, &files, resolver, options, &mut report, &mut linted);
         comments.extend(linted.comments);
@@ -101,6 +116,18 @@ pub fn lint_manifest(
     report.sources.dedup_by(|a, b| Arc::ptr_eq(a, b));
     finish::finish(&mut report, &merged(comments), options);
     report
+}
+
+/// A manifest linted alone (standard input, the library's single text): no file beside it
+/// is read, and a path it names is said not read rather than called missing.
+pub(super) struct Alone;
+
+impl Resolver for Alone {
+    fn resolve(&self, _: &str, _: &Place, _: &str) -> Resolution {
+        Resolution::Elsewhere(
+            "the manifest was linted alone, without the files beside it".to_owned(),
+        )
+    }
 }
 
 /// The comments of each file once, in order (a file's own and those of the YAML strings
@@ -147,6 +174,7 @@ fn lint_other_documents(
         let subject = manifest.source.path().to_owned();
         run::lint_layers(
             vec![(manifest.source.clone(), doc.clone())],
+            None,
             None,
             &chart,
             options,
@@ -220,7 +248,9 @@ fn lint_declared(
     } else {
         layers
     };
-    run::lint_layers(layers, None, &chart, &options, &subject, report);
+    // no values at all: what is reported about them goes to the object's name
+    let anchor = Some(release.object.span.clone());
+    run::lint_layers(layers, None, anchor, &chart, &options, &subject, report);
     // the chart kind came from the manifest, not from `--chart`
     for note in &mut report.notes[from..] {
         if let Note::Input { why, .. } = note
@@ -351,13 +381,15 @@ fn apply_identity(
     if chart_yaml.is_some() {
         spec.chart_yaml = chart_yaml;
     }
-    if kind == Some(ChartKind::Oncall)
-        && let Some(version) = release
+    if kind == Some(ChartKind::Oncall) && spec.chart_yaml.is_none() {
+        // no version written: Flux, helmfile and Kustomize install the newest
+        let written = release
             .chart_version
             .as_ref()
-            .and_then(|v| crate::chart::release_matching(&v.text))
-    {
-        spec.chart_version = Some(version);
+            .map_or("", |v| v.text.as_str());
+        if let Some(version) = crate::chart::release_matching(written) {
+            spec.chart_version = Some(version);
+        }
     }
     spec.whole = true;
 }

@@ -102,6 +102,18 @@ pub fn lint_source(source: Arc<SourceFile>, options: &LintOptions) -> FileReport
             return report;
         }
     };
+    // a GitOps manifest: its releases, each whole, with what is in this text alone
+    let declared = manifest::declared_in(&parsed);
+    if !declared.is_empty() {
+        report.assumed_chart_version = false;
+        return manifest::lint_declaring(
+            vec![parsed],
+            &declared,
+            &manifest::Alone,
+            options,
+            report,
+        );
+    }
     report.secrets.push(parsed.secrets);
     let documents: Vec<Document> = parsed
         .documents
@@ -113,6 +125,7 @@ pub fn lint_source(source: Arc<SourceFile>, options: &LintOptions) -> FileReport
         run::lint_layers(
             vec![(source.clone(), doc)],
             classified,
+            None,
             &chart,
             options,
             &subject,
@@ -190,7 +203,15 @@ pub fn lint_release(files: Vec<InputFile>, options: &LintOptions) -> FileReport 
     if unread {
         report.notes.push(Note::ReleaseUnread);
     } else if !read.layers.is_empty() || !options.release.sets.is_empty() {
-        run::lint_layers(read.layers, None, &chart, options, &subject, &mut report);
+        run::lint_layers(
+            read.layers,
+            None,
+            None,
+            &chart,
+            options,
+            &subject,
+            &mut report,
+        );
     }
     finish::finish(&mut report, &read.comments, options);
     report
@@ -227,6 +248,7 @@ pub fn build_release(
         values_root: root.unwrap_or_default(),
         identity: identity(options),
         whole: options.release.whole,
+        anchor: None,
     };
     Release::build(
         shape,

@@ -22,10 +22,11 @@ use crate::yaml::Document;
 
 /// Lints layers as one release (a file's document, or a release's files in Helm's order),
 /// adding findings and notes to `report`; `classified` when the layers were classified
-/// already. `subject` names the input in notes.
+/// already. `subject` names the input in notes; `anchor` is [`Shape::anchor`].
 pub(super) fn lint_layers(
     layers: Vec<(Arc<SourceFile>, Document)>,
     classified: Option<Classified>,
+    anchor: Option<std::ops::Range<usize>>,
     chart: &ChartChoice,
     options: &LintOptions,
     subject: &str,
@@ -39,6 +40,7 @@ pub(super) fn lint_layers(
         values_root: classified.values_root,
         identity: identity(options),
         whole: options.release.whole,
+        anchor,
     };
     let release = match Release::build(
         shape,

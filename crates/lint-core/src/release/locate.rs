@@ -77,11 +77,15 @@ impl Release {
                 }
             }
         }
-        let layer = self
-            .layers
-            .iter()
-            .find(|l| l.doc.root.is_some())
-            .unwrap_or(&self.layers[0]);
+        let layer = self.layers.iter().find(|l| l.doc.root.is_some());
+        if let (None, Some(anchor), Some(first)) = (layer, &self.anchor, self.layers.first()) {
+            return Location {
+                file: first.source.clone(),
+                span: anchor.clone(),
+                key_path: key_path.clone(),
+            };
+        }
+        let layer = layer.unwrap_or(&self.layers[0]);
         let file = layer.source.clone();
         // the document's first key (a later document of a stream starts further down)
         let first = layer

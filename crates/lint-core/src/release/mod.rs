@@ -98,6 +98,10 @@ pub struct Shape {
     /// Every values file of the release is here (see
     /// [`ReleaseSpec::whole`](crate::options::ReleaseSpec::whole)).
     pub whole: bool,
+    /// Where in the first file a finding about a value no file writes goes when the files
+    /// hold no values at all (a manifest's release without values: the object that
+    /// declares it); `None`: the top of the file.
+    pub anchor: Option<std::ops::Range<usize>>,
 }
 
 /// One user file (one YAML document of it) in a release.
@@ -137,6 +141,8 @@ pub struct Release {
     /// Every values file of the release is here: what no file sets is the chart default
     /// Helm renders with, so release-level rules may judge it.
     pub whole: bool,
+    /// See [`Shape::anchor`].
+    pub anchor: Option<std::ops::Range<usize>>,
     /// Keys from the top of each file to the oncall chart's values (empty: top level).
     pub values_root: Vec<String>,
     /// Where in the release the files' values (below the values root) sit: empty for the
@@ -179,6 +185,7 @@ impl Release {
             values_root,
             identity,
             whole,
+            anchor,
         } = shape;
         let mount = kind.mount();
         let mut values = defaults_under(chart, &mount).clone();
@@ -243,6 +250,7 @@ impl Release {
             kind,
             identity,
             whole,
+            anchor,
             values_root,
             mount,
             layers,
