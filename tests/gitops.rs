@@ -423,3 +423,38 @@ fn suppressions_work_in_a_manifest_and_inside_its_values_string() {
         ]
     );
 }
+
+#[test]
+fn a_secret_inside_a_values_string_is_never_printed() {
+    let app = "\
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: oncall
+spec:
+  source:
+    repoURL: https://grafana.github.io/helm-charts
+    chart: oncall
+    targetRevision: 1.16.9
+    helm:
+      values: |
+        base_url: oncall.example.org
+        database:
+          type: postgresql
+        mariadb:
+          enabled: false
+        externalPostgresql:
+          host: db.example.org
+          password: hunter2secretvalue
+  destination:
+    namespace: oncall
+";
+    let dir = TempDir::with_files("gitops-secret", &[("app.yaml", app)]);
+    for format in ["text", "json", "sarif", "github", "concise"] {
+        let run = dir.run(&["--no-config", "--format", format, "app.yaml"]);
+        run.assert_sane();
+        assert_eq!(run.code(), Some(1), "{format}: {}", run.stdout());
+        let all = format!("{}{}", run.stdout(), run.stderr);
+        assert!(!all.contains("hunter2secretvalue"), "{format}:\n{all}");
+    }
+}

@@ -32,10 +32,15 @@ pub const MASK: &str = "****";
 /// holds the secret spans the lint found while it had each file's documents; a file not
 /// among them (the `--set` pseudo-file, a file that did not parse) is read again here.
 pub fn redact(diagnostics: &mut [Diagnostic], known: &[Secrets]) {
-    let known: HashMap<*const SourceFile, &[Range<usize>]> = known
-        .iter()
-        .map(|s| (Arc::as_ptr(&s.file), s.spans.as_slice()))
-        .collect();
+    // a file may come with several lists (its own, and YAML strings parsed inside it)
+    let mut spans_of: HashMap<*const SourceFile, Vec<Range<usize>>> = HashMap::new();
+    for s in known {
+        spans_of
+            .entry(Arc::as_ptr(&s.file))
+            .or_default()
+            .extend(s.spans.iter().cloned());
+    }
+    let known = spans_of;
     let mut files: HashMap<*const SourceFile, (Arc<SourceFile>, Vec<String>)> = HashMap::new();
     let mut redacted = |file: &Arc<SourceFile>| -> (Arc<SourceFile>, Vec<String>) {
         files

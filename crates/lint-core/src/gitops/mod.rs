@@ -86,7 +86,7 @@ pub enum NameFrom {
 }
 
 /// Which kind of Kubernetes object a `valuesFrom` entry reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ObjectKind {
     /// A ConfigMap (`data`).
     ConfigMap,

@@ -9,12 +9,14 @@
 //! string blanked, so its nodes carry the manifest's byte offsets and fixes edit the
 //! manifest in place.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 
 use super::identity::ChartChoice;
 use super::note::{KindReason, Note};
-use super::read::{Parsed, decode, parse_source};
+use super::read::{Parsed, decode, parse_source, parsed_from};
 use super::{FileReport, InputFile, finish, run};
 use crate::checks::values_source_missing::Message as Missing;
 use crate::diagnostic::Location;
@@ -32,18 +34,63 @@ use crate::yaml::{Comment, Document, NodeId, NodeKind, ScalarStyle, parse};
 /// its releases read (values files, manifests holding their ConfigMaps, `Chart.yaml`s).
 pub(super) struct Files {
     parsed: Vec<Parsed>,
+    /// Documents of the manifest whose values map one release alone reads: moved into that
+    /// release's layer rather than copied (a values map may be large).
+    spare: RefCell<HashMap<usize, Document>>,
 }
 
 impl Files {
+    /// The files, the manifest first; the documents `declared` read a map from only once
+    /// set aside to be moved.
+    fn new(mut parsed: Vec<Parsed>, declared: &[Declared]) -> Files {
+        let mut uses: HashMap<usize, (usize, usize)> = HashMap::new();
+        for release in declared {
+            for source in &release.sources {
+                let (maps, others) = uses.entry(release.document).or_default();
+                match source {
+                    ValuesSource::Inline { .. } => *maps += 1,
+                    _ => *others += 1,
+                }
+            }
+        }
+        let mut spare = HashMap::new();
+        if let Some(manifest) = parsed.first_mut() {
+            for (document, (maps, others)) in uses {
+                if maps == 1
+                    && others == 0
+                    && let Some(doc) = manifest.documents.get_mut(document)
+                {
+                    spare.insert(document, std::mem::take(doc));
+                }
+            }
+        }
+        Files {
+            parsed,
+            spare: RefCell::new(spare),
+        }
+    }
+
     fn find(&self, name: &str) -> Option<&Parsed> {
         self.parsed.iter().find(|p| p.source.path() == name)
+    }
+
+    /// Document `index` of the manifest, to be rooted elsewhere: moved when set aside,
+    /// else copied.
+    fn manifest_document(&self, index: usize) -> Option<Document> {
+        if let Some(doc) = self.spare.borrow_mut().remove(&index) {
+            return Some(doc);
+        }
+        self.parsed.first()?.documents.get(index).cloned()
     }
 }
 
 /// Lints the releases `manifest` declares, reading their values from `others` as
-/// `resolver` names them. A manifest that declares none is linted as any other file.
+/// `resolver` names them. `documents` are the manifest's documents when the caller parsed
+/// them already (of the same text). A manifest that declares none is linted as any other
+/// file.
 pub fn lint_manifest(
     manifest: InputFile,
+    documents: Option<Vec<Document>>,
     others: Vec<InputFile>,
     resolver: &dyn Resolver,
     options: &LintOptions,
@@ -53,9 +100,12 @@ pub fn lint_manifest(
         Ok(source) => source,
         Err(unread) => return FileReport::unread(unread.source, unread.finding),
     };
-    let first = match parse_source(source.clone(), &options.limits) {
-        Ok(parsed) => parsed,
-        Err(finding) => return FileReport::unread(source, *finding),
+    let first = match documents {
+        Some(documents) => parsed_from(source.clone(), documents),
+        None => match parse_source(source.clone(), &options.limits) {
+            Ok(parsed) => parsed,
+            Err(finding) => return FileReport::unread(source, *finding),
+        },
     };
     let declared = declared_in(&first);
     if declared.is_empty() {
@@ -97,7 +147,7 @@ pub(super) fn lint_declaring(
     options: &LintOptions,
     mut report: FileReport,
 ) -> FileReport {
-    let files = Files { parsed };
+    let files = Files::new(parsed, declared);
     let mut comments: Vec<(Arc<SourceFile>, Vec<Comment>)> = Vec::new();
     let mut declaring: Vec<usize> = declared.iter().map(|d| d.document).collect();
     for release in declared {
@@ -416,11 +466,10 @@ impl Sources<'_> {
     fn add(&mut self, source: &ValuesSource) {
         match source {
             ValuesSource::Inline { node } => {
-                let manifest = self.manifest();
-                let Some(doc) = manifest.documents.get(self.release.document) else {
+                let Some(mut doc) = self.files.manifest_document(self.release.document) else {
                     return;
                 };
-                let mut doc = doc.clone();
+                let manifest = self.manifest();
                 let key = key_above(&doc, *node).unwrap_or_else(|| "values".to_owned());
                 doc.root = Some(*node);
                 let source = manifest.source.clone();

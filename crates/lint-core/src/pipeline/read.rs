@@ -81,6 +81,12 @@ pub(super) fn parse_source(
             },
         ))
     })?;
+    Ok(parsed_from(source, documents))
+}
+
+/// A file whose documents were parsed already (by a session looking for manifests): its
+/// comments and secrets, as [`parse_source`] gives them.
+pub(super) fn parsed_from(source: Arc<SourceFile>, documents: Vec<Document>) -> Parsed {
     let comments = documents
         .iter()
         .flat_map(|d| d.comments.iter().cloned())
@@ -89,12 +95,12 @@ pub(super) fn parse_source(
         spans: crate::redact::secret_spans_in(source.text(), &documents),
         file: source.clone(),
     };
-    Ok(Parsed {
+    Parsed {
         source,
         documents,
         comments,
         secrets,
-    })
+    }
 }
 
 /// The OC094 finding for a file over the size limit, which is not read.

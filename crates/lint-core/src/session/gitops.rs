@@ -25,6 +25,8 @@ use crate::yaml::{Document, Limits, parse};
 pub(super) struct ManifestJob {
     /// The manifest.
     pub manifest: Input,
+    /// Its documents, parsed while looking for releases (linting does not parse it again).
+    pub documents: Vec<Document>,
     /// The files its releases read, named as the resolver names them.
     pub others: Vec<InputFile>,
 }
@@ -38,10 +40,14 @@ pub(super) struct Found {
     pub consumed: HashSet<PathBuf>,
 }
 
-/// A file looked at: its name and its documents.
-struct Looked {
-    name: String,
+/// A manifest found: the file, its documents, the releases they declare, and whether it
+/// is linted whatever it reads (`false`: found beside a named file, linted only when it
+/// reads one).
+struct Manifest {
+    input: Input,
     documents: Vec<Document>,
+    declared: Vec<Declared>,
+    always: bool,
 }
 
 /// Finds the manifests among `inputs` and `yaml` (other YAML files in the run's scope, not
@@ -53,83 +59,134 @@ pub(super) fn find(
     inputs: &mut Vec<Input>,
     yaml: &[(PathBuf, bool)],
     resolver: &RepoResolver,
-    limit: u64,
+    limits: &Limits,
 ) -> Found {
-    let limits = Limits::default();
     let named: HashSet<PathBuf> = inputs
         .iter()
         .filter_map(|i| i.path.as_ref()?.canonicalize().ok())
         .collect();
-    // first the manifests (a cheap look at the bytes before any parse) ...
-    let mut manifests: Vec<(Input, Vec<Document>, Vec<Declared>, bool)> = Vec::new();
-    let mut holders: Vec<(String, Vec<u8>)> = Vec::new();
-    let mut kept = Vec::new();
-    for input in inputs.drain(..) {
-        match declaring(&input, &limits) {
-            Some((documents, declared)) => manifests.push((input, documents, declared, true)),
-            None => {
-                if input.path.is_some() && holds_objects(&input.bytes) {
-                    holders.push((input.display.clone(), input.bytes.clone()));
-                }
-                kept.push(input);
-            }
-        }
-    }
-    *inputs = kept;
-    for (path, walked) in yaml {
-        let Ok(input) = discover::read_file(path, limit) else {
-            continue;
-        };
-        if input.too_large.is_some() {
-            continue;
-        }
-        match declaring(&input, &limits) {
-            Some((documents, declared)) => manifests.push((input, documents, declared, *walked)),
-            None if holds_objects(&input.bytes) => holders.push((input.display, input.bytes)),
-            None => {}
-        }
-    }
-    // ... then, only when a release reads a ConfigMap or Secret, the files that may hold one
-    let reads_objects = manifests.iter().any(|(_, _, declared, _)| {
-        declared.iter().any(|d| {
+    let (manifests, holders) = look(inputs, yaml, limits);
+    // only when a release reads a ConfigMap or Secret are the files that may hold one parsed
+    let reads_objects = manifests.iter().any(|m| {
+        m.declared.iter().any(|d| {
             d.sources
                 .iter()
                 .any(|s| matches!(s, ValuesSource::Object { .. }))
         })
     });
-    let mut catalog: Vec<Looked> = Vec::new();
-    for (input, documents, _, _) in &manifests {
-        catalog.push(Looked {
-            name: input.display.clone(),
-            documents: documents.clone(),
-        });
-    }
-    if reads_objects {
-        catalog.extend(holders.into_iter().filter_map(|(name, bytes)| {
-            let text = std::str::from_utf8(&bytes).ok()?;
-            let documents = parse(text.trim_start_matches('\u{feff}'), &limits).ok()?;
-            Some(Looked { name, documents })
-        }));
-    }
+    let holders = if reads_objects {
+        parse_all(holders, limits)
+    } else {
+        Vec::new()
+    };
+    let objects = Objects::index(
+        manifests
+            .iter()
+            .map(|m| (m.input.display.as_str(), m.documents.as_slice()))
+            .chain(
+                holders
+                    .iter()
+                    .map(|(name, docs)| (name.as_str(), docs.as_slice())),
+            ),
+        resolver,
+    );
     let mut found = Found::default();
-    for (manifest, _, declared, always) in manifests {
-        let others = reads(&manifest.display, &declared, &catalog, resolver);
-        let reads_named = others.iter().any(|other| {
-            Path::new(&other.path)
-                .canonicalize()
-                .is_ok_and(|c| named.contains(&c))
-        });
-        if !always && !reads_named {
+    for manifest in manifests {
+        let others = reads(
+            &manifest.input.display,
+            &manifest.declared,
+            &objects,
+            resolver,
+        );
+        let canonical: Vec<PathBuf> = others
+            .iter()
+            .filter_map(|o| Path::new(&o.path).canonicalize().ok())
+            .collect();
+        if !manifest.always && !canonical.iter().any(|c| named.contains(c)) {
             continue;
         }
-        for other in &others {
-            if let Ok(canonical) = Path::new(&other.path).canonicalize() {
-                found.consumed.insert(canonical);
-            }
-        }
-        found.jobs.push(ManifestJob { manifest, others });
+        found.consumed.extend(canonical);
+        found.jobs.push(ManifestJob {
+            manifest: manifest.input,
+            documents: manifest.documents,
+            others,
+        });
     }
     found
+}
+
+/// The manifests among `inputs` (taken out of them) and `yaml`, parsed in parallel after a
+/// look at their bytes; and the files that may hold ConfigMaps or Secrets, unparsed.
+fn look(
+    inputs: &mut Vec<Input>,
+    yaml: &[(PathBuf, bool)],
+    limits: &Limits,
+) -> (Vec<Manifest>, Vec<(String, Vec<u8>)>) {
+    use rayon::prelude::*;
+    let named: Vec<(Input, bool)> = std::mem::take(inputs)
+        .into_iter()
+        .map(|input| (input, true))
+        .collect();
+    let walked: Vec<(Input, bool)> = yaml
+        .par_iter()
+        .filter_map(|(path, walked)| {
+            let input = discover::read_file(path, limits.max_file_size).ok()?;
+            input.too_large.is_none().then_some((input, *walked))
+        })
+        .collect();
+    let count = named.len();
+    let looked: Vec<Looked> = named
+        .into_iter()
+        .chain(walked)
+        .enumerate()
+        .collect::<Vec<_>>()
+        .into_par_iter()
+        .map(|(index, (input, always))| {
+            let declared = declaring(&input, limits);
+            (input, always, declared, index < count)
+        })
+        .collect();
+    let mut manifests = Vec::new();
+    let mut holders = Vec::new();
+    for (input, always, declared, is_input) in looked {
+        match declared {
+            Some((documents, declared)) => manifests.push(Manifest {
+                input,
+                documents,
+                declared,
+                always,
+            }),
+            None => {
+                if input.path.is_some() && holds_objects(&input.bytes) {
+                    holders.push((input.display.clone(), input.bytes.clone()));
+                }
+                if is_input {
+                    inputs.push(input);
+                }
+            }
+        }
+    }
+    (manifests, holders)
+}
+
+/// A file looked at: itself, whether a manifest in it is linted whatever it reads, its
+/// documents and releases when it declares some, and whether it was one of the inputs.
+type Looked = (Input, bool, Option<Parsed>, bool);
+
+/// A manifest's documents and the releases they declare.
+type Parsed = (Vec<Document>, Vec<Declared>);
+
+/// Parses files (in parallel); those that do not parse are left out.
+fn parse_all(files: Vec<(String, Vec<u8>)>, limits: &Limits) -> Vec<(String, Vec<Document>)> {
+    use rayon::prelude::*;
+    files
+        .into_par_iter()
+        .filter_map(|(name, bytes)| {
+            let text = std::str::from_utf8(&bytes).ok()?;
+            let documents = parse(text.trim_start_matches('\u{feff}'), limits).ok()?;
+            Some((name, documents))
+        })
+        .collect()
 }
 
 /// Whether bytes may define a ConfigMap or Secret (`kind: ConfigMap`), or a generator of
@@ -141,7 +198,7 @@ fn holds_objects(bytes: &[u8]) -> bool {
 
 /// The documents of a file that declares releases, and the releases: `None` for a file
 /// that declares none (most are ruled out by their bytes, unparsed).
-fn declaring(input: &Input, limits: &Limits) -> Option<(Vec<Document>, Vec<Declared>)> {
+fn declaring(input: &Input, limits: &Limits) -> Option<Parsed> {
     if input.too_large.is_some() || !gitops::may_declare(&input.display, &input.bytes) {
         return None;
     }
@@ -155,12 +212,108 @@ fn declaring(input: &Input, limits: &Limits) -> Option<(Vec<Document>, Vec<Decla
     (!declared.is_empty()).then_some((documents, declared))
 }
 
+/// Where each ConfigMap and Secret of the files looked at is defined, by kind and name:
+/// the file and the namespace it names (if any), and for a ConfigMap a Kustomize
+/// `configMapGenerator` makes, the data key and the file it makes it from too.
+#[derive(Default)]
+struct Objects {
+    defined: HashMap<(ObjectKind, String), Vec<Defined>>,
+}
+
+/// One definition of a ConfigMap or Secret.
+struct Defined {
+    namespace: Option<String>,
+    /// The files to read for it: the manifest, or the kustomization and the generated-from
+    /// file of one data key.
+    files: Vec<String>,
+    /// The data key a generator makes (`None`: every key of a manifest's object).
+    key: Option<String>,
+}
+
+impl Objects {
+    /// Indexes the documents of `files`.
+    fn index<'a>(
+        files: impl Iterator<Item = (&'a str, &'a [Document])>,
+        resolver: &RepoResolver,
+    ) -> Objects {
+        let mut objects = Objects::default();
+        for (name, documents) in files {
+            for doc in documents {
+                objects.add(name, doc, resolver);
+            }
+        }
+        objects
+    }
+
+    fn add(&mut self, file: &str, doc: &Document, resolver: &RepoResolver) {
+        let Some(root) = doc.root else { return };
+        let kind = match gitops::scalar(doc, root, &["kind"]) {
+            Some("ConfigMap") => Some(ObjectKind::ConfigMap),
+            Some("Secret") => Some(ObjectKind::Secret),
+            _ => None,
+        };
+        if let (Some(kind), Some(name)) = (kind, gitops::scalar(doc, root, &["metadata", "name"])) {
+            let namespace = gitops::scalar(doc, root, &["metadata", "namespace"]);
+            self.defined
+                .entry((kind, name.to_owned()))
+                .or_default()
+                .push(Defined {
+                    namespace: namespace.map(str::to_owned),
+                    files: vec![file.to_owned()],
+                    key: None,
+                });
+        }
+        if !gitops::is_kustomization(file) {
+            return;
+        }
+        for generated in gitops::generated_config_maps(doc) {
+            let place = Place::Manifest(String::new());
+            let mut files = vec![file.to_owned()];
+            if let Resolution::Here(made_from) =
+                resolver.resolve(file, &place, &generated.file.text)
+            {
+                files.push(made_from);
+            }
+            self.defined
+                .entry((ObjectKind::ConfigMap, generated.name.clone()))
+                .or_default()
+                .push(Defined {
+                    namespace: generated.namespace.clone(),
+                    files,
+                    key: Some(generated.key.clone()),
+                });
+        }
+    }
+
+    /// The files that define `kind` `name` (in `namespace`, when both say one) with `key`.
+    fn holders(
+        &self,
+        kind: ObjectKind,
+        name: &str,
+        namespace: Option<&str>,
+        key: &str,
+    ) -> Vec<&str> {
+        let Some(defined) = self.defined.get(&(kind, name.to_owned())) else {
+            return Vec::new();
+        };
+        defined
+            .iter()
+            .filter(|d| match (d.namespace.as_deref(), namespace) {
+                (Some(a), Some(b)) => a == b,
+                _ => true,
+            })
+            .filter(|d| d.key.as_deref().is_none_or(|k| k == key))
+            .flat_map(|d| d.files.iter().map(String::as_str))
+            .collect()
+    }
+}
+
 /// The files the releases of a manifest read, each once: values files, `Chart.yaml`s and
-/// the files holding the ConfigMaps and Secrets they name (found in `catalog`).
+/// the files holding the ConfigMaps and Secrets they name.
 fn reads(
     manifest: &str,
     declared: &[Declared],
-    catalog: &[Looked],
+    objects: &Objects,
     resolver: &RepoResolver,
 ) -> Vec<InputFile> {
     let mut names: Vec<String> = Vec::new();
@@ -190,9 +343,8 @@ fn reads(
                     key,
                     ..
                 } => {
-                    for holder in holders(catalog, *kind, name, namespace.as_deref(), key, resolver)
-                    {
-                        add(holder);
+                    for holder in objects.holders(*kind, name, namespace.as_deref(), key) {
+                        add(holder.to_owned());
                     }
                 }
                 _ => {}
@@ -206,56 +358,6 @@ fn reads(
             Some(InputFile { path: name, bytes })
         })
         .collect()
-}
-
-/// The files that define a ConfigMap or Secret: the manifest holding it, or a
-/// kustomization's `configMapGenerator` and the file it makes the key from.
-fn holders(
-    catalog: &[Looked],
-    kind: ObjectKind,
-    name: &str,
-    namespace: Option<&str>,
-    key: &str,
-    resolver: &RepoResolver,
-) -> Vec<String> {
-    let kind_name = match kind {
-        ObjectKind::ConfigMap => "ConfigMap",
-        ObjectKind::Secret => "Secret",
-    };
-    let same = |theirs: Option<&str>| match (theirs, namespace) {
-        (Some(a), Some(b)) => a == b,
-        _ => true,
-    };
-    let mut out = Vec::new();
-    for looked in catalog {
-        for doc in &looked.documents {
-            let Some(root) = doc.root else { continue };
-            if gitops::scalar(doc, root, &["kind"]) == Some(kind_name)
-                && gitops::scalar(doc, root, &["metadata", "name"]) == Some(name)
-                && same(gitops::scalar(doc, root, &["metadata", "namespace"]))
-            {
-                out.push(looked.name.clone());
-            }
-            if kind != ObjectKind::ConfigMap || !gitops::is_kustomization(&looked.name) {
-                continue;
-            }
-            for generated in gitops::generated_config_maps(doc) {
-                if generated.name == name
-                    && generated.key == key
-                    && same(generated.namespace.as_deref())
-                {
-                    out.push(looked.name.clone());
-                    let place = Place::Manifest(String::new());
-                    if let Resolution::Here(file) =
-                        resolver.resolve(&looked.name, &place, &generated.file.text)
-                    {
-                        out.push(file);
-                    }
-                }
-            }
-        }
-    }
-    out
 }
 
 /// Resolves paths written in manifests: beside the manifest, or inside the Git

@@ -478,12 +478,7 @@ impl Session {
         let (mut inputs, options): (Vec<Input>, Vec<LintOptions>) = files.into_iter().unzip();
         let names: Vec<String> = inputs.iter().map(|i| i.display.clone()).collect();
         let resolver = gitops::RepoResolver::default();
-        let found = gitops::find(
-            &mut inputs,
-            yaml,
-            &resolver,
-            self.options.limits.max_file_size,
-        );
+        let found = gitops::find(&mut inputs, yaml, &resolver, &self.options.limits);
         let mut jobs = Vec::new();
         for job in found.jobs {
             let options = match names.iter().position(|n| *n == job.manifest.display) {
@@ -805,6 +800,7 @@ fn lint_manifest_job(
                 path: manifest.display,
                 bytes: manifest.bytes,
             },
+            Some(job.documents),
             job.others,
             resolver,
             options,
