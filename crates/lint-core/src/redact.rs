@@ -287,15 +287,49 @@ pub fn secret_spans(text: &str) -> Vec<Range<usize>> {
 
 /// [`secret_spans`] of a text already parsed into `documents`.
 pub fn secret_spans_in(text: &str, documents: &[Document]) -> Vec<Range<usize>> {
+    secret_spans_except(text, documents, &[])
+}
+
+/// [`secret_spans_in`], not looking into the embedded YAML of the literal blocks at
+/// `parsed` (a GitOps manifest's values strings, which the lint parsed in place and whose
+/// secrets [`yaml_secret_spans`] gave).
+pub fn secret_spans_except(
+    text: &str,
+    documents: &[Document],
+    parsed: &[Range<usize>],
+) -> Vec<Range<usize>> {
     let mut spans = url_passwords(text);
     spans.extend(private_keys(text));
     for doc in documents {
         if let Some(root) = doc.root {
-            yaml_secrets(text, doc, root, &mut spans, 0);
+            yaml_secrets(text, doc, root, &mut spans, Nested { depth: 0, parsed });
         }
     }
     spans.sort_by_key(|r| (r.start, r.end));
     spans
+}
+
+/// The secrets the values of `documents` hold (their spans in `text`), without the scan of
+/// the whole text [`secret_spans_in`] makes: for YAML parsed inside a file already scanned.
+pub fn yaml_secret_spans(text: &str, documents: &[Document]) -> Vec<Range<usize>> {
+    let mut spans = Vec::new();
+    for doc in documents {
+        if let Some(root) = doc.root {
+            let nested = Nested {
+                depth: 0,
+                parsed: &[],
+            };
+            yaml_secrets(text, doc, root, &mut spans, nested);
+        }
+    }
+    spans
+}
+
+/// How deep in embedded YAML a scan is, and the literal blocks it need not parse.
+#[derive(Clone, Copy)]
+struct Nested<'a> {
+    depth: usize,
+    parsed: &'a [Range<usize>],
 }
 
 fn yaml_secrets(
@@ -303,8 +337,9 @@ fn yaml_secrets(
     doc: &Document,
     root: NodeId,
     out: &mut Vec<Range<usize>>,
-    depth: usize,
+    nested: Nested<'_>,
 ) {
+    let depth = nested.depth;
     let mut stack = vec![(root, false)];
     while let Some((id, secret)) = stack.pop() {
         let node = doc.node(id);
@@ -317,6 +352,7 @@ fn yaml_secrets(
                 } else if *style == ScalarStyle::Literal
                     && value.contains('\n')
                     && depth < 4
+                    && !nested.parsed.contains(&node.span)
                     && may_name_a_secret(value)
                 {
                     // embedded YAML (a ConfigMap's provisioning file): its secrets, mapped back
@@ -378,7 +414,8 @@ fn secret_spans_nested(text: &str, depth: usize) -> Vec<Range<usize>> {
     if let Ok(docs) = parse(text, &Limits::default()) {
         for doc in &docs {
             if let Some(root) = doc.root {
-                yaml_secrets(text, doc, root, &mut spans, depth);
+                let nested = Nested { depth, parsed: &[] };
+                yaml_secrets(text, doc, root, &mut spans, nested);
             }
         }
     }

@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use super::identity::ChartChoice;
 use super::note::{KindReason, Note};
-use super::read::{Parsed, decode, parse_source, parsed_from};
+use super::read::{Parsed, decode, parse_unscanned, parsed_unscanned};
 use super::{FileReport, InputFile, finish, run};
 use crate::checks::values_source_missing::Message as Missing;
 use crate::diagnostic::Location;
@@ -85,13 +85,13 @@ impl Files {
 }
 
 /// Lints the releases `manifest` declares, reading their values from `others` as
-/// `resolver` names them. `documents` are the manifest's documents when the caller parsed
-/// them already (of the same text). A manifest that declares none is linted as any other
+/// `resolver` names them. `documents` are a file's documents when the caller parsed them
+/// already (of the same text). A manifest that declares none is linted as any other
 /// file.
 pub fn lint_manifest(
     manifest: InputFile,
     documents: Option<Vec<Document>>,
-    others: Vec<InputFile>,
+    others: Vec<(InputFile, Option<Vec<Document>>)>,
     resolver: &dyn Resolver,
     options: &LintOptions,
 ) -> FileReport {
@@ -101,8 +101,8 @@ pub fn lint_manifest(
         Err(unread) => return FileReport::unread(unread.source, unread.finding),
     };
     let first = match documents {
-        Some(documents) => parsed_from(source.clone(), documents),
-        None => match parse_source(source.clone(), &options.limits) {
+        Some(documents) => parsed_unscanned(source.clone(), documents),
+        None => match parse_unscanned(source.clone(), &options.limits) {
             Ok(parsed) => parsed,
             Err(finding) => return FileReport::unread(source, *finding),
         },
@@ -112,7 +112,7 @@ pub fn lint_manifest(
         return super::lint_source(source, options);
     }
     let mut parsed = vec![first];
-    for other in others {
+    for (other, documents) in others {
         // a file read for a release is read whole, as Helm reads a `-f` file
         let unlimited = crate::yaml::Limits {
             max_file_size: u64::MAX,
@@ -121,9 +121,12 @@ pub fn lint_manifest(
         let Ok(source) = decode(&other.path, other.bytes, &unlimited) else {
             continue;
         };
-        match parse_source(source, &options.limits) {
-            Ok(other) => parsed.push(other),
-            Err(finding) => report.diagnostics.push(*finding),
+        match documents {
+            Some(documents) => parsed.push(parsed_unscanned(source, documents)),
+            None => match parse_unscanned(source, &options.limits) {
+                Ok(other) => parsed.push(other),
+                Err(finding) => report.diagnostics.push(*finding),
+            },
         }
     }
     lint_declaring(parsed, &declared, resolver, options, report)
@@ -150,17 +153,33 @@ pub(super) fn lint_declaring(
     let files = Files::new(parsed, declared);
     let mut comments: Vec<(Arc<SourceFile>, Vec<Comment>)> = Vec::new();
     let mut declaring: Vec<usize> = declared.iter().map(|d| d.document).collect();
+    let mut in_place: Vec<(Arc<SourceFile>, Range<usize>)> = Vec::new();
     for release in declared {
         let mut linted = Linted::default();
         lint_declared(release, &files, resolver, options, &mut report, &mut linted);
         comments.extend(linted.comments);
         report.secrets.extend(linted.secrets);
         declaring.extend(linted.documents);
+        in_place.extend(linted.in_place);
     }
     lint_other_documents(&files.parsed[0], &declaring, options, &mut report);
     for parsed in files.parsed {
+        // the YAML strings parsed in place gave their secrets: not parsed again for them
+        let parsed_here: Vec<Range<usize>> = in_place
+            .iter()
+            .filter(|(source, _)| Arc::ptr_eq(source, &parsed.source))
+            .map(|(_, span)| span.clone())
+            .collect();
+        let spans = crate::redact::secret_spans_except(
+            parsed.source.text(),
+            &parsed.documents,
+            &parsed_here,
+        );
+        report.secrets.push(Secrets {
+            file: parsed.source.clone(),
+            spans,
+        });
         report.sources.push(parsed.source.clone());
-        report.secrets.push(parsed.secrets);
         comments.push((parsed.source, parsed.comments));
     }
     report.sources.dedup_by(|a, b| Arc::ptr_eq(a, b));
@@ -206,6 +225,8 @@ struct Linted {
     /// Documents of the manifest read as a release's values (a ConfigMap beside its
     /// HelmRelease): not linted again on their own.
     documents: Vec<usize>,
+    /// The YAML strings parsed in place (their file and the string's span).
+    in_place: Vec<(Arc<SourceFile>, Range<usize>)>,
 }
 
 /// The documents of a manifest that declare no release (a ConfigMap beside a
@@ -546,6 +567,9 @@ impl Sources<'_> {
     /// Keeps a YAML string's layer, with its comments and secrets.
     fn take(&mut self, source: Arc<SourceFile>, parsed: Embedded) {
         self.linted
+            .in_place
+            .push((source.clone(), parsed.span.clone()));
+        self.linted
             .comments
             .push((source.clone(), parsed.doc.comments.clone()));
         self.linted.secrets.push(Secrets {
@@ -749,6 +773,8 @@ fn key_above(doc: &Document, node: NodeId) -> Option<String> {
 struct Embedded {
     doc: Document,
     secrets: Vec<Range<usize>>,
+    /// The string's span in the file.
+    span: Range<usize>,
 }
 
 /// Parses the YAML string at `node` of `doc` with the manifest's byte offsets: the
@@ -774,8 +800,12 @@ fn embedded(source: &Arc<SourceFile>, doc: &Document, node: NodeId) -> Result<Em
         .into_iter()
         .find(|d| d.root.is_some())
         .unwrap_or_default();
-    let secrets = crate::redact::secret_spans_in(text, std::slice::from_ref(&doc));
-    Ok(Embedded { doc, secrets })
+    let secrets = crate::redact::yaml_secret_spans(text, std::slice::from_ref(&doc));
+    Ok(Embedded {
+        doc,
+        secrets,
+        span: scalar.span.clone(),
+    })
 }
 
 /// `text` with every byte outside `keep` a space, line breaks kept: the same offsets.

@@ -84,8 +84,43 @@ pub(super) fn parse_source(
     Ok(parsed_from(source, documents))
 }
 
-/// A file whose documents were parsed already (by a session looking for manifests): its
-/// comments and secrets, as [`parse_source`] gives them.
+/// A file whose documents were parsed already, without its secrets (a GitOps manifest and
+/// the files it reads: the secrets are found once the YAML strings in them are parsed).
+pub(super) fn parsed_unscanned(source: Arc<SourceFile>, documents: Vec<Document>) -> Parsed {
+    let comments = documents
+        .iter()
+        .flat_map(|d| d.comments.iter().cloned())
+        .collect();
+    Parsed {
+        secrets: Secrets {
+            spans: Vec::new(),
+            file: source.clone(),
+        },
+        source,
+        documents,
+        comments,
+    }
+}
+
+/// Parses a decoded file as [`parse_source`] does, without its secrets.
+pub(super) fn parse_unscanned(
+    source: Arc<SourceFile>,
+    limits: &Limits,
+) -> Result<Parsed, Box<Diagnostic>> {
+    let documents = parse(source.text(), limits).map_err(|err| {
+        Box::new(invalid_yaml(
+            &source,
+            err.offset,
+            InvalidYaml::Parse {
+                reason: err.message,
+            },
+        ))
+    })?;
+    Ok(parsed_unscanned(source, documents))
+}
+
+/// A file whose documents were parsed already: its comments and secrets, as
+/// [`parse_source`] gives them.
 pub(super) fn parsed_from(source: Arc<SourceFile>, documents: Vec<Document>) -> Parsed {
     let comments = documents
         .iter()

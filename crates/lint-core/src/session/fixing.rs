@@ -112,7 +112,13 @@ pub(super) fn fix_manifest(
         let Some(manifest) = inputs.next() else {
             return FileReport::default();
         };
-        lint_manifest(manifest, None, inputs.collect(), resolver, &options)
+        lint_manifest(
+            manifest,
+            None,
+            inputs.map(|file| (file, None)).collect(),
+            resolver,
+            &options,
+        )
     };
     let texts = files
         .iter()

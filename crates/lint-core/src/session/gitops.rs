@@ -27,8 +27,9 @@ pub(super) struct ManifestJob {
     pub manifest: Input,
     /// Its documents, parsed while looking for releases (linting does not parse it again).
     pub documents: Vec<Document>,
-    /// The files its releases read, named as the resolver names them.
-    pub others: Vec<InputFile>,
+    /// The files its releases read, named as the resolver names them, with their documents
+    /// when they were parsed while looking.
+    pub others: Vec<(InputFile, Option<Vec<Document>>)>,
 }
 
 /// What the GitOps look at a run's files found.
@@ -86,7 +87,7 @@ pub(super) fn find(
             .chain(
                 holders
                     .iter()
-                    .map(|(name, docs)| (name.as_str(), docs.as_slice())),
+                    .map(|h| (h.name.as_str(), h.documents.as_slice())),
             ),
         resolver,
     );
@@ -96,11 +97,12 @@ pub(super) fn find(
             &manifest.input.display,
             &manifest.declared,
             &objects,
+            &holders,
             resolver,
         );
         let canonical: Vec<PathBuf> = others
             .iter()
-            .filter_map(|o| Path::new(&o.path).canonicalize().ok())
+            .filter_map(|(o, _)| Path::new(&o.path).canonicalize().ok())
             .collect();
         if !manifest.always && !canonical.iter().any(|c| named.contains(c)) {
             continue;
@@ -177,16 +179,28 @@ type Looked = (Input, bool, Option<Parsed>, bool);
 type Parsed = (Vec<Document>, Vec<Declared>);
 
 /// Parses files (in parallel); those that do not parse are left out.
-fn parse_all(files: Vec<(String, Vec<u8>)>, limits: &Limits) -> Vec<(String, Vec<Document>)> {
+fn parse_all(files: Vec<(String, Vec<u8>)>, limits: &Limits) -> Vec<Holder> {
     use rayon::prelude::*;
     files
         .into_par_iter()
         .filter_map(|(name, bytes)| {
             let text = std::str::from_utf8(&bytes).ok()?;
             let documents = parse(text.trim_start_matches('\u{feff}'), limits).ok()?;
-            Some((name, documents))
+            Some(Holder {
+                name,
+                bytes,
+                documents,
+            })
         })
         .collect()
+}
+
+/// A file that may hold ConfigMaps or Secrets, read and parsed once: a release that reads
+/// it gets these bytes and documents, not another read and parse.
+struct Holder {
+    name: String,
+    bytes: Vec<u8>,
+    documents: Vec<Document>,
 }
 
 /// Whether bytes may define a ConfigMap or Secret (`kind: ConfigMap`), or a generator of
@@ -314,8 +328,9 @@ fn reads(
     manifest: &str,
     declared: &[Declared],
     objects: &Objects,
+    holders: &[Holder],
     resolver: &RepoResolver,
-) -> Vec<InputFile> {
+) -> Vec<(InputFile, Option<Vec<Document>>)> {
     let mut names: Vec<String> = Vec::new();
     let mut add = |name: String| {
         if name != manifest && !names.contains(&name) {
@@ -354,8 +369,15 @@ fn reads(
     names
         .into_iter()
         .filter_map(|name| {
+            if let Some(holder) = holders.iter().find(|h| h.name == name) {
+                let file = InputFile {
+                    path: name,
+                    bytes: holder.bytes.clone(),
+                };
+                return Some((file, Some(holder.documents.clone())));
+            }
             let bytes = std::fs::read(&name).ok()?;
-            Some(InputFile { path: name, bytes })
+            Some((InputFile { path: name, bytes }, None))
         })
         .collect()
 }

@@ -486,7 +486,7 @@ impl Session {
                 None => self.options_for(job.manifest.path.as_deref(), &job.manifest)?,
             };
             if self.record_settings {
-                let files = job.others.iter().map(|f| f.path.clone()).collect();
+                let files = job.others.iter().map(|(f, _)| f.path.clone()).collect();
                 let settings = self.settings_of(
                     job.manifest.display.clone(),
                     files,
@@ -540,7 +540,7 @@ impl Session {
                 job.manifest.bytes.clone(),
             );
             fix_files.extend(manifest);
-            for other in &job.others {
+            for (other, _) in &job.others {
                 fix_files.extend(FixFile::new(
                     Some(PathBuf::from(&other.path)),
                     other.path.clone(),
