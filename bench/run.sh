@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks oncall-lint against the floor (a bare YAML event parse of the same files) and
 # the tools people use today (yamllint, check-jsonschema with our chart schema), from one
-# run, on a generated corpus: 1,000 OnCall values files and one 5 MB umbrella file.
+# run, on a generated corpus: 1,000 OnCall values files and one 5 MB umbrella file; and the
+# same 1,000 values as bare files against them in the GitOps manifests that carry them.
 #
 # usage: bench/run.sh [RUNS]    (best of RUNS, default 3)
 # Installs yamllint and check-jsonschema into a venv (PyPI). Prints wall time and peak
@@ -21,6 +22,8 @@ schema="$PWD/schemas/oncall-1.16.9.values.schema.json"
 echo "== corpus"
 python3 bench/gen-corpus.py "$work/corpus" 1000
 corpus=("$work"/corpus/env-*-values.yaml)
+# the same values as bare files, and as the GitOps manifests that carry them
+python3 bench/gen-manifests.py "$work/corpus" "$work/bare" "$work/manifests"
 umbrella="$work/corpus/umbrella-values.yaml"
 small="$PWD/examples/values.yaml"
 
@@ -64,6 +67,8 @@ read -r lu_t lu_m < <(measure "$lint" --no-config --format concise "$umbrella")
 read -r bu_t bu_m < <(measure "$bare" "$umbrella")
 read -r yu_t yu_m < <(measure "$yamllint" -d relaxed "$umbrella")
 read -r cu_t cu_m < <(measure "$cjs" "${cjs_args[@]}" "$umbrella")
+read -r gb_t gb_m < <(measure "$lint" --no-config --format concise "$work/bare")
+read -r gm_t gm_m < <(measure "$lint" --no-config --format concise "$work/manifests")
 small_ms=$(per_run_ms "$lint" --no-config "$small")
 version_ms=$(per_run_ms "$lint" --version)
 largest=$(stat -c %s "$umbrella")
@@ -84,12 +89,16 @@ printf '%-34s %10s %12.1f\n' "oncall-lint (full lint)" "$lu_t" "$(awk "BEGIN{pri
 printf '%-34s %10s %12.1f\n' "bare event parse (floor)" "$bu_t" "$(awk "BEGIN{print $bu_m/1024}")"
 printf '%-34s %10s %12.1f\n' "yamllint -d relaxed" "$yu_t" "$(awk "BEGIN{print $yu_m/1024}")"
 printf '%-34s %10s %12.1f\n' "check-jsonschema (our schema)" "$cu_t" "$(awk "BEGIN{print $cu_m/1024}")"
+printf '\n%-34s %10s %12s\n' "GitOps: the same values" "wall (s)" "peak (MiB)"
+printf '%-34s %10s %12.1f\n' "1,000 bare values files" "$gb_t" "$(awk "BEGIN{print $gb_m/1024}")"
+printf '%-34s %10s %12.1f\n' "1,000 Flux/Argo CD manifests" "$gm_t" "$(awk "BEGIN{print $gm_m/1024}")"
 printf '\n%-34s %10s\n' "start-up (mean of 200 runs)" "ms"
 printf '%-34s %10s\n' "oncall-lint examples/values.yaml" "$small_ms"
 printf '%-34s %10s\n' "oncall-lint --version" "$version_ms"
 
 r1=$(ratio "$l_t" "$b_t"); r2=$(ratio "$lu_t" "$bu_t"); r3=$(ratio "$c_t" "$l_t")
 r4=$(ratio "$small_ms" "$version_ms"); r5=$(ratio "$lu_m" "$(awk "BEGIN{print $largest/1024}")")
+r6=$(ratio "$gm_t" "$gb_t")
 echo
 echo "targets"
 echo "  full lint / bare parse, 1,000 files: ${r1}x (target <= 3x): $(check "$r1 <= 3")"
@@ -97,3 +106,4 @@ echo "  full lint / bare parse, 5 MB file:   ${r2}x (target <= 3x): $(check "$r2
 echo "  check-jsonschema / oncall-lint:      ${r3}x (target >= 30x): $(check "$r3 >= 30")"
 echo "  small file / --version:              ${r4}x (target <= 2x): $(check "$r4 <= 2")"
 echo "  peak memory / largest input:         ${r5}x (target < 10x): $(check "$r5 < 10")"
+echo "  manifests / bare values files:       ${r6}x (target <= 1.5x): $(check "$r6 <= 1.5")"
