@@ -361,7 +361,7 @@ fn a_gitops_repository_says_each_finding_once_where_it_is_edited() {
         run.stderr.contains("argocd/apps/podinfo.yaml")
             && run
                 .stderr
-                .contains("neither the oncall chart nor the grafana chart"),
+                .contains("is not the oncall chart, and its values hold no Grafana"),
         "{}",
         run.stderr
     );
@@ -456,5 +456,21 @@ spec:
         assert_eq!(run.code(), Some(1), "{format}: {}", run.stdout());
         let all = format!("{}{}", run.stdout(), run.stderr);
         assert!(!all.contains("hunter2secretvalue"), "{format}:\n{all}");
+    }
+}
+
+#[test]
+fn a_secrets_values_are_never_printed() {
+    // the values a HelmRelease reads from a Secret's stringData: checked, never shown
+    let case = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/gitops/flux-secret");
+    for format in ["text", "json", "sarif", "github", "concise"] {
+        let run = oncall_lint(["--no-config", "--format", format, "fail"])
+            .cwd(&case)
+            .run();
+        run.assert_sane();
+        assert_eq!(run.code(), Some(1), "{format}: {}", run.stdout());
+        let all = format!("{}{}", run.stdout(), run.stderr);
+        assert!(!all.contains("hunter2secretvalue"), "{format}:\n{all}");
+        assert!(!all.contains("db.example.org"), "{format}:\n{all}");
     }
 }

@@ -100,6 +100,57 @@ pub(super) fn classify(
     }
 }
 
+/// What the values of a release of another chart than oncall are (a GitOps manifest names
+/// the chart): a Grafana that hosts the OnCall plugin (the grafana chart's own values, or
+/// another chart's `grafana:`), the oncall chart's under an umbrella key when keys only
+/// the oncall chart has say so, else another chart's. A `grafana:` section alone is never
+/// the oncall chart's here: the chart is not oncall.
+pub(super) fn classify_foreign(
+    layers: &[(Arc<SourceFile>, Document)],
+    chart: &'static ChartState,
+    options: &LintOptions,
+) -> Classified {
+    let grafana = |kind_why, values_root: Vec<String>| Classified {
+        kind: InputKind::GrafanaValues,
+        kind_why,
+        why: (!values_root.is_empty()).then_some(RootReason::GrafanaInOtherChart),
+        values_root,
+    };
+    for (source, doc) in layers {
+        let Some(root) = doc.root else { continue };
+        if let Some(section) = doc.get(root, "grafana") {
+            let disabled = doc
+                .get(section.value, "enabled")
+                .and_then(|e| doc.scalar_text(e.value))
+                .is_some_and(|t| t == "false");
+            if !disabled && signals::mentions_plugin(doc, section.value) {
+                return grafana(KindReason::GrafanaInOtherChart, vec!["grafana".to_owned()]);
+            }
+        }
+        let top_keys = keys_of(doc, root);
+        if top_keys.iter().any(|k| GRAFANA_KEYS.contains(k)) && signals::mentions_plugin(doc, root)
+        {
+            return grafana(KindReason::GrafanaWithPlugin, Vec::new());
+        }
+        let kinded = input_kind(doc, chart, source.path());
+        if let (InputKind::OncallValues, KindReason::OncallKeys(_)) = (kinded.kind, &kinded.why) {
+            let (root, why) = values_root(layers, chart, options);
+            return Classified {
+                kind: InputKind::OncallValues,
+                kind_why: kinded.why,
+                values_root: root.unwrap_or_default(),
+                why,
+            };
+        }
+    }
+    Classified {
+        kind: InputKind::OtherValues,
+        kind_why: KindReason::NoOncallKey,
+        values_root: Vec::new(),
+        why: None,
+    }
+}
+
 /// A dotted values root (`spec.values`) as its keys; `\.` is a dot inside a key, as in
 /// `--set`.
 pub(super) fn split_root(root: &str) -> Vec<String> {

@@ -14,6 +14,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 
+use super::classify::{self, Classified};
 use super::identity::ChartChoice;
 use super::note::{KindReason, Note};
 use super::read::{Parsed, decode, parse_unscanned, parsed_unscanned};
@@ -26,6 +27,7 @@ use crate::gitops::{
 use crate::options::{ChartKind, LintOptions};
 use crate::path::KeyPath;
 use crate::redact::Secrets;
+use crate::release::InputKind;
 use crate::rules::RuleCode;
 use crate::source::SourceFile;
 use crate::yaml::{Comment, Document, NodeId, NodeKind, ScalarStyle, parse};
@@ -154,6 +156,7 @@ pub(super) fn lint_declaring(
     let mut comments: Vec<(Arc<SourceFile>, Vec<Comment>)> = Vec::new();
     let mut declaring: Vec<usize> = declared.iter().map(|d| d.document).collect();
     let mut in_place: Vec<(Arc<SourceFile>, Range<usize>)> = Vec::new();
+    let mut in_secrets: Vec<(Arc<SourceFile>, Range<usize>)> = Vec::new();
     for release in declared {
         let mut linted = Linted::default();
         lint_declared(release, &files, resolver, options, &mut report, &mut linted);
@@ -161,7 +164,16 @@ pub(super) fn lint_declaring(
         report.secrets.extend(linted.secrets);
         declaring.extend(linted.documents);
         in_place.extend(linted.in_place);
+        in_secrets.extend(linted.in_secrets);
     }
+    // a Secret is where a password belongs: OC048 (a secret written inline in the values)
+    // is about values files and manifests people read, not about a Secret's own values
+    report.diagnostics.retain(|d| {
+        d.code() != RuleCode::OC048.as_str()
+            || !in_secrets.iter().any(|(file, span)| {
+                Arc::ptr_eq(file, &d.primary.file) && span.contains(&d.primary.span.start)
+            })
+    });
     lint_other_documents(&files.parsed[0], &declaring, options, &mut report);
     for parsed in files.parsed {
         // the YAML strings parsed in place gave their secrets: not parsed again for them
@@ -227,6 +239,19 @@ struct Linted {
     documents: Vec<usize>,
     /// The YAML strings parsed in place (their file and the string's span).
     in_place: Vec<(Arc<SourceFile>, Range<usize>)>,
+    /// Those of them that are a Secret's values.
+    in_secrets: Vec<(Arc<SourceFile>, Range<usize>)>,
+}
+
+impl Linted {
+    /// Adds what another read found.
+    fn take(&mut self, other: Linted) {
+        self.comments.extend(other.comments);
+        self.secrets.extend(other.secrets);
+        self.documents.extend(other.documents);
+        self.in_place.extend(other.in_place);
+        self.in_secrets.extend(other.in_secrets);
+    }
 }
 
 /// The documents of a manifest that declare no release (a ConfigMap beside a
@@ -255,7 +280,8 @@ fn lint_other_documents(
     }
 }
 
-/// Lints one declared release: skipped (with a note) when its chart is another chart's.
+/// Lints one declared release: skipped (with a note) when it is another chart's and its
+/// values host no OnCall plugin.
 fn lint_declared(
     release: &Declared,
     files: &Files,
@@ -266,64 +292,89 @@ fn lint_declared(
 ) {
     let manifest = &files.parsed[0];
     let subject = manifest.source.path().to_owned();
-    let line = manifest.source.line_col(release.object.span.start).line;
-    let object = format!(
-        "{} `{}` (line {line})",
-        release.tool.describe(),
-        release.object.text
-    );
-    if !release.templated.is_empty() {
-        report.notes.push(Note::Templated {
-            subject: subject.clone(),
-            object: object.clone(),
-            fields: release.templated.clone(),
-        });
-    }
+    let object = object_named(release, &manifest.source);
     let Some((kind, chart_yaml)) = which_chart(release, files, resolver, &subject, &object, report)
     else {
         return;
     };
-    let mut sources = Sources {
-        subject: &subject,
-        object: &object,
-        release,
-        files,
-        resolver,
-        report,
-        linted,
-        layers: Vec::new(),
-        described: Vec::new(),
-        sets: Vec::new(),
+    // the sources are read aside: a release skipped says nothing about them
+    let mut aside = FileReport::default();
+    let mut read = Linted::default();
+    let (layers, described, sets) = {
+        let mut sources = Sources {
+            subject: &subject,
+            object: &object,
+            release,
+            files,
+            resolver,
+            report: &mut aside,
+            linted: &mut read,
+            layers: Vec::new(),
+            described: Vec::new(),
+            sets: Vec::new(),
+        };
+        release
+            .sources
+            .iter()
+            .for_each(|source| sources.add(source));
+        (sources.layers, sources.described, sources.sets)
     };
-    for source in &release.sources {
-        sources.add(source);
-    }
-    let Sources {
-        layers,
-        described,
-        sets,
-        ..
-    } = sources;
     let mut options = options.clone();
     apply_identity(&mut options, release, kind, chart_yaml);
     options.release.sets.extend(sets);
     options.release.sets.extend(release.sets.iter().cloned());
-    report.notes.push(declared_note(
-        &subject, &object, release, &options, described,
-    ));
     let chart = ChartChoice::of(&options);
-    let from = report.notes.len();
     let layers = if layers.is_empty() {
         // no values: the chart's defaults, reported at the object that declares it
         vec![(manifest.source.clone(), Document::default())]
     } else {
         layers
     };
+    // another chart: linted only when its values hold a Grafana that hosts the plugin
+    let classified = match kind {
+        Some(_) => classify::classify(&layers, chart.state, &options),
+        None => classify::classify_foreign(&layers, chart.state, &options),
+    };
+    if kind.is_none() && !hosts_oncall(&classified) {
+        report.notes.push(Note::ReleaseSkipped {
+            subject,
+            object,
+            chart: chart_written(release),
+        });
+        return;
+    }
+    report.diagnostics.extend(aside.diagnostics);
+    report.notes.extend(aside.notes);
+    linted.take(read);
+    if !release.templated.is_empty() {
+        let (subject, object) = (subject.clone(), object.clone());
+        let fields = release.templated.clone();
+        report.notes.push(Note::Templated {
+            subject,
+            object,
+            fields,
+        });
+    }
+    let note = declared_note(&subject, &object, release, &options, described);
+    report.notes.push(note);
+    let from = report.notes.len();
     // no values at all: what is reported about them goes to the object's name
     let anchor = Some(release.object.span.clone());
-    run::lint_layers(layers, None, anchor, &chart, &options, &subject, report);
-    // the chart kind came from the manifest, not from `--chart`
-    for note in &mut report.notes[from..] {
+    run::lint_layers(
+        layers,
+        Some(classified),
+        anchor,
+        &chart,
+        &options,
+        &subject,
+        report,
+    );
+    said_from_manifest(&mut report.notes[from..], release);
+}
+
+/// The chart kind came from the manifest, not from `--chart`: the notes say so.
+fn said_from_manifest(notes: &mut [Note], release: &Declared) {
+    for note in notes {
         if let Note::Input { why, .. } = note
             && *why == KindReason::ChartFlag
         {
@@ -332,8 +383,25 @@ fn lint_declared(
     }
 }
 
-/// Which chart a release installs, and the `Chart.yaml` of a chart kept in a directory;
-/// `None` (with a note) when it is another chart, or one in a repository not read.
+/// How notes name the object that declares a release: `Flux HelmRelease `oncall` (line 4)`.
+fn object_named(release: &Declared, manifest: &SourceFile) -> String {
+    let line = manifest.line_col(release.object.span.start).line;
+    let (tool, name) = (release.tool.describe(), &release.object.text);
+    format!("{tool} `{name}` (line {line})")
+}
+
+/// Whether another chart's values, as classified, are the oncall chart's (an umbrella's)
+/// or a Grafana's that hosts the plugin.
+fn hosts_oncall(classified: &Classified) -> bool {
+    matches!(
+        classified.kind,
+        InputKind::OncallValues | InputKind::GrafanaValues
+    )
+}
+
+/// Which chart a release installs (`None`: not the oncall chart), and the `Chart.yaml`
+/// of a chart kept in a directory; `None` (with a note) for a chart in a repository not
+/// read.
 fn which_chart(
     release: &Declared,
     files: &Files,
@@ -358,17 +426,7 @@ fn which_chart(
         },
         None => None,
     };
-    match chart_kind(release, chart_yaml.as_deref()) {
-        Some(kind) => Some((kind, chart_yaml)),
-        None => {
-            report.notes.push(Note::ReleaseSkipped {
-                subject: subject.to_owned(),
-                object: object.to_owned(),
-                chart: chart_written(release),
-            });
-            None
-        }
-    }
+    Some((chart_kind(release, chart_yaml.as_deref()), chart_yaml))
 }
 
 /// The note that says how a declared release was taken.
@@ -414,21 +472,19 @@ fn chart_written(release: &Declared) -> String {
     }
 }
 
-/// Which chart's values a release holds: the oncall chart (or an umbrella that depends
-/// on it), the grafana chart; `None` for another chart. A release whose chart is not
-/// written (a Flux `chartRef`) is classified by its values.
-fn chart_kind(release: &Declared, chart_yaml: Option<&str>) -> Option<Option<ChartKind>> {
+/// Which chart's values a release holds: the oncall chart (or an umbrella whose
+/// `Chart.yaml` depends on it); `None` for any other chart (the grafana chart, an umbrella
+/// over it, a chart not written), whose values are classified to find a Grafana that
+/// hosts the plugin.
+fn chart_kind(release: &Declared, chart_yaml: Option<&str>) -> Option<ChartKind> {
     if let Some(text) = chart_yaml {
         let umbrella = crate::release::values_root_from_chart_yaml(text).is_some();
         let own = crate::release::oncall_version_from_chart_yaml(text).is_some();
-        return (umbrella || own).then_some(Some(ChartKind::Oncall));
+        return (umbrella || own).then_some(ChartKind::Oncall);
     }
     match release.chart_name() {
-        Some("oncall") => Some(Some(ChartKind::Oncall)),
-        Some("grafana") => Some(Some(ChartKind::Grafana)),
-        Some(_) => None,
-        None if release.chart_dir.is_some() => None,
-        None => Some(None),
+        Some("oncall") if release.chart_dir.is_none() => Some(ChartKind::Oncall),
+        _ => None,
     }
 }
 
@@ -440,14 +496,22 @@ fn apply_identity(
     chart_yaml: Option<String>,
 ) {
     let spec = &mut options.release;
-    if let Some((name, _)) = &release.release_name {
-        spec.release_name = Some(name.clone());
-    }
-    if let Some(namespace) = &release.namespace {
-        spec.namespace = Some(namespace.clone());
-    }
-    if kind.is_some() {
-        spec.chart_kind = kind;
+    match kind {
+        Some(ChartKind::Oncall) => {
+            if let Some((name, _)) = &release.release_name {
+                spec.release_name = Some(name.clone());
+            }
+            if let Some(namespace) = &release.namespace {
+                spec.namespace = Some(namespace.clone());
+            }
+            spec.chart_kind = kind;
+        }
+        // a Grafana's release: its namespace is Grafana's; its name is not OnCall's
+        _ => {
+            if let Some(namespace) = &release.namespace {
+                spec.grafana_namespace = Some(namespace.clone());
+            }
+        }
     }
     if chart_yaml.is_some() {
         spec.chart_yaml = chart_yaml;
@@ -640,6 +704,14 @@ impl Sources<'_> {
                 Ok(parsed) => {
                     self.described
                         .push(format!("{what} in `{}`", source.path()));
+                    let mut parsed = parsed;
+                    if wanted.kind == ObjectKind::Secret {
+                        self.linted
+                            .in_secrets
+                            .push((source.clone(), parsed.span.clone()));
+                        // a Secret's values are never printed, whatever their keys
+                        parsed.secrets.extend(scalar_values(&parsed.doc));
+                    }
                     self.take(source, parsed);
                 }
                 Err(why) => self.not_read(&what, &why),
@@ -767,6 +839,22 @@ fn key_above(doc: &Document, node: NodeId) -> Option<String> {
             .map(str::to_owned),
         _ => None,
     })
+}
+
+/// The spans of every scalar of `doc` that is not a map key.
+fn scalar_values(doc: &Document) -> Vec<Range<usize>> {
+    let keys: std::collections::HashSet<NodeId> = doc
+        .ids()
+        .flat_map(|id| match &doc.node(id).kind {
+            NodeKind::Map(entries) => entries.iter().map(|e| e.key).collect(),
+            _ => Vec::new(),
+        })
+        .collect();
+    doc.ids()
+        .filter(|id| !keys.contains(id))
+        .filter(|id| matches!(doc.node(*id).kind, NodeKind::Scalar { .. }))
+        .map(|id| doc.node(id).span.clone())
+        .collect()
 }
 
 /// A YAML string parsed in place.

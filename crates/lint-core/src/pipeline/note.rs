@@ -69,8 +69,8 @@ pub enum Note {
         /// The values sources, in the tool's order.
         layers: Vec<String>,
     },
-    /// A release a manifest declares of a chart that is neither the oncall chart nor the
-    /// grafana chart: not linted.
+    /// A release a manifest declares of another chart than oncall whose values hold no
+    /// Grafana that hosts the plugin: not linted.
     ReleaseSkipped {
         /// The manifest file.
         subject: String,
@@ -361,7 +361,7 @@ impl Note {
                 chart,
             } => write!(
                 f,
-                "{subject}: {object}: chart `{chart}` is neither the oncall chart nor the grafana chart: not linted"
+                "{subject}: {object}: chart `{chart}` is not the oncall chart, and its values hold no Grafana that hosts the OnCall plugin: not linted"
             ),
             Note::SourceNotRead {
                 subject,

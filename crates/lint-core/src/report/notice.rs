@@ -34,8 +34,8 @@ pub enum NoticeKind {
     SourceNotRead,
     /// Fields of a manifest are templated (`{{ }}`), so what they say is not known.
     Templated,
-    /// A release a GitOps manifest declares of another chart than oncall or grafana: not
-    /// linted.
+    /// A release a GitOps manifest declares of another chart than oncall, whose values
+    /// hold no Grafana that hosts the plugin: not linted.
     ReleaseSkipped,
 }
 
