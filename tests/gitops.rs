@@ -126,6 +126,13 @@ fn argo_value_files_are_read_from_the_source_path_of_this_repository() {
         run.stdout(),
         run.stderr
     );
+    // the clean twin
+    repo.write(
+        "charts/oncall/values-prod.yaml",
+        "base_url: oncall.example.org\ngrafana:\n  enabled: false\nexternalGrafana:\n  url: http://grafana.monitoring.svc:80\n",
+    );
+    let run = repo.run(&["--format", "concise", "--no-config", "apps"]);
+    assert_eq!(run.code(), Some(0), "{}{}", run.stdout(), run.stderr);
     // another repository's Application: its files are not read, and the run says so
     let elsewhere = repository(
         "gitops-argo-elsewhere",
@@ -201,6 +208,17 @@ fn argo_ref_sources_resolve_in_this_repository_and_are_said_elsewhere() {
         "{}",
         run.stderr
     );
+    // the clean twin: the file fixed, the missing entry gone
+    repo.write(
+        "clusters/prod/oncall.yaml",
+        "base_url: oncall.example.org\ngrafana:\n  enabled: false\nexternalGrafana:\n  url: http://grafana.monitoring.svc:80\n",
+    );
+    repo.write(
+        "argocd/oncall.yaml",
+        ARGO_REF_APP.replace("          - $values/clusters/prod/missing.yaml\n", ""),
+    );
+    let clean = repo.run(&["--format", "concise", "--no-config", "argocd"]);
+    assert_eq!(clean.code(), Some(0), "{}{}", clean.stdout(), clean.stderr);
     // the values file is linted as part of the release, not a second time alone
     assert_eq!(
         found
@@ -473,4 +491,36 @@ fn a_secrets_values_are_never_printed() {
         assert!(!all.contains("hunter2secretvalue"), "{format}:\n{all}");
         assert!(!all.contains("db.example.org"), "{format}:\n{all}");
     }
+}
+
+#[test]
+fn overlays_beside_a_charts_values_are_linted_over_it() {
+    let chart = "apiVersion: v2\nname: platform\nversion: 1.0.0\ndependencies:\n  - name: oncall\n    version: 1.16.9\n    repository: https://grafana.github.io/helm-charts\n";
+    // the chart's own values leave `base_url` to each environment
+    let base = "oncall:\n  grafana:\n    enabled: false\n  externalGrafana:\n    url: http://grafana.monitoring.svc:80\n";
+    let prod = "oncall:\n  base_url: oncall.example.org\n  externalGrafana:\n    url: grafana.monitoring.svc\n";
+    let staging = "oncall:\n  base_url: oncall.staging.example.org\n";
+    let dir = TempDir::with_files(
+        "gitops-layered",
+        &[
+            ("platform/Chart.yaml", chart),
+            ("platform/values.yaml", base),
+            ("platform/values-prod.yaml", prod),
+            ("platform/values-staging.yaml", staging),
+        ],
+    );
+    let run = dir.run(&["--format", "concise", "--no-config", "platform"]);
+    // values.yaml alone would lack `base_url` (OC015); each overlay over it does not, and
+    // only prod's URL lacks a scheme
+    assert_eq!(
+        places(&run),
+        [(
+            "platform/values-prod.yaml".to_owned(),
+            4,
+            "OC006".to_owned()
+        )],
+        "{}{}",
+        run.stdout(),
+        run.stderr
+    );
 }
