@@ -11,26 +11,27 @@ use exe::{Finding, Run, TempDir, concise_findings, oncall_lint, parse_concise_li
 
 /// An OC006 warning only: the host has no namespace, which works only when Grafana shares
 /// the release's namespace (no `--namespace` flags given).
-const WARNING_ONLY: &str =
-    "grafana: {enabled: false}\nexternalGrafana: {url: http://grafana:3000}\n";
+const WARNING_ONLY: &str = "grafana: {enabled: false}\nexternalGrafana: {url: http://grafana:3000}\n\
+                            base_url: oncall.example.org\n";
 
 /// An OC006 error at 4:8: the URL has no scheme.
-const NO_SCHEME: &str = "grafana:\n  enabled: false\nexternalGrafana:\n  url: grafana:3000\n";
+const NO_SCHEME: &str = "grafana:\n  enabled: false\nexternalGrafana:\n  url: grafana:3000\nbase_url: oncall.example.org\n";
 
 /// Nothing to report.
 const CLEAN: &str = "grafana:\n  enabled: false\nexternalGrafana:\n  \
-                     url: http://grafana.monitoring.svc.cluster.local:3000\n";
+                     url: http://grafana.monitoring.svc.cluster.local:3000\nbase_url: oncall.example.org\n";
 
 /// Not YAML: `externalGrafana` is indented by one space (3:2).
 const BROKEN: &str = "grafana:\n  enabled: false\n externalGrafana:\n  url: x\n";
 
-/// Two findings: OC006 at 4:8, then OC094 at 6:1 (sorted by position, not by code). The
+/// Two findings: OC006 at 4:8, then OC094 at 7:1 (sorted by position, not by code). The
 /// first document is values, so Helm reads only it: the provisioning below the `---` is
 /// one OC094 warning, and its own mistake (a numeric `stackId`) is not linted.
 const TWO_FINDINGS: &str = "grafana:
   enabled: false
 externalGrafana:
   url: grafana:3000
+base_url: oncall.example.org
 ---
 apiVersion: 1
 apps:
@@ -210,7 +211,7 @@ fn concise_is_one_line_per_finding_sorted_by_file_then_position() {
         [
             at("a.yaml", 4, 8, "OC006"),
             at("b.yaml", 4, 8, "OC006"),
-            at("b.yaml", 6, 1, "OC094"),
+            at("b.yaml", 7, 1, "OC094"),
         ]
     );
     assert!(findings.iter().all(|f| !f.message.contains('\n')));
@@ -337,7 +338,7 @@ fn stdin_is_linted_under_the_name_given() {
         located(&concise_findings(&run)),
         [
             at("prod/values.yaml", 4, 8, "OC006"),
-            at("prod/values.yaml", 6, 1, "OC094"),
+            at("prod/values.yaml", 7, 1, "OC094"),
         ]
     );
 
@@ -479,6 +480,7 @@ const UMBRELLA: &str = "oncall:
     enabled: false
   externalGrafana:
     url: grafana:3000
+  base_url: oncall.example.org
 ";
 
 #[test]
@@ -545,6 +547,8 @@ fn a_chart_yaml_alias_names_the_values_root() {
         located(&concise_findings(&run)),
         [
             at("platform/values.yaml", 3, 1, "OC096"),
+            // a whole release: no file sets `base_url`, reported at the values root
+            at("platform/values.yaml", 5, 1, "OC015"),
             at("platform/values.yaml", 9, 10, "OC006")
         ]
     );
@@ -572,6 +576,8 @@ fn a_chart_yaml_alias_names_the_values_root() {
         located(&concise_findings(&run)),
         [
             at("platform/values.yaml", 3, 1, "OC096"),
+            // a whole release: no file sets `base_url`, reported at the values root
+            at("platform/values.yaml", 5, 1, "OC015"),
             at("platform/values.yaml", 9, 10, "OC006")
         ]
     );

@@ -34,9 +34,10 @@ fn write(path: &Path, text: &str) {
 
 /// An external Grafana with a bare service name: an OC006 warning without namespaces, an
 /// error with namespaces that differ.
-const BARE: &str = "grafana:\n  enabled: false\nexternalGrafana:\n  url: http://grafana:80\n";
-const TOGGLE: &str =
-    "grafana:\n  grafana.ini:\n    feature_toggles:\n      enable: publicDashboards\n";
+const BARE: &str = "grafana:\n  enabled: false\nexternalGrafana:\n  url: http://grafana:80\n\
+                    base_url: oncall.example.org\n";
+const TOGGLE: &str = "base_url: oncall.example.org\n\
+                      grafana:\n  grafana.ini:\n    feature_toggles:\n      enable: publicDashboards\n";
 
 #[test]
 fn the_nearest_config_upward_applies_and_flags_win() {
@@ -146,8 +147,8 @@ fn per_file_ignores_select_fail_on_and_custom_rules() {
         &["--format", "concise", "dev-values.yaml", "prod-values.yaml"],
     );
     let text = stdout(&out);
-    assert!(!text.contains("dev-values.yaml:4:15: OC010"), "{text}");
-    assert!(text.contains("prod-values.yaml:4:15: OC010"), "{text}");
+    assert!(!text.contains("dev-values.yaml:5:15: OC010"), "{text}");
+    assert!(text.contains("prod-values.yaml:5:15: OC010"), "{text}");
     // the custom rule fires on the chart default (replicaCount 1), at the top of each file
     assert!(
         text.contains("dev-values.yaml:1:1: CORP001 warning: `engine.replicaCount` is below 2"),
@@ -176,7 +177,7 @@ fn a_baseline_hides_known_findings_and_survives_an_edit_above() {
     // an unrelated edit above the finding
     write(
         &dir.join("values.yaml"),
-        &format!("# reviewed 2026-11\nbase_url: oncall.example.com\n{TOGGLE}"),
+        &format!("# reviewed 2026-11\n# owner: the SRE team\n{TOGGLE}"),
     );
     let out = run_in(
         &dir,

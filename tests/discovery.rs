@@ -9,7 +9,7 @@ mod exe;
 use exe::{Run, TempDir, concise_findings, oncall_lint};
 
 /// An OC006 error at 4:8: the URL has no scheme.
-const NO_SCHEME: &str = "grafana:\n  enabled: false\nexternalGrafana:\n  url: grafana:3000\n";
+const NO_SCHEME: &str = "grafana:\n  enabled: false\nexternalGrafana:\n  url: grafana:3000\nbase_url: oncall.example.org\n";
 
 /// A directory holding `files`.
 fn in_dir(files: &[(&str, &str)]) -> TempDir {

@@ -26,7 +26,7 @@ fn run_in(dir: &Path, args: &[&str]) -> Output {
 /// exit 1 with nothing left to fix.
 const NAMED: [&str; 2] = ["--release", "helm-testing"];
 
-const BROKEN: &str = "# team values\ngrafana:\n  grafana.ini:\n    feature_toggles:\n      enable: publicDashboards  # status page\n";
+const BROKEN: &str = "# team values\nbase_url: oncall.example.org\ngrafana:\n  grafana.ini:\n    feature_toggles:\n      enable: publicDashboards  # status page\n";
 
 #[test]
 fn fix_writes_only_the_fixed_bytes_and_reports_what_remains() {
@@ -182,7 +182,7 @@ fn stdin_fix_prints_the_fixed_text() {
 #[test]
 fn a_release_fix_edits_the_file_that_set_the_value() {
     let dir = temp_dir("release");
-    let base = "grafana:\n  grafana.ini:\n    server:\n      domain: g.example.com\n";
+    let base = "base_url: oncall.example.org\ngrafana:\n  grafana.ini:\n    server:\n      domain: g.example.com\n";
     let prod = "# prod\ngrafana:\n  extraVolumes:\n    - name: cache\n      emptyDir: {}\n";
     std::fs::write(dir.join("base.yaml"), base).unwrap();
     std::fs::write(dir.join("prod.yaml"), prod).unwrap();

@@ -245,6 +245,10 @@ impl Release {
             });
         }
         share_globals(&mut values);
+        // values that reach the chart nowhere (an empty file, a values root no file has)
+        // are no release anyone installs: what they leave unset is not judged; a manifest's
+        // release without values (`anchor`) is one
+        let whole = whole && (layers.iter().any(|l| l.root.is_some()) || anchor.is_some());
         Ok(Release {
             chart,
             kind,

@@ -8,6 +8,7 @@ mod discover;
 mod fixing;
 mod gitops;
 mod notices;
+mod repository;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -477,7 +478,7 @@ impl Session {
     ) -> Result<Vec<(Input, LintOptions)>, SessionError> {
         let (mut inputs, options): (Vec<Input>, Vec<LintOptions>) = files.into_iter().unzip();
         let names: Vec<String> = inputs.iter().map(|i| i.display.clone()).collect();
-        let resolver = gitops::RepoResolver::default();
+        let resolver = repository::RepoResolver::default();
         let found = gitops::find(&mut inputs, yaml, &resolver, &self.options.limits);
         let mut jobs = Vec::new();
         for job in found.jobs {
@@ -517,7 +518,7 @@ impl Session {
     fn run_manifests(
         &self,
         jobs: Vec<(gitops::ManifestJob, LintOptions)>,
-        resolver: &gitops::RepoResolver,
+        resolver: &repository::RepoResolver,
         collected: &mut Collected,
     ) {
         let threshold = match self.fix {
@@ -789,7 +790,7 @@ pub fn read_release_files(
 /// Lints a manifest's releases.
 fn lint_manifest_job(
     job: gitops::ManifestJob,
-    resolver: &gitops::RepoResolver,
+    resolver: &repository::RepoResolver,
     options: &LintOptions,
 ) -> FileReport {
     let manifest = job.manifest;
