@@ -210,6 +210,15 @@ pub fn declared(doc: &Document, index: usize, file_name: &str) -> Vec<Declared> 
     }
 }
 
+/// Whether an object's namespace and the one a reference wants agree: equal, or either
+/// unsaid (Kustomize and Flux set it when they apply the manifests).
+pub fn namespaces_agree(theirs: Option<&str>, wanted: Option<&str>) -> bool {
+    match (theirs, wanted) {
+        (Some(a), Some(b)) => a == b,
+        _ => true,
+    }
+}
+
 /// Whether a file's name says it is a Kustomize kustomization.
 pub fn is_kustomization(file_name: &str) -> bool {
     matches!(

@@ -107,7 +107,6 @@ pub(super) fn expand(path: &Path, filter: &Filter<'_>) -> Result<Expanded, Sessi
     if !meta.is_dir() {
         return Ok(Expanded {
             files: vec![path.to_path_buf()],
-            yaml: yaml_beside(path),
             ..Expanded::default()
         });
     }
@@ -159,13 +158,17 @@ pub(super) fn expand(path: &Path, filter: &Filter<'_>) -> Result<Expanded, Sessi
     })
 }
 
-/// The YAML files beside `file` (not below): where a named manifest's ConfigMaps and
-/// values files usually are.
-pub(super) fn yaml_beside(file: &Path) -> Vec<PathBuf> {
-    let dir = match file.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
+/// The directory a file is in (`.` for a bare name).
+pub(super) fn dir_of(file: &Path) -> PathBuf {
+    match file.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// The YAML files in `dir` (not below): beside a named file, where a manifest that reads
+/// it, or a named manifest's ConfigMaps, usually are.
+pub(super) fn yaml_in(dir: &Path) -> Vec<PathBuf> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
@@ -258,6 +261,22 @@ pub(super) fn read_file(path: &Path, limit: u64) -> Result<Input, SessionError> 
         bytes,
         chart_yaml: chart_yaml_beside(path),
         too_large: (size > limit).then_some(size),
+    })
+}
+
+/// Reads a YAML file a run only looks at (for GitOps manifests and the ConfigMaps they
+/// read): no `Chart.yaml` beside it is read; a file over `limit` is not read.
+pub(super) fn read_looked_at(path: &Path, limit: u64) -> Option<Input> {
+    let size = std::fs::metadata(path).ok()?.len();
+    if size > limit {
+        return None;
+    }
+    Some(Input {
+        path: Some(path.to_path_buf()),
+        display: display_name(path),
+        bytes: std::fs::read(path).ok()?,
+        chart_yaml: None,
+        too_large: None,
     })
 }
 

@@ -127,25 +127,33 @@ fn look(
         .into_iter()
         .map(|input| (input, true))
         .collect();
+    // only what may declare a release or hold an object is kept, so a directory of many
+    // other YAML files costs a read each, not their bytes all at once
     let walked: Vec<(Input, bool)> = yaml
-        .par_iter()
+        .iter()
         .filter_map(|(path, walked)| {
-            let input = discover::read_file(path, limits.max_file_size).ok()?;
-            input.too_large.is_none().then_some((input, *walked))
+            let input = discover::read_looked_at(path, limits.max_file_size)?;
+            let wanted =
+                gitops::may_declare(&input.display, &input.bytes) || holds_objects(&input.bytes);
+            wanted.then_some((input, *walked))
         })
         .collect();
     let count = named.len();
-    let looked: Vec<Looked> = named
-        .into_iter()
-        .chain(walked)
-        .enumerate()
-        .collect::<Vec<_>>()
-        .into_par_iter()
-        .map(|(index, (input, always))| {
-            let declared = declaring(&input, limits);
-            (input, always, declared, index < count)
-        })
-        .collect();
+    let all: Vec<(usize, (Input, bool))> = named.into_iter().chain(walked).enumerate().collect();
+    let look_at = |(index, (input, always)): (usize, (Input, bool))| -> Looked {
+        let declared = declaring(&input, limits);
+        (input, always, declared, index < count)
+    };
+    // parsed in parallel when there are several to parse (one needs no thread pool)
+    let to_parse = all
+        .iter()
+        .filter(|(_, (input, _))| gitops::may_declare(&input.display, &input.bytes))
+        .count();
+    let looked: Vec<Looked> = if to_parse > 1 {
+        all.into_par_iter().map(look_at).collect()
+    } else {
+        all.into_iter().map(look_at).collect()
+    };
     let mut manifests = Vec::new();
     let mut holders = Vec::new();
     for (input, always, declared, is_input) in looked {
@@ -176,21 +184,31 @@ type Looked = (Input, bool, Option<Parsed>, bool);
 /// A manifest's documents and the releases they declare.
 type Parsed = (Vec<Document>, Vec<Declared>);
 
-/// Parses files (in parallel); those that do not parse are left out.
+/// Parses files (in parallel when there are several); those that do not parse are left
+/// out.
 fn parse_all(files: Vec<(String, Vec<u8>)>, limits: &Limits) -> Vec<Holder> {
     use rayon::prelude::*;
+    if files.len() < 2 {
+        return files
+            .into_iter()
+            .filter_map(|(name, bytes)| holder(name, bytes, limits))
+            .collect();
+    }
     files
         .into_par_iter()
-        .filter_map(|(name, bytes)| {
-            let text = std::str::from_utf8(&bytes).ok()?;
-            let documents = parse(text.trim_start_matches('\u{feff}'), limits).ok()?;
-            Some(Holder {
-                name,
-                bytes,
-                documents,
-            })
-        })
+        .filter_map(|(name, bytes)| holder(name, bytes, limits))
         .collect()
+}
+
+/// A file parsed for the ConfigMaps and Secrets it may hold; `None` when it does not parse.
+fn holder(name: String, bytes: Vec<u8>, limits: &Limits) -> Option<Holder> {
+    let text = std::str::from_utf8(&bytes).ok()?;
+    let documents = parse(text.trim_start_matches('\u{feff}'), limits).ok()?;
+    Some(Holder {
+        name,
+        bytes,
+        documents,
+    })
 }
 
 /// A file that may hold ConfigMaps or Secrets, read and parsed once: a release that reads
@@ -310,10 +328,7 @@ impl Objects {
         };
         defined
             .iter()
-            .filter(|d| match (d.namespace.as_deref(), namespace) {
-                (Some(a), Some(b)) => a == b,
-                _ => true,
-            })
+            .filter(|d| gitops::namespaces_agree(d.namespace.as_deref(), namespace))
             .filter(|d| d.key.as_deref().is_none_or(|k| k == key))
             .flat_map(|d| d.files.iter().map(String::as_str))
             .collect()

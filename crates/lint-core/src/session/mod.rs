@@ -413,6 +413,7 @@ impl Session {
         let mut files = Vec::new();
         let mut yaml = Vec::new();
         let mut empty = Vec::new();
+        let mut beside_dirs = HashSet::new();
         let mut seen = HashSet::new();
         for path in &plan.paths {
             if path.as_os_str() == "-" {
@@ -446,8 +447,19 @@ impl Session {
                 }
                 empty.push((path.clone(), error));
             }
-            let walked = expanded.walked;
-            yaml.extend(expanded.yaml.into_iter().map(|file| (file, walked)));
+            yaml.extend(expanded.yaml.into_iter().map(|file| (file, true)));
+            if !expanded.walked {
+                // a named file: the YAML files beside it, each directory looked at once
+                let dir = discover::dir_of(path);
+                let key = dir.canonicalize().unwrap_or_else(|_| dir.clone());
+                if beside_dirs.insert(key) {
+                    yaml.extend(
+                        discover::yaml_in(&dir)
+                            .into_iter()
+                            .map(|file| (file, false)),
+                    );
+                }
+            }
             for file in expanded.files {
                 // a file that cannot be resolved is read (and its error reported) as named
                 let key = file.canonicalize().unwrap_or_else(|_| file.clone());

@@ -263,7 +263,7 @@ impl Sources<'_> {
             }
             return;
         }
-        if let Some((name, parsed_at)) = self.generated(&wanted) {
+        if let Some(name) = self.generated(&wanted) {
             if let Some(parsed) = self.files.find(&name) {
                 let doc = parsed
                     .documents
@@ -276,7 +276,6 @@ impl Sources<'_> {
                 self.layers.push((parsed.source.clone(), doc));
                 return;
             }
-            let _ = parsed_at;
         }
         if wanted.optional {
             self.not_read(&what, "optional, and not among the manifests linted");
@@ -304,10 +303,7 @@ impl Sources<'_> {
                 let kind = gitops::scalar(doc, root, &["kind"]);
                 let name = gitops::scalar(doc, root, &["metadata", "name"]);
                 let namespace = gitops::scalar(doc, root, &["metadata", "namespace"]);
-                let same_namespace = match (namespace, wanted.namespace) {
-                    (Some(a), Some(b)) => a == b,
-                    _ => true,
-                };
+                let same_namespace = gitops::namespaces_agree(namespace, wanted.namespace);
                 if kind != Some(wanted.kind_name()) || name != Some(wanted.name) || !same_namespace
                 {
                     continue;
@@ -321,7 +317,7 @@ impl Sources<'_> {
     }
 
     /// The file a Kustomize `configMapGenerator` among the files read makes `wanted` from.
-    fn generated(&self, wanted: &ObjectRef<'_>) -> Option<(String, Range<usize>)> {
+    fn generated(&self, wanted: &ObjectRef<'_>) -> Option<String> {
         if wanted.kind != ObjectKind::ConfigMap {
             return None;
         }
@@ -331,10 +327,8 @@ impl Sources<'_> {
             }
             for doc in &parsed.documents {
                 for generated in gitops::generated_config_maps(doc) {
-                    let same_namespace = match (generated.namespace.as_deref(), wanted.namespace) {
-                        (Some(a), Some(b)) => a == b,
-                        _ => true,
-                    };
+                    let same_namespace =
+                        gitops::namespaces_agree(generated.namespace.as_deref(), wanted.namespace);
                     if generated.name == wanted.name
                         && generated.key == wanted.key
                         && same_namespace
@@ -345,7 +339,7 @@ impl Sources<'_> {
                             &place,
                             &generated.file.text,
                         ) {
-                            return Some((name, generated.file.span.clone()));
+                            return Some(name);
                         }
                     }
                 }
