@@ -263,19 +263,19 @@ impl Sources<'_> {
             }
             return;
         }
-        if let Some(name) = self.generated(&wanted) {
-            if let Some(parsed) = self.files.find(&name) {
-                let doc = parsed
-                    .documents
-                    .iter()
-                    .find(|d| d.root.is_some())
-                    .cloned()
-                    .unwrap_or_default();
-                self.described
-                    .push(format!("{what} (generated from `{name}`)"));
-                self.layers.push((parsed.source.clone(), doc));
-                return;
-            }
+        if let Some(name) = self.generated(&wanted)
+            && let Some(parsed) = self.files.find(&name)
+        {
+            let doc = parsed
+                .documents
+                .iter()
+                .find(|d| d.root.is_some())
+                .cloned()
+                .unwrap_or_default();
+            self.described
+                .push(format!("{what} (generated from `{name}`)"));
+            self.layers.push((parsed.source.clone(), doc));
+            return;
         }
         if wanted.optional {
             self.not_read(&what, "optional, and not among the manifests linted");
