@@ -524,3 +524,47 @@ fn overlays_beside_a_charts_values_are_linted_over_it() {
         run.stderr
     );
 }
+
+#[test]
+fn a_baseline_hides_a_manifests_findings_and_new_ones_still_show() {
+    let bare = SUPPRESSED
+        .replace(" # oncall-lint: ignore[OC090] kept for the old chart", "")
+        .replace(" # oncall-lint: ignore[OC015] kept for now", "");
+    let dir = TempDir::with_files("gitops-baseline", &[("releases.yaml", &bare)]);
+    let written = dir.run(&[
+        "--no-config",
+        "--write-baseline",
+        "baseline.json",
+        "releases.yaml",
+    ]);
+    written.assert_sane();
+    let hidden = dir.run(&[
+        "--no-config",
+        "--format",
+        "concise",
+        "--baseline",
+        "baseline.json",
+        "releases.yaml",
+    ]);
+    assert_eq!(hidden.code(), Some(0), "{}", hidden.stdout());
+    // a new mistake inside the values string is reported, at its line in the manifest
+    let worse = bare.replace(
+        "          url: http://grafana.monitoring.svc:80\n        celery:",
+        "          url: grafana.monitoring.svc\n        celery:",
+    );
+    dir.write("releases.yaml", &worse);
+    let run = dir.run(&[
+        "--no-config",
+        "--format",
+        "concise",
+        "--baseline",
+        "baseline.json",
+        "releases.yaml",
+    ]);
+    assert_eq!(
+        places(&run),
+        [("releases.yaml".to_owned(), 16, "OC006".to_owned())],
+        "{}",
+        run.stdout()
+    );
+}
