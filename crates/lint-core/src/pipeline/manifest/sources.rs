@@ -237,6 +237,14 @@ impl Sources<'_> {
                 self.linted.documents.push(value.0);
             }
             if let Some(path) = wanted.target_path {
+                if wanted.kind == ObjectKind::Secret {
+                    // set as a `--set`, its value would be shown where that pseudo-file is
+                    let why = format!(
+                        "a Secret's value set at `{path}` is not read, so it is never shown"
+                    );
+                    self.not_read(&what, &why);
+                    return;
+                }
                 let text = doc.scalar_text(value.1).unwrap_or_default();
                 self.described.push(format!("{what} at `{path}`"));
                 self.sets.push(crate::release::SetArg {
