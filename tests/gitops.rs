@@ -568,3 +568,49 @@ fn a_baseline_hides_a_manifests_findings_and_new_ones_still_show() {
         run.stdout()
     );
 }
+
+#[test]
+fn a_secrets_value_at_a_target_path_is_not_read_and_said() {
+    let manifest = "\
+apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: oncall
+  namespace: oncall
+spec:
+  chart:
+    spec:
+      chart: oncall
+      version: 1.16.9
+  valuesFrom:
+    - kind: Secret
+      name: oncall-db
+      valuesKey: url
+      targetPath: externalPostgresql.host
+  values:
+    base_url: oncall.example.org
+    grafana:
+      enabled: false
+    externalGrafana:
+      url: http://grafana.monitoring.svc:80
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: oncall-db
+  namespace: oncall
+stringData:
+  url: db-hunter2secretvalue.example.org
+";
+    let dir = TempDir::with_files("gitops-target-path", &[("oncall.yaml", manifest)]);
+    for format in ["text", "json", "concise"] {
+        let run = dir.run(&["--no-config", "--format", format, "oncall.yaml"]);
+        run.assert_sane();
+        let all = format!("{}{}", run.stdout(), run.stderr);
+        assert!(!all.contains("hunter2secretvalue"), "{format}:\n{all}");
+        assert!(
+            all.contains("is not read, so it is never shown"),
+            "{format}:\n{all}"
+        );
+    }
+}
