@@ -72,16 +72,9 @@ pub(super) fn parse_source(
     source: Arc<SourceFile>,
     limits: &Limits,
 ) -> Result<Parsed, Box<Diagnostic>> {
-    let documents = parse(source.text(), limits).map_err(|err| {
-        Box::new(invalid_yaml(
-            &source,
-            err.offset,
-            InvalidYaml::Parse {
-                reason: err.message,
-            },
-        ))
-    })?;
-    Ok(parsed_from(source, documents))
+    let mut parsed = parse_unscanned(source, limits)?;
+    parsed.secrets.spans = crate::redact::secret_spans_in(parsed.source.text(), &parsed.documents);
+    Ok(parsed)
 }
 
 /// A file whose documents were parsed already, without its secrets (a GitOps manifest and
@@ -117,25 +110,6 @@ pub(super) fn parse_unscanned(
         ))
     })?;
     Ok(parsed_unscanned(source, documents))
-}
-
-/// A file whose documents were parsed already: its comments and secrets, as
-/// [`parse_source`] gives them.
-pub(super) fn parsed_from(source: Arc<SourceFile>, documents: Vec<Document>) -> Parsed {
-    let comments = documents
-        .iter()
-        .flat_map(|d| d.comments.iter().cloned())
-        .collect();
-    let secrets = Secrets {
-        spans: crate::redact::secret_spans_in(source.text(), &documents),
-        file: source.clone(),
-    };
-    Parsed {
-        source,
-        documents,
-        comments,
-        secrets,
-    }
 }
 
 /// The OC094 finding for a file over the size limit, which is not read.

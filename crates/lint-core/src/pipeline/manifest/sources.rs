@@ -206,12 +206,7 @@ impl Sources<'_> {
             }
             return;
         };
-        let doc = parsed
-            .documents
-            .iter()
-            .find(|d| d.root.is_some())
-            .cloned()
-            .unwrap_or_default();
+        let doc = first_document(parsed);
         self.described.push(format!("`{name}`"));
         self.layers.push((parsed.source.clone(), doc));
     }
@@ -274,12 +269,7 @@ impl Sources<'_> {
         if let Some(name) = self.generated(&wanted)
             && let Some(parsed) = self.files.find(&name)
         {
-            let doc = parsed
-                .documents
-                .iter()
-                .find(|d| d.root.is_some())
-                .cloned()
-                .unwrap_or_default();
+            let doc = first_document(parsed);
             self.described
                 .push(format!("{what} (generated from `{name}`)"));
             self.layers.push((parsed.source.clone(), doc));
@@ -355,6 +345,16 @@ impl Sources<'_> {
         }
         None
     }
+}
+
+/// A values file's first document, as Helm reads it (empty when it has none).
+fn first_document(parsed: &Parsed) -> Document {
+    parsed
+        .documents
+        .iter()
+        .find(|d| d.root.is_some())
+        .cloned()
+        .unwrap_or_default()
 }
 
 /// A `valuesFrom` entry.
