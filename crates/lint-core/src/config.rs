@@ -696,7 +696,7 @@ fn custom_check(rule: &CustomRuleConfig) -> Result<CustomCheck, String> {
             let pattern = pattern.as_str().unwrap_or_default();
             let re = regex::Regex::new(pattern)
                 .map_err(|e| format!("`value` is not a regular expression: {e}"))?;
-            CustomCheck::Matches(re)
+            CustomCheck::Matches(std::sync::Arc::new(re))
         }
         "at-least" => match value()?.as_f64() {
             Some(minimum) => CustomCheck::AtLeast(minimum),

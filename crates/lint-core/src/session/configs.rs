@@ -52,6 +52,9 @@ pub struct Configs {
     cwd: Option<PathBuf>,
     /// The search's answer per start directory.
     cache: Mutex<HashMap<PathBuf, Option<Arc<Found>>>>,
+    /// Each config file read, once: parsing compiles its globs and custom rules' regular
+    /// expressions, which a run over many directories must not repeat per directory.
+    loaded: Mutex<HashMap<PathBuf, Arc<Found>>>,
     used: Mutex<BTreeSet<PathBuf>>,
     ignored: Mutex<BTreeMap<PathBuf, u32>>,
 }
@@ -71,6 +74,7 @@ impl Configs {
                 .ok()
                 .map(|d| d.canonicalize().unwrap_or(d)),
             cache: Mutex::new(HashMap::new()),
+            loaded: Mutex::new(HashMap::new()),
             used: Mutex::new(BTreeSet::new()),
             ignored: Mutex::new(BTreeMap::new()),
         })
@@ -144,9 +148,24 @@ impl Configs {
                 ignored.insert(candidate, owner);
                 continue;
             }
-            return Ok(Some(Arc::new(load(&candidate, self.limit)?)));
+            return self.load_once(candidate).map(Some);
         }
         Ok(None)
+    }
+
+    /// The config file `file`, read and validated the first time it is asked for.
+    fn load_once(&self, file: PathBuf) -> Result<Arc<Found>, SessionError> {
+        let known = {
+            let loaded = self.loaded.lock().unwrap_or_else(|p| p.into_inner());
+            loaded.get(&file).cloned()
+        };
+        if let Some(found) = known {
+            return Ok(found);
+        }
+        let found = Arc::new(load(&file, self.limit)?);
+        let mut loaded = self.loaded.lock().unwrap_or_else(|p| p.into_inner());
+        loaded.insert(file, found.clone());
+        Ok(found)
     }
 
     /// Applies the config governing `path` to `options`.

@@ -802,6 +802,17 @@ fn baseline_file_name(file: &str) -> String {
     discover::display_name(Path::new(file))
 }
 
+/// Reads one file for the front end (`--schema`): a regular file, at most `limit` bytes,
+/// or why not.
+pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
+    match crate::pipeline::read_regular(path, limit)? {
+        crate::pipeline::Bounded::Read(bytes) => Ok(bytes),
+        crate::pipeline::Bounded::TooLarge(size) => Err(format!(
+            "it is {size} bytes, over the {limit}-byte limit (--max-file-size)"
+        )),
+    }
+}
+
 /// Reads the files of one release (`-` is standard input), and the `Chart.yaml` beside the
 /// first (for `render`, which builds a release without linting it).
 pub fn read_release_files(
