@@ -554,7 +554,10 @@ impl Checker<'_> {
                 let why = match outside_lexically(file) {
                     Some(why) => Some(why.to_owned()),
                     None => root.as_deref().and_then(|root| {
-                        let real = root.join(file).canonicalize().ok()?;
+                        // the deepest part of the path that exists, resolved: a symlink out
+                        // is refused even when what it names past it does not exist
+                        let joined = root.join(file);
+                        let real = joined.ancestors().find_map(|p| p.canonicalize().ok())?;
                         (!real.starts_with(root)).then(|| {
                             format!(
                                 "a symlink leads out of the config's directory (to {})",

@@ -356,12 +356,11 @@ fn refused(kind: &str) -> String {
 
 /// An I/O error, said plainly.
 fn io_reason(err: &std::io::Error) -> String {
-    let plain = match err.kind() {
+    match err.kind() {
         std::io::ErrorKind::NotFound => "no such file or directory".to_owned(),
         std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
         _ => err.to_string(),
-    };
-    format!("it could not be read: {plain}")
+    }
 }
 
 /// The OC094 finding for a path that could not be read at all (missing, not a regular

@@ -105,7 +105,9 @@ pub(super) struct Expanded {
 /// The files a path names: itself, or the values files below a directory (not entering
 /// the directories [`skipped_dir`] names).
 pub(super) fn expand(path: &Path, filter: &Filter<'_>) -> Result<Expanded, SessionError> {
-    // a path that cannot be looked at is read as named, and the read says why
+    nothing_there(path)?;
+    // a path that is there but cannot be looked at (a dangling symlink, a symlink loop) is
+    // read as named, and the read's finding says why
     if !std::fs::metadata(path).is_ok_and(|m| m.is_dir()) {
         return Ok(Expanded {
             files: vec![path.to_path_buf()],
@@ -295,9 +297,24 @@ pub(super) fn collect_files(paths: &[PathBuf], limit: u64) -> Result<Vec<Input>,
             if path.as_os_str() == "-" {
                 return stdin(None, limit);
             }
+            nothing_there(path)?;
             Ok(read_file(path, limit))
         })
         .collect()
+}
+
+/// A path with nothing at it (a typo, the wrong directory) stops the run with exit 2: the
+/// command is wrong, and a CI job pointed at the wrong file must not pass. A path that is
+/// there but cannot be read (permission denied, a dangling symlink, a directory given to
+/// `-f`, a FIFO or device) is a finding instead, and the run goes on with the other files.
+fn nothing_there(path: &Path) -> Result<(), SessionError> {
+    match std::fs::symlink_metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(SessionError::Read {
+            path: path.display().to_string(),
+            reason: "no such file or directory".into(),
+        }),
+        _ => Ok(()),
+    }
 }
 
 fn chart_yaml_beside(path: &Path, limit: u64) -> Option<String> {
