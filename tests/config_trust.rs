@@ -34,15 +34,20 @@ fn a_config_naming_a_file_outside_its_directory_is_exit_2_with_the_reason() {
     for (named, reason) in cases {
         let dir = TempDir::with_files("trust-paths", &[("values.yaml", NO_SCHEME)]);
         dir.write("x/values.yaml", NO_SCHEME);
-        std::os::unix::fs::symlink(outside.path(), dir.path().join("linked"))
-            .expect("a symlink");
+        std::os::unix::fs::symlink(outside.path(), dir.path().join("linked")).expect("a symlink");
         dir.write(
             ".oncall-lint.yaml",
-            format!("releases:\n  - name: prod\n    files:\n      - values.yaml\n      - {named}\n"),
+            format!(
+                "releases:\n  - name: prod\n    files:\n      - values.yaml\n      - {named}\n"
+            ),
         );
         let run = dir.run(&["--format", "concise"]);
         run.assert_code(2);
-        assert!(run.stdout().is_empty(), "{named}: nothing read: {}", run.stdout());
+        assert!(
+            run.stdout().is_empty(),
+            "{named}: nothing read: {}",
+            run.stdout()
+        );
         // the config, the line of the entry, and why
         assert!(
             run.stderr.contains(".oncall-lint.yaml:5:"),
@@ -68,7 +73,10 @@ fn discovery_stops_at_the_repository_root() {
     for marker in [".git", ".hg"] {
         let outer = TempDir::with_files(
             "trust-repo",
-            &[(".oncall-lint.yaml", SILENCE), ("repo/deploy/values.yaml", NO_SCHEME)],
+            &[
+                (".oncall-lint.yaml", SILENCE),
+                ("repo/deploy/values.yaml", NO_SCHEME),
+            ],
         );
         // a directory, or a file as in a git worktree
         if marker == ".git" {
@@ -80,7 +88,11 @@ fn discovery_stops_at_the_repository_root() {
             .cwd(&outer.path().join("repo"))
             .run();
         run.assert_code(1);
-        assert_eq!(codes(&run), ["OC006"], "{marker}: the config above the root does not apply");
+        assert_eq!(
+            codes(&run),
+            ["OC006"],
+            "{marker}: the config above the root does not apply"
+        );
     }
 }
 
@@ -88,14 +100,21 @@ fn discovery_stops_at_the_repository_root() {
 fn without_a_repository_discovery_stops_at_the_working_directory() {
     let outer = TempDir::with_files(
         "trust-norepo",
-        &[(".oncall-lint.yaml", SILENCE), ("work/deploy/values.yaml", NO_SCHEME)],
+        &[
+            (".oncall-lint.yaml", SILENCE),
+            ("work/deploy/values.yaml", NO_SCHEME),
+        ],
     );
     let work = outer.path().join("work");
     let run = exe::oncall_lint(["--format", "concise", "deploy/values.yaml"])
         .cwd(&work)
         .run();
     run.assert_code(1);
-    assert_eq!(codes(&run), ["OC006"], "a config above the working directory does not apply");
+    assert_eq!(
+        codes(&run),
+        ["OC006"],
+        "a config above the working directory does not apply"
+    );
     // one in the working directory does
     std::fs::write(work.join(".oncall-lint.yaml"), SILENCE).expect("write");
     let run = exe::oncall_lint(["--format", "concise", "deploy/values.yaml"])
@@ -129,10 +148,14 @@ fn a_config_owned_by_another_user_is_ignored_and_said() {
     run.assert_code(0);
     let shown = run.stdout();
     assert!(shown.contains("config: none"), "{shown}");
-    assert!(shown.contains("ignored config") && shown.contains(".oncall-lint.yaml"), "{shown}");
+    assert!(
+        shown.contains("ignored config") && shown.contains(".oncall-lint.yaml"),
+        "{shown}"
+    );
     // the user's own (or root's) config applies
     std::os::unix::fs::chown(&config, Some(0), Some(0)).expect("chown as root");
-    dir.run(&["--format", "concise", "values.yaml"]).assert_code(0);
+    dir.run(&["--format", "concise", "values.yaml"])
+        .assert_code(0);
 }
 
 unsafe extern "C" {
@@ -144,16 +167,24 @@ unsafe extern "C" {
 fn verbose_and_show_settings_name_the_config_used() {
     let dir = TempDir::with_files(
         "trust-named",
-        &[(".oncall-lint.yaml", "ignore: [OC004]\n"), ("values.yaml", NO_SCHEME)],
+        &[
+            (".oncall-lint.yaml", "ignore: [OC004]\n"),
+            ("values.yaml", NO_SCHEME),
+        ],
     );
     let run = dir.run(&["-v", "--format", "concise", "values.yaml"]);
     run.assert_code(1);
-    let config = dir.path().canonicalize().expect("canonical").join(".oncall-lint.yaml");
+    let config = dir
+        .path()
+        .canonicalize()
+        .expect("canonical")
+        .join(".oncall-lint.yaml");
     let named = format!("note: config: {}", config.display());
     assert!(run.stderr.contains(&named), "-v names it: {}", run.stderr);
     let run = dir.run(&["--show-settings", "values.yaml"]);
     assert!(
-        run.stdout().contains(&format!("config: {}", config.display())),
+        run.stdout()
+            .contains(&format!("config: {}", config.display())),
         "{}",
         run.stdout()
     );

@@ -37,13 +37,28 @@ fn the_size_limit_applies_to_release_files_stdin_and_the_config() {
         &[
             ("values.yaml", NO_SCHEME),
             ("big.yaml", &format!("{NO_SCHEME}# {}\n", "x".repeat(4096))),
-            ("config.yaml", &format!("ignore: [OC004]\n# {}\n", "x".repeat(4096))),
+            (
+                "config.yaml",
+                &format!("ignore: [OC004]\n# {}\n", "x".repeat(4096)),
+            ),
         ],
     );
     // -f
-    let run = dir.run(&["--format", "concise", "--max-file-size", "1K", "-f", "big.yaml"]);
+    let run = dir.run(&[
+        "--format",
+        "concise",
+        "--max-file-size",
+        "1K",
+        "-f",
+        "big.yaml",
+    ]);
     run.assert_code(1);
-    assert_eq!(findings(&run), [pair("big.yaml", "OC094")], "{}", run.stdout());
+    assert_eq!(
+        findings(&run),
+        [pair("big.yaml", "OC094")],
+        "{}",
+        run.stdout()
+    );
     assert!(run.stdout().contains("over the"), "{}", run.stdout());
     // standard input
     let run = oncall_lint(["--format", "concise", "--max-file-size", "1K", "-"])
@@ -51,10 +66,21 @@ fn the_size_limit_applies_to_release_files_stdin_and_the_config() {
         .stdin(std::fs::read(dir.path().join("big.yaml")).expect("read"))
         .run();
     run.assert_code(1);
-    assert_eq!(findings(&run), [pair("<stdin>", "OC094")], "{}", run.stdout());
+    assert_eq!(
+        findings(&run),
+        [pair("<stdin>", "OC094")],
+        "{}",
+        run.stdout()
+    );
     // --config
     let run = dir.run(&[
-        "--format", "concise", "--max-file-size", "1K", "--config", "config.yaml", "values.yaml",
+        "--format",
+        "concise",
+        "--max-file-size",
+        "1K",
+        "--config",
+        "config.yaml",
+        "values.yaml",
     ]);
     run.assert_code(2);
     assert!(
@@ -72,7 +98,9 @@ fn standard_input_is_read_within_the_limit() {
         .args(["--format", "concise", "--max-file-size", "1M", "-"])
         .current_dir(dir.path())
         .env_clear()
-        .stdin(Stdio::from(std::fs::File::open("/dev/zero").expect("/dev/zero")))
+        .stdin(Stdio::from(
+            std::fs::File::open("/dev/zero").expect("/dev/zero"),
+        ))
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -92,7 +120,10 @@ fn standard_input_is_read_within_the_limit() {
     let out = child.wait_with_output().expect("output");
     assert_eq!(status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.starts_with("<stdin>:1:1: OC094 error") && stdout.contains("over the"), "{stdout}");
+    assert!(
+        stdout.starts_with("<stdin>:1:1: OC094 error") && stdout.contains("over the"),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -108,14 +139,30 @@ fn dev_zero_is_refused_quickly_as_an_argument_or_a_release_file() {
         findings(&run),
         [pair("/dev/zero", "OC094"), pair("values.yaml", "OC006")]
     );
-    assert!(run.stdout().contains("character device"), "{}", run.stdout());
-    let run = oncall_lint(["--format", "concise", "-f", "values.yaml", "-f", "/dev/zero"])
-        .cwd(dir.path())
-        .timeout(QUICK)
-        .memory_limit(MEMORY)
-        .run();
+    assert!(
+        run.stdout().contains("character device"),
+        "{}",
+        run.stdout()
+    );
+    let run = oncall_lint([
+        "--format",
+        "concise",
+        "-f",
+        "values.yaml",
+        "-f",
+        "/dev/zero",
+    ])
+    .cwd(dir.path())
+    .timeout(QUICK)
+    .memory_limit(MEMORY)
+    .run();
     run.assert_code(1);
-    assert_eq!(findings(&run), [pair("/dev/zero", "OC094")], "{}", run.stdout());
+    assert_eq!(
+        findings(&run),
+        [pair("/dev/zero", "OC094")],
+        "{}",
+        run.stdout()
+    );
 }
 
 #[test]

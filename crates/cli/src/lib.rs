@@ -131,14 +131,8 @@ fn lint(args: LintArgs) -> Result<ExitCode, String> {
         allow_empty: args.allow_empty,
     };
     let outcome = session.run(&inputs).map_err(|e| e.to_string())?;
-    // a config another user could have written is not used, and never silently
-    for line in show::ignored_configs(&outcome) {
-        eprintln!("warning: {line}");
-    }
-    if args.verbose {
-        for line in show::used_configs(&outcome) {
-            eprintln!("note: {line}");
-        }
+    for line in show::config_notes(&outcome, args.verbose) {
+        eprintln!("{line}");
     }
     if args.show_files || args.show_settings {
         let shown = if args.show_files {

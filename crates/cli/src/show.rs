@@ -106,8 +106,21 @@ pub fn ignored_configs(outcome: &Outcome) -> Vec<String> {
         .collect()
 }
 
+/// What standard error says of configs: always each one ignored (a config another user
+/// could have written is not used, and never silently); under `-v`, each one used.
+pub fn config_notes(outcome: &Outcome, verbose: bool) -> Vec<String> {
+    let ignored = ignored_configs(outcome)
+        .into_iter()
+        .map(|line| format!("warning: {line}"));
+    let used = used_configs(outcome)
+        .into_iter()
+        .filter(|_| verbose)
+        .map(|line| format!("note: {line}"));
+    ignored.chain(used).collect()
+}
+
 /// What `-v` says of configs: each one used (or that none was).
-pub fn used_configs(outcome: &Outcome) -> Vec<String> {
+fn used_configs(outcome: &Outcome) -> Vec<String> {
     if outcome.configs.used.is_empty() {
         return vec!["config: none".to_owned()];
     }

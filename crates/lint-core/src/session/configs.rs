@@ -61,7 +61,11 @@ pub struct Configs {
 
 impl Configs {
     /// Reads the named config now, if there is one; `limit` bounds every config read.
-    pub fn new(explicit: Option<&Path>, disabled: bool, limit: u64) -> Result<Configs, SessionError> {
+    pub fn new(
+        explicit: Option<&Path>,
+        disabled: bool,
+        limit: u64,
+    ) -> Result<Configs, SessionError> {
         let explicit = match explicit {
             Some(path) => Some(Arc::new(load(path, limit)?)),
             None => None,

@@ -820,12 +820,11 @@ pub fn read_release_files(
 ) -> Result<(Vec<InputFile>, Option<String>), SessionError> {
     let limit = crate::yaml::Limits::default().max_file_size;
     let read = discover::collect_files(paths, limit)?;
-    if let Some((input, why)) = read
-        .iter()
-        .find_map(|i| Some((i, i.not_read.as_ref()?)))
-    {
+    if let Some((input, why)) = read.iter().find_map(|i| Some((i, i.not_read.as_ref()?))) {
         let reason = match why {
-            NotRead::TooLarge(size) => format!("the file is {size} bytes, over the {limit}-byte limit"),
+            NotRead::TooLarge(size) => {
+                format!("the file is {size} bytes, over the {limit}-byte limit")
+            }
             NotRead::Refused(reason) => reason.clone(),
         };
         return Err(SessionError::Read {
