@@ -794,6 +794,35 @@ mod tests {
     }
 
     #[test]
+    fn release_files_stay_inside_the_config_directory() {
+        for inside in [
+            "values.yaml",
+            "./deploy/values.yaml",
+            "deploy/../values.yaml",
+            "a/b/../../c.yaml",
+        ] {
+            assert_eq!(outside_lexically(inside), None, "{inside}");
+        }
+        for outside in [
+            "/proc/self/environ",
+            "~/.aws/credentials",
+            "~",
+            "../values.yaml",
+            "deploy/../../values.yaml",
+            "./..",
+        ] {
+            assert!(outside_lexically(outside).is_some(), "{outside}");
+        }
+        let err = LoadedConfig::parse(
+            "c.yaml",
+            "select: [OC001]\nreleases:\n  - name: prod\n    files: [values.yaml, ../x.yaml]\n",
+        )
+        .unwrap_err();
+        assert_eq!((err.line, err.column), (4, 26), "{err}");
+        assert!(err.message.contains("`..` leads out"), "{err}");
+    }
+
+    #[test]
     fn sizes() {
         assert_eq!(parse_size("64MiB"), Some(64 * 1024 * 1024));
         assert_eq!(parse_size("500K"), Some(500 * 1024));
