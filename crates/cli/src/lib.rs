@@ -131,6 +131,9 @@ fn lint(args: LintArgs) -> Result<ExitCode, String> {
         allow_empty: args.allow_empty,
     };
     let outcome = session.run(&inputs).map_err(|e| e.to_string())?;
+    for line in show::config_notes(&outcome, args.verbose) {
+        eprintln!("{line}");
+    }
     if args.show_files || args.show_settings {
         let shown = if args.show_files {
             show::files(&outcome)
