@@ -156,15 +156,18 @@ impl Outcome {
         out
     }
 
-    /// Writes every changed file that lives on disk; returns how many.
-    pub fn write_fixes(&self) -> Result<usize, SessionError> {
+    /// Writes every changed file that lives on disk; returns how many. A file that no
+    /// longer holds what was read, or that [`crate::write`] refuses, stops the writing
+    /// with an error naming it.
+    pub fn write_fixes(&self, options: crate::write::WriteOptions) -> Result<usize, SessionError> {
         let mut written = 0;
         for fixed in &self.fixed {
             let Some(path) = &fixed.file.path else {
                 continue;
             };
+            let read = fixed.file.content(&fixed.file.text);
             let content = fixed.file.content(&fixed.text);
-            crate::write::replace_file(path, content.as_bytes())?;
+            crate::write::rewrite_file(path, read.as_bytes(), content.as_bytes(), options)?;
             written += 1;
         }
         Ok(written)
