@@ -230,3 +230,31 @@ fn an_unreadable_path_is_a_finding_and_the_run_goes_on() {
     assert_eq!(findings(&run), [pair("adir", "OC094")], "{}", run.stdout());
     assert!(run.stdout().contains("a directory"), "{}", run.stdout());
 }
+
+#[test]
+fn the_baseline_and_a_merge_target_are_read_bounded() {
+    let dir = TempDir::with_files("reads-baseline", &[("values.yaml", NO_SCHEME)]);
+    let run = oncall_lint(["--baseline", "/dev/zero", "values.yaml"])
+        .cwd(dir.path())
+        .timeout(QUICK)
+        .memory_limit(MEMORY)
+        .run();
+    run.assert_code(2);
+    assert!(run.stderr.contains("character device"), "{}", run.stderr);
+    let run = oncall_lint([
+        "render",
+        "provisioning",
+        "--release",
+        "oncall",
+        "--namespace",
+        "oncall",
+        "--merge-into",
+        "/dev/zero",
+    ])
+    .cwd(dir.path())
+    .timeout(QUICK)
+    .memory_limit(MEMORY)
+    .run();
+    run.assert_code(2);
+    assert!(run.stderr.contains("character device"), "{}", run.stderr);
+}
