@@ -107,29 +107,7 @@ fn render(artifact: Artifact) -> Result<ExitCode, String> {
 
 /// The default command: lint (or fix) the inputs and report.
 fn lint(args: LintArgs) -> Result<ExitCode, String> {
-    let options = options::lint_options(&args)?;
-    let config = match (&args.config, args.no_config) {
-        (_, true) => ConfigSource::Off,
-        (Some(path), false) => ConfigSource::File(path.clone()),
-        (None, false) => ConfigSource::Discover,
-    };
-    let threshold = if args.unsafe_fixes {
-        Applicability::Unsafe
-    } else {
-        Applicability::Safe
-    };
-    let fix = match (args.diff, args.fix) {
-        (true, _) => FixMode::Diff(threshold),
-        (false, true) => FixMode::Apply(threshold),
-        (false, false) => FixMode::Off,
-    };
-    let mut session = Session::new(config, options, fix).map_err(|e| e.to_string())?;
-    if let Some(path) = &args.baseline {
-        session = session.with_baseline(read_baseline(path)?);
-    }
-    if args.show_files || args.show_settings {
-        session = session.recording_settings();
-    }
+    let session = session(&args)?;
     let inputs = Inputs {
         paths: args.paths.clone(),
         release_files: args.release.values.clone(),
@@ -190,6 +168,34 @@ fn lint(args: LintArgs) -> Result<ExitCode, String> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The session the command line asks for: options, config, fix mode, baseline.
+fn session(args: &LintArgs) -> Result<Session, String> {
+    let options = options::lint_options(args)?;
+    let config = match (&args.config, args.no_config) {
+        (_, true) => ConfigSource::Off,
+        (Some(path), false) => ConfigSource::File(path.clone()),
+        (None, false) => ConfigSource::Discover,
+    };
+    let threshold = if args.unsafe_fixes {
+        Applicability::Unsafe
+    } else {
+        Applicability::Safe
+    };
+    let fix = match (args.diff, args.fix) {
+        (true, _) => FixMode::Diff(threshold),
+        (false, true) => FixMode::Apply(threshold),
+        (false, false) => FixMode::Off,
+    };
+    let mut session = Session::new(config, options, fix).map_err(|e| e.to_string())?;
+    if let Some(path) = &args.baseline {
+        session = session.with_baseline(read_baseline(path)?);
+    }
+    if args.show_files || args.show_settings {
+        session = session.recording_settings();
+    }
+    Ok(session)
 }
 
 fn read_baseline(path: &std::path::Path) -> Result<Baseline, String> {
