@@ -14,16 +14,17 @@ const FORMATS: [&str; 7] = [
     "text", "concise", "json", "sarif", "github", "gitlab", "junit",
 ];
 
-/// `KEYS` keys of padding, then `KEYS` keys, then each of those keys again: every
-/// duplicate's first occurrence is in the middle of the file, far from its second.
+/// Under `podAnnotations` (a map of any keys), `keys` keys of padding, then `keys` keys,
+/// then each of those keys again: every duplicate's first occurrence is in the middle of
+/// the file, far from its second.
 fn duplicate_keys(keys: usize) -> String {
-    let mut text = String::new();
+    let mut text = String::from("podAnnotations:\n");
     for i in 0..keys {
-        text.push_str(&format!("pad{i}: 0\n"));
+        text.push_str(&format!("  pad{i}: \"0\"\n"));
     }
     for value in [1, 2] {
         for i in 0..keys {
-            text.push_str(&format!("key{i}: {value}\n"));
+            text.push_str(&format!("  key{i}: \"{value}\"\n"));
         }
     }
     text
@@ -55,15 +56,19 @@ fn four_thousand_duplicate_keys_print_output_linear_in_the_findings() {
         out.len()
     );
     // a line in the middle is drawn by its own finding and its neighbours', no more
-    let drawn = out.matches("│ key2000: 1\n").count();
-    assert!((1..=3).contains(&drawn), "`key2000: 1` drawn {drawn} times");
-    // the padding is never between two labels of one finding
-    let padding = out.matches("│ pad").count();
-    assert!(padding <= 3, "padding lines drawn {padding} times");
+    let drawn = out.matches("│   key2000: \"1\"\n").count();
+    assert!(
+        (1..=3).contains(&drawn),
+        "`key2000: \"1\"` drawn {drawn} times"
+    );
+    // the padding is far from every label: drawn by no finding
+    let padding = out.matches("│   pad2000: ").count();
+    assert_eq!(padding, 0, "a padding line drawn {padding} times");
 }
 
 /// A 1 MiB value quoted by a finding's message is cut, with how much was cut, in every
-/// format; the line holding it is not drawn in full either.
+/// format; the line holding it is not drawn in full either. Only the fix's edit in JSON and
+/// SARIF holds it whole: it is the text a tool writes into the file.
 #[test]
 fn a_one_mib_value_is_cut_in_every_format() {
     let host = "a".repeat(1 << 20);
@@ -85,13 +90,32 @@ fn a_one_mib_value_is_cut_in_every_format() {
         run.assert_sane();
         let out = run.stdout();
         assert!(out.contains("OC015"), "{format}: no OC015 finding\n{out}");
+        // JSON and SARIF carry the fix's edit, whose replacement is the file's new text and
+        // must stay whole for a tool to apply it: once, and nowhere else
+        let whole = if matches!(format, "json" | "sarif") {
+            1
+        } else {
+            0
+        };
+        assert_eq!(
+            out.matches(host.as_str()).count(),
+            whole,
+            "{format}: the 1 MiB value printed whole"
+        );
+        let long_lines = out.lines().filter(|line| line.len() > 64 * 1024).count();
         assert!(
-            out.len() < 64 * 1024,
+            long_lines <= whole,
+            "{format}: {long_lines} lines over 64 KiB"
+        );
+        // (SARIF also lists every rule with its docs: about 600 KB whatever the input)
+        let bound = if whole == 1 { 2 << 20 } else { 64 * 1024 };
+        assert!(
+            out.len() < bound,
             "{format}: {} bytes printed for one 1 MiB value",
             out.len()
         );
         assert!(
-            out.contains(&format!("`https://{}… (", "a".repeat(192))),
+            out.contains(&format!("`https://{}…", "a".repeat(192))),
             "{format}: the value is not cut with an ellipsis\n{out}"
         );
         assert!(

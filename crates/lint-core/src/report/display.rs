@@ -48,9 +48,16 @@ pub fn is_invisible(c: char) -> bool {
     )
 }
 
+/// Whether `text` can hold an [invisible](is_invisible) character: whether it holds a byte
+/// that starts one (a fast test; most report text is ASCII).
+fn may_hold_invisible(text: &str) -> bool {
+    text.bytes()
+        .any(|b| matches!(b, 0xC2 | 0xD8 | 0xE1 | 0xE2 | 0xE3 | 0xEF))
+}
+
 /// The text with every [invisible](is_invisible) character written as `\u{XXXX}`.
 pub fn escape_invisible(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(is_invisible) {
+    if !may_hold_invisible(text) || !text.chars().any(is_invisible) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 16);
@@ -193,7 +200,7 @@ fn needs_change(d: &Diagnostic) -> bool {
 /// a key path, a fix's replacement text) written as a JSON `\uXXXX` escape: the document
 /// means the same, and no invisible character reaches whoever reads it raw.
 pub fn json_escape_invisible(json: String) -> String {
-    if !json.chars().any(is_invisible) {
+    if !may_hold_invisible(&json) || !json.chars().any(is_invisible) {
         return json;
     }
     let mut out = String::with_capacity(json.len() + 16);
@@ -225,6 +232,16 @@ mod tests {
         assert!(matches!(text("`short` value"), Cow::Borrowed(_)));
         let unclosed = format!("`{}", "y".repeat(300));
         assert_eq!(text(&unclosed), unclosed);
+    }
+
+    #[test]
+    fn every_invisible_character_passes_the_fast_test() {
+        let invisible = (0..=0x10FFFF_u32)
+            .filter_map(char::from_u32)
+            .filter(|c| is_invisible(*c));
+        for c in invisible {
+            assert!(may_hold_invisible(&c.to_string()), "U+{:04X}", u32::from(c));
+        }
     }
 
     #[test]

@@ -57,7 +57,8 @@ pub fn render(diagnostics: &[Diagnostic], color: bool) -> String {
             ));
             for line in crate::fix::diff::fix_preview(fix).lines() {
                 out.push_str("    ");
-                out.push_str(&printable(line));
+                // a line of the file is shown as a message's line is: cut when long
+                out.push_str(&printable(&super::display::text(line)));
                 out.push('\n');
             }
         }
