@@ -4,20 +4,92 @@
 # run, on a generated corpus: 1,000 OnCall values files and one 5 MB umbrella file; and the
 # same 1,000 values as bare files against them in the GitOps manifests that carry them.
 #
-# usage: bench/run.sh [RUNS]    (best of RUNS, default 3)
+# usage: bench/run.sh [RUNS]          (best of RUNS, default 3): both sections
+#        bench/run.sh output [RUNS]   the output section alone
 # Installs yamllint and check-jsonschema into a venv (PyPI). Prints wall time and peak
 # memory (max RSS) for each, the ratios, and whether each target is met.
+#
+# The output section lints generated files holding 1,000 to 200,000 findings (duplicate
+# keys far apart, unknown keys, a long value, a key with a bidi override: bench/gen-findings.py)
+# in every format, and prints the output's size and wall time per format and N, whether
+# both grow linearly (per finding at 200,000 within 2x of per finding at 1,000) and whether
+# 200,000 findings take under 10 s.
+#
+# The binaries are built under $CARGO_TARGET_DIR (default target/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+section=all
+if [ "${1:-}" = output ]; then
+    section=output
+    shift
+fi
 runs="${1:-3}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
+target="${CARGO_TARGET_DIR:-$PWD/target}"
 
 echo "== building (release)"
 cargo build --release -q --bin oncall-lint --example bare_parse
-lint="$PWD/target/release/oncall-lint"
-bare="$PWD/target/release/examples/bare_parse"
+lint="$target/release/oncall-lint"
+bare="$target/release/examples/bare_parse"
 schema="$PWD/schemas/oncall-1.16.9.values.schema.json"
+
+
+# output size and wall time per format for N findings: best wall time of $runs runs
+output_section() {
+    local formats=(text concise json sarif github gitlab junit)
+    local sizes=(1000 10000 50000 200000)
+    echo "== output: generating ${sizes[*]} findings"
+    for n in "${sizes[@]}"; do
+        python3 bench/gen-findings.py "$work/findings-$n" "$n"
+    done
+    declare -A secs bytes found
+    for n in "${sizes[@]}"; do
+        # the lint exits 1 on findings: the count is what matters
+        found[$n]=$({ "$lint" --no-config --chart oncall --format concise "$work/findings-$n" 2>/dev/null || true; } | wc -l)
+        for f in "${formats[@]}"; do
+            local best=""
+            for _ in $(seq "$runs"); do
+                /usr/bin/time -f "%e" -o "$work/time" \
+                    "$lint" --no-config --chart oncall --color never --format "$f" \
+                    "$work/findings-$n" >"$work/out" 2>/dev/null || true
+                local t
+                t=$(tail -n 1 "$work/time")
+                if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then best="$t"; fi
+            done
+            secs[$f,$n]="$best"
+            bytes[$f,$n]=$(stat -c %s "$work/out")
+        done
+    done
+    echo
+    echo "machine: $(nproc) cores, $(uname -m); findings per run: $(for n in "${sizes[@]}"; do printf '%s ' "${found[$n]}"; done)"
+    printf '\n%-8s %9s %9s %12s %10s %12s\n' format findings "wall (s)" "output (B)" "B/finding" "µs/finding"
+    for f in "${formats[@]}"; do
+        for n in "${sizes[@]}"; do
+            printf '%-8s %9s %9s %12s %10.0f %12.1f\n' "$f" "${found[$n]}" "${secs[$f,$n]}" "${bytes[$f,$n]}" \
+                "$(awk "BEGIN{print ${bytes[$f,$n]} / ${found[$n]}}")" \
+                "$(awk "BEGIN{print ${secs[$f,$n]} * 1000000 / ${found[$n]}}")"
+        done
+    done
+    local lo=${sizes[0]} hi=${sizes[-1]}
+    echo
+    echo "targets (per finding at ${found[$hi]} findings against ${found[$lo]})"
+    for f in "${formats[@]}"; do
+        local tr sr
+        tr=$(awk "BEGIN{printf \"%.2f\", (${secs[$f,$hi]} / ${found[$hi]}) / ((${secs[$f,$lo]} > 0 ? ${secs[$f,$lo]} : 0.01) / ${found[$lo]})}")
+        sr=$(awk "BEGIN{printf \"%.2f\", (${bytes[$f,$hi]} / ${found[$hi]}) / (${bytes[$f,$lo]} / ${found[$lo]})}")
+        printf '  %-8s time %sx (<= 2x): %-7s size %sx (<= 2x): %-7s %ss (< 10 s): %s\n' "$f" \
+            "$tr" "$(check "$tr <= 2")" "$sr" "$(check "$sr <= 2")" "${secs[$f,$hi]}" \
+            "$(check "${secs[$f,$hi]} < 10")"
+    done
+}
+
+check() { if awk "BEGIN{exit !($1)}"; then echo "met"; else echo "NOT MET"; fi; }
+
+if [ "$section" = output ]; then
+    output_section
+    exit 0
+fi
 
 echo "== corpus"
 python3 bench/gen-corpus.py "$work/corpus" 1000
@@ -107,3 +179,6 @@ echo "  check-jsonschema / oncall-lint:      ${r3}x (target >= 30x): $(check "$r
 echo "  small file / --version:              ${r4}x (target <= 2x): $(check "$r4 <= 2")"
 echo "  peak memory / largest input:         ${r5}x (target < 10x): $(check "$r5 < 10")"
 echo "  manifests / bare values files:       ${r6}x (target <= 1.5x): $(check "$r6 <= 1.5")"
+
+echo
+output_section

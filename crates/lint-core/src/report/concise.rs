@@ -1,5 +1,8 @@
 //! One line per finding: `PATH:LINE:COL: CODE SEVERITY: MESSAGE` (1-based), nothing else.
+//! The message is shown as every format shows it ([`display`]: long values cut, invisible
+//! characters escaped).
 
+use super::display::{self, escape_invisible};
 use crate::diagnostic::Diagnostic;
 
 /// Renders findings, one line each, in the order given.
@@ -9,12 +12,12 @@ pub fn render(diagnostics: &[Diagnostic]) -> String {
         let at = d.primary.start();
         out.push_str(&format!(
             "{}:{}:{}: {} {}: {}\n",
-            single_line(d.primary.file.path()),
+            single_line(&escape_invisible(d.primary.file.path())),
             at.line,
             at.column,
             d.code(),
             d.severity,
-            single_line(&d.message)
+            single_line(&display::text(&d.message))
         ));
     }
     out

@@ -41,13 +41,14 @@ pub fn render_with(diagnostics: &[Diagnostic], notices: &[Notice]) -> String {
             .unwrap_or_default();
         out.push_str(&format!(
             "::notice{file},title=oncall-lint::{}\n",
-            escape_data(&printable(&n.message))
+            escape_data(&printable(&super::display::text(&n.message)))
         ));
     }
     out
 }
 
 fn findings(diagnostics: &[Diagnostic]) -> String {
+    let diagnostics = super::display::diagnostics(diagnostics);
     let mut ordered: Vec<&Diagnostic> = diagnostics.iter().collect();
     ordered.sort_by_key(|d| std::cmp::Reverse(d.severity));
     let mut out = String::new();
@@ -114,9 +115,11 @@ fn trim_trailing_newline(text: &str, start: usize, end: usize) -> usize {
 }
 
 /// Control characters other than tab and line breaks become U+FFFD, so a value quoted from
-/// a values file cannot drive the terminal that shows the log.
+/// a values file cannot drive the terminal that shows the log; invisible characters (a file
+/// name's bidi override) are escaped as in messages.
 fn printable(text: &str) -> String {
-    text.chars()
+    super::display::escape_invisible(text)
+        .chars()
         .map(|c| match c {
             '\t' | '\n' | '\r' => c,
             c if c.is_control() => '\u{FFFD}',

@@ -21,14 +21,15 @@ pub fn render(diagnostics: &[Diagnostic]) -> String {
     let mut out = serde_json::to_string_pretty(&to_value(diagnostics))
         .expect("a JSON value always serializes");
     out.push('\n');
-    out
+    super::display::json_escape_invisible(out)
 }
 
 /// The report as a JSON value.
 pub fn to_value(diagnostics: &[Diagnostic]) -> Value {
+    let diagnostics = super::display::diagnostics(diagnostics);
     diagnostics
         .iter()
-        .zip(fingerprints(diagnostics))
+        .zip(fingerprints(&diagnostics))
         .map(|(d, fingerprint)| {
             let file = &d.primary.file;
             let span = &d.primary.span;

@@ -29,7 +29,7 @@ pub fn render_with(diagnostics: &[Diagnostic], files: usize, notices: &[Notice])
     let mut out = serde_json::to_string_pretty(&to_value_with(diagnostics, files, notices))
         .expect("a JSON value always serializes");
     out.push('\n');
-    out
+    super::display::json_escape_invisible(out)
 }
 
 /// The document as a JSON value.
@@ -39,6 +39,7 @@ pub fn to_value(diagnostics: &[Diagnostic], files: usize) -> Value {
 
 /// The document, with the run's notices, as a JSON value.
 pub fn to_value_with(diagnostics: &[Diagnostic], files: usize, notices: &[Notice]) -> Value {
+    let diagnostics = super::display::diagnostics(diagnostics);
     let count = |s: Severity| diagnostics.iter().filter(|d| d.severity == s).count();
     json!({
         "tool": "oncall-lint",
@@ -77,7 +78,7 @@ fn notice(n: &Notice) -> Value {
     json!({
         "kind": n.kind.as_str(),
         "file": n.file,
-        "message": n.message,
+        "message": super::display::text(&n.message),
     })
 }
 

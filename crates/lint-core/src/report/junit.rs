@@ -17,6 +17,7 @@ use crate::report::text;
 /// Renders findings as a JUnit XML document (with a trailing newline). `files` is the
 /// number of files linted (named in the passing test case of a clean run).
 pub fn render(diagnostics: &[Diagnostic], files: usize) -> String {
+    let diagnostics = &*super::display::diagnostics(diagnostics);
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     if diagnostics.is_empty() {
         let name = text::summary(diagnostics, files);
@@ -30,13 +31,18 @@ pub fn render(diagnostics: &[Diagnostic], files: usize) -> String {
         );
         return out;
     }
-    // Files in the order they first appear.
+    // Files in the order they first appear (an index by path: a linear search per finding
+    // made many files' findings quadratic).
     let mut groups: Vec<(String, Vec<&Diagnostic>)> = Vec::new();
+    let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for d in diagnostics {
         let path = normalize_path(d.primary.file.path());
-        match groups.iter_mut().find(|(p, _)| *p == path) {
-            Some((_, group)) => group.push(d),
-            None => groups.push((path, vec![d])),
+        match index.get(&path) {
+            Some(&i) => groups[i].1.push(d),
+            None => {
+                index.insert(path.clone(), groups.len());
+                groups.push((path, vec![d]));
+            }
         }
     }
     let n = diagnostics.len();
@@ -57,6 +63,25 @@ pub fn render(diagnostics: &[Diagnostic], files: usize) -> String {
         out.push_str("  </testsuite>\n");
     }
     out.push_str("</testsuites>\n");
+    escape_invisible(out)
+}
+
+/// The document with every invisible character left in it (a file or key path's bidi
+/// override) written as a character reference: the XML means the same, and no invisible
+/// character reaches whoever reads it raw.
+fn escape_invisible(xml: String) -> String {
+    use super::display::is_invisible;
+    if !xml.chars().any(is_invisible) {
+        return xml;
+    }
+    let mut out = String::with_capacity(xml.len() + 16);
+    for c in xml.chars() {
+        if is_invisible(c) {
+            let _ = write!(out, "&#x{:X};", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
     out
 }
 

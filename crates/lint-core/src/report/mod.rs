@@ -3,6 +3,7 @@
 
 pub mod catalog;
 pub mod concise;
+pub mod display;
 pub mod github;
 pub mod gitlab;
 pub mod json;

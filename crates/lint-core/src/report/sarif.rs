@@ -34,7 +34,7 @@ pub fn render_with(diagnostics: &[Diagnostic], notices: &[Notice]) -> String {
     let mut out = serde_json::to_string_pretty(&to_value_with(diagnostics, notices))
         .expect("a JSON value always serializes");
     out.push('\n');
-    out
+    super::display::json_escape_invisible(out)
 }
 
 /// The log as a JSON value.
@@ -44,6 +44,7 @@ pub fn to_value(diagnostics: &[Diagnostic]) -> Value {
 
 /// The log, with the run's notices, as a JSON value.
 pub fn to_value_with(diagnostics: &[Diagnostic], notices: &[Notice]) -> Value {
+    let diagnostics = &*super::display::diagnostics(diagnostics);
     let mut descriptors: Vec<Value> = RuleCode::ALL
         .iter()
         .map(|rule| {
@@ -115,7 +116,7 @@ fn invocation(notices: &[Notice]) -> Value {
             let mut notification = json!({
                 "descriptor": { "id": n.kind.as_str() },
                 "level": "note",
-                "message": { "text": n.message },
+                "message": { "text": super::display::text(&n.message) },
             });
             if let Some(file) = &n.file {
                 notification["locations"] = json!([{

@@ -8,6 +8,7 @@ use miette::{
     NamedSource, SourceCode, SourceSpan, SpanContents,
 };
 
+use super::display::{escape_invisible, is_invisible};
 use super::notice::{Notice, NoticeKind};
 use crate::diagnostic::Diagnostic;
 use crate::rules::Severity;
@@ -29,9 +30,13 @@ pub fn render(diagnostics: &[Diagnostic], color: bool) -> String {
         .with_break_words(false)
         .with_links(false)
         .with_context_lines(1);
+    let diagnostics = super::display::diagnostics(diagnostics);
     let mut out = String::new();
-    for diagnostic in diagnostics {
-        let report = to_report(diagnostic);
+    // each file's shown text, made once: looking at the whole file for each finding made
+    // the report quadratic in a file with many findings
+    let mut shown = ShownTexts::default();
+    for diagnostic in diagnostics.iter() {
+        let report = to_report(diagnostic, &mut shown);
         let mut rendered = String::new();
         if handler
             .render_report(&mut rendered, report.as_ref())
@@ -52,7 +57,8 @@ pub fn render(diagnostics: &[Diagnostic], color: bool) -> String {
             ));
             for line in crate::fix::diff::fix_preview(fix).lines() {
                 out.push_str("    ");
-                out.push_str(&printable(line));
+                // a line of the file is shown as a message's line is: cut when long
+                out.push_str(&printable(&super::display::text(line)));
                 out.push('\n');
             }
         }
@@ -138,7 +144,10 @@ pub fn notices(notices: &[Notice], verbose: bool) -> String {
             }
             continue;
         }
-        out.push_str(&format!("note: {}\n", printable(&notice.message)));
+        out.push_str(&format!(
+            "note: {}\n",
+            printable(&super::display::text(&notice.message))
+        ));
     }
     for (kind, n) in unlisted {
         let what = match kind {
@@ -159,35 +168,67 @@ fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
     if n == 1 { one } else { many }
 }
 
-fn to_report(d: &Diagnostic) -> miette::Report {
+/// The most lines of one label's span a snippet draws: a longer span is drawn as its
+/// first line (the label still says where it starts), so a finding about a large mapping
+/// is a few lines, not the mapping.
+const MAX_SPAN_LINES: usize = 3;
+
+/// The longest line (in bytes) a snippet draws. A finding on or beside a longer line is
+/// shown without a snippet, its places given as `PATH:LINE:COL`: a 1 MiB line is not
+/// echoed.
+const MAX_SNIPPET_LINE_BYTES: usize = 500;
+
+fn to_report(d: &Diagnostic, shown: &mut ShownTexts) -> miette::Report {
     let severity = match d.severity {
         Severity::Error => miette::Severity::Error,
         Severity::Warning => miette::Severity::Warning,
         Severity::Info => miette::Severity::Advice,
     };
-    let mut labels = vec![LabeledSpan::new_primary_with_span(
-        d.label.as_deref().map(printable),
-        span(&d.primary.span),
-    )];
+    let file = &d.primary.file;
+    let same_file: Vec<&crate::diagnostic::Related> = d
+        .related
+        .iter()
+        .filter(|r| Arc::ptr_eq(&r.location.file, file))
+        .collect();
+    // a snippet is drawn when every line it would show is short enough
+    let draw = std::iter::once(&d.primary.span)
+        .chain(same_file.iter().map(|r| &r.location.span))
+        .all(|range| lines_fit(file, range));
+    let mut labels = Vec::new();
     let mut help = printable(d.help.as_deref().unwrap_or_default().trim_end());
+    let elsewhere = |help: &mut String, message: &str, location: &crate::diagnostic::Location| {
+        let at = location.start();
+        if !help.is_empty() {
+            help.push('\n');
+        }
+        help.push_str(&format!(
+            "{}: {}:{}:{}",
+            printable(message),
+            printable(location.file.path()),
+            at.line,
+            at.column
+        ));
+    };
+    if draw {
+        labels.push(LabeledSpan::new_primary_with_span(
+            d.label.as_deref().map(printable),
+            span(file, &d.primary.span),
+        ));
+    } else {
+        let what = format!(
+            "{} (a line over {MAX_SNIPPET_LINE_BYTES} bytes is not drawn)",
+            d.label.as_deref().unwrap_or("here")
+        );
+        elsewhere(&mut help, &what, &d.primary);
+    }
     for related in &d.related {
-        if Arc::ptr_eq(&related.location.file, &d.primary.file) {
+        if draw && Arc::ptr_eq(&related.location.file, file) {
             labels.push(LabeledSpan::new_with_span(
                 Some(printable(&related.message)),
-                span(&related.location.span),
+                span(file, &related.location.span),
             ));
         } else {
-            let at = related.location.start();
-            if !help.is_empty() {
-                help.push('\n');
-            }
-            help.push_str(&format!(
-                "{}: {}:{}:{}",
-                printable(&related.message),
-                printable(related.location.file.path()),
-                at.line,
-                at.column
-            ));
+            elsewhere(&mut help, &related.message, &related.location);
         }
     }
     let mut diagnostic = MietteDiagnostic::new(printable(&d.message))
@@ -197,15 +238,50 @@ fn to_report(d: &Diagnostic) -> miette::Report {
     if !help.is_empty() {
         diagnostic = diagnostic.with_help(help);
     }
-    let source = NamedSource::new(
-        printable(d.primary.file.path()),
-        SourceText::new(d.primary.file.clone()),
-    );
+    if !draw {
+        return miette::Report::new(diagnostic);
+    }
+    let source = NamedSource::new(printable(file.path()), shown.source(file));
     miette::Report::new(diagnostic).with_source_code(source)
 }
 
-fn span(range: &std::ops::Range<usize>) -> SourceSpan {
-    SourceSpan::new(range.start.into(), range.end.saturating_sub(range.start))
+/// Whether every line a snippet draws for `range` (its first [`MAX_SPAN_LINES`] lines and
+/// a context line either side) is at most [`MAX_SNIPPET_LINE_BYTES`] long.
+fn lines_fit(file: &SourceFile, range: &std::ops::Range<usize>) -> bool {
+    let starts = file.line_starts();
+    let len = file.text().len();
+    let line_of = |offset: usize| starts.partition_point(|s| *s <= offset).max(1) - 1;
+    let first = line_of(range.start.min(len)).saturating_sub(1);
+    let last = line_of(range.end.saturating_sub(1).max(range.start).min(len))
+        .min(line_of(range.start.min(len)) + MAX_SPAN_LINES - 1)
+        .saturating_add(1);
+    (first..=last).all(|line| {
+        let from = starts.get(line).copied().unwrap_or(len);
+        let to = starts.get(line + 1).copied().unwrap_or(len);
+        to.saturating_sub(from) <= MAX_SNIPPET_LINE_BYTES
+    })
+}
+
+/// The span miette draws for `range`: the range, or, when it covers more than
+/// [`MAX_SPAN_LINES`] lines, its first line.
+fn span(file: &SourceFile, range: &std::ops::Range<usize>) -> SourceSpan {
+    let starts = file.line_starts();
+    let line_of = |offset: usize| starts.partition_point(|s| *s <= offset).max(1) - 1;
+    let first = line_of(range.start);
+    let last = line_of(range.end.saturating_sub(1).max(range.start));
+    let end = if last.saturating_sub(first) >= MAX_SPAN_LINES {
+        // the end of the first line, before its line break
+        let next = starts.get(first + 1).copied().unwrap_or(range.end);
+        let text = file.text().as_bytes();
+        let mut end = next.min(range.end);
+        while end > range.start && matches!(text.get(end - 1), Some(b'\n' | b'\r')) {
+            end -= 1;
+        }
+        end
+    } else {
+        range.end
+    };
+    SourceSpan::new(range.start.into(), end.saturating_sub(range.start))
 }
 
 /// A [`SourceFile`] as miette source code.
@@ -217,13 +293,40 @@ fn span(range: &std::ops::Range<usize>) -> SourceSpan {
 struct SourceText {
     file: Arc<SourceFile>,
     /// The text to show, when it differs from the file's.
-    shown: Option<Box<str>>,
+    shown: Option<Arc<str>>,
 }
 
 impl SourceText {
+    #[cfg(test)]
     fn new(file: Arc<SourceFile>) -> Self {
-        let shown = needs_cleaning(file.text()).then(|| same_length_printable(file.text()));
+        let shown = shown_text(&file);
         SourceText { file, shown }
+    }
+}
+
+/// The text to show of a file, when it differs from the file's.
+fn shown_text(file: &SourceFile) -> Option<Arc<str>> {
+    needs_cleaning(file.text()).then(|| Arc::from(same_length_printable(file.text())))
+}
+
+/// The shown text of each file a report has drawn from, by the file's address (the
+/// findings of one run share their files).
+#[derive(Default)]
+struct ShownTexts {
+    texts: std::collections::HashMap<*const SourceFile, Option<Arc<str>>>,
+}
+
+impl ShownTexts {
+    fn source(&mut self, file: &Arc<SourceFile>) -> SourceText {
+        let shown = self
+            .texts
+            .entry(Arc::as_ptr(file))
+            .or_insert_with(|| shown_text(file))
+            .clone();
+        SourceText {
+            file: file.clone(),
+            shown,
+        }
     }
 }
 
@@ -246,7 +349,11 @@ impl SourceCode for SourceText {
             SourceSpan::new((found.offset() + window_start).into(), found.len()),
             contents.line() + lines_before,
             column,
-            contents.line_count() + lines_before,
+            // the lines the contents cover: miette's own count is of every line from the
+            // top of the text to the end of the contents, and miette merges two labels'
+            // snippets when one's first line plus the other's count reaches it, which drew
+            // every line between two labels in the second half of a file
+            contents.line_count().saturating_sub(contents.line()),
         )))
     }
 }
@@ -292,7 +399,7 @@ fn needs_cleaning(text: &str) -> bool {
         match c {
             '\t' | '\n' => {}
             '\r' if chars.peek() == Some(&'\n') => {}
-            c if c.is_control() => return true,
+            c if c.is_control() || is_invisible(c) => return true,
             _ => {}
         }
     }
@@ -300,7 +407,9 @@ fn needs_cleaning(text: &str) -> bool {
 }
 
 /// The text with control characters replaced byte for byte: a lone `\r` (a YAML line
-/// break) by `\n`, other one-byte controls by `?`, two-byte (C1) controls by `¿`.
+/// break) by `\n`, other one-byte controls by `?`, two-byte (C1) controls by `¿`; and
+/// invisible characters (bidi overrides, zero-width characters: [`is_invisible`]) by U+FFFD
+/// (three bytes) or `¿` (two), so a line drawn from the file cannot display as another.
 fn same_length_printable(text: &str) -> Box<str> {
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
@@ -311,6 +420,9 @@ fn same_length_printable(text: &str) -> Box<str> {
             '\r' => out.push('\n'),
             c if c.is_control() && c.len_utf8() == 1 => out.push('?'),
             c if c.is_control() => out.push('¿'),
+            // an invisible character of two or three bytes (none is longer)
+            c if is_invisible(c) && c.len_utf8() == 3 => out.push('\u{FFFD}'),
+            c if is_invisible(c) => out.push('¿'),
             c => out.push(c),
         }
     }
@@ -318,15 +430,17 @@ fn same_length_printable(text: &str) -> Box<str> {
     out.into_boxed_str()
 }
 
-/// Text for a message, label or help: control characters other than line breaks and tabs
-/// become U+FFFD, so user text quoted in a message cannot drive the terminal either.
+/// Text for a message, label, help or file name: control characters other than line
+/// breaks and tabs become U+FFFD, so user text quoted in a message cannot drive the terminal
+/// either, and invisible characters are escaped ([`escape_invisible`]).
 fn printable(text: &str) -> String {
+    let text = escape_invisible(text);
     // no control character (C0, DEL, or C1, whose UTF-8 starts with 0xC2): nothing to replace
     if text
         .bytes()
         .all(|b| (b >= 0x20 && b != 0x7f && b != 0xc2) || b == b'\n' || b == b'\t')
     {
-        return text.to_owned();
+        return text.into_owned();
     }
     text.chars()
         .map(|c| match c {
@@ -382,7 +496,11 @@ mod tests {
                                 assert_eq!(ours.data(), theirs.data(), "{what}");
                                 assert_eq!(ours.span(), theirs.span(), "{what}");
                                 assert_eq!(ours.line(), theirs.line(), "{what}");
-                                assert_eq!(ours.line_count(), theirs.line_count(), "{what}");
+                                assert_eq!(
+                                    ours.line_count(),
+                                    theirs.line_count() - theirs.line(),
+                                    "{what}"
+                                );
                                 compared += 1;
                             }
                             (Err(_), Err(_)) => {}
