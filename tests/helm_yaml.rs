@@ -87,6 +87,7 @@ fn the_line_between_refused_and_loaded_is_helms() {
         ("!custom on a map", "a: !thing {b: 1}\n"),
         (".inf as a key", ".inf: a\n"),
         ("quoted null key", "'~': a\n"),
+        ("comment glued to a block header", "a: |#c\n  x\nb: 1\n"),
     ];
     let mut wrong = Vec::new();
     for (what, text, line, says) in refused {

@@ -57,6 +57,66 @@ pub fn parse(text: &str, limits: &Limits) -> Result<Vec<Document>, ParseError> {
     if let Some(err) = yaml_directive_error(text) {
         return Err(err);
     }
+    // libyaml (and so Helm) takes a comment glued to a block scalar header (`a: |#c`), which
+    // YAML and granit refuse: such a comment, where the parser stops at it, is blanked (the
+    // same length, so every offset still holds) and the text read again, a bounded number
+    // of times
+    let mut patched: Option<String> = None;
+    for _ in 0..MAX_GLUED_COMMENTS {
+        let current = patched.as_deref().unwrap_or(text);
+        match parse_once(current, limits) {
+            Err(err) if err.message.contains("comments must be separated") => {
+                match unglue_header_comment(current, err.offset) {
+                    Some(next) => patched = Some(next),
+                    None => return Err(err),
+                }
+            }
+            done => return done,
+        }
+    }
+    parse_once(patched.as_deref().unwrap_or(text), limits)
+}
+
+/// How many comments glued to block scalar headers one file may have.
+const MAX_GLUED_COMMENTS: usize = 16;
+
+/// `text` with the comment glued to the block scalar header on the line of `offset` (or the
+/// line before it) blanked, or `None` when there is no such header there.
+fn unglue_header_comment(text: &str, offset: usize) -> Option<String> {
+    let offset = offset.min(text.len());
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let prev_start = text[..line_start.saturating_sub(1)]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    for start in [line_start, prev_start] {
+        let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        let line = &text[start..end];
+        let bytes = line.as_bytes();
+        for (i, &b) in bytes.iter().enumerate() {
+            if !(b == b'|' || b == b'>') || !(i == 0 || matches!(bytes[i - 1], b' ' | b'\t')) {
+                continue;
+            }
+            // the header's indicators (indentation digit, chomping), then the glued `#`
+            let mut j = i + 1;
+            while j < bytes.len() && j <= i + 2 && matches!(bytes[j], b'1'..=b'9' | b'+' | b'-') {
+                j += 1;
+            }
+            if bytes.get(j) == Some(&b'#') {
+                let hash = start + j;
+                let stop = text[hash..end].trim_end_matches('\r').len() + hash;
+                let mut out = String::with_capacity(text.len());
+                out.push_str(&text[..hash]);
+                out.extend(std::iter::repeat_n(' ', text[hash..stop].len()));
+                out.push_str(&text[stop..]);
+                return Some(out);
+            }
+        }
+    }
+    None
+}
+
+/// One pass of granit over `text`.
+fn parse_once(text: &str, limits: &Limits) -> Result<Vec<Document>, ParseError> {
     let options = granit_parser::options! {
         emit_anchor_events: false,
         flow_nesting_limit: limits.max_depth,
@@ -633,6 +693,14 @@ mod tests {
         assert_eq!(err("a: x\u{2028}y\n").offset, 4);
         assert!(err("a: x\u{85}y\n").message.contains("U+0085"));
         assert!(err("%YAML 1.2\n---\na: 1\n").message.contains("%YAML 1.2"));
+        // a comment glued to a block scalar header is read as libyaml reads it
+        let glued = one("a: |#c\n  x\nb: >-#d\n  y\nc: \"|#kept\"\n");
+        let root = glued.root.unwrap();
+        let text = |key: &str| glued.scalar_text(glued.get(root, key).unwrap().value);
+        assert_eq!(text("a"), Some("x\n"));
+        assert_eq!(text("b"), Some("y"));
+        assert_eq!(text("c"), Some("|#kept"));
+        assert!(err("a: |x\n  y\n").offset <= 5);
         // the same characters where go-yaml takes them
         for ok in [
             "%YAML 1.1\n---\na: 1\n",
