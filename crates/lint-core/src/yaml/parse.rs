@@ -347,25 +347,7 @@ impl Builder {
                 message: "more YAML nodes than oncall-lint can index in one document".into(),
             });
         }
-        let node_start = matches!(
-            event,
-            Event::Scalar(..)
-                | Event::SequenceStart(..)
-                | Event::MappingStart(..)
-                | Event::Alias(_)
-        );
-        if node_start && !self.in_flow() {
-            if let Some(err) = tab_after_indicator(text, span.start) {
-                return Err(err);
-            }
-        }
-        if let Event::Scalar(_, granit_parser::ScalarStyle::Plain, ..) = &event
-            && let Some(err) = text
-                .get(span.clone())
-                .and_then(|raw| break_in_plain(raw, span.start))
-        {
-            return Err(err);
-        }
+        self.helm_refuses(&event, &span, text)?;
         match event {
             Event::StreamStart | Event::Anchor(..) => {}
             Event::DocumentStart(..) => self.start_document(),
@@ -426,6 +408,37 @@ impl Builder {
                 });
             }
             _ => {}
+        }
+        Ok(())
+    }
+
+    /// What go-yaml v2 refuses at this event and granit does not: a tab after a block `-`
+    /// or `?` before a node, a line break character in a plain scalar.
+    fn helm_refuses(
+        &self,
+        event: &Event<'_>,
+        span: &Range<usize>,
+        text: &str,
+    ) -> Result<(), ParseError> {
+        let node_start = matches!(
+            event,
+            Event::Scalar(..)
+                | Event::SequenceStart(..)
+                | Event::MappingStart(..)
+                | Event::Alias(_)
+        );
+        if node_start
+            && !self.in_flow()
+            && let Some(err) = tab_after_indicator(text, span.start)
+        {
+            return Err(err);
+        }
+        if let Event::Scalar(_, granit_parser::ScalarStyle::Plain, ..) = event
+            && let Some(err) = text
+                .get(span.clone())
+                .and_then(|raw| break_in_plain(raw, span.start))
+        {
+            return Err(err);
         }
         Ok(())
     }
