@@ -245,12 +245,10 @@ fn go_float_key(f: f64) -> String {
     if f.is_nan() {
         return ".nan".into();
     }
-    if f.is_infinite() {
-        return if f > 0.0 { ".inf" } else { "-.inf" }.into();
-    }
+    // Go converts to float32 first: past its range, an infinity too
     let single = f as f32;
     if single.is_infinite() {
-        return if single > 0.0 { "+Inf" } else { "-Inf" }.into();
+        return if single > 0.0 { ".inf" } else { "-.inf" }.into();
     }
     let exp_form = format!("{single:e}");
     let Some((mantissa, exp)) = exp_form.split_once('e') else {
@@ -300,6 +298,26 @@ mod tests {
         let docs = parse(text, &Limits::default()).expect("parses");
         let doc = &docs[0];
         to_value(doc, doc.root.unwrap(), 0, &|r| r, 10_000).map(|v| v.to_json())
+    }
+
+    /// sigs.k8s.io/yaml prints a float key with Go's `FormatFloat(f, 'g', -1, 32)`.
+    #[test]
+    fn float_keys_print_as_helm_prints_them() {
+        for (f, key) in [
+            (1.0, "1"),
+            (0.1, "0.1"),
+            (1.5, "1.5"),
+            (1000.0, "1000"),
+            (1e20, "1e+20"),
+            (1e-7, "1e-07"),
+            (123456.0, "123456"),
+            (1234567.0, "1.234567e+06"),
+            (1e39, ".inf"),
+            (f64::NEG_INFINITY, "-.inf"),
+            (f64::NAN, ".nan"),
+        ] {
+            assert_eq!(go_float_key(f), key, "{f}");
+        }
     }
 
     #[test]
