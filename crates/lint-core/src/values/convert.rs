@@ -10,8 +10,8 @@
 use std::ops::Range;
 use std::sync::Arc;
 
-use super::value::{Kind, Origin, Site, Value, format_float};
-use crate::yaml::scalar::{Resolved, resolve_plain, resolve_tagged};
+use super::value::{Kind, Origin, Site, Value};
+use crate::yaml::scalar::{Resolved, resolve_plain, resolve_tagged, tag_mismatch};
 use crate::yaml::{CoreTag, Document, NodeId, NodeKind, ScalarStyle};
 
 /// Why a document cannot be turned into values (Helm would refuse it too).
@@ -99,7 +99,19 @@ impl Converter<'_> {
                 return Ok(value);
             }
             NodeKind::Scalar { text, style, tag } => {
-                scalar_kind(text, *style, tag.map(CoreTag::suffix))
+                let kind = self.checked_scalar(id, text, *style, *tag)?;
+                if let Kind::Float(f) = kind
+                    && !f.is_finite()
+                {
+                    return Err(self.error(
+                        id,
+                        format!(
+                            "`{text}` is {}, which Helm cannot load (values pass through JSON, which has no infinity or NaN); quote it to keep the text",
+                            if f.is_nan() { "not a number" } else { "an infinity" }
+                        ),
+                    ));
+                }
+                kind
             }
             NodeKind::Seq(items) => {
                 let mut out = Vec::with_capacity(items.len());
@@ -124,6 +136,20 @@ impl Converter<'_> {
             }
         };
         Ok(Value::new(kind, self.origin(id, key)))
+    }
+
+    /// A scalar's Helm meaning, or Helm's refusal of a core tag its text does not match.
+    fn checked_scalar(
+        &self,
+        id: NodeId,
+        text: &str,
+        style: ScalarStyle,
+        tag: Option<CoreTag>,
+    ) -> Result<Kind, ConvertError> {
+        if let Some(why) = tag.and_then(|t| tag_mismatch(text, t.suffix())) {
+            return Err(self.error(id, why));
+        }
+        Ok(scalar_kind(text, style, tag.map(CoreTag::suffix)))
     }
 
     fn is_merge_key(&self, key: NodeId) -> bool {
@@ -185,14 +211,23 @@ impl Converter<'_> {
     ///
     /// A map or list as a key is refused, as go-yaml v2 refuses it ("invalid map key"); the
     /// usual cause is a Helm template (`{{ .Values.x }}`) linted as a values file.
+    ///
+    /// A null key (`~:`, `null:`) is refused as sigs.k8s.io/yaml refuses it ("unsupported
+    /// map key"); a float key is printed as it prints one (`1e+20`, `.inf`).
     fn key_string(&self, key: NodeId) -> Result<String, ConvertError> {
-        let node = self.doc.node(self.doc.deref(key));
+        let target = self.doc.deref(key);
+        let node = self.doc.node(target);
         match &node.kind {
-            NodeKind::Scalar { text, style, tag } => Ok(match scalar_kind(text, *style, tag.map(CoreTag::suffix)) {
-                Kind::Null => "null".into(),
+            NodeKind::Scalar { text, style, tag } => Ok(match self.checked_scalar(target, text, *style, *tag)? {
+                Kind::Null => {
+                    return Err(self.error(
+                        key,
+                        "a null key (`~`, `null` or nothing before the `:`), which Helm refuses (unsupported map key); quote it to make it the text",
+                    ));
+                }
                 Kind::Bool(b) => b.to_string(),
                 Kind::Int(i) => i.to_string(),
-                Kind::Float(f) => format_float(f),
+                Kind::Float(f) => go_float_key(f),
                 _ => text.to_string(),
             }),
             _ => Err(self.error(
@@ -200,6 +235,31 @@ impl Converter<'_> {
                 "a map or list is used as a key, which Helm refuses (invalid map key); a `{{ }}` here means this is a Helm template, not a values file",
             )),
         }
+    }
+}
+
+/// A float key as sigs.k8s.io/yaml prints it: Go's `FormatFloat(f, 'g', -1, 32)` (the
+/// shortest digits of the float32, in exponent form from 1e+06 and below 1e-04), with
+/// `.inf`, `-.inf` and `.nan` for the specials.
+fn go_float_key(f: f64) -> String {
+    if f.is_nan() {
+        return ".nan".into();
+    }
+    // Go converts to float32 first: past its range, an infinity too
+    let single = f as f32;
+    if single.is_infinite() {
+        return if single > 0.0 { ".inf" } else { "-.inf" }.into();
+    }
+    let exp_form = format!("{single:e}");
+    let Some((mantissa, exp)) = exp_form.split_once('e') else {
+        return exp_form;
+    };
+    let exp: i32 = exp.parse().unwrap_or(0);
+    if single != 0.0 && !(-4..6).contains(&exp) {
+        let sign = if exp < 0 { '-' } else { '+' };
+        format!("{mantissa}e{sign}{:02}", exp.abs())
+    } else {
+        format!("{single}")
     }
 }
 
@@ -238,6 +298,26 @@ mod tests {
         let docs = parse(text, &Limits::default()).expect("parses");
         let doc = &docs[0];
         to_value(doc, doc.root.unwrap(), 0, &|r| r, 10_000).map(|v| v.to_json())
+    }
+
+    /// sigs.k8s.io/yaml prints a float key with Go's `FormatFloat(f, 'g', -1, 32)`.
+    #[test]
+    fn float_keys_print_as_helm_prints_them() {
+        for (f, key) in [
+            (1.0, "1"),
+            (0.1, "0.1"),
+            (1.5, "1.5"),
+            (1000.0, "1000"),
+            (1e20, "1e+20"),
+            (1e-7, "1e-07"),
+            (123456.0, "123456"),
+            (1234567.0, "1.234567e+06"),
+            (1e39, ".inf"),
+            (f64::NEG_INFINITY, "-.inf"),
+            (f64::NAN, ".nan"),
+        ] {
+            assert_eq!(go_float_key(f), key, "{f}");
+        }
     }
 
     #[test]

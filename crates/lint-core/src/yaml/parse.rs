@@ -47,7 +47,76 @@ pub struct ParseError {
 }
 
 /// Parses every document of `text`.
+///
+/// Where granit-parser (YAML 1.2) accepts what Helm's go-yaml v2 (YAML 1.1, libyaml's
+/// scanner) refuses, this refuses it too, with the reason: a `%YAML` directive other than
+/// 1.1, a tab after a block `-` or `?`, a NEL, LINE SEPARATOR or PARAGRAPH SEPARATOR in a
+/// plain scalar (line breaks to go-yaml). `scripts/helm-yaml/` checks the two readers
+/// against each other.
 pub fn parse(text: &str, limits: &Limits) -> Result<Vec<Document>, ParseError> {
+    if let Some(err) = yaml_directive_error(text) {
+        return Err(err);
+    }
+    // libyaml (and so Helm) takes a comment glued to a block scalar header (`a: |#c`), which
+    // YAML and granit refuse: such a comment, where the parser stops at it, is blanked (the
+    // same length, so every offset still holds) and the text read again, a bounded number
+    // of times
+    let mut patched: Option<String> = None;
+    for _ in 0..MAX_GLUED_COMMENTS {
+        let current = patched.as_deref().unwrap_or(text);
+        match parse_once(current, limits) {
+            Err(err) if err.message.contains("comments must be separated") => {
+                match unglue_header_comment(current, err.offset) {
+                    Some(next) => patched = Some(next),
+                    None => return Err(err),
+                }
+            }
+            done => return done,
+        }
+    }
+    parse_once(patched.as_deref().unwrap_or(text), limits)
+}
+
+/// How many comments glued to block scalar headers one file may have.
+const MAX_GLUED_COMMENTS: usize = 16;
+
+/// `text` with the comment glued to the block scalar header on the line of `offset` (or the
+/// line before it) blanked, or `None` when there is no such header there.
+fn unglue_header_comment(text: &str, offset: usize) -> Option<String> {
+    let offset = offset.min(text.len());
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let prev_start = text[..line_start.saturating_sub(1)]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    for start in [line_start, prev_start] {
+        let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        let line = &text[start..end];
+        let bytes = line.as_bytes();
+        for (i, &b) in bytes.iter().enumerate() {
+            if !(b == b'|' || b == b'>') || !(i == 0 || matches!(bytes[i - 1], b' ' | b'\t')) {
+                continue;
+            }
+            // the header's indicators (indentation digit, chomping), then the glued `#`
+            let mut j = i + 1;
+            while j < bytes.len() && j <= i + 2 && matches!(bytes[j], b'1'..=b'9' | b'+' | b'-') {
+                j += 1;
+            }
+            if bytes.get(j) == Some(&b'#') {
+                let hash = start + j;
+                let stop = text[hash..end].trim_end_matches('\r').len() + hash;
+                let mut out = String::with_capacity(text.len());
+                out.push_str(&text[..hash]);
+                out.extend(std::iter::repeat_n(' ', text[hash..stop].len()));
+                out.push_str(&text[stop..]);
+                return Some(out);
+            }
+        }
+    }
+    None
+}
+
+/// One pass of granit over `text`.
+fn parse_once(text: &str, limits: &Limits) -> Result<Vec<Document>, ParseError> {
     let options = granit_parser::options! {
         emit_anchor_events: false,
         flow_nesting_limit: limits.max_depth,
@@ -90,6 +159,73 @@ pub fn parse(text: &str, limits: &Limits) -> Result<Vec<Document>, ParseError> {
         }
     }
     Ok(builder.documents)
+}
+
+/// A `%YAML` directive Helm refuses: go-yaml v2 reads YAML 1.1 only ("found incompatible
+/// YAML document"). A directive is a line that starts with `%YAML` at the left margin.
+fn yaml_directive_error(text: &str) -> Option<ParseError> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let Some(rest) = line.strip_prefix("%YAML") else {
+            continue;
+        };
+        if !rest.starts_with([' ', '\t']) {
+            continue;
+        }
+        let version = rest.split_whitespace().next().unwrap_or("");
+        if version != "1.1" {
+            let shown: String = version.chars().take(20).collect();
+            return Some(ParseError {
+                offset: start,
+                message: format!(
+                    "`%YAML {shown}`: Helm's YAML reader (go-yaml v2) reads YAML 1.1 only and refuses this file (incompatible YAML document); drop the directive"
+                ),
+            });
+        }
+    }
+    None
+}
+
+/// A tab right after a block `-` or `?` (before the node that starts at `start`), which
+/// go-yaml v2's scanner refuses ("found character that cannot start any token"); granit
+/// takes it as separation.
+fn tab_after_indicator(text: &str, start: usize) -> Option<ParseError> {
+    let before = text.get(..start)?;
+    let blanks = before.len() - before.trim_end_matches([' ', '\t']).len();
+    let run_start = start - blanks;
+    let tab = before[run_start..].find('\t')? + run_start;
+    let indicator = before[..run_start].chars().next_back()?;
+    if !matches!(indicator, '-' | '?') {
+        return None;
+    }
+    // the indicator stands alone: at the start of a line or after white space
+    let lead = &before[..run_start - 1];
+    if !(lead.is_empty() || lead.ends_with([' ', '\n', '\r'])) {
+        return None;
+    }
+    Some(ParseError {
+        offset: tab,
+        message: format!(
+            "a tab after `{indicator}`; Helm's YAML reader refuses it (found character that cannot start any token): use a space"
+        ),
+    })
+}
+
+/// A NEL, LINE SEPARATOR or PARAGRAPH SEPARATOR in a plain scalar: go-yaml v2 takes each
+/// as a line break, which leaves the rest of the line where a key is expected.
+fn break_in_plain(raw: &str, start: usize) -> Option<ParseError> {
+    let (at, c) = raw
+        .char_indices()
+        .find(|(_, c)| matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}'))?;
+    Some(ParseError {
+        offset: start + at,
+        message: format!(
+            "U+{:04X} in an unquoted value: Helm's YAML reader takes it as a line break and refuses the file; quote the value or remove the character",
+            c as u32
+        ),
+    })
 }
 
 fn char_to_byte(text: &str, chars: usize) -> usize {
@@ -211,6 +347,7 @@ impl Builder {
                 message: "more YAML nodes than oncall-lint can index in one document".into(),
             });
         }
+        self.helm_refuses(&event, &span, text)?;
         match event {
             Event::StreamStart | Event::Anchor(..) => {}
             Event::DocumentStart(..) => self.start_document(),
@@ -222,9 +359,12 @@ impl Builder {
             Event::StreamEnd => self.end_stream(),
             Event::Comment(body, _) => self.comment(&body, span),
             Event::Scalar(value, style, anchor, tag) => {
-                let tag = tag.and_then(|t| {
-                    t.is_yaml_core_schema()
-                        .then(|| CoreTag::from_suffix(t.suffix()))
+                let tag = tag.map(|t| {
+                    if t.is_yaml_core_schema() {
+                        CoreTag::from_suffix(t.suffix())
+                    } else {
+                        CoreTag::Custom
+                    }
                 });
                 self.scalar(&value, scalar_style(style), tag, anchor, span);
             }
@@ -270,6 +410,46 @@ impl Builder {
             _ => {}
         }
         Ok(())
+    }
+
+    /// What go-yaml v2 refuses at this event and granit does not: a tab after a block `-`
+    /// or `?` before a node, a line break character in a plain scalar.
+    fn helm_refuses(
+        &self,
+        event: &Event<'_>,
+        span: &Range<usize>,
+        text: &str,
+    ) -> Result<(), ParseError> {
+        let node_start = matches!(
+            event,
+            Event::Scalar(..)
+                | Event::SequenceStart(..)
+                | Event::MappingStart(..)
+                | Event::Alias(_)
+        );
+        if node_start
+            && !self.in_flow()
+            && let Some(err) = tab_after_indicator(text, span.start)
+        {
+            return Err(err);
+        }
+        if let Event::Scalar(_, granit_parser::ScalarStyle::Plain, ..) = event
+            && let Some(err) = text
+                .get(span.clone())
+                .and_then(|raw| break_in_plain(raw, span.start))
+        {
+            return Err(err);
+        }
+        Ok(())
+    }
+
+    /// Whether the innermost open collection is written in flow style.
+    fn in_flow(&self) -> bool {
+        let id = match self.stack.last() {
+            Some(Frame::Seq { id, .. } | Frame::Map { id, .. }) => *id,
+            None => return false,
+        };
+        self.current.nodes[id.0 as usize].flow
     }
 
     /// Opens a document: the comments before it (a header) belong to it; the arena
@@ -513,6 +693,39 @@ mod tests {
             parse(implicit, &limits).unwrap_err().offset,
             implicit.rfind("---").unwrap()
         );
+    }
+
+    /// What Helm's go-yaml v2 refuses and granit accepts is refused, at the culprit.
+    #[test]
+    fn what_helm_refuses_is_refused() {
+        let err = |text: &str| parse(text, &Limits::default()).unwrap_err();
+        let tab = err("list:\n-\ta\n");
+        assert_eq!(tab.offset, 7, "{}", tab.message);
+        assert!(tab.message.contains("a tab after `-`"), "{}", tab.message);
+        assert!(err("? \ta\n: 1\n").message.contains("a tab after `?`"));
+        assert_eq!(err("a: x\u{2028}y\n").offset, 4);
+        assert!(err("a: x\u{85}y\n").message.contains("U+0085"));
+        assert!(err("%YAML 1.2\n---\na: 1\n").message.contains("%YAML 1.2"));
+        // a comment glued to a block scalar header is read as libyaml reads it
+        let glued = one("a: |#c\n  x\nb: >-#d\n  y\nc: \"|#kept\"\n");
+        let root = glued.root.unwrap();
+        let text = |key: &str| glued.scalar_text(glued.get(root, key).unwrap().value);
+        assert_eq!(text("a"), Some("x\n"));
+        assert_eq!(text("b"), Some("y"));
+        assert_eq!(text("c"), Some("|#kept"));
+        assert!(err("a: |x\n  y\n").offset <= 5);
+        // the same characters where go-yaml takes them
+        for ok in [
+            "%YAML 1.1\n---\na: 1\n",
+            "a:\tb\n",
+            "a: x\ty\n",
+            "a: 1\t# c\n",
+            "a: [x,\ty]\n",
+            "a: \"x\u{2028}y\"\n",
+            "a: x-\ty\n",
+        ] {
+            assert!(parse(ok, &Limits::default()).is_ok(), "{ok:?}");
+        }
     }
 
     #[test]

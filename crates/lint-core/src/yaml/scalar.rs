@@ -42,11 +42,18 @@ pub fn resolve_plain(text: &str) -> Resolved {
     }
 }
 
-/// Resolves a scalar with an explicit core-schema tag (`!!str`, `!!int`, ...), returning
-/// `None` for tags that leave plain resolution in charge.
+/// The tag suffix [`crate::yaml::CoreTag::Custom`] stands for: a tag outside the core
+/// schema (`!custom`, `!`), which leaves the scalar a string for Helm.
+pub const CUSTOM_TAG: &str = "!";
+
+/// Resolves a scalar with an explicit tag (`!!str`, `!!int`, ..., or [`CUSTOM_TAG`]),
+/// returning `None` for tags that leave plain resolution in charge.
+///
+/// go-yaml v2 resolves only the core tags; any other tag keeps the scalar's text as a
+/// string, so `enabled: !custom false` is the string `"false"` (truthy in a template).
 pub fn resolve_tagged(text: &str, tag_suffix: &str) -> Option<Resolved> {
     match tag_suffix {
-        "str" | "binary" | "timestamp" => Some(Resolved::Str),
+        "str" | "binary" | "timestamp" | CUSTOM_TAG => Some(Resolved::Str),
         "null" => Some(Resolved::Null),
         "bool" | "int" | "float" => Some(match resolve_plain(text) {
             Resolved::Str | Resolved::Merge => Resolved::Str,
@@ -54,6 +61,34 @@ pub fn resolve_tagged(text: &str, tag_suffix: &str) -> Option<Resolved> {
         }),
         _ => None,
     }
+}
+
+/// Why go-yaml v2 refuses a scalar with an explicit core tag, as its `resolve` does: the
+/// text must resolve to the tag's own type (an integer is also a `!!float`), so
+/// `!!int true` and `!!int 1.5` are errors, not a boolean and a float.
+pub fn tag_mismatch(text: &str, tag_suffix: &str) -> Option<String> {
+    let wanted = match tag_suffix {
+        "bool" | "int" | "float" | "timestamp" => tag_suffix,
+        _ => return None,
+    };
+    let found = if looks_like_timestamp(text) {
+        "timestamp"
+    } else {
+        match resolve_plain(text) {
+            Resolved::Null => "null",
+            Resolved::Bool(_) => "bool",
+            Resolved::Int(_) | Resolved::UInt(_) => "int",
+            Resolved::Float(_) => "float",
+            Resolved::Str | Resolved::Merge => "str",
+        }
+    };
+    if found == wanted || (wanted == "float" && found == "int") {
+        return None;
+    }
+    let shown: String = text.chars().take(40).collect();
+    Some(format!(
+        "`!!{wanted} {shown}` is a !!{found}, not a !!{wanted}; Helm refuses the file (cannot decode !!{found} as a !!{wanted}): drop the tag or fix the value"
+    ))
 }
 
 fn lookup(text: &str) -> Option<Resolved> {
@@ -194,7 +229,8 @@ fn is_yaml_style_float(s: &str) -> bool {
 }
 
 /// Go's `strconv.ParseFloat` for the decimal forms YAML produces. Rust's parser accepts
-/// `inf`/`nan` words that Go's YAML path never reaches, so those are refused here.
+/// `inf`/`nan` words that Go's YAML path never reaches, so those are refused here, and so is
+/// a number out of a float64's range (`1e400`: Go's range error leaves it a string).
 fn parse_go_float(s: &str) -> Option<f64> {
     let body = s.trim_start_matches(['+', '-']);
     if body.is_empty()
@@ -204,7 +240,7 @@ fn parse_go_float(s: &str) -> Option<f64> {
     {
         return None;
     }
-    s.parse::<f64>().ok()
+    s.parse::<f64>().ok().filter(|f| f.is_finite())
 }
 
 /// go-yaml v2 tries timestamps (`2001-12-14`, `2001-12-14t21:59:43.10-05:00`, ...) for
@@ -312,6 +348,20 @@ mod tests {
             assert!(same, "{text:?}: expected {expected:?}, got {got:?}");
         }
         assert!(matches!(resolve_plain(".nan"), Float(f) if f.is_nan()));
+    }
+
+    /// go-yaml v2 refuses a core tag its text does not resolve to; an integer is a float.
+    #[test]
+    fn a_core_tag_must_match_the_text() {
+        assert!(tag_mismatch("true", "int").is_some());
+        assert!(tag_mismatch("1.5", "int").is_some());
+        assert!(tag_mismatch("abc", "bool").is_some());
+        assert!(tag_mismatch("1", "float").is_none());
+        assert!(tag_mismatch("yes", "bool").is_none());
+        assert!(tag_mismatch("2001-12-14", "timestamp").is_none());
+        assert!(tag_mismatch("anything", "str").is_none());
+        assert_eq!(resolve_tagged("false", CUSTOM_TAG), Some(Str));
+        assert_eq!(resolve_plain("1e400"), Str);
     }
 
     #[test]

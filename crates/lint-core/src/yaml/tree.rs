@@ -45,7 +45,8 @@ pub enum NodeKind {
         text: Arc<str>,
         /// How it was written.
         style: ScalarStyle,
-        /// A `tag:yaml.org,2002:` tag (`!!str`, `!!int`, ...), if any.
+        /// A `tag:yaml.org,2002:` tag (`!!str`, `!!int`, ...), or [`CoreTag::Custom`] for
+        /// any other tag, if any.
         tag: Option<CoreTag>,
     },
     /// A sequence of nodes.
@@ -75,6 +76,9 @@ pub enum CoreTag {
     Timestamp,
     /// Another core tag (`!!map`, `!!seq`, `!!merge`, ...): plain resolution applies.
     Other,
+    /// A tag outside the core schema (`!custom`, `!`): Helm keeps the scalar's text as a
+    /// string.
+    Custom,
 }
 
 impl CoreTag {
@@ -103,6 +107,7 @@ impl CoreTag {
             CoreTag::Binary => "binary",
             CoreTag::Timestamp => "timestamp",
             CoreTag::Other => "",
+            CoreTag::Custom => super::scalar::CUSTOM_TAG,
         }
     }
 }
