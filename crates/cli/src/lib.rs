@@ -37,6 +37,8 @@ pub fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(message) => {
+            // an error may quote a line of a file or an argument: its secrets masked
+            let message = oncall_lint_core::redact::mask_message(&message);
             eprintln!("oncall-lint: error: {message}");
             ExitCode::from(2)
         }
@@ -141,6 +143,7 @@ fn lint(args: LintArgs) -> Result<ExitCode, String> {
         return Ok(ExitCode::SUCCESS);
     }
     for note in &outcome.fix_notes {
+        let note = oncall_lint_core::redact::mask_message(note);
         eprintln!("note: {note}");
     }
     if args.diff {
