@@ -86,17 +86,17 @@ pub fn redact(diagnostics: &mut [Diagnostic], known: &[Secrets]) {
     for d in diagnostics.iter_mut() {
         let mut quoted = Quoted::default();
         let masked = redacted(&d.primary.file);
-        quoted.add(&masked, &[d.primary.span.clone()]);
+        quoted.add(&masked, &d.primary.span);
         d.primary.file = masked.file;
         for related in &mut d.related {
             let masked = redacted(&related.location.file);
-            quoted.add(&masked, &[related.location.span.clone()]);
+            quoted.add(&masked, &related.location.span);
             related.location.file = masked.file;
         }
         if let Some(fix) = &mut d.fix {
             for edit in &mut fix.edits {
                 let masked = redacted(&edit.file);
-                quoted.add(&masked, &[edit.range.clone()]);
+                quoted.add(&masked, &edit.range);
                 edit.file = masked.file;
             }
         }
@@ -140,23 +140,20 @@ struct Quoted {
 
 impl Quoted {
     /// The secrets of `masked`; those on the lines of `at` are local to the finding.
-    fn add(&mut self, masked: &Masked, at: &[Range<usize>]) {
+    fn add(&mut self, masked: &Masked, at: &Range<usize>) {
         let file = &masked.file;
         let lines = |r: &Range<usize>| {
             let start = file.line_col(r.start.min(file.text().len())).line;
             let end = file.line_col(r.end.min(file.text().len())).line;
             start..=end
         };
-        let near: Vec<_> = at.iter().map(lines).collect();
+        let near = lines(at);
         for (span, secret) in masked.secrets.iter() {
             if is_distinctive(secret) {
                 self.anywhere.push(secret.clone());
             } else {
                 let own = lines(span);
-                if near
-                    .iter()
-                    .any(|n| own.start() <= n.end() && n.start() <= own.end())
-                {
+                if own.start() <= near.end() && near.start() <= own.end() {
                     self.local.push(secret.clone());
                 }
             }
