@@ -528,3 +528,46 @@ fn what_is_not_a_secret_is_shown() {
         );
     }
 }
+
+/// A password Helm reads as a number or a boolean is still a secret: no message, label,
+/// help or fix quotes it, neither as written nor as Helm reads it.
+#[test]
+fn numeric_passwords_are_never_quoted_in_any_form() {
+    let dir = TempDir::with_files(
+        "numeric",
+        &[(
+            "values.yaml",
+            "base_url: oncall.example.com\nenv:\n  DB_PASSWORD: 739146.50\n  API_TOKEN: 0x7391AB\n  SMTP_PASS: 73914651\noncall:\n  smtp:\n    password: 73914652.0\n  telegram:\n    token: 0735146\nexternalPostgresql:\n  password: 73914653\n",
+        )],
+    );
+    // as written, and as Helm reads them
+    let forms = [
+        "739146.50",
+        "739146.5",
+        "0x7391AB",
+        "7573931",
+        "73914651",
+        "73914652",
+        "0735146",
+        "244326",
+        "73914653",
+    ];
+    for format in FORMATS {
+        let (stdout, stderr) = run_in(
+            Some(dir.path()),
+            &["--format", format, "--color", "never", "values.yaml"],
+        );
+        assert!(stdout.contains("DB_PASSWORD"), "{format}: {stdout}");
+        for form in forms {
+            assert!(
+                !stdout.contains(form) && !stderr.contains(form),
+                "--format {format} quotes `{form}`:\n{stdout}"
+            );
+        }
+    }
+    let (text, _) = run_in(Some(dir.path()), &["--color", "never", "values.yaml"]);
+    assert!(
+        text.contains("`env.DB_PASSWORD` is the number ****"),
+        "{text}"
+    );
+}

@@ -117,6 +117,12 @@ pub fn redact(diagnostics: &mut [Diagnostic], known: &[Secrets]) {
             for edit in &mut fix.edits {
                 scrub(&mut edit.replacement);
                 everywhere.scrub(&mut edit.replacement);
+                // a value the fix writes in another form (`1.10` quoted as `"1.1"`) under a
+                // key that holds a secret
+                let own = secret_spans(&edit.replacement);
+                if !own.is_empty() {
+                    edit.replacement = mask_spans(&edit.replacement, &own);
+                }
             }
         }
     }
@@ -275,6 +281,19 @@ pub fn holds_secret(key: &str, parent: bool, named: bool) -> bool {
         return false;
     }
     parent || is_secret_key(key) || key == "secureJsonData" || (named && key == "value")
+}
+
+/// Whether the value at `path` holds a secret, by the keys on the way ([`holds_secret`]):
+/// a check that quotes the value there (the number it reads, the text written) says
+/// [`MASK`] instead, whatever the value looks like (`1.10`, `0777`, `yes`).
+pub fn is_secret_path(path: &[crate::path::Seg]) -> bool {
+    let mut secret = false;
+    for seg in path {
+        if let crate::path::Seg::Key(key) = seg {
+            secret = holds_secret(key, secret, false);
+        }
+    }
+    secret
 }
 
 /// `text` with the bytes of `spans` replaced by `*` (line breaks kept; a character cut by
