@@ -537,7 +537,7 @@ fn numeric_passwords_are_never_quoted_in_any_form() {
         "numeric",
         &[(
             "values.yaml",
-            "base_url: oncall.example.com\nenv:\n  DB_PASSWORD: 739146.50\n  API_TOKEN: 0x7391AB\n  SMTP_PASS: 73914651\noncall:\n  smtp:\n    password: 73914652.0\n  telegram:\n    token: 0735146\nexternalPostgresql:\n  password: 73914653\n",
+            "base_url: oncall.example.com\nenv:\n  DB_PASSWORD: 739146.50\n  API_TOKEN: 0x7391AB\n  SMTP_PASS: 73914651\noncall:\n  smtp:\n    password: 73914652.0\n  telegram:\n    token: 0735146\nexternalPostgresql:\n  password: 73914653\ngrafana:\n  env:\n    GF_DATABASE_PASSWORD: 739146.70\n  grafana.ini:\n    database:\n      password: 0x7391AD\n",
         )],
     );
     // as written, and as Helm reads them
