@@ -161,12 +161,17 @@ pub enum Artifact {
     },
 }
 
-/// `--merge-into`, for the overlays.
-#[derive(Debug, Args)]
+/// `--merge-into`, for the overlays (the default: print the overlay).
+#[derive(Debug, Default, Args)]
 pub struct MergeArgs {
     /// Merge the overlay into this values file (comments and formatting kept; lists replaced as Helm does) instead of printing it. Without -f, the file is also the release's values.
     #[arg(long, value_name = "FILE")]
     pub merge_into: Option<PathBuf>,
+
+    /// With --merge-into, also rewrite a read-only file (keeping its mode) or a hard-linked
+    /// one (in place, through every link); refused otherwise.
+    #[arg(long, requires = "merge_into")]
+    pub force_write: bool,
 }
 
 /// The options of `render airgap`.
@@ -314,6 +319,11 @@ pub struct LintArgs {
     /// Apply safe fixes to the files (comments and formatting kept); report what remains.
     #[arg(long)]
     pub fix: bool,
+
+    /// With --fix, -o or --write-baseline, also rewrite a read-only file (keeping its mode)
+    /// or a hard-linked one (in place, through every link); refused otherwise.
+    #[arg(long)]
+    pub force_write: bool,
 
     /// With --fix or --diff, also apply fixes that need review.
     #[arg(long)]

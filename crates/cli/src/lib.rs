@@ -17,6 +17,7 @@ use clap::Parser;
 use oncall_lint_core::baseline::Baseline;
 use oncall_lint_core::report::catalog;
 use oncall_lint_core::session::{ConfigSource, FixMode, Inputs, Session};
+use oncall_lint_core::write::{WriteOptions, write_output};
 use oncall_lint_core::{Applicability, RuleCode, Severity};
 
 use args::{Artifact, Cli, Command, FailOn, LintArgs, RulesFormat};
@@ -91,8 +92,13 @@ fn init(force: bool) -> Result<ExitCode, String> {
             path.display()
         ));
     }
-    std::fs::write(path, oncall_lint_core::config::STARTER)
-        .map_err(|e| format!("{}: {e}", path.display()))?;
+    // `--force` overwrites the file whatever it is: read-only or hard-linked too
+    write_output(
+        path,
+        oncall_lint_core::config::STARTER.as_bytes(),
+        WriteOptions { force },
+    )
+    .map_err(|e| e.to_string())?;
     eprintln!("wrote {}", path.display());
     Ok(ExitCode::SUCCESS)
 }
@@ -133,6 +139,9 @@ fn lint(args: LintArgs) -> Result<ExitCode, String> {
         allow_empty: args.allow_empty,
     };
     let outcome = session.run(&inputs).map_err(|e| e.to_string())?;
+    for line in show::config_notes(&outcome, args.verbose) {
+        eprintln!("{line}");
+    }
     if args.show_files || args.show_settings {
         let shown = if args.show_files {
             show::files(&outcome)
@@ -150,13 +159,20 @@ fn lint(args: LintArgs) -> Result<ExitCode, String> {
         return output::diff(&args, &outcome);
     }
     if args.fix {
-        outcome.write_fixes().map_err(|e| e.to_string())?;
+        outcome
+            .write_fixes(write_options(&args))
+            .map_err(|e| e.to_string())?;
     }
     output::notes(&args, &outcome);
     if let Some(path) = &args.write_baseline {
         let text = Baseline::from_diagnostics(&outcome.diagnostics).to_json();
-        std::fs::write(path, text)
-            .map_err(|e| format!("{}: cannot write the baseline: {e}", path.display()))?;
+        write_output(path, text.as_bytes(), write_options(&args)).map_err(|e| {
+            format!(
+                "{}: cannot write the baseline: {}",
+                path.display(),
+                e.reason
+            )
+        })?;
         eprintln!(
             "wrote {} finding(s) to the baseline {}",
             outcome.diagnostics.len(),
@@ -185,10 +201,18 @@ fn read_baseline(path: &std::path::Path) -> Result<Baseline, String> {
     Baseline::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-/// Writes the report to `-o FILE` (written whole, then renamed over it) or stdout.
-fn write_report(output: Option<&std::path::Path>, text: &str) -> Result<(), String> {
-    match output {
-        Some(path) => oncall_lint_core::write::replace_file(path, text.as_bytes())
+/// What `--force-write` allows.
+fn write_options(args: &LintArgs) -> WriteOptions {
+    WriteOptions {
+        force: args.force_write,
+    }
+}
+
+/// Writes the report to `-o FILE` (a file replaced whole, a device or FIFO written
+/// through) or stdout.
+fn write_report(args: &LintArgs, text: &str) -> Result<(), String> {
+    match args.output.as_deref() {
+        Some(path) => write_output(path, text.as_bytes(), write_options(args))
             .map_err(|e| format!("{}: cannot write the report: {}", path.display(), e.reason)),
         None => write_stdout(text),
     }

@@ -26,8 +26,10 @@ pub fn lint_options(args: &LintArgs) -> Result<LintOptions, String> {
             .ok_or_else(|| format!("--max-file-size `{size}` is not a size (e.g. 64MiB, 500K)"))?;
     }
     if let Some(path) = &args.schema {
-        let text = std::fs::read_to_string(path)
+        let bytes = oncall_lint_core::session::read_bounded(path, options.limits.max_file_size)
             .map_err(|e| format!("--schema {}: {e}", path.display()))?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| format!("--schema {}: not UTF-8 text", path.display()))?;
         let schema =
             oncall_lint_core::schema::UserSchema::parse(&path.display().to_string(), &text)
                 .map_err(|e| format!("--schema {e}"))?;

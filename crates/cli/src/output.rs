@@ -14,7 +14,7 @@ use crate::{write_report, write_stdout};
 /// `--diff`: the unified diff of every file the fixes change; exit 1 when there is one.
 pub fn diff(args: &LintArgs, outcome: &Outcome) -> Result<ExitCode, String> {
     let diffs = outcome.diff();
-    write_report(args.output.as_deref(), &diffs)?;
+    write_report(args, &diffs)?;
     if outcome.applied > 0 || !outcome.fix_notes.is_empty() {
         eprintln!("{} fix(es) would be applied", outcome.applied);
     }
@@ -80,7 +80,7 @@ pub fn report(args: &LintArgs, outcome: &Outcome) -> Result<(), String> {
             out
         }
     };
-    write_report(args.output.as_deref(), &out)?;
+    write_report(args, &out)?;
     if args.fix && outcome.applied > 0 {
         eprintln!("fixed {} problem(s)", outcome.applied);
     }

@@ -21,7 +21,7 @@ use crate::args::{AirgapArgs, Artifact, MergeArgs, ReleaseArgs, ValuesFormat};
 use crate::options::release_options;
 use crate::write_stdout;
 use oncall_lint_core::session::{FixFile, read_release_files};
-use oncall_lint_core::write::replace_file;
+use oncall_lint_core::write::{WriteOptions, rewrite_file};
 
 /// Runs `render <artifact>`.
 pub fn run(artifact: Artifact) -> Result<ExitCode, String> {
@@ -76,7 +76,7 @@ pub fn run(artifact: Artifact) -> Result<ExitCode, String> {
             };
             let rendered =
                 networkpolicy::render(&built, &args).map_err(|e| failed("networkpolicy", &e))?;
-            finish("networkpolicy", rendered, &MergeArgs { merge_into: None })
+            finish("networkpolicy", rendered, &MergeArgs::default())
         }
         Artifact::Setup {
             release,
@@ -89,7 +89,7 @@ pub fn run(artifact: Artifact) -> Result<ExitCode, String> {
                 oncall_api_url,
             };
             let rendered = setup::render(&built, &args).map_err(|e| failed("setup", &e))?;
-            finish("setup", rendered, &MergeArgs { merge_into: None })
+            finish("setup", rendered, &MergeArgs::default())
         }
     }
 }
@@ -180,6 +180,7 @@ fn finish(artifact: &str, rendered: Rendered, merge: &MergeArgs) -> Result<ExitC
     };
     let shown = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| format!("--merge-into {shown}: {e}"))?;
+    let file_bytes = bytes.clone();
     let file = FixFile::new(Some(path.to_path_buf()), shown.clone(), bytes)
         .ok_or_else(|| format!("--merge-into {shown}: not UTF-8 text"))?;
     let merged = merge_into(&file.text, overlay).map_err(|e| {
@@ -193,7 +194,10 @@ fn finish(artifact: &str, rendered: Rendered, merge: &MergeArgs) -> Result<ExitC
         return Ok(ExitCode::SUCCESS);
     }
     let content = file.content(&merged);
-    replace_file(path, content.as_bytes()).map_err(|e| {
+    let options = WriteOptions {
+        force: merge.force_write,
+    };
+    rewrite_file(path, &file_bytes, content.as_bytes(), options).map_err(|e| {
         format!(
             "{}: cannot write the merged file: {}",
             path.display(),

@@ -85,7 +85,51 @@ pub fn settings(outcome: &Outcome) -> String {
     if let Some(fail_on) = outcome.fail_on {
         let _ = writeln!(out, "fail-on (config): {fail_on}");
     }
+    for line in ignored_configs(outcome) {
+        let _ = writeln!(out, "{line}");
+    }
     out
+}
+
+/// A line per config file found and ignored because another user owns it.
+pub fn ignored_configs(outcome: &Outcome) -> Vec<String> {
+    outcome
+        .configs
+        .ignored
+        .iter()
+        .map(|(file, uid)| {
+            format!(
+                "ignored config {}: owned by uid {uid}, neither you nor root",
+                file.display()
+            )
+        })
+        .collect()
+}
+
+/// What standard error says of configs: always each one ignored (a config another user
+/// could have written is not used, and never silently); under `-v`, each one used.
+pub fn config_notes(outcome: &Outcome, verbose: bool) -> Vec<String> {
+    let ignored = ignored_configs(outcome)
+        .into_iter()
+        .map(|line| format!("warning: {line}"));
+    let used = used_configs(outcome)
+        .into_iter()
+        .filter(|_| verbose)
+        .map(|line| format!("note: {line}"));
+    ignored.chain(used).collect()
+}
+
+/// What `-v` says of configs: each one used (or that none was).
+fn used_configs(outcome: &Outcome) -> Vec<String> {
+    if outcome.configs.used.is_empty() {
+        return vec!["config: none".to_owned()];
+    }
+    outcome
+        .configs
+        .used
+        .iter()
+        .map(|file| format!("config: {}", file.display()))
+        .collect()
 }
 
 /// What the notes say of `subject`, each without the subject in front.

@@ -2,10 +2,13 @@
 //! ignores, discovery globs, releases (sets of files linted as one) and custom rules.
 //!
 //! Parsed with serde-saphyr into typed structs (unknown keys refused), then validated; every
-//! error carries the config file's line and column. Finding the file on disk is the CLI's
-//! job; this module only reads text.
+//! error carries the config file's line and column. Finding the file on disk is the
+//! session's job; this module reads text, and checks that every file a config names is
+//! inside the config's directory: a config comes with a checkout, and a checkout must not
+//! make the tool read (or `--fix` write) `~/.aws/credentials` or `/proc/self/environ`.
 
 use std::collections::BTreeMap;
+use std::path::{Component, Path};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
@@ -158,10 +161,21 @@ pub struct LoadedConfig {
 impl LoadedConfig {
     /// Parses and validates the text of a config file named `path`.
     pub fn parse(path: &str, text: &str) -> Result<LoadedConfig, ConfigError> {
+        Self::parse_in(path, text, None)
+    }
+
+    /// Parses and validates the text of the config file `path` found in `dir`: the files it
+    /// names must also resolve (through any symlink) inside `dir`.
+    pub fn parse_in(
+        path: &str,
+        text: &str,
+        dir: Option<&Path>,
+    ) -> Result<LoadedConfig, ConfigError> {
         let config: Config =
             serde_saphyr::from_str(text).map_err(|e| deserialize_error(path, &e))?;
         let check = Checker { path, text };
         check.settings(&config)?;
+        check.paths_inside(&config, dir)?;
         let per_file = check.per_file_ignores(&config)?;
         let include = check.globs(config.include.as_deref(), "include")?;
         let exclude = check.globs(config.exclude.as_deref(), "exclude")?;
@@ -350,14 +364,26 @@ fn strip_position(message: &str) -> String {
 
 /// The line and column of the deepest existing key of `keys` in the text.
 fn locate(text: &str, keys: &[&str]) -> (usize, usize) {
+    line_col(text, key_offset(text, keys))
+}
+
+/// The 1-based line and column of a byte offset.
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let source = crate::source::SourceFile::new("", text);
+    let at = source.line_col(offset);
+    (at.line, at.column)
+}
+
+/// The byte offset of the deepest existing key of `keys` in the text (0 when none is).
+fn key_offset(text: &str, keys: &[&str]) -> usize {
     let Ok(docs) = crate::yaml::parse(text, &crate::yaml::Limits::default()) else {
-        return (1, 1);
+        return 0;
     };
     let Some(doc) = docs.first() else {
-        return (1, 1);
+        return 0;
     };
     let Some(mut node) = doc.root else {
-        return (1, 1);
+        return 0;
     };
     let mut found = None;
     for key in keys {
@@ -369,10 +395,33 @@ fn locate(text: &str, keys: &[&str]) -> (usize, usize) {
             None => break,
         }
     }
-    let offset = found.map_or(0, |k| doc.node(k).span.start);
-    let source = crate::source::SourceFile::new("", text);
-    let at = source.line_col(offset);
-    (at.line, at.column)
+    found.map_or(0, |k| doc.node(k).span.start)
+}
+
+/// Why a path a config names is not inside the config's directory, judged from its text:
+/// absolute, starting with `~` (not expanded, and never meant inside), or climbing out
+/// with `..`. `None` when it stays inside.
+fn outside_lexically(file: &str) -> Option<&'static str> {
+    if file.starts_with('~') {
+        return Some("`~` is not expanded, and a home directory is outside the config's directory");
+    }
+    let path = Path::new(file);
+    if path.is_absolute() || path.has_root() || file.starts_with('\\') {
+        return Some("it is an absolute path");
+    }
+    let mut depth: usize = 0;
+    for component in path.components() {
+        match component {
+            Component::Normal(_) => depth += 1,
+            Component::CurDir => {}
+            Component::ParentDir => match depth.checked_sub(1) {
+                Some(up) => depth = up,
+                None => return Some("`..` leads out of the config's directory"),
+            },
+            Component::RootDir | Component::Prefix(_) => return Some("it is an absolute path"),
+        }
+    }
+    None
 }
 
 /// A serde-saphyr error as a config error at its line and column.
@@ -495,6 +544,51 @@ impl Checker<'_> {
         Ok(())
     }
 
+    /// Every file the config names (`releases[].files`) is inside the config's directory:
+    /// not absolute, no `~`, no `..` above it, and (when `dir` is known) no symlink that
+    /// leads out of it. A file that does not exist is left for the read to report.
+    fn paths_inside(&self, config: &Config, dir: Option<&Path>) -> Result<(), ConfigError> {
+        let root = dir.and_then(|d| d.canonicalize().ok());
+        for set in config.releases.iter().flatten() {
+            for file in &set.files {
+                let why = match outside_lexically(file) {
+                    Some(why) => Some(why.to_owned()),
+                    None => root.as_deref().and_then(|root| {
+                        // the deepest part of the path that exists, resolved: a symlink out
+                        // is refused even when what it names past it does not exist
+                        let joined = root.join(file);
+                        let real = joined.ancestors().find_map(|p| p.canonicalize().ok())?;
+                        (!real.starts_with(root)).then(|| {
+                            format!(
+                                "a symlink leads out of the config's directory (to {})",
+                                real.display()
+                            )
+                        })
+                    }),
+                };
+                if let Some(why) = why {
+                    let start = key_offset(self.text, &["releases"]);
+                    let offset = self
+                        .text
+                        .get(start..)
+                        .and_then(|rest| rest.find(file.as_str()))
+                        .map_or(start, |at| start + at);
+                    let (line, column) = line_col(self.text, offset);
+                    return Err(ConfigError {
+                        path: self.path.to_owned(),
+                        line,
+                        column,
+                        message: format!(
+                            "`releases` names `{file}`, outside the config's directory: {why}; \
+                             a config names only files inside its own directory"
+                        ),
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// `per-file-ignores`, compiled.
     fn per_file_ignores(
         &self,
@@ -612,7 +706,7 @@ fn custom_check(rule: &CustomRuleConfig) -> Result<CustomCheck, String> {
             let pattern = pattern.as_str().unwrap_or_default();
             let re = regex::Regex::new(pattern)
                 .map_err(|e| format!("`value` is not a regular expression: {e}"))?;
-            CustomCheck::Matches(re)
+            CustomCheck::Matches(std::sync::Arc::new(re))
         }
         "at-least" => match value()?.as_f64() {
             Some(minimum) => CustomCheck::AtLeast(minimum),
@@ -704,6 +798,35 @@ mod tests {
                 .ignore
                 .contains(&Selector::Rule(RuleCode::OC001))
         );
+    }
+
+    #[test]
+    fn release_files_stay_inside_the_config_directory() {
+        for inside in [
+            "values.yaml",
+            "./deploy/values.yaml",
+            "deploy/../values.yaml",
+            "a/b/../../c.yaml",
+        ] {
+            assert_eq!(outside_lexically(inside), None, "{inside}");
+        }
+        for outside in [
+            "/proc/self/environ",
+            "~/.aws/credentials",
+            "~",
+            "../values.yaml",
+            "deploy/../../values.yaml",
+            "./..",
+        ] {
+            assert!(outside_lexically(outside).is_some(), "{outside}");
+        }
+        let err = LoadedConfig::parse(
+            "c.yaml",
+            "select: [OC001]\nreleases:\n  - name: prod\n    files: [values.yaml, ../x.yaml]\n",
+        )
+        .unwrap_err();
+        assert_eq!((err.line, err.column), (4, 26), "{err}");
+        assert!(err.message.contains("`..` leads out"), "{err}");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use super::compile::{Style, TextEdit, compile};
+use super::compile::{SharedAnchor, Style, TextEdit, compile, shared_anchor};
 use super::ops::Op;
 use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::model::provisioning::ProvisionedApp;
@@ -33,25 +33,48 @@ pub fn for_layer(
         .iter()
         .map(|k| Seg::Key(k.clone()))
         .collect();
-    let mut edits = Vec::new();
+    let mut text_edits = Vec::new();
     let mut targets = Vec::new();
     for op in &ops {
         targets.push(op.path().to_vec());
         let rooted = with_prefix(&unmounted(release, op)?, &prefix);
-        for (range, replacement) in compile(text, &layer_ref.doc, &style, &rooted).ok()? {
-            edits.push(Edit {
-                file: layer_ref.source.clone(),
-                range,
-                replacement,
-            });
-        }
+        text_edits.extend(compile(text, &layer_ref.doc, &style, &rooted).ok()?);
     }
-    non_overlapping(&edits).then_some(Fix {
-        title,
-        applicability,
-        edits,
-        targets,
-    })
+    let shared = shared_anchor(&layer_ref.doc, &text_edits).map(|s| s.note(text, s.offset));
+    let edits: Vec<Edit> = text_edits
+        .into_iter()
+        .map(|(range, replacement)| Edit {
+            file: layer_ref.source.clone(),
+            range,
+            replacement,
+        })
+        .collect();
+    non_overlapping(&edits).then(|| guarded(title, applicability, edits, targets, shared))
+}
+
+/// A fix, shown but never applied when applying it would also change a value read through
+/// an alias of an anchor it edits (`shared` says which).
+fn guarded(
+    title: String,
+    applicability: Applicability,
+    edits: Vec<Edit>,
+    targets: Vec<Vec<Seg>>,
+    shared: Option<String>,
+) -> Fix {
+    match shared {
+        Some(note) => Fix {
+            title: format!("{title} ({note})"),
+            applicability: Applicability::DisplayOnly,
+            edits,
+            targets,
+        },
+        None => Fix {
+            title,
+            applicability,
+            edits,
+            targets,
+        },
+    }
 }
 
 /// A fix in the file where `value` was written, or, for a chart default (or no value), in
@@ -206,39 +229,37 @@ pub fn for_app(
         .map(|op| with_prefix(op, &app.entry_path))
         .collect();
     let Some(string_path) = &app.string_path else {
-        let edits = file_edits(layer, &entry_ops)?;
-        return non_overlapping(&edits).then_some(Fix {
-            title,
-            applicability,
-            edits,
-            targets: entry_ops.iter().map(|op| op.path().to_vec()).collect(),
-        });
+        let (edits, shared) = file_edits(layer, &entry_ops)?;
+        let targets = entry_ops.iter().map(|op| op.path().to_vec()).collect();
+        return non_overlapping(&edits)
+            .then(|| guarded(title, applicability, edits, targets, shared));
     };
-    let edits = embedded_edits(layer, app, string_path, &entry_ops)?;
-    let chart_path = chart_relative(release, string_path);
-    non_overlapping(&edits).then_some(Fix {
-        title,
-        applicability,
-        edits,
-        targets: chart_path.into_iter().collect(),
-    })
+    let (edits, shared) = embedded_edits(layer, app, string_path, &entry_ops)?;
+    let targets = chart_relative(release, string_path).into_iter().collect();
+    non_overlapping(&edits).then(|| guarded(title, applicability, edits, targets, shared))
 }
 
+/// A file's edits, with the note of an alias they would change (see [`SharedAnchor`]).
+type GuardedEdits = (Vec<Edit>, Option<String>);
+
 /// The edits of `ops` in the layer's own text; `None` when one cannot be written.
-fn file_edits(layer: &Layer, ops: &[Op]) -> Option<Vec<Edit>> {
+fn file_edits(layer: &Layer, ops: &[Op]) -> Option<GuardedEdits> {
     let outer = layer.source.text();
     let style = Style::detect(outer, &layer.doc);
-    let mut edits = Vec::new();
+    let mut text_edits = Vec::new();
     for op in ops {
-        for (range, replacement) in compile(outer, &layer.doc, &style, op).ok()? {
-            edits.push(Edit {
-                file: layer.source.clone(),
-                range,
-                replacement,
-            });
-        }
+        text_edits.extend(compile(outer, &layer.doc, &style, op).ok()?);
     }
-    Some(edits)
+    let shared = shared_anchor(&layer.doc, &text_edits).map(|s| s.note(outer, s.offset));
+    let edits = text_edits
+        .into_iter()
+        .map(|(range, replacement)| Edit {
+            file: layer.source.clone(),
+            range,
+            replacement,
+        })
+        .collect();
+    Some((edits, shared))
 }
 
 /// The edits of `ops` in the YAML embedded in the literal block at `string_path`:
@@ -249,7 +270,7 @@ fn embedded_edits(
     app: &ProvisionedApp,
     string_path: &[Seg],
     ops: &[Op],
-) -> Option<Vec<Edit>> {
+) -> Option<GuardedEdits> {
     let outer = layer.source.text();
     let (string_node, inner) = literal_block(&layer.doc, string_path)?;
     // the document the entry was found in; parsed here only for an entry found otherwise
@@ -275,19 +296,24 @@ fn embedded_edits(
     if !indent.chars().all(|c| c == ' ') {
         return None;
     }
-    let mut edits = Vec::new();
+    let mut inner_edits: Vec<TextEdit> = Vec::new();
     for op in ops {
-        let inner_edits: Vec<TextEdit> = compile(inner, &inner_doc, &style, op).ok()?;
-        for (range, replacement) in inner_edits {
-            let (range, replacement) = to_outer(outer, &mapper, &indent, range, &replacement)?;
-            edits.push(Edit {
-                file: layer.source.clone(),
-                range,
-                replacement,
-            });
-        }
+        inner_edits.extend(compile(inner, &inner_doc, &style, op).ok()?);
     }
-    Some(edits)
+    let shared = shared_anchor(&inner_doc, &inner_edits).map(|s: SharedAnchor| {
+        let at = mapper.map(s.offset..s.offset).start;
+        s.note(outer, at)
+    });
+    let mut edits = Vec::new();
+    for (range, replacement) in inner_edits {
+        let (range, replacement) = to_outer(outer, &mapper, &indent, range, &replacement)?;
+        edits.push(Edit {
+            file: layer.source.clone(),
+            range,
+            replacement,
+        });
+    }
+    Some((edits, shared))
 }
 
 /// The literal block scalar at `path` in `doc`, and its text.

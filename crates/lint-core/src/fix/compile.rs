@@ -100,6 +100,71 @@ pub fn compile(
     Ok(edits)
 }
 
+/// An alias outside a fix's edits that reads an anchor inside them: fixing the anchored
+/// value would change the alias's value too (`orgId: &org 1` set to 100 makes
+/// `org_id: *org` 100 as well).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SharedAnchor {
+    /// The key whose value is the alias, if it has one.
+    pub key: Option<String>,
+    /// Where the alias is, in the compiled text.
+    pub offset: usize,
+}
+
+/// The first alias that `edits` would change behind the user's back (see [`SharedAnchor`]).
+pub fn shared_anchor(doc: &Document, edits: &[TextEdit]) -> Option<SharedAnchor> {
+    let touches = |span: &Range<usize>| {
+        edits.iter().any(|(range, _)| {
+            if range.is_empty() {
+                span.start < range.start && range.start < span.end
+            } else {
+                range.start < span.end && span.start < range.end
+            }
+        })
+    };
+    let inside_an_edit = |span: &Range<usize>| {
+        edits
+            .iter()
+            .any(|(range, _)| range.start <= span.start && span.end <= range.end)
+    };
+    let alias = doc.ids().find(|&id| {
+        let node = doc.node(id);
+        match node.kind {
+            NodeKind::Alias(target) => {
+                !inside_an_edit(&node.span) && touches(&doc.node(target).span)
+            }
+            _ => false,
+        }
+    })?;
+    let key = doc.ids().find_map(|id| match &doc.node(id).kind {
+        NodeKind::Map(entries) => entries
+            .iter()
+            .find(|e| e.value == alias)
+            .and_then(|e| doc.scalar_text(e.key))
+            .map(str::to_owned),
+        _ => None,
+    });
+    Some(SharedAnchor {
+        key,
+        offset: doc.node(alias).span.start,
+    })
+}
+
+impl SharedAnchor {
+    /// Why the fix is only shown, with the alias's line in `text` (the file's own text).
+    pub fn note(&self, text: &str, offset: usize) -> String {
+        let line = text[..offset.min(text.len())].matches('\n').count() + 1;
+        match &self.key {
+            Some(key) => format!(
+                "shown only: `{key}` (line {line}) reads the value through an alias of its anchor and would change too; edit by hand"
+            ),
+            None => format!(
+                "shown only: an alias on line {line} reads the value through its anchor and would change too; edit by hand"
+            ),
+        }
+    }
+}
+
 /// One resolved step: the key node (for mapping entries) and the value node.
 #[derive(Debug, Clone, Copy)]
 struct Step {

@@ -35,8 +35,11 @@ pub enum CustomCheck {
     Equals(serde_json::Value),
     /// The value must be one of these.
     OneOf(Vec<serde_json::Value>),
-    /// The value (every item of a list) must match this expression.
-    Matches(regex::Regex),
+    /// The value (every item of a list) must match this expression: compiled once when the
+    /// config is read, and shared (with its match caches) by every file and thread the run
+    /// lints, since a cloned `Regex` starts with empty caches that a large pattern makes
+    /// costly to fill.
+    Matches(std::sync::Arc<regex::Regex>),
     /// The value must be a number at least this large.
     AtLeast(f64),
     /// The value must be a version at least this one.

@@ -18,6 +18,7 @@ use std::sync::Arc;
 pub use manifest::lint_manifest;
 pub use note::{KindReason, Note, RootReason};
 pub use read::InputFile;
+pub(crate) use read::{Bounded, read_regular, read_stream};
 
 use crate::checks::invalid_yaml::Message as InvalidYaml;
 use crate::diagnostic::Diagnostic;
@@ -76,6 +77,38 @@ pub fn too_large(path: &str, size: u64, limit: u64) -> FileReport {
     let source = Arc::new(SourceFile::new(path, ""));
     let finding = read::too_large_finding(&source, size, limit);
     FileReport::unread(source, finding)
+}
+
+/// Why a file named or found was not read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotRead {
+    /// It is over the size limit: its size.
+    TooLarge(u64),
+    /// It could not be read, or is not a regular file: why.
+    Refused(String),
+}
+
+/// The report for a file that was not read: one OC094 finding saying why.
+pub fn unread(path: &str, why: &NotRead, limit: u64) -> FileReport {
+    let source = Arc::new(SourceFile::new(path, ""));
+    let finding = match why {
+        NotRead::TooLarge(size) => read::too_large_finding(&source, *size, limit),
+        NotRead::Refused(reason) => read::unreadable_finding(&source, reason.clone()),
+    };
+    FileReport::unread(source, finding)
+}
+
+/// The report for a release some of whose files were not read: a finding for each of
+/// those, and the note that the release was not linted as a whole.
+pub fn release_unread(files: &[(String, NotRead)], limit: u64) -> FileReport {
+    let mut report = FileReport::default();
+    for (path, why) in files {
+        let one = unread(path, why, limit);
+        report.sources.extend(one.sources);
+        report.diagnostics.extend(one.diagnostics);
+    }
+    report.notes.push(Note::ReleaseUnread);
+    report
 }
 
 /// Lints one file on its own over the chart defaults (each YAML document separately).

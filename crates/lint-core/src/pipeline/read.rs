@@ -257,3 +257,114 @@ pub(super) fn read_release(files: Vec<InputFile>, limits: &Limits) -> ReadReleas
     }
     read
 }
+
+/// A file read within the size limit, or its size when it is over it (and was not read).
+#[derive(Debug)]
+pub(crate) enum Bounded {
+    /// The whole file.
+    Read(Vec<u8>),
+    /// Over the limit: its size (at least `limit + 1`), and nothing read.
+    TooLarge(u64),
+}
+
+/// Reads a regular file, never more than `limit + 1` bytes of it. What is not a regular
+/// file (a directory, FIFO, device, socket) is refused before it is opened for reading,
+/// so a FIFO cannot block the run and `/dev/zero` cannot fill memory; the error is the
+/// reason, said plainly.
+///
+/// The type is checked twice: with `metadata` before opening (opening a FIFO for reading
+/// blocks until a writer comes), then on the opened handle (opened non-blocking), so a
+/// file swapped for a FIFO or device in between is refused too.
+pub(crate) fn read_regular(path: &std::path::Path, limit: u64) -> Result<Bounded, String> {
+    use std::io::Read;
+    let meta = std::fs::metadata(path).map_err(|e| io_reason(&e))?;
+    if let Some(kind) = not_regular(&meta.file_type()) {
+        return Err(refused(kind));
+    }
+    let mut open = std::fs::OpenOptions::new();
+    open.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        open.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = open.open(path).map_err(|e| io_reason(&e))?;
+    let meta = file.metadata().map_err(|e| io_reason(&e))?;
+    if let Some(kind) = not_regular(&meta.file_type()) {
+        return Err(refused(kind));
+    }
+    if meta.len() > limit {
+        return Ok(Bounded::TooLarge(meta.len()));
+    }
+    let mut bytes = Vec::new();
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| io_reason(&e))?;
+    if bytes.len() as u64 > limit {
+        // it grew after it was measured (or its size lies): what was read says enough
+        return Ok(Bounded::TooLarge(bytes.len() as u64));
+    }
+    Ok(Bounded::Read(bytes))
+}
+
+/// Reads at most `limit + 1` bytes of a stream (standard input), as [`read_regular`] does.
+pub(crate) fn read_stream(stream: impl std::io::Read, limit: u64) -> Result<Bounded, String> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    stream
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| io_reason(&e))?;
+    if bytes.len() as u64 > limit {
+        return Ok(Bounded::TooLarge(bytes.len() as u64));
+    }
+    Ok(Bounded::Read(bytes))
+}
+
+/// What a file that is not a regular file is, in words; `None` for a regular file.
+fn not_regular(kind: &std::fs::FileType) -> Option<&'static str> {
+    if kind.is_file() {
+        return None;
+    }
+    if kind.is_dir() {
+        return Some("a directory");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return Some("a FIFO (named pipe)");
+        }
+        if kind.is_char_device() {
+            return Some("a character device");
+        }
+        if kind.is_block_device() {
+            return Some("a block device");
+        }
+        if kind.is_socket() {
+            return Some("a socket");
+        }
+    }
+    Some("a special file")
+}
+
+fn refused(kind: &str) -> String {
+    format!(
+        "it is {kind}, not a regular file, so it was not read (name a values file, or `-` for standard input)"
+    )
+}
+
+/// An I/O error, said plainly.
+fn io_reason(err: &std::io::Error) -> String {
+    match err.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".to_owned(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        _ => err.to_string(),
+    }
+}
+
+/// The OC094 finding for a path that could not be read at all (missing, not a regular
+/// file, an I/O error): the run goes on with the other files.
+pub(super) fn unreadable_finding(source: &Arc<SourceFile>, reason: String) -> Diagnostic {
+    invalid_yaml(source, 0, InvalidYaml::NotText { reason })
+}

@@ -7,6 +7,7 @@
 //! with the overlay coalesced on top, and every comment of the old file must still be in
 //! it; otherwise nothing is returned. A second merge of the same overlay changes nothing.
 
+use crate::fix::compile::shared_anchor;
 use crate::fix::{Op, Style, compile};
 use crate::path::Seg;
 use crate::values::{Kind, Value, coalesce, to_value};
@@ -109,6 +110,16 @@ fn apply(text: &mut String, doc: &Document, op: &Op) -> Result<(), MergeError> {
     let style = Style::detect(text, doc);
     let mut edits = compile(text, doc, &style, op)
         .map_err(|e| MergeError(format!("cannot set `{}`: {e}", display(op.path()))))?;
+    // the text may already hold earlier merges, so its lines are not the user's: no line
+    if let Some(shared) = shared_anchor(doc, &edits) {
+        let whose = shared
+            .key
+            .map_or_else(|| "an alias".to_owned(), |k| format!("`{k}`"));
+        return err(format!(
+            "cannot set `{}`: it carries an anchor that {whose} elsewhere in the file reads through an alias, and that value would change too; merge by hand",
+            display(op.path())
+        ));
+    }
     edits.sort_by_key(|(range, _)| std::cmp::Reverse(range.start));
     let mut floor = text.len();
     for (range, mut replacement) in edits {

@@ -14,13 +14,13 @@
 //! `canonicalize` would resolve symlinks below the working directory that the user, and
 //! their repository, name by the link).
 
-use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use globset::GlobSet;
 
 use super::SessionError;
+use crate::pipeline::{Bounded, NotRead, read_regular, read_stream};
 
 /// One thing to lint.
 pub(super) struct Input {
@@ -32,8 +32,8 @@ pub(super) struct Input {
     pub bytes: Vec<u8>,
     /// A `Chart.yaml` beside it (followed by `---` and the `Chart.lock`, when both exist).
     pub chart_yaml: Option<String>,
-    /// The size of a file over the size limit, which was not read.
-    pub too_large: Option<u64>,
+    /// Why the file was not read (over the size limit, not a regular file, an I/O error).
+    pub not_read: Option<NotRead>,
 }
 
 /// Which files a directory walk picks.
@@ -46,15 +46,17 @@ pub(super) struct Filter<'a> {
     pub base: Option<&'a Path>,
 }
 
-/// Reads standard input.
-pub(super) fn stdin(name: Option<&str>) -> Result<Input, SessionError> {
-    let mut bytes = Vec::new();
-    std::io::stdin()
-        .read_to_end(&mut bytes)
-        .map_err(|e| SessionError::Read {
+/// Reads standard input, never more than `limit + 1` bytes of it.
+pub(super) fn stdin(name: Option<&str>, limit: u64) -> Result<Input, SessionError> {
+    let read =
+        read_stream(std::io::stdin().lock(), limit).map_err(|reason| SessionError::Read {
             path: "standard input".into(),
-            reason: e.to_string(),
+            reason,
         })?;
+    let (bytes, not_read) = match read {
+        Bounded::Read(bytes) => (bytes, None),
+        Bounded::TooLarge(size) => (Vec::new(), Some(NotRead::TooLarge(size))),
+    };
     Ok(Input {
         path: None,
         display: match name {
@@ -63,8 +65,8 @@ pub(super) fn stdin(name: Option<&str>) -> Result<Input, SessionError> {
             None => "<stdin>".to_owned(),
         },
         bytes,
-        chart_yaml: name.and_then(|n| chart_yaml_beside(Path::new(n))),
-        too_large: None,
+        chart_yaml: name.and_then(|n| chart_yaml_beside(Path::new(n), limit)),
+        not_read,
     })
 }
 
@@ -103,8 +105,10 @@ pub(super) struct Expanded {
 /// The files a path names: itself, or the values files below a directory (not entering
 /// the directories [`skipped_dir`] names).
 pub(super) fn expand(path: &Path, filter: &Filter<'_>) -> Result<Expanded, SessionError> {
-    let meta = std::fs::metadata(path).map_err(|e| read_error(path, &e))?;
-    if !meta.is_dir() {
+    nothing_there(path)?;
+    // a path that is there but cannot be looked at (a dangling symlink, a symlink loop) is
+    // read as named, and the read's finding says why
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_dir()) {
         return Ok(Expanded {
             files: vec![path.to_path_buf()],
             ..Expanded::default()
@@ -247,84 +251,89 @@ pub fn is_values_file(path: &str) -> bool {
         || lower.contains("provisioning/plugins/")
 }
 
-/// Reads one file (not when it is over `limit` bytes).
-pub(super) fn read_file(path: &Path, limit: u64) -> Result<Input, SessionError> {
-    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-    let bytes = if size > limit {
-        Vec::new()
-    } else {
-        std::fs::read(path).map_err(|e| read_error(path, &e))?
+/// Reads one file within `limit` bytes. A file over the limit, or that cannot be read (not
+/// a regular file, missing, an I/O error), is an input with nothing read and the reason: a
+/// finding for it, and the run goes on.
+pub(super) fn read_file(path: &Path, limit: u64) -> Input {
+    let (bytes, not_read) = match read_regular(path, limit) {
+        Ok(Bounded::Read(bytes)) => (bytes, None),
+        Ok(Bounded::TooLarge(size)) => (Vec::new(), Some(NotRead::TooLarge(size))),
+        Err(reason) => (Vec::new(), Some(NotRead::Refused(reason))),
     };
-    Ok(Input {
+    Input {
         path: Some(path.to_path_buf()),
         display: display_name(path),
+        chart_yaml: not_read
+            .is_none()
+            .then(|| chart_yaml_beside(path, limit))
+            .flatten(),
         bytes,
-        chart_yaml: chart_yaml_beside(path),
-        too_large: (size > limit).then_some(size),
-    })
+        not_read,
+    }
 }
 
 /// Reads a YAML file a run only looks at (for GitOps manifests and the ConfigMaps they
-/// read): no `Chart.yaml` beside it is read; a file over `limit` is not read.
+/// read): no `Chart.yaml` beside it is read; a file over `limit`, or not a regular file,
+/// is not read.
 pub(super) fn read_looked_at(path: &Path, limit: u64) -> Option<Input> {
-    let size = std::fs::metadata(path).ok()?.len();
-    if size > limit {
+    let Ok(Bounded::Read(bytes)) = read_regular(path, limit) else {
         return None;
-    }
+    };
     Some(Input {
         path: Some(path.to_path_buf()),
         display: display_name(path),
-        bytes: std::fs::read(path).ok()?,
+        bytes,
         chart_yaml: None,
-        too_large: None,
+        not_read: None,
     })
 }
 
-/// Reads the `-f` files of a release: each must be a file (`-` reads stdin).
-pub(super) fn collect_files(paths: &[PathBuf]) -> Result<Vec<Input>, SessionError> {
+/// Reads the `-f` files of a release within `limit` bytes each (`-` reads stdin); a file
+/// that cannot be read is an input that says why.
+pub(super) fn collect_files(paths: &[PathBuf], limit: u64) -> Result<Vec<Input>, SessionError> {
     paths
         .iter()
         .map(|path| {
             if path.as_os_str() == "-" {
-                return stdin(None);
+                return stdin(None, limit);
             }
-            if path.is_dir() {
-                return Err(SessionError::Read {
-                    path: path.display().to_string(),
-                    reason: "-f takes a values file, not a directory".into(),
-                });
-            }
-            read_file(path, u64::MAX)
+            nothing_there(path)?;
+            Ok(read_file(path, limit))
         })
         .collect()
 }
 
-fn chart_yaml_beside(path: &Path) -> Option<String> {
+/// A path with nothing at it (a typo, the wrong directory) stops the run with exit 2: the
+/// command is wrong, and a CI job pointed at the wrong file must not pass. A path that is
+/// there but cannot be read (permission denied, a dangling symlink, a directory given to
+/// `-f`, a FIFO or device) is a finding instead, and the run goes on with the other files.
+fn nothing_there(path: &Path) -> Result<(), SessionError> {
+    match std::fs::symlink_metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(SessionError::Read {
+            path: path.display().to_string(),
+            reason: "no such file or directory".into(),
+        }),
+        _ => Ok(()),
+    }
+}
+
+fn chart_yaml_beside(path: &Path, limit: u64) -> Option<String> {
     let dir = path.parent()?;
     let dir = if dir.as_os_str().is_empty() {
         Path::new(".")
     } else {
         dir
     };
-    let chart = std::fs::read_to_string(dir.join("Chart.yaml")).ok();
-    let lock = std::fs::read_to_string(dir.join("Chart.lock")).ok();
+    let text = |name: &str| match read_regular(&dir.join(name), limit) {
+        Ok(Bounded::Read(bytes)) => String::from_utf8(bytes).ok(),
+        _ => None,
+    };
+    let chart = text("Chart.yaml");
+    let lock = text("Chart.lock");
     match (chart, lock) {
         // the lock pins the exact version; the Chart.yaml gives the alias
         (Some(chart), Some(lock)) => Some(format!("{chart}\n---\n{lock}")),
         (chart, lock) => chart.or(lock),
-    }
-}
-
-/// An I/O error on `path`, said plainly.
-pub(super) fn read_error(path: &Path, err: &std::io::Error) -> SessionError {
-    let reason = match err.kind() {
-        std::io::ErrorKind::NotFound => "no such file or directory".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-        _ => err.to_string(),
-    };
-    SessionError::Read {
-        path: path.display().to_string(),
-        reason,
     }
 }
 

@@ -97,6 +97,7 @@ pub(super) fn find(
             &objects,
             &holders,
             resolver,
+            limits.max_file_size,
         );
         let canonical: Vec<PathBuf> = others
             .iter()
@@ -229,7 +230,7 @@ fn holds_objects(bytes: &[u8]) -> bool {
 /// The documents of a file that declares releases, and the releases: `None` for a file
 /// that declares none (most are ruled out by their bytes, unparsed).
 fn declaring(input: &Input, limits: &Limits) -> Option<Parsed> {
-    if input.too_large.is_some() || !gitops::may_declare(&input.display, &input.bytes) {
+    if input.not_read.is_some() || !gitops::may_declare(&input.display, &input.bytes) {
         return None;
     }
     let text = std::str::from_utf8(&input.bytes).ok()?;
@@ -343,6 +344,7 @@ fn reads(
     objects: &Objects,
     holders: &[Holder],
     resolver: &RepoResolver,
+    limit: u64,
 ) -> Vec<(InputFile, Option<Vec<Document>>)> {
     let mut names: Vec<String> = Vec::new();
     let mut add = |name: String| {
@@ -389,7 +391,12 @@ fn reads(
                 };
                 return Some((file, Some(holder.documents.clone())));
             }
-            let bytes = std::fs::read(&name).ok()?;
+            // within the size limit, and a regular file (not a FIFO or a device)
+            let Ok(crate::pipeline::Bounded::Read(bytes)) =
+                crate::pipeline::read_regular(std::path::Path::new(&name), limit)
+            else {
+                return None;
+            };
             Some((InputFile { path: name, bytes }, None))
         })
         .collect()

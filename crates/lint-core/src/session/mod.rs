@@ -13,7 +13,7 @@ mod repository;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-pub use configs::{Configs, Found};
+pub use configs::{ConfigUse, Configs, Found};
 pub use discover::{is_values_file, relative_to};
 pub use fixing::FixFile;
 
@@ -22,7 +22,9 @@ use crate::config::ConfigError;
 use crate::diagnostic::{Applicability, Diagnostic};
 use crate::fix::apply::FixOutcome;
 use crate::options::LintOptions;
-use crate::pipeline::{FileReport, InputFile, Note, lint_bytes, lint_release, too_large};
+use crate::pipeline::{
+    FileReport, InputFile, NotRead, Note, lint_bytes, lint_release, release_unread, unread,
+};
 use crate::release::SetArg;
 use crate::rules::Severity;
 use discover::Input;
@@ -137,6 +139,8 @@ pub struct Outcome {
     pub fail_on: Option<Severity>,
     /// What each input was linted with, when [`Session::recording_settings`] asked.
     pub settings: Vec<InputSettings>,
+    /// The config files used, and those found and ignored (not owned by the user or root).
+    pub configs: ConfigUse,
 }
 
 impl Outcome {
@@ -152,15 +156,18 @@ impl Outcome {
         out
     }
 
-    /// Writes every changed file that lives on disk; returns how many.
-    pub fn write_fixes(&self) -> Result<usize, SessionError> {
+    /// Writes every changed file that lives on disk; returns how many. A file that no
+    /// longer holds what was read, or that [`crate::write`] refuses, stops the writing
+    /// with an error naming it.
+    pub fn write_fixes(&self, options: crate::write::WriteOptions) -> Result<usize, SessionError> {
         let mut written = 0;
         for fixed in &self.fixed {
             let Some(path) = &fixed.file.path else {
                 continue;
             };
+            let read = fixed.file.content(&fixed.file.text);
             let content = fixed.file.content(&fixed.text);
-            crate::write::replace_file(path, content.as_bytes())?;
+            crate::write::rewrite_file(path, read.as_bytes(), content.as_bytes(), options)?;
             written += 1;
         }
         Ok(written)
@@ -237,10 +244,11 @@ impl Session {
         options: LintOptions,
         fix: FixMode,
     ) -> Result<Session, SessionError> {
+        let limit = options.limits.max_file_size;
         let configs = match &config {
-            ConfigSource::Discover => Configs::new(None, false)?,
-            ConfigSource::File(path) => Configs::new(Some(path), false)?,
-            ConfigSource::Off => Configs::new(None, true)?,
+            ConfigSource::Discover => Configs::new(None, false, limit)?,
+            ConfigSource::File(path) => Configs::new(Some(path), false, limit)?,
+            ConfigSource::Off => Configs::new(None, true, limit)?,
         };
         Ok(Session {
             configs,
@@ -312,7 +320,9 @@ impl Session {
             .as_ref()
             .and_then(|f| f.config.config.fail_on.as_deref())
             .and_then(Severity::parse);
-        Ok(self.finish(collected, fail_on))
+        let mut outcome = self.finish(collected, fail_on);
+        outcome.configs = self.configs.usage();
+        Ok(outcome)
     }
 
     /// The releases to lint (the `-f` files, then the config's `releases:` when nothing is
@@ -356,7 +366,7 @@ impl Session {
         }
         options.release.sets.extend(job.sets);
         options.release.whole = true;
-        let read = discover::collect_files(&job.paths)?;
+        let read = discover::collect_files(&job.paths, options.limits.max_file_size)?;
         options.release.chart_yaml = read.first().and_then(|i| i.chart_yaml.clone());
         if self.record_settings {
             let subject = format!("release of {} file(s)", read.len());
@@ -368,6 +378,16 @@ impl Session {
                 &options,
             )?;
             collected.settings.push(settings);
+        }
+        let not_read: Vec<(String, NotRead)> = read
+            .iter()
+            .filter_map(|i| Some((i.display.clone(), i.not_read.clone()?)))
+            .collect();
+        if !not_read.is_empty() {
+            // a release with a file missing is not the release Helm would install
+            let limit = options.limits.max_file_size;
+            collected.reports.push(release_unread(&not_read, limit));
+            return Ok(());
         }
         let threshold = match self.fix {
             FixMode::Off => None,
@@ -420,7 +440,10 @@ impl Session {
                 if !seen.insert(PathBuf::from("-")) {
                     continue;
                 }
-                let input = discover::stdin(inputs.stdin_filename.as_deref())?;
+                let input = discover::stdin(
+                    inputs.stdin_filename.as_deref(),
+                    self.options.limits.max_file_size,
+                )?;
                 let governed = inputs.stdin_filename.as_ref().map(PathBuf::from);
                 let options = self.options_for(governed.as_deref(), &input)?;
                 files.push((input, options));
@@ -466,7 +489,7 @@ impl Session {
                 if plan.in_releases.contains(&key) || !seen.insert(key) {
                     continue;
                 }
-                let input = discover::read_file(&file, self.options.limits.max_file_size)?;
+                let input = discover::read_file(&file, self.options.limits.max_file_size);
                 let options = self.options_for(Some(&file), &input)?;
                 files.push((input, options));
             }
@@ -616,7 +639,7 @@ impl Session {
         };
         for (input, options) in files {
             let fix_file = input
-                .too_large
+                .not_read
                 .is_none()
                 .then(|| {
                     FixFile::new(
@@ -782,12 +805,36 @@ fn baseline_file_name(file: &str) -> String {
     discover::display_name(Path::new(file))
 }
 
+/// Reads one file for the front end (`--schema`): a regular file, at most `limit` bytes,
+/// or why not.
+pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
+    match crate::pipeline::read_regular(path, limit)? {
+        crate::pipeline::Bounded::Read(bytes) => Ok(bytes),
+        crate::pipeline::Bounded::TooLarge(size) => Err(format!(
+            "it is {size} bytes, over the {limit}-byte limit (--max-file-size)"
+        )),
+    }
+}
+
 /// Reads the files of one release (`-` is standard input), and the `Chart.yaml` beside the
 /// first (for `render`, which builds a release without linting it).
 pub fn read_release_files(
     paths: &[PathBuf],
 ) -> Result<(Vec<InputFile>, Option<String>), SessionError> {
-    let read = discover::collect_files(paths)?;
+    let limit = crate::yaml::Limits::default().max_file_size;
+    let read = discover::collect_files(paths, limit)?;
+    if let Some((input, why)) = read.iter().find_map(|i| Some((i, i.not_read.as_ref()?))) {
+        let reason = match why {
+            NotRead::TooLarge(size) => {
+                format!("the file is {size} bytes, over the {limit}-byte limit")
+            }
+            NotRead::Refused(reason) => reason.clone(),
+        };
+        return Err(SessionError::Read {
+            path: input.display.clone(),
+            reason,
+        });
+    }
     let chart_yaml = read.first().and_then(|i| i.chart_yaml.clone());
     let files = read
         .into_iter()
@@ -806,8 +853,8 @@ fn lint_manifest_job(
     options: &LintOptions,
 ) -> FileReport {
     let manifest = job.manifest;
-    match manifest.too_large {
-        Some(size) => too_large(&manifest.display, size, options.limits.max_file_size),
+    match &manifest.not_read {
+        Some(why) => unread(&manifest.display, why, options.limits.max_file_size),
         None => crate::pipeline::lint_manifest(
             InputFile {
                 path: manifest.display,
@@ -842,7 +889,7 @@ fn layered_umbrellas(
     };
     let mut bases: Vec<PathBuf> = Vec::new();
     for (input, _) in &files {
-        if input.chart_yaml.is_some() && is_base(input) && input.too_large.is_none() {
+        if input.chart_yaml.is_some() && is_base(input) && input.not_read.is_none() {
             bases.extend(input.path.clone());
         }
     }
@@ -851,7 +898,7 @@ fn layered_umbrellas(
     for base in &bases {
         let dir = base.parent().map(Path::to_path_buf);
         for (input, _) in &files {
-            let overlay = dir_of(input) == dir && !is_base(input) && input.too_large.is_none();
+            let overlay = dir_of(input) == dir && !is_base(input) && input.not_read.is_none();
             if let (true, Some(path)) = (overlay, &input.path) {
                 jobs.push(ReleaseJob {
                     paths: vec![base.clone(), path.clone()],
@@ -871,8 +918,8 @@ fn layered_umbrellas(
 
 /// Lints one file read from disk (or reports it too large to read).
 fn lint_one((input, options): (Input, LintOptions)) -> FileReport {
-    match input.too_large {
-        Some(size) => too_large(&input.display, size, options.limits.max_file_size),
+    match &input.not_read {
+        Some(why) => unread(&input.display, why, options.limits.max_file_size),
         None => lint_bytes(&input.display, input.bytes, &options),
     }
 }

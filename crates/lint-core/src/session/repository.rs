@@ -67,7 +67,11 @@ impl RepoResolver {
 fn find_repository(dir: &Path) -> Option<Repo> {
     let start = dir.canonicalize().ok()?;
     let root = start.ancestors().find(|d| d.join(".git").exists())?;
-    let config = std::fs::read_to_string(root.join(".git").join("config")).unwrap_or_default();
+    // a regular file of a sane size (a checkout could hold a FIFO or a device there)
+    let config = match crate::pipeline::read_regular(&root.join(".git").join("config"), 1 << 20) {
+        Ok(crate::pipeline::Bounded::Read(bytes)) => String::from_utf8(bytes).unwrap_or_default(),
+        _ => String::new(),
+    };
     let remotes = config
         .lines()
         .filter_map(|line| {
