@@ -452,15 +452,19 @@ fn a_refused_set_argument_is_echoed_without_its_secret() {
 
 #[test]
 fn set_values_that_are_not_secrets_are_shown() {
-    let (stdout, _) = run(&[
-        "--set",
-        "oncall.smtp.password=CnrySmtpqZx",
-        "--set",
-        "mystery.key=plainly-visible",
-        "--color",
-        "never",
-        "/dev/null",
-    ]);
+    let dir = TempDir::with_files("set", &[("values.yaml", "base_url: oncall.example.com\n")]);
+    let (stdout, _) = run_in(
+        Some(dir.path()),
+        &[
+            "--set",
+            "oncall.smtp.password=CnrySmtpqZx",
+            "--set",
+            "mystery.key=plainly-visible",
+            "--color",
+            "never",
+            "values.yaml",
+        ],
+    );
     assert!(stdout.contains("<--set>"), "{stdout}");
     assert!(!stdout.contains("CnrySmtp"), "{stdout}");
     assert!(stdout.contains("mystery.key=plainly-visible"), "{stdout}");
