@@ -16,7 +16,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use oncall_lint_core::baseline::Baseline;
 use oncall_lint_core::report::catalog;
-use oncall_lint_core::session::{ConfigSource, FixMode, Inputs, Session};
+use oncall_lint_core::session::{ConfigSource, FixMode, Inputs, Outcome, Session};
 use oncall_lint_core::write::{WriteOptions, write_output};
 use oncall_lint_core::{Applicability, RuleCode, Severity};
 
@@ -108,6 +108,28 @@ fn render(artifact: Artifact) -> Result<ExitCode, String> {
 }
 
 /// The default command: lint (or fix) the inputs and report.
+/// `--write-baseline`: the findings written to `path` instead of reported.
+fn write_baseline(
+    args: &LintArgs,
+    outcome: &Outcome,
+    path: &std::path::Path,
+) -> Result<ExitCode, String> {
+    let text = Baseline::from_diagnostics(&outcome.diagnostics).to_json();
+    write_output(path, text.as_bytes(), write_options(args)).map_err(|e| {
+        format!(
+            "{}: cannot write the baseline: {}",
+            path.display(),
+            e.reason
+        )
+    })?;
+    eprintln!(
+        "wrote {} finding(s) to the baseline {}",
+        outcome.diagnostics.len(),
+        path.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
 fn lint(args: LintArgs) -> Result<ExitCode, String> {
     let options = options::lint_options(&args)?;
     let config = match (&args.config, args.no_config) {
@@ -152,8 +174,7 @@ fn lint(args: LintArgs) -> Result<ExitCode, String> {
         return Ok(ExitCode::SUCCESS);
     }
     for note in &outcome.fix_notes {
-        let note = oncall_lint_core::redact::mask_message(note);
-        eprintln!("note: {note}");
+        eprintln!("note: {}", oncall_lint_core::redact::mask_message(note));
     }
     if args.diff {
         return output::diff(&args, &outcome);
@@ -165,20 +186,7 @@ fn lint(args: LintArgs) -> Result<ExitCode, String> {
     }
     output::notes(&args, &outcome);
     if let Some(path) = &args.write_baseline {
-        let text = Baseline::from_diagnostics(&outcome.diagnostics).to_json();
-        write_output(path, text.as_bytes(), write_options(&args)).map_err(|e| {
-            format!(
-                "{}: cannot write the baseline: {}",
-                path.display(),
-                e.reason
-            )
-        })?;
-        eprintln!(
-            "wrote {} finding(s) to the baseline {}",
-            outcome.diagnostics.len(),
-            path.display()
-        );
-        return Ok(ExitCode::SUCCESS);
+        return write_baseline(&args, &outcome, path);
     }
     output::report(&args, &outcome)?;
     let threshold = match args.fail_on {
