@@ -61,7 +61,7 @@ pub fn redact(diagnostics: &mut [Diagnostic], known: &[Secrets]) {
     everywhere.sort_by_key(|s| std::cmp::Reverse(s.len()));
     everywhere.dedup();
     let everywhere = Quoted {
-        anywhere: everywhere,
+        anywhere: vec![Arc::new(everywhere)],
         local: Vec::new(),
     };
     // a file may come with several lists (its own, and YAML strings parsed inside it)
@@ -128,18 +128,22 @@ pub fn redact(diagnostics: &mut [Diagnostic], known: &[Secrets]) {
     }
 }
 
-/// A file with its secret bytes masked, and each secret's span and text.
+/// A file with its secret bytes masked, and its secrets sorted for the findings to quote.
 #[derive(Clone)]
 struct Masked {
     file: Arc<SourceFile>,
-    secrets: Arc<Vec<(Range<usize>, String)>>,
+    /// The secrets masked wherever a message quotes them as a whole token, longest first.
+    distinctive: Arc<Vec<String>>,
+    /// The other secrets (numbers, short or common words) with the lines they span (first,
+    /// last), in line order: masked only on a line the finding points at.
+    local: Arc<Vec<(usize, usize, String)>>,
 }
 
 /// The secret texts one finding's messages must not quote.
 #[derive(Default)]
 struct Quoted {
-    /// Masked wherever they occur as a whole token.
-    anywhere: Vec<String>,
+    /// Masked wherever they occur as a whole token (one list per file).
+    anywhere: Vec<Arc<Vec<String>>>,
     /// Masked only on a line the finding points at: numbers, short or common words.
     local: Vec<String>,
 }
@@ -147,28 +151,33 @@ struct Quoted {
 impl Quoted {
     /// The secrets of `masked`; those on the lines of `at` are local to the finding.
     fn add(&mut self, masked: &Masked, at: &Range<usize>) {
+        if !masked.distinctive.is_empty() {
+            self.anywhere.push(masked.distinctive.clone());
+        }
+        if masked.local.is_empty() {
+            return;
+        }
         let file = &masked.file;
-        let lines = |r: &Range<usize>| {
-            let start = file.line_col(r.start.min(file.text().len())).line;
-            let end = file.line_col(r.end.min(file.text().len())).line;
-            start..=end
-        };
-        let near = lines(at);
-        for (span, secret) in masked.secrets.iter() {
-            if is_distinctive(secret) {
-                self.anywhere.push(secret.clone());
-            } else {
-                let own = lines(span);
-                if own.start() <= near.end() && near.start() <= own.end() {
-                    self.local.push(secret.clone());
-                }
+        let line = |offset: usize| file.line_col(offset.min(file.text().len())).line;
+        let (first, last) = (line(at.start), line(at.end));
+        // the secrets are in line order: those that end before the finding's first line are
+        // skipped by a binary search, and the walk stops past its last line
+        let from = masked.local.partition_point(|(_, end, _)| *end < first);
+        for (start, _, secret) in &masked.local[from..] {
+            if *start > last {
+                break;
             }
+            self.local.push(secret.clone());
         }
     }
 
     /// `text` with every quoted secret replaced by [`MASK`].
     fn scrub(&self, text: &mut String) {
-        let mut all: Vec<&String> = self.anywhere.iter().chain(&self.local).collect();
+        let lists = self.anywhere.iter().map(|list| list.iter());
+        let mut all: Vec<&String> = lists.flatten().chain(&self.local).collect();
+        if all.is_empty() {
+            return;
+        }
         all.sort_by_key(|s| std::cmp::Reverse(s.len()));
         all.dedup();
         for secret in all {
@@ -328,14 +337,28 @@ fn mask_file(file: &Arc<SourceFile>, spans: &[Range<usize>]) -> Masked {
     if spans.is_empty() {
         return Masked {
             file: file.clone(),
-            secrets: Arc::default(),
+            distinctive: Arc::default(),
+            local: Arc::default(),
         };
     }
-    let secrets = secret_texts(text, spans);
+    let mut distinctive = Vec::new();
+    let mut local = Vec::new();
+    for (span, secret) in secret_texts(text, spans) {
+        if is_distinctive(&secret) {
+            distinctive.push(secret);
+        } else {
+            let line = |offset: usize| file.line_col(offset.min(text.len())).line;
+            local.push((line(span.start), line(span.end), secret));
+        }
+    }
+    distinctive.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    distinctive.dedup();
+    local.sort();
     let copy = SourceFile::new(file.path(), mask_spans(text, spans));
     Masked {
         file: Arc::new(copy),
-        secrets: Arc::new(secrets),
+        distinctive: Arc::new(distinctive),
+        local: Arc::new(local),
     }
 }
 

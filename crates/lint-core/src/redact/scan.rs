@@ -202,8 +202,12 @@ pub(super) fn assignments(text: &str) -> Vec<Range<usize>> {
 
 fn assignments_in_line(line: &str, at: usize, set_line: bool, out: &mut Vec<Range<usize>>) {
     let bytes = line.as_bytes();
-    for (i, b) in bytes.iter().enumerate() {
-        if *b != b'=' || bytes.get(i + 1) == Some(&b'=') || (i > 0 && bytes[i - 1] == b'=') {
+    // each byte is looked at a bounded number of times: a value found is skipped whole
+    let mut next = 0;
+    while next < bytes.len() {
+        let i = next;
+        next += 1;
+        if bytes[i] != b'=' || bytes.get(i + 1) == Some(&b'=') || (i > 0 && bytes[i - 1] == b'=') {
             continue;
         }
         // the key: the word before `=` (spaces allowed in between, as in ini files)
@@ -262,6 +266,7 @@ fn assignments_in_line(line: &str, at: usize, set_line: bool, out: &mut Vec<Rang
         };
         if value.end > value.start {
             out.push(at + value.start..at + value.end);
+            next = next.max(value.end);
         }
     }
 }
@@ -466,6 +471,17 @@ mod tests {
             ["P 4"]
         );
         assert!(found(assignments, "passwordKey=password a==b").is_empty());
+    }
+
+    /// A line of quoted secret values is scanned in linear time.
+    #[test]
+    fn a_hostile_line_is_scanned_in_linear_time() {
+        let line = "password=\"".repeat(100_000);
+        let started = std::time::Instant::now();
+        let found = assignments(&line);
+        // `password="password="`: each quoted value is skipped whole
+        assert_eq!(found.len(), 50_000);
+        assert!(started.elapsed().as_secs() < 5, "{:?}", started.elapsed());
     }
 
     #[test]
