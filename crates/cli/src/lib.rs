@@ -16,7 +16,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use oncall_lint_core::baseline::Baseline;
 use oncall_lint_core::report::catalog;
-use oncall_lint_core::session::{ConfigSource, FixMode, Inputs, Session};
+use oncall_lint_core::session::{ConfigSource, FixMode, Inputs, Outcome, Session};
 use oncall_lint_core::write::{WriteOptions, write_output};
 use oncall_lint_core::{Applicability, RuleCode, Severity};
 
@@ -38,6 +38,8 @@ pub fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(message) => {
+            // an error may quote a line of a file or an argument: its secrets masked
+            let message = oncall_lint_core::redact::mask_message(&message);
             eprintln!("oncall-lint: error: {message}");
             ExitCode::from(2)
         }
@@ -106,6 +108,28 @@ fn render(artifact: Artifact) -> Result<ExitCode, String> {
 }
 
 /// The default command: lint (or fix) the inputs and report.
+/// `--write-baseline`: the findings written to `path` instead of reported.
+fn write_baseline(
+    args: &LintArgs,
+    outcome: &Outcome,
+    path: &std::path::Path,
+) -> Result<ExitCode, String> {
+    let text = Baseline::from_diagnostics(&outcome.diagnostics).to_json();
+    write_output(path, text.as_bytes(), write_options(args)).map_err(|e| {
+        format!(
+            "{}: cannot write the baseline: {}",
+            path.display(),
+            e.reason
+        )
+    })?;
+    eprintln!(
+        "wrote {} finding(s) to the baseline {}",
+        outcome.diagnostics.len(),
+        path.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
 fn lint(args: LintArgs) -> Result<ExitCode, String> {
     let session = session(&args)?;
     let inputs = Inputs {
@@ -128,7 +152,7 @@ fn lint(args: LintArgs) -> Result<ExitCode, String> {
         return Ok(ExitCode::SUCCESS);
     }
     for note in &outcome.fix_notes {
-        eprintln!("note: {note}");
+        eprintln!("note: {}", oncall_lint_core::redact::mask_message(note));
     }
     if args.diff {
         return output::diff(&args, &outcome);
@@ -140,20 +164,7 @@ fn lint(args: LintArgs) -> Result<ExitCode, String> {
     }
     output::notes(&args, &outcome);
     if let Some(path) = &args.write_baseline {
-        let text = Baseline::from_diagnostics(&outcome.diagnostics).to_json();
-        write_output(path, text.as_bytes(), write_options(&args)).map_err(|e| {
-            format!(
-                "{}: cannot write the baseline: {}",
-                path.display(),
-                e.reason
-            )
-        })?;
-        eprintln!(
-            "wrote {} finding(s) to the baseline {}",
-            outcome.diagnostics.len(),
-            path.display()
-        );
-        return Ok(ExitCode::SUCCESS);
+        return write_baseline(&args, &outcome, path);
     }
     output::report(&args, &outcome)?;
     let threshold = match args.fail_on {

@@ -77,9 +77,11 @@ fn set_args(release: &ReleaseArgs) -> Result<Vec<SetArg>, String> {
     sets.map(|(text, string)| {
         oncall_lint_core::values::validate_set(text, string).map_err(|err| {
             let flag = if string { "--set-string" } else { "--set" };
+            // the argument may hold a secret: shown as the reports show it
             format!(
-                "{flag} `{text}`: {} (at character {})",
-                err.message,
+                "{flag} `{}`: {} (at character {})",
+                oncall_lint_core::redact::mask_set_arg(text),
+                oncall_lint_core::redact::mask_message(&err.message),
                 err.offset + 1
             )
         })?;

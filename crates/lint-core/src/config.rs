@@ -629,7 +629,14 @@ impl Checker<'_> {
                 .chain(set.set_string.iter().map(|s| (s, true)));
             for (arg, string) in args {
                 if let Err(e) = crate::values::validate_set(arg, string) {
-                    return Err(self.at(&["releases"], format!("`{arg}`: {}", e.message)));
+                    return Err(self.at(
+                        &["releases"],
+                        format!(
+                            "`{}`: {}",
+                            crate::redact::mask_set_arg(arg),
+                            crate::redact::mask_message(&e.message)
+                        ),
+                    ));
                 }
             }
         }

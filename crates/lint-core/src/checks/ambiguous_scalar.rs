@@ -127,7 +127,13 @@ pub(crate) fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
                         }],
                     );
                     let shown = key_path.to_string();
-                    let written = text.to_string();
+                    // a secret's value is not quoted, in any form it is read as
+                    let (written, found) = if crate::redact::is_secret_path(key_path.segs()) {
+                        let mask = crate::redact::MASK.to_owned();
+                        (mask.clone(), mask)
+                    } else {
+                        (text.to_string(), found)
+                    };
                     let message = if reading == Reading::Bool {
                         Message::Boolean {
                             path: shown,

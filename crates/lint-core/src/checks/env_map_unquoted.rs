@@ -134,7 +134,12 @@ pub(crate) fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
         };
         let location = release.locate(value, &["env", name], false);
         let name = name.clone();
-        let described = value.describe();
+        // a secret's value is not quoted, in any form it is read as
+        let described = if crate::redact::is_secret_key(&name) {
+            crate::redact::MASK.to_owned()
+        } else {
+            value.describe()
+        };
         let message = match found {
             Trouble::NotString(kind) if typed => Message::Typed {
                 name,

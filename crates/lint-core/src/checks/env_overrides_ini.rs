@@ -94,14 +94,23 @@ pub(crate) fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
                     path: path(&removal(ctx, value, &keys)),
                 }],
             );
+            // a secret setting's values are not quoted
+            let secret = crate::redact::is_secret_key(key) || crate::redact::is_secret_key(&name);
+            let describe = |v: &crate::values::Value| {
+                if secret {
+                    format!("`{}`", crate::redact::MASK)
+                } else {
+                    v.describe()
+                }
+            };
             let diagnostic = out
                 .emit(
                     Message::Overridden {
                         section: section.clone(),
                         key: key.clone(),
                         name: name.clone(),
-                        ini: value.describe(),
-                        env: env_value.describe(),
+                        ini: describe(value),
+                        env: describe(env_value),
                         env_from_chart: env_value.site().is_none(),
                         chart: ctx.release.chart_name(),
                     },

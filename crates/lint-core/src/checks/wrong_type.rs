@@ -136,7 +136,7 @@ fn report(
             let shown = show(path, &example);
             let message = Message::WrongType {
                 path: key_path,
-                found: found(ctx.release, value),
+                found: found(ctx.release, value, path),
                 owner: scope.owner(path),
                 expected: expected_text(expected),
                 advice: advice(value, expected, &shown, path),
@@ -153,7 +153,7 @@ fn report(
             let closest = closest(value, allowed);
             let message = Message::NotOneOf {
                 path: key_path,
-                found: found(ctx.release, value),
+                found: found(ctx.release, value, path),
                 owner: scope.owner(path),
                 allowed: one_of(allowed),
                 example: show(
@@ -240,8 +240,18 @@ fn whole(release: &Release, doc_path: &[Seg]) -> Location {
 }
 
 /// What was found; a number Helm read differently from how it is written says both
-/// (`the number `1.1` (written `1.10`)`).
-fn found(release: &Release, value: &Value) -> String {
+/// (`the number `1.1` (written `1.10`)`). A secret's value (by its path) is not quoted:
+/// only its type is said (`the number `****``).
+fn found(release: &Release, value: &Value, path: &[Seg]) -> String {
+    if crate::redact::is_secret_path(path) {
+        let mask = crate::redact::MASK;
+        match value.kind {
+            Kind::Bool(_) => return format!("the boolean `{mask}`"),
+            Kind::Int(_) | Kind::Float(_) => return format!("the number `{mask}`"),
+            Kind::Str(_) => return format!("the string `{mask}`"),
+            _ => {}
+        }
+    }
     let words = found_of(value);
     if let Kind::Int(_) | Kind::Float(_) = value.kind
         && let Some(text) = source_text(release, value)

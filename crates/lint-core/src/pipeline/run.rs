@@ -64,6 +64,12 @@ pub(super) fn lint_layers(
         .filter(|l| l.source.path() == SET_FILE)
     {
         report.sources.push(set_layer.source.clone());
+        // a `--set` value may be written into a file by a fix: its secrets are every file's
+        let spans = crate::redact::secret_spans(set_layer.source.text());
+        report.secrets.push(crate::redact::Secrets {
+            file: set_layer.source.clone(),
+            spans,
+        });
     }
     if options.keep_values {
         report.effective.push(release.values.to_json());

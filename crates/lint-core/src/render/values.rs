@@ -20,8 +20,10 @@ pub fn origin_text(release: &Release, value: &Value) -> String {
     }
 }
 
-/// A copy of the effective values with every secret value replaced by `****` (the keys of
-/// [`crate::redact::is_secret_key`], everything under `secureJsonData`).
+/// A copy of the effective values with every secret value replaced by `****`, judged as
+/// the reports judge them ([`crate::redact::holds_secret`]: the keys that hold secrets,
+/// everything under `secureJsonData`, not the keys that name one); a boolean, a null or an
+/// empty string is never a secret.
 pub fn masked(value: &Value) -> Value {
     fn walk(value: &mut Value, secret: bool) {
         match &mut value.kind {
@@ -32,11 +34,7 @@ pub fn masked(value: &Value) -> Value {
                     .and_then(Value::as_str)
                     .is_some_and(crate::redact::is_secret_key);
                 for (k, v) in std::sync::Arc::make_mut(map).iter_mut() {
-                    let holds = secret
-                        || crate::redact::is_secret_key(k)
-                        || k == "secureJsonData"
-                        || (named_secret && k == "value");
-                    walk(v, holds);
+                    walk(v, crate::redact::holds_secret(k, secret, named_secret));
                 }
             }
             Kind::Seq(items) => {
@@ -44,9 +42,10 @@ pub fn masked(value: &Value) -> Value {
                     walk(item, secret);
                 }
             }
-            Kind::Null => {}
+            Kind::Null | Kind::Bool(_) => {}
+            Kind::Str(text) if text.is_empty() => {}
             _ if secret => value.kind = Kind::Str(crate::redact::MASK.into()),
-            // URL passwords, private keys, and secrets in YAML embedded in the string
+            // URL passwords, private keys, tokens, and secrets in YAML embedded in the string
             Kind::Str(text) => *text = crate::redact::mask_text("", text),
             _ => {}
         }

@@ -96,6 +96,11 @@ pub(super) fn lint_declaring(
     options: &LintOptions,
     mut report: FileReport,
 ) -> FileReport {
+    // the secrets of the manifest's own documents, scanned before a release's values map is
+    // moved out of them (the YAML strings parsed in place are scanned again: harmless)
+    let manifest_secrets = parsed
+        .first()
+        .map(|p| crate::redact::secret_spans_in(p.source.text(), &p.documents));
     let files = Files::new(parsed, declared);
     let mut comments: Vec<(Arc<SourceFile>, Vec<Comment>)> = Vec::new();
     let mut declaring: Vec<usize> = declared.iter().map(|d| d.document).collect();
@@ -119,6 +124,7 @@ pub(super) fn lint_declaring(
             })
     });
     lint_other_documents(&files.parsed[0], &declaring, options, &mut report);
+    let mut manifest_secrets = manifest_secrets;
     for parsed in files.parsed {
         // the YAML strings parsed in place gave their secrets: not parsed again for them
         let parsed_here: Vec<Range<usize>> = in_place
@@ -126,11 +132,14 @@ pub(super) fn lint_declaring(
             .filter(|(source, _)| Arc::ptr_eq(source, &parsed.source))
             .map(|(_, span)| span.clone())
             .collect();
-        let spans = crate::redact::secret_spans_except(
+        let mut spans = crate::redact::secret_spans_except(
             parsed.source.text(),
             &parsed.documents,
             &parsed_here,
         );
+        if let Some(manifest) = manifest_secrets.take() {
+            spans.extend(manifest);
+        }
         report.secrets.push(Secrets {
             file: parsed.source.clone(),
             spans,

@@ -1,0 +1,575 @@
+//! Keeping secrets out of every report, from one model of what a secret is: values under
+//! keys that hold secrets (`keys.rs`: passwords, tokens, API and private keys, credentials,
+//! everything under `secureJsonData`, env entries named like secrets, but not the keys that
+//! name a secret such as `existingSecret` or `passwordKey`), and what text shows to be one
+//! wherever it is (`scan.rs`: URL userinfo up to the last `@`, secret query parameters,
+//! `key=value` assignments, well-known token formats, private-key blocks, and the lines of a
+//! text that does not parse). Secrets are masked before anything is rendered: in source
+//! snippets, messages, labels, help, fixes and diffs, `render values` and errors, in every
+//! output format.
+//!
+//! Masking swaps each secret byte for `*` in a copy of the file (so every span still points
+//! at the same place) and replaces the secret texts where a message quotes them, as whole
+//! tokens only; booleans, empty values and ordinary words are never replaced in a message.
+
+mod keys;
+mod scan;
+
+use keys::SECRET_WORDS;
+pub use keys::is_secret_key;
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::Arc;
+
+use crate::diagnostic::Diagnostic;
+use crate::source::SourceFile;
+use crate::yaml::embedded::SpanMapper;
+use crate::yaml::{Document, Limits, NodeId, NodeKind, ScalarStyle, parse};
+
+/// A file's secrets: the byte ranges of its text the reports must mask.
+#[derive(Debug, Clone)]
+pub struct Secrets {
+    /// The file.
+    pub file: Arc<SourceFile>,
+    /// The ranges.
+    pub spans: Vec<Range<usize>>,
+}
+
+/// What replaces a secret quoted in a message.
+pub const MASK: &str = "****";
+
+/// Masks secrets in `diagnostics` (their files, messages, labels, help and fixes). `known`
+/// holds the secret spans the lint found while it had each file's documents; a file not
+/// among them (the `--set` pseudo-file, a file that did not parse) is read again here.
+///
+/// A message quotes a secret as a whole token; where the secret sits on a line the finding
+/// points at, any token of it is masked (`the number ****`), elsewhere only a secret that
+/// cannot be an ordinary word of a message (4 characters or more, not a common word).
+pub fn redact(diagnostics: &mut [Diagnostic], known: &[Secrets]) {
+    // the distinctive secrets of every file: a fix may write one file's value (a `--set`
+    // argument's) into another, so a fix's text is scrubbed of them all
+    let mut everywhere: Vec<String> = Vec::new();
+    for s in known {
+        everywhere.extend(
+            secret_texts(s.file.text(), &s.spans)
+                .into_iter()
+                .map(|(_, secret)| secret)
+                .filter(|secret| is_distinctive(secret)),
+        );
+    }
+    everywhere.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    everywhere.dedup();
+    let everywhere = Quoted {
+        anywhere: vec![Arc::new(everywhere)],
+        local: Vec::new(),
+    };
+    // a file may come with several lists (its own, and YAML strings parsed inside it)
+    let mut spans_of: HashMap<*const SourceFile, Vec<Range<usize>>> = HashMap::new();
+    for s in known {
+        spans_of
+            .entry(Arc::as_ptr(&s.file))
+            .or_default()
+            .extend(s.spans.iter().cloned());
+    }
+    let known = spans_of;
+    let mut files: HashMap<*const SourceFile, Masked> = HashMap::new();
+    let mut redacted = |file: &Arc<SourceFile>| -> Masked {
+        files
+            .entry(Arc::as_ptr(file))
+            .or_insert_with(|| match known.get(&Arc::as_ptr(file)) {
+                Some(spans) => mask_file(file, spans),
+                None => mask_file(file, &secret_spans(file.text())),
+            })
+            .clone()
+    };
+    for d in diagnostics.iter_mut() {
+        let mut quoted = Quoted::default();
+        let masked = redacted(&d.primary.file);
+        quoted.add(&masked, &d.primary.span);
+        d.primary.file = masked.file;
+        for related in &mut d.related {
+            let masked = redacted(&related.location.file);
+            quoted.add(&masked, &related.location.span);
+            related.location.file = masked.file;
+        }
+        if let Some(fix) = &mut d.fix {
+            for edit in &mut fix.edits {
+                let masked = redacted(&edit.file);
+                quoted.add(&masked, &edit.range);
+                edit.file = masked.file;
+            }
+        }
+        let scrub = |text: &mut String| quoted.scrub(text);
+        scrub(&mut d.message);
+        if let Some(label) = &mut d.label {
+            scrub(label);
+        }
+        if let Some(help) = &mut d.help {
+            scrub(help);
+        }
+        for related in &mut d.related {
+            scrub(&mut related.message);
+        }
+        if let Some(fix) = &mut d.fix {
+            scrub(&mut fix.title);
+            everywhere.scrub(&mut fix.title);
+            for edit in &mut fix.edits {
+                scrub(&mut edit.replacement);
+                everywhere.scrub(&mut edit.replacement);
+                // a value the fix writes in another form (`1.10` quoted as `"1.1"`) under a
+                // key that holds a secret
+                let own = secret_spans(&edit.replacement);
+                if !own.is_empty() {
+                    edit.replacement = mask_spans(&edit.replacement, &own);
+                }
+            }
+        }
+    }
+}
+
+/// A file with its secret bytes masked, and its secrets sorted for the findings to quote.
+#[derive(Clone)]
+struct Masked {
+    file: Arc<SourceFile>,
+    /// The secrets masked wherever a message quotes them as a whole token, longest first.
+    distinctive: Arc<Vec<String>>,
+    /// The other secrets (numbers, short or common words) with the lines they span (first,
+    /// last), in line order: masked only on a line the finding points at.
+    local: Arc<Vec<(usize, usize, String)>>,
+}
+
+/// The secret texts one finding's messages must not quote.
+#[derive(Default)]
+struct Quoted {
+    /// Masked wherever they occur as a whole token (one list per file).
+    anywhere: Vec<Arc<Vec<String>>>,
+    /// Masked only on a line the finding points at: numbers, short or common words.
+    local: Vec<String>,
+}
+
+impl Quoted {
+    /// The secrets of `masked`; those on the lines of `at` are local to the finding.
+    fn add(&mut self, masked: &Masked, at: &Range<usize>) {
+        if !masked.distinctive.is_empty() {
+            self.anywhere.push(masked.distinctive.clone());
+        }
+        if masked.local.is_empty() {
+            return;
+        }
+        let file = &masked.file;
+        let line = |offset: usize| file.line_col(offset.min(file.text().len())).line;
+        let (first, last) = (line(at.start), line(at.end));
+        // the secrets are in line order: those that end before the finding's first line are
+        // skipped by a binary search, and the walk stops past its last line
+        let from = masked.local.partition_point(|(_, end, _)| *end < first);
+        for (start, _, secret) in &masked.local[from..] {
+            if *start > last {
+                break;
+            }
+            self.local.push(secret.clone());
+        }
+    }
+
+    /// `text` with every quoted secret replaced by [`MASK`].
+    fn scrub(&self, text: &mut String) {
+        let lists = self.anywhere.iter().map(|list| list.iter());
+        let mut all: Vec<&String> = lists.flatten().chain(&self.local).collect();
+        if all.is_empty() {
+            return;
+        }
+        all.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        all.dedup();
+        for secret in all {
+            if text.contains(secret.as_str()) {
+                *text = replace_tokens(text, secret);
+            }
+        }
+    }
+}
+
+/// Words a message uses itself: a secret spelled like one is masked in a message only where
+/// the finding points at it.
+const COMMON_WORDS: [&str; 20] = [
+    "password", "passwd", "secret", "token", "key", "value", "admin", "user", "root", "string",
+    "number", "boolean", "true", "false", "null", "none", "empty", "default", "grafana", "oncall",
+];
+
+/// Whether a secret cannot be an ordinary word of a message: long enough, not a number,
+/// not a common word.
+fn is_distinctive(secret: &str) -> bool {
+    let lower = secret.to_ascii_lowercase();
+    secret.chars().count() >= 4
+        && secret.parse::<f64>().is_err()
+        && !COMMON_WORDS.contains(&lower.as_str())
+}
+
+/// `text` with each whole-token occurrence of `secret` replaced by [`MASK`]: not inside a
+/// longer word or number (`1` in `1.16.9` stays).
+fn replace_tokens(text: &str, secret: &str) -> String {
+    let word = |c: char| c.is_alphanumeric() || c == '_';
+    let mut out = String::with_capacity(text.len());
+    let mut rest = 0;
+    let mut from = 0;
+    while let Some(found) = text.get(from..).and_then(|t| t.find(secret)) {
+        let start = from + found;
+        let end = start + secret.len();
+        let before = text[..start].chars().next_back();
+        let after = text[end..].chars().next();
+        let after_next = text[end..].chars().nth(1);
+        let glued_before = before.is_some_and(|c| {
+            word(c) || (c == '.' && secret.starts_with(|s: char| s.is_ascii_digit()))
+        });
+        let glued_after = after.is_some_and(word)
+            || (after == Some('.') && after_next.is_some_and(|c| c.is_ascii_digit()));
+        if glued_before || glued_after {
+            from = start + secret.chars().next().map_or(1, char::len_utf8);
+            continue;
+        }
+        out.push_str(&text[rest..start]);
+        out.push_str(MASK);
+        rest = end;
+        from = end;
+    }
+    out.push_str(&text[rest..]);
+    out
+}
+
+/// Masks the secrets of one text (for diffs and other raw output).
+pub fn mask_text(path: &str, text: &str) -> String {
+    let file = Arc::new(SourceFile::new(path, text));
+    mask_file(&file, &secret_spans(text)).file.text().to_owned()
+}
+
+/// Masks what text shows to be a secret in a line of free text, such as an error echoed on
+/// stderr (a `--set` argument, a line quoted by a YAML error): the line scan and every
+/// text scan, secret bytes replaced by `*`.
+pub fn mask_message(text: &str) -> String {
+    let mut spans = scan::any_text(text);
+    spans.extend(scan::unparsed_lines(text));
+    mask_spans(text, &spans)
+}
+
+/// A `--set` argument as an error message may show it: the values its keys say are
+/// secrets masked (`a.password=****,b=shown`), and when a key that holds a secret is in an
+/// argument that does not parse into assignments, everything after its first `=`.
+pub fn mask_set_arg(arg: &str) -> String {
+    let line = format!("--set {arg}");
+    let masked = mask_spans(&line, &scan::assignments(&line));
+    let masked = masked.strip_prefix("--set ").unwrap_or(&masked).to_owned();
+    let Some(eq) = masked.find('=') else {
+        return masked;
+    };
+    let secret_key = masked[..eq]
+        .split(['.', '[', ']', ','])
+        .any(|segment| is_secret_key(segment.trim()));
+    if secret_key && masked.len() > eq + 1 {
+        format!("{}={MASK}", &masked[..eq])
+    } else {
+        masked
+    }
+}
+
+/// Whether a value is no secret whatever its key: empty, null, or a boolean (a switch such
+/// as `tokenAuth: true` under a secret-sounding key); `plain` says the text was unquoted.
+pub fn is_never_secret(text: &str, plain: bool) -> bool {
+    let t = text.trim();
+    t.is_empty()
+        || (plain
+            && matches!(
+                t.to_ascii_lowercase().as_str(),
+                "true" | "false" | "null" | "~"
+            ))
+}
+
+/// Whether the value under `key` holds a secret, given whether its map's value does
+/// (`parent`) and whether the map is an env entry whose `name` names one (`named`). A key
+/// that names a secret (`existingSecret`) holds none even inside a secret map.
+pub fn holds_secret(key: &str, parent: bool, named: bool) -> bool {
+    if keys::names_a_secret(key) {
+        return false;
+    }
+    parent || is_secret_key(key) || key == "secureJsonData" || (named && key == "value")
+}
+
+/// Whether the value at `path` holds a secret, by the keys on the way ([`holds_secret`]):
+/// a check that quotes the value there (the number it reads, the text written) says
+/// [`MASK`] instead, whatever the value looks like (`1.10`, `0777`, `yes`).
+pub fn is_secret_path(path: &[crate::path::Seg]) -> bool {
+    let mut secret = false;
+    for seg in path {
+        if let crate::path::Seg::Key(key) = seg {
+            secret = holds_secret(key, secret, false);
+        }
+    }
+    secret
+}
+
+/// `text` with the bytes of `spans` replaced by `*` (line breaks kept; a character cut by
+/// a span becomes `*` too, so every other byte keeps its offset).
+fn mask_spans(text: &str, spans: &[Range<usize>]) -> String {
+    let mut bytes = text.as_bytes().to_vec();
+    for span in spans {
+        if let Some(slice) = bytes.get_mut(span.clone()) {
+            for b in slice {
+                if *b != b'\n' && *b != b'\r' {
+                    *b = b'*';
+                }
+            }
+        }
+    }
+    // every secret byte became ASCII `*`, and every other byte is untouched, but a span may
+    // start inside a multi-byte character; repair to valid UTF-8 without moving any byte
+    String::from_utf8(bytes).unwrap_or_else(|e| {
+        let mut bytes = e.into_bytes();
+        for b in &mut bytes {
+            if *b >= 0x80 {
+                *b = b'*';
+            }
+        }
+        String::from_utf8_lossy(&bytes).into_owned()
+    })
+}
+
+/// A copy of the file with every secret byte replaced by `*`, and the secret texts.
+fn mask_file(file: &Arc<SourceFile>, spans: &[Range<usize>]) -> Masked {
+    let text = file.text();
+    if spans.is_empty() {
+        return Masked {
+            file: file.clone(),
+            distinctive: Arc::default(),
+            local: Arc::default(),
+        };
+    }
+    let mut distinctive = Vec::new();
+    let mut local = Vec::new();
+    for (span, secret) in secret_texts(text, spans) {
+        if is_distinctive(&secret) {
+            distinctive.push(secret);
+        } else {
+            let line = |offset: usize| file.line_col(offset.min(text.len())).line;
+            local.push((line(span.start), line(span.end), secret));
+        }
+    }
+    distinctive.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    distinctive.dedup();
+    local.sort();
+    let copy = SourceFile::new(file.path(), mask_spans(text, spans));
+    Masked {
+        file: Arc::new(copy),
+        distinctive: Arc::new(distinctive),
+        local: Arc::new(local),
+    }
+}
+
+/// The secret texts at `spans` of `text`, quotes trimmed, with their spans; a switch or an
+/// empty text is none.
+fn secret_texts(text: &str, spans: &[Range<usize>]) -> Vec<(Range<usize>, String)> {
+    let mut secrets = Vec::new();
+    for span in spans {
+        let Some(secret) = text.get(span.clone()) else {
+            continue;
+        };
+        let plain = !secret.trim_start().starts_with(['"', '\'']);
+        let word = secret.trim().trim_matches(['"', '\'']);
+        if !is_never_secret(word, plain) {
+            secrets.push((span.clone(), word.to_owned()));
+        }
+    }
+    secrets
+}
+
+/// Byte ranges of secrets in a text: parsed as YAML where possible (embedded YAML in
+/// strings included), plus what [`scan`] finds anywhere; a text that does not parse is
+/// scanned line by line instead.
+pub fn secret_spans(text: &str) -> Vec<Range<usize>> {
+    match parse(text, &Limits::default()) {
+        Ok(docs) => secret_spans_in(text, &docs),
+        Err(_) => {
+            let mut spans = scan::any_text(text);
+            spans.extend(scan::unparsed_lines(text));
+            spans.sort_by_key(|r| (r.start, r.end));
+            spans
+        }
+    }
+}
+
+/// [`secret_spans`] of a text already parsed into `documents`.
+pub fn secret_spans_in(text: &str, documents: &[Document]) -> Vec<Range<usize>> {
+    secret_spans_except(text, documents, &[])
+}
+
+/// [`secret_spans_in`], not looking into the embedded YAML of the literal blocks at
+/// `parsed` (a GitOps manifest's values strings, which the lint parsed in place and whose
+/// secrets [`yaml_secret_spans`] gave).
+pub fn secret_spans_except(
+    text: &str,
+    documents: &[Document],
+    parsed: &[Range<usize>],
+) -> Vec<Range<usize>> {
+    let mut spans = scan::any_text(text);
+    for doc in documents {
+        if let Some(root) = doc.root {
+            yaml_secrets(text, doc, root, &mut spans, Nested { depth: 0, parsed });
+        }
+    }
+    spans.sort_by_key(|r| (r.start, r.end));
+    spans
+}
+
+/// The secrets the values of `documents` hold (their spans in `text`), without the scan of
+/// the whole text [`secret_spans_in`] makes: for YAML parsed inside a file already scanned.
+pub fn yaml_secret_spans(text: &str, documents: &[Document]) -> Vec<Range<usize>> {
+    let mut spans = Vec::new();
+    for doc in documents {
+        if let Some(root) = doc.root {
+            let nested = Nested {
+                depth: 0,
+                parsed: &[],
+            };
+            yaml_secrets(text, doc, root, &mut spans, nested);
+        }
+    }
+    spans
+}
+
+/// How deep in embedded YAML a scan is, and the literal blocks it need not parse.
+#[derive(Clone, Copy)]
+struct Nested<'a> {
+    depth: usize,
+    parsed: &'a [Range<usize>],
+}
+
+fn yaml_secrets(
+    text: &str,
+    doc: &Document,
+    root: NodeId,
+    out: &mut Vec<Range<usize>>,
+    nested: Nested<'_>,
+) {
+    let depth = nested.depth;
+    let mut stack = vec![(root, false)];
+    while let Some((id, secret)) = stack.pop() {
+        let node = doc.node(id);
+        match &node.kind {
+            NodeKind::Scalar {
+                text: value, style, ..
+            } => {
+                if secret {
+                    // a switch, a null or an empty value holds no secret
+                    if !is_never_secret(value, *style == ScalarStyle::Plain) {
+                        out.push(node.span.clone());
+                    }
+                } else if (value.contains('\n') || value.contains(": "))
+                    && depth < 4
+                    && !nested.parsed.contains(&node.span)
+                    && may_name_a_secret(value)
+                {
+                    // embedded YAML (a ConfigMap's provisioning file, in any scalar style):
+                    // its secrets, mapped back
+                    let mapper = SpanMapper::new(text, node.span.clone(), value, *style);
+                    for inner in secret_spans_nested(value, depth + 1) {
+                        match mapper.map_exact(inner) {
+                            Some(outer) => out.push(outer),
+                            None => out.push(node.span.clone()),
+                        }
+                    }
+                }
+            }
+            NodeKind::Seq(items) => {
+                for item in items {
+                    stack.push((*item, secret));
+                }
+            }
+            NodeKind::Map(entries) => {
+                // an env entry `{name: DB_PASSWORD, value: ...}` holds a secret in `value`
+                let named_secret = doc
+                    .get(id, "name")
+                    .and_then(|e| doc.scalar_text(e.value))
+                    .is_some_and(is_secret_key);
+                for entry in entries {
+                    let key = doc.scalar_text(entry.key).unwrap_or("");
+                    let holds = holds_secret(key, secret, named_secret);
+                    stack.push((entry.value, holds));
+                }
+            }
+            NodeKind::Alias(_) => {}
+        }
+    }
+}
+
+/// Whether embedded YAML may hold a key that names a secret: one of the words
+/// [`is_secret_key`] looks for, or `secureJsonData`, in its letters and digits (an escape
+/// could spell a key differently, so any backslash says yes). Parsing embedded YAML only to
+/// find no secret was most of what redaction cost.
+fn may_name_a_secret(text: &str) -> bool {
+    if text.contains('\\') {
+        return true;
+    }
+    let letters: Vec<u8> = text
+        .bytes()
+        .filter(u8::is_ascii_alphanumeric)
+        .map(|b| b.to_ascii_lowercase())
+        .collect();
+    SECRET_WORDS
+        .iter()
+        .chain(&["securejsondata", "pass", "pwd", "dsn", "cookie", "key"])
+        .any(|word| letters.windows(word.len()).any(|w| w == word.as_bytes()))
+}
+
+/// The secrets of a string's text: as YAML, or line by line where it does not parse (an
+/// ini file, a broken provisioning file).
+fn secret_spans_nested(text: &str, depth: usize) -> Vec<Range<usize>> {
+    let mut spans = Vec::new();
+    match parse(text, &Limits::default()) {
+        Ok(docs) => {
+            for doc in &docs {
+                if let Some(root) = doc.root {
+                    let nested = Nested { depth, parsed: &[] };
+                    yaml_secrets(text, doc, root, &mut spans, nested);
+                }
+            }
+        }
+        Err(_) => spans.extend(scan::unparsed_lines(text)),
+    }
+    spans
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Embedded YAML is parsed for secrets only when a key in it could name one; what the
+    /// shortcut skips holds none, whatever way a key is spelled.
+    #[test]
+    fn embedded_yaml_without_a_secret_word_is_not_parsed_for_secrets() {
+        assert!(!may_name_a_secret(
+            "apps:\n  - type: grafana-oncall-app\n    orgId: 1\n"
+        ));
+        for yes in [
+            "secureJsonData:\n  x: 1\n",
+            "db:\n  PASS_WORD: x\n",
+            "env:\n  - name: API-KEY\n    value: x\n",
+            "\"p\\x61ss\": x\n",
+        ] {
+            assert!(may_name_a_secret(yes), "{yes}");
+        }
+        let text = "cm: |\n  a:\n    \"\\x70assword\": hunter22\n  b: |\n    token: t0k3n-x\n";
+        let masked: Vec<&str> = secret_spans(text).into_iter().map(|r| &text[r]).collect();
+        assert!(masked.contains(&"hunter22"), "{masked:?}");
+        assert!(masked.contains(&"t0k3n-x"), "{masked:?}");
+    }
+
+    #[test]
+    fn spans_cover_values_env_entries_urls_keys_and_embedded_yaml() {
+        let text = "a:\n  adminPassword: hunter22\n  env:\n    - name: DB_PASSWORD\n      value: s3cr3t-pw\n  url: http://admin:pa55word@grafana\n  cm: |\n    secureJsonData:\n      onCallApiToken: tok-123456\n";
+        let masked: Vec<&str> = secret_spans(text).into_iter().map(|r| &text[r]).collect();
+        for secret in ["hunter22", "s3cr3t-pw", "pa55word", "tok-123456"] {
+            assert!(masked.contains(&secret), "{secret} not masked: {masked:?}");
+        }
+        let file = Arc::new(SourceFile::new("v.yaml", text));
+        let copy = mask_file(&file, &secret_spans(text)).file;
+        assert_eq!(copy.text().len(), text.len(), "spans keep their meaning");
+        assert!(!copy.text().contains("hunter22") && !copy.text().contains("tok-123456"));
+    }
+}
