@@ -56,11 +56,14 @@ pub(crate) fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     }
     let run = ctx.schema();
     let mut seen = HashSet::new();
+    // each file's alias targets, read when a first unknown key needs them
+    let mut anchors: Vec<Option<Vec<std::ops::Range<usize>>>> =
+        vec![None; ctx.release.layers.len()];
     for (scope, violations) in schema::scopes(ctx.release, ctx.options.user_schema.as_deref(), run)
     {
         for violation in violations {
             if let ViolationKind::UnknownKey { key } = &violation.kind {
-                unknown_key(ctx, &scope, &violation.path, key, &mut seen, out);
+                unknown_key(ctx, &scope, &violation.path, key, &mut seen, &mut anchors, out);
             }
         }
     }
@@ -74,6 +77,7 @@ fn unknown_key(
     parent: &[Seg],
     key: &str,
     seen: &mut HashSet<String>,
+    anchors: &mut [Option<Vec<std::ops::Range<usize>>>],
     out: &mut Emitter<'_, Message>,
 ) {
     let mut path = parent.to_vec();
@@ -93,8 +97,10 @@ fn unknown_key(
     let message = message(scope, &path, &doc_path, key, suggestion.as_ref());
     let entries = place::entries(ctx.release, &doc_path);
     // a key kept only to hold anchors the file uses elsewhere is deliberate
-    if entries.iter().any(|(layer, entry)| {
-        place::holds_used_anchor(&ctx.release.layers[*layer].doc, *entry)
+    if entries.iter().any(|&(layer, entry)| {
+        let doc = &ctx.release.layers[layer].doc;
+        let targets = anchors[layer].get_or_insert_with(|| place::alias_targets(doc));
+        place::holds_used_anchor(doc, targets, entry)
     }) {
         return;
     }

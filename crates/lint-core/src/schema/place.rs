@@ -78,17 +78,25 @@ pub fn key_locations(release: &Release, path: &[Seg]) -> Vec<Location> {
         .collect()
 }
 
-/// Whether the value of `entry` holds an anchor that an alias of the document uses: a key
-/// kept only to hold shared YAML (`x-defaults: {resources: &res ...}`).
-pub fn holds_used_anchor(doc: &Document, entry: Entry) -> bool {
+/// The spans of the nodes the document's aliases name (read once per document, so that
+/// asking [`holds_used_anchor`] for many keys stays linear).
+pub fn alias_targets(doc: &Document) -> Vec<std::ops::Range<usize>> {
+    doc.ids()
+        .filter_map(|id| match doc.node(id).kind {
+            NodeKind::Alias(target) => Some(doc.node(target).span.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Whether the value of `entry` holds an anchor that an alias of the document uses
+/// (`targets`: [`alias_targets`] of the document): a key kept only to hold shared YAML
+/// (`x-defaults: {resources: &res ...}`).
+pub fn holds_used_anchor(doc: &Document, targets: &[std::ops::Range<usize>], entry: Entry) -> bool {
     let span = doc.node(entry.value).span.clone();
-    doc.ids().any(|id| match doc.node(id).kind {
-        NodeKind::Alias(target) => {
-            let t = &doc.node(target).span;
-            t.start >= span.start && t.end <= span.end
-        }
-        _ => false,
-    })
+    targets
+        .iter()
+        .any(|t| t.start >= span.start && t.end <= span.end)
 }
 
 /// The mapping entry at the end of `path`, in one document.
