@@ -228,7 +228,10 @@ mod tests {
         assert!(shown.ends_with("` here"));
         let line = "x ".repeat(3000);
         let shown = text(&line);
-        assert_eq!(shown.chars().count(), 1000 + "… (5000 more chars)".len());
+        assert_eq!(
+            shown.chars().count(),
+            1000 + "… (5000 more chars)".chars().count()
+        );
         assert!(matches!(text("`short` value"), Cow::Borrowed(_)));
         let unclosed = format!("`{}", "y".repeat(300));
         assert_eq!(text(&unclosed), unclosed);
