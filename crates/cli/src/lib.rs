@@ -211,22 +211,10 @@ fn session(args: &LintArgs) -> Result<Session, String> {
 
 fn read_baseline(path: &std::path::Path) -> Result<Baseline, String> {
     let limit = oncall_lint_core::yaml::Limits::default().max_file_size;
-    let text = match oncall_lint_core::read_regular(path, limit) {
-        Ok(oncall_lint_core::Bounded::Read(bytes)) => String::from_utf8(bytes)
-            .map_err(|_| format!("{}: the baseline is not UTF-8 text", path.display()))?,
-        Ok(oncall_lint_core::Bounded::TooLarge(size)) => {
-            return Err(format!(
-                "{}: the baseline is {size} bytes, over the {limit}-byte limit; not read",
-                path.display()
-            ));
-        }
-        Err(reason) => {
-            return Err(format!(
-                "{}: cannot read the baseline: {reason}",
-                path.display()
-            ));
-        }
-    };
+    let bytes = oncall_lint_core::session::read_bounded(path, limit)
+        .map_err(|reason| format!("{}: cannot read the baseline: {reason}", path.display()))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| format!("{}: the baseline is not UTF-8 text", path.display()))?;
     Baseline::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
 }
 

@@ -180,15 +180,8 @@ fn finish(artifact: &str, rendered: Rendered, merge: &MergeArgs) -> Result<ExitC
     };
     let shown = path.display().to_string();
     let limit = oncall_lint_core::yaml::Limits::default().max_file_size;
-    let bytes = match oncall_lint_core::read_regular(path, limit) {
-        Ok(oncall_lint_core::Bounded::Read(bytes)) => bytes,
-        Ok(oncall_lint_core::Bounded::TooLarge(size)) => {
-            return Err(format!(
-                "--merge-into {shown}: the file is {size} bytes, over the {limit}-byte limit; not read"
-            ));
-        }
-        Err(reason) => return Err(format!("--merge-into {shown}: {reason}")),
-    };
+    let bytes = oncall_lint_core::session::read_bounded(path, limit)
+        .map_err(|reason| format!("--merge-into {shown}: {reason}"))?;
     let file_bytes = bytes.clone();
     let file = FixFile::new(Some(path.to_path_buf()), shown.clone(), bytes)
         .ok_or_else(|| format!("--merge-into {shown}: not UTF-8 text"))?;

@@ -53,8 +53,8 @@ pub mod yaml;
 pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Location, RuleId};
 pub use options::LintOptions;
 pub use pipeline::{
-    Bounded, FileReport, InputFile, KindReason, Note, RootReason, build_release, lint_bytes,
-    lint_release, lint_source, read_regular, too_large,
+    FileReport, InputFile, KindReason, Note, RootReason, build_release, lint_bytes, lint_release,
+    lint_source, too_large,
 };
 pub use release::SetArg;
 pub use rules::{Profile, RuleCode, Severity};

@@ -17,8 +17,8 @@ use std::sync::Arc;
 
 pub use manifest::lint_manifest;
 pub use note::{KindReason, Note, RootReason};
-pub(crate) use read::read_stream;
-pub use read::{Bounded, InputFile, read_regular};
+pub use read::InputFile;
+pub(crate) use read::{Bounded, read_regular, read_stream};
 
 use crate::checks::invalid_yaml::Message as InvalidYaml;
 use crate::diagnostic::Diagnostic;

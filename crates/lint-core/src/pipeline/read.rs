@@ -260,7 +260,7 @@ pub(super) fn read_release(files: Vec<InputFile>, limits: &Limits) -> ReadReleas
 
 /// A file read within the size limit, or its size when it is over it (and was not read).
 #[derive(Debug)]
-pub enum Bounded {
+pub(crate) enum Bounded {
     /// The whole file.
     Read(Vec<u8>),
     /// Over the limit: its size (at least `limit + 1`), and nothing read.
@@ -275,7 +275,7 @@ pub enum Bounded {
 /// The type is checked twice: with `metadata` before opening (opening a FIFO for reading
 /// blocks until a writer comes), then on the opened handle (opened non-blocking), so a
 /// file swapped for a FIFO or device in between is refused too.
-pub fn read_regular(path: &std::path::Path, limit: u64) -> Result<Bounded, String> {
+pub(crate) fn read_regular(path: &std::path::Path, limit: u64) -> Result<Bounded, String> {
     use std::io::Read;
     let meta = std::fs::metadata(path).map_err(|e| io_reason(&e))?;
     if let Some(kind) = not_regular(&meta.file_type()) {
