@@ -113,8 +113,34 @@ pub enum Artifact {
         airgap: AirgapArgs,
 
         /// Print only the install-script ConfigMap (the overlay already ships it under grafana.extraObjects).
-        #[arg(long, conflicts_with = "merge_into")]
+        #[arg(long, conflicts_with_all = ["merge_into", "with"])]
         manifest: bool,
+
+        /// Compose another artifact into the overlay, lists merged (`--with provisioning`: the same as `render all`).
+        #[arg(long, value_enum, value_name = "ARTIFACT")]
+        with: Vec<WithArtifact>,
+
+        #[command(flatten)]
+        merge: MergeArgs,
+    },
+    /// The provisioning and air-gap overlays composed into one, lists merged
+    ///
+    /// What `render provisioning` writes, then `render airgap` rendered over the values with
+    /// the provisioning overlay stacked, deep-merged into one overlay: each list holds the
+    /// items of both. Needs --release, --namespace and --registry.
+    #[command(
+        after_help = "Examples:\n  oncall-lint render all --release oncall --namespace oncall --registry harbor.example.com -f values.yaml > overlay.yaml\n  oncall-lint render all --release oncall --namespace oncall --registry harbor.example.com --merge-into values.yaml"
+    )]
+    All {
+        #[command(flatten)]
+        release: ReleaseArgs,
+
+        #[command(flatten)]
+        airgap: AirgapArgs,
+
+        /// jsonData.grafanaUrl: where the engine reaches Grafana (default: the bundled Grafana's Service, with its namespace and sub-path).
+        #[arg(long, value_name = "URL")]
+        grafana_url: Option<String>,
 
         #[command(flatten)]
         merge: MergeArgs,
@@ -159,6 +185,13 @@ pub enum Artifact {
         #[arg(long, value_name = "URL")]
         oncall_api_url: Option<String>,
     },
+}
+
+/// An artifact `render airgap --with` composes into its overlay.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum WithArtifact {
+    /// The plugin provisioning for this release (`render provisioning`).
+    Provisioning,
 }
 
 /// `--merge-into`, for the overlays (the default: print the overlay).

@@ -6,6 +6,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use oncall_lint_core::render::airgap::{self, AirgapArgs as CoreAirgapArgs};
+use oncall_lint_core::render::compose;
 use oncall_lint_core::render::merge::merge_into;
 use oncall_lint_core::render::networkpolicy::{self, NetworkPolicyArgs};
 use oncall_lint_core::render::provisioning::{self, ProvisioningArgs};
@@ -15,9 +16,9 @@ use oncall_lint_core::render::validate;
 use oncall_lint_core::render::values as render_values;
 use oncall_lint_core::render::{RenderError, Rendered};
 use oncall_lint_core::report::concise;
-use oncall_lint_core::{LintOptions, build_release, release::Release};
+use oncall_lint_core::{InputFile, LintOptions, build_release, release::Release};
 
-use crate::args::{AirgapArgs, Artifact, MergeArgs, ReleaseArgs, ValuesFormat};
+use crate::args::{AirgapArgs, Artifact, MergeArgs, ReleaseArgs, ValuesFormat, WithArtifact};
 use crate::options::release_options;
 use crate::write_stdout;
 use oncall_lint_core::session::{FixFile, read_release_files};
@@ -54,8 +55,12 @@ pub fn run(artifact: Artifact) -> Result<ExitCode, String> {
             release,
             airgap: flags,
             manifest,
+            with,
             merge,
         } => {
+            if with.contains(&WithArtifact::Provisioning) {
+                return render_all(&release, flags, None, &merge, "airgap");
+            }
             let built = load_for_artifact(&release, merge.merge_into.as_deref())?;
             let args = core_airgap_args(flags);
             let rendered = if manifest {
@@ -66,6 +71,12 @@ pub fn run(artifact: Artifact) -> Result<ExitCode, String> {
             .map_err(|e| failed("airgap", &e))?;
             finish("airgap", rendered, &merge)
         }
+        Artifact::All {
+            release,
+            airgap: flags,
+            grafana_url,
+            merge,
+        } => render_all(&release, flags, grafana_url, &merge, "all"),
         Artifact::Networkpolicy {
             release,
             allow_cidr,
@@ -92,6 +103,44 @@ pub fn run(artifact: Artifact) -> Result<ExitCode, String> {
             finish("setup", rendered, &MergeArgs::default())
         }
     }
+}
+
+/// `render all` (and `render airgap --with provisioning`): the provisioning overlay, then
+/// the air-gap overlay rendered with it stacked after the release's files, composed.
+fn render_all(
+    release: &ReleaseArgs,
+    flags: AirgapArgs,
+    grafana_url: Option<String>,
+    merge: &MergeArgs,
+    artifact: &str,
+) -> Result<ExitCode, String> {
+    let (built, options, files) = load_with_files(release, merge.merge_into.as_deref())?;
+    if let Some(version) = &release.chart_version {
+        validate::version("--chart-version", version).map_err(|e| printable(&e.to_string()))?;
+    }
+    let restack = |overlay: &str| {
+        let mut stacked = files.clone();
+        stacked.push(InputFile {
+            path: "<render provisioning>".into(),
+            bytes: overlay.as_bytes().to_vec(),
+        });
+        build_release(stacked, &options)
+            .map(|(release, _)| release)
+            .map_err(|errors| {
+                RenderError::Internal(format!(
+                    "the values with the provisioning overlay cannot be loaded: {}",
+                    concise::render(&errors).trim_end()
+                ))
+            })
+    };
+    let rendered = compose::all(
+        &built,
+        &restack,
+        &ProvisioningArgs { grafana_url },
+        &core_airgap_args(flags),
+    )
+    .map_err(|e| failed(artifact, &e))?;
+    finish(artifact, rendered, merge)
 }
 
 fn core_airgap_args(flags: AirgapArgs) -> CoreAirgapArgs {
@@ -134,6 +183,14 @@ fn load(
     release: &ReleaseArgs,
     merge_into: Option<&Path>,
 ) -> Result<(Release, LintOptions), String> {
+    load_with_files(release, merge_into).map(|(built, options, _)| (built, options))
+}
+
+/// [`load`], also returning the files read (to build the release again with more).
+fn load_with_files(
+    release: &ReleaseArgs,
+    merge_into: Option<&Path>,
+) -> Result<(Release, LintOptions, Vec<InputFile>), String> {
     let mut options = release_options(release, &[]).map_err(|e| printable(&e))?;
     if options.release.chart_kind == Some(oncall_lint_core::options::ChartKind::Grafana) {
         return Err("render works on the oncall chart's values: `--chart grafana` is for linting a Grafana that hosts the plugin".into());
@@ -148,14 +205,14 @@ fn load(
     };
     let (files, chart_yaml) = read_release_files(&paths).map_err(|e| printable(&e.to_string()))?;
     options.release.chart_yaml = chart_yaml;
-    let (built, _notes) = build_release(files, &options).map_err(|errors| {
+    let (built, _notes) = build_release(files.clone(), &options).map_err(|errors| {
         let lines = concise::render(&errors);
         format!(
             "the release's values cannot be loaded:\n{}",
             printable_keeping(lines.trim_end(), true)
         )
     })?;
-    Ok((built, options))
+    Ok((built, options, files))
 }
 
 /// [`load`], with the stricter chart version the artifacts need.

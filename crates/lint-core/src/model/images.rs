@@ -550,6 +550,114 @@ pub(crate) fn private_registries(release: &Release, images: &[Image<'_>]) -> Vec
     out
 }
 
+/// One image of the bundled cert-manager (v1.8.0) or ingress-nginx (4.1.4) chart that an
+/// air-gapped install must mirror, and the value that moves it, as those charts' values
+/// name them.
+#[derive(Debug)]
+pub(crate) struct RelocatableImage {
+    /// The subchart's key (`cert-manager`).
+    pub chart: &'static str,
+    /// The key that moves it, under the subchart's key.
+    pub key: &'static [&'static str],
+    /// Whether `key` holds a registry (ingress-nginx), else a whole repository (cert-manager).
+    pub registry_key: bool,
+    /// The image's path under a registry.
+    pub path: &'static str,
+    /// The chart's default reference, tag and digest included: what to mirror.
+    pub default: &'static str,
+    /// Keys under the subchart's key that must be on for the image to run, with the
+    /// default of each.
+    pub when: &'static [(&'static [&'static str], bool)],
+}
+
+/// The cert-manager and ingress-nginx images, in the order the charts list them.
+pub(crate) const RELOCATABLE: [RelocatableImage; 7] = [
+    RelocatableImage {
+        chart: "cert-manager",
+        key: &["image", "repository"],
+        registry_key: false,
+        path: "jetstack/cert-manager-controller",
+        default: "quay.io/jetstack/cert-manager-controller:v1.8.0",
+        when: &[],
+    },
+    RelocatableImage {
+        chart: "cert-manager",
+        key: &["webhook", "image", "repository"],
+        registry_key: false,
+        path: "jetstack/cert-manager-webhook",
+        default: "quay.io/jetstack/cert-manager-webhook:v1.8.0",
+        when: &[(&["webhook", "enabled"], true)],
+    },
+    RelocatableImage {
+        chart: "cert-manager",
+        key: &["cainjector", "image", "repository"],
+        registry_key: false,
+        path: "jetstack/cert-manager-cainjector",
+        default: "quay.io/jetstack/cert-manager-cainjector:v1.8.0",
+        when: &[(&["cainjector", "enabled"], true)],
+    },
+    RelocatableImage {
+        chart: "cert-manager",
+        key: &["startupapicheck", "image", "repository"],
+        registry_key: false,
+        path: "jetstack/cert-manager-ctl",
+        default: "quay.io/jetstack/cert-manager-ctl:v1.8.0",
+        when: &[(&["startupapicheck", "enabled"], true)],
+    },
+    RelocatableImage {
+        chart: "ingress-nginx",
+        key: &["controller", "image", "registry"],
+        registry_key: true,
+        path: "ingress-nginx/controller",
+        default: "registry.k8s.io/ingress-nginx/controller:v1.2.1@sha256:5516d103a9c2ecc4f026efbd4b40662ce22dc1f824fb129ed121460aaa5c47f8",
+        when: &[],
+    },
+    RelocatableImage {
+        chart: "ingress-nginx",
+        key: &[
+            "controller",
+            "admissionWebhooks",
+            "patch",
+            "image",
+            "registry",
+        ],
+        registry_key: true,
+        path: "ingress-nginx/kube-webhook-certgen",
+        default: "registry.k8s.io/ingress-nginx/kube-webhook-certgen:v1.1.1@sha256:64d8c73dca984af206adf9d6d7e46aa550362b1d7a01f3a0a91b20cc67868660",
+        when: &[
+            (&["controller", "admissionWebhooks", "enabled"], true),
+            (
+                &["controller", "admissionWebhooks", "patch", "enabled"],
+                true,
+            ),
+        ],
+    },
+    RelocatableImage {
+        chart: "ingress-nginx",
+        key: &["defaultBackend", "image", "registry"],
+        registry_key: true,
+        path: "defaultbackend-amd64",
+        default: "registry.k8s.io/defaultbackend-amd64:1.5",
+        when: &[(&["defaultBackend", "enabled"], false)],
+    },
+];
+
+/// The cert-manager and ingress-nginx images the release runs: their subchart enabled and
+/// each of the image's switches on.
+pub(crate) fn relocatable(release: &Release) -> Vec<&'static RelocatableImage> {
+    RELOCATABLE
+        .iter()
+        .filter(|image| on(release, &[image.chart, "enabled"], false))
+        .filter(|image| {
+            image.when.iter().all(|(keys, default)| {
+                let mut path = vec![image.chart];
+                path.extend_from_slice(keys);
+                on(release, &path, *default)
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

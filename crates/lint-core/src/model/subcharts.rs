@@ -84,3 +84,42 @@ impl Service {
             .filter(|v| v.scalar_string().is_some_and(|s| !s.trim().is_empty()))
     }
 }
+
+/// The bundled Bitnami subcharts, in the chart's order.
+pub(crate) const BITNAMI: [&str; 4] = ["mariadb", "postgresql", "rabbitmq", "redis"];
+
+/// Whether the subchart under `key` is deployed (`<key>.enabled` true).
+pub(crate) fn enabled(release: &Release, key: &str) -> bool {
+    release.get(&[key, "enabled"]).is_some_and(Value::is_truthy)
+}
+
+/// The oncall chart version, parsed (the one the user gave, else the defaults').
+fn chart_version(release: &Release) -> crate::chart::Version {
+    crate::chart::parse_version(release.chart_version()).unwrap_or((0, 0, 0))
+}
+
+/// Whether the bundled mariadb stops the install when its images come from anywhere but
+/// the registry and repositories of its Chart annotation, unless
+/// `global.security.allowInsecureImages` is true: mariadb 23.x (bundling Bitnami common
+/// 2.33.1, `common.errors.insecureImages`), which the oncall chart bundles from 1.16.
+/// The older Bitnami subcharts (common 1.16 to 2.4) have no such check.
+pub(crate) fn mariadb_refuses_relocated_images(release: &Release) -> bool {
+    enabled(release, "mariadb") && chart_version(release) >= (1, 16, 0)
+}
+
+/// Whether a Bitnami subchart reads `{name: ...}` items in its pull-secret lists (Bitnami
+/// common 2.13 and later: mariadb 23.x in chart 1.16); the others print each item as a
+/// name, so they need plain names.
+pub(crate) fn bitnami_reads_secret_objects(release: &Release, chart: &str) -> bool {
+    chart == "mariadb" && chart_version(release) >= (1, 16, 0)
+}
+
+/// Where cert-manager v1.8.0 (bundled by every oncall chart) reads its pull secrets:
+/// `global.imagePullSecrets` only, written into its pods as they are, so as
+/// `{name: ...}` items. A top-level `global.imagePullSecrets` replaces its own (Helm copies
+/// the parent's globals over a subchart's).
+pub(crate) const CERT_MANAGER_PULL_SECRETS: [&str; 3] =
+    ["cert-manager", "global", "imagePullSecrets"];
+
+/// Where ingress-nginx 4.1.4 reads its pull secrets (`{name: ...}` items).
+pub(crate) const INGRESS_NGINX_PULL_SECRETS: [&str; 2] = ["ingress-nginx", "imagePullSecrets"];

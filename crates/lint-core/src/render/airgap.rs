@@ -9,17 +9,22 @@
 
 use serde_json::{Map, Value as Json, json};
 
-use super::overlay::{self, item_name, json_items, list, parse_values, render_template};
-use super::provisioning::is_configmap_named;
+use super::overlay::{self, View, item_name, json_items, list, parse_values, render_template};
+use super::provisioning::{self, Provisioning, ProvisioningArgs, is_configmap_named};
 use super::target::{RenderError, Rendered, Target, key_name};
 use super::validate::{self, Invalid};
 use crate::model::engine::{self, EngineSource};
 use crate::model::grafana;
+use crate::model::images::{self, RelocatableImage};
+use crate::model::names::CHART_CONFIGMAP;
 use crate::model::plugin::{DOWNLOAD_ENV, PLUGIN_ID};
+use crate::model::provisioning as provisioned;
+use crate::model::subcharts::{self, BITNAMI};
 use crate::model::volumes::PLUGIN_PROVISIONING_DIR as PROVISIONING_DIR;
 use crate::model::volumes::VOLUME_LISTS;
+use crate::model::volumes::chart_provisioning_volume;
 use crate::release::Release;
-use crate::values::Value;
+use crate::values::{Origin, Value};
 
 /// The default name of the image pull secret.
 pub const DEFAULT_PULL_SECRET: &str = "registry-pull-secret";
@@ -343,7 +348,7 @@ pub fn render(release: &Release, args: &AirgapArgs) -> Result<Rendered, RenderEr
     let mut notes = plan.notes.clone();
     let parts = Parts::new(release, args, &plan, &mut notes)?;
     let root = &plan.target.values_root;
-    unredirected_notes(&release.values, root, &mut notes);
+    relocation_notes(release, args, root, &mut notes);
     let build = |view: &dyn Fn(&Value) -> Value| parts.data(&plan, args, view);
     overlay::finish("airgap", &build, root, notes)
 }
@@ -371,6 +376,16 @@ struct Parts {
     repository: String,
     /// Whether Grafana has plugin preinstall (11.5 and later), to turn off.
     preinstall: bool,
+    /// The provisioning of this release, carried when the chart's own would be in effect.
+    provisioning: Option<Provisioning>,
+    /// Where the pull secret goes besides the oncall and Grafana pods.
+    secrets: SubchartSecrets,
+    /// `global.security.allowInsecureImages: true` (the bundled mariadb 23.x).
+    allow_insecure_images: bool,
+    /// The cert-manager and ingress-nginx images the release runs.
+    relocated: Vec<&'static RelocatableImage>,
+    /// cert-manager's DNS policy set back to the cluster's.
+    cluster_dns: bool,
 }
 
 impl Parts {
@@ -391,10 +406,24 @@ impl Parts {
         let init = overlay::split_around(list(values, &["grafana", "extraInitContainers"]), &|c| {
             item_name(c) == Some(INIT_CONTAINER)
         });
-        let mut volumes = overlay::split_around(list(values, &["grafana", "extraVolumes"]), &|v| {
-            item_name(v) == Some(SCRIPT_VOLUME)
-        });
-        keep_provisioning_volume(release, root, &mut volumes.0, notes);
+        let provisioning = carried_provisioning(release, plan, notes)?;
+        let mut objects = objects;
+        let mut volume_items = list(values, &["grafana", "extraVolumes"]);
+        if let Some(p) = &provisioning {
+            put_in_place(&mut objects.0, &mut objects.1, p.configmap.clone(), &|o| {
+                is_configmap_named(o, &p.configmap_name)
+            });
+            let volume = Value::from_json(&p.volume, &Origin::Fix);
+            let mut none = Vec::new();
+            put_in_place(&mut volume_items, &mut none, volume, &|v| {
+                item_name(v) == Some(p.volume_name.as_str())
+            });
+        }
+        let mut volumes =
+            overlay::split_around(volume_items, &|v| item_name(v) == Some(SCRIPT_VOLUME));
+        if provisioning.is_none() {
+            keep_provisioning_volume(release, root, &mut volumes.0, notes);
+        }
         let container_volumes =
             overlay::split_around(list(values, &["grafana", "extraContainerVolumes"]), &|v| {
                 item_name(v) == Some(AUTH_VOLUME)
@@ -405,7 +434,19 @@ impl Parts {
         let has_grafana_secret = lists_secret(&grafana_secrets, &args.pull_secret);
         let env = env_changes(values, args, preinstall);
         let repository = oncall_repository(values, &args.registry, root)?;
+        let relocated = images::relocatable(release);
+        for image in &relocated {
+            validate::image_ref(
+                &key_name(root, &[image.chart]),
+                &format!("{}/{}", args.registry, image.path),
+            )?;
+        }
         Ok(Parts {
+            provisioning,
+            secrets: SubchartSecrets::of(release),
+            allow_insecure_images: subcharts::mariadb_refuses_relocated_images(release),
+            relocated,
+            cluster_dns: public_cert_manager_dns(release),
             configmap,
             objects,
             init,
@@ -467,8 +508,285 @@ impl Parts {
             "container_volumes_before": container_before,
             "container_volumes_after": container_after,
             "extra_objects": objects,
+            "extra_volume_mounts": self.provisioning.as_ref().and_then(|p| p.restored_mount.as_ref()).map(|(kept, default)| {
+                overlay::put(&(kept.clone(), Vec::new()), default.clone(), view)
+            }),
+            "global_pull_secrets": self.secrets.global(args, view),
+            "bitnami_pull_secrets": self.secrets.bitnami(args, view),
+            "allow_insecure_images": self.allow_insecure_images,
+            "cluster_dns": self.cluster_dns,
+            "provisioning": self.provisioning.as_ref().map(|p| p.configmap_name.clone()),
+            "cert_manager": self.cert_manager(args, view),
+            "ingress_nginx": self.ingress_nginx(args, view),
         })
     }
+
+    /// The `cert-manager` section: images, pull secrets (when the global list cannot carry
+    /// them), DNS.
+    fn cert_manager(&self, args: &AirgapArgs, view: View<'_>) -> Json {
+        let mut section = self.relocations("cert-manager", &args.registry);
+        if section.is_empty() {
+            return Json::Null;
+        }
+        if let Some(secrets) = &self.secrets.cert_manager {
+            let list = with_secret(secrets, &args.pull_secret, SecretForm::Object, view);
+            section.insert("global".into(), json!({ "imagePullSecrets": list }));
+        }
+        if self.cluster_dns {
+            section.insert("podDnsPolicy".into(), json!("ClusterFirst"));
+            section.insert("podDnsConfig".into(), Json::Null);
+        }
+        Json::Object(section)
+    }
+
+    /// The `ingress-nginx` section: images and pull secrets.
+    fn ingress_nginx(&self, args: &AirgapArgs, view: View<'_>) -> Json {
+        let mut section = self.relocations("ingress-nginx", &args.registry);
+        if section.is_empty() {
+            return Json::Null;
+        }
+        let list = with_secret(
+            &self.secrets.ingress_nginx,
+            &args.pull_secret,
+            SecretForm::Object,
+            view,
+        );
+        section.insert("imagePullSecrets".into(), list);
+        Json::Object(section)
+    }
+
+    /// The values that move `chart`'s images to the registry, nested.
+    fn relocations(&self, chart: &str, registry: &str) -> Map<String, Json> {
+        let mut section = Map::new();
+        for image in self.relocated.iter().filter(|i| i.chart == chart) {
+            let value = if image.registry_key {
+                registry.to_owned()
+            } else {
+                format!("{registry}/{}", image.path)
+            };
+            insert_at(&mut section, image.key, json!(value));
+        }
+        section
+    }
+}
+
+/// Sets `value` at `path` in a JSON map, making the maps on the way.
+fn insert_at(map: &mut Map<String, Json>, path: &[&str], value: Json) {
+    let Some((last, parents)) = path.split_last() else {
+        return;
+    };
+    let mut current = map;
+    for key in parents {
+        let entry = current
+            .entry((*key).to_owned())
+            .or_insert_with(|| Json::Object(Map::new()));
+        if !entry.is_object() {
+            *entry = Json::Object(Map::new());
+        }
+        let Json::Object(next) = entry else {
+            return;
+        };
+        current = next;
+    }
+    current.insert((*last).to_owned(), value);
+}
+
+/// Puts `item` where the first item `ours` matches was (in `before`, else in `after`),
+/// dropping any other such item; at the end of `before`'s list when there is none.
+fn put_in_place(
+    before: &mut Vec<Value>,
+    after: &mut Vec<Value>,
+    item: Value,
+    ours: &dyn Fn(&Value) -> bool,
+) {
+    let mut item = Some(item);
+    for list in [&mut *before, &mut *after] {
+        let mut out = Vec::with_capacity(list.len());
+        for existing in list.drain(..) {
+            if ours(&existing) {
+                if let Some(item) = item.take() {
+                    out.push(item);
+                }
+            } else {
+                out.push(existing);
+            }
+        }
+        *list = out;
+    }
+    if let Some(item) = item {
+        before.push(item);
+    }
+}
+
+/// How a chart reads the items of a pull-secret list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SecretForm {
+    /// Plain names (Bitnami common before 2.13 prints each item as a name).
+    Name,
+    /// `{name: ...}` items (written into the pod as they are).
+    Object,
+}
+
+/// The list `items` with the pull secret added (in `form`) unless it names it already.
+fn with_secret(items: &[Value], secret: &str, form: SecretForm, view: View<'_>) -> Json {
+    let mut json = json_items(items, view);
+    if !lists_secret(items, secret)
+        && let Json::Array(list) = &mut json
+    {
+        list.push(match form {
+            SecretForm::Name => json!(secret),
+            SecretForm::Object => json!({ "name": secret }),
+        });
+    }
+    json
+}
+
+/// Where the pull secret goes for the subcharts. `global.imagePullSecrets` reaches the
+/// grafana chart (both forms), the Bitnami subcharts (names, or objects for mariadb 23.x)
+/// and cert-manager (objects only, and the top-level list replaces its own): when
+/// cert-manager runs beside a Bitnami subchart that reads only names, no form suits every
+/// reader, so each Bitnami subchart gets its `image.pullSecrets` and cert-manager its own
+/// `global.imagePullSecrets`.
+struct SubchartSecrets {
+    /// `global.imagePullSecrets` and its form, when it carries the secret.
+    global: Option<(Vec<Value>, SecretForm)>,
+    /// `<chart>.image.pullSecrets` of each enabled Bitnami subchart, otherwise.
+    bitnami: Vec<(&'static str, Vec<Value>)>,
+    /// `cert-manager.global.imagePullSecrets`, otherwise (when cert-manager runs).
+    cert_manager: Option<Vec<Value>>,
+    /// `ingress-nginx.imagePullSecrets`.
+    ingress_nginx: Vec<Value>,
+}
+
+impl SubchartSecrets {
+    fn of(release: &Release) -> SubchartSecrets {
+        let values = &release.values;
+        let cert_manager = subcharts::enabled(release, "cert-manager");
+        let bitnami: Vec<&'static str> = BITNAMI
+            .into_iter()
+            .filter(|c| subcharts::enabled(release, c))
+            .collect();
+        let names_only = bitnami
+            .iter()
+            .any(|c| !subcharts::bitnami_reads_secret_objects(release, c));
+        let ingress_nginx = list(values, &subcharts::INGRESS_NGINX_PULL_SECRETS);
+        if cert_manager && names_only {
+            SubchartSecrets {
+                global: None,
+                bitnami: bitnami
+                    .into_iter()
+                    .map(|c| (c, list(values, &[c, "image", "pullSecrets"])))
+                    .collect(),
+                cert_manager: Some(list(values, &subcharts::CERT_MANAGER_PULL_SECRETS)),
+                ingress_nginx,
+            }
+        } else {
+            let form = if cert_manager {
+                SecretForm::Object
+            } else {
+                SecretForm::Name
+            };
+            SubchartSecrets {
+                global: Some((list(values, &["global", "imagePullSecrets"]), form)),
+                bitnami: Vec::new(),
+                cert_manager: None,
+                ingress_nginx,
+            }
+        }
+    }
+
+    fn global(&self, args: &AirgapArgs, view: View<'_>) -> Json {
+        self.global.as_ref().map_or(Json::Null, |(items, form)| {
+            with_secret(items, &args.pull_secret, *form, view)
+        })
+    }
+
+    fn bitnami(&self, args: &AirgapArgs, view: View<'_>) -> Json {
+        let mut map = Map::new();
+        for (chart, items) in &self.bitnami {
+            let list = with_secret(items, &args.pull_secret, SecretForm::Name, view);
+            map.insert(
+                (*chart).to_owned(),
+                json!({ "image": { "pullSecrets": list } }),
+            );
+        }
+        if map.is_empty() {
+            Json::Null
+        } else {
+            Json::Object(map)
+        }
+    }
+}
+
+/// Whether cert-manager runs with `podDnsPolicy: None` and only the oncall chart's own
+/// nameservers (public ones, unreachable from an air-gapped cluster).
+fn public_cert_manager_dns(release: &Release) -> bool {
+    if !subcharts::enabled(release, "cert-manager") {
+        return false;
+    }
+    let policy = release
+        .get(&["cert-manager", "podDnsPolicy"])
+        .and_then(Value::scalar_string);
+    if policy.as_deref().map(str::trim) != Some("None") {
+        return false;
+    }
+    let servers_key = ["cert-manager", "podDnsConfig", "nameservers"];
+    let defaults: Vec<String> = list(release.chart.defaults(), &servers_key)
+        .iter()
+        .filter_map(Value::scalar_string)
+        .collect();
+    let servers = list(&release.values, &servers_key);
+    !servers.is_empty()
+        && servers
+            .iter()
+            .filter_map(Value::scalar_string)
+            .all(|s| defaults.contains(&s))
+}
+
+/// The provisioning of this release, when the chart's own (written for a release named
+/// `helm-testing`, and without the `license` a plugin from an init container needs) would
+/// be in effect with the overlay; a note says so, or says what to do about the user's own
+/// provisioning.
+fn carried_provisioning(
+    release: &Release,
+    plan: &Plan,
+    notes: &mut Vec<String>,
+) -> Result<Option<Provisioning>, RenderError> {
+    let root = &plan.target.values_root;
+    let mut scratch = Vec::new();
+    let mut scratch_notes = Vec::new();
+    keep_provisioning_volume(release, root, &mut scratch, &mut scratch_notes);
+    let restores_chart = scratch
+        .iter()
+        .any(|v| v.get(&["configMap", "name"]).and_then(Value::as_str) == Some(CHART_CONFIGMAP));
+    let own = provisioned::find(release);
+    if chart_provisioning_volume(release).is_none() && !restores_chart {
+        if own.iter().any(|app| {
+            app.value
+                .get(&["jsonData", "license"])
+                .and_then(Value::scalar_string)
+                .is_none_or(|l| l.trim().is_empty())
+        }) {
+            notes.push(format!(
+                "your own plugin provisioning has no `jsonData.license`, which a plugin installed by the init container needs (OC008): run `oncall-lint --profile air-gapped --fix` on your values file, or replace it with `oncall-lint render provisioning --release {} --namespace {} --merge-into <your values file>`",
+                plan.target.release, plan.target.namespace
+            ));
+        }
+        return Ok(None);
+    }
+    let provisioning =
+        provisioning::plan(release, &plan.target, &ProvisioningArgs::default(), notes)?;
+    notes.push(format!(
+        "the chart's own plugin provisioning (`{CHART_CONFIGMAP}`, written for a release named helm-testing, without the `jsonData.license` a plugin from an init container needs) would be in effect: this overlay carries the provisioning of release {} instead (what `render provisioning` writes, ConfigMap `{}`)",
+        plan.target.release, provisioning.configmap_name
+    ));
+    if own.iter().any(|app| app.string_path.is_some()) {
+        notes.push(format!(
+            "your values also hold plugin provisioning that the provisioning volume does not mount; remove it, or make it the mounted one with `oncall-lint render provisioning --release {} --namespace {} --merge-into <your values file>`",
+            plan.target.release, plan.target.namespace
+        ));
+    }
+    Ok(Some(provisioning))
 }
 
 /// Keeps the provisioning volume: appends the chart's to `volumes` (with a note) when a
@@ -512,30 +830,31 @@ fn lists_secret(secrets: &[Value], secret: &str) -> bool {
         .any(|s| item_name(s) == Some(secret) || s.as_str() == Some(secret))
 }
 
-/// Notes on what the overlay leaves alone: the enabled ingress-nginx and cert-manager
-/// subcharts' images, and a Grafana image digest.
-fn unredirected_notes(values: &Value, root: &[String], notes: &mut Vec<String>) {
-    for (chart, images) in [
-        (
-            "ingress-nginx",
-            "controller.image.registry and controller.admissionWebhooks.patch.image.registry",
-        ),
-        (
-            "cert-manager",
-            "image.repository, webhook.image.repository, cainjector.image.repository and startupapicheck.image.repository",
-        ),
-    ] {
-        if values
-            .get(&[chart, "enabled"])
-            .is_some_and(Value::is_truthy)
-        {
+/// Notes on the images to mirror for the cert-manager and ingress-nginx subcharts the
+/// overlay moves to the registry, and on a Grafana image digest.
+fn relocation_notes(
+    release: &Release,
+    args: &AirgapArgs,
+    root: &[String],
+    notes: &mut Vec<String>,
+) {
+    for chart in ["cert-manager", "ingress-nginx"] {
+        let images: Vec<String> = images::relocatable(release)
+            .into_iter()
+            .filter(|i| i.chart == chart)
+            .map(|i| format!("{} as {}/{}", i.default, args.registry, i.path))
+            .collect();
+        if !images.is_empty() {
             notes.push(format!(
-                "`{}` is enabled and its images are not redirected by this overlay: mirror them and set its {images}, or disable it when the cluster has its own",
-                key_name(root, &[chart])
+                "`{}` is enabled: this overlay takes its images from {}; mirror them there with their tags and digests: {} (or disable it when the cluster has its own)",
+                key_name(root, &[chart]),
+                args.registry,
+                images.join(", ")
             ));
         }
     }
-    if values
+    if release
+        .values
         .get(&["grafana", "image", "sha"])
         .and_then(Value::as_str)
         .is_some_and(|s| !s.is_empty())

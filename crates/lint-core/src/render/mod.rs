@@ -7,6 +7,7 @@
 //! output through a quoting helper or after [`validate`] accepted its shape.
 
 pub mod airgap;
+pub mod compose;
 pub mod merge;
 pub mod networkpolicy;
 pub mod overlay;

@@ -56,6 +56,52 @@ pub fn grafana_url(
     }
 }
 
+/// What a provisioning overlay ships for this release: the ConfigMap, the provisioning
+/// volume pointed at it, and the chart's mount when the values dropped it. `render airgap`
+/// carries the same when the chart's own provisioning would otherwise be in effect.
+pub struct Provisioning {
+    /// The ConfigMap's name (`<oncall fullname>-plugin-provisioning`).
+    pub configmap_name: String,
+    /// The ConfigMap, for `grafana.extraObjects`.
+    pub configmap: Value,
+    /// The provisioning volume's name.
+    pub volume_name: String,
+    /// The volume, for `grafana.extraVolumes`.
+    pub volume: serde_json::Value,
+    /// When the values dropped the chart's mount: the mounts they keep, and the chart's
+    /// mount to add back after them.
+    pub restored_mount: Option<(Vec<Value>, serde_json::Value)>,
+    /// The URLs and ids in the provisioning file.
+    pub settings: PluginSettings,
+}
+
+/// Computes the provisioning of this release (notes pushed to `notes`).
+pub fn plan(
+    release: &Release,
+    target: &Target,
+    args: &ProvisioningArgs,
+    notes: &mut Vec<String>,
+) -> Result<Provisioning, RenderError> {
+    let settings = PluginSettings {
+        stack_id: target.stack_id,
+        oncall_api_url: target.oncall_api_url(),
+        grafana_url: grafana_url(target, args.grafana_url.as_deref(), notes)?,
+    };
+    let mount = provisioning_mount(&release.values, &target.values_root, notes)?;
+    let configmap_name = format!("{}-plugin-provisioning", target.oncall_fullname);
+    validate::dns_subdomain("the provisioning ConfigMap name", &configmap_name)?;
+    let configmap = provisioning_configmap(target, &settings, &configmap_name, &mount.key)?;
+    let volume = json!({ "name": mount.volume, "configMap": { "name": configmap_name } });
+    Ok(Provisioning {
+        configmap_name,
+        configmap,
+        volume_name: mount.volume,
+        volume,
+        restored_mount: mount.restored,
+        settings,
+    })
+}
+
 /// Renders the overlay.
 pub fn render(release: &Release, args: &ProvisioningArgs) -> Result<Rendered, RenderError> {
     let target = Target::new(release)?;
@@ -65,38 +111,28 @@ pub fn render(release: &Release, args: &ProvisioningArgs) -> Result<Rendered, Re
     )?;
     target.require_plugin_capable_chart(release)?;
     let mut notes = target.notes.clone();
-    let settings = PluginSettings {
-        stack_id: target.stack_id,
-        oncall_api_url: target.oncall_api_url(),
-        grafana_url: grafana_url(&target, args.grafana_url.as_deref(), &mut notes)?,
-    };
+    let plan = plan(release, &target, args, &mut notes)?;
     let values = &release.values;
     let root = &target.values_root;
-    let mount = provisioning_mount(values, root, &mut notes)?;
-    let configmap_name = format!("{}-plugin-provisioning", target.oncall_fullname);
-    validate::dns_subdomain("the provisioning ConfigMap name", &configmap_name)?;
-    let configmap = provisioning_configmap(&target, &settings, &configmap_name, &mount.key)?;
-
     let objects = overlay::split_around(list(values, &["grafana", "extraObjects"]), &|o| {
-        is_configmap_named(o, &configmap_name)
+        is_configmap_named(o, &plan.configmap_name)
     });
     let volumes = overlay::split_around(list(values, &["grafana", "extraVolumes"]), &|v| {
-        item_name(v) == Some(mount.volume.as_str())
+        item_name(v) == Some(plan.volume_name.as_str())
     });
-    let our_volume = json!({ "name": mount.volume, "configMap": { "name": configmap_name } });
 
     let build = |view: &dyn Fn(&Value) -> Value| {
-        let objects = overlay::put(&objects, configmap.to_json(), view);
-        let volumes = overlay::put(&volumes, our_volume.clone(), view);
-        let mounts = mount.restored.as_ref().map(|(kept, default)| {
+        let objects = overlay::put(&objects, plan.configmap.to_json(), view);
+        let volumes = overlay::put(&volumes, plan.volume.clone(), view);
+        let mounts = plan.restored_mount.as_ref().map(|(kept, default)| {
             overlay::put(&(kept.clone(), Vec::new()), default.clone(), view)
         });
         json!({
             "release": target.release,
             "namespace": target.namespace,
             "grafana_namespace": target.grafana_namespace,
-            "oncall_api_url": settings.oncall_api_url,
-            "grafana_url": settings.grafana_url,
+            "oncall_api_url": plan.settings.oncall_api_url,
+            "grafana_url": plan.settings.grafana_url,
             "extra_objects": objects,
             "extra_volumes": volumes,
             "extra_volume_mounts": mounts,
