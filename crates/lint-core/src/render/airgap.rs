@@ -17,6 +17,7 @@ use crate::model::engine::{self, EngineSource};
 use crate::model::grafana;
 use crate::model::images::{self, RelocatableImage};
 use crate::model::names::CHART_CONFIGMAP;
+use crate::model::names::trunc_trim;
 use crate::model::plugin::{DOWNLOAD_ENV, PLUGIN_ID};
 use crate::model::provisioning as provisioned;
 use crate::model::subcharts::{self, BITNAMI};
@@ -104,7 +105,11 @@ fn plan(release: &Release, args: &AirgapArgs) -> Result<Plan, RenderError> {
     let oras_image = oras_image(args)?;
     let auth_secret = auth_secret(args)?;
     let plugins_dir = plugins_dir(release, &target)?;
-    let script_configmap = format!("{}-plugin-install", target.oncall_fullname);
+    // cut to 63 characters, as charts cut names, so the name stays one DNS label
+    let script_configmap = format!(
+        "{}-plugin-install",
+        trunc_trim(&target.oncall_fullname, 63 - "-plugin-install".len())
+    );
     validate::dns_subdomain("the install-script ConfigMap name", &script_configmap)?;
     Ok(Plan {
         target,

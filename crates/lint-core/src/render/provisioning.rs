@@ -11,6 +11,7 @@ use serde_json::json;
 use super::overlay::{self, item_name, list, parse_values, render_template};
 use super::target::{PROVISIONING_FILE, RenderError, Rendered, Target, key_name};
 use super::validate;
+use crate::model::names::trunc_trim;
 use crate::model::plugin::ORG_ID;
 use crate::model::volumes::PLUGIN_PROVISIONING_DIR as PROVISIONING_DIR;
 use crate::release::Release;
@@ -88,7 +89,11 @@ pub fn plan(
         grafana_url: grafana_url(target, args.grafana_url.as_deref(), notes)?,
     };
     let mount = provisioning_mount(&release.values, &target.values_root, notes)?;
-    let configmap_name = format!("{}-plugin-provisioning", target.oncall_fullname);
+    // cut to 63 characters, as charts cut names, so the name stays one DNS label
+    let configmap_name = format!(
+        "{}-plugin-provisioning",
+        trunc_trim(&target.oncall_fullname, 63 - "-plugin-provisioning".len())
+    );
     validate::dns_subdomain("the provisioning ConfigMap name", &configmap_name)?;
     let configmap = provisioning_configmap(target, &settings, &configmap_name, &mount.key)?;
     let volume = json!({ "name": mount.volume, "configMap": { "name": configmap_name } });
