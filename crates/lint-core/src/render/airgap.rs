@@ -539,7 +539,9 @@ impl Parts {
         }
         if self.cluster_dns {
             section.insert("podDnsPolicy".into(), json!("ClusterFirst"));
-            section.insert("podDnsConfig".into(), Json::Null);
+            // no public nameservers appended to the cluster's (a `null` would do the same
+            // in Helm, but an empty list merges into a values file as it reads)
+            section.insert("podDnsConfig".into(), json!({ "nameservers": [] }));
         }
         Json::Object(section)
     }

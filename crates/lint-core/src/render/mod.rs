@@ -2,8 +2,8 @@
 //!
 //! `values` prints the effective values. The others render from handlebars templates
 //! (`templates/` at the repository root, embedded at build time): `provisioning` and
-//! `airgap` are values overlays (which [`merge`] can write into a values file, comments
-//! kept), `networkpolicy` a manifest and `setup` a shell script. Every input lands in the
+//! `airgap` are values overlays ([`compose`] makes one of the two, lists merged; [`merge`]
+//! writes an overlay into a values file, comments kept), `networkpolicy` a manifest and `setup` a shell script. Every input lands in the
 //! output through a quoting helper or after [`validate`] accepted its shape.
 
 pub mod airgap;
