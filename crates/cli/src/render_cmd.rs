@@ -69,10 +69,12 @@ pub fn run(artifact: Artifact) -> Result<ExitCode, String> {
         Artifact::Networkpolicy {
             release,
             allow_cidr,
+            allow_plugin_download,
         } => {
             let built = load_for_artifact(&release, None)?;
             let args = NetworkPolicyArgs {
                 allow_cidrs: allow_cidr,
+                allow_plugin_download,
             };
             let rendered =
                 networkpolicy::render(&built, &args).map_err(|e| failed("networkpolicy", &e))?;
