@@ -582,3 +582,66 @@ fn a_chart_yaml_alias_names_the_values_root() {
         ]
     );
 }
+
+/// A provisioning ConfigMap in `grafana.extraObjects`.
+fn provisioning_configmap(indent: &str, name: &str, org_id: u32) -> String {
+    let text = format!(
+        "grafana:
+  extraObjects:
+    - apiVersion: v1
+      kind: ConfigMap
+      metadata:
+        name: {name}
+      data:
+        grafana-oncall-app-provisioning.yaml: |
+          apiVersion: 1
+          apps:
+            - type: grafana-oncall-app
+              jsonData:
+                stackId: 5
+                orgId: {org_id}
+                onCallApiUrl: http://oncall-engine:8080
+"
+    );
+    text.lines().map(|l| format!("{indent}{l}\n")).collect()
+}
+
+/// Helm replaces lists: a later file's `grafana.extraObjects` drops every ConfigMap of an
+/// earlier one, which is then never rendered, so its provisioning is not judged.
+#[test]
+fn provisioning_a_later_file_replaces_is_not_judged() {
+    for (indent, root) in [("", None), ("  ", Some("oncall:\n"))] {
+        let wrap = |text: String| format!("{}{text}", root.unwrap_or(""));
+        let dir = in_dir(&[
+            ("old.yaml", &wrap(provisioning_configmap(indent, "old", 1))),
+            (
+                "new.yaml",
+                &wrap(provisioning_configmap(indent, "new", 100)),
+            ),
+        ]);
+        let args = ["--format", "concise", "--select", "OC001"];
+        // alone, the old file's `orgId: 1` is rendered
+        let alone = run_in(&dir, &[&args[..], &["old.yaml"]].concat());
+        assert_eq!(
+            concise_findings(&alone)
+                .iter()
+                .map(|f| (f.path.as_str(), f.code.as_str()))
+                .collect::<Vec<_>>(),
+            [("old.yaml", "OC001")],
+            "{}",
+            alone.stdout()
+        );
+        // under the new file, it is not
+        let stacked = run_in(
+            &dir,
+            &[&args[..], &["-f", "old.yaml", "-f", "new.yaml"]].concat(),
+        );
+        stacked.assert_code(0);
+        // and the other way round, the old file's list wins
+        let reversed = run_in(
+            &dir,
+            &[&args[..], &["-f", "new.yaml", "-f", "old.yaml"]].concat(),
+        );
+        reversed.assert_code(1);
+    }
+}

@@ -152,7 +152,14 @@ fn render_follows_the_alias() {
     assert!(!text.contains("platform-oncall-"), "{text}");
 
     // the engine pods are labelled `app.kubernetes.io/name: irm` (`oncall.name`)
-    let policy = run_in(&dir, &[&["render", "networkpolicy"][..], &release].concat());
+    let policy = run_in(
+        &dir,
+        &[
+            &["render", "networkpolicy", "--allow-plugin-download"][..],
+            &release,
+        ]
+        .concat(),
+    );
     policy.assert_code(0);
     let text = policy.stdout();
     assert!(text.contains("app.kubernetes.io/name: irm\n"), "{text}");

@@ -139,6 +139,9 @@ fn policy(release: &oncall_lint_core::release::Release) -> Result<Rendered, Rend
         release,
         &NetworkPolicyArgs {
             allow_cidrs: vec!["169.254.20.10".into()],
+            // the chart's default `grafana.plugins` downloads at start, which the policy
+            // refuses without this (tests/render_selfcheck.rs); here to the range above only
+            allow_plugin_download: true,
         },
     )
 }
@@ -921,6 +924,7 @@ fn hostile_flags_are_rejected_or_inert() {
             &release,
             &NetworkPolicyArgs {
                 allow_cidrs: vec![value.clone()],
+                allow_plugin_download: true,
             },
         );
         assert!(

@@ -71,7 +71,10 @@ fn help_lists_and_documents_every_artifact() {
                 "--manifest",
             ][..],
         ),
-        ("networkpolicy", &["--allow-cidr", "DNS"][..]),
+        (
+            "networkpolicy",
+            &["--allow-cidr", "DNS", "--allow-plugin-download"][..],
+        ),
         (
             "setup",
             &["--grafana-url", "--oncall-api-url", "GRAFANA_TOKEN"][..],
@@ -98,8 +101,13 @@ fn every_artifact_renders_and_parses() {
         &["provisioning"][..],
         &["airgap", "--registry", "harbor.example.com"][..],
         &["airgap", "--registry", "harbor.example.com", "--manifest"][..],
-        &["networkpolicy", "--allow-cidr", "10.0.0.0/8"][..],
-        &["network-policy"][..],
+        &[
+            "networkpolicy",
+            "--allow-cidr",
+            "10.0.0.0/8",
+            "--allow-plugin-download",
+        ][..],
+        &["network-policy", "--allow-plugin-download"][..],
     ] {
         let mut all = args.to_vec();
         all.extend_from_slice(&NAMES);
@@ -301,7 +309,7 @@ fn hostile_flags_exit_2_or_stay_inert() {
     let artifacts: [(&str, &[&str]); 5] = [
         ("provisioning", &[]),
         ("airgap", &["--registry", "harbor.example.com"]),
-        ("networkpolicy", &[]),
+        ("networkpolicy", &["--allow-plugin-download"]),
         ("setup", &[]),
         (
             "airgap",

@@ -149,7 +149,9 @@ pub enum Artifact {
     ///
     /// Egress of the bundled Grafana's pod: DNS (UDP and TCP 53) to pods of the cluster, the
     /// OnCall engine's pods on 8080, Grafana's own database when it has one, and the
-    /// --allow-cidr ranges; everything else, the internet included, is denied.
+    /// --allow-cidr ranges; everything else, the internet included, is denied. Values that make
+    /// Grafana download plugins at start (the chart's default `grafana.plugins`,
+    /// GF_INSTALL_PLUGINS, a synchronous preinstall) are refused: Grafana would crash-loop.
     #[command(
         name = "networkpolicy",
         alias = "network-policy",
@@ -162,6 +164,10 @@ pub enum Artifact {
         /// Also allow egress to this range (repeatable): a node-local DNS cache, a registry, a data source.
         #[arg(long = "allow-cidr", value_name = "CIDR")]
         allow_cidr: Vec<String>,
+
+        /// Let Grafana download plugins at start: allow HTTPS (TCP 443) to any address, or only to the --allow-cidr ranges when given.
+        #[arg(long)]
+        allow_plugin_download: bool,
     },
     /// Shell commands that set the plugin settings, trigger the install and check the status
     ///

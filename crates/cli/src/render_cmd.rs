@@ -21,7 +21,7 @@ use oncall_lint_core::{InputFile, LintOptions, build_release, release::Release};
 use crate::args::{AirgapArgs, Artifact, MergeArgs, ReleaseArgs, ValuesFormat, WithArtifact};
 use crate::options::release_options;
 use crate::write_stdout;
-use oncall_lint_core::session::{FixFile, read_release_files};
+use oncall_lint_core::session::{FixFile, read_release_files, render_check};
 use oncall_lint_core::write::{WriteOptions, rewrite_file};
 
 /// Runs `render <artifact>`.
@@ -49,7 +49,7 @@ pub fn run(artifact: Artifact) -> Result<ExitCode, String> {
             let args = ProvisioningArgs { grafana_url };
             let rendered =
                 provisioning::render(&built, &args).map_err(|e| failed("provisioning", &e))?;
-            finish("provisioning", rendered, &merge)
+            finish("provisioning", rendered, &merge, &release)
         }
         Artifact::Airgap {
             release,
@@ -69,7 +69,7 @@ pub fn run(artifact: Artifact) -> Result<ExitCode, String> {
                 airgap::render(&built, &args)
             }
             .map_err(|e| failed("airgap", &e))?;
-            finish("airgap", rendered, &merge)
+            finish("airgap", rendered, &merge, &release)
         }
         Artifact::All {
             release,
@@ -80,14 +80,16 @@ pub fn run(artifact: Artifact) -> Result<ExitCode, String> {
         Artifact::Networkpolicy {
             release,
             allow_cidr,
+            allow_plugin_download,
         } => {
             let built = load_for_artifact(&release, None)?;
             let args = NetworkPolicyArgs {
                 allow_cidrs: allow_cidr,
+                allow_plugin_download,
             };
             let rendered =
                 networkpolicy::render(&built, &args).map_err(|e| failed("networkpolicy", &e))?;
-            finish("networkpolicy", rendered, &MergeArgs::default())
+            finish("networkpolicy", rendered, &MergeArgs::default(), &release)
         }
         Artifact::Setup {
             release,
@@ -100,7 +102,7 @@ pub fn run(artifact: Artifact) -> Result<ExitCode, String> {
                 oncall_api_url,
             };
             let rendered = setup::render(&built, &args).map_err(|e| failed("setup", &e))?;
-            finish("setup", rendered, &MergeArgs::default())
+            finish("setup", rendered, &MergeArgs::default(), &release)
         }
     }
 }
@@ -114,10 +116,8 @@ fn render_all(
     merge: &MergeArgs,
     artifact: &str,
 ) -> Result<ExitCode, String> {
-    let (built, options, files) = load_with_files(release, merge.merge_into.as_deref())?;
-    if let Some(version) = &release.chart_version {
-        validate::version("--chart-version", version).map_err(|e| printable(&e.to_string()))?;
-    }
+    let built = load_for_artifact(release, merge.merge_into.as_deref())?;
+    let (files, options) = release_inputs(release, merge.merge_into.as_deref())?;
     let restack = |overlay: &str| {
         let mut stacked = files.clone();
         stacked.push(InputFile {
@@ -140,7 +140,7 @@ fn render_all(
         &core_airgap_args(flags),
     )
     .map_err(|e| failed(artifact, &e))?;
-    finish(artifact, rendered, merge)
+    finish(artifact, rendered, merge, release)
 }
 
 fn core_airgap_args(flags: AirgapArgs) -> CoreAirgapArgs {
@@ -183,14 +183,22 @@ fn load(
     release: &ReleaseArgs,
     merge_into: Option<&Path>,
 ) -> Result<(Release, LintOptions), String> {
-    load_with_files(release, merge_into).map(|(built, options, _)| (built, options))
+    let (files, options) = release_inputs(release, merge_into)?;
+    let (built, _notes) = build_release(files, &options).map_err(|errors| {
+        let lines = concise::render(&errors);
+        format!(
+            "the release's values cannot be loaded:\n{}",
+            printable_keeping(lines.trim_end(), true)
+        )
+    })?;
+    Ok((built, options))
 }
 
-/// [`load`], also returning the files read (to build the release again with more).
-fn load_with_files(
+/// The release's files as read (its `-f` files, or the file to merge into) and its options.
+fn release_inputs(
     release: &ReleaseArgs,
     merge_into: Option<&Path>,
-) -> Result<(Release, LintOptions, Vec<InputFile>), String> {
+) -> Result<(Vec<InputFile>, LintOptions), String> {
     let mut options = release_options(release, &[]).map_err(|e| printable(&e))?;
     if options.release.chart_kind == Some(oncall_lint_core::options::ChartKind::Grafana) {
         return Err("render works on the oncall chart's values: `--chart grafana` is for linting a Grafana that hosts the plugin".into());
@@ -205,14 +213,7 @@ fn load_with_files(
     };
     let (files, chart_yaml) = read_release_files(&paths).map_err(|e| printable(&e.to_string()))?;
     options.release.chart_yaml = chart_yaml;
-    let (built, _notes) = build_release(files.clone(), &options).map_err(|errors| {
-        let lines = concise::render(&errors);
-        format!(
-            "the release's values cannot be loaded:\n{}",
-            printable_keeping(lines.trim_end(), true)
-        )
-    })?;
-    Ok((built, options, files))
+    Ok((files, options))
 }
 
 /// [`load`], with the stricter chart version the artifacts need.
@@ -223,11 +224,17 @@ fn load_for_artifact(release: &ReleaseArgs, merge_into: Option<&Path>) -> Result
     load(release, merge_into).map(|(built, _)| built)
 }
 
-/// Prints the notes, then the artifact or merges it.
-fn finish(artifact: &str, rendered: Rendered, merge: &MergeArgs) -> Result<ExitCode, String> {
+/// Prints the notes and what the self-check found, then the artifact or merges it.
+fn finish(
+    artifact: &str,
+    rendered: Rendered,
+    merge: &MergeArgs,
+    release: &ReleaseArgs,
+) -> Result<ExitCode, String> {
     for note in &rendered.notes {
         eprintln!("note: {}", comment_text(note));
     }
+    self_check(artifact, &rendered, merge, release)?;
     let Some(path) = &merge.merge_into else {
         write_stdout(&rendered.text)?;
         return Ok(ExitCode::SUCCESS);
@@ -265,4 +272,116 @@ fn finish(artifact: &str, rendered: Rendered, merge: &MergeArgs) -> Result<ExitC
     })?;
     eprintln!("merged the {artifact} overlay into {shown}");
     Ok(ExitCode::SUCCESS)
+}
+
+/// Lints an overlay stacked on the release's files and says on stderr what remains: a
+/// warning for the overlay's own findings (a bug to report), a note with the command that
+/// resolves each finding of the user's values. The artifact is printed either way.
+fn self_check(
+    artifact: &str,
+    rendered: &Rendered,
+    merge: &MergeArgs,
+    release: &ReleaseArgs,
+) -> Result<(), String> {
+    if rendered.overlay.is_none() {
+        return Ok(());
+    }
+    // `all` holds the air-gap overlay: checked as one
+    let artifact = if artifact == "all" {
+        "airgap"
+    } else {
+        artifact
+    };
+    let (files, options) = release_inputs(release, merge.merge_into.as_deref())?;
+    let remaining = render_check::check_overlay(&files, &options, artifact, rendered);
+    let names: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    for left in &remaining {
+        eprintln!("{}", remaining_line(artifact, left, release, &names));
+    }
+    Ok(())
+}
+
+/// One line of the self-check: where, which rule, what, and what to do.
+fn remaining_line(
+    artifact: &str,
+    left: &render_check::Remaining,
+    release: &ReleaseArgs,
+    files: &[&str],
+) -> String {
+    let d = &left.finding;
+    let line = d.primary.start().line;
+    let what = format!("{} {} ({})", d.code(), d.name(), d.severity.as_str());
+    let message = printable(&d.message);
+    if left.cause == render_check::Cause::Artifact {
+        return format!(
+            "warning: render {artifact}: the overlay still gives {what} at line {line}: {message}; this is a bug of oncall-lint, please report it"
+        );
+    }
+    let flags = release_flags(release, files);
+    let todo = match left.remedy {
+        render_check::Remedy::Fix => {
+            let profile = if artifact == "airgap" {
+                " --profile air-gapped"
+            } else {
+                ""
+            };
+            format!("run `oncall-lint --fix{profile}{flags}`")
+        }
+        render_check::Remedy::Render("airgap") => {
+            format!("run `oncall-lint render airgap --registry REGISTRY{flags}`")
+        }
+        render_check::Remedy::Render(other) => {
+            format!("run `oncall-lint render {other}{flags}` and use it as one more -f")
+        }
+        render_check::Remedy::Explain => format!("see `oncall-lint explain {}`", d.code()),
+    };
+    format!(
+        "note: {}:{line}: {what} in your values, which the {artifact} overlay does not resolve: {message}; {todo}",
+        printable(d.primary.file.path())
+    )
+}
+
+/// The flags that name the release, for a command to run: its names, chart, `--set`
+/// arguments (secrets masked) and files, each quoted for a POSIX shell.
+fn release_flags(release: &ReleaseArgs, files: &[&str]) -> String {
+    let mut words: Vec<String> = Vec::new();
+    let mut flag = |name: &str, value: &str| {
+        words.push(name.to_owned());
+        words.push(shell_word(value));
+    };
+    for (name, value) in [
+        ("--release", &release.release),
+        ("--namespace", &release.namespace),
+        ("--grafana-namespace", &release.grafana_namespace),
+        ("--chart-version", &release.chart_version),
+        ("--values-root", &release.values_root),
+        ("--chart", &release.chart),
+    ] {
+        if let Some(value) = value {
+            flag(name, value);
+        }
+    }
+    for set in &release.set {
+        flag("--set", &oncall_lint_core::redact::mask_set_arg(set));
+    }
+    for set in &release.set_string {
+        flag("--set-string", &oncall_lint_core::redact::mask_set_arg(set));
+    }
+    for file in files {
+        flag("-f", file);
+    }
+    words.iter().map(|w| format!(" {w}")).collect()
+}
+
+/// A word as a POSIX shell reads it back: as it is when it is plain, else single-quoted.
+fn shell_word(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-./:=@%+,".contains(c));
+    if plain {
+        word.to_owned()
+    } else {
+        format!("'{}'", printable(&word.replace('\'', "'\\''")))
+    }
 }

@@ -14,6 +14,7 @@ pub(crate) mod helm;
 pub(crate) mod images;
 pub(crate) mod names;
 pub(crate) mod plugin;
+pub(crate) mod plugin_downloads;
 pub(crate) mod provisioning;
 pub(crate) mod subcharts;
 pub(crate) mod url;

@@ -8,7 +8,7 @@ use std::ops::Range;
 use super::plugin::PLUGIN_ID;
 use crate::path::{KeyPath, Seg};
 use crate::release::Release;
-use crate::values::{Kind, Value, to_value};
+use crate::values::{Kind, Origin, Value, to_value};
 use crate::yaml::embedded::SpanMapper;
 use crate::yaml::{Document, NodeId, NodeKind, ScalarStyle, parse};
 
@@ -35,6 +35,7 @@ pub struct ProvisionedApp {
 /// Finds every OnCall app entry in the release's user files.
 pub(crate) fn find(release: &Release) -> Vec<ProvisionedApp> {
     let mut found = Vec::new();
+    let in_effect = std::cell::OnceCell::new();
     for (index, layer) in release.layers.iter().enumerate() {
         let Some(root) = layer.doc.root else {
             continue;
@@ -55,6 +56,13 @@ pub(crate) fn find(release: &Release) -> Vec<ProvisionedApp> {
                 continue;
             };
             if !text.contains(PLUGIN_ID) || !text.contains("apps") {
+                continue;
+            }
+            let span = &layer.doc.node(id).span;
+            if !in_effect
+                .get_or_init(|| InEffect::of(release))
+                .holds(index, span)
+            {
                 continue;
             }
             let Ok(docs) = parse(text, &crate::yaml::Limits::default()) else {
@@ -82,6 +90,47 @@ pub(crate) fn find(release: &Release) -> Vec<ProvisionedApp> {
         }
     }
     found
+}
+
+/// The strings of the user's files that the effective values still hold. A string in an
+/// earlier file that a later file replaces (Helm replaces lists, so a later
+/// `grafana.extraObjects` drops every ConfigMap of an earlier one) is never rendered, and
+/// provisioning in it is not judged.
+enum InEffect {
+    /// One file: every string it holds is in effect.
+    All,
+    /// Several: the (layer, span start) of every user-written string of the effective values.
+    Sites(ahash::AHashSet<(usize, usize)>),
+}
+
+impl InEffect {
+    fn of(release: &Release) -> InEffect {
+        if release.layers.len() < 2 {
+            return InEffect::All;
+        }
+        let mut sites = ahash::AHashSet::new();
+        let mut stack = vec![&release.values];
+        while let Some(value) = stack.pop() {
+            match &value.kind {
+                Kind::Str(_) => {
+                    if let Origin::User(site) = &value.origin {
+                        sites.insert((site.layer, site.span.start));
+                    }
+                }
+                Kind::Seq(items) => stack.extend(items.iter()),
+                Kind::Map(map) => stack.extend(map.values()),
+                _ => {}
+            }
+        }
+        InEffect::Sites(sites)
+    }
+
+    fn holds(&self, layer: usize, span: &Range<usize>) -> bool {
+        match self {
+            InEffect::All => true,
+            InEffect::Sites(sites) => sites.contains(&(layer, span.start)),
+        }
+    }
 }
 
 fn collect_apps(

@@ -1,12 +1,18 @@
 //! `render networkpolicy`: a NetworkPolicy for the bundled Grafana's pod that allows DNS,
 //! the OnCall engine and Grafana's own database (when it has one), and denies every other
 //! egress, the internet included.
+//!
+//! A release whose Grafana still downloads plugins when it starts (the chart's default
+//! `grafana.plugins`, `GF_INSTALL_PLUGINS`, a synchronous preinstall: the model's
+//! [`plugin_downloads`](crate::model::plugin_downloads)) would crash-loop behind such a
+//! policy, so it is refused unless `--allow-plugin-download` asks for HTTPS egress.
 
 use serde_json::json;
 
 use super::overlay::{list, parse_values, render_template};
 use super::target::{RenderError, Rendered, Target, key_name};
 use super::validate;
+use crate::model::plugin_downloads::{self, Download};
 use crate::release::Release;
 use crate::values::Value;
 
@@ -15,6 +21,10 @@ use crate::values::Value;
 pub struct NetworkPolicyArgs {
     /// More destinations to allow (a node-local DNS cache, a registry, a data source).
     pub allow_cidrs: Vec<String>,
+    /// Let Grafana download plugins at start: HTTPS (TCP 443) to any address, or only to
+    /// `allow_cidrs` when there are some. Without it, a release that downloads plugins at
+    /// start is refused.
+    pub allow_plugin_download: bool,
 }
 
 /// Grafana's database, from `grafana.ini` `[database]` or its `GF_DATABASE_*` env.
@@ -111,6 +121,7 @@ pub fn render(release: &Release, args: &NetworkPolicyArgs) -> Result<Rendered, R
     for cidr in &args.allow_cidrs {
         cidrs.push(validate::cidr("--allow-cidr", cidr)?);
     }
+    let https_anywhere = plugin_download(release, args, &mut notes)?;
     let database = database(values);
     if let Some(db) = &database {
         database_notes(db, &mut notes);
@@ -118,12 +129,73 @@ pub fn render(release: &Release, args: &NetworkPolicyArgs) -> Result<Rendered, R
     pod_notes(values, &target.values_root, &mut notes);
     let name = format!("{}-egress", target.grafana_service);
     validate::dns_subdomain("the NetworkPolicy name", &name)?;
-    let text = policy_text(&target, &name, database.as_ref(), &cidrs)?;
+    let text = policy_text(&target, &name, database.as_ref(), &cidrs, https_anywhere)?;
     Ok(Rendered {
         text,
         overlay: None,
         notes,
     })
+}
+
+/// What the policy does about plugins Grafana downloads at start: refuses when a failed
+/// download stops Grafana and `--allow-plugin-download` is not given; with it, whether
+/// HTTPS to any address is allowed (`true`), or only to the `--allow-cidr` ranges.
+fn plugin_download(
+    release: &Release,
+    args: &NetworkPolicyArgs,
+    notes: &mut Vec<String>,
+) -> Result<bool, RenderError> {
+    let downloads = plugin_downloads::at_start(release);
+    let (blocking, background): (Vec<Download>, Vec<Download>) =
+        downloads.into_iter().partition(|d| d.blocks_start);
+    if !background.is_empty() {
+        notes.push(format!(
+            "{} makes Grafana download plugins in the background at start: the policy blocks it and Grafana logs the failure; set grafana.ini plugins.preinstall_disabled: true to stop it",
+            describe(&background),
+        ));
+    }
+    if blocking.is_empty() {
+        if args.allow_plugin_download {
+            notes.push("--allow-plugin-download: nothing in these values downloads plugins at start, so no rule is added".into());
+        }
+        return Ok(false);
+    }
+    let what = describe(&blocking);
+    if !args.allow_plugin_download {
+        return Err(RenderError::Unsupported(format!(
+            "{what} makes Grafana download plugins from the internet when it starts, and this policy denies the internet: Grafana would crash-loop. \
+             Install the plugin without a download (`oncall-lint render airgap --registry REGISTRY` with the same flags, one more -f after your files, then render the policy over both), \
+             or pass --allow-plugin-download to allow HTTPS (TCP 443) to any address, or --allow-plugin-download with --allow-cidr giving the addresses of grafana.com and its CDN"
+        )));
+    }
+    if args.allow_cidrs.is_empty() {
+        notes.push(format!(
+            "--allow-plugin-download: HTTPS (TCP 443) to any address is allowed for the download at start ({what}); Grafana can reach any HTTPS server"
+        ));
+        Ok(true)
+    } else {
+        notes.push(format!(
+            "--allow-plugin-download: the download at start ({what}) may reach only the --allow-cidr ranges; they must hold grafana.com's addresses and its CDN's, or Grafana crash-loops"
+        ));
+        Ok(false)
+    }
+}
+
+/// The downloads, as a message names them: `` `grafana.plugins` ([grafana-oncall-app]) ``,
+/// secrets masked (a download URL may carry credentials).
+fn describe(downloads: &[Download]) -> String {
+    downloads
+        .iter()
+        .map(|d| {
+            let found = super::templates::comment_text(&crate::redact::mask_message(&d.found));
+            let default = if d.written { "" } else { ", a default" };
+            format!(
+                "`{}` ({found}{default})",
+                super::templates::comment_text(&d.key)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Notes on how the policy treats Grafana's database: allowed to pods in the cluster
@@ -185,6 +257,7 @@ fn policy_text(
     name: &str,
     database: Option<&Database>,
     cidrs: &[String],
+    https_anywhere: bool,
 ) -> Result<String, RenderError> {
     let database_json = database.filter(|db| !db.local()).map(|db| {
         json!({
@@ -206,6 +279,7 @@ fn policy_text(
             "engine_service": target.engine_service,
             "database": database_json,
             "cidrs": cidrs,
+            "https_anywhere": https_anywhere,
         }),
     )?;
     parse_values("networkpolicy", &text)?;

@@ -8,6 +8,7 @@ mod discover;
 mod fixing;
 mod gitops;
 mod notices;
+pub mod render_check;
 mod repository;
 
 use std::collections::HashSet;
