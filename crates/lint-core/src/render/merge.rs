@@ -136,6 +136,21 @@ fn apply(text: &mut String, doc: &Document, op: &Op) -> Result<(), MergeError> {
     apply_edits(text, doc, edits, op.path())
 }
 
+/// Refuses `edits` for the value at `path` when an alias elsewhere reads an anchor they
+/// would change.
+fn unshared(doc: &Document, edits: &[TextEdit], path: &[Seg]) -> Result<(), MergeError> {
+    let Some(shared) = shared_anchor(doc, edits) else {
+        return Ok(());
+    };
+    let whose = shared
+        .key
+        .map_or_else(|| "an alias".to_owned(), |k| format!("`{k}`"));
+    err(format!(
+        "cannot set `{}`: it carries an anchor that {whose} elsewhere in the file reads through an alias, and that value would change too; merge by hand",
+        display(path)
+    ))
+}
+
 /// Applies `edits` (compiled against `text`, parsed as `doc`) for the value at `path`: a
 /// scalar set in place keeps the column of the comment after it where it can.
 fn apply_edits(
@@ -144,15 +159,7 @@ fn apply_edits(
     mut edits: Vec<TextEdit>,
     path: &[Seg],
 ) -> Result<(), MergeError> {
-    if let Some(shared) = shared_anchor(doc, &edits) {
-        let whose = shared
-            .key
-            .map_or_else(|| "an alias".to_owned(), |k| format!("`{k}`"));
-        return err(format!(
-            "cannot set `{}`: it carries an anchor that {whose} elsewhere in the file reads through an alias, and that value would change too; merge by hand",
-            display(path)
-        ));
-    }
+    unshared(doc, &edits, path)?;
     let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
     edits.sort_by_key(|(range, _)| std::cmp::Reverse(range.start));
     let mut floor = text.len();

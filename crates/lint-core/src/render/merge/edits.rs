@@ -17,6 +17,7 @@ pub(super) fn line_start(text: &str, pos: usize) -> usize {
 pub(super) fn aligned(text: &str, (range, replacement): TextEdit) -> TextEdit {
     let end = range.end.min(text.len());
     if range.is_empty()
+        || range.start > end
         || replacement.contains(['\n', '\r'])
         || text[range.start.min(end)..end].contains('\n')
     {

@@ -8,7 +8,9 @@ use serde_json::Value as Json;
 
 use super::edits::{kept_comments, line_start};
 use super::expected::{self, Place};
-use super::{MergeError, apply, apply_edits, document, err, merge_value, node_at, value_at};
+use super::{
+    MergeError, apply, apply_edits, document, err, merge_value, node_at, unshared, value_at,
+};
 use crate::fix::{Op, Style};
 use crate::path::Seg;
 use crate::values::emit::block_at;
@@ -54,6 +56,8 @@ pub(super) fn merge(
     else {
         return Ok(false);
     };
+    // edits inside a list an alias reads would change the alias's value too
+    unshared(doc, &[(node.span.clone(), String::new())], path)?;
     let new: Vec<Json> = items.iter().map(Value::to_json).collect();
     let found = expected::matching(&old, &new);
     let order: Vec<usize> = found.iter().flatten().copied().collect();

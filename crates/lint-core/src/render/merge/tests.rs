@@ -115,3 +115,14 @@ fn a_list_in_another_order_is_written_whole_with_its_comments() {
         "# b\n  # own line\nv:\n  - name: a\n  - name: b\n    x: 1\n"
     );
 }
+
+#[test]
+fn a_list_an_alias_reads_is_refused() {
+    let text = "g:\n  v: &vols\n    - name: a\ne:\n  v: *vols\n";
+    let overlay = v(serde_json::json!({"g": {"v": [{"name": "a"}, {"name": "b"}]}}));
+    let refused = merge_into(text, &overlay).unwrap_err();
+    assert!(
+        refused.0.contains("cannot set `g.v`: it carries an anchor"),
+        "{refused}"
+    );
+}
