@@ -448,15 +448,21 @@ fn replace(
     }
 }
 
-/// The comments inside `range`, as full lines at the key's indentation, so that replacing a
-/// value never loses a comment: they move above the key.
+/// The comments inside `range` as full lines, so that replacing a value never loses a
+/// comment: they move above the key. A comment on its own line moves byte for byte; one
+/// after a value goes on a line of its own at the key's indentation.
 fn comments_above(text: &str, doc: &Document, range: Range<usize>, key_start: usize) -> String {
     let indent = " ".repeat(column(text, key_start));
     let mut out = String::new();
     for comment in &doc.comments {
         if comment.span.start >= range.start && comment.span.end <= range.end {
-            out.push_str(&indent);
-            out.push_str(&text[comment.span.clone()]);
+            let line = line_start(text, comment.span.start);
+            if text[line..comment.span.start].trim().is_empty() {
+                out.push_str(&text[line..comment.span.end]);
+            } else {
+                out.push_str(&indent);
+                out.push_str(&text[comment.span.clone()]);
+            }
             out.push('\n');
         }
     }
@@ -949,6 +955,17 @@ mod tests {
                 }
             ),
             "a:\n  # list\n  # first\n  p: []\n"
+        );
+        // a comment on its own line moves byte for byte
+        assert_eq!(
+            apply(
+                "a:\n  p:\n    - x\n      # own line\n    - y\n",
+                Op::Replace {
+                    path: keys(&["a", "p"]),
+                    value: v(serde_json::json!([]))
+                }
+            ),
+            "a:\n      # own line\n  p: []\n"
         );
     }
 

@@ -1,17 +1,30 @@
-//! `--merge-into`: writes a values overlay into a values file with the fix engine, the way
-//! Helm would layer it (maps merge key by key, lists and scalars replace), editing only the
-//! keys the overlay sets: every comment and every other byte stays.
+//! `--merge-into`: writes a values overlay into a values file with the fix engine, editing
+//! only what the overlay changes: every comment and every other byte stays.
 //!
-//! Each change is one [`Op`] compiled against the current text and applied, then the text is
-//! parsed again before the next. At the end the file's values must equal its old values
-//! with the overlay coalesced on top, and every comment of the old file must still be in
-//! it; otherwise nothing is returned. A second merge of the same overlay changes nothing.
+//! What the file must end up holding is one rule, [`expected`]: Helm's layering (maps merge
+//! key by key, scalars replace), except that a list item that is the same object as one in
+//! the file is merged into it key by key, and a ConfigMap data value that holds a YAML map
+//! (the plugin provisioning) is merged as a document — so that keys the overlay does not
+//! own, and the comments inside such a block, stay. The text edits follow that rule as
+//! closely as the text allows ([`list`] for lists, [`block`] for the YAML in a literal
+//! block) and fall back to writing the merged value whole, comments moved above it.
+//!
+//! Each change is one [`Op`] (or one edit of the same kind) compiled against the current
+//! text and applied, then the text is parsed again before the next. At the end the file's
+//! values must equal [`expected`]'s, and every comment of the old file must still be in it;
+//! otherwise nothing is returned. A second merge of the same overlay changes nothing.
+
+mod block;
+mod edits;
+mod expected;
+mod list;
 
 use crate::fix::compile::shared_anchor;
-use crate::fix::{Op, Style, compile};
+use crate::fix::{Op, Style, TextEdit, compile};
 use crate::path::Seg;
-use crate::values::{Kind, Value, coalesce, to_value};
+use crate::values::{Kind, Origin, Value, to_value};
 use crate::yaml::{Document, Limits, NodeId, NodeKind, parse};
+use expected::Place;
 
 /// Why a merge was refused; the file is left as it was.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -44,13 +57,17 @@ fn document(text: &str) -> Result<Document, MergeError> {
     Ok(doc)
 }
 
+fn value_at(doc: &Document, id: NodeId) -> Option<Value> {
+    to_value(doc, id, 0, &|r| r, 1_000_000 + doc.len()).ok()
+}
+
 fn values_of(doc: &Document) -> Result<Value, MergeError> {
     match doc.root {
         Some(root) => to_value(doc, root, 0, &|r| r, 1_000_000 + doc.len())
             .map_err(|e| MergeError(format!("cannot be loaded as Helm would: {}", e.message))),
         None => Ok(Value::new(
             Kind::Map(Default::default()),
-            crate::values::Origin::Default {
+            Origin::Default {
                 chart: "merge",
                 version: "",
             },
@@ -58,142 +75,198 @@ fn values_of(doc: &Document) -> Result<Value, MergeError> {
     }
 }
 
-/// The node at a path of keys; an alias on the way is refused (editing through it would
-/// change every place the anchor is used).
+/// The node at a path; an alias on the way is refused (editing through it would change
+/// every place the anchor is used).
 fn node_at(doc: &Document, path: &[Seg]) -> Result<Option<NodeId>, MergeError> {
     let Some(mut current) = doc.root else {
         return Ok(None);
     };
     for (depth, seg) in path.iter().enumerate() {
-        let Seg::Key(key) = seg else {
-            return Ok(None);
+        if matches!(doc.node(current).kind, NodeKind::Alias(_)) {
+            return aliased(&path[..depth]);
+        }
+        let next = match (seg, &doc.node(current).kind) {
+            (Seg::Key(key), NodeKind::Map(_)) => doc.get(current, key).map(|e| e.value),
+            (Seg::Index(i), NodeKind::Seq(items)) => items.get(*i).copied(),
+            _ => None,
         };
-        match &doc.node(current).kind {
-            NodeKind::Map(_) => match doc.get(current, key) {
-                Some(entry) => current = entry.value,
-                None => return Ok(None),
-            },
-            NodeKind::Alias(_) => {
-                return err(format!(
-                    "uses an alias at `{}`; merge by hand so that the anchor's other uses do not change",
-                    display(&path[..depth])
-                ));
-            }
-            _ => return Ok(None),
+        match next {
+            Some(id) => current = id,
+            None => return Ok(None),
         }
     }
     if matches!(doc.node(current).kind, NodeKind::Alias(_)) {
-        return err(format!(
-            "uses an alias at `{}`; merge by hand so that the anchor's other uses do not change",
-            display(path)
-        ));
+        return aliased(path);
     }
     Ok(Some(current))
 }
 
+fn aliased<T>(path: &[Seg]) -> Result<T, MergeError> {
+    err(format!(
+        "uses an alias at `{}`; merge by hand so that the anchor's other uses do not change",
+        display(path)
+    ))
+}
+
 fn display(path: &[Seg]) -> String {
-    path.iter()
-        .map(|s| match s {
-            Seg::Key(k) => k.clone(),
-            Seg::Index(i) => format!("[{i}]"),
-        })
-        .collect::<Vec<_>>()
-        .join(".")
+    let mut out = String::new();
+    for seg in path {
+        match seg {
+            Seg::Key(k) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(k);
+            }
+            Seg::Index(i) => out.push_str(&format!("[{i}]")),
+        }
+    }
+    out
 }
 
 fn same(doc: &Document, id: NodeId, value: &Value) -> bool {
-    to_value(doc, id, 0, &|r| r, 1_000_000 + doc.len())
-        .is_ok_and(|v| v.to_json() == value.to_json())
+    value_at(doc, id).is_some_and(|v| v.to_json() == value.to_json())
 }
 
+/// Compiles `op` against `text` and applies it.
 fn apply(text: &mut String, doc: &Document, op: &Op) -> Result<(), MergeError> {
     let style = Style::detect(text, doc);
-    let mut edits = compile(text, doc, &style, op)
+    let edits = compile(text, doc, &style, op)
         .map_err(|e| MergeError(format!("cannot set `{}`: {e}", display(op.path()))))?;
-    // the text may already hold earlier merges, so its lines are not the user's: no line
-    if let Some(shared) = shared_anchor(doc, &edits) {
-        let whose = shared
-            .key
-            .map_or_else(|| "an alias".to_owned(), |k| format!("`{k}`"));
-        return err(format!(
-            "cannot set `{}`: it carries an anchor that {whose} elsewhere in the file reads through an alias, and that value would change too; merge by hand",
-            display(op.path())
-        ));
-    }
+    apply_edits(text, doc, edits, op.path())
+}
+
+/// Refuses `edits` for the value at `path` when an alias elsewhere reads an anchor they
+/// would change.
+fn unshared(doc: &Document, edits: &[TextEdit], path: &[Seg]) -> Result<(), MergeError> {
+    let Some(shared) = shared_anchor(doc, edits) else {
+        return Ok(());
+    };
+    let whose = shared
+        .key
+        .map_or_else(|| "an alias".to_owned(), |k| format!("`{k}`"));
+    err(format!(
+        "cannot set `{}`: it carries an anchor that {whose} elsewhere in the file reads through an alias, and that value would change too; merge by hand",
+        display(path)
+    ))
+}
+
+/// Applies `edits` (compiled against `text`, parsed as `doc`) for the value at `path`: a
+/// scalar set in place keeps the column of the comment after it where it can.
+fn apply_edits(
+    text: &mut String,
+    doc: &Document,
+    mut edits: Vec<TextEdit>,
+    path: &[Seg],
+) -> Result<(), MergeError> {
+    unshared(doc, &edits, path)?;
+    let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
     edits.sort_by_key(|(range, _)| std::cmp::Reverse(range.start));
     let mut floor = text.len();
-    for (range, mut replacement) in edits {
+    for edit in edits {
+        let (range, mut replacement) = edits::aligned(text, edit);
         if range.end > floor || range.start > range.end {
-            return err(format!(
-                "cannot set `{}`: overlapping edits",
-                display(op.path())
-            ));
+            return err(format!("cannot set `{}`: overlapping edits", display(path)));
         }
-        // a block scalar's span takes its line break: the new text must end a line too,
-        // or the next line (a comment, a key) would join its last line
+        // a block scalar's span takes its line break: new text must end a line too, or
+        // the next line (a comment, a key) would join its last line
         if range.end > range.start
+            && !replacement.is_empty()
             && text[..range.end].ends_with('\n')
             && !replacement.ends_with('\n')
         {
-            replacement.push_str(style.newline);
+            replacement.push_str(newline);
         }
         floor = range.start;
         text.replace_range(range, &replacement);
     }
-    document(text).map_err(|e| {
-        MergeError(format!(
-            "setting `{}` broke the file: {e}",
-            display(op.path())
-        ))
-    })?;
+    document(text)
+        .map_err(|e| MergeError(format!("setting `{}` broke the file: {e}", display(path))))?;
     Ok(())
 }
 
-fn merge_value(text: &mut String, path: &mut Vec<Seg>, value: &Value) -> Result<(), MergeError> {
+/// The kind of the map at `node` after `overlay` is merged into it.
+fn kind_after(doc: &Document, node: Option<NodeId>, overlay: &Value) -> Option<String> {
+    overlay
+        .get(&["kind"])
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .or_else(|| {
+            let entry = doc.get(node?, "kind")?;
+            doc.scalar_text(entry.value).map(str::to_owned)
+        })
+}
+
+fn merge_value(
+    text: &mut String,
+    path: &mut Vec<Seg>,
+    value: &Value,
+    place: Place,
+) -> Result<(), MergeError> {
     let doc = document(text)?;
     let node = node_at(&doc, path)?;
     if let Kind::Map(map) = &value.kind
         && !map.is_empty()
         && (path.is_empty() || node.is_some_and(|id| matches!(doc.node(id).kind, NodeKind::Map(_))))
     {
+        let kind = kind_after(&doc, node, value);
         for (key, inner) in map.iter() {
+            let child = place.child(key, kind.as_deref());
             path.push(Seg::Key(key.clone()));
-            let result = merge_value(text, path, inner);
+            let result = merge_value(text, path, inner, child);
             path.pop();
             result?;
         }
         return Ok(());
     }
-    if node.is_some_and(|id| same(&doc, id, value)) {
+    let Some(id) = node else {
+        return apply(text, &doc, &set_op(path, value.clone()));
+    };
+    if same(&doc, id, value) {
         return Ok(());
     }
-    let op = match &value.kind {
+    if place == Place::DataValue && block::merge(text, &doc, id, path, value)? {
+        return Ok(());
+    }
+    if let Kind::Seq(items) = &value.kind
+        && list::merge(text, &doc, id, path, items)?
+    {
+        return Ok(());
+    }
+    // written whole: what the merge rule makes of the file's value and the overlay's
+    let old = value_at(&doc, id).map(|v| v.to_json());
+    let whole = expected::merged(old.as_ref(), &value.to_json(), place);
+    let whole = Value::from_json(&expected::unmarked(&whole), &value.origin);
+    apply(text, &doc, &set_op(path, whole))
+}
+
+fn set_op(path: &[Seg], value: Value) -> Op {
+    match &value.kind {
         Kind::Map(_) | Kind::Seq(_) => Op::Replace {
-            path: path.clone(),
-            value: value.clone(),
+            path: path.to_vec(),
+            value,
         },
         _ => Op::SetScalar {
-            path: path.clone(),
-            value: value.clone(),
+            path: path.to_vec(),
+            value,
         },
-    };
-    apply(text, &doc, &op)
+    }
 }
 
 /// `text` with `overlay` merged in. The result keeps every comment, and its values are the
-/// old values with the overlay on top; `Ok(text)` unchanged when the overlay is already in.
+/// old values with the overlay on top (see the module doc); `Ok(text)` unchanged when the
+/// overlay is already in.
 pub fn merge_into(text: &str, overlay: &Value) -> Result<String, MergeError> {
     if !matches!(overlay.kind, Kind::Map(_)) {
         return err("the overlay is not a map of values");
     }
     let before = document(text)?;
-    let old_values = values_of(&before)?;
+    let old_values = values_of(&before)?.to_json();
     let mut out = text.to_owned();
-    merge_value(&mut out, &mut Vec::new(), overlay)?;
+    merge_value(&mut out, &mut Vec::new(), overlay, Place::Plain)?;
     let after = document(&out)?;
-    let mut expected = old_values;
-    coalesce(&mut expected, overlay.clone());
-    if values_of(&after)?.to_json() != expected.to_json() {
+    let expected = expected::merged(Some(&old_values), &overlay.to_json(), Place::Plain);
+    if expected::normalized(&values_of(&after)?.to_json()) != expected::normalized(&expected) {
         return err(
             "would not end up with exactly the overlay's values on top of its own (anchors or merge keys in the way?); merge by hand",
         );
@@ -216,69 +289,4 @@ pub fn merge_into(text: &str, overlay: &Value) -> Result<String, MergeError> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::values::Origin;
-
-    fn v(json: serde_json::Value) -> Value {
-        Value::from_json(
-            &json,
-            &Origin::Default {
-                chart: "t",
-                version: "0",
-            },
-        )
-    }
-
-    #[test]
-    fn merging_sets_leaves_replaces_lists_and_keeps_comments() {
-        let text = "# top\ngrafana:  # the bundled one\n  enabled: true\n  plugins:  # from grafana.com\n    - grafana-oncall-app\n  env:\n    A: \"1\"  # keep\nbase_url: x\n";
-        let overlay = v(serde_json::json!({
-            "grafana": {"plugins": [], "env": {"B": "2"}, "extraVolumes": [{"name": "p", "configMap": {"name": "c"}}]},
-            "global": {"imageRegistry": "r.example"},
-        }));
-        let merged = merge_into(text, &overlay).unwrap();
-        assert_eq!(
-            merged,
-            "# top\ngrafana:  # the bundled one\n  enabled: true\n  # from grafana.com\n  plugins: []\n  env:\n    A: \"1\"  # keep\n    B: \"2\"\n  extraVolumes:\n    - name: p\n      configMap:\n        name: c\nbase_url: x\nglobal:\n  imageRegistry: r.example\n"
-        );
-        assert_eq!(merge_into(&merged, &overlay).unwrap(), merged);
-    }
-
-    #[test]
-    fn replacing_a_list_that_ends_in_a_block_scalar_keeps_the_next_line() {
-        let text = "g:\n  objects:\n    - data: |\n        line\n# next\nother: 1\n";
-        let overlay = v(serde_json::json!({"g": {"objects": [{"data": "new\n"}]}}));
-        let merged = merge_into(text, &overlay).unwrap();
-        assert_eq!(
-            merged,
-            "g:\n  objects:\n    - data: |\n        new\n# next\nother: 1\n"
-        );
-    }
-
-    #[test]
-    fn empty_files_crlf_and_refusals() {
-        let overlay = v(serde_json::json!({"grafana": {"plugins": []}}));
-        assert_eq!(
-            merge_into("", &overlay).unwrap(),
-            "grafana:\n  plugins: []\n"
-        );
-        assert_eq!(
-            merge_into("# only a comment\n", &overlay).unwrap(),
-            "# only a comment\ngrafana:\n  plugins: []\n"
-        );
-        assert_eq!(
-            merge_into("a: 1\r\ngrafana:\r\n  x: 1\r\n", &overlay).unwrap(),
-            "a: 1\r\ngrafana:\r\n  x: 1\r\n  plugins: []\r\n"
-        );
-        assert!(merge_into("a: 1\n---\nb: 2\n", &overlay).is_err());
-        assert!(merge_into("- a\n", &overlay).is_err());
-        let aliased = "base: &g\n  x: 1\ngrafana: *g\n";
-        assert!(
-            merge_into(aliased, &overlay)
-                .unwrap_err()
-                .0
-                .contains("alias")
-        );
-    }
-}
+mod tests;
