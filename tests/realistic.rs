@@ -162,6 +162,13 @@ fn layered_flux_releases() {
             // the provisioning volume and mount are both gone, so nothing provisions the plugin
             // (a warning: it could be set up through Grafana's API)
             ("OC031", "warning", "grafana.extraVolumeMounts", 56),
+            // and the base's own provisioning ConfigMap is left with no volume mounting it
+            (
+                "OC039",
+                "warning",
+                "grafana.extraObjects[0].metadata.name",
+                37,
+            ),
         ],
     );
 }

@@ -6,7 +6,11 @@ use serde::Serialize;
 use super::{CheckContext, Emitter, path};
 use crate::diagnostic::Applicability;
 use crate::fix::Op;
-use crate::model::volumes::{PLUGIN_PROVISIONING_DIR, default_item};
+use crate::model::names::CHART_CONFIGMAP;
+use crate::model::provisioning::objects;
+use crate::model::volumes::{
+    PLUGIN_PROVISIONING_DIR, block_item, chart_provisioning_misfits, configmap_volume, default_item,
+};
 use crate::release::InputKind;
 use crate::values::Value;
 
@@ -27,6 +31,8 @@ pub(crate) enum Message {
     Dropped {
         /// The volume's name.
         name: String,
+        /// What the item is (`the chart's item`, or one of the user's ConfigMap).
+        what: String,
         /// The volume item to add, as YAML.
         item: String,
     },
@@ -34,6 +40,8 @@ pub(crate) enum Message {
     Deleted {
         /// The volume's name.
         name: String,
+        /// What the item is (`the chart's item`, or one of the user's ConfigMap).
+        what: String,
         /// The volume item to add, as YAML.
         item: String,
     },
@@ -78,40 +86,46 @@ pub(crate) fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
         if !mount_path.starts_with(PLUGIN_PROVISIONING_DIR) || defined.contains(&name) {
             continue;
         }
-        let item = default_item(default_volumes, &name);
         let replaced = release.user_sets(&volumes_path);
-        let item = item.unwrap_or_else(|| {
-            format!("- name: {name}\n  configMap:\n    name: <your provisioning ConfigMap>")
-        });
         let location = if replaced {
             release.blame(&volumes_path)
         } else {
             release.locate(mount, &["grafana", "extraVolumeMounts"], false)
         };
-        let fix = match default_volumes.and_then(Value::as_seq).and_then(|items| {
+        let chart_item = default_volumes.and_then(Value::as_seq).and_then(|items| {
             items
                 .iter()
                 .find(|v| v.get(&["name"]).and_then(Value::as_str) == Some(name.as_str()))
-        }) {
-            // the chart's own item: restoring it is exactly what the chart rendered
-            Some(item) if replaced => ctx.fix_at(
-                volumes,
-                format!(
-                    "add the chart's `{name}` volume back to `{}extraVolumes`",
-                    out.grafana_prefix()
-                ),
-                Applicability::Safe,
-                vec![Op::Append {
-                    path: path(&volumes_path),
-                    item: item.clone(),
-                }],
-            ),
+        });
+        // the chart's own item, restored; or pointed at the provisioning the user wrote
+        let restore = match chart_item {
+            Some(item) if replaced => Some(restore(ctx, mount, item, out.grafana_prefix())),
             _ => None,
         };
+        let (what, item) = match &restore {
+            Some(r) => (r.what.clone(), block_item(&r.item)),
+            None => (
+                "the chart's item".to_owned(),
+                default_item(default_volumes, &name).unwrap_or_else(|| {
+                    format!("- name: {name}\n  configMap:\n    name: <your provisioning ConfigMap>")
+                }),
+            ),
+        };
+        let fix = restore.and_then(|r| {
+            ctx.fix_at(
+                volumes,
+                r.title,
+                r.applicability,
+                vec![Op::Append {
+                    path: path(&volumes_path),
+                    item: r.item,
+                }],
+            )
+        });
         let message = match (replaced, volumes.is_some()) {
-            (true, true) => Message::Dropped { name, item },
+            (true, true) => Message::Dropped { name, what, item },
             // a `null` (or empty) value deleted the chart's list
-            (true, false) => Message::Deleted { name, item },
+            (true, false) => Message::Deleted { name, what, item },
             (false, _) => Message::MountWithoutVolume {
                 name,
                 mount_path,
@@ -137,4 +151,101 @@ fn names(list: Option<&Value>) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// The fix that adds the provisioning volume back.
+struct Restore {
+    /// The item to append.
+    item: Value,
+    /// How the help names it.
+    what: String,
+    /// The fix's title.
+    title: String,
+    /// How safe it is.
+    applicability: Applicability,
+}
+
+/// The volume to add back for `mount`: the chart's `item` pointed at the one ConfigMap of
+/// the user's that holds the plugin provisioning (safe when the mounted file is its key;
+/// unsafe when it takes `items` to map the key to the mounted file); else the chart's item
+/// as it is, which is safe while the chart's own provisioning may fit the release, and shown
+/// only, with the command that renders provisioning for the release, when it names another
+/// release's engine (OC004 would flag what the fix wrote).
+fn restore(ctx: &CheckContext<'_>, mount: &Value, item: &Value, prefix: &str) -> Restore {
+    let release = ctx.release;
+    let name = item
+        .get(&["name"])
+        .and_then(Value::scalar_string)
+        .unwrap_or_default();
+    let own: Vec<_> = objects(release, ctx.provisioning)
+        .into_iter()
+        .filter(|o| !o.secret)
+        .collect();
+    if let [own] = own.as_slice() {
+        let sub_path = mount
+            .get(&["subPath"])
+            .and_then(Value::scalar_string)
+            .filter(|s| !s.is_empty());
+        let fits = |k: &String| sub_path.as_ref().is_none_or(|s| s == k);
+        let (key, items) = match own.keys.iter().find(|k| fits(k)) {
+            Some(key) => (key.clone(), None),
+            None => {
+                let key = own.keys.first().cloned().unwrap_or_default();
+                (key.clone(), sub_path.map(|path| (key, path)))
+            }
+        };
+        let volume = configmap_volume(
+            &name,
+            &own.name,
+            items.as_ref().map(|(k, p)| (k.as_str(), p.as_str())),
+        );
+        let mapped = match &items {
+            Some((_, path)) => format!(", its key `{key}` as `{path}`"),
+            None => format!(", its key `{key}`"),
+        };
+        return Restore {
+            item: volume,
+            what: format!("an item that mounts your ConfigMap `{}`", own.name),
+            title: format!(
+                "add the `{name}` volume back to `{prefix}extraVolumes`, of your ConfigMap `{}`{mapped}",
+                own.name
+            ),
+            applicability: if items.is_some() {
+                Applicability::Unsafe
+            } else {
+                Applicability::Safe
+            },
+        };
+    }
+    if chart_provisioning_misfits(release) {
+        return render_instead(release, item, &name);
+    }
+    Restore {
+        item: item.clone(),
+        what: "the chart's item".to_owned(),
+        title: format!("add the chart's `{name}` volume back to `{prefix}extraVolumes`"),
+        applicability: Applicability::Safe,
+    }
+}
+
+/// The chart's item, shown only: for this release it would mount provisioning written for
+/// `helm-testing`; the title gives the command that renders provisioning for the release.
+fn render_instead(release: &crate::release::Release, item: &Value, name: &str) -> Restore {
+    let identity = &release.identity;
+    let file = release
+        .get(&["grafana", "extraVolumes"])
+        .and_then(Value::site)
+        .and_then(|site| release.layers.get(site.layer))
+        .or_else(|| release.layers.last())
+        .map_or_else(|| "<values file>".to_owned(), |l| l.source.path().to_owned());
+    Restore {
+        item: item.clone(),
+        what: "the chart's item".to_owned(),
+        title: format!(
+            "the chart's `{name}` volume mounts `{CHART_CONFIGMAP}`, written for a release named `helm-testing`: run `oncall-lint render provisioning --release {} --namespace {} --merge-into {file}` instead",
+            identity.name.as_deref().unwrap_or("<release>"),
+            identity.namespace.as_deref().unwrap_or("<namespace>"),
+        ),
+        applicability: Applicability::DisplayOnly,
+    }
 }

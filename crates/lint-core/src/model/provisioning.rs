@@ -195,3 +195,95 @@ fn string_scalars(doc: &Document, root: NodeId) -> Vec<(NodeId, KeyPath, Vec<Seg
 pub(crate) fn is_substituted(value: &Value) -> bool {
     matches!(&value.kind, Kind::Str(s) if s.contains('$') || s.contains("{{"))
 }
+
+/// A ConfigMap or Secret the user wrote into `grafana.extraObjects` with the OnCall
+/// plugin's provisioning in one of its data keys: what must be mounted into Grafana's
+/// provisioning directory for the plugin to read it.
+#[derive(Debug, Clone)]
+pub(crate) struct ProvisioningObject<'r> {
+    /// A Secret (its `stringData`); else a ConfigMap (its `data`).
+    pub secret: bool,
+    /// `metadata.name`, as written.
+    pub name: String,
+    /// The `metadata.name` value (where findings point).
+    pub name_value: &'r Value,
+    /// The object's index in `grafana.extraObjects`.
+    pub index: usize,
+    /// The data keys that hold the provisioning, in the object's order.
+    pub keys: Vec<String>,
+    /// `metadata.labels`, if any.
+    pub labels: Option<&'r Value>,
+}
+
+/// The ConfigMaps and Secrets in the effective `grafana.extraObjects` whose data holds one
+/// of `apps` (the entries [`find`] found, matched by where they are written). A Secret's
+/// base64 `data` is not read. Nothing when the values deploy no Grafana that renders them.
+pub(crate) fn objects<'r>(
+    release: &'r Release,
+    apps: &[ProvisionedApp],
+) -> Vec<ProvisioningObject<'r>> {
+    if !super::grafana::Grafana::of(release).deployed() {
+        return Vec::new();
+    }
+    let Some(list) = release
+        .get(&["grafana", "extraObjects"])
+        .and_then(Value::as_seq)
+    else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (index, object) in list.iter().enumerate() {
+        let secret = match object.get(&["kind"]).and_then(Value::as_str) {
+            Some("ConfigMap") => false,
+            Some("Secret") => true,
+            _ => continue,
+        };
+        let Some(name_value) = object.get(&["metadata", "name"]) else {
+            continue;
+        };
+        let Some(name) = name_value.scalar_string() else {
+            continue;
+        };
+        let data = if secret { "stringData" } else { "data" };
+        let keys: Vec<String> = object
+            .get(&[data])
+            .and_then(Value::as_map)
+            .map(|map| {
+                map.iter()
+                    .filter(|(_, v)| holds_app(v, apps))
+                    .map(|(k, _)| k.clone())
+                    .collect()
+            })
+            .unwrap_or_default();
+        if keys.is_empty() {
+            continue;
+        }
+        out.push(ProvisioningObject {
+            secret,
+            name,
+            name_value,
+            index,
+            keys,
+            labels: object.get(&["metadata", "labels"]),
+        });
+    }
+    out
+}
+
+/// Whether the string `value` is where one of `apps` is written.
+fn holds_app(value: &Value, apps: &[ProvisionedApp]) -> bool {
+    let Some(site) = value.site() else {
+        return false;
+    };
+    if !matches!(value.kind, Kind::Str(_)) {
+        return false;
+    }
+    apps.iter().any(|app| {
+        app.embedded
+            && app.value.site().is_some_and(|s| {
+                s.layer == site.layer
+                    && s.span.start >= site.span.start
+                    && s.span.end <= site.span.end
+            })
+    })
+}

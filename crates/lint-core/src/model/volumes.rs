@@ -102,3 +102,277 @@ fn to_block_yaml(value: &Value, indent: usize, list_item: bool) -> String {
         _ => format!("{pad}{}\n", value.scalar_string().unwrap_or_default()),
     }
 }
+
+/// The block YAML of one list item (`- name: ...`), for help text.
+pub(crate) fn block_item(item: &Value) -> String {
+    to_block_yaml(item, 0, true)
+}
+
+/// Whether the grafana chart renders `extraVolumes`: the 6.x chart (oncall 1.9.22 and
+/// older) never reads it (its mount items carry their own source).
+pub(crate) fn extra_volumes_rendered(release: &Release) -> bool {
+    !release.chart.grafana_chart.starts_with("6.")
+}
+
+/// Which object a pod volume takes its files from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum VolumeSource {
+    /// A ConfigMap, by name (as written: it may hold a `{{ }}` template).
+    ConfigMap(String),
+    /// A Secret, by name.
+    Secret(String),
+    /// Anything else (an empty directory, a claim, a host path, an unreadable source).
+    Other,
+}
+
+/// A pod volume of the Grafana pod as the grafana chart renders it from one list item.
+#[derive(Debug, Clone)]
+pub(crate) struct PodVolume<'r> {
+    /// The grafana chart list the item is in (`extraVolumes`, `extraConfigmapMounts`, ...).
+    pub list: &'static str,
+    /// The item's index in that list.
+    pub index: usize,
+    /// The item.
+    pub item: &'r Value,
+    /// Where its files come from.
+    pub source: VolumeSource,
+    /// The `items` of a ConfigMap or Secret source, `(key, path)`: only those keys appear,
+    /// at those paths. Empty: every key, at its own name.
+    pub items: Vec<(String, String)>,
+}
+
+impl PodVolume<'_> {
+    /// The path inside the volume where data key `key` of the source appears, if it does.
+    pub(crate) fn path_of(&self, key: &str) -> Option<String> {
+        if self.items.is_empty() {
+            return Some(key.to_owned());
+        }
+        self.items
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, p)| p.clone())
+    }
+}
+
+/// One mount into Grafana's plugin provisioning directory, with the pod volume it mounts.
+#[derive(Debug, Clone)]
+pub(crate) struct ProvisioningMount<'r> {
+    /// The list the mount item is in (`extraVolumeMounts`, or the list that declares
+    /// volume and mount in one item).
+    pub list: &'static str,
+    /// The mounted volume's name.
+    pub volume_name: String,
+    /// The one file of the volume mounted there (`subPath`), if any.
+    pub sub_path: Option<String>,
+    /// The pod volume of that name; `None` when the pod has none (OC030, OC032).
+    pub volume: Option<PodVolume<'r>>,
+}
+
+impl ProvisioningMount<'_> {
+    /// Whether this mount puts data key `key` of the `secret` (else ConfigMap) `name` into
+    /// the provisioning directory. A name written with a `{{ }}` template on either side
+    /// counts as a match: it is not known, and a false alarm is worse than silence.
+    pub(crate) fn shows(&self, secret: bool, name: &str, key: &str) -> bool {
+        let Some(volume) = &self.volume else {
+            return false;
+        };
+        let source = match (&volume.source, secret) {
+            (VolumeSource::ConfigMap(n), false) | (VolumeSource::Secret(n), true) => n,
+            _ => return false,
+        };
+        if !same_name(source, name) {
+            return false;
+        }
+        match (volume.path_of(key), &self.sub_path) {
+            (None, _) => false,
+            (Some(_), None) => true,
+            (Some(path), Some(sub)) => path == *sub,
+        }
+    }
+}
+
+/// Whether two object names may be the same object: equal, or either is templated.
+pub(crate) fn same_name(a: &str, b: &str) -> bool {
+    a == b || a.contains("{{") || b.contains("{{")
+}
+
+/// Every mount into Grafana's plugin provisioning directory in the effective values, with
+/// its pod volume: `extraVolumeMounts` items (their volume from `extraVolumes`, when the
+/// chart renders it, `extraContainerVolumes` or the lists that declare volume and mount in
+/// one item), and `extraConfigmapMounts` / `extraSecretMounts` items mounted there.
+pub(crate) fn provisioning_mounts(release: &Release) -> Vec<ProvisioningMount<'_>> {
+    let volumes = pod_volumes(release);
+    let mut out = Vec::new();
+    for (list, own_volume) in [
+        ("extraVolumeMounts", false),
+        ("extraConfigmapMounts", true),
+        ("extraSecretMounts", true),
+    ] {
+        for (index, mount) in items(release, list).iter().enumerate() {
+            let text = |key: &str| mount.get(&[key]).and_then(Value::scalar_string);
+            let (Some(volume_name), Some(mount_path)) = (text("name"), text("mountPath")) else {
+                continue;
+            };
+            if !mount_path.starts_with(PLUGIN_PROVISIONING_DIR) {
+                continue;
+            }
+            let volume = if own_volume {
+                volumes
+                    .iter()
+                    .find(|v| v.list == list && v.index == index)
+                    .cloned()
+            } else {
+                volumes
+                    .iter()
+                    .find(|v| {
+                        v.item
+                            .get(&["name"])
+                            .and_then(Value::scalar_string)
+                            .as_deref()
+                            == Some(volume_name.as_str())
+                    })
+                    .cloned()
+            };
+            out.push(ProvisioningMount {
+                list,
+                volume_name,
+                sub_path: text("subPath").filter(|s| !s.is_empty()),
+                volume,
+            });
+        }
+    }
+    out
+}
+
+/// The pod volumes the grafana chart renders from its lists, in the order it looks them up.
+fn pod_volumes(release: &Release) -> Vec<PodVolume<'_>> {
+    let mut out = Vec::new();
+    for list in VOLUME_LISTS {
+        if list == "extraVolumes" && !extra_volumes_rendered(release) {
+            continue;
+        }
+        for (index, item) in items(release, list).iter().enumerate() {
+            let (source, items) = source_of(list, item);
+            out.push(PodVolume {
+                list,
+                index,
+                item,
+                source,
+                items,
+            });
+        }
+    }
+    out
+}
+
+/// The source of a list item: `configMap: NAME` / `secretName: NAME` for the lists that
+/// declare a mount, a Kubernetes volume source (`configMap.name`, `secret.secretName`) for
+/// `extraVolumes` (ConfigMaps only: the chart renders no other) and
+/// `extraContainerVolumes`.
+fn source_of(list: &str, item: &Value) -> (VolumeSource, Vec<(String, String)>) {
+    let text = |path: &[&str]| item.get(path).and_then(Value::scalar_string);
+    let source = match list {
+        "extraConfigmapMounts" => text(&["configMap"]).map(VolumeSource::ConfigMap),
+        "extraSecretMounts" => text(&["secretName"]).map(VolumeSource::Secret),
+        "extraVolumes" => text(&["configMap", "name"]).map(VolumeSource::ConfigMap),
+        "extraContainerVolumes" => text(&["configMap", "name"])
+            .map(VolumeSource::ConfigMap)
+            .or_else(|| text(&["secret", "secretName"]).map(VolumeSource::Secret)),
+        _ => None,
+    };
+    let items_at: &[&str] = match list {
+        "extraVolumes" | "extraContainerVolumes" if item.get(&["secret"]).is_some() => {
+            &["secret", "items"]
+        }
+        "extraVolumes" | "extraContainerVolumes" => &["configMap", "items"],
+        _ => &["items"],
+    };
+    let items = item
+        .get(items_at)
+        .and_then(Value::as_seq)
+        .map(|entries| {
+            entries
+                .iter()
+                .filter_map(|e| {
+                    let key = e.get(&["key"]).and_then(Value::scalar_string)?;
+                    let path = e.get(&["path"]).and_then(Value::scalar_string)?;
+                    Some((key, path))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    (source.unwrap_or(VolumeSource::Other), items)
+}
+
+/// The items of a grafana chart list (empty when it is not a list).
+fn items<'r>(release: &'r Release, list: &str) -> &'r [Value] {
+    release
+        .get(&["grafana", list])
+        .and_then(Value::as_seq)
+        .unwrap_or_default()
+}
+
+/// Whether the grafana chart's plugins sidecar collects an object with these `labels`
+/// into the provisioning directory (`sidecar.plugins.enabled`, the object labelled
+/// `sidecar.plugins.label`, with `labelValue` when one is set).
+pub(crate) fn sidecar_collects(release: &Release, labels: Option<&Value>) -> bool {
+    let sidecar = |key: &str| release.get(&["grafana", "sidecar", "plugins", key]);
+    if !sidecar("enabled").is_some_and(Value::is_truthy) {
+        return false;
+    }
+    let label = sidecar("label")
+        .and_then(Value::scalar_string)
+        .unwrap_or_else(|| "grafana_plugin".into());
+    let wanted = sidecar("labelValue")
+        .and_then(Value::scalar_string)
+        .filter(|v| !v.is_empty());
+    let Some(value) = labels.and_then(|l| l.get(&[label.as_str()])) else {
+        return false;
+    };
+    match wanted {
+        Some(wanted) => value.scalar_string().as_deref() == Some(wanted.as_str()),
+        None => true,
+    }
+}
+
+/// Whether the chart's own provisioning (ConfigMap `helm-testing-grafana-plugin-provisioning`,
+/// hardcoded for a release named `helm-testing`) is known to be wrong for this release:
+/// its engine Service is known and is another, or Grafana runs in another namespace than
+/// the engine. Unknown names keep it (OC004 warns then).
+pub(crate) fn chart_provisioning_misfits(release: &Release) -> bool {
+    let other_service = super::names::engine_service(release)
+        .is_some_and(|s| s != super::names::CHART_ENGINE_SERVICE);
+    let other_namespace = matches!(
+        Grafana::of(release).place(),
+        super::grafana::Place::Other { .. }
+    );
+    other_service || other_namespace
+}
+
+/// An `extraVolumes` item for a ConfigMap: `{name: VOLUME, configMap: {name: CONFIGMAP}}`,
+/// with `items: [{key, path}]` when `mapped` puts a data key at another path. Written by a
+/// fix.
+pub(crate) fn configmap_volume(
+    volume: &str,
+    configmap: &str,
+    mapped: Option<(&str, &str)>,
+) -> Value {
+    use crate::values::{Map, Origin};
+    let text = |s: &str| Value::new(Kind::Str(s.to_owned()), Origin::Fix);
+    let mut source = Map::default();
+    source.insert("name".into(), text(configmap));
+    if let Some((key, path)) = mapped {
+        let mut entry = Map::default();
+        entry.insert("key".into(), text(key));
+        entry.insert("path".into(), text(path));
+        let items = vec![Value::new(Kind::map(entry), Origin::Fix)];
+        source.insert("items".into(), Value::new(Kind::Seq(items), Origin::Fix));
+    }
+    let mut item = Map::default();
+    item.insert("name".into(), text(volume));
+    item.insert(
+        "configMap".into(),
+        Value::new(Kind::map(source), Origin::Fix),
+    );
+    Value::new(Kind::map(item), Origin::Fix)
+}

@@ -41,6 +41,7 @@ macro_rules! for_each_rule {
             OC036 extra_containers_string,
             OC037 plugin_entry_shape,
             OC038 plugin_install_path,
+            OC039 provisioning_unmounted,
             OC040 airgap_plugin_download,
             OC041 airgap_preinstall,
             OC042 airgap_plugin_install,
