@@ -9,10 +9,8 @@ use crate::chart::{Version, show_version as show};
 use crate::diagnostic::{Applicability, Fix};
 use crate::fix::{self, Op};
 use crate::model::grafana::{Setting, SettingSource, env_key, ini_bool};
+use crate::model::plugin::PREINSTALL_FROM;
 use crate::values::{Kind, Value};
-
-/// The first Grafana version that reads `[plugins] preinstall*`.
-const PREINSTALL_FROM: (u64, u64, u64) = (11, 5, 0);
 
 /// What OC041 reports.
 #[derive(Debug, Serialize)]

@@ -151,11 +151,11 @@ impl Pair<'_, '_> {
         }
     }
 
-    /// The plugin version written, else the whole entry.
+    /// The plugin version written, else the plugin's entry.
     fn found(&self) -> String {
         self.plugin
             .version()
-            .unwrap_or(&self.plugin.text)
+            .unwrap_or(self.plugin.entry_text())
             .to_owned()
     }
 

@@ -38,8 +38,8 @@ fn private_source(ctx: &CheckContext<'_>) -> Option<Source> {
             }
             if !entry.grafana_com {
                 let how = match entry.form {
-                    Form::InitContainer => "an init container installs it",
-                    _ => "`grafana.plugins` downloads it",
+                    Form::InitContainer => "an init container installs it".to_owned(),
+                    _ => format!("{} downloads it", entry.holder(ctx.release)),
                 };
                 // the word that names the artifact, not a whole script
                 let artifact = entry

@@ -20,20 +20,43 @@ pub fn unified(path: &str, old: &str, new: &str, context: usize) -> String {
         .to_string()
 }
 
-/// The lines one fix changes, as a diff without headers (`@@` hunks, no context).
+/// The files a fix edits other than `shown_in` (the path of the file its finding points
+/// at), each once, in the order of the edits.
+pub fn other_files<'f>(fix: &'f Fix, shown_in: &str) -> Vec<&'f str> {
+    let mut out: Vec<&str> = Vec::new();
+    for edit in &fix.edits {
+        let path = edit.file.path();
+        if path != shown_in && !out.contains(&path) {
+            out.push(path);
+        }
+    }
+    out
+}
+
+/// The lines one fix changes, as `@@` hunks without context (numbered as in the whole
+/// file), for a finding in the file `shown_in`.
 ///
-/// Only the lines the edits touch are diffed (hunk lines numbered as in the whole file): a
-/// finding's preview costs what its fix changes, not what the file holds.
-pub fn fix_preview(fix: &Fix) -> String {
+/// Hunks alone are read as changes to the finding's file; when the fix edits another file
+/// (a default restored in the last `-f` file, the ConfigMap a manifest reads its values
+/// from), each file's hunks follow a `--- a/PATH` / `+++ b/PATH` header that names it.
+///
+/// Only the lines the edits touch are diffed: a finding's preview costs what its fix
+/// changes, not what the file holds.
+pub fn fix_preview(fix: &Fix, shown_in: &str) -> String {
+    let headers = !other_files(fix, shown_in).is_empty();
     let mut out = String::new();
-    let mut files: Vec<_> = fix.edits.iter().map(|e| e.file.clone()).collect();
-    files.dedup_by(|a, b| std::sync::Arc::ptr_eq(a, b));
+    let mut files: Vec<&std::sync::Arc<crate::source::SourceFile>> = Vec::new();
+    for edit in &fix.edits {
+        if !files.iter().any(|f| std::sync::Arc::ptr_eq(f, &edit.file)) {
+            files.push(&edit.file);
+        }
+    }
     for file in files {
         let text = file.text();
         let mut edits: Vec<_> = fix
             .edits
             .iter()
-            .filter(|e| std::sync::Arc::ptr_eq(&e.file, &file))
+            .filter(|e| std::sync::Arc::ptr_eq(&e.file, file))
             .filter(|e| {
                 e.range.start <= e.range.end
                     && e.range.end <= text.len()
@@ -61,7 +84,7 @@ pub fn fix_preview(fix: &Fix) -> String {
             );
         }
         let diff = unified(file.path(), old, &new, 0);
-        for line in diff.lines().skip(2) {
+        for line in diff.lines().skip(if headers { 0 } else { 2 }) {
             match shift_hunk_header(line, lines_before) {
                 Some(header) => out.push_str(&header),
                 None => out.push_str(line),
@@ -114,7 +137,51 @@ mod tests {
                 .collect(),
             targets: Vec::new(),
         };
-        fix_preview(&fix)
+        fix_preview(&fix, "values.yaml")
+    }
+
+    fn edit(file: &Arc<SourceFile>, range: std::ops::Range<usize>, replacement: &str) -> Edit {
+        Edit {
+            file: Arc::clone(file),
+            range,
+            replacement: replacement.to_owned(),
+        }
+    }
+
+    /// A fix that edits another file than its finding's names each file it edits; one that
+    /// edits only the finding's file shows hunks alone.
+    #[test]
+    fn a_preview_names_the_files_when_the_fix_edits_another() {
+        let base = Arc::new(SourceFile::new("base.yaml", "a: 1\nb: 2\n".to_owned()));
+        let prod = Arc::new(SourceFile::new("deploy/prod.yaml", "c: 3\n".to_owned()));
+        let fix = |edits: Vec<Edit>| Fix {
+            title: "t".into(),
+            applicability: Applicability::Safe,
+            edits,
+            targets: Vec::new(),
+        };
+        let elsewhere = fix(vec![edit(&prod, 5..5, "d: 4\n")]);
+        assert_eq!(other_files(&elsewhere, "base.yaml"), ["deploy/prod.yaml"]);
+        assert_eq!(
+            fix_preview(&elsewhere, "base.yaml"),
+            "--- a/deploy/prod.yaml\n+++ b/deploy/prod.yaml\n@@ -1,0 +2 @@\n+d: 4\n"
+        );
+        assert_eq!(
+            fix_preview(&elsewhere, "deploy/prod.yaml"),
+            "@@ -1,0 +2 @@\n+d: 4\n"
+        );
+        // both files, their edits interleaved: each file once, under its own header
+        let both = fix(vec![
+            edit(&base, 3..4, "10"),
+            edit(&prod, 3..4, "30"),
+            edit(&base, 8..9, "20"),
+        ]);
+        assert_eq!(other_files(&both, "base.yaml"), ["deploy/prod.yaml"]);
+        assert_eq!(
+            fix_preview(&both, "base.yaml"),
+            "--- a/base.yaml\n+++ b/base.yaml\n@@ -1,2 +1,2 @@\n-a: 1\n-b: 2\n+a: 10\n+b: 20\n\
+             --- a/deploy/prod.yaml\n+++ b/deploy/prod.yaml\n@@ -1 +1 @@\n-c: 3\n+c: 30\n"
+        );
     }
 
     /// The preview of the lines an edit touches is the whole file's diff without headers.

@@ -297,9 +297,111 @@ pub(crate) fn split_list(text: &str) -> Vec<&str> {
         .collect()
 }
 
+/// Grafana's `util.SplitString` with where each entry is written: the byte range of each
+/// entry in `text`, quotes trimmed. A text starting with `[` is a JSON list of strings
+/// (anything else there gives no entries, as Grafana silently reads `[]`); a JSON string
+/// with escapes is left out, as no range of `text` holds it verbatim. Otherwise an entry is
+/// a quoted run (`"a b"`) or a run of characters that are neither commas nor white space.
+pub(crate) fn split_list_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
+    if text.trim_start().starts_with('[') {
+        return json_list_ranges(text);
+    }
+    let bytes = text.as_bytes();
+    let separator = |b: u8| b == b',' || b.is_ascii_whitespace();
+    let mut out = Vec::new();
+    let mut at = 0;
+    while at < bytes.len() {
+        if separator(bytes[at]) {
+            at += 1;
+            continue;
+        }
+        // `"[^"]+"` first, then `[^,\s]+`, as Grafana's pattern tries them
+        let quoted = (bytes[at] == b'"')
+            .then(|| text[at + 1..].find('"'))
+            .flatten()
+            .filter(|len| *len > 0);
+        let (mut start, mut end) = match quoted {
+            Some(len) => (at, at + len + 2),
+            None => {
+                let len = bytes[at..]
+                    .iter()
+                    .position(|b| separator(*b))
+                    .unwrap_or(bytes.len() - at);
+                (at, at + len)
+            }
+        };
+        at = end;
+        while start < end && bytes[start] == b'"' {
+            start += 1;
+        }
+        while end > start && bytes[end - 1] == b'"' {
+            end -= 1;
+        }
+        if start < end {
+            out.push(start..end);
+        }
+    }
+    out
+}
+
+/// The ranges of the strings of a JSON list written in `text` (see [`split_list_ranges`]).
+fn json_list_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
+    let Ok(items) = serde_json::from_str::<Vec<String>>(text) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut at = 0;
+    for item in items {
+        // the next string literal: from its opening quote to the first unescaped quote
+        let Some(open) = text.get(at..).and_then(|t| t.find('"')).map(|i| at + i) else {
+            break;
+        };
+        let mut close = open + 1;
+        while let Some(i) = text.get(close..).and_then(|t| t.find(['"', '\\'])) {
+            close += i;
+            if text.as_bytes().get(close) == Some(&b'"') {
+                break;
+            }
+            close += 2;
+        }
+        if text.get(open + 1..close) == Some(item.as_str()) {
+            out.push(open + 1..close);
+        }
+        at = close + 1;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn grafana_splits_lists_with_where_each_entry_is() {
+        let split = |text: &'static str| -> Vec<&'static str> {
+            split_list_ranges(text)
+                .into_iter()
+                .map(|r| &text[r])
+                .collect()
+        };
+        assert_eq!(
+            split("grafana-oncall-app@1.16.9, other-app\tthird"),
+            ["grafana-oncall-app@1.16.9", "other-app", "third"]
+        );
+        // a space separates: `id version` is two entries
+        assert_eq!(
+            split("grafana-oncall-app 1.16.9"),
+            ["grafana-oncall-app", "1.16.9"]
+        );
+        assert_eq!(split("\"a b\",c"), ["a b", "c"]);
+        assert_eq!(split("\"\"x\""), ["x"]);
+        assert_eq!(
+            split(r#" ["grafana-oncall-app@1.9.0", "b\"c", "d"]"#),
+            ["grafana-oncall-app@1.9.0", "d"]
+        );
+        assert_eq!(split("[not json"), Vec::<&str>::new());
+        assert_eq!(split(" ,, "), Vec::<&str>::new());
+    }
 
     #[test]
     fn grafana_names_env_overrides() {

@@ -10,13 +10,19 @@
 //! - `grafana-oncall-app@1.16.9@https://…`: the preinstall form of the grafana-community
 //!   chart 11.1.1 and later (version and URL optional);
 //!
-//! or, when `grafana.plugins` has none, an init container under
+//! The chart writes `grafana.plugins` into `GF_INSTALL_PLUGINS`, which `grafana.env` may set
+//! instead, and Grafana 11.5 and later also read the `[plugins] preinstall` lists
+//! (`GF_PLUGINS_PREINSTALL`, `GF_PLUGINS_PREINSTALL_SYNC`, entries `id[@version[@url]]`).
+//! [`entry`] reads them all in the order Grafana lets them win, so the version rules judge
+//! the version Grafana installs, wherever it is written.
+//!
+//! When none of them names the plugin, an init container under
 //! `grafana.extraInitContainers` that pulls an artifact named `grafana-oncall-app` (its tag,
 //! a `/versions/<v>/download` URL or a `grafana-oncall-app-<v>.zip` file name).
 
 use std::ops::Range;
 
-use super::grafana::Grafana;
+use super::grafana::{Grafana, ini_bool, split_list_ranges};
 use super::url::split_url;
 use crate::chart::{Version, parse_version, show_version};
 use crate::diagnostic::Location;
@@ -51,19 +57,39 @@ pub(crate) enum Form {
     InitContainer,
 }
 
+/// Which grammar the string holding the entry is read with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum List {
+    /// `GF_INSTALL_PLUGINS` (from `grafana.plugins` or `grafana.env`): comma-separated
+    /// `id`, `id version`, `url;id`.
+    Install,
+    /// A `[plugins] preinstall` list: `id[@version[@url]]`, separated by commas or spaces.
+    Preinstall,
+    /// An init container's string (an image, a script).
+    Container,
+}
+
 /// The OnCall plugin as the values install it.
 #[derive(Debug, Clone)]
 pub(crate) struct PluginEntry<'a> {
     /// How it is written.
     pub form: Form,
-    /// The string that holds it (a `grafana.plugins` item, or a string of an init container).
+    /// The grammar of the string that holds it.
+    pub list: List,
+    /// The string that holds it (a `grafana.plugins` item, an env variable, a `grafana.ini`
+    /// key, or a string of an init container).
     pub value: &'a Value,
+    /// The release path of the key that holds it (the list, for a `grafana.plugins` item),
+    /// where a finding points when the string was not written in a file.
+    pub keys: Vec<String>,
     /// Its display key path.
     pub key_path: KeyPath,
-    /// The chart-relative path of the string, for fixes (`grafana.plugins` items only).
+    /// The chart-relative path of the string, for fixes (not inside an init container).
     pub fix_path: Option<Vec<Seg>>,
     /// The string's text.
     pub text: String,
+    /// Byte range in `text` of the plugin's own entry (the string may list other plugins).
+    pub entry_range: Range<usize>,
     /// Byte range of the version in `text`, when the entry pins one.
     pub version_range: Option<Range<usize>>,
     /// Whether the plugin is downloaded from grafana.com (an id, or a grafana.com URL).
@@ -91,24 +117,43 @@ impl PluginEntry<'_> {
         ))
     }
 
-    /// Where to report it: the version itself when the string is written plainly on one
-    /// line, else the whole string.
+    /// How messages name the key that holds it, in backticks: `` `grafana.plugins` ``,
+    /// `` `GF_INSTALL_PLUGINS` ``, `` `plugins.preinstall_sync` ``, or the init containers'.
+    pub(crate) fn holder(&self, release: &Release) -> String {
+        let keys: Vec<&str> = self.keys.iter().map(String::as_str).collect();
+        match keys.as_slice() {
+            ["grafana", "env", name] => format!("`{name}`"),
+            ["grafana", "grafana.ini", rest @ ..] => format!("`{}`", rest.join(".")),
+            [_, rest @ ..] => format!("`{}`", Grafana::of(release).key_name(&rest.join("."))),
+            [] => String::new(),
+        }
+    }
+
+    /// The plugin's own entry as written (the string may list other plugins).
+    pub(crate) fn entry_text(&self) -> &str {
+        self.text
+            .get(self.entry_range.clone())
+            .unwrap_or(&self.text)
+    }
+
+    /// Where to report it: the version itself (or the plugin's entry, when it pins none)
+    /// when the string is written plainly on one line, else the whole string.
     pub(crate) fn location(&self, release: &Release) -> Location {
         let Some(site) = self.value.site() else {
-            return release.blame(&["grafana", "plugins"]);
+            let keys: Vec<&str> = self.keys.iter().map(String::as_str).collect();
+            return release.blame(&keys);
         };
         let mut location = release.site_location(site, self.key_path.clone(), false);
-        if let Some(range) = &self.version_range {
-            let raw = &location.file.text()[site.span.clone()];
-            // a plain or quoted scalar that holds the text verbatim
-            let offset = match raw.as_bytes().first() {
-                Some(b'"' | b'\'') => 1,
-                _ => 0,
-            };
-            if raw.get(offset..offset + self.text.len()) == Some(self.text.as_str()) {
-                let start = site.span.start + offset;
-                location.span = start + range.start..start + range.end;
-            }
+        let range = self.version_range.as_ref().unwrap_or(&self.entry_range);
+        let raw = &location.file.text()[site.span.clone()];
+        // a plain or quoted scalar that holds the text verbatim
+        let offset = match raw.as_bytes().first() {
+            Some(b'"' | b'\'') => 1,
+            _ => 0,
+        };
+        if raw.get(offset..offset + self.text.len()) == Some(self.text.as_str()) {
+            let start = site.span.start + offset;
+            location.span = start + range.start..start + range.end;
         }
         location
     }
@@ -124,31 +169,46 @@ pub(crate) fn below_minimum(plugin: Version, engine: Option<Version>) -> bool {
     plugin < MIN_VERSION && (plugin >= (1, 9, 0) || engine.is_some_and(|e| e >= (1, 9, 0)))
 }
 
-/// The OnCall plugin entry of the effective values, if any.
+/// The OnCall plugin entry that decides which version Grafana installs, if the values say:
+/// the first of
+///
+/// 1. a `[plugins] preinstall_sync` entry (`GF_PLUGINS_PREINSTALL_SYNC`, else `grafana.ini`),
+///    on a Grafana that reads the preinstall lists: Grafana moves `GF_INSTALL_PLUGINS` into
+///    the sync list, and an entry already there wins;
+/// 2. `GF_INSTALL_PLUGINS`: `grafana.env`, else `grafana.envValueFrom`, else the chart's
+///    variable from `grafana.plugins`. The chart writes them in the Grafana container's env
+///    in that order, last first, and the last entry of a name wins (kubelet); a variable the
+///    user sets hides `grafana.plugins` whole, even when it does not name the plugin;
+/// 3. a `[plugins] preinstall` entry (asynchronous: the sync list wins over it);
+/// 4. an init container's artifact.
+///
+/// `None` when the deciding variable cannot be read here (from a Secret or a ConfigMap
+/// through `grafana.envValueFrom`, a template, not a string): nothing is said about it.
+/// `envFromSecret(s)` and `envFromConfigMaps` lose to every `env` entry, so they matter only
+/// when nothing above is set, and are not read.
 pub(crate) fn entry(release: &Release) -> Option<PluginEntry<'_>> {
-    if let Some(items) = release.get(&["grafana", "plugins"]).and_then(Value::as_seq) {
-        for (index, item) in items.iter().enumerate() {
-            let Some(text) = item.as_str() else { continue };
-            // an item may itself be a comma-separated list (they are joined with commas)
-            let mut offset = 0;
-            for part in text.split(',') {
-                if let Some((form, version, grafana_com)) = parse_entry(part) {
-                    return Some(PluginEntry {
-                        form,
-                        value: item,
-                        key_path: release.key_path(&["grafana", "plugins"]).index(index),
-                        fix_path: Some(vec![
-                            Seg::Key("grafana".into()),
-                            Seg::Key("plugins".into()),
-                            Seg::Index(index),
-                        ]),
-                        text: text.to_owned(),
-                        version_range: version.map(|r| r.start + offset..r.end + offset),
-                        grafana_com,
-                    });
-                }
-                offset += part.len() + 1;
-            }
+    let preinstall = reads_preinstall(release);
+    if preinstall {
+        match preinstall_entry(release, "preinstall_sync") {
+            Read::Found(found) => return Some(found),
+            Read::Unknown => return None,
+            Read::Hides | Read::Absent => {}
+        }
+    }
+    let hidden = match install_env_entry(release) {
+        Read::Found(found) => return Some(found),
+        Read::Unknown => return None,
+        Read::Hides => true,
+        Read::Absent => false,
+    };
+    if !hidden && let Some(found) = plugins_entry(release) {
+        return Some(found);
+    }
+    if preinstall {
+        match preinstall_entry(release, "preinstall") {
+            Read::Found(found) => return Some(found),
+            Read::Unknown => return None,
+            Read::Hides | Read::Absent => {}
         }
     }
     let containers = release
@@ -165,9 +225,169 @@ pub(crate) fn entry(release: &Release) -> Option<PluginEntry<'_>> {
     None
 }
 
+/// What one place that may install the plugin says.
+enum Read<'a> {
+    /// It names the plugin.
+    Found(PluginEntry<'a>),
+    /// It is set, does not name the plugin, and hides what it overrides.
+    Hides,
+    /// It is set to something not known here.
+    Unknown,
+    /// It is not set.
+    Absent,
+}
+
+/// The first Grafana version that reads the `[plugins] preinstall` lists.
+pub(crate) const PREINSTALL_FROM: Version = (11, 5, 0);
+
+/// Whether the Grafana reads the `[plugins] preinstall` lists: 11.5 or later (or a tag that
+/// is not a version, such as `latest`), with `preinstall_disabled` not true.
+fn reads_preinstall(release: &Release) -> bool {
+    let grafana = Grafana::of(release);
+    let new_enough = grafana
+        .version()
+        .is_none_or(|(version, _)| version >= PREINSTALL_FROM);
+    let disabled = grafana
+        .setting("plugins", "preinstall_disabled")
+        .is_some_and(|s| ini_bool(&s.text()) == Some(true));
+    new_enough && !disabled
+}
+
+/// The plugin in `[plugins] <key>` (`preinstall` or `preinstall_sync`), as Grafana reads it:
+/// `GF_PLUGINS_<KEY>` in `grafana.env`, else in `grafana.envValueFrom` (unknown), else the
+/// `grafana.ini` key.
+fn preinstall_entry<'a>(release: &'a Release, key: &str) -> Read<'a> {
+    let grafana = Grafana::of(release);
+    let setting = grafana.setting("plugins", key);
+    let setting = match setting {
+        Some(s) if s.source == super::grafana::SettingSource::Env => s,
+        _ if grafana.env_from_secret("plugins", key).is_some() => return Read::Unknown,
+        Some(s) => s,
+        None => return Read::Absent,
+    };
+    let keys = setting.keys();
+    let Some(text) = readable_text(setting.value) else {
+        return Read::Unknown;
+    };
+    for range in split_list_ranges(&text) {
+        let token = &text[range.clone()];
+        let Some((form @ (Form::Id | Form::Preinstall), version, grafana_com)) = parse_entry(token)
+        else {
+            continue;
+        };
+        return Read::Found(PluginEntry {
+            form,
+            list: List::Preinstall,
+            value: setting.value,
+            keys: setting.path.clone(),
+            key_path: release.key_path(&keys),
+            fix_path: Some(Seg::keys(&keys)),
+            version_range: version.map(|r| r.start + range.start..r.end + range.start),
+            entry_range: range,
+            text,
+            grafana_com,
+        });
+    }
+    Read::Hides
+}
+
+/// `GF_INSTALL_PLUGINS` as the user sets it: `grafana.env` (read), else
+/// `grafana.envValueFrom` (unknown).
+fn install_env_entry(release: &Release) -> Read<'_> {
+    const NAME: &str = "GF_INSTALL_PLUGINS";
+    let env_keys = ["grafana", "env", NAME];
+    let Some(value) = release.get(&env_keys).filter(|v| !v.is_null()) else {
+        return match release
+            .get(&["grafana", "envValueFrom", NAME])
+            .filter(|v| !v.is_null())
+        {
+            Some(_) => Read::Unknown,
+            None => Read::Absent,
+        };
+    };
+    let Some(text) = readable_text(value) else {
+        return Read::Unknown;
+    };
+    let found = install_list(&text)
+        .into_iter()
+        .find(|(_, (form, _, _))| *form != Form::Preinstall);
+    let Some((range, (form, version, grafana_com))) = found else {
+        return Read::Hides;
+    };
+    Read::Found(PluginEntry {
+        form,
+        list: List::Install,
+        value,
+        keys: env_keys.iter().map(|k| (*k).to_owned()).collect(),
+        key_path: release.key_path(&env_keys),
+        fix_path: Some(Seg::keys(&env_keys)),
+        text,
+        entry_range: range,
+        version_range: version,
+        grafana_com,
+    })
+}
+
+/// The text of a scalar the chart passes to Grafana as written: `None` for a map or list,
+/// or a template (`tpl` renders it first).
+fn readable_text(value: &Value) -> Option<String> {
+    value.scalar_string().filter(|text| !text.contains("{{"))
+}
+
+/// The entries of a `GF_INSTALL_PLUGINS` value that name the plugin (the value split on
+/// commas): each one's range in `text`, trimmed, and what [`parse_entry`] reads in it with
+/// its version range moved to `text`'s offsets.
+fn install_list(text: &str) -> Vec<(Range<usize>, Parsed)> {
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for part in text.split(',') {
+        if let Some((form, version, grafana_com)) = parse_entry(part) {
+            let lead = part.len() - part.trim_start().len();
+            let start = offset + lead;
+            let range = start..start + part.trim().len();
+            let version = version.map(|r| r.start + offset..r.end + offset);
+            out.push((range, (form, version, grafana_com)));
+        }
+        offset += part.len() + 1;
+    }
+    out
+}
+
+/// The first `grafana.plugins` item naming the plugin (an item may itself list several,
+/// as the chart joins the items with commas).
+fn plugins_entry(release: &Release) -> Option<PluginEntry<'_>> {
+    let items = release
+        .get(&["grafana", "plugins"])
+        .and_then(Value::as_seq)?;
+    items.iter().enumerate().find_map(|(index, item)| {
+        let text = item.as_str()?;
+        let (range, (form, version, grafana_com)) = install_list(text).into_iter().next()?;
+        Some(PluginEntry {
+            form,
+            list: List::Install,
+            value: item,
+            keys: vec!["grafana".into(), "plugins".into()],
+            key_path: release.key_path(&["grafana", "plugins"]).index(index),
+            fix_path: Some(vec![
+                Seg::Key("grafana".into()),
+                Seg::Key("plugins".into()),
+                Seg::Index(index),
+            ]),
+            text: text.to_owned(),
+            entry_range: range,
+            version_range: version,
+            grafana_com,
+        })
+    })
+}
+
+/// What [`parse_entry`] reads in one entry: its form, the byte range of its version, and
+/// whether it comes from grafana.com.
+pub(crate) type Parsed = (Form, Option<Range<usize>>, bool);
+
 /// Parses one plugin entry: its form, the byte range of its version, and whether it comes
 /// from grafana.com. `None` when it is not the OnCall plugin.
-pub(crate) fn parse_entry(entry: &str) -> Option<(Form, Option<Range<usize>>, bool)> {
+pub(crate) fn parse_entry(entry: &str) -> Option<Parsed> {
     let lead = entry.len() - entry.trim_start().len();
     let trimmed = entry.trim();
     if let Some((url, id)) = trimmed.split_once(';') {
@@ -241,10 +461,13 @@ fn find_artifact<'a>(value: &'a Value, key_path: KeyPath) -> Option<PluginEntry<
             let range = artifact_version(text)?;
             Some(PluginEntry {
                 form: Form::InitContainer,
+                list: List::Container,
                 value,
+                keys: vec!["grafana".into(), "extraInitContainers".into()],
                 key_path,
                 fix_path: None,
                 text: text.clone(),
+                entry_range: 0..text.len(),
                 version_range: Some(range),
                 grafana_com: text.contains("grafana.com/api/plugins/"),
             })
@@ -295,28 +518,33 @@ fn artifact_version(text: &str) -> Option<Range<usize>> {
     None
 }
 
-/// A `grafana.plugins` entry rewritten to pin `version` (its grafana.com catalog name), in
-/// the entry's own form; an unpinned id becomes the grafana.com download URL form.
+/// The string holding the entry, rewritten to pin `version` (its grafana.com catalog name)
+/// in the entry's own form, the rest of the string as it was: an unpinned id becomes the
+/// grafana.com download URL form in `GF_INSTALL_PLUGINS` (a `v`-less version after a space
+/// is not how grafana.com named the older ones) and `id@version` in a preinstall list.
 pub(crate) fn pinned_text(entry: &PluginEntry<'_>, version: Version) -> Option<String> {
     let name = catalog_name(version);
-    match entry.form {
-        Form::Id => Some(format!("{};{PLUGIN_ID}", grafana_com_url(&name))),
+    let own = entry.entry_text();
+    let pinned = match entry.form {
+        Form::Id if entry.list == List::Preinstall => format!("{PLUGIN_ID}@{name}"),
+        Form::Id => format!("{};{PLUGIN_ID}", grafana_com_url(&name)),
         Form::Preinstall if entry.version_range.is_none() => {
-            let rest = entry
-                .text
-                .trim()
-                .strip_prefix(PLUGIN_ID)?
-                .strip_prefix('@')?;
+            let rest = own.strip_prefix(PLUGIN_ID)?.strip_prefix('@')?;
             let url = rest.strip_prefix('@').unwrap_or(rest);
-            Some(if url.is_empty() {
+            if url.is_empty() {
                 format!("{PLUGIN_ID}@{name}")
             } else {
                 format!("{PLUGIN_ID}@{name}@{url}")
-            })
+            }
         }
-        Form::InitContainer => None,
-        _ => entry.with_version(&name),
-    }
+        Form::InitContainer => return None,
+        _ => return entry.with_version(&name),
+    };
+    Some(format!(
+        "{}{pinned}{}",
+        &entry.text[..entry.entry_range.start],
+        &entry.text[entry.entry_range.end..]
+    ))
 }
 
 /// How grafana.com names a plugin version: with a `v` up to 1.9.26, without from 1.9.27.
@@ -587,6 +815,18 @@ mod tests {
         );
         assert_eq!(parse_entry("grafana-piechart-panel 1.6.4"), None);
         assert_eq!(parse_entry("https://x/y.zip;other-app"), None);
+    }
+
+    #[test]
+    fn install_lists_name_the_entry_and_its_version_in_the_whole_text() {
+        let text = "grafana-piechart-panel 1.6.4, grafana-oncall-app v1.16.9 ,x";
+        let found = install_list(text);
+        assert_eq!(found.len(), 1);
+        let (entry, (form, version, grafana_com)) = found[0].clone();
+        assert_eq!(&text[entry], "grafana-oncall-app v1.16.9");
+        assert_eq!(version.map(|r| &text[r]), Some("v1.16.9"));
+        assert_eq!((form, grafana_com), (Form::IdVersion, true));
+        assert!(install_list("grafana-piechart-panel").is_empty());
     }
 
     #[test]

@@ -120,6 +120,10 @@ fn testcase(out: &mut String, path: &str, d: &Diagnostic) {
     }
     if let Some(fix) = &d.fix {
         let _ = writeln!(body, "fix ({}): {}", fix.applicability.as_str(), fix.title);
+        // the fix is not shown, so a fix in another file than the finding's says which
+        for other in crate::fix::diff::other_files(fix, d.primary.file.path()) {
+            let _ = writeln!(body, "fix edits {}", normalize_path(other));
+        }
     }
     let _ = writeln!(
         out,

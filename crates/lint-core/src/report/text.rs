@@ -55,7 +55,8 @@ pub fn render(diagnostics: &[Diagnostic], color: bool) -> String {
                 fix.applicability.as_str(),
                 printable(&fix.title)
             ));
-            for line in crate::fix::diff::fix_preview(fix).lines() {
+            let shown_in = diagnostic.primary.file.path();
+            for line in crate::fix::diff::fix_preview(fix, shown_in).lines() {
                 out.push_str("    ");
                 // a line of the file is shown as a message's line is: cut when long
                 out.push_str(&printable(&super::display::text(line)));
