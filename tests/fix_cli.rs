@@ -77,7 +77,11 @@ fn fix_writes_only_the_fixed_bytes_and_reports_what_remains() {
 #[test]
 fn unsafe_fixes_need_the_flag() {
     let dir = temp_dir("unsafe");
-    let text = "grafana:\n  plugins:\n    - grafana-oncall-app  # from grafana.com\n";
+    // an init container installs the plugin too: emptying the list is then the whole change
+    // (with nothing else installing it, the fix is only shown)
+    let init = "grafana:\n  extraInitContainers:\n    - name: copy-grafana-oncall-app\n      image: harbor.corp.example/oncall-plugin:1.16.9\n";
+    let text = format!("{init}  plugins:\n    - grafana-oncall-app  # from grafana.com\n");
+    let text = text.as_str();
     std::fs::write(dir.join("values.yaml"), text).unwrap();
     let out = run_in(
         &dir,
@@ -123,7 +127,7 @@ fn unsafe_fixes_need_the_flag() {
     assert_eq!(
         std::fs::read_to_string(dir.join("values.yaml")).unwrap(),
         // the last item's trailing comment stays on the line
-        "grafana:\n  plugins: []  # from grafana.com\n"
+        format!("{init}  plugins: []  # from grafana.com\n")
     );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -7,7 +7,7 @@ use super::{CheckContext, Emitter, path};
 use crate::diagnostic::{Applicability, Fix};
 use crate::fix::Op;
 use crate::model::grafana::ini_bool;
-use crate::model::plugin::{DOWNLOAD_ENV, grafana_com_host};
+use crate::model::plugin::{DOWNLOAD_ENV, grafana_com_host, local_install};
 use crate::model::url::split_url;
 use crate::values::{Kind, Value};
 
@@ -65,11 +65,18 @@ fn plugins_list(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
         return;
     };
     let found = plugins.describe();
-    // the plugin must then come from elsewhere: a change to review
+    // the plugin must then come from elsewhere: a change to review; with nothing else to
+    // install it, the empty list alone is OC042's finding (Grafana does not start), so the
+    // change is only shown
+    let applicability = if local_install(release).is_some() {
+        Applicability::Unsafe
+    } else {
+        Applicability::DisplayOnly
+    };
     let fix = ctx.fix_at(
         Some(plugins),
         format!("set `{}: []`", ctx.grafana().key_name("plugins")),
-        Applicability::Unsafe,
+        applicability,
         vec![Op::Replace {
             path: path(&plugins_path),
             value: Value::new(Kind::Seq(Vec::new()), plugins.origin.clone()),

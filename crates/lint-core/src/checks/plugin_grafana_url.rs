@@ -292,11 +292,86 @@ fn judge(
     if url.host.is_empty() || (is_loopback(&url.host) && !from_root) {
         return;
     }
-    let finding = form_finding(ctx, text, what, source, &url).or_else(|| {
-        InCluster::of(ctx, what, source, place, &url)?.finding(expected, sub_path)
-    });
+    let finding = form_finding(ctx, text, what, source, &url)
+        .map(|f| follow(ctx, what, source, place, (expected, sub_path), f))
+        .or_else(|| InCluster::of(ctx, what, source, place, &url)?.finding(expected, sub_path));
     if let Some((message, fix)) = finding {
         out.emit(message, location).with_fix(fix);
+    }
+}
+
+/// Follows a form finding's suggested URL through the in-cluster judgement it meets next
+/// (the Service, the namespace, the sub-path), so that what the help suggests and the fix
+/// writes is a URL this check accepts: adding the `/` to a URL that names another release's
+/// Grafana would write a line the next lint flags. The suggestion becomes the last one on
+/// the way, the fix its fix at the lowest applicability met (none when a step has none).
+fn follow(
+    ctx: &CheckContext<'_>,
+    what: &str,
+    source: &Source<'_>,
+    place: &GrafanaPlace,
+    (expected, sub_path): (Option<&str>, Option<&str>),
+    (mut message, mut fix): Finding,
+) -> Finding {
+    // each step fixes one thing; four cover every in-cluster judgement
+    for _ in 0..4 {
+        let Some(current) = message.suggested().map(str::to_owned) else {
+            break;
+        };
+        if fix
+            .as_ref()
+            .is_some_and(|f| f.applicability == Applicability::DisplayOnly)
+        {
+            break;
+        }
+        let url = parse_url(&current);
+        let Some((next, next_fix)) =
+            InCluster::of(ctx, what, source, place, &url).and_then(|c| c.finding(expected, sub_path))
+        else {
+            break;
+        };
+        let Some(suggested) = next.suggested().filter(|s| *s != current) else {
+            break;
+        };
+        message.set_suggested(suggested.to_owned());
+        fix = match (fix, next_fix) {
+            (Some(before), Some(mut after)) => {
+                after.applicability = after.applicability.min(before.applicability);
+                Some(after)
+            }
+            _ => None,
+        };
+    }
+    (message, fix)
+}
+
+impl Message {
+    /// The URL the finding suggests writing, when it suggests one.
+    fn suggested(&self) -> Option<&str> {
+        match self {
+            Message::NoScheme { suggested, .. }
+            | Message::NoTrailingSlash { suggested, .. }
+            | Message::WrongService { suggested, .. }
+            | Message::BareHostOtherNamespace { suggested, .. }
+            | Message::WrongNamespace { suggested, .. }
+            | Message::SubPath { suggested, .. }
+            | Message::BareHostAssumed { suggested, .. } => Some(suggested),
+            Message::RootUrlLocalhost { .. } => None,
+        }
+    }
+
+    /// Replaces the suggested URL (nothing for a finding that suggests none).
+    fn set_suggested(&mut self, url: String) {
+        match self {
+            Message::NoScheme { suggested, .. }
+            | Message::NoTrailingSlash { suggested, .. }
+            | Message::WrongService { suggested, .. }
+            | Message::BareHostOtherNamespace { suggested, .. }
+            | Message::WrongNamespace { suggested, .. }
+            | Message::SubPath { suggested, .. }
+            | Message::BareHostAssumed { suggested, .. } => *suggested = url,
+            Message::RootUrlLocalhost { .. } => {}
+        }
     }
 }
 

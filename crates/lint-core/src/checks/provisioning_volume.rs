@@ -168,9 +168,10 @@ struct Restore {
 /// The volume to add back for `mount`: the chart's `item` pointed at the one ConfigMap of
 /// the user's that holds the plugin provisioning (safe when the mounted file is its key;
 /// unsafe when it takes `items` to map the key to the mounted file); else the chart's item
-/// as it is, which is safe while the chart's own provisioning may fit the release, and shown
-/// only, with the command that renders provisioning for the release, when it names another
-/// release's engine (OC004 would flag what the fix wrote).
+/// as it is: safe for a release it fits (`helm-testing`), unsafe when the release is not
+/// named (OC004 warns that it fits only `helm-testing`), and shown only, with the command
+/// that renders provisioning for the release, when it names another release's engine (OC004
+/// would flag what the fix wrote).
 fn restore(ctx: &CheckContext<'_>, mount: &Value, item: &Value, prefix: &str) -> Restore {
     let release = ctx.release;
     let name = item
@@ -219,6 +220,17 @@ fn restore(ctx: &CheckContext<'_>, mount: &Value, item: &Value, prefix: &str) ->
     }
     if chart_provisioning_misfits(release) {
         return render_instead(release, item, &name);
+    }
+    if crate::model::names::engine_service(release).is_none() {
+        // the release is not named: the chart's provisioning fits only if it is `helm-testing`
+        return Restore {
+            item: item.clone(),
+            what: "the chart's item".to_owned(),
+            title: format!(
+                "add the chart's `{name}` volume back to `{prefix}extraVolumes` (it mounts `{CHART_CONFIGMAP}`, written for a release named `helm-testing`; for another release, `oncall-lint render provisioning --release <release> --namespace <namespace> --merge-into <values file>` writes the provisioning that fits)"
+            ),
+            applicability: Applicability::Unsafe,
+        };
     }
     Restore {
         item: item.clone(),

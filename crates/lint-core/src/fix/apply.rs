@@ -1,7 +1,8 @@
 //! Applying fixes: collect a release's fixes, take the ones that do not overlap, apply them,
 //! re-parse and re-lint, and keep a fix only if the result parses, its finding is gone, and
 //! no effective value changed that it did not target. Loops to a bound, since one fix can
-//! make room for another.
+//! make room for another. A batch whose result has a new finding on a value one of its fixes
+//! writes is applied one fix at a time instead: fixes built on the same text can disagree.
 
 use std::collections::HashSet;
 
@@ -74,7 +75,9 @@ pub fn run<R: Relint>(
         let batch = non_overlapping(&candidates);
         let batch_texts = apply_all(&current, &batch);
         let after = lint(&batch_texts);
-        if batch.iter().all(|d| verify(&report, &after, d, &batch)) {
+        if batch.iter().all(|d| verify(&report, &after, d, &batch))
+            && (batch.len() == 1 || !new_finding_at_targets(&report, &after, &batch))
+        {
             for d in &batch {
                 applied.push(describe(d));
             }
@@ -122,6 +125,32 @@ fn identity(d: &Diagnostic) -> String {
         d.primary.key_path,
         d.message
     )
+}
+
+/// Whether `after` has a finding `before` did not, at a value a fix of the batch writes.
+/// The fixes of one batch were each built on the text before it: two may disagree (one
+/// removes `grafana.namespaceOverride`, another writes a URL with that namespace), and a
+/// new finding on what one of them wrote is the sign; the batch is then applied one fix at
+/// a time, each built on the text the previous one left.
+fn new_finding_at_targets(
+    before: &impl Relint,
+    after: &impl Relint,
+    batch: &[&Diagnostic],
+) -> bool {
+    let known: HashSet<String> = before.diagnostics().iter().map(identity).collect();
+    let targets: Vec<&Vec<Seg>> = batch
+        .iter()
+        .filter_map(|d| d.fix.as_ref())
+        .flat_map(|f| f.targets.iter())
+        .collect();
+    after.diagnostics().iter().any(|d| {
+        let segs = d.primary.key_path.segs();
+        !known.contains(&identity(d))
+            // targets are chart-relative; a path in an umbrella's values has a prefix
+            && targets.iter().any(|t| {
+                !t.is_empty() && (0..segs.len()).any(|k| segs[k..].starts_with(t))
+            })
+    })
 }
 
 fn describe(d: &Diagnostic) -> String {

@@ -681,6 +681,16 @@ fn remove(text: &str, doc: &Document, path: &[Seg]) -> Result<Vec<TextEdit>, Com
         return Err("nothing to remove".into());
     }
     let step = steps[matched - 1];
+    // the only entry of a block map under a key: removing it alone would leave the key
+    // `null`, which deletes the chart's defaults below it; the key goes with it
+    if matched >= 2 && step.key.is_some() && !step.in_flow {
+        let parent = steps[matched - 2];
+        if parent.key.is_some()
+            && matches!(&doc.node(parent.value).kind, NodeKind::Map(entries) if entries.len() == 1)
+        {
+            return remove(text, doc, &path[..matched - 1]);
+        }
+    }
     let value = doc.node(step.value);
     let start_node = step
         .key
@@ -966,6 +976,29 @@ mod tests {
                 }
             ),
             "a:\n      # own line\n  p: []\n"
+        );
+    }
+
+    #[test]
+    fn remove_of_a_maps_only_entry_takes_its_key() {
+        // `grafana:` left `null` would delete the chart's defaults under it
+        assert_eq!(
+            apply(
+                "a: 1\ngrafana:\n  fullnameOverride: grafana\n",
+                Op::Remove {
+                    path: keys(&["grafana", "fullnameOverride"])
+                }
+            ),
+            "a: 1\n"
+        );
+        assert_eq!(
+            apply(
+                "a:\n  b:\n    c: 1\n  d: 2\n",
+                Op::Remove {
+                    path: keys(&["a", "b", "c"])
+                }
+            ),
+            "a:\n  d: 2\n"
         );
     }
 

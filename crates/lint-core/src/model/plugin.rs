@@ -645,6 +645,13 @@ pub(crate) fn install_source(release: &Release) -> Option<Install<'_>> {
     if install.is_some() {
         return install;
     }
+    local_install(release)
+}
+
+/// How the values put the plugin into Grafana's plugins path without a download at start
+/// (an init container, a custom image, a volume), if they do: what is left when the
+/// downloads go, as an air-gapped install needs.
+pub(crate) fn local_install(release: &Release) -> Option<Install<'_>> {
     let plugins = Grafana::of(release).plugins_path();
     container_install(release, &plugins)
         .or_else(|| custom_image_install(release))
