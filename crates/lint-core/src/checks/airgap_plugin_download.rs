@@ -153,7 +153,7 @@ fn ini_preinstall(
     let preinstall_read = ctx
         .grafana()
         .version()
-        .is_some_and(|(v, _)| v >= (11, 5, 0));
+        .is_some_and(|(v, _)| v >= crate::model::plugin::PREINSTALL_FROM);
     if !preinstall_read || preinstall_disabled {
         return;
     }

@@ -315,7 +315,7 @@ fn follow(
 ) -> Finding {
     // each step fixes one thing; four cover every in-cluster judgement
     for _ in 0..4 {
-        let Some(current) = message.suggested().map(str::to_owned) else {
+        let Some(current) = message.suggested_mut().map(|s| s.clone()) else {
             break;
         };
         if fix
@@ -325,15 +325,21 @@ fn follow(
             break;
         }
         let url = parse_url(&current);
-        let Some((next, next_fix)) =
+        let Some((mut next, next_fix)) =
             InCluster::of(ctx, what, source, place, &url).and_then(|c| c.finding(expected, sub_path))
         else {
             break;
         };
-        let Some(suggested) = next.suggested().filter(|s| *s != current) else {
+        let Some(suggested) = next
+            .suggested_mut()
+            .filter(|s| **s != current)
+            .map(std::mem::take)
+        else {
             break;
         };
-        message.set_suggested(suggested.to_owned());
+        if let Some(slot) = message.suggested_mut() {
+            *slot = suggested;
+        }
         fix = match (fix, next_fix) {
             (Some(before), Some(mut after)) => {
                 after.applicability = after.applicability.min(before.applicability);
@@ -346,8 +352,8 @@ fn follow(
 }
 
 impl Message {
-    /// The URL the finding suggests writing, when it suggests one.
-    fn suggested(&self) -> Option<&str> {
+    /// The URL the finding suggests writing, when it suggests one, to read or replace.
+    fn suggested_mut(&mut self) -> Option<&mut String> {
         match self {
             Message::NoScheme { suggested, .. }
             | Message::NoTrailingSlash { suggested, .. }
@@ -357,20 +363,6 @@ impl Message {
             | Message::SubPath { suggested, .. }
             | Message::BareHostAssumed { suggested, .. } => Some(suggested),
             Message::RootUrlLocalhost { .. } => None,
-        }
-    }
-
-    /// Replaces the suggested URL (nothing for a finding that suggests none).
-    fn set_suggested(&mut self, url: String) {
-        match self {
-            Message::NoScheme { suggested, .. }
-            | Message::NoTrailingSlash { suggested, .. }
-            | Message::WrongService { suggested, .. }
-            | Message::BareHostOtherNamespace { suggested, .. }
-            | Message::WrongNamespace { suggested, .. }
-            | Message::SubPath { suggested, .. }
-            | Message::BareHostAssumed { suggested, .. } => *suggested = url,
-            Message::RootUrlLocalhost { .. } => {}
         }
     }
 }

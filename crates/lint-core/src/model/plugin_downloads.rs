@@ -6,12 +6,9 @@
 //! only logs its failure.
 
 use super::grafana::{Grafana, ini_bool};
-use super::plugin::DOWNLOAD_ENV;
+use super::plugin::{DOWNLOAD_ENV, PREINSTALL_FROM};
 use crate::release::Release;
 use crate::values::{Kind, Value};
-
-/// The first Grafana version that reads `[plugins] preinstall*`.
-const PREINSTALL_FROM: (u64, u64, u64) = (11, 5, 0);
 
 /// One thing that makes Grafana download plugins at start.
 #[derive(Debug, Clone, PartialEq, Eq)]

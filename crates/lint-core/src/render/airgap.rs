@@ -403,7 +403,7 @@ impl Parts {
     ) -> Result<Parts, RenderError> {
         let values = &release.values;
         let root = &plan.target.values_root;
-        let preinstall = plan.target.grafana_version >= (11, 5, 0);
+        let preinstall = plan.target.grafana_version >= crate::model::plugin::PREINSTALL_FROM;
         let configmap = parse_values("install-plugin-configmap", &script_configmap(plan)?)?;
         let objects = overlay::split_around(list(values, &["grafana", "extraObjects"]), &|o| {
             is_configmap_named(o, &plan.script_configmap)
