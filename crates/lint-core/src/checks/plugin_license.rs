@@ -80,6 +80,8 @@ pub(crate) enum Message {
     ChartProvisioning {
         /// Why the plugin is taken not to come from grafana.com.
         why: String,
+        /// The chart's default `grafana.extraVolumes` mounts it (no user wrote the volume).
+        default: bool,
     },
     /// `license` is set to something other than `OpenSource`.
     WrongValue {
@@ -101,23 +103,24 @@ pub(crate) fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     for app in ctx.provisioning {
         missing_license(ctx, app, &source, out);
     }
-    // the chart's own provisioning has no license and cannot be given one
+    // the chart's own provisioning has no license and cannot be given one: the finding is
+    // on what has to be replaced (the volume that mounts it, or the chart default's
+    // `grafana:`), with the plugin's source beside it
     if ctx.provisioning.is_empty()
         && let Some(location) = &source.location
         && let Some(volume) = chart_provisioning_volume(ctx.release)
     {
-        let diagnostic = out.emit(
+        let mounted = ctx
+            .release
+            .locate(volume, &["grafana", "extraVolumes"], false);
+        out.emit(
             Message::ChartProvisioning {
                 why: source.why.clone(),
+                default: volume.site().is_none(),
             },
-            location.clone(),
-        );
-        if volume.site().is_some() {
-            let related = ctx
-                .release
-                .locate(volume, &["grafana", "extraVolumes"], false);
-            diagnostic.with_related(related, "the chart's provisioning is mounted here");
-        }
+            mounted,
+        )
+        .with_related(location.clone(), "not from grafana.com");
     }
 }
 
