@@ -1,5 +1,6 @@
 //! The unified diff `--diff --unsafe-fixes` prints for each failing fixture, snapshotted:
-//! one per fixture of every rule that has a fix. And the fix shown under a finding, in each
+//! one per fixture of every rule that has a fix (the platform rules of other folders left
+//! out, as in `rule_fixtures`). And the fix shown under a finding, in each
 //! format that shows fixes, when it edits another file than the finding's.
 
 mod support;
@@ -16,6 +17,7 @@ fn fix_diffs() {
     insta::glob!("../testdata/rules", "*/fail-*.yaml", |path| {
         let text = std::fs::read_to_string(path).expect("fixture");
         let mut options = support::options_from_header(&text);
+        support::scope_to_rule(path, &mut options);
         options.keep_values = true;
         let name = support::relative(path);
         let lint = |texts: &[(String, String)]| {

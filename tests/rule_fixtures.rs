@@ -1,5 +1,7 @@
 //! Every fixture under `testdata/rules/<CODE>/`: files named `fail-*.yaml` must fire the
-//! rule (their text output is snapshotted), files named `pass-*.yaml` must not.
+//! rule (their text output is snapshotted), files named `pass-*.yaml` must not. Every rule
+//! runs, except the platform rules of other folders (`support::PLATFORM_RULES`), which
+//! fire on nearly every stock values file.
 
 mod support;
 

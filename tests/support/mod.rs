@@ -7,6 +7,7 @@ pub mod oracle;
 
 use std::path::Path;
 
+use oncall_lint_core::options::Selector;
 use oncall_lint_core::report::{concise, text};
 use oncall_lint_core::{Diagnostic, LintOptions, Profile, lint_bytes};
 
@@ -52,11 +53,42 @@ pub fn lint_fixture(path: &Path) -> Vec<Diagnostic> {
     let bytes = std::fs::read(path).expect("fixture is readable");
     let text = String::from_utf8_lossy(&bytes).into_owned();
     let mut options = options_from_header(&text);
+    scope_to_rule(path, &mut options);
     options.release.chart_yaml = path
         .parent()
         .and_then(|d| std::fs::read_to_string(d.join("Chart.yaml")).ok());
     let display = relative(path);
     lint_bytes(&display, bytes, &options).diagnostics
+}
+
+/// The rules about the platform under a stock install (Bitnami images no longer served, the
+/// bundled ingress-nginx and cert-manager, secrets regenerated at every render): they fire
+/// on nearly every values file that keeps the chart's defaults, so a rule's fixtures
+/// (`testdata/rules/<CODE>/`) are linted without them, except the folder's own rule.
+/// Their own fixtures, the realistic corpus, the stock-file tests and the fix tests (which
+/// run every rule) cover them; the snapshots of other rules stay about those rules.
+pub const PLATFORM_RULES: &[&str] = &["OC024", "OC070", "OC071", "OC072", "OC073"];
+
+/// Leaves [`PLATFORM_RULES`] other than its own out of a rule fixture's options.
+pub fn scope_to_rule(path: &Path, options: &mut LintOptions) {
+    let Some(folder) = path.parent().and_then(Path::file_name) else {
+        return;
+    };
+    let folder = folder.to_string_lossy();
+    let in_rules = path
+        .parent()
+        .and_then(Path::parent)
+        .and_then(Path::file_name)
+        .is_some_and(|n| n == "rules");
+    if !in_rules {
+        return;
+    }
+    options.selection.ignore.extend(
+        PLATFORM_RULES
+            .iter()
+            .filter(|code| **code != folder)
+            .filter_map(|code| Selector::parse(code)),
+    );
 }
 
 /// The path relative to the repository root, with `/` separators.
