@@ -1,10 +1,12 @@
 //! The OnCall engine as the oncall chart's values configure it: its environment (the
 //! top-level `env`, a map or the legacy list of `{name, value}`), its stack id and its
-//! version.
+//! version: what `image.tag` says, the chart's app version, and whether the chart version
+//! is known exactly enough to tell which engine it runs.
 
-use crate::chart::parse_version;
+use crate::chart::{Version, known_release, parse_version};
+use crate::model::images::ImageRef;
 use crate::path::KeyPath;
-use crate::release::Release;
+use crate::release::{Release, oncall_version_from_chart_yaml};
 use crate::values::{Kind, Value};
 
 /// The engine's default `SELF_HOSTED_STACK_ID`.
@@ -96,4 +98,147 @@ pub(crate) fn version(release: &Release) -> Option<(String, EngineSource, Option
         EngineSource::AssumedChart
     };
     Some((clean(release.chart_version()), source, None))
+}
+
+/// The first oncall chart whose app version is `v<chart version>` (1.1.19, January 2023).
+/// Earlier charts ran other engines than their number (chart 1.0.4 ran v1.0.32, 1.1.0 and
+/// 1.1.2 ran v1.1.5: `helm/oncall/Chart.yaml` at tags `oncall-1.0.4` … `oncall-1.1.19`).
+pub(crate) const APP_VERSION_FOLLOWS_CHART: Version = (1, 1, 19);
+
+/// The first engine release published by OnCall's GitHub Actions release workflow
+/// (June 2024), which tags the `grafana/oncall` image with the release's git tag,
+/// `v<version>`, and `latest` (`.github/workflows/on-release-published.yml`); no tag
+/// without `v`. Earlier releases were built by Drone, whose tags are not known here.
+pub(crate) const V_TAGS_ONLY_FROM: Version = (1, 6, 2);
+
+/// The tags the `grafana/oncall` image moves: `latest` (every release) and `dev` (every
+/// commit to the dev branch, `.github/workflows/on-commits-to-dev.yml`).
+const FLOATING_TAGS: [&str; 2] = ["latest", "dev"];
+
+/// The oncall chart version as the user wrote it: the flag or the config (or what a GitOps
+/// manifest's release gave), else the `Chart.yaml` beside the values (the dependency's, or
+/// the chart's own). `flag` and `chart_yaml` are the release's options.
+pub(crate) fn written_chart_version(
+    flag: Option<&str>,
+    chart_yaml: Option<&str>,
+) -> Option<String> {
+    flag.map(str::to_owned)
+        .or_else(|| chart_yaml.and_then(oncall_version_from_chart_yaml))
+        .filter(|v| !v.trim().is_empty())
+}
+
+/// The oncall chart version, when it is known exactly: the release was given one (not the
+/// latest assumed) and `written` (see [`written_chart_version`]) is one version, `1.16.9`
+/// or `v1.16.9`, of a chart release. A range (`~1.16.0`, `>=1.9.0`) or a fork's version
+/// past the last release (linted over the nearest release's defaults) is `None`: which
+/// engine it runs would be a guess.
+pub(crate) fn exact_chart_version(release: &Release, written: Option<&str>) -> Option<Version> {
+    let given = release.identity.chart_version.as_deref()?;
+    let text = written?.trim();
+    let bare = text.strip_prefix(['v', 'V']).unwrap_or(text);
+    let plain = bare.split('.').count() == 3
+        && bare
+            .split('.')
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()));
+    if !plain {
+        return None;
+    }
+    let version = known_release(bare).ok()?;
+    (parse_version(given) == Some(version)).then_some(version)
+}
+
+/// The engine an oncall chart runs when `image.tag` is empty: its app version,
+/// `v<chart version>`, from chart 1.1.19 on; `None` for an older chart, whose app version
+/// is not its number.
+pub(crate) fn app_version(chart: Version) -> Option<Version> {
+    (chart >= APP_VERSION_FOLLOWS_CHART).then_some(chart)
+}
+
+/// What `image.tag` says about the engine.
+#[derive(Debug)]
+pub(crate) enum Tag<'r> {
+    /// Not set (empty or null): the chart's app version runs.
+    Unset,
+    /// A version: `v1.16.9`, `1.16.9`, `v1.16.9@sha256:…`.
+    Version {
+        /// The value.
+        value: &'r Value,
+        /// The tag as Helm prints it.
+        text: String,
+        /// Its version.
+        version: Version,
+        /// It starts with `v`, as the published tags do.
+        v_prefix: bool,
+    },
+    /// A tag the image moves to each new build: `latest`, `dev`.
+    Floating {
+        /// The value.
+        value: &'r Value,
+        /// The tag.
+        text: String,
+    },
+    /// Anything else (a commit sha, a custom build's name): not comparable.
+    Other,
+}
+
+/// What the effective `image.tag` is.
+pub(crate) fn tag(release: &Release) -> Tag<'_> {
+    let Some(value) = release.get(&["image", "tag"]).filter(|t| t.is_truthy()) else {
+        return Tag::Unset;
+    };
+    let Some(text) = value.scalar_string() else {
+        return Tag::Other;
+    };
+    let trimmed = text.trim();
+    if FLOATING_TAGS.contains(&trimmed) {
+        return Tag::Floating {
+            value,
+            text: trimmed.to_owned(),
+        };
+    }
+    let bare = trimmed.strip_prefix(['v', 'V']).unwrap_or(trimmed);
+    let version = bare
+        .starts_with(|c: char| c.is_ascii_digit())
+        .then(|| parse_version(bare))
+        .flatten();
+    match version {
+        Some(version) => Tag::Version {
+            value,
+            v_prefix: bare.len() < trimmed.len(),
+            text: trimmed.to_owned(),
+            version,
+        },
+        None => Tag::Other,
+    }
+}
+
+/// Whether `image.repository` is the official `grafana/oncall` on Docker Hub (not a mirror
+/// or a fork, whose tags may be named otherwise).
+pub(crate) fn official_image(release: &Release) -> bool {
+    let Some(repository) = release
+        .get(&["image", "repository"])
+        .and_then(Value::scalar_string)
+    else {
+        return false;
+    };
+    let image = ImageRef::parse(&repository);
+    image.path == "grafana/oncall"
+        && matches!(
+            image.registry.as_str(),
+            "docker.io" | "index.docker.io" | "registry-1.docker.io"
+        )
+}
+
+/// The engine's version when it is known for certain: `image.tag` when it is a version
+/// (with the value), else the app version of a chart version known exactly (see
+/// [`exact_chart_version`]).
+pub(crate) fn known_version<'r>(
+    release: &'r Release,
+    written: Option<&str>,
+) -> Option<(Version, Option<&'r Value>)> {
+    match tag(release) {
+        Tag::Version { value, version, .. } => Some((version, Some(value))),
+        Tag::Unset => app_version(exact_chart_version(release, written)?).map(|v| (v, None)),
+        Tag::Floating { .. } | Tag::Other => None,
+    }
 }
