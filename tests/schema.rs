@@ -281,7 +281,7 @@ fn wrong_types_are_told_with_what_was_found_and_what_to_write() {
             "5:5 OC091 `grafana.plugins` is a map, but the grafana chart 8.4.6 expects a list here",
             // (the `grafana.env` list and the `extraContainers` list are told by OC051 and
             // OC036, in their own words and with a fix)
-            "16:9 OC091 `database.type` is the string \"Postgres\", but the oncall chart 1.16.9 accepts only `mysql`, `postgresql` or `sqlite3`",
+            "16:9 OC091 `database.type` is the string \"Postgres\", but the oncall chart 1.16.9 accepts only `mysql`, `postgresql` or `sqlite`",
         ],
         "unquoted `yes` is a boolean for Helm and passes"
     );

@@ -480,7 +480,7 @@ fn closest<'v>(value: &Value, allowed: &'v [serde_json::Value]) -> Option<&'v se
         .map(|(_, a)| a)
 }
 
-/// `` `mysql`, `postgresql` or `sqlite3` ``.
+/// `` `mysql`, `postgresql` or `sqlite` ``.
 fn one_of(allowed: &[serde_json::Value]) -> String {
     let words: Vec<String> = allowed
         .iter()
