@@ -3,14 +3,16 @@
 //! it is signed, or when `allow_loading_unsigned_plugins` lists `grafana-oncall-app`. An
 //! unmodified copy of the signed zip keeps its signature, so the rule warns only when the
 //! values say the plugin is a rebuild (or the allowlist misspells it), and otherwise gives
-//! an info.
+//! an info. On any install, air-gapped or not, it warns about the boolean form
+//! (`allow_loading_unsigned_plugins: true`): Grafana reads the setting as a list of plugin
+//! ids, so `true` allows nothing, whatever the user meant it to allow.
 
 use serde::Serialize;
 
 use super::{CheckContext, Emitter, path};
 use crate::diagnostic::{Applicability, Fix};
 use crate::fix::{self, Op};
-use crate::model::grafana::{Setting, env_key};
+use crate::model::grafana::{Setting, env_key, ini_bool};
 use crate::model::plugin::{Install, PLUGIN_ID, Source, install_source, mentions};
 use crate::values::{Kind, Value};
 
@@ -29,6 +31,13 @@ const REBUILT: [&str; 6] = [
 #[cfg_attr(test, derive(serde::Deserialize))]
 #[serde(rename_all = "kebab-case")]
 pub(crate) enum Message {
+    /// The allowlist is a boolean, which Grafana reads as a plugin id.
+    Boolean {
+        /// The allowlist setting as written (the ini key or its environment variable).
+        name: String,
+        /// The value written (`true`).
+        found: String,
+    },
     /// The allowlist has an entry that tries to name the plugin, not `grafana-oncall-app`.
     Misspelled {
         /// The allowlist setting as written (the ini key or its environment variable).
@@ -58,14 +67,8 @@ pub(crate) enum Message {
 
 /// Runs the check.
 pub(crate) fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
-    if !ctx.air_gapped || !ctx.grafana().deployed() {
-        return;
-    }
-    let Some(install) = install_source(ctx.release).filter(|i| i.source.private()) else {
-        return;
-    };
     // development mode loads unsigned plugins anyway
-    if development_mode(ctx) {
+    if !ctx.grafana().deployed() || development_mode(ctx) {
         return;
     }
     let env_name = env_key("plugins", "allow_loading_unsigned_plugins");
@@ -88,9 +91,19 @@ pub(crate) fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
         .map(str::trim)
         .filter(|e| !e.is_empty())
         .collect();
-    if entries.contains(&PLUGIN_ID) {
+    // a boolean allows nothing on any install: reported whatever the profile
+    if let Some(list) = &allowlist
+        && is_boolean(&entries)
+    {
+        boolean(ctx, list, out);
         return;
     }
+    if !ctx.air_gapped || entries.contains(&PLUGIN_ID) {
+        return;
+    }
+    let Some(install) = install_source(ctx.release).filter(|i| i.source.private()) else {
+        return;
+    };
     let source = describe(install.source);
     let name = allowlist
         .as_ref()
@@ -105,6 +118,48 @@ pub(crate) fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
         name,
     };
     unlisted.report(&entries, out);
+}
+
+/// Whether the allowlist's entries are all a boolean's "on" (`true`, `yes`, `on`, `1`, as
+/// go-ini reads booleans): the user meant a switch, and Grafana reads a plugin id.
+fn is_boolean(entries: &[&str]) -> bool {
+    !entries.is_empty() && entries.iter().all(|e| ini_bool(e) == Some(true))
+}
+
+/// Reports a boolean allowlist. When the OnCall plugin comes from elsewhere than the
+/// catalog (the plugin the switch was meant to let load), the fix names it instead: safe,
+/// as the switch allowed nothing and meant to allow at least this plugin. Otherwise which
+/// plugin was meant is not known: no fix.
+fn boolean(ctx: &CheckContext<'_>, list: &Setting<'_>, out: &mut Emitter<'_, Message>) {
+    let release = ctx.release;
+    let location = release.locate(list.value, &list.keys(), false);
+    let private = install_source(release).filter(|i| i.source.private());
+    let fix = private.as_ref().and_then(|_| {
+        ctx.fix_at(
+            Some(list.value),
+            format!("replace `{}` with `{PLUGIN_ID}`", list.text()),
+            Applicability::Safe,
+            vec![Op::SetScalar {
+                path: path(&list.keys()),
+                value: fix::ops::text(PLUGIN_ID),
+            }],
+        )
+        .filter(|_| list.written())
+    });
+    let diagnostic = out.emit(
+        Message::Boolean {
+            name: list.name.clone(),
+            found: list.text(),
+        },
+        location,
+    );
+    if let Some(install) = private {
+        diagnostic.with_related(
+            install.location,
+            format!("the plugin comes from {}", describe(install.source)),
+        );
+    }
+    diagnostic.with_fix(fix);
 }
 
 /// Whether Grafana runs in development mode (`app_mode`, or its env variable).

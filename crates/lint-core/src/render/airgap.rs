@@ -25,7 +25,7 @@ use crate::model::volumes::PLUGIN_PROVISIONING_DIR as PROVISIONING_DIR;
 use crate::model::volumes::VOLUME_LISTS;
 use crate::model::volumes::chart_provisioning_volume;
 use crate::release::Release;
-use crate::values::{Origin, Value};
+use crate::values::{Kind, Origin, Value};
 
 /// The default name of the image pull secret.
 pub const DEFAULT_PULL_SECRET: &str = "registry-pull-secret";
@@ -338,6 +338,65 @@ fn env_changes(values: &Value, args: &AirgapArgs, preinstall: bool) -> Map<Strin
     changes
 }
 
+/// The engine's `env` as the overlay writes it to turn its calls out of the cluster off
+/// (`engine::call_outs_left_on`, which OC046 reports).
+enum EngineEnv {
+    /// Entries merged into the user's map (or the chart's empty one).
+    Map(Map<String, Json>),
+    /// The user's whole list (Helm replaces lists), each item set or appended.
+    List(Vec<Value>),
+}
+
+impl EngineEnv {
+    /// The `env` value, the user's items through `view`.
+    fn json(&self, view: View<'_>) -> Json {
+        match self {
+            EngineEnv::Map(map) => Json::Object(map.clone()),
+            EngineEnv::List(items) => json_items(items, view),
+        }
+    }
+}
+
+/// The engine's `env` the overlay writes: `None` when it leaves no call-out on.
+fn engine_env(release: &Release) -> Option<EngineEnv> {
+    let left_on = engine::call_outs_left_on(release);
+    if left_on.is_empty() {
+        return None;
+    }
+    let user_list = release
+        .get(&["env"])
+        .filter(|_| release.user_sets(&["env"]))
+        .and_then(Value::as_seq);
+    let Some(items) = user_list else {
+        let map = left_on
+            .iter()
+            .map(|(call, _)| (call.env.to_owned(), json!(engine::OFF_IN_MAP)))
+            .collect();
+        return Some(EngineEnv::Map(map));
+    };
+    let mut items = items.to_vec();
+    let off = || Value::new(Kind::Str(engine::OFF_IN_LIST.to_owned()), Origin::Fix);
+    for (call, entry) in &left_on {
+        match entry.as_ref().and_then(|e| e.index) {
+            Some(i) => {
+                if let Some(Kind::Map(item)) = items.get_mut(i).map(|v| &mut v.kind) {
+                    std::sync::Arc::make_mut(item).insert("value".to_owned(), off());
+                }
+            }
+            None => {
+                let mut item = crate::values::Map::default();
+                item.insert(
+                    "name".to_owned(),
+                    Value::new(Kind::Str(call.env.to_owned()), Origin::Fix),
+                );
+                item.insert("value".to_owned(), off());
+                items.push(Value::new(Kind::map(item), Origin::Fix));
+            }
+        }
+    }
+    Some(EngineEnv::List(items))
+}
+
 /// The names of every pod volume the grafana chart's lists define.
 fn volume_names(values: &Value) -> Vec<String> {
     VOLUME_LISTS
@@ -377,6 +436,8 @@ struct Parts {
     grafana_secrets: (Vec<Value>, bool),
     /// The `grafana.env` changes.
     env: Map<String, Json>,
+    /// The engine's `env` with its calls out of the cluster turned off.
+    engine_env: Option<EngineEnv>,
     /// `image.repository` of the OnCall pods.
     repository: String,
     /// Whether Grafana has plugin preinstall (11.5 and later), to turn off.
@@ -438,6 +499,7 @@ impl Parts {
         let grafana_secrets = list(values, &["grafana", "image", "pullSecrets"]);
         let has_grafana_secret = lists_secret(&grafana_secrets, &args.pull_secret);
         let env = env_changes(values, args, preinstall);
+        let engine_env = engine_env(release);
         let repository = oncall_repository(values, &args.registry, root)?;
         let relocated = images::relocatable(release);
         for image in &relocated {
@@ -460,6 +522,7 @@ impl Parts {
             oncall_secrets: (oncall_secrets, has_oncall_secret),
             grafana_secrets: (grafana_secrets, has_grafana_secret),
             env,
+            engine_env,
             repository,
             preinstall,
         })
@@ -497,6 +560,7 @@ impl Parts {
             "grafana_version": target.grafana_version_text,
             "allow_unsigned": args.allow_unsigned,
             "env": if self.env.is_empty() { Json::Null } else { Json::Object(self.env.clone()) },
+            "engine_env": self.engine_env.as_ref().map(|e| e.json(view)),
             "init_containers_before": init_before,
             "init_containers_after": init_after,
             "init_container": INIT_CONTAINER,
