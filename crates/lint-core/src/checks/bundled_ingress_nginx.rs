@@ -48,6 +48,10 @@ pub(crate) fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     }
     let enabled_path = [INGRESS_NGINX, "enabled"];
     let written = enabled_written(release, INGRESS_NGINX);
+    // the chart's default is judged only in a whole release (every file of it is here)
+    if written.is_none() && !release.whole {
+        return;
+    }
     let location = match written {
         Some(value) => release.locate(value, &enabled_path, false),
         None => release.blame(&enabled_path),

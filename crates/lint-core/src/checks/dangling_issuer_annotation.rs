@@ -11,8 +11,8 @@ use crate::diagnostic::{Applicability, Fix};
 use crate::fix::Op;
 use crate::fix::build::{combined, merge_ops};
 use crate::model::addons::{
-    CERT_MANAGER, CHART_ISSUER, ISSUER_ANNOTATION_PATH, chart_issuer_annotation,
-    chart_issuer_rendered, ingress_rendered,
+    CERT_MANAGER, CHART_ISSUER, CLUSTER_ISSUER_ANNOTATION_PATH, ISSUER_ANNOTATION_PATH,
+    chart_issuer_annotation, chart_issuer_rendered, cluster_issuer_annotation, ingress_rendered,
 };
 use crate::release::InputKind;
 use crate::values::{Kind, Origin, Value};
@@ -28,6 +28,9 @@ pub(crate) enum Message {
         issuer: String,
         /// A user wrote the annotation (else it is the chart's default).
         written: bool,
+        /// `cert-manager.io/cluster-issuer` is set too, so cert-manager refuses the Ingress
+        /// whatever Issuers exist.
+        cluster_issuer: bool,
     },
 }
 
@@ -53,30 +56,43 @@ pub(crate) fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
         (false, Some(value)) => release.locate(value, &enabled_path, false),
         (false, None) => release.blame(&enabled_path),
     };
+    let cluster_issuer = cluster_issuer_annotation(release);
     let diagnostic = out.emit(
         Message::Dangling {
             issuer: CHART_ISSUER.to_owned(),
             written,
+            cluster_issuer: cluster_issuer.is_some(),
         },
         location,
     );
+    if let Some(value) = cluster_issuer.filter(|v| v.site().is_some()) {
+        diagnostic.with_related(
+            release.locate(value, &CLUSTER_ISSUER_ANNOTATION_PATH, true),
+            "set too: cert-manager takes an Issuer or a ClusterIssuer annotation, not both",
+        );
+    }
     if let (true, Some(value)) = (written, enabled) {
         diagnostic.with_related(
             release.locate(value, &enabled_path, false),
             "the bundled cert-manager, and the chart's Issuer with it, is turned off here",
         );
     }
-    diagnostic.with_fix(remove(ctx, annotation));
+    diagnostic.with_fix(remove(ctx, annotation, cluster_issuer.is_some()));
 }
 
 /// Removes the annotation with `null`, where the user wrote it or in the last file: a
-/// deleted line would bring the chart's default, the same Issuer, back.
-fn remove(ctx: &CheckContext<'_>, annotation: &Value) -> Option<Fix> {
+/// deleted line would bring the chart's default, the same Issuer, back. With a
+/// `cluster_issuer` annotation, that one then applies.
+fn remove(ctx: &CheckContext<'_>, annotation: &Value, cluster_issuer: bool) -> Option<Fix> {
     let release = ctx.release;
+    let then = if cluster_issuer {
+        "your `cert-manager.io/cluster-issuer` then applies"
+    } else {
+        "then name the Issuer or ClusterIssuer of the cluster's cert-manager"
+    };
     let title = format!(
         "remove the `cert-manager.io/issuer: {CHART_ISSUER}` annotation (`null`, or the \
-         chart's default comes back), then name the Issuer or ClusterIssuer of the cluster's \
-         cert-manager"
+         chart's default comes back): {then}"
     );
     if annotation.site().is_some() {
         return ctx.fix_at(

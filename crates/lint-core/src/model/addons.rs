@@ -58,6 +58,12 @@ pub(crate) const ISSUER_ANNOTATION: &str = "cert-manager.io/issuer";
 /// The path of the issuer annotation in the oncall chart's values.
 pub(crate) const ISSUER_ANNOTATION_PATH: [&str; 3] = ["ingress", "annotations", ISSUER_ANNOTATION];
 
+/// The path of the annotation that names a ClusterIssuer. cert-manager's ingress-shim
+/// refuses an Ingress that has both (`issuerForIngressLike`: `both "cert-manager.io/issuer"
+/// and "cert-manager.io/cluster-issuer" may not be set`) and makes no Certificate for it.
+pub(crate) const CLUSTER_ISSUER_ANNOTATION_PATH: [&str; 3] =
+    ["ingress", "annotations", "cert-manager.io/cluster-issuer"];
+
 /// Whether a bundled subchart is deployed, as Helm decides it from its condition: `None`
 /// unless `<key>.enabled` is a boolean (Helm ignores a condition that is not one; OC091
 /// reports the value).
@@ -114,6 +120,12 @@ pub(crate) fn chart_issuer_annotation(release: &Release) -> Option<&Value> {
     release
         .get(&ISSUER_ANNOTATION_PATH)
         .filter(|v| v.scalar_string().is_some_and(|s| s.trim() == CHART_ISSUER))
+}
+
+/// The effective `cert-manager.io/cluster-issuer` annotation of the chart's Ingress, with
+/// any value (the shim tests the key only).
+pub(crate) fn cluster_issuer_annotation(release: &Release) -> Option<&Value> {
+    release.get(&CLUSTER_ISSUER_ANNOTATION_PATH)
 }
 
 #[cfg(test)]
