@@ -7,6 +7,7 @@
 //! Checks judge; they learn the facts here. Every fact about the charts, Grafana and images
 //! is written once, in one of these modules, so two rules never disagree about it.
 
+pub(crate) mod addons;
 pub(crate) mod advisories;
 pub(crate) mod chart_keys;
 pub(crate) mod engine;
