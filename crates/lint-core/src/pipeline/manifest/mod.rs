@@ -272,8 +272,21 @@ fn lint_declared(
             .for_each(|source| sources.add(source));
         (sources.layers, sources.described, sources.sets)
     };
+    // a source that was not read (unresolved, or missing) may set what the defaults say:
+    // the release is then not whole, and no rule judges the chart's defaults as final
+    let incomplete = aside
+        .notes
+        .iter()
+        .any(|n| matches!(n, Note::SourceNotRead { .. }))
+        || aside
+            .diagnostics
+            .iter()
+            .any(|d| d.code() == RuleCode::OC097.as_str());
     let mut options = options.clone();
     apply_identity(&mut options, release, kind, chart_yaml);
+    if incomplete {
+        options.release.whole = false;
+    }
     options.release.sets.extend(sets);
     options.release.sets.extend(release.sets.iter().cloned());
     let chart = ChartChoice::of(&options);
