@@ -56,6 +56,8 @@ macro_rules! for_each_rule {
             OC052 grafana_ini_scalars,
             OC053 env_overrides_ini,
             OC060 ephemeral_grafana,
+            OC070 bundled_image_unavailable,
+            OC071 bundled_image_floating,
             OC090 unknown_key,
             OC091 wrong_type,
             OC092 duplicate_key,
