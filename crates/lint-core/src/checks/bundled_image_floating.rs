@@ -58,7 +58,7 @@ pub(crate) fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     }
     let release = ctx.release;
     for image in images::bitnami_images(release) {
-        if !image.floats() {
+        if !image.judged_here(release) || !image.floats() {
             continue;
         }
         let main = image.part.is_empty();

@@ -57,7 +57,7 @@ pub(crate) fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     }
     let release = ctx.release;
     for image in images::bitnami_images(release) {
-        if !image.unavailable() {
+        if !image.judged_here(release) || !image.unavailable() {
             continue;
         }
         let (Some(chart), Some(legacy_repository)) = (image.chart, image.legacy_repository())

@@ -1055,20 +1055,32 @@ impl BitnamiImage<'_> {
         key
     }
 
+    /// Whether a finding about the image belongs to these files: they are the whole
+    /// release, or they write the subchart's key. A layer of a release linted elsewhere
+    /// that never names the subchart says nothing about its defaults (the release does).
+    pub(crate) fn judged_here(&self, release: &Release) -> bool {
+        release.whole || release.user_sets(&[self.sub])
+    }
+
     /// Where a finding about the image points: the user's keys of the image when written
     /// (the deepest), else the user's switch (`<sub>.enabled`, `metrics.enabled`), else the
-    /// subchart's key, else the top of the file.
+    /// subchart's key, else the top of the file. The key path is always the image's
+    /// (`redis.metrics.image`), wherever the span is, so a baseline entry or a finding
+    /// compared across a fix stays the same finding.
     pub(crate) fn location(&self, release: &Release) -> Location {
         let mut image_key = vec![self.sub];
         image_key.extend_from_slice(self.part);
         image_key.push("image");
-        if release.user_sets(&image_key) {
-            return release.blame(&self.key("tag"));
-        }
-        match self.switch {
-            Some(value) => release.locate(value, &self.switch_key(), false),
-            None => release.blame(&self.switch_key()),
-        }
+        let mut location = if release.user_sets(&image_key) {
+            release.blame(&self.key("tag"))
+        } else {
+            match self.switch {
+                Some(value) => release.locate(value, &self.switch_key(), false),
+                None => release.blame(&self.switch_key()),
+            }
+        };
+        location.key_path = release.key_path(&image_key);
+        location
     }
 
     /// Whether the image floats: tag `latest` (written, or the chart's default), no digest.
