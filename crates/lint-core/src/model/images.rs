@@ -5,6 +5,8 @@
 use std::collections::BTreeMap;
 
 use super::grafana::Grafana;
+use crate::chart::Version;
+use crate::diagnostic::Location;
 use crate::release::Release;
 use crate::values::Value;
 
@@ -658,6 +660,535 @@ pub(crate) fn relocatable(release: &Release) -> Vec<&'static RelocatableImage> {
         .collect()
 }
 
+/// What happened to the Bitnami images the bundled subcharts default to. In 2025 Bitnami
+/// stopped serving versioned tags under `docker.io/bitnami` and moved them, unchanged and
+/// without further updates, to `docker.io/bitnamilegacy` (bitnami/containers#83267, the
+/// catalog change of 2025-08-28); only a few images kept a floating `latest` tag there.
+/// Every pinned default below (`<version>-debian-11-rN`) is such a moved tag: oncall issues
+/// #5589 (rabbitmq `3.12.0-debian-11-r0`, ImagePullBackOff on chart 1.15.6) and #5607
+/// (redis `6.2.7-debian-11-r11`, chart 1.16.5), and PR #5584, which replaced mariadb 12.2.5
+/// (`10.11.4-debian-11-r0`, gone) by mariadb 23.2.1, whose images float on `latest`.
+pub(crate) const BITNAMI_LEGACY_NAMESPACE: &str = "bitnamilegacy";
+
+/// The Docker Hub hosts a reference can name (`registry-1.docker.io` is where `docker.io`
+/// pulls from).
+const DOCKER_HUB: [&str; 3] = ["docker.io", "index.docker.io", "registry-1.docker.io"];
+
+/// Whether a registry host is Docker Hub.
+pub(crate) fn docker_hub(host: &str) -> bool {
+    DOCKER_HUB.contains(
+        &host
+            .trim()
+            .trim_end_matches('/')
+            .to_ascii_lowercase()
+            .as_str(),
+    )
+}
+
+/// One image of a Bitnami subchart, as that subchart version's `values.yaml` sets it.
+#[derive(Debug)]
+pub(crate) struct BitnamiDefault {
+    /// The keys before `image` under the subchart's key (`["metrics"]`; empty for the
+    /// main image).
+    pub part: &'static [&'static str],
+    /// The key under the subchart's key that turns the container on (default off), for the
+    /// images other than the main one.
+    pub switch: Option<&'static [&'static str]>,
+    /// What runs it, for messages (`the metrics exporter`).
+    pub role: &'static str,
+    /// The default registry.
+    pub registry: &'static str,
+    /// The default repository.
+    pub repository: &'static str,
+    /// The default tag: a pinned tag Bitnami no longer serves under `bitnami/`, or `latest`.
+    pub tag: &'static str,
+}
+
+impl BitnamiDefault {
+    /// Whether the default floats (`latest`) rather than being a pinned tag that moved to
+    /// [`BITNAMI_LEGACY_NAMESPACE`].
+    pub(crate) fn floats(&self) -> bool {
+        self.tag == "latest"
+    }
+}
+
+/// A Bitnami subchart version and the oncall chart versions that bundle it.
+#[derive(Debug)]
+pub(crate) struct BitnamiChart {
+    /// The subchart's key (`mariadb`).
+    pub sub: &'static str,
+    /// The subchart's version (`12.2.5`).
+    pub version: &'static str,
+    /// The first and last oncall chart versions that bundle it.
+    pub charts: (Version, Version),
+    /// Whether its templates read `image.digest` (Bitnami common 2.x; redis 16.13.2
+    /// bundles common 1.x, which knows only tags).
+    pub reads_digest: bool,
+    /// Whether its common chart (2.33.1) stops the install when an image comes from
+    /// another registry or repository than its Chart annotation lists, unless
+    /// `global.security.allowInsecureImages` is true (`common.errors.insecureImages`).
+    pub refuses_relocated_images: bool,
+    /// Whether it reads `{name: ...}` items in its pull-secret lists (Bitnami common 2.13
+    /// and later), else plain names.
+    pub reads_secret_objects: bool,
+    /// Its images, the main one first.
+    pub images: &'static [BitnamiDefault],
+}
+
+/// The main image of a subchart.
+const fn main_image(
+    repository: &'static str,
+    registry: &'static str,
+    tag: &'static str,
+) -> BitnamiDefault {
+    BitnamiDefault {
+        part: &[],
+        switch: None,
+        role: "the main container",
+        registry,
+        repository,
+        tag,
+    }
+}
+
+/// An image behind a switch (`metrics.enabled`) under the same key (`metrics.image`).
+const fn switched(
+    key: &'static [&'static str],
+    switch: &'static [&'static str],
+    role: &'static str,
+    registry: &'static str,
+    repository: &'static str,
+    tag: &'static str,
+) -> BitnamiDefault {
+    BitnamiDefault {
+        part: key,
+        switch: Some(switch),
+        role,
+        registry,
+        repository,
+        tag,
+    }
+}
+
+/// The Bitnami subcharts the oncall chart bundles, by chart version, with the images their
+/// `values.yaml` default to (the vendored `helm/oncall/charts/*.tgz`; the values of 1.9.23 and
+/// 1.16.9 are kept in `upstream/oncall-subcharts/`, and 1.8.13 and 1.9.22 declare the same
+/// subchart versions in their `Chart.yaml`). Ranges come from the chart's git history:
+/// charts before 1.2.42 bundle older subcharts (mariadb 11.0.10, rabbitmq 10.x, redis
+/// 16.10.1, with `debian-10` tags) that this table does not hold; charts 1.9.25 to 1.9.28
+/// declare redis 20.0.5 while their `charts/` folder holds 16.13.2, so which one they
+/// deploy is not known here; mariadb 23.2.1 replaced 12.2.5 in chart 1.16.6 (PR #5584).
+pub(crate) const BITNAMI_CHARTS: [BitnamiChart; 6] = [
+    BitnamiChart {
+        sub: "mariadb",
+        version: "12.2.5",
+        charts: ((1, 2, 42), (1, 16, 5)),
+        reads_digest: true,
+        refuses_relocated_images: false,
+        reads_secret_objects: false,
+        images: &[
+            main_image("bitnami/mariadb", "docker.io", "10.11.4-debian-11-r0"),
+            switched(
+                &["volumePermissions"],
+                &["volumePermissions", "enabled"],
+                "the volume-permissions init container",
+                "docker.io",
+                "bitnami/bitnami-shell",
+                "11-debian-11-r123",
+            ),
+            switched(
+                &["metrics"],
+                &["metrics", "enabled"],
+                "the metrics exporter",
+                "docker.io",
+                "bitnami/mysqld-exporter",
+                "0.14.0-debian-11-r125",
+            ),
+        ],
+    },
+    BitnamiChart {
+        sub: "mariadb",
+        version: "23.2.1",
+        charts: ((1, 16, 6), (1, 16, 9)),
+        reads_digest: true,
+        refuses_relocated_images: true,
+        reads_secret_objects: true,
+        images: &[
+            main_image("bitnami/mariadb", "registry-1.docker.io", "latest"),
+            switched(
+                &["volumePermissions"],
+                &["volumePermissions", "enabled"],
+                "the volume-permissions init container",
+                "registry-1.docker.io",
+                "bitnami/os-shell",
+                "latest",
+            ),
+            switched(
+                &["metrics"],
+                &["metrics", "enabled"],
+                "the metrics exporter",
+                "registry-1.docker.io",
+                "bitnami/mysqld-exporter",
+                "latest",
+            ),
+        ],
+    },
+    BitnamiChart {
+        sub: "postgresql",
+        version: "11.9.10",
+        charts: ((1, 0, 8), (1, 16, 9)),
+        reads_digest: true,
+        refuses_relocated_images: false,
+        reads_secret_objects: false,
+        images: &[
+            main_image("bitnami/postgresql", "docker.io", "14.5.0-debian-11-r30"),
+            switched(
+                &["volumePermissions"],
+                &["volumePermissions", "enabled"],
+                "the volume-permissions init container",
+                "docker.io",
+                "bitnami/bitnami-shell",
+                "11-debian-11-r42",
+            ),
+            switched(
+                &["metrics"],
+                &["metrics", "enabled"],
+                "the metrics exporter",
+                "docker.io",
+                "bitnami/postgres-exporter",
+                "0.11.1-debian-11-r19",
+            ),
+        ],
+    },
+    BitnamiChart {
+        sub: "rabbitmq",
+        version: "12.0.0",
+        charts: ((1, 2, 42), (1, 16, 9)),
+        reads_digest: true,
+        refuses_relocated_images: false,
+        reads_secret_objects: false,
+        images: &[
+            main_image("bitnami/rabbitmq", "docker.io", "3.12.0-debian-11-r0"),
+            switched(
+                &["volumePermissions"],
+                &["volumePermissions", "enabled"],
+                "the volume-permissions init container",
+                "docker.io",
+                "bitnami/bitnami-shell",
+                "11-debian-11-r123",
+            ),
+        ],
+    },
+    BitnamiChart {
+        sub: "redis",
+        version: "16.13.2",
+        charts: ((1, 2, 42), (1, 9, 24)),
+        reads_digest: false,
+        refuses_relocated_images: false,
+        reads_secret_objects: false,
+        images: &REDIS_16_13_2,
+    },
+    BitnamiChart {
+        sub: "redis",
+        version: "16.13.2",
+        charts: ((1, 9, 29), (1, 16, 9)),
+        reads_digest: false,
+        refuses_relocated_images: false,
+        reads_secret_objects: false,
+        images: &REDIS_16_13_2,
+    },
+];
+
+/// The images of redis 16.13.2.
+const REDIS_16_13_2: [BitnamiDefault; 5] = [
+    main_image("bitnami/redis", "docker.io", "6.2.7-debian-11-r11"),
+    switched(
+        &["sentinel"],
+        &["sentinel", "enabled"],
+        "the sentinel container",
+        "docker.io",
+        "bitnami/redis-sentinel",
+        "6.2.7-debian-11-r12",
+    ),
+    switched(
+        &["metrics"],
+        &["metrics", "enabled"],
+        "the metrics exporter",
+        "docker.io",
+        "bitnami/redis-exporter",
+        "1.43.0-debian-11-r4",
+    ),
+    switched(
+        &["volumePermissions"],
+        &["volumePermissions", "enabled"],
+        "the volume-permissions init container",
+        "docker.io",
+        "bitnami/bitnami-shell",
+        "11-debian-11-r11",
+    ),
+    switched(
+        &["sysctl"],
+        &["sysctl", "enabled"],
+        "the sysctl init container",
+        "docker.io",
+        "bitnami/bitnami-shell",
+        "11-debian-11-r11",
+    ),
+];
+
+/// The Bitnami subchart `sub` that the release's oncall chart version bundles, when this
+/// table knows it.
+pub(crate) fn bitnami_chart(release: &Release, sub: &str) -> Option<&'static BitnamiChart> {
+    bitnami_chart_of(crate::chart::parse_version(release.chart_version())?, sub)
+}
+
+/// The Bitnami subchart `sub` that oncall chart `version` bundles, when this table knows it.
+fn bitnami_chart_of(version: Version, sub: &str) -> Option<&'static BitnamiChart> {
+    BITNAMI_CHARTS
+        .iter()
+        .find(|c| c.sub == sub && c.charts.0 <= version && version <= c.charts.1)
+}
+
+/// A Bitnami subchart's image as the release deploys it, resolved the way Bitnami's
+/// `common.images.image` does: `global.imageRegistry` (the oncall chart's, else the
+/// subchart's own `global`) over the image's `registry`, then `repository`, then `@digest`
+/// when set (and read), else `:tag`.
+#[derive(Debug)]
+pub(crate) struct BitnamiImage<'a> {
+    /// The subchart's key.
+    pub sub: &'static str,
+    /// The subchart version, when the table knows it.
+    pub chart: Option<&'static BitnamiChart>,
+    /// The chart's default for this image, when the table knows it.
+    pub default: Option<&'static BitnamiDefault>,
+    /// The keys before `image` under the subchart's key.
+    pub part: &'static [&'static str],
+    /// The registry the image is pulled from.
+    pub registry: String,
+    /// The repository.
+    pub repository: String,
+    /// The tag; `None` when no file sets it and the table does not know the default.
+    pub tag: Option<String>,
+    /// The digest, when one is set and read.
+    pub digest: Option<String>,
+    /// The user's value that turns the container on (`<sub>.enabled` for the main image,
+    /// the switch for the others), when written.
+    pub switch: Option<&'a Value>,
+    /// The user's `tag`, when written.
+    pub tag_value: Option<&'a Value>,
+    /// The user's `repository`, when written.
+    pub repository_value: Option<&'a Value>,
+}
+
+impl BitnamiImage<'_> {
+    /// The chart-relative key of one of the image's fields (`["redis", "metrics", "image",
+    /// "tag"]`).
+    pub(crate) fn key(&self, field: &'static str) -> Vec<&'static str> {
+        bitnami_key(self.sub, self.part, field)
+    }
+
+    /// The reference the pod pulls: `docker.io/bitnami/rabbitmq:3.12.0-debian-11-r0`.
+    pub(crate) fn reference(&self) -> String {
+        let name = format!("{}/{}", self.registry, self.repository);
+        match (&self.digest, &self.tag) {
+            (Some(digest), _) => format!("{name}@{digest}"),
+            (None, Some(tag)) if !tag.is_empty() => format!("{name}:{tag}"),
+            (None, _) => name,
+        }
+    }
+
+    /// `repository:tag`, without the registry (what stays when the registry moves).
+    pub(crate) fn short(&self) -> String {
+        match &self.tag {
+            Some(tag) if !tag.is_empty() => format!("{}:{tag}", self.repository),
+            _ => self.repository.clone(),
+        }
+    }
+
+    /// Whether the image is still the chart's pinned default (repository and tag, no
+    /// digest), from whatever registry: a tag Bitnami only serves from
+    /// [`BITNAMI_LEGACY_NAMESPACE`].
+    pub(crate) fn pinned_default(&self) -> bool {
+        self.default.is_some_and(|d| {
+            !d.floats()
+                && self.repository == d.repository
+                && self.tag.as_deref() == Some(d.tag)
+                && self.digest.is_none()
+        })
+    }
+
+    /// Whether this is the chart's pinned default pulled from Docker Hub: the tag Bitnami
+    /// no longer serves there.
+    pub(crate) fn unavailable(&self) -> bool {
+        self.pinned_default() && docker_hub(&self.registry)
+    }
+
+    /// Where a mirror copies the image from: the chart's pinned default from
+    /// `docker.io/bitnamilegacy` (the only place that still serves it), else the reference
+    /// as the values resolve it.
+    pub(crate) fn mirror_source(&self) -> String {
+        match (self.pinned_default(), self.legacy_repository()) {
+            (true, Some(legacy)) => format!(
+                "docker.io/{legacy}:{}",
+                self.tag.as_deref().unwrap_or_default()
+            ),
+            _ => self.reference(),
+        }
+    }
+
+    /// The same image from [`BITNAMI_LEGACY_NAMESPACE`] (`bitnamilegacy/rabbitmq`), for a
+    /// `bitnami/` repository.
+    pub(crate) fn legacy_repository(&self) -> Option<String> {
+        self.repository
+            .strip_prefix("bitnami/")
+            .map(|name| format!("{BITNAMI_LEGACY_NAMESPACE}/{name}"))
+    }
+
+    /// The key path of the switch that turns the container on (`<sub>.enabled` for the
+    /// main image).
+    pub(crate) fn switch_key(&self) -> Vec<&'static str> {
+        let mut key = vec![self.sub];
+        match self.default.and_then(|d| d.switch) {
+            Some(switch) => key.extend_from_slice(switch),
+            None => key.push("enabled"),
+        }
+        key
+    }
+
+    /// Whether a finding about the image belongs to these files: they are the whole
+    /// release, or they write the subchart's key. A layer of a release linted elsewhere
+    /// that never names the subchart says nothing about its defaults (the release does).
+    pub(crate) fn judged_here(&self, release: &Release) -> bool {
+        release.whole || release.user_sets(&[self.sub])
+    }
+
+    /// Where a finding about the image points: the user's keys of the image when written
+    /// (the deepest), else the user's switch (`<sub>.enabled`, `metrics.enabled`), else the
+    /// subchart's key, else the top of the file. The key path is always the image's
+    /// (`redis.metrics.image`), wherever the span is, so a baseline entry or a finding
+    /// compared across a fix stays the same finding.
+    pub(crate) fn location(&self, release: &Release) -> Location {
+        let mut image_key = vec![self.sub];
+        image_key.extend_from_slice(self.part);
+        image_key.push("image");
+        let mut location = if release.user_sets(&image_key) {
+            release.blame(&self.key("tag"))
+        } else {
+            match self.switch {
+                Some(value) => release.locate(value, &self.switch_key(), false),
+                None => release.blame(&self.switch_key()),
+            }
+        };
+        location.key_path = release.key_path(&image_key);
+        location
+    }
+
+    /// Whether the image floats: tag `latest` (written, or the chart's default), no digest.
+    pub(crate) fn floats(&self) -> bool {
+        self.digest.is_none() && self.tag.as_deref() == Some("latest")
+    }
+}
+
+/// The images of the enabled Bitnami subcharts (`<sub>.enabled` a boolean true, as Helm's
+/// condition reads it) with their switches on, resolved. For a chart version the table
+/// does not know, only the main image, with no default.
+pub(crate) fn bitnami_images(release: &Release) -> Vec<BitnamiImage<'_>> {
+    let mut out = Vec::new();
+    for sub in super::subcharts::BITNAMI {
+        let Some(enabled) = release.get(&[sub, "enabled"]) else {
+            continue;
+        };
+        if enabled.kind != crate::values::Kind::Bool(true) {
+            continue;
+        }
+        let chart = bitnami_chart(release, sub);
+        let defaults: Vec<Option<&'static BitnamiDefault>> = match chart {
+            Some(c) => c.images.iter().map(Some).collect(),
+            None => vec![None],
+        };
+        for default in defaults {
+            let switch = match default.and_then(|d| d.switch) {
+                Some(keys) => {
+                    let mut path = vec![sub];
+                    path.extend_from_slice(keys);
+                    match release.get(&path).filter(|v| v.is_truthy()) {
+                        Some(v) => Some(v),
+                        None => continue,
+                    }
+                }
+                None => Some(enabled),
+            };
+            out.push(bitnami_image(release, sub, chart, default, switch));
+        }
+    }
+    out
+}
+
+/// The chart-relative key of a field of a Bitnami image (`["redis", "metrics", "image",
+/// "tag"]`).
+fn bitnami_key(sub: &'static str, part: &[&'static str], field: &'static str) -> Vec<&'static str> {
+    let mut key = vec![sub];
+    key.extend_from_slice(part);
+    key.push("image");
+    key.push(field);
+    key
+}
+
+/// One image, resolved from the values over its default.
+fn bitnami_image<'a>(
+    release: &'a Release,
+    sub: &'static str,
+    chart: Option<&'static BitnamiChart>,
+    default: Option<&'static BitnamiDefault>,
+    switch: Option<&'a Value>,
+) -> BitnamiImage<'a> {
+    let part = default.map_or(&[][..], |d| d.part);
+    let field = |name: &'static str| {
+        release
+            .get(&bitnami_key(sub, part, name))
+            .filter(|v| v.site().is_some())
+    };
+    let tag_value = field("tag");
+    let repository_value = field("repository");
+    let registry_value = field("registry");
+    let global = text(release, &["global", "imageRegistry"])
+        .or_else(|| text(release, &[sub, "global", "imageRegistry"]));
+    let registry = global
+        .or_else(|| registry_value.and_then(Value::scalar_string))
+        .or_else(|| default.map(|d| d.registry.to_owned()))
+        .unwrap_or_else(|| "docker.io".into())
+        .trim()
+        .trim_end_matches('/')
+        .to_owned();
+    let written = |v: &Value| v.scalar_string().unwrap_or_default().trim().to_owned();
+    let repository = match repository_value {
+        Some(v) => written(v),
+        None => default.map_or_else(|| format!("bitnami/{sub}"), |d| d.repository.to_owned()),
+    };
+    let tag = match tag_value {
+        Some(v) => Some(written(v)),
+        None => default.map(|d| d.tag.to_owned()),
+    };
+    let digest = if chart.is_none_or(|c| c.reads_digest) {
+        text(release, &bitnami_key(sub, part, "digest"))
+    } else {
+        None
+    };
+    BitnamiImage {
+        sub,
+        chart,
+        default,
+        part,
+        registry,
+        repository,
+        tag,
+        digest,
+        switch: switch.filter(|v| v.site().is_some()),
+        tag_value,
+        repository_value,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -687,5 +1218,53 @@ mod tests {
         assert!(stock_tag("v10.4.2-ubuntu"));
         assert!(!stock_tag("11.1.4-oncall-1.16.9"));
         assert!(!stock_tag("latest"));
+    }
+
+    #[test]
+    fn bitnami_subcharts_by_chart_version() {
+        let tag =
+            |version, sub| bitnami_chart_of(version, sub).map(|c| (c.version, c.images[0].tag));
+        assert_eq!(
+            tag((1, 8, 13), "rabbitmq"),
+            Some(("12.0.0", "3.12.0-debian-11-r0"))
+        );
+        assert_eq!(
+            tag((1, 16, 5), "mariadb"),
+            Some(("12.2.5", "10.11.4-debian-11-r0"))
+        );
+        assert_eq!(tag((1, 16, 6), "mariadb"), Some(("23.2.1", "latest")));
+        assert_eq!(
+            tag((1, 9, 22), "postgresql"),
+            Some(("11.9.10", "14.5.0-debian-11-r30"))
+        );
+        assert_eq!(
+            tag((1, 16, 9), "redis"),
+            Some(("16.13.2", "6.2.7-debian-11-r11"))
+        );
+        // redis 20.0.5 was declared, 16.13.2 vendored: not known
+        assert_eq!(tag((1, 9, 26), "redis"), None);
+        // older subcharts (debian-10 tags) are not in the table
+        assert_eq!(tag((1, 1, 19), "mariadb"), None);
+        assert!(
+            bitnami_chart_of((1, 16, 9), "mariadb").is_some_and(|c| c.refuses_relocated_images)
+        );
+        assert!(
+            !bitnami_chart_of((1, 16, 0), "mariadb").is_some_and(|c| c.refuses_relocated_images)
+        );
+        // one subchart version per chart version
+        for chart in &BITNAMI_CHARTS {
+            for other in &BITNAMI_CHARTS {
+                if !std::ptr::eq(chart, other) && chart.sub == other.sub {
+                    assert!(chart.charts.1 < other.charts.0 || other.charts.1 < chart.charts.0);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn docker_hub_hosts() {
+        assert!(docker_hub("docker.io"));
+        assert!(docker_hub("registry-1.docker.io/"));
+        assert!(!docker_hub("harbor.example.com"));
     }
 }

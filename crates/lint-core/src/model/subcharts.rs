@@ -3,6 +3,7 @@
 //! or `external*` settings. The chart's templates connect the engine to the bundled
 //! service whenever its subchart is on, and read `external*` only when it is off.
 
+use super::images;
 use crate::release::Release;
 use crate::values::{Kind, Value};
 
@@ -93,25 +94,22 @@ pub(crate) fn enabled(release: &Release, key: &str) -> bool {
     release.get(&[key, "enabled"]).is_some_and(Value::is_truthy)
 }
 
-/// The oncall chart version, parsed (the one the user gave, else the defaults').
-fn chart_version(release: &Release) -> crate::chart::Version {
-    crate::chart::parse_version(release.chart_version()).unwrap_or((0, 0, 0))
-}
-
 /// Whether the bundled mariadb stops the install when its images come from anywhere but
 /// the registry and repositories of its Chart annotation, unless
-/// `global.security.allowInsecureImages` is true: mariadb 23.x (bundling Bitnami common
-/// 2.33.1, `common.errors.insecureImages`), which the oncall chart bundles from 1.16.
-/// The older Bitnami subcharts (common 1.16 to 2.4) have no such check.
+/// `global.security.allowInsecureImages` is true: mariadb 23.2.1 (bundling Bitnami common
+/// 2.33.1, `common.errors.insecureImages`), which the oncall chart bundles from 1.16.6 (see
+/// [`images::BITNAMI_CHARTS`]). The older Bitnami subcharts (common 1.16 to 2.4) have no
+/// such check.
 pub(crate) fn mariadb_refuses_relocated_images(release: &Release) -> bool {
-    enabled(release, "mariadb") && chart_version(release) >= (1, 16, 0)
+    enabled(release, "mariadb")
+        && images::bitnami_chart(release, "mariadb").is_some_and(|c| c.refuses_relocated_images)
 }
 
 /// Whether a Bitnami subchart reads `{name: ...}` items in its pull-secret lists (Bitnami
-/// common 2.13 and later: mariadb 23.x in chart 1.16); the others print each item as a
-/// name, so they need plain names.
+/// common 2.13 and later: mariadb 23.2.1, from chart 1.16.6); the others print each item as
+/// a name, so they need plain names.
 pub(crate) fn bitnami_reads_secret_objects(release: &Release, chart: &str) -> bool {
-    chart == "mariadb" && chart_version(release) >= (1, 16, 0)
+    images::bitnami_chart(release, chart).is_some_and(|c| c.reads_secret_objects)
 }
 
 /// Where cert-manager v1.8.0 (bundled by every oncall chart) reads its pull secrets:

@@ -924,6 +924,7 @@ fn relocation_notes(
             ));
         }
     }
+    bitnami_notes(release, args, root, notes);
     if release
         .values
         .get(&["grafana", "image", "sha"])
@@ -931,5 +932,53 @@ fn relocation_notes(
         .is_some_and(|s| !s.is_empty())
     {
         notes.push("grafana.image.sha is set: the mirrored image must keep that digest".into());
+    }
+}
+
+/// Notes on the images of the enabled Bitnami subcharts, which the overlay's
+/// `global.imageRegistry` takes from the registry: what to mirror there, from where. The
+/// chart's pinned defaults come from `docker.io/bitnamilegacy` (Bitnami no longer serves
+/// them under `docker.io/bitnami`), and an image on `latest` floats: a tag to pin first.
+fn bitnami_notes(release: &Release, args: &AirgapArgs, root: &[String], notes: &mut Vec<String>) {
+    let images = images::bitnami_images(release);
+    for sub in BITNAMI {
+        let of_sub: Vec<&images::BitnamiImage<'_>> =
+            images.iter().filter(|i| i.sub == sub).collect();
+        if of_sub.is_empty() {
+            continue;
+        }
+        let mut copies = Vec::new();
+        let mut floating = Vec::new();
+        for image in &of_sub {
+            let target = format!("{}/{}", args.registry, image.short());
+            let target = match &image.digest {
+                Some(digest) => format!("{}/{}@{digest}", args.registry, image.repository),
+                None => target,
+            };
+            let source = image.mirror_source();
+            if image.pinned_default() {
+                copies.push(format!(
+                    "{source} as {target} (no longer served under docker.io/bitnami)"
+                ));
+            } else {
+                copies.push(format!("{source} as {target}"));
+            }
+            if image.floats() {
+                floating.push(format!("`{}`", key_name(root, &image.key("tag"))));
+            }
+        }
+        let mut note = format!(
+            "`{}` is enabled: this overlay takes its images from {} (global.imageRegistry); mirror them there: {}",
+            key_name(root, &[sub]),
+            args.registry,
+            copies.join(", ")
+        );
+        if !floating.is_empty() {
+            note.push_str(&format!(
+                "; `latest` floats: pin {} to the version you mirror",
+                floating.join(", ")
+            ));
+        }
+        notes.push(note);
     }
 }

@@ -58,6 +58,8 @@ macro_rules! for_each_rule {
             OC052 grafana_ini_scalars,
             OC053 env_overrides_ini,
             OC060 ephemeral_grafana,
+            OC070 bundled_image_unavailable,
+            OC071 bundled_image_floating,
             OC072 bundled_ingress_nginx,
             OC073 bundled_cert_manager,
             OC074 dangling_issuer_annotation,

@@ -1,0 +1,136 @@
+//! OC070 bundled-image-unavailable: a bundled Bitnami subchart (`mariadb`, `postgresql`,
+//! `rabbitmq`, `redis`) that is on and still pulls the pinned `docker.io/bitnami/...` tag
+//! its version defaults to. Bitnami stopped serving those tags in 2025 and moved them to
+//! `docker.io/bitnamilegacy`; the oncall chart is archived and will never move its
+//! subcharts, so a stock install fails with ImagePullBackOff. Which tags each chart
+//! version ships, and that they are gone, is the model's table
+//! ([`images::BITNAMI_CHARTS`]); this check only finds the images still on them.
+
+use serde::Serialize;
+
+use super::{CheckContext, Emitter, path};
+use crate::diagnostic::{Applicability, Fix};
+use crate::fix::Op;
+use crate::fix::ops::{boolean, text};
+use crate::model::images::{self, BitnamiImage};
+use crate::model::subcharts::SERVICES;
+use crate::release::InputKind;
+
+/// What OC070 reports.
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
+#[serde(rename_all = "kebab-case")]
+pub(crate) enum Message {
+    /// An image still on a pinned default tag Bitnami no longer serves.
+    Unavailable {
+        /// The subchart's key (`rabbitmq`).
+        sub: String,
+        /// The reference the pod pulls (`docker.io/bitnami/rabbitmq:3.12.0-debian-11-r0`).
+        image: String,
+        /// The same image under `bitnamilegacy` (`docker.io/bitnamilegacy/rabbitmq:...`).
+        legacy: String,
+        /// The repository to set (`bitnamilegacy/rabbitmq`).
+        legacy_repository: String,
+        /// The repository key (`rabbitmq.image.repository`).
+        repository_key: String,
+        /// Whether it is the subchart's main image (else a container behind a switch).
+        main: bool,
+        /// What runs it (`the metrics exporter`).
+        role: String,
+        /// The switch that turns it on (`rabbitmq.metrics.enabled`).
+        switch: String,
+        /// The subchart and its version (`rabbitmq 12.0.0`).
+        subchart: String,
+        /// The oncall chart version.
+        chart: String,
+        /// `<sub>.enabled` is not written (the chart's default turns the subchart on).
+        enabled_default: bool,
+        /// The external settings' key (`externalRabbitmq`).
+        external: String,
+    },
+}
+
+/// Runs the check.
+pub(crate) fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
+    if ctx.release.kind != InputKind::OncallValues {
+        return;
+    }
+    let release = ctx.release;
+    for image in images::bitnami_images(release) {
+        if !image.judged_here(release) || !image.unavailable() {
+            continue;
+        }
+        let (Some(chart), Some(legacy_repository)) = (image.chart, image.legacy_repository())
+        else {
+            continue;
+        };
+        let repository_key = image.key("repository");
+        let legacy = format!(
+            "docker.io/{legacy_repository}:{}",
+            image.tag.as_deref().unwrap_or_default()
+        );
+        let external = SERVICES
+            .iter()
+            .find(|s| s.sub == image.sub)
+            .map(|s| s.external)
+            .unwrap_or_default();
+        let enabled_default = release
+            .get(&[image.sub, "enabled"])
+            .is_none_or(|v| v.site().is_none());
+        let fix = legacy_fix(ctx, &image, &legacy_repository);
+        out.emit(
+            Message::Unavailable {
+                sub: image.sub.to_owned(),
+                image: image.reference(),
+                legacy,
+                legacy_repository,
+                repository_key: repository_key.join("."),
+                main: image.part.is_empty(),
+                role: image
+                    .default
+                    .map(|d| d.role.to_owned())
+                    .unwrap_or_default(),
+                switch: image.switch_key().join("."),
+                subchart: format!("{} {}", chart.sub, chart.version),
+                chart: release.chart_version().to_owned(),
+                enabled_default,
+                external: external.to_owned(),
+            },
+            image.location(release),
+        )
+        .with_fix(fix);
+    }
+}
+
+/// Moves the image to `bitnamilegacy` (same tag, so the same bytes), with the
+/// `allowInsecureImages` a subchart that checks its images needs; unsafe, since that
+/// repository gets no updates.
+fn legacy_fix(ctx: &CheckContext<'_>, image: &BitnamiImage<'_>, repository: &str) -> Option<Fix> {
+    let mut ops = vec![Op::SetScalar {
+        path: path(&image.key("repository")),
+        value: text(repository),
+    }];
+    let mut title = format!(
+        "set `{}: {repository}`: the same image and tag, from Bitnami's legacy repository, which gets no updates or security fixes (mirror it, or move to a maintained image)",
+        image.key("repository").join(".")
+    );
+    if image.chart.is_some_and(|c| c.refuses_relocated_images) {
+        ops.push(Op::SetScalar {
+            path: path(&[image.sub, "global", "security", "allowInsecureImages"]),
+            value: boolean(true),
+        });
+        title.push_str(&format!(
+            "; `{}.global.security.allowInsecureImages: true` lets the subchart accept it",
+            image.sub
+        ));
+    }
+    ctx.fix_at(
+        image
+            .repository_value
+            .or(image.tag_value)
+            .or(image.switch),
+        title,
+        Applicability::Unsafe,
+        ops,
+    )
+}
