@@ -65,6 +65,13 @@ pub struct ReleaseSpec {
     /// without `externalGrafana.url`). `false` for a file that is one layer of a release
     /// linted elsewhere, or when nothing says (the library's default).
     pub whole: bool,
+    /// The GitOps tool that renders the release (set by the manifest stage); `None`: Helm
+    /// run by a person or CI, or nothing says.
+    pub rendered_by: Option<crate::release::RenderedBy>,
+    /// Some values sources of the release were not read (set by the manifest stage): a
+    /// values file in another repository, a templated or encrypted source, a ConfigMap or
+    /// Secret not among the manifests. What no read file sets may be set there.
+    pub values_unread: bool,
 }
 
 /// Options for one lint run.

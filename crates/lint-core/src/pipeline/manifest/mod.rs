@@ -253,7 +253,7 @@ fn lint_declared(
     // the sources are read aside: a release skipped says nothing about them
     let mut aside = FileReport::default();
     let mut read = Linted::default();
-    let (layers, described, sets) = {
+    let (layers, described, sets, unread) = {
         let mut sources = Sources {
             subject: &subject,
             object: &object,
@@ -265,15 +265,22 @@ fn lint_declared(
             layers: Vec::new(),
             described: Vec::new(),
             sets: Vec::new(),
+            unread: false,
         };
         release
             .sources
             .iter()
             .for_each(|source| sources.add(source));
-        (sources.layers, sources.described, sources.sets)
+        (
+            sources.layers,
+            sources.described,
+            sources.sets,
+            sources.unread,
+        )
     };
     let mut options = options.clone();
     apply_identity(&mut options, release, kind, chart_yaml);
+    options.release.values_unread = unread;
     options.release.sets.extend(sets);
     options.release.sets.extend(release.sets.iter().cloned());
     let chart = ChartChoice::of(&options);
