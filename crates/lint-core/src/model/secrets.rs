@@ -248,3 +248,80 @@ pub(crate) fn slack(release: &Release) -> Option<Slack<'_>> {
             .collect(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::options::LintOptions;
+    use crate::pipeline::{InputFile, build_release};
+
+    /// `text` as a release of chart `version`.
+    fn release(text: &str, version: &str) -> Release {
+        let mut options = LintOptions::default();
+        options.release.chart_version = Some(version.into());
+        let file = InputFile {
+            path: "values.yaml".into(),
+            bytes: text.as_bytes().to_vec(),
+        };
+        build_release(vec![file], &options).expect("builds").0
+    }
+
+    #[test]
+    fn the_keys_are_kept_by_values_from_1_7_2_and_by_an_existing_secret_from_1_1_0() {
+        let both = "oncall:\n  secrets:\n    secretKey: a\n    mirageSecretKey: b\n";
+        let kept = release(both, "1.16.9");
+        assert!(matches!(
+            engine_secrets(&kept),
+            Some(EngineSecrets::ChartSecret { generated, .. }) if generated.is_empty()
+        ));
+        let ignored = release(both, "1.7.1");
+        match engine_secrets(&ignored) {
+            Some(EngineSecrets::ChartSecret { generated, ignored }) => {
+                assert_eq!((generated.len(), ignored.len()), (2, 2));
+            }
+            other => panic!("{other:?}"),
+        }
+        let old = release(both, "1.0.12");
+        assert!(matches!(
+            engine_secrets(&old),
+            Some(EngineSecrets::NoSetting)
+        ));
+        let named = release(
+            "oncall:\n  secrets:\n    existingSecret: keys\n    secretKey: SECRET_KEY\n",
+            "1.1.0",
+        );
+        match engine_secrets(&named) {
+            Some(EngineSecrets::Existing { unnamed, .. }) => {
+                assert_eq!(unnamed, vec![ENGINE_KEYS[1]]);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn slack_keys_follow_the_chart_version() {
+        let text = "oncall:\n  slack:\n    existingSecret: slack\n    redirectHost: x\n";
+        let current = release(text, "1.16.9");
+        let slack = slack(&current).expect("slack");
+        let set: Vec<&str> = slack.set.iter().map(|(k, _)| *k).collect();
+        assert_eq!(set, ["existingSecret", "redirectHost"]);
+        assert!(!slack.on);
+        assert_eq!(slack.unnamed_keys.len(), 3);
+        // 1.0.8 has no existingSecret, 1.0.6 no redirectHost, 1.0.4 no oncall.slack
+        let early = release(text, "1.0.8");
+        let set: Vec<&str> = super::slack(&early)
+            .expect("slack")
+            .set
+            .iter()
+            .map(|(k, _)| *k)
+            .collect();
+        assert_eq!(set, ["redirectHost"]);
+        assert!(
+            super::slack(&release(text, "1.0.6"))
+                .expect("slack")
+                .set
+                .is_empty()
+        );
+        assert!(super::slack(&release(text, "1.0.4")).is_none());
+    }
+}
