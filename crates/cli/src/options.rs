@@ -63,6 +63,8 @@ pub fn release_options(release: &ReleaseArgs, profiles: &[String]) -> Result<Lin
         sets: set_args(release)?,
         // the session says, per input, whether it is a whole release
         whole: false,
+        // the manifest stage says which GitOps tool renders a release it declares
+        rendered_by: None,
     };
     Ok(options)
 }

@@ -65,6 +65,9 @@ pub struct ReleaseSpec {
     /// without `externalGrafana.url`). `false` for a file that is one layer of a release
     /// linted elsewhere, or when nothing says (the library's default).
     pub whole: bool,
+    /// The GitOps tool that renders the release (set by the manifest stage); `None`: Helm
+    /// run by a person or CI, or nothing says.
+    pub rendered_by: Option<crate::release::RenderedBy>,
 }
 
 /// Options for one lint run.

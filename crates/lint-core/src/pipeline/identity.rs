@@ -80,6 +80,7 @@ pub(super) fn identity(options: &LintOptions) -> Identity {
         namespace: spec.namespace.clone(),
         grafana_namespace: spec.grafana_namespace.clone(),
         chart_version: requested(options).map(|v| known_or_nearest(&v)),
+        rendered_by: spec.rendered_by,
     }
 }
 

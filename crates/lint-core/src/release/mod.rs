@@ -81,6 +81,38 @@ pub struct Identity {
     /// reads as a version; a `Chart.yaml` version that is not a known release (a fork) is
     /// replaced by the nearest known one. `None` when the latest known chart is assumed.
     pub chart_version: Option<String>,
+    /// The GitOps tool that renders the release, when a manifest declares it; `None`: Helm
+    /// run by a person or a CI job (or nothing says).
+    pub rendered_by: Option<RenderedBy>,
+}
+
+/// The GitOps tool that renders a release a manifest declares, as far as the rules care:
+/// how often the chart's templates run (a template that draws random data, such as the
+/// oncall chart's `secrets.yaml`, changes its output at each run).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RenderedBy {
+    /// Flux's helm-controller: `helm upgrade` whenever the HelmRelease, its values or the
+    /// chart change (and at drift correction).
+    Flux,
+    /// Argo CD (an `Application`, or an `ApplicationSet`'s template): `helm template` at
+    /// each new commit or refresh, applied at every sync.
+    ArgoCd,
+    /// helmfile: `helm upgrade` at each `helmfile apply`/`sync`, run by a person or CI.
+    Helmfile,
+    /// Kustomize's `helmCharts`: `helm template` at every `kustomize build`.
+    Kustomize,
+}
+
+impl RenderedBy {
+    /// How messages name it: `Argo CD`, `Flux`.
+    pub fn describe(self) -> &'static str {
+        match self {
+            RenderedBy::Flux => "Flux",
+            RenderedBy::ArgoCd => "Argo CD",
+            RenderedBy::Helmfile => "helmfile",
+            RenderedBy::Kustomize => "Kustomize",
+        }
+    }
 }
 
 /// What a release is built from besides its files: the chart defaults underneath, which

@@ -3,9 +3,10 @@
 
 use super::FileReport;
 use super::sources::Files;
-use crate::gitops::{Declared, Place, Resolution, Resolver};
+use crate::gitops::{Declared, Place, Resolution, Resolver, Tool};
 use crate::options::{ChartKind, LintOptions};
 use crate::pipeline::note::Note;
+use crate::release::RenderedBy;
 
 /// Which chart a release installs (`None`: not the oncall chart), and the `Chart.yaml`
 /// of a chart kept in a directory; `None` (with a note) for a chart in a repository not
@@ -110,4 +111,10 @@ pub(super) fn apply_identity(
         }
     }
     spec.whole = true;
+    spec.rendered_by = Some(match release.tool {
+        Tool::Flux => RenderedBy::Flux,
+        Tool::ArgoCd | Tool::ArgoCdSet => RenderedBy::ArgoCd,
+        Tool::Helmfile => RenderedBy::Helmfile,
+        Tool::Kustomize => RenderedBy::Kustomize,
+    });
 }

@@ -252,41 +252,13 @@ fn lint_declared(
     };
     // the sources are read aside: a release skipped says nothing about them
     let mut aside = FileReport::default();
-    let mut read = Linted::default();
-    let (layers, described, sets) = {
-        let mut sources = Sources {
-            subject: &subject,
-            object: &object,
-            release,
-            files,
-            resolver,
-            report: &mut aside,
-            linted: &mut read,
-            layers: Vec::new(),
-            described: Vec::new(),
-            sets: Vec::new(),
-        };
-        release
-            .sources
-            .iter()
-            .for_each(|source| sources.add(source));
-        (sources.layers, sources.described, sources.sets)
-    };
-    // a source that was not read (unresolved, or missing) may set what the defaults say:
-    // the release is then not whole, and no rule judges the chart's defaults as final
-    let incomplete = aside
-        .notes
-        .iter()
-        .any(|n| matches!(n, Note::SourceNotRead { .. }))
-        || aside
-            .diagnostics
-            .iter()
-            .any(|d| d.code() == RuleCode::OC097.as_str());
+    let ((layers, described, sets, unread), read) =
+        read_sources(release, files, resolver, (&subject, &object), &mut aside);
     let mut options = options.clone();
     apply_identity(&mut options, release, kind, chart_yaml);
-    if incomplete {
-        options.release.whole = false;
-    }
+    // a source that was not read may set what the defaults say: the release is then not
+    // whole, and no rule judges the chart's defaults as final
+    options.release.whole &= !unread;
     options.release.sets.extend(sets);
     options.release.sets.extend(release.sets.iter().cloned());
     let chart = ChartChoice::of(&options);
@@ -336,6 +308,50 @@ fn lint_declared(
         report,
     );
     said_from_manifest(&mut report.notes[from..], release);
+}
+
+/// What a release's values sources gave: its layers, how notes describe them, the `--set`
+/// arguments they make, and whether a source was left unread.
+type SourcesRead = (
+    Vec<(Arc<SourceFile>, Document)>,
+    Vec<String>,
+    Vec<crate::release::SetArg>,
+    bool,
+);
+
+/// Reads `release`'s values sources in the tool's order; what they say goes to `aside`.
+fn read_sources(
+    release: &Declared,
+    files: &Files,
+    resolver: &dyn Resolver,
+    (subject, object): (&str, &str),
+    aside: &mut FileReport,
+) -> (SourcesRead, Linted) {
+    let mut read = Linted::default();
+    let mut sources = Sources {
+        subject,
+        object,
+        release,
+        files,
+        resolver,
+        report: aside,
+        linted: &mut read,
+        layers: Vec::new(),
+        described: Vec::new(),
+        sets: Vec::new(),
+        unread: false,
+    };
+    release
+        .sources
+        .iter()
+        .for_each(|source| sources.add(source));
+    let got = (
+        sources.layers,
+        sources.described,
+        sources.sets,
+        sources.unread,
+    );
+    (got, read)
 }
 
 /// The chart kind came from the manifest, not from `--chart`: the notes say so.

@@ -86,6 +86,10 @@ pub(super) struct Sources<'a> {
     pub(super) layers: Vec<(Arc<SourceFile>, Document)>,
     pub(super) described: Vec<String>,
     pub(super) sets: Vec<crate::release::SetArg>,
+    /// A source whose values may exist but were not read (another repository, templated,
+    /// not plain text, or a ConfigMap or Secret not among the manifests, which may be made
+    /// outside the repository).
+    pub(super) unread: bool,
 }
 
 impl Sources<'_> {
@@ -135,7 +139,14 @@ impl Sources<'_> {
         }
     }
 
+    /// Says a source was not read, whose values the release may have.
     fn not_read(&mut self, what: &str, why: &str) {
+        self.unread = true;
+        self.say_not_read(what, why);
+    }
+
+    /// Says a source was not read.
+    fn say_not_read(&mut self, what: &str, why: &str) {
         self.report.notes.push(Note::SourceNotRead {
             subject: self.subject.to_owned(),
             object: self.object.to_owned(),
@@ -199,7 +210,8 @@ impl Sources<'_> {
         };
         let Some(parsed) = self.files.find(&name) else {
             if optional {
-                self.not_read(&format!("`{written}`"), "optional, and not found");
+                // the tool skips it: no values of the release are left unread
+                self.say_not_read(&format!("`{written}`"), "optional, and not found");
             } else {
                 let tool = self.release.tool.describe().to_owned();
                 self.missing(Missing::File { path: name, tool }, at);
@@ -278,6 +290,8 @@ impl Sources<'_> {
         if wanted.optional {
             self.not_read(&what, "optional, and not among the manifests linted");
         } else {
+            // a ConfigMap or Secret may be made outside the repository
+            self.unread = true;
             self.missing(
                 Missing::Object {
                     what,
