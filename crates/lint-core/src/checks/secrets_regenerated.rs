@@ -89,10 +89,9 @@ const SECRETS: [&str; 2] = ["oncall", "secrets"];
 /// Runs the check.
 pub(crate) fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     let release = ctx.release;
-    // a values source not read (another repository, a Secret made elsewhere) may hold the
-    // Secret's settings: said by the manifest stage, not guessed here
-    if release.kind != InputKind::OncallValues || !release.whole
-    {
+    // a release that is not whole (a layer, or a manifest whose values source was not
+    // read) may have the Secret's settings elsewhere
+    if release.kind != InputKind::OncallValues || !release.whole {
         return;
     }
     match secrets::engine_secrets(release) {
