@@ -100,7 +100,7 @@ fn a_stock_file_for_chart_1_16_9_gets_what_a_2026_user_needs() {
     // pinning the tag and shipping this release's provisioning leaves nothing to report
     dir.write(
         "values.yaml",
-        &format!("{fixed}mariadb:\n  image:\n    tag: 12.0.2-debian-12-r0\n"),
+        format!("{fixed}mariadb:\n  image:\n    tag: 12.0.2-debian-12-r0\n"),
     );
     let identity = ["--release", "oncall", "--namespace", "oncall"];
     let mut render = vec!["render", "provisioning", "--chart-version", "1.16.9"];
