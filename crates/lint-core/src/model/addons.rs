@@ -32,8 +32,10 @@ pub(crate) const INGRESS_NGINX_CONTROLLER: &str = "v1.2.1";
 pub(crate) const INGRESS_NGINX_FIXED_IN: &str = "1.11.5 and 1.12.1";
 
 /// The keys under `ingress-nginx.controller.image` that choose another controller image
-/// than the chart's (its values: `registry`, `image`, `repository`, `tag`, `digest`).
-const CONTROLLER_IMAGE_KEYS: [&str; 5] = ["registry", "image", "repository", "tag", "digest"];
+/// than the chart's (its values: `image`, `repository`, `tag`, `digest`). `registry` alone
+/// is not one: the chart pins the image by digest, so another registry serves the same
+/// controller (a mirror, as `render airgap` writes).
+const CONTROLLER_IMAGE_KEYS: [&str; 4] = ["image", "repository", "tag", "digest"];
 
 /// The bundled cert-manager chart's key in the oncall chart's values.
 pub(crate) const CERT_MANAGER: &str = "cert-manager";
