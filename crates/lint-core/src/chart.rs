@@ -141,11 +141,36 @@ pub fn nearest_release(why: NotARelease) -> String {
     }
 }
 
+/// The last release of each minor version of the oncall chart (its `oncall-X.Y.Z` tags; the
+/// last, 1.16.9, is on `main` without a tag): what a range resolves to, as the newest
+/// release in it.
+const LAST_PATCHES: [Version; 17] = [
+    (1, 0, 12),
+    (1, 1, 41),
+    (1, 2, 46),
+    (1, 3, 118),
+    (1, 4, 7),
+    (1, 5, 5),
+    (1, 6, 2),
+    (1, 7, 2),
+    (1, 8, 13),
+    (1, 9, 31),
+    (1, 10, 6),
+    (1, 11, 5),
+    (1, 12, 1),
+    (1, 13, 11),
+    (1, 14, 4),
+    (1, 15, 6),
+    LAST_RELEASE,
+];
+
 /// The version whose defaults stand for a chart version as a GitOps manifest writes it: a
-/// version (`1.16.9`), or a range Flux, helmfile or Kustomize resolve to the newest
-/// release in it (`*`, `>=1.9.0`, `1.16.x`, `~1.16.0`): the newest known release for an
-/// open range, else the range's lower bound (the defaults differ between minor versions,
-/// not patches). `None` when the text reads as no version.
+/// version (`1.16.9`), or a range, which Flux, helmfile and Kustomize resolve to the newest
+/// release in it (`*`, `>=1.9.0`, `1.16.x` and `~1.16.0` are 1.16.9, `>=1.3.0 <1.10.0` is
+/// 1.9.31; alternatives joined by `||` give the newest of them). The subcharts' defaults
+/// change between patches (mariadb 23.2.1 from 1.16.6), so the newest one counts. A range
+/// no known release is in stands for its lower bound; `None` when the text reads as no
+/// version.
 pub fn release_matching(range: &str) -> Option<String> {
     let text = range.trim();
     let open = text.is_empty()
@@ -155,11 +180,91 @@ pub fn release_matching(range: &str) -> Option<String> {
     if open {
         return Some(LATEST.to_owned());
     }
-    let bound = text
-        .replace(".x", ".0")
-        .replace(".X", ".0")
-        .replace(".*", ".0");
-    parse_version(&bound).map(show_version)
+    let newest = text.split("||").filter_map(newest_in).max();
+    let bound = || {
+        let bound = text
+            .replace(".x", ".0")
+            .replace(".X", ".0")
+            .replace(".*", ".0");
+        parse_version(&bound)
+    };
+    newest.or_else(bound).map(show_version)
+}
+
+/// The newest release that every comparator of `range` allows (`>=1.3.0 <1.10.0`,
+/// `~1.16.0`, `^1.9`, `1.16.x`), among the last patch of each minor version and the
+/// versions the range names; `None` when it names none or allows none.
+fn newest_in(range: &str) -> Option<Version> {
+    // `>= 1.3.0` is one comparator: an operator alone is glued to the version after it
+    let mut comparators: Vec<String> = Vec::new();
+    let mut pending = String::new();
+    for token in range.split([',', ' ']).filter(|t| !t.is_empty()) {
+        if token.chars().all(|c| "<>=~^".contains(c)) {
+            pending.push_str(token);
+        } else {
+            comparators.push(format!("{pending}{token}"));
+            pending.clear();
+        }
+    }
+    let bounds: Vec<(Version, Version)> = comparators
+        .iter()
+        .map(|c| allowed(c))
+        .collect::<Option<_>>()?;
+    let mut candidates: Vec<Version> = LAST_PATCHES.to_vec();
+    for (low, high) in &bounds {
+        candidates.push(*low);
+        if high.2 > 0 {
+            candidates.push((high.0, high.1, high.2 - 1));
+        }
+    }
+    candidates
+        .into_iter()
+        .filter(|v| (FIRST_RELEASE..=LAST_RELEASE).contains(v))
+        .filter(|v| bounds.iter().all(|(low, high)| low <= v && v < high))
+        .max()
+}
+
+/// The versions one comparator allows, as `[low, high)`; `None` when it is not one.
+fn allowed(comparator: &str) -> Option<(Version, Version)> {
+    const NONE: Version = (0, 0, 0);
+    const ALL: Version = (u64::MAX, 0, 0);
+    let op_len = comparator
+        .find(|c: char| !"<>=~^".contains(c))
+        .unwrap_or(comparator.len());
+    let (op, version) = comparator.split_at(op_len);
+    let version = version.trim_start_matches(['v', 'V']);
+    let version = version.split(['-', '+']).next()?;
+    // the parts written, up to the first wildcard or the end
+    let mut parts: Vec<u64> = Vec::new();
+    for part in version.split('.') {
+        if matches!(part, "x" | "X" | "*") {
+            break;
+        }
+        parts.push(part.parse().ok()?);
+    }
+    let exact = |p: &[u64]| (p[0], *p.get(1).unwrap_or(&0), *p.get(2).unwrap_or(&0));
+    if parts.is_empty() {
+        return Some((NONE, ALL));
+    }
+    let low = exact(&parts);
+    // the first version past what the written parts cover (`1.16` covers 1.16.*)
+    let past = |p: &[u64]| match p.len() {
+        1 => (p[0] + 1, 0, 0),
+        2 => (p[0], p[1] + 1, 0),
+        _ => (p[0], p[1], p[2] + 1),
+    };
+    let next = |v: Version| (v.0, v.1, v.2 + 1);
+    Some(match op {
+        "" | "=" => (low, past(&parts)),
+        ">=" => (low, ALL),
+        ">" => (past(&parts), ALL),
+        "<" => (NONE, low),
+        "<=" => (NONE, past(&parts)),
+        "~" | "~>" => (low, past(&parts[..parts.len().min(2)])),
+        "^" => (low, (low.0 + 1, 0, 0)),
+        _ => return None,
+    })
+    .map(|(l, h)| if h == l { (l, next(h)) } else { (l, h) })
 }
 
 impl ChartState {
@@ -247,9 +352,19 @@ mod tests {
             ("*", Some("1.16.9")),
             ("", Some("1.16.9")),
             (">=1.9.0", Some("1.16.9")),
-            ("1.12.x", Some("1.12.0")),
-            ("~1.9.0", Some("1.9.0")),
-            (">=1.3.0 <1.10.0", Some("1.3.0")),
+            // the newest release in the range: Flux, helmfile and Kustomize install it
+            ("1.12.x", Some("1.12.1")),
+            ("1.16.x", Some("1.16.9")),
+            ("~1.16.0", Some("1.16.9")),
+            ("~1.9.0", Some("1.9.31")),
+            ("^1.9.0", Some("1.16.9")),
+            (">=1.3.0 <1.10.0", Some("1.9.31")),
+            (">= 1.3.0, < 1.9.23", Some("1.9.22")),
+            ("<=1.9.22", Some("1.9.22")),
+            ("1.9.x || 1.10.x", Some("1.10.6")),
+            ("1.16", Some("1.16.9")),
+            // no release in it: its lower bound, as before
+            ("~2.0.0", Some("2.0.0")),
             ("main", None),
         ] {
             assert_eq!(release_matching(range).as_deref(), expected, "{range}");
