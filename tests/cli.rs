@@ -9,30 +9,52 @@ use std::collections::BTreeSet;
 
 use exe::{Finding, Run, TempDir, concise_findings, oncall_lint, parse_concise_line};
 
+/// What a 2026 install sets against the platform rules (secrets, bundled images, ingress-nginx,
+/// cert-manager): the values below append it so that only their own subject is reported.
+const PLATFORM: &str = include_str!("../testdata/settled/platform.yaml");
+
+/// `PLATFORM` indented under an umbrella chart's key for the oncall chart.
+fn platform_under(indent: &str) -> String {
+    PLATFORM.lines().map(|l| format!("{indent}{l}\n")).collect()
+}
+
 /// An OC006 warning only: the host has no namespace, which works only when Grafana shares
 /// the release's namespace (no `--namespace` flags given).
-const WARNING_ONLY: &str = "grafana: {enabled: false}\nexternalGrafana: {url: http://grafana:3000}\n\
-                            base_url: oncall.example.org\n";
+const WARNING_ONLY: &str = concat!(
+    "grafana: {enabled: false}\nexternalGrafana: {url: http://grafana:3000}\n\
+     base_url: oncall.example.org\n",
+    include_str!("../testdata/settled/platform.yaml")
+);
 
 /// An OC006 error at 4:8: the URL has no scheme.
-const NO_SCHEME: &str = "grafana:\n  enabled: false\nexternalGrafana:\n  url: grafana:3000\nbase_url: oncall.example.org\n";
+const NO_SCHEME: &str = concat!(
+    "grafana:\n  enabled: false\nexternalGrafana:\n  url: grafana:3000\nbase_url: oncall.example.org\n",
+    include_str!("../testdata/settled/platform.yaml")
+);
 
 /// Nothing to report.
-const CLEAN: &str = "grafana:\n  enabled: false\nexternalGrafana:\n  \
-                     url: http://grafana.monitoring.svc.cluster.local:3000\nbase_url: oncall.example.org\n";
+const CLEAN: &str = concat!(
+    "grafana:\n  enabled: false\nexternalGrafana:\n  \
+     url: http://grafana.monitoring.svc.cluster.local:3000\nbase_url: oncall.example.org\n",
+    include_str!("../testdata/settled/platform.yaml")
+);
 
 /// Not YAML: `externalGrafana` is indented by one space (3:2).
 const BROKEN: &str = "grafana:\n  enabled: false\n externalGrafana:\n  url: x\n";
 
-/// Two findings: OC006 at 4:8, then OC094 at 7:1 (sorted by position, not by code). The
-/// first document is values, so Helm reads only it: the provisioning below the `---` is
-/// one OC094 warning, and its own mistake (a numeric `stackId`) is not linted.
-const TWO_FINDINGS: &str = "grafana:
+/// Two findings: OC006 at 4:8, then OC094 on the first line after the `---` (sorted by
+/// position, not by code; see `two_findings_second`). The first document is values, so Helm
+/// reads only it: the provisioning below the `---` is one OC094 warning, and its own mistake
+/// (a numeric `stackId`) is not linted.
+const TWO_FINDINGS: &str = concat!(
+    "grafana:
   enabled: false
 externalGrafana:
   url: grafana:3000
 base_url: oncall.example.org
----
+",
+    include_str!("../testdata/settled/platform.yaml"),
+    "---
 apiVersion: 1
 apps:
   - type: grafana-oncall-app
@@ -40,7 +62,14 @@ apps:
       stackId: 5
       orgId: 1
       onCallApiUrl: http://oncall-engine:8080
-";
+"
+);
+
+/// The line of `TWO_FINDINGS`' OC094: the first line after the `---` (line 7 before the
+/// platform settings were added to the values document).
+fn two_findings_second() -> usize {
+    7 + PLATFORM.lines().count()
+}
 
 /// A directory holding `files`, and a run of `oncall-lint ARGS` inside it.
 fn in_dir(files: &[(&str, &str)]) -> TempDir {
@@ -211,7 +240,7 @@ fn concise_is_one_line_per_finding_sorted_by_file_then_position() {
         [
             at("a.yaml", 4, 8, "OC006"),
             at("b.yaml", 4, 8, "OC006"),
-            at("b.yaml", 7, 1, "OC094"),
+            at("b.yaml", two_findings_second(), 1, "OC094"),
         ]
     );
     assert!(findings.iter().all(|f| !f.message.contains('\n')));
@@ -338,7 +367,7 @@ fn stdin_is_linted_under_the_name_given() {
         located(&concise_findings(&run)),
         [
             at("prod/values.yaml", 4, 8, "OC006"),
-            at("prod/values.yaml", 7, 1, "OC094"),
+            at("prod/values.yaml", two_findings_second(), 1, "OC094"),
         ]
     );
 
@@ -485,7 +514,8 @@ const UMBRELLA: &str = "oncall:
 
 #[test]
 fn an_umbrella_values_file_is_linted_under_its_oncall_key() {
-    let dir = in_dir(&[("values.yaml", UMBRELLA)]);
+    let umbrella = format!("{UMBRELLA}{}", platform_under("  "));
+    let dir = in_dir(&[("values.yaml", &umbrella)]);
     let run = run_in(&dir, &["--format", "concise", "values.yaml"]);
     run.assert_code(1);
     let findings = concise_findings(&run);
@@ -535,9 +565,12 @@ dependencies:
 
 #[test]
 fn a_chart_yaml_alias_names_the_values_root() {
+    // the oncall chart's platform settings under its alias, after what the test is about
+    // (not in `loose/`: they would make `alerting:` look like the oncall chart's values)
+    let aliased = format!("{ALIASED}{}", platform_under("  "));
     let dir = in_dir(&[
         ("platform/Chart.yaml", UMBRELLA_CHART),
-        ("platform/values.yaml", ALIASED),
+        ("platform/values.yaml", &aliased),
         ("loose/values.yaml", ALIASED),
     ]);
     let run = run_in(&dir, &["--format", "concise", "platform/values.yaml"]);
@@ -568,7 +601,7 @@ fn a_chart_yaml_alias_names_the_values_root() {
         "-",
     ])
     .cwd(dir.path())
-    .stdin(ALIASED)
+    .stdin(aliased.as_str())
     .run();
     run.assert_code(1);
     // `engine:` at the umbrella's top level reaches no chart: OC096 says so

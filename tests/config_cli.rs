@@ -32,6 +32,15 @@ fn write(path: &Path, text: &str) {
     std::fs::write(path, text).unwrap();
 }
 
+/// What a 2026 install sets against the platform rules (secrets, bundled images, ingress-nginx,
+/// cert-manager), for values whose subject is elsewhere.
+const PLATFORM: &str = include_str!("../testdata/settled/platform.yaml");
+
+/// `values` with the platform rules settled, appended at the end so that positions stay.
+fn settled(values: &str) -> String {
+    format!("{values}{PLATFORM}")
+}
+
 /// An external Grafana with a bare service name: an OC006 warning without namespaces, an
 /// error with namespaces that differ.
 const BARE: &str = "grafana:\n  enabled: false\nexternalGrafana:\n  url: http://grafana:80\n\
@@ -47,7 +56,7 @@ fn the_nearest_config_upward_applies_and_flags_win() {
         &repo.join(".oncall-lint.yaml"),
         "release:\n  namespace: oncall\n  grafana-namespace: monitoring\n",
     );
-    write(&repo.join("deploy/prod/values.yaml"), BARE);
+    write(&repo.join("deploy/prod/values.yaml"), &settled(BARE));
     // found upward from the file: the namespaces make the bare host an error
     let out = run_in(&repo, &["--format", "concise", "deploy/prod/values.yaml"]);
     assert!(stdout(&out).contains("OC006 error"), "{}", stdout(&out));
@@ -140,8 +149,8 @@ fn per_file_ignores_select_fail_on_and_custom_rules() {
         &dir.join(".oncall-lint.yaml"),
         "fail-on: error\nper-file-ignores:\n  'dev-*.yaml': [OC010]\ncustom-rules:\n  - code: CORP001\n    name: engine-replicas\n    severity: warning\n    path: engine.replicaCount\n    check: at-least\n    value: 2\n    message: \"`engine.replicaCount` is below 2\"\n",
     );
-    write(&dir.join("dev-values.yaml"), TOGGLE);
-    write(&dir.join("prod-values.yaml"), TOGGLE);
+    write(&dir.join("dev-values.yaml"), &settled(TOGGLE));
+    write(&dir.join("prod-values.yaml"), &settled(TOGGLE));
     let out = run_in(
         &dir,
         &["--format", "concise", "dev-values.yaml", "prod-values.yaml"],
@@ -287,7 +296,7 @@ fn init_completions_and_man() {
 #[test]
 fn output_file_and_color_env() {
     let dir = temp_dir("output");
-    write(&dir.join("values.yaml"), TOGGLE);
+    write(&dir.join("values.yaml"), &settled(TOGGLE));
     // release `helm-testing`: the chart's own plugin provisioning is right for it, so OC004
     // does not warn and OC010 is the one finding
     let out = run_in(

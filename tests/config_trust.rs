@@ -8,8 +8,12 @@ mod exe;
 
 use exe::{Run, TempDir, concise_findings};
 
-/// An OC006 error at 4:8: the URL has no scheme.
-const NO_SCHEME: &str = "grafana:\n  enabled: false\nexternalGrafana:\n  url: grafana:3000\nbase_url: oncall.example.org\n";
+/// An OC006 error at 4:8: the URL has no scheme. The platform rules (secrets, bundled
+/// images, ingress-nginx, cert-manager) are settled after it, so OC006 is the one finding.
+const NO_SCHEME: &str = concat!(
+    "grafana:\n  enabled: false\nexternalGrafana:\n  url: grafana:3000\nbase_url: oncall.example.org\n",
+    include_str!("../testdata/settled/platform.yaml")
+);
 
 /// A config that silences everything: when it applies, nothing is reported.
 const SILENCE: &str = "ignore: [all]\n";

@@ -19,9 +19,17 @@ fn a_users_schema_adds_its_findings_to_the_charts() {
           "additionalProperties": false
         }"#,
     );
+    // the platform rules (secrets, bundled images, ingress-nginx, cert-manager) settled under
+    // `oncall:` after the keys under test, so only the schemas' findings are left
+    let platform: String = include_str!("../testdata/settled/platform.yaml")
+        .lines()
+        .map(|l| format!("  {l}\n"))
+        .collect();
     let values = dir.write(
         "values.yaml",
-        "teem: alerting\noncall:\n  base_url: oncall.example.com\n  externalGrafana:\n    ulr: http://g\n",
+        format!(
+            "teem: alerting\noncall:\n  base_url: oncall.example.com\n  externalGrafana:\n    ulr: http://g\n{platform}"
+        ),
     );
     // release `helm-testing`: the chart's own plugin provisioning is right for it, so OC004
     // does not warn and only the schemas' findings are reported
