@@ -8,8 +8,11 @@ mod exe;
 
 use exe::{Run, TempDir, concise_findings, oncall_lint};
 
-/// An OC006 error at 4:8: the URL has no scheme.
-const NO_SCHEME: &str = "grafana:\n  enabled: false\nexternalGrafana:\n  url: grafana:3000\nbase_url: oncall.example.org\n";
+/// An OC006 error at 4:8: the URL has no scheme; the platform rules settled after it.
+const NO_SCHEME: &str = concat!(
+    "grafana:\n  enabled: false\nexternalGrafana:\n  url: grafana:3000\nbase_url: oncall.example.org\n",
+    include_str!("../testdata/settled/platform.yaml")
+);
 
 /// A directory holding `files`.
 fn in_dir(files: &[(&str, &str)]) -> TempDir {

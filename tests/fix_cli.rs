@@ -26,7 +26,13 @@ fn run_in(dir: &Path, args: &[&str]) -> Output {
 /// exit 1 with nothing left to fix.
 const NAMED: [&str; 2] = ["--release", "helm-testing"];
 
-const BROKEN: &str = "# team values\nbase_url: oncall.example.org\ngrafana:\n  grafana.ini:\n    feature_toggles:\n      enable: publicDashboards  # status page\n";
+/// The platform rules settled, so that what `--fix` leaves is nothing.
+const PLATFORM: &str = include_str!("../testdata/settled/platform.yaml");
+
+const BROKEN: &str = concat!(
+    "# team values\nbase_url: oncall.example.org\ngrafana:\n  grafana.ini:\n    feature_toggles:\n      enable: publicDashboards  # status page\n",
+    include_str!("../testdata/settled/platform.yaml")
+);
 
 #[test]
 fn fix_writes_only_the_fixed_bytes_and_reports_what_remains() {
@@ -186,7 +192,10 @@ fn stdin_fix_prints_the_fixed_text() {
 #[test]
 fn a_release_fix_edits_the_file_that_set_the_value() {
     let dir = temp_dir("release");
-    let base = "base_url: oncall.example.org\ngrafana:\n  grafana.ini:\n    server:\n      domain: g.example.com\n";
+    let base = format!(
+        "base_url: oncall.example.org\ngrafana:\n  grafana.ini:\n    server:\n      domain: g.example.com\n{PLATFORM}"
+    );
+    let base = base.as_str();
     let prod = "# prod\ngrafana:\n  extraVolumes:\n    - name: cache\n      emptyDir: {}\n";
     std::fs::write(dir.join("base.yaml"), base).unwrap();
     std::fs::write(dir.join("prod.yaml"), prod).unwrap();

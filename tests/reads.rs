@@ -10,8 +10,11 @@ use std::time::{Duration, Instant};
 
 use exe::{BIN, Run, TempDir, concise_findings, oncall_lint};
 
-/// An OC006 error at 4:8: the URL has no scheme.
-const NO_SCHEME: &str = "grafana:\n  enabled: false\nexternalGrafana:\n  url: grafana:3000\nbase_url: oncall.example.org\n";
+/// An OC006 error at 4:8: the URL has no scheme; the platform rules settled after it.
+const NO_SCHEME: &str = concat!(
+    "grafana:\n  enabled: false\nexternalGrafana:\n  url: grafana:3000\nbase_url: oncall.example.org\n",
+    include_str!("../testdata/settled/platform.yaml")
+);
 
 /// Long enough for a debug build on a busy machine; a blocked or runaway read is killed.
 const QUICK: Duration = Duration::from_secs(20);

@@ -53,8 +53,20 @@ const ALIASED_PROVISIONED: &str = "irm:
                   onCallApiUrl: http://platform-irm-engine:8080
 ";
 
-/// Values that keep the bundled Grafana and the chart's own plugin provisioning.
-const BUNDLED: &str = "base_url: oncall.example.com\ngrafana:\n  enabled: true\n";
+/// The platform rules settled: what a 2026 install sets against the chart's defaults.
+const PLATFORM: &str = include_str!("../testdata/settled/platform.yaml");
+
+/// Values that keep the bundled Grafana and the chart's own plugin provisioning; the
+/// platform rules settled after them.
+const BUNDLED: &str = concat!(
+    "base_url: oncall.example.com\ngrafana:\n  enabled: true\n",
+    include_str!("../testdata/settled/platform.yaml")
+);
+
+/// [`PLATFORM`] two spaces in, for the values of a subchart under its key in an umbrella.
+fn platform_indented() -> String {
+    PLATFORM.lines().map(|line| format!("  {line}\n")).collect()
+}
 
 /// A directory holding `files`.
 fn dir_with(files: &[(&str, &str)]) -> TempDir {
@@ -277,7 +289,13 @@ fn a_fork_version_in_chart_yaml_uses_the_nearest_release_and_says_so() {
             "Chart.yaml",
             "apiVersion: v2\nname: platform\nversion: 0.1.0\ndependencies:\n  - name: oncall\n    version: 2.3.0\n    repository: https://charts.example.com/forks\n",
         ),
-        ("values.yaml", "oncall:\n  base_url: oncall.example.com\n"),
+        (
+            "values.yaml",
+            &format!(
+                "oncall:\n  base_url: oncall.example.com\n{}",
+                platform_indented()
+            ),
+        ),
     ]);
     let run = run_in(
         &dir,

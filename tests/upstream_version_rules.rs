@@ -76,26 +76,104 @@ fn every_rule_on_the_chart_values_finds_only_what_a_copy_of_them_gets_wrong() {
     };
     // (version, release, expected codes)
     let cases: [(&str, Option<&str>, &[&str]); 12] = [
+        // Every version also keeps what a 2026 install cannot: the bundled ingress-nginx
+        // (OC072: controller v1.2.1, CVE-2025-1974, project retired), the bundled
+        // cert-manager v1.8.0 with its CRDs (OC073), and Bitnami images on `docker.io/bitnami`
+        // tags no longer served (OC070: mariadb 10.11.4 up to 1.16.5, rabbitmq, redis); from
+        // 1.16.6 mariadb 23.2.1 runs `bitnami/mariadb:latest` instead (OC071).
         // `base_url: example.com` is the placeholder every install must replace (OC015).
         // Charts before 1.9.23 run Grafana 9.5.3, and the unpinned plugin they install is
         // today's, which needs Grafana 10.3 (OC013): a fresh install of them is broken.
-        ("1.8.13", None, &["OC015", "OC013"]),
-        ("1.9.22", None, &["OC015", "OC013"]),
+        (
+            "1.8.13",
+            None,
+            &[
+                "OC015", "OC072", "OC073", "OC070", "OC070", "OC070", "OC013",
+            ],
+        ),
+        (
+            "1.9.22",
+            None,
+            &[
+                "OC015", "OC072", "OC073", "OC070", "OC070", "OC070", "OC013",
+            ],
+        ),
         // From 1.9.23 the chart's own plugin provisioning is right only for a release called
         // `helm-testing`; with no release name given, OC004 warns that it cannot tell.
-        ("1.9.23", None, &["OC015", "OC004"]),
-        ("1.12.1", None, &["OC015", "OC004"]),
-        ("1.13.0", None, &["OC015", "OC004"]),
-        ("1.16.9", None, &["OC015", "OC004"]),
+        (
+            "1.9.23",
+            None,
+            &[
+                "OC015", "OC072", "OC073", "OC070", "OC070", "OC070", "OC004",
+            ],
+        ),
+        (
+            "1.12.1",
+            None,
+            &[
+                "OC015", "OC072", "OC073", "OC070", "OC070", "OC070", "OC004",
+            ],
+        ),
+        (
+            "1.13.0",
+            None,
+            &[
+                "OC015", "OC072", "OC073", "OC070", "OC070", "OC070", "OC004",
+            ],
+        ),
+        // 1.16.9: mariadb on `latest` (OC071), so only rabbitmq and redis are unavailable
+        (
+            "1.16.9",
+            None,
+            &[
+                "OC015", "OC072", "OC073", "OC071", "OC070", "OC070", "OC004",
+            ],
+        ),
         // With a release name other than `helm-testing`, the chart's own provisioning
         // (from 1.9.23) points the plugin at `helm-testing-oncall-engine` (OC004) and
         // Grafana's `root_url` at `helm-testing-grafana` (OC005): both wrong for `oncall`.
-        ("1.8.13", Some("oncall"), &["OC015", "OC013"]),
-        ("1.9.22", Some("oncall"), &["OC015", "OC013"]),
-        ("1.9.23", Some("oncall"), &["OC015", "OC005", "OC004"]),
-        ("1.12.1", Some("oncall"), &["OC015", "OC005", "OC004"]),
-        ("1.13.0", Some("oncall"), &["OC015", "OC005", "OC004"]),
-        ("1.16.9", Some("oncall"), &["OC015", "OC005", "OC004"]),
+        (
+            "1.8.13",
+            Some("oncall"),
+            &[
+                "OC015", "OC072", "OC073", "OC070", "OC070", "OC070", "OC013",
+            ],
+        ),
+        (
+            "1.9.22",
+            Some("oncall"),
+            &[
+                "OC015", "OC072", "OC073", "OC070", "OC070", "OC070", "OC013",
+            ],
+        ),
+        (
+            "1.9.23",
+            Some("oncall"),
+            &[
+                "OC015", "OC072", "OC073", "OC070", "OC070", "OC070", "OC005", "OC004",
+            ],
+        ),
+        (
+            "1.12.1",
+            Some("oncall"),
+            &[
+                "OC015", "OC072", "OC073", "OC070", "OC070", "OC070", "OC005", "OC004",
+            ],
+        ),
+        (
+            "1.13.0",
+            Some("oncall"),
+            &[
+                "OC015", "OC072", "OC073", "OC070", "OC070", "OC070", "OC005", "OC004",
+            ],
+        ),
+        (
+            "1.16.9",
+            Some("oncall"),
+            &[
+                "OC015", "OC072", "OC073", "OC071", "OC070", "OC070", "OC005", "OC004",
+            ],
+        ),
     ];
     for (version, release, expected) in cases {
         let name = format!("oncall-chart-{version}-values.yaml");

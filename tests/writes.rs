@@ -20,8 +20,12 @@ use exe::TempDir;
 /// finding is the one `--fix` fixes.
 const NAMED: [&str; 2] = ["--release", "helm-testing"];
 
-/// A values file `--fix` changes: `enable` gains `externalServiceAccounts`.
-const BROKEN: &str = "# team values\nbase_url: oncall.example.org\ngrafana:\n  grafana.ini:\n    feature_toggles:\n      enable: publicDashboards  # status page\n";
+/// A values file `--fix` changes: `enable` gains `externalServiceAccounts`; the platform
+/// rules settled after it.
+const BROKEN: &str = concat!(
+    "# team values\nbase_url: oncall.example.org\ngrafana:\n  grafana.ini:\n    feature_toggles:\n      enable: publicDashboards  # status page\n",
+    include_str!("../testdata/settled/platform.yaml")
+);
 
 /// What `--fix` makes of [`BROKEN`].
 fn fixed() -> String {
