@@ -33,6 +33,20 @@ fn lint(case: &Path, tree: &str) -> Run {
     run
 }
 
+/// What a 2026 install sets so the frozen chart's defaults do not break it (the platform
+/// rules: bundled images, ingress-nginx, cert-manager, the engine's keys): for releases
+/// whose subject is elsewhere.
+const PLATFORM: &str = include_str!("../testdata/settled/platform.yaml");
+
+/// [`PLATFORM`], each line indented by `indent` spaces, to sit under a key of a manifest.
+fn settled(indent: usize) -> String {
+    let pad = " ".repeat(indent);
+    PLATFORM
+        .lines()
+        .map(|line| format!("{pad}{line}\n"))
+        .collect()
+}
+
 #[test]
 fn every_case_fails_where_a_person_edits_and_its_twin_is_clean() {
     for case in cases() {
@@ -110,7 +124,9 @@ fn argo_value_files_are_read_from_the_source_path_of_this_repository() {
             ("charts/oncall/Chart.yaml", ONCALL_CHART),
             (
                 "charts/oncall/values-prod.yaml",
-                "base_url: https://oncall.example.org\ngrafana:\n  enabled: false\nexternalGrafana:\n  url: http://grafana.monitoring.svc:80\n",
+                &format!(
+                    "base_url: https://oncall.example.org\ngrafana:\n  enabled: false\nexternalGrafana:\n  url: http://grafana.monitoring.svc:80\n{PLATFORM}"
+                ),
             ),
         ],
     );
@@ -129,7 +145,7 @@ fn argo_value_files_are_read_from_the_source_path_of_this_repository() {
     // the clean twin
     repo.write(
         "charts/oncall/values-prod.yaml",
-        "base_url: oncall.example.org\ngrafana:\n  enabled: false\nexternalGrafana:\n  url: http://grafana.monitoring.svc:80\n",
+        format!("base_url: oncall.example.org\ngrafana:\n  enabled: false\nexternalGrafana:\n  url: http://grafana.monitoring.svc:80\n{PLATFORM}"),
     );
     let run = repo.run(&["--format", "concise", "--no-config", "apps"]);
     assert_eq!(run.code(), Some(0), "{}{}", run.stdout(), run.stderr);
@@ -385,7 +401,11 @@ fn a_gitops_repository_says_each_finding_once_where_it_is_edited() {
     );
 }
 
-const SUPPRESSED: &str = "\
+/// Two releases, each with its platform settled (the Application's in its values string, the
+/// HelmRelease's at the end), whose own mistakes are suppressed.
+fn suppressed() -> String {
+    format!(
+        "\
 apiVersion: argoproj.io/v1alpha1
 kind: Application
 metadata:
@@ -404,7 +424,7 @@ spec:
           url: http://grafana.monitoring.svc:80
         celery:
           worker_concurency: \"2\" # oncall-lint: ignore[OC090] kept for the old chart
-  destination:
+{}  destination:
     namespace: oncall
 ---
 apiVersion: helm.toolkit.fluxcd.io/v2
@@ -423,13 +443,17 @@ spec:
       enabled: false
     externalGrafana:
       url: http://grafana.monitoring.svc:80
-";
+{}",
+        settled(8),
+        settled(4)
+    )
+}
 
 #[test]
 fn suppressions_work_in_a_manifest_and_inside_its_values_string() {
-    let dir = TempDir::with_files("gitops-suppress", &[("releases.yaml", SUPPRESSED)]);
+    let dir = TempDir::with_files("gitops-suppress", &[("releases.yaml", &suppressed())]);
     assert_eq!(lint_in(&dir, "releases.yaml"), []);
-    let bare = SUPPRESSED
+    let bare = suppressed()
         .replace(" # oncall-lint: ignore[OC090] kept for the old chart", "")
         .replace(" # oncall-lint: ignore[OC015] kept for now", "");
     dir.write("releases.yaml", &bare);
@@ -437,7 +461,12 @@ fn suppressions_work_in_a_manifest_and_inside_its_values_string() {
         lint_in(&dir, "releases.yaml"),
         [
             ("releases.yaml".to_owned(), 18, "OC090".to_owned()),
-            ("releases.yaml".to_owned(), 33, "OC015".to_owned())
+            // the HelmRelease's `base_url`, below the Application's settled values
+            (
+                "releases.yaml".to_owned(),
+                33 + PLATFORM.lines().count(),
+                "OC015".to_owned()
+            )
         ]
     );
 }
@@ -496,15 +525,19 @@ fn a_secrets_values_are_never_printed() {
 #[test]
 fn overlays_beside_a_charts_values_are_linted_over_it() {
     let chart = "apiVersion: v2\nname: platform\nversion: 1.0.0\ndependencies:\n  - name: oncall\n    version: 1.16.9\n    repository: https://grafana.github.io/helm-charts\n";
-    // the chart's own values leave `base_url` to each environment
-    let base = "oncall:\n  grafana:\n    enabled: false\n  externalGrafana:\n    url: http://grafana.monitoring.svc:80\n";
+    // the chart's own values leave `base_url` to each environment, and settle the platform
+    // for all of them (under the `oncall` subchart's key)
+    let base = format!(
+        "oncall:\n  grafana:\n    enabled: false\n  externalGrafana:\n    url: http://grafana.monitoring.svc:80\n{}",
+        settled(2)
+    );
     let prod = "oncall:\n  base_url: oncall.example.org\n  externalGrafana:\n    url: grafana.monitoring.svc\n";
     let staging = "oncall:\n  base_url: oncall.staging.example.org\n";
     let dir = TempDir::with_files(
         "gitops-layered",
         &[
             ("platform/Chart.yaml", chart),
-            ("platform/values.yaml", base),
+            ("platform/values.yaml", &base),
             ("platform/values-prod.yaml", prod),
             ("platform/values-staging.yaml", staging),
         ],
@@ -527,7 +560,7 @@ fn overlays_beside_a_charts_values_are_linted_over_it() {
 
 #[test]
 fn a_baseline_hides_a_manifests_findings_and_new_ones_still_show() {
-    let bare = SUPPRESSED
+    let bare = suppressed()
         .replace(" # oncall-lint: ignore[OC090] kept for the old chart", "")
         .replace(" # oncall-lint: ignore[OC015] kept for now", "");
     let dir = TempDir::with_files("gitops-baseline", &[("releases.yaml", &bare)]);
