@@ -143,3 +143,109 @@ fn the_settled_values_give_no_platform_finding_on_any_chart_version() {
         assert_eq!(codes(&findings), ["OC004"], "chart {chart}: {findings:#?}");
     }
 }
+
+/// The rules of "Today's platform", with the ones they extend.
+const PLATFORM_CODES: &[&str] = &[
+    "OC023", "OC024", "OC026", "OC027", "OC043", "OC046", "OC070", "OC071", "OC072", "OC073",
+    "OC074",
+];
+
+/// The flags a fixture's first line asks for, as the binary takes them (`--whole` is what
+/// a file linted alone already is).
+fn header_flags(text: &str) -> Vec<String> {
+    text.lines()
+        .next()
+        .and_then(|l| l.trim().strip_prefix("# oncall-lint-test:"))
+        .map(|rest| {
+            rest.split_whitespace()
+                .filter(|w| *w != "--whole")
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Twins that are one `-f` layer of a release (the library lints them as a layer): the
+/// binary lints them with the other file their comment names, in its place (before them,
+/// or after), as the release they are.
+const LAYERS: &[(&str, &str, Place)] = &[
+    (
+        "OC024/pass-overlay-layer.yaml",
+        "oncall:\n  secrets:\n    existingSecret: oncall-keys\n    secretKey: SECRET_KEY\n    mirageSecretKey: MIRAGE_SECRET_KEY\n",
+        Place::Before,
+    ),
+    (
+        "OC026/pass-enabled-no-credentials-layer.yaml",
+        "oncall:\n  slack:\n    existingSecret: oncall-slack\n    clientIdKey: client-id\n    clientSecretKey: client-secret\n    signingSecretKey: signing-secret\n",
+        Place::After,
+    ),
+    (
+        "OC070/pass-layer-names-subchart.yaml",
+        include_str!("../testdata/settled/platform.yaml"),
+        Place::Before,
+    ),
+];
+
+/// Where the other file of a [`LAYERS`] release goes.
+#[derive(PartialEq)]
+enum Place {
+    Before,
+    After,
+}
+
+#[test]
+fn every_platform_rule_fires_on_its_shapes_and_not_on_their_twins_through_the_binary() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/rules");
+    let mut checked = 0;
+    let mut wrong: Vec<String> = Vec::new();
+    for code in PLATFORM_CODES {
+        let folder = root.join(code);
+        let mut names: Vec<String> = std::fs::read_dir(&folder)
+            .expect("fixture folder")
+            .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+            .filter(|n| n.ends_with(".yaml") && n != "Chart.yaml")
+            .collect();
+        names.sort();
+        for name in names {
+            let text = std::fs::read_to_string(folder.join(&name)).expect("fixture");
+            // alone in a directory (with the folder's Chart.yaml): a manifest's siblings
+            // are read for the objects it references
+            let dir = TempDir::with_files("platform-fixture", &[(name.as_str(), text.as_str())]);
+            if let Ok(chart) = std::fs::read_to_string(folder.join("Chart.yaml")) {
+                dir.write("Chart.yaml", chart);
+            }
+            let mut args: Vec<String> =
+                vec!["--no-config".into(), "--format".into(), "concise".into()];
+            args.extend(header_flags(&text));
+            let layer = LAYERS.iter().find(|(f, ..)| *f == format!("{code}/{name}"));
+            match layer {
+                Some((_, other, place)) => {
+                    dir.write("other.yaml", other);
+                    let (first, second) = if *place == Place::Before {
+                        ("other.yaml", name.as_str())
+                    } else {
+                        (name.as_str(), "other.yaml")
+                    };
+                    args.extend(["-f", first, "-f", second].map(str::to_owned));
+                }
+                None => args.push(name.clone()),
+            }
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            let run = dir.run(&args);
+            run.assert_sane();
+            let fired = concise_findings(&run).iter().any(|f| f.code == *code);
+            if name.starts_with("fail-") {
+                assert!(fired, "{code}/{name} should fire {code}:\n{}", run.stdout());
+            } else if name.starts_with("pass-") {
+                assert!(
+                    !fired,
+                    "{code}/{name} should not fire {code}:\n{}",
+                    run.stdout()
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    assert!(checked > 80, "only {checked} fixtures");
+}
