@@ -197,7 +197,6 @@ enum Place {
 fn every_platform_rule_fires_on_its_shapes_and_not_on_their_twins_through_the_binary() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/rules");
     let mut checked = 0;
-    let mut wrong: Vec<String> = Vec::new();
     for code in PLATFORM_CODES {
         let folder = root.join(code);
         let mut names: Vec<String> = std::fs::read_dir(&folder)
@@ -246,6 +245,5 @@ fn every_platform_rule_fires_on_its_shapes_and_not_on_their_twins_through_the_bi
             checked += 1;
         }
     }
-    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
     assert!(checked > 80, "only {checked} fixtures");
 }
