@@ -190,7 +190,7 @@ fn layered_flux_releases() {
             // the base turns cert-manager off, but the chart's `cert-manager.io/issuer:
             // letsencrypt-prod` merges in next to its `cluster-issuer`: cert-manager refuses both
             ("OC074", "warning", "cert-manager.enabled", 18),
-            // staging's bundled MariaDB (chart 1.16.9, mariadb 23.2.1) runs `bitnami/mariadb:latest`
+            // staging's bundled MariaDB (chart 1.16.9: mariadb 23.2.1) runs `mariadb:latest`
             ("OC071", "warning", "mariadb.image", 13),
             // staging's bundled RabbitMQ and Redis keep the pinned `docker.io/bitnami` tags
             // Bitnami no longer serves: ImagePullBackOff
