@@ -85,7 +85,17 @@ fn release(names: &[&str], header: &str, expected: &[Finding]) {
 fn production_with_bundled_grafana_and_managed_databases_is_clean() {
     // external Postgres and Redis with existing secrets, the plugin pinned to the engine,
     // its own provisioning ConfigMap for release `oncall`, OAuth `token_url` (an address)
-    file("argocd/oncall-prod/values.yaml", &[]);
+    file(
+        "argocd/oncall-prod/values.yaml",
+        &[
+            // cert-manager is off but the chart's `cert-manager.io/issuer: letsencrypt-prod`
+            // merges in next to the `cluster-issuer` written here: cert-manager refuses both
+            ("OC074", "warning", "cert-manager.enabled", 100),
+            // the in-cluster RabbitMQ keeps chart 1.16.9's `bitnami/rabbitmq:3.12.0-debian-11-r0`,
+            // which Bitnami moved to bitnamilegacy: ImagePullBackOff
+            ("OC070", "error", "rabbitmq.image", 117),
+        ],
+    );
 }
 
 #[test]
@@ -96,7 +106,20 @@ fn argo_cd_application_manifest_is_not_values() {
 
 #[test]
 fn external_grafana_in_another_namespace_is_clean() {
-    file("external-grafana/values.yaml", &[]);
+    file(
+        "external-grafana/values.yaml",
+        &[
+            // cert-manager is off but the chart's `cert-manager.io/issuer: letsencrypt-prod`
+            // merges in next to the `cluster-issuer` written here: cert-manager refuses both
+            ("OC074", "warning", "cert-manager.enabled", 30),
+            // the bundled MariaDB of chart 1.16.9 (mariadb 23.2.1) runs `bitnami/mariadb:latest`
+            ("OC071", "warning", "mariadb.image", 33),
+            // the bundled RabbitMQ and Redis keep the pinned `docker.io/bitnami` tags Bitnami
+            // no longer serves: ImagePullBackOff
+            ("OC070", "error", "rabbitmq.image", 45),
+            ("OC070", "error", "redis.image", 50),
+        ],
+    );
     // the provisioning file on the Grafana side names the engine with its namespace
     file("external-grafana/grafana-provisioning.yaml", &[]);
 }
@@ -120,6 +143,14 @@ fn umbrella_chart_with_chart_yaml() {
                 "oncall.env.FEATURE_TELEGRAM_INTEGRATION_ENABLED",
                 18,
             ),
+            // the chart's `cert-manager.io/issuer: letsencrypt-prod` merges in next to the
+            // `cluster-issuer` written here while cert-manager is off: cert-manager refuses both
+            ("OC074", "warning", "oncall.cert-manager.enabled", 32),
+            // chart 1.15.6 (Chart.yaml) pins mariadb 10.11.4, rabbitmq 3.12.0 and redis 6.2.7
+            // under `docker.io/bitnami`, tags Bitnami moved to bitnamilegacy: ImagePullBackOff
+            ("OC070", "error", "oncall.mariadb.image", 40),
+            ("OC070", "error", "oncall.rabbitmq.image", 43),
+            ("OC070", "error", "oncall.redis.image", 46),
         ],
     );
 }
@@ -140,6 +171,9 @@ fn umbrella_chart_detected_under_its_alias() {
                 "oncall-app.grafana.\"grafana.ini\".server.root_url",
                 10,
             ),
+            // the `redis` written here keeps the pinned `bitnami/redis:6.2.7-debian-11-r11`,
+            // which Bitnami moved to bitnamilegacy: ImagePullBackOff
+            ("OC070", "error", "oncall-app.redis.image", 14),
         ],
     );
 }
@@ -152,7 +186,17 @@ fn layered_flux_releases() {
     release(
         &["flux/base/values.yaml", "flux/staging/values.yaml"],
         header,
-        &[],
+        &[
+            // the base turns cert-manager off, but the chart's `cert-manager.io/issuer:
+            // letsencrypt-prod` merges in next to its `cluster-issuer`: cert-manager refuses both
+            ("OC074", "warning", "cert-manager.enabled", 18),
+            // staging's bundled MariaDB (chart 1.16.9: mariadb 23.2.1) runs `mariadb:latest`
+            ("OC071", "warning", "mariadb.image", 13),
+            // staging's bundled RabbitMQ and Redis keep the pinned `docker.io/bitnami` tags
+            // Bitnami no longer serves: ImagePullBackOff
+            ("OC070", "error", "rabbitmq.image", 19),
+            ("OC070", "error", "redis.image", 22),
+        ],
     );
     release(
         &["flux/base/values.yaml", "flux/prod/values.yaml"],
@@ -169,6 +213,12 @@ fn layered_flux_releases() {
                 "grafana.extraObjects[0].metadata.name",
                 37,
             ),
+            // as with staging: the chart's `cert-manager.io/issuer` stays next to the base's
+            // `cluster-issuer` while cert-manager is off: cert-manager refuses both
+            ("OC074", "warning", "cert-manager.enabled", 18),
+            // prod keeps the bundled Redis on its pinned `bitnami/redis:6.2.7-debian-11-r11`,
+            // which Bitnami moved to bitnamilegacy: ImagePullBackOff
+            ("OC070", "error", "redis.image", 42),
         ],
     );
 }
@@ -178,6 +228,12 @@ fn air_gapped_install_with_an_init_container() {
     file(
         "airgapped/values.yaml",
         &[
+            // cert-manager is off but the chart's `cert-manager.io/issuer: letsencrypt-prod`
+            // merges in next to the `cluster-issuer` written here: cert-manager refuses both
+            ("OC074", "warning", "cert-manager.enabled", 32),
+            // the bundled MariaDB of chart 1.16.9 runs `mariadb:latest` (from the mirror too):
+            // a re-mirrored `latest` can upgrade the data on the volume in place
+            ("OC071", "warning", "mariadb.image", 43),
             // everything else that calls grafana.com is off; the plugin signing keys are still
             // fetched (the bundled Grafana 11.1.4 has the setting); info, as it only logs
             ("OC046", "info", "grafana.\"grafana.ini\".plugins", 70),
@@ -221,6 +277,17 @@ fn chart_1_9_22_install() {
             // grafana.com listed plugin versions up to 1.9.26 as `v1.9.22`: without the `v` the
             // download is likely not found (a warning: the rule says "likely")
             ("OC022", "warning", "grafana.plugins[0]", 38),
+            // cert-manager is off, and the annotation written here names the Issuer the chart
+            // creates only with its bundled cert-manager: no certificate is issued
+            (
+                "OC074",
+                "warning",
+                "ingress.annotations.\"cert-manager.io/issuer\"",
+                20,
+            ),
+            // chart 1.9.22 bundles mariadb 12.2.5, whose `bitnami/mariadb:10.11.4-debian-11-r0`
+            // Bitnami moved to bitnamilegacy: ImagePullBackOff
+            ("OC070", "error", "mariadb.image", 29),
         ],
     );
 }
@@ -259,6 +326,12 @@ fn values_copied_from_a_blog() {
             ("OC014", "warning", "externalGrafana.url", 19),
             // a password in the values file (info: hardening)
             ("OC048", "info", "rabbitmq.auth.password", 33),
+            // cert-manager is off, but the chart's `cert-manager.io/issuer: letsencrypt-prod`
+            // stays (Helm merges annotations): it names an Issuer nothing creates
+            ("OC074", "warning", "cert-manager.enabled", 22),
+            // the `rabbitmq` written here keeps chart 1.16.9's pinned `bitnami/rabbitmq` tag,
+            // which Bitnami moved to bitnamilegacy: ImagePullBackOff
+            ("OC070", "error", "rabbitmq.image", 31),
         ],
     );
 }

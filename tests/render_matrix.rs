@@ -33,6 +33,11 @@ const REGISTRY: &str = "harbor.internal.example/mirror";
 /// The base values every cell starts from: what a team writes first.
 const BASE: &str = "# Grafana OnCall for the on-call team\nbase_url: oncall.example.com\nengine:\n  replicaCount: 2\n";
 
+/// What a 2026 install adds to them so that the chart's defaults do not break it (the Bitnami
+/// images from bitnamilegacy, the bundled ingress-nginx and cert-manager off, the engine's
+/// keys from a Secret): clean base values, against which the overlays are judged.
+const PLATFORM: &str = include_str!("../testdata/settled/platform.yaml");
+
 /// Where Grafana runs.
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Grafana {
@@ -52,6 +57,9 @@ struct Cell {
     chart: &'static str,
     grafana: Grafana,
     air_gapped: bool,
+    /// The base values settle the platform ([`PLATFORM`] after [`BASE`]); without it the
+    /// bundled cert-manager and ingress-nginx run, as the chart's defaults say.
+    settled: bool,
 }
 
 impl Cell {
@@ -70,12 +78,17 @@ impl Cell {
     }
 
     fn base(&self) -> String {
-        match self.grafana {
+        let base = match self.grafana {
             Grafana::Bundled => BASE.to_owned(),
             Grafana::BundledElsewhere => BASE.to_owned(),
             Grafana::External => format!(
                 "{BASE}grafana:\n  enabled: false\nexternalGrafana:\n  url: http://grafana.monitoring.svc:3000\n"
             ),
+        };
+        if self.settled {
+            format!("{base}{PLATFORM}\n")
+        } else {
+            base
         }
     }
 
@@ -178,6 +191,7 @@ fn cells() -> Vec<Cell> {
                         chart,
                         grafana,
                         air_gapped,
+                        settled: true,
                     });
                 }
             }
@@ -292,6 +306,8 @@ fn the_air_gap_overlay_carries_this_releases_provisioning_and_pull_secrets() {
             chart,
             grafana: Grafana::Bundled,
             air_gapped: true,
+            // the chart's bundled cert-manager and ingress-nginx run: their pull secrets
+            settled: false,
         };
         let airgap = airgap_of(&cell.release(&[])).unwrap();
         let (_, values) = airgap.overlay.clone().unwrap();
@@ -371,6 +387,8 @@ fn without_cert_manager_the_pull_secret_goes_to_global_as_plain_names() {
         chart: "1.12.1",
         grafana: Grafana::Bundled,
         air_gapped: true,
+        // only the options are used: the values are this test's own
+        settled: false,
     };
     let values_file = "base_url: oncall.example.com\ncert-manager:\n  enabled: false\ningress-nginx:\n  enabled: false\n";
     let release = build_release(
