@@ -58,15 +58,25 @@ fn check(name: &str, diagnostics: &[Diagnostic], expected: &[Finding]) {
     );
 }
 
-/// Lints one file the way the CLI does (its header's options, a `Chart.yaml` beside it).
+/// Lints one file the way the CLI does: its header's options, a `Chart.yaml` beside it, and
+/// as a whole release (what no file sets is the chart's default).
 fn file(name: &str, expected: &[Finding]) {
-    let diagnostics = support::lint_fixture(&root().join("testdata/realistic").join(name));
-    check(name, &diagnostics, expected);
+    let path = root().join("testdata/realistic").join(name);
+    let bytes = std::fs::read(&path).expect("readable");
+    let mut options = support::options_from_header(&String::from_utf8_lossy(&bytes));
+    options.release.whole = true;
+    options.release.chart_yaml = path
+        .parent()
+        .and_then(|d| std::fs::read_to_string(d.join("Chart.yaml")).ok());
+    let report = oncall_lint_core::lint_bytes(&support::relative(&path), bytes, &options);
+    check(name, &report.diagnostics, expected);
 }
 
-/// Lints `-f` files as one release, with the options of the first file's header.
+/// Lints `-f` files as one release, with the options of the first file's header: a whole
+/// release, as the CLI takes the `-f` files of one run.
 fn release(names: &[&str], header: &str, expected: &[Finding]) {
-    let options = support::options_from_header(header);
+    let mut options = support::options_from_header(header);
+    options.release.whole = true;
     let inputs = names
         .iter()
         .map(|n| {
@@ -174,6 +184,16 @@ fn umbrella_chart_detected_under_its_alias() {
             // the `redis` written here keeps the pinned `bitnami/redis:6.2.7-debian-11-r11`,
             // which Bitnami moved to bitnamilegacy: ImagePullBackOff
             ("OC070", "error", "oncall-app.redis.image", 14),
+            // a whole release under the alias: no `existingSecret`, so the engine's keys change at every upgrade
+            ("OC024", "warning", "oncall-app.oncall.secrets", 6),
+            // the bundled RabbitMQ keeps the tag Bitnami no longer serves
+            ("OC070", "error", "oncall-app.rabbitmq.image", 6),
+            // chart 1.16.9's mariadb 23.2.1 floats on `latest`
+            ("OC071", "warning", "oncall-app.mariadb.image", 6),
+            // the retired ingress-nginx 4.1.4 is deployed by default
+            ("OC072", "warning", "oncall-app.ingress-nginx.enabled", 6),
+            // and cert-manager v1.8.0 with its CRDs
+            ("OC073", "warning", "oncall-app.cert-manager.enabled", 6),
         ],
     );
 }
@@ -240,6 +260,8 @@ fn air_gapped_install_with_an_init_container() {
             // the engine's `env` keeps its usage report, Cloud heartbeat and Cloud
             // notifications on (the engine's defaults): each only logs an error here
             ("OC046", "info", "env", 5),
+            // `existingSecret` without the key names `secretKey`/`mirageSecretKey`: the chart's `required` stops `helm install`
+            ("OC024", "error", "oncall.secrets.existingSecret", 36),
         ],
     );
 }
@@ -288,6 +310,14 @@ fn chart_1_9_22_install() {
             // chart 1.9.22 bundles mariadb 12.2.5, whose `bitnami/mariadb:10.11.4-debian-11-r0`
             // Bitnami moved to bitnamilegacy: ImagePullBackOff
             ("OC070", "error", "mariadb.image", 29),
+            // `existingSecret` without the key names `secretKey`/`mirageSecretKey`: the chart's `required` stops `helm install`
+            ("OC024", "error", "oncall.secrets.existingSecret", 10),
+            // a whole release: the bundled RabbitMQ keeps `bitnami/rabbitmq:3.12.0-debian-11-r0`, no longer served
+            ("OC070", "error", "rabbitmq.image", 3),
+            // and the bundled Redis `bitnami/redis:6.2.7-debian-11-r11`
+            ("OC070", "error", "redis.image", 3),
+            // the chart's default ingress-nginx 4.1.4 (controller v1.2.1, CVE-2025-1974) is deployed
+            ("OC072", "warning", "ingress-nginx.enabled", 3),
         ],
     );
 }
@@ -332,6 +362,12 @@ fn values_copied_from_a_blog() {
             // the `rabbitmq` written here keeps chart 1.16.9's pinned `bitnami/rabbitmq` tag,
             // which Bitnami moved to bitnamilegacy: ImagePullBackOff
             ("OC070", "error", "rabbitmq.image", 31),
+            // a whole release: no `existingSecret`, so the engine's keys change at every upgrade
+            ("OC024", "warning", "oncall.secrets", 3),
+            // the bundled Redis's tag is no longer served (RabbitMQ's is reported where the file writes it)
+            ("OC070", "error", "redis.image", 3),
+            // chart 1.16.9's mariadb floats on `latest`
+            ("OC071", "warning", "mariadb.image", 3),
         ],
     );
 }
@@ -344,6 +380,16 @@ fn quickstart_from_the_chart_readme() {
             // the chart's external Service template reads `type`, `port` and `annotations`
             // only: the node port is ignored and Kubernetes picks a random one
             ("OC090", "warning", "service.nodePort", 23),
+            // a whole release: `localhost` links point at the reader's machine (what the CLI says of this file)
+            ("OC015", "warning", "base_url", 4),
+            // no `existingSecret`: the engine's keys change at every upgrade
+            ("OC024", "warning", "oncall.secrets", 4),
+            // the bundled RabbitMQ's tag is no longer served
+            ("OC070", "error", "rabbitmq.image", 4),
+            // nor the bundled Redis's
+            ("OC070", "error", "redis.image", 4),
+            // chart 1.16.9's mariadb floats on `latest`
+            ("OC071", "warning", "mariadb.image", 4),
         ],
     );
 }
