@@ -44,9 +44,7 @@ pub(crate) fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     if release.kind != InputKind::OncallValues {
         return;
     }
-    let spec = &ctx.options.release;
-    let written =
-        engine::written_chart_version(spec.chart_version.as_deref(), spec.chart_yaml.as_deref());
+    let written = ctx.written_chart_version();
     let Some((version, tag)) = engine::known_version(release, written.as_deref()) else {
         return;
     };

@@ -68,9 +68,7 @@ pub(crate) fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     if release.kind != InputKind::OncallValues {
         return;
     }
-    let spec = &ctx.options.release;
-    let written =
-        engine::written_chart_version(spec.chart_version.as_deref(), spec.chart_yaml.as_deref());
+    let written = ctx.written_chart_version();
     let chart = engine::exact_chart_version(release, written.as_deref());
     let app = chart.and_then(engine::app_version);
     match engine::tag(release) {

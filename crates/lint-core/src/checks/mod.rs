@@ -53,6 +53,16 @@ impl<'a> CheckContext<'a> {
         })
     }
 
+    /// The oncall chart version as the user wrote it (`--chart-version`, a `Chart.yaml`
+    /// beside the values); see [`crate::model::engine::written_chart_version`].
+    pub(crate) fn written_chart_version(&self) -> Option<String> {
+        let spec = &self.options.release;
+        crate::model::engine::written_chart_version(
+            spec.chart_version.as_deref(),
+            spec.chart_yaml.as_deref(),
+        )
+    }
+
     /// The Grafana the release deploys.
     pub(crate) fn grafana(&self) -> Grafana<'a> {
         Grafana::of(self.release)

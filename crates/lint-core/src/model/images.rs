@@ -770,6 +770,23 @@ const fn switched(
     }
 }
 
+/// The volume-permissions init container (`volumePermissions.image`, behind
+/// `volumePermissions.enabled`), which every Bitnami subchart has.
+const fn volume_permissions(
+    registry: &'static str,
+    repository: &'static str,
+    tag: &'static str,
+) -> BitnamiDefault {
+    switched(
+        &["volumePermissions"],
+        &["volumePermissions", "enabled"],
+        "the volume-permissions init container",
+        registry,
+        repository,
+        tag,
+    )
+}
+
 /// The Bitnami subcharts the oncall chart bundles, by chart version, with the images their
 /// `values.yaml` default to (the vendored `helm/oncall/charts/*.tgz`; the values of 1.9.23 and
 /// 1.16.9 are kept in `upstream/oncall-subcharts/`, and 1.8.13 and 1.9.22 declare the same
@@ -788,14 +805,7 @@ pub(crate) const BITNAMI_CHARTS: [BitnamiChart; 6] = [
         reads_secret_objects: false,
         images: &[
             main_image("bitnami/mariadb", "docker.io", "10.11.4-debian-11-r0"),
-            switched(
-                &["volumePermissions"],
-                &["volumePermissions", "enabled"],
-                "the volume-permissions init container",
-                "docker.io",
-                "bitnami/bitnami-shell",
-                "11-debian-11-r123",
-            ),
+            volume_permissions("docker.io", "bitnami/bitnami-shell", "11-debian-11-r123"),
             switched(
                 &["metrics"],
                 &["metrics", "enabled"],
@@ -815,14 +825,7 @@ pub(crate) const BITNAMI_CHARTS: [BitnamiChart; 6] = [
         reads_secret_objects: true,
         images: &[
             main_image("bitnami/mariadb", "registry-1.docker.io", "latest"),
-            switched(
-                &["volumePermissions"],
-                &["volumePermissions", "enabled"],
-                "the volume-permissions init container",
-                "registry-1.docker.io",
-                "bitnami/os-shell",
-                "latest",
-            ),
+            volume_permissions("registry-1.docker.io", "bitnami/os-shell", "latest"),
             switched(
                 &["metrics"],
                 &["metrics", "enabled"],
@@ -842,14 +845,7 @@ pub(crate) const BITNAMI_CHARTS: [BitnamiChart; 6] = [
         reads_secret_objects: false,
         images: &[
             main_image("bitnami/postgresql", "docker.io", "14.5.0-debian-11-r30"),
-            switched(
-                &["volumePermissions"],
-                &["volumePermissions", "enabled"],
-                "the volume-permissions init container",
-                "docker.io",
-                "bitnami/bitnami-shell",
-                "11-debian-11-r42",
-            ),
+            volume_permissions("docker.io", "bitnami/bitnami-shell", "11-debian-11-r42"),
             switched(
                 &["metrics"],
                 &["metrics", "enabled"],
@@ -869,14 +865,7 @@ pub(crate) const BITNAMI_CHARTS: [BitnamiChart; 6] = [
         reads_secret_objects: false,
         images: &[
             main_image("bitnami/rabbitmq", "docker.io", "3.12.0-debian-11-r0"),
-            switched(
-                &["volumePermissions"],
-                &["volumePermissions", "enabled"],
-                "the volume-permissions init container",
-                "docker.io",
-                "bitnami/bitnami-shell",
-                "11-debian-11-r123",
-            ),
+            volume_permissions("docker.io", "bitnami/bitnami-shell", "11-debian-11-r123"),
         ],
     },
     BitnamiChart {
@@ -918,14 +907,7 @@ const REDIS_16_13_2: [BitnamiDefault; 5] = [
         "bitnami/redis-exporter",
         "1.43.0-debian-11-r4",
     ),
-    switched(
-        &["volumePermissions"],
-        &["volumePermissions", "enabled"],
-        "the volume-permissions init container",
-        "docker.io",
-        "bitnami/bitnami-shell",
-        "11-debian-11-r11",
-    ),
+    volume_permissions("docker.io", "bitnami/bitnami-shell", "11-debian-11-r11"),
     switched(
         &["sysctl"],
         &["sysctl", "enabled"],
