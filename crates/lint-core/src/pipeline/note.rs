@@ -90,6 +90,20 @@ pub enum Note {
         /// Why (`another repository`, `optional, and not found`).
         why: String,
     },
+    /// A manifest's chart version is a range (or missing): the tool installs the newest
+    /// release in it, whose defaults are used.
+    ChartRange {
+        /// The manifest file.
+        subject: String,
+        /// The object that declares the release.
+        object: String,
+        /// The version as written; empty when none is.
+        written: String,
+        /// The release whose defaults are used.
+        resolved: String,
+        /// The tool that installs it (`Flux`).
+        tool: &'static str,
+    },
     /// Fields of a manifest left unread because they are templated.
     Templated {
         /// The manifest file.
@@ -237,6 +251,7 @@ impl Note {
             | Note::ReleaseSkipped { subject, .. }
             | Note::SourceNotRead { subject, .. }
             | Note::Templated { subject, .. }
+            | Note::ChartRange { subject, .. }
             | Note::ValuesRoot {
                 subject: Some(subject),
                 ..
@@ -326,7 +341,8 @@ impl fmt::Display for Note {
             Note::Declared { .. }
             | Note::ReleaseSkipped { .. }
             | Note::SourceNotRead { .. }
-            | Note::Templated { .. } => self.fmt_gitops(f),
+            | Note::Templated { .. }
+            | Note::ChartRange { .. } => self.fmt_gitops(f),
         }
     }
 }
@@ -381,6 +397,29 @@ impl Note {
                 "{subject}: {object}: templated, not read: {}",
                 fields.join("; ")
             ),
+            Note::ChartRange {
+                subject,
+                object,
+                written,
+                resolved,
+                tool,
+            } => {
+                let (what, newest) = if written.is_empty() {
+                    (
+                        "no chart version is written".to_owned(),
+                        "the newest release",
+                    )
+                } else {
+                    (
+                        format!("the chart version `{written}` is a range"),
+                        "the newest release in it",
+                    )
+                };
+                write!(
+                    f,
+                    "{subject}: {object}: {what}: checked against oncall {resolved}, {newest}, which {tool} installs"
+                )
+            }
             _ => Ok(()),
         }
     }

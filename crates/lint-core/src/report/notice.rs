@@ -37,6 +37,9 @@ pub enum NoticeKind {
     /// A release a GitOps manifest declares of another chart than oncall, whose values
     /// hold no Grafana that hosts the plugin: not linted.
     ReleaseSkipped,
+    /// A manifest's chart version is a range (or missing): the newest release in it was
+    /// taken, as the tool installs it.
+    ChartRange,
 }
 
 impl NoticeKind {
@@ -51,6 +54,7 @@ impl NoticeKind {
             NoticeKind::SourceNotRead => "values-source-not-read",
             NoticeKind::Templated => "templated",
             NoticeKind::ReleaseSkipped => "release-skipped",
+            NoticeKind::ChartRange => "chart-version-range",
         }
     }
 }
@@ -93,6 +97,7 @@ pub fn from_notes<'a>(
                 (NoticeKind::SourceNotRead, Some(subject.clone()))
             }
             Note::Templated { subject, .. } => (NoticeKind::Templated, Some(subject.clone())),
+            Note::ChartRange { subject, .. } => (NoticeKind::ChartRange, Some(subject.clone())),
             _ => continue,
         };
         let mut message = note.to_string();

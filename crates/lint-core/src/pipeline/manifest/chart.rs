@@ -72,13 +72,16 @@ pub(super) fn chart_kind(release: &Declared, chart_yaml: Option<&str>) -> Option
     }
 }
 
-/// The release's identity from the manifest, over what flags and configs said.
+/// The release's identity from the manifest, over what flags and configs said. Returns the
+/// version as written and the release taken for it, when it is a range (or none is written)
+/// that the newest release in it stands for, with the tool that installs it.
 pub(super) fn apply_identity(
     options: &mut LintOptions,
     release: &Declared,
     kind: Option<ChartKind>,
     chart_yaml: Option<String>,
-) {
+) -> Option<(String, String, &'static str)> {
+    let mut range = None;
     let spec = &mut options.release;
     match kind {
         Some(ChartKind::Oncall) => {
@@ -107,14 +110,21 @@ pub(super) fn apply_identity(
             .as_ref()
             .map_or("", |v| v.text.as_str());
         if let Some(version) = crate::chart::release_matching(written) {
+            // a plain version is itself; anything else stands for the newest release in it
+            let plain = written.trim().trim_start_matches(['v', 'V', '=']);
+            if plain != version {
+                range = Some((written.trim().to_owned(), version.clone()));
+            }
             spec.chart_version = Some(version);
         }
     }
     spec.whole = true;
-    spec.rendered_by = Some(match release.tool {
+    let tool = match release.tool {
         Tool::Flux => RenderedBy::Flux,
         Tool::ArgoCd | Tool::ArgoCdSet => RenderedBy::ArgoCd,
         Tool::Helmfile => RenderedBy::Helmfile,
         Tool::Kustomize => RenderedBy::Kustomize,
-    });
+    };
+    spec.rendered_by = Some(tool);
+    range.map(|(written, version)| (written, version, tool.describe()))
 }

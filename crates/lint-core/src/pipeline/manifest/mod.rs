@@ -255,7 +255,7 @@ fn lint_declared(
     let ((layers, described, sets, unread), read) =
         read_sources(release, files, resolver, (&subject, &object), &mut aside);
     let mut options = options.clone();
-    apply_identity(&mut options, release, kind, chart_yaml);
+    let range = apply_identity(&mut options, release, kind, chart_yaml);
     // a source that was not read may set what the defaults say: the release is then not
     // whole, and no rule judges the chart's defaults as final
     options.release.whole &= !unread;
@@ -283,6 +283,15 @@ fn lint_declared(
     }
     report.diagnostics.extend(aside.diagnostics);
     report.notes.extend(aside.notes);
+    if let Some((written, resolved, tool)) = range {
+        report.notes.push(Note::ChartRange {
+            subject: subject.clone(),
+            object: object.clone(),
+            written,
+            resolved,
+            tool,
+        });
+    }
     linted.take(read);
     if !release.templated.is_empty() {
         let (subject, object) = (subject.clone(), object.clone());
