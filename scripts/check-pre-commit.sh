@@ -22,9 +22,10 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 FAIL_FIXTURE=testdata/rules/OC030/fail-extra-volumes-replaced.yaml
-# a correct values file (external Grafana, provisioning for its namespace): lints clean
-PASS_FIXTURE=testdata/realistic/external-grafana/values.yaml
-FIX_FIXTURE=examples/values.yaml
+# a correct values file (external Grafana, the platform settled): lints clean
+PASS_FIXTURE=testdata/settled/values.yaml
+# the README's example with the platform settled: its safe fixes leave nothing to report
+FIX_FIXTURE=testdata/settled/fixable.yaml
 
 # git variables set by an enclosing hook would point our git commands at the wrong repository
 unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_OBJECT_DIRECTORY GIT_PREFIX
