@@ -17,25 +17,7 @@ use oncall_lint_core::{Applicability, Diagnostic, lint_bytes};
 const BOM: &str = "\u{feff}";
 
 fn fixtures() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata");
-    let mut out = Vec::new();
-    for dir in ["rules", "fix"] {
-        let mut stack = vec![root.join(dir)];
-        while let Some(d) = stack.pop() {
-            for entry in std::fs::read_dir(&d).expect("fixture dir") {
-                let path = entry.expect("entry").path();
-                if path.is_dir() {
-                    stack.push(path);
-                } else if path.extension().is_some_and(|e| e == "yaml")
-                    && path.file_name().is_some_and(|n| n != "Chart.yaml")
-                {
-                    out.push(path);
-                }
-            }
-        }
-    }
-    out.sort();
-    out
+    support::yaml_fixtures(&["rules", "fix"])
 }
 
 /// The CLI flags a fixture's first line asks for.

@@ -91,6 +91,30 @@ pub fn scope_to_rule(path: &Path, options: &mut LintOptions) {
     );
 }
 
+/// The YAML files under `testdata/<dir>` for each of `dirs`, at any depth, `Chart.yaml`
+/// aside, sorted.
+pub fn yaml_fixtures(dirs: &[&str]) -> Vec<std::path::PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata");
+    let mut out = Vec::new();
+    for dir in dirs {
+        let mut stack = vec![root.join(dir)];
+        while let Some(d) = stack.pop() {
+            for entry in std::fs::read_dir(&d).expect("fixture dir") {
+                let path = entry.expect("entry").path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.extension().is_some_and(|e| e == "yaml")
+                    && path.file_name().is_some_and(|n| n != "Chart.yaml")
+                {
+                    out.push(path);
+                }
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
 /// The path relative to the repository root, with `/` separators.
 pub fn relative(path: &Path) -> String {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
