@@ -10,7 +10,7 @@
 
 use crate::chart::{ChartState, known_release, nearest_release};
 use crate::options::LintOptions;
-use crate::release::{Identity, oncall_alias_from_chart_yaml, oncall_version_from_chart_yaml};
+use crate::release::{Identity, oncall_alias_from_chart_yaml};
 
 /// The oncall chart version whose defaults go underneath.
 #[derive(Debug, Clone)]
@@ -41,20 +41,13 @@ impl ChartChoice {
     }
 }
 
-/// The chart version the options name: the flag (or config), else the `Chart.yaml`'s.
+/// The chart version the options name: the flag (or config), else the `Chart.yaml`'s (the
+/// model's reading, which the version rules share).
 fn requested(options: &LintOptions) -> Option<String> {
-    options
-        .release
-        .chart_version
-        .clone()
-        .or_else(|| {
-            options
-                .release
-                .chart_yaml
-                .as_deref()
-                .and_then(oncall_version_from_chart_yaml)
-        })
-        .filter(|v| !v.trim().is_empty())
+    crate::model::engine::written_chart_version(
+        options.release.chart_version.as_deref(),
+        options.release.chart_yaml.as_deref(),
+    )
 }
 
 /// `version` when it is an oncall chart release, else the nearest one.
