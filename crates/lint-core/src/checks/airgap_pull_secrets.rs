@@ -312,7 +312,7 @@ fn grafana_image<'a>(ctx: &CheckContext<'a>, repo: &[&str], registry: &[&str]) -
     let reference = images::joined(ctx.release, registry, &text);
     // the registry a user wrote (the global one wins in the grafana chart 8.x)
     let global = ["global", "imageRegistry"];
-    let registry_value = if ctx.release.chart.grafana_chart.starts_with("6.") {
+    let registry_value = if ctx.release.grafana_chart().starts_with("6.") {
         None
     } else {
         release

@@ -37,7 +37,7 @@ pub(crate) fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     // (list, whether `configMap` is a map there)
     for (list, wants_map) in [("extraConfigmapMounts", false), ("extraVolumes", true)] {
         // grafana chart 6.57.1 ignores `extraVolumes` (OC034)
-        if wants_map && ctx.release.chart.grafana_chart.starts_with("6.") {
+        if wants_map && ctx.release.grafana_chart().starts_with("6.") {
             continue;
         }
         let list_path = ["grafana", list];

@@ -46,7 +46,7 @@ pub(crate) fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
             continue;
         }
         let chart = if key[0] == "grafana" {
-            format!("grafana chart {}", ctx.release.chart.grafana_chart)
+            format!("grafana chart {}", ctx.release.grafana_chart())
         } else {
             ctx.release.chart_name()
         };

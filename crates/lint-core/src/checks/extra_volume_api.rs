@@ -105,7 +105,7 @@ pub(crate) fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     if !ctx.grafana().deployed() {
         return;
     }
-    if ctx.release.chart.grafana_chart.starts_with("6.") {
+    if ctx.release.grafana_chart().starts_with("6.") {
         old_api(ctx, out);
     } else {
         mounts_with_sources(ctx, out);
@@ -159,7 +159,7 @@ fn mounts_with_sources(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
             .key(source);
         let location = release.site_location(site, key_path, true);
         let dead = dead_keys(item, index);
-        let chart = release.chart.grafana_chart.to_owned();
+        let chart = release.grafana_chart().to_owned();
         if volume_exists(&volumes, &name) {
             let fix = ctx.fix_at(
                 Some(item),
@@ -348,7 +348,7 @@ fn old_shapes_in_volumes(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>)
                 })
         };
         let found = value.describe();
-        let chart = release.chart.grafana_chart.to_owned();
+        let chart = release.grafana_chart().to_owned();
         let message = if key == "hostPath" {
             Message::VolumeHostpathString { name, found, chart }
         } else {
@@ -386,7 +386,7 @@ fn old_api(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
             .and_then(|m| m.get(&["mountPath"]))
             .and_then(Value::scalar_string)
             .unwrap_or_default();
-        let chart = release.chart.grafana_chart.to_owned();
+        let chart = release.grafana_chart().to_owned();
         let version = ctx.release.chart_version().to_owned();
         let config_map = source == "configMap";
         let secret = source == "secret";

@@ -39,7 +39,7 @@ pub(crate) enum Message {
 /// Runs the check.
 pub(crate) fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     // grafana chart 6.57.1 (oncall 1.9.22 and earlier) ignores `extraVolumes` (OC034)
-    if !ctx.grafana().deployed() || ctx.release.chart.grafana_chart.starts_with("6.") {
+    if !ctx.grafana().deployed() || ctx.release.grafana_chart().starts_with("6.") {
         return;
     }
     let release = ctx.release;

@@ -67,7 +67,7 @@ pub(crate) fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     else {
         return;
     };
-    let chart = release.chart.grafana_chart;
+    let chart = release.grafana_chart();
     for (section, values) in ini {
         let Some(values) = values.as_map() else {
             continue;

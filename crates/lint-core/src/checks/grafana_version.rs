@@ -63,7 +63,7 @@ pub(crate) fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
         return;
     }
     let release = ctx.release;
-    let bundled = crate::chart::parse_version(release.chart.grafana_app_version);
+    let bundled = crate::chart::parse_version(release.grafana_app_version());
     let plugin_text = match (&plugin, pinned) {
         (Some(p), Some(_)) => p.version().unwrap_or_default().to_owned(),
         _ => "latest".to_owned(),

@@ -352,7 +352,7 @@ fn ini(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
         return;
     };
     // grafana chart 8.x fails the render on these (6.57.1 has no such check)
-    let asserts = !release.chart.grafana_chart.starts_with("6.")
+    let asserts = !release.grafana_chart().starts_with("6.")
         && release
             .get(&["grafana", "assertNoLeakedSecrets"])
             .is_some_and(Value::is_truthy);
@@ -379,7 +379,7 @@ fn ini(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
                 out.emit(
                     Message::IniBlocked {
                         key,
-                        chart: release.chart.grafana_chart.to_owned(),
+                        chart: release.grafana_chart().to_owned(),
                         setting: format!("{section}.{name}"),
                     },
                     release.site_location(site, key_path, true),

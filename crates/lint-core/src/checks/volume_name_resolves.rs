@@ -33,7 +33,7 @@ pub(crate) fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     let mut defined: Vec<String> = Vec::new();
     let mut lists: Vec<&str> = VOLUME_LISTS.to_vec();
     // before grafana chart 6.60.6 the chart made a volume of each `extraVolumeMounts` item
-    let old_api = release.chart.grafana_chart.starts_with("6.");
+    let old_api = release.grafana_chart().starts_with("6.");
     if old_api {
         lists.push("extraVolumeMounts");
     }

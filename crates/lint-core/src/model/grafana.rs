@@ -121,7 +121,7 @@ impl<'r> Grafana<'r> {
                 }
                 parse_version(&text).map(|v| (v, Some(tag)))
             }
-            None => parse_version(self.release.chart.grafana_app_version).map(|v| (v, None)),
+            None => parse_version(self.release.grafana_app_version()).map(|v| (v, None)),
         }
     }
 

@@ -81,7 +81,7 @@ pub(crate) fn public_registry(host: &str) -> bool {
 /// `registry/repository` as the grafana chart 8.x joins them (the global registry wins);
 /// the repository alone under grafana chart 6.x.
 pub(crate) fn joined(release: &Release, registry_key: &[&str], repository: &str) -> String {
-    if release.chart.grafana_chart.starts_with("6.") {
+    if release.grafana_chart().starts_with("6.") {
         return repository.to_owned();
     }
     let registry = release
@@ -418,7 +418,7 @@ fn ingress_nginx_image<'a>(
 /// The grafana pod's images: Grafana, `initChownData`, the sidecar, the dashboards
 /// downloader, the image renderer, and `extraInitContainers`.
 fn grafana_images<'a>(release: &'a Release, out: &mut Vec<Image<'a>>) {
-    let six = release.chart.grafana_chart.starts_with("6.");
+    let six = release.grafana_chart().starts_with("6.");
     for (component, base, deployed) in grafana_parts(release) {
         if !deployed {
             continue;

@@ -111,7 +111,7 @@ pub(crate) fn block_item(item: &Value) -> String {
 /// Whether the grafana chart renders `extraVolumes`: the 6.x chart (oncall 1.9.22 and
 /// older) never reads it (its mount items carry their own source).
 pub(crate) fn extra_volumes_rendered(release: &Release) -> bool {
-    !release.chart.grafana_chart.starts_with("6.")
+    !release.grafana_chart().starts_with("6.")
 }
 
 /// Which object a pod volume takes its files from.

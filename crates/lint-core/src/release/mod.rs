@@ -199,6 +199,19 @@ pub struct LayerError {
 }
 
 impl Release {
+    /// The grafana chart version whose templates and defaults render this release's
+    /// Grafana: the one the oncall chart bundles. Rules ask here, never the chart state,
+    /// so a Grafana from another chart version is judged by its own.
+    pub fn grafana_chart(&self) -> &'static str {
+        self.chart.grafana_chart
+    }
+
+    /// The appVersion of [`Release::grafana_chart`]: the Grafana that runs when
+    /// `grafana.image.tag` does not say otherwise.
+    pub fn grafana_app_version(&self) -> &'static str {
+        self.chart.grafana_app_version
+    }
+
     /// Layers `documents` (in order) over the defaults of `shape.chart`: the oncall
     /// chart's, or for values of the grafana chart that chart's own (the oncall chart's
     /// changes to its subchart do not apply to them).

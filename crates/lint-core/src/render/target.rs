@@ -182,10 +182,11 @@ impl Target {
 
     /// Fails for the charts that bundle a Grafana that cannot run the plugin.
     pub fn require_plugin_capable_chart(&self, release: &Release) -> Result<(), RenderError> {
-        if release.chart.grafana_chart == "6.57.1" {
+        if release.grafana_chart() == "6.57.1" {
             return Err(RenderError::Unsupported(format!(
                 "oncall chart {} and older bundle the grafana chart 6.57.1 (Grafana {}), which cannot run the OnCall plugin (it needs Grafana 10.3 or later and the externalServiceAccounts feature) and ignores grafana.extraVolumes; use oncall chart 1.9.23 or later (--chart-version)",
-                release.chart.version, release.chart.grafana_app_version
+                release.chart.version,
+                release.grafana_app_version()
             )));
         }
         if self.grafana_version < (10, 3, 0) {
@@ -355,8 +356,8 @@ fn grafana_version(release: &Release, grafana: &Grafana<'_>) -> (Version, String
     match grafana.version() {
         Some((v, _)) => (v, show_version(v)),
         None => (
-            parse_version(release.chart.grafana_app_version).unwrap_or((0, 0, 0)),
-            release.chart.grafana_app_version.to_owned(),
+            parse_version(release.grafana_app_version()).unwrap_or((0, 0, 0)),
+            release.grafana_app_version().to_owned(),
         ),
     }
 }

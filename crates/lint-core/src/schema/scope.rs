@@ -71,7 +71,7 @@ impl<'a> Scope<'a> {
             prefix: place::doc_path(release, &[]),
             owner: Owner::Chart {
                 oncall: release.chart_version().to_owned(),
-                grafana: release.chart.grafana_chart,
+                grafana: release.grafana_chart(),
                 state: release.chart,
             },
         })
