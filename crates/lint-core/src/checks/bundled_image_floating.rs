@@ -4,14 +4,18 @@
 //! version that upgrades the data on the existing volume when a pod is rescheduled. The
 //! chart defaults come from the model's table ([`images::BITNAMI_CHARTS`]).
 //!
-//! No fix: the files name no exact tag for these images (the mariadb 23.2.1 Chart
-//! annotation gives only the application version, 12.0.2), and Bitnami no longer serves
-//! versioned tags under `docker.io/bitnami`, so only the user can say which image to pin.
+//! The one fix is for a default the model knows a versioned tag for (mariadb 23.2.1's
+//! main image: MariaDB 12.0.2, the version its Chart annotation names, as
+//! `bitnamilegacy/mariadb:12.0.2-debian-12-r0`). It is unsafe: only the operator knows
+//! the version the volume holds, and that legacy repository gets no updates. For the
+//! other images no tag is known, so only the user can say which image to pin.
 
 use serde::Serialize;
 
 use super::{CheckContext, Emitter};
-use crate::model::images;
+use crate::diagnostic::{Applicability, Fix};
+use crate::fix::build::{combined, merge_ops};
+use crate::model::images::{self, BitnamiImage};
 use crate::release::InputKind;
 
 /// What OC071 reports.
@@ -67,6 +71,7 @@ pub(crate) fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
             Some(value) => release.locate(value, &image.key("tag"), false),
             None => image.location(release),
         };
+        let fix = pin_fix(ctx, &image);
         out.emit(
             Message::Floating {
                 sub: image.sub.to_owned(),
@@ -93,6 +98,52 @@ pub(crate) fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
                 refuses_relocated: image.chart.is_some_and(|c| c.refuses_relocated_images),
             },
             location,
-        );
+        )
+        .with_fix(fix);
     }
+}
+
+/// Pins a chart default on `latest` to the versioned tag the model knows for it, from
+/// Bitnami's legacy repository (with the `allowInsecureImages` a subchart that checks its
+/// images needs); unsafe: the volume may hold a newer version, and that repository gets
+/// no updates. `None` for an image the user moved or a default with no known tag.
+fn pin_fix(ctx: &CheckContext<'_>, image: &BitnamiImage<'_>) -> Option<Fix> {
+    let default = image.default?;
+    let pin = default.legacy_pin?;
+    if image.tag_value.is_some()
+        || image.repository != default.repository
+        || !images::docker_hub(&image.registry)
+    {
+        return None;
+    }
+    let repository = image.legacy_repository()?;
+    let mut settings = vec![
+        (image.key("repository"), serde_json::json!(repository)),
+        (image.key("tag"), serde_json::json!(pin)),
+    ];
+    let mut title = format!(
+        "pin `{}:{pin}`, the version the {} subchart was built for, from Bitnami's legacy repository (no more updates: mirror it); if the volume already holds a newer version, pin that one instead, as a downgrade may not start",
+        repository,
+        image
+            .chart
+            .map(|c| format!("{} {}", c.sub, c.version))
+            .unwrap_or_default(),
+    );
+    if image.chart.is_some_and(|c| c.refuses_relocated_images) {
+        settings.push((
+            vec![image.sub, "global", "security", "allowInsecureImages"],
+            serde_json::json!(true),
+        ));
+        title.push_str(&format!(
+            "; `{}.global.security.allowInsecureImages: true` lets the subchart accept it",
+            image.sub
+        ));
+    }
+    // in the last file, where Helm lets it win; the keys under one parent are joined
+    combined(
+        ctx.release,
+        title,
+        Applicability::Unsafe,
+        merge_ops(ctx.release, &settings),
+    )
 }

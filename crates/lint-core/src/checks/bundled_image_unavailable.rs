@@ -4,14 +4,14 @@
 //! `docker.io/bitnamilegacy`; the oncall chart is archived and will never move its
 //! subcharts, so a stock install fails with ImagePullBackOff. Which tags each chart
 //! version ships, and that they are gone, is the model's table
-//! ([`images::BITNAMI_CHARTS`]); this check only finds the images still on them.
+//! ([`images::BITNAMI_CHARTS`]); this check only finds the images still on them, and the
+//! versioned `bitnami/` tags a user wrote in their place, which are gone as well.
 
 use serde::Serialize;
 
-use super::{CheckContext, Emitter, path};
+use super::{CheckContext, Emitter};
 use crate::diagnostic::{Applicability, Fix};
-use crate::fix::Op;
-use crate::fix::ops::{boolean, text};
+use crate::fix::build::{combined, merge_ops};
 use crate::model::images::{self, BitnamiImage};
 use crate::model::subcharts::SERVICES;
 use crate::release::InputKind;
@@ -47,6 +47,11 @@ pub(crate) enum Message {
         enabled_default: bool,
         /// The external settings' key (`externalRabbitmq`).
         external: String,
+        /// The tag is one the user wrote (a versioned tag under `bitnami/`), not the
+        /// subchart's default.
+        written_tag: bool,
+        /// The tag key (`rabbitmq.image.tag`).
+        tag_key: String,
     },
 }
 
@@ -95,6 +100,8 @@ pub(crate) fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
                 chart: release.chart_version().to_owned(),
                 enabled_default,
                 external: external.to_owned(),
+                written_tag: image.written_versioned_tag(),
+                tag_key: image.key("tag").join("."),
             },
             image.location(release),
         )
@@ -106,31 +113,29 @@ pub(crate) fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
 /// `allowInsecureImages` a subchart that checks its images needs; unsafe, since that
 /// repository gets no updates.
 fn legacy_fix(ctx: &CheckContext<'_>, image: &BitnamiImage<'_>, repository: &str) -> Option<Fix> {
-    let mut ops = vec![Op::SetScalar {
-        path: path(&image.key("repository")),
-        value: text(repository),
-    }];
+    let mut settings = vec![(image.key("repository"), serde_json::json!(repository))];
     let mut title = format!(
         "set `{}: {repository}`: the same image and tag, from Bitnami's legacy repository, which gets no updates or security fixes (mirror it, or move to a maintained image)",
         image.key("repository").join(".")
     );
     if image.chart.is_some_and(|c| c.refuses_relocated_images) {
-        ops.push(Op::SetScalar {
-            path: path(&[image.sub, "global", "security", "allowInsecureImages"]),
-            value: boolean(true),
-        });
+        settings.push((
+            vec![image.sub, "global", "security", "allowInsecureImages"],
+            serde_json::json!(true),
+        ));
         title.push_str(&format!(
             "; `{}.global.security.allowInsecureImages: true` lets the subchart accept it",
             image.sub
         ));
     }
-    ctx.fix_at(
-        image
-            .repository_value
-            .or(image.tag_value)
-            .or(image.switch),
+    if image.written_versioned_tag() {
+        title.push_str(": check that the legacy repository has the tag you wrote");
+    }
+    // in the last file, where Helm lets it win; the keys under one parent are joined
+    combined(
+        ctx.release,
         title,
         Applicability::Unsafe,
-        ops,
+        merge_ops(ctx.release, &settings),
     )
 }

@@ -702,6 +702,11 @@ pub(crate) struct BitnamiDefault {
     pub repository: &'static str,
     /// The default tag: a pinned tag Bitnami no longer serves under `bitnami/`, or `latest`.
     pub tag: &'static str,
+    /// For a default on `latest`: the versioned tag of the application version the
+    /// subchart's Chart annotation names, as [`BITNAMI_LEGACY_NAMESPACE`] serves it (the
+    /// last build Bitnami published before it stopped serving versioned tags under
+    /// `bitnami/`). `None` when no such tag is known.
+    pub legacy_pin: Option<&'static str>,
 }
 
 impl BitnamiDefault {
@@ -748,6 +753,7 @@ const fn main_image(
         registry,
         repository,
         tag,
+        legacy_pin: None,
     }
 }
 
@@ -767,6 +773,7 @@ const fn switched(
         registry,
         repository,
         tag,
+        legacy_pin: None,
     }
 }
 
@@ -824,7 +831,12 @@ pub(crate) const BITNAMI_CHARTS: [BitnamiChart; 6] = [
         refuses_relocated_images: true,
         reads_secret_objects: true,
         images: &[
-            main_image("bitnami/mariadb", "registry-1.docker.io", "latest"),
+            // the Chart annotation names MariaDB 12.0.2; its last Bitnami build is
+            // `12.0.2-debian-12-r0`, served from `docker.io/bitnamilegacy/mariadb`
+            BitnamiDefault {
+                legacy_pin: Some("12.0.2-debian-12-r0"),
+                ..main_image("bitnami/mariadb", "registry-1.docker.io", "latest")
+            },
             volume_permissions("registry-1.docker.io", "bitnami/os-shell", "latest"),
             switched(
                 &["metrics"],
@@ -958,8 +970,6 @@ pub(crate) struct BitnamiImage<'a> {
     pub switch: Option<&'a Value>,
     /// The user's `tag`, when written.
     pub tag_value: Option<&'a Value>,
-    /// The user's `repository`, when written.
-    pub repository_value: Option<&'a Value>,
 }
 
 impl BitnamiImage<'_> {
@@ -1002,14 +1012,31 @@ impl BitnamiImage<'_> {
     /// Whether this is the chart's pinned default pulled from Docker Hub: the tag Bitnami
     /// no longer serves there.
     pub(crate) fn unavailable(&self) -> bool {
-        self.pinned_default() && docker_hub(&self.registry)
+        (self.pinned_default() || self.written_versioned_tag()) && docker_hub(&self.registry)
+    }
+
+    /// Whether the tag is one the user wrote, a version (not `latest`) of a `bitnami/`
+    /// repository, with no digest: Bitnami serves no versioned tag under `bitnami/` any
+    /// more, whichever tag it is.
+    pub(crate) fn written_versioned_tag(&self) -> bool {
+        self.tag_value.is_some()
+            && self.digest.is_none()
+            && self.repository.starts_with("bitnami/")
+            && self
+                .tag
+                .as_deref()
+                .is_some_and(|t| !t.is_empty() && t != "latest")
+            && !self.pinned_default()
     }
 
     /// Where a mirror copies the image from: the chart's pinned default from
     /// `docker.io/bitnamilegacy` (the only place that still serves it), else the reference
     /// as the values resolve it.
     pub(crate) fn mirror_source(&self) -> String {
-        match (self.pinned_default(), self.legacy_repository()) {
+        match (
+            self.pinned_default() || self.written_versioned_tag(),
+            self.legacy_repository(),
+        ) {
             (true, Some(legacy)) => format!(
                 "docker.io/{legacy}:{}",
                 self.tag.as_deref().unwrap_or_default()
@@ -1167,7 +1194,6 @@ fn bitnami_image<'a>(
         digest,
         switch: switch.filter(|v| v.site().is_some()),
         tag_value,
-        repository_value,
     }
 }
 
