@@ -477,3 +477,36 @@ fn allow_plugin_download_opens_https_and_says_so() {
         run.stderr
     );
 }
+
+#[test]
+fn render_with_no_values_file_blames_the_chart_defaults_not_the_overlay() {
+    // `render provisioning` with no `-f`: the release is the chart's defaults, whose own
+    // findings (no `base_url`, generated secrets, the Bitnami images) the overlay carries
+    // no line of; they are said as the chart's, never as a bug of the artifact
+    let dir = TempDir::with_files("selfcheck-no-values", &[]);
+    let run = dir.run(&[
+        "render",
+        "provisioning",
+        "--release",
+        "oncall",
+        "--namespace",
+        "oncall",
+    ]);
+    assert_eq!(run.code(), Some(0), "{}", run.stderr);
+    let lines = self_check_lines(&run);
+    assert!(
+        !lines.iter().any(|l| l.contains("bug of oncall-lint")),
+        "{}",
+        run.stderr
+    );
+    for code in ["OC015", "OC024", "OC070"] {
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.starts_with(&format!("note: {code} "))
+                    && l.contains("in the chart's defaults (no `-f` file given)")),
+            "{code}: {}",
+            run.stderr
+        );
+    }
+}

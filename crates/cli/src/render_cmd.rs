@@ -317,6 +317,12 @@ fn remaining_line(
             "warning: render {artifact}: the overlay still gives {what} at line {line}: {message}; this is a bug of oncall-lint, please report it"
         );
     }
+    if d.primary.file.path() == render_check::CHART_DEFAULTS {
+        return format!(
+            "note: {what} in the chart's defaults (no `-f` file given), which the {artifact} overlay does not resolve: {message}; see `oncall-lint explain {}`, and give your values files with -f",
+            d.code()
+        );
+    }
     let flags = release_flags(release, files);
     let todo = match left.remedy {
         render_check::Remedy::Fix => {

@@ -56,6 +56,9 @@ pub struct Remaining {
     pub remedy: Remedy,
 }
 
+/// The name the chart's defaults are linted under when a render is given no `-f` file.
+pub const CHART_DEFAULTS: &str = "<the chart's defaults>";
+
 /// The name the overlay is linted under: `<airgap overlay>`.
 pub fn overlay_name(artifact: &str) -> String {
     format!("<{artifact} overlay>")
@@ -88,7 +91,18 @@ pub fn check_overlay(
         bytes: text.clone().into_bytes(),
     });
     let names: Vec<&str> = stacked_files.iter().map(|f| f.path.as_str()).collect();
-    let alone = lint(files.to_vec(), &options);
+    // with no `-f` file the release is the chart's defaults, which an empty map stands
+    // for (an empty file is no release: see `Release::build`), so what they give is the
+    // values' and not the overlay's
+    let alone_files = if files.is_empty() {
+        vec![InputFile {
+            path: CHART_DEFAULTS.to_owned(),
+            bytes: b"{}\n".to_vec(),
+        }]
+    } else {
+        files.to_vec()
+    };
+    let alone = lint(alone_files, &options);
     let stacked = lint(stacked_files.clone(), &options);
     let key = |d: &Diagnostic| finding_key(d, &names);
     let mut user_twins: HashMap<(String, String), &Diagnostic> = HashMap::new();
