@@ -111,6 +111,26 @@ fn a_stock_file_for_chart_1_16_9_gets_what_a_2026_user_needs() {
 }
 
 #[test]
+fn a_stock_file_for_the_release_the_chart_provisions_gets_exactly_the_platform_findings() {
+    // the chart's own plugin provisioning is written for a release named `helm-testing`:
+    // for that release nothing but the platform is left, and every finding has a fix
+    let dir = TempDir::with_files("platform", &[("values.yaml", STOCK)]);
+    let identity = ["--release", "helm-testing", "--namespace", "default"];
+    let findings = lint(&dir, "1.16.9", &identity);
+    assert_eq!(
+        codes(&findings),
+        ["OC024", "OC070", "OC070", "OC071", "OC072", "OC073"],
+        "{findings:#?}"
+    );
+    let mut args = vec!["--no-config", "--chart-version", "1.16.9"];
+    args.extend_from_slice(&identity);
+    args.extend_from_slice(&["--fix", "--unsafe-fixes", "values.yaml"]);
+    dir.run(&args).assert_sane();
+    let after = lint(&dir, "1.16.9", &identity);
+    assert!(after.is_empty(), "{after:#?}\n{}", read(&dir));
+}
+
+#[test]
 fn a_stock_file_for_chart_1_13_0_pulls_three_images_that_are_gone() {
     let dir = TempDir::with_files("platform", &[("values.yaml", STOCK)]);
     let findings = lint(&dir, "1.13.0", &[]);
