@@ -9,7 +9,10 @@ use crate::chart::{Version, show_version as show};
 use crate::diagnostic::{Applicability, Fix};
 use crate::fix::{self, Op};
 use crate::model::grafana::{Setting, SettingSource, env_key, ini_bool};
-use crate::model::plugin::PREINSTALL_FROM;
+use crate::model::plugin::{
+    CORE_PLUGINS_FROM, Grammar, INSTALL_MIGRATED_FROM, PREINSTALL_FROM, chart_grammar,
+    chart_variable,
+};
 use crate::values::{Kind, Value};
 
 /// What OC041 reports.
@@ -34,6 +37,16 @@ pub(crate) enum Message {
         grafana: String,
         /// What makes the preinstall synchronous.
         cause: String,
+        /// The setting is an environment variable.
+        env: bool,
+    },
+    /// `preinstall_disabled` is not true and `preinstall_auto_update` not false on a Grafana
+    /// that preinstalls (and updates) its core datasources.
+    CorePlugins {
+        /// The setting as written (the ini key or its environment variable).
+        name: String,
+        /// The Grafana version.
+        grafana: String,
         /// The setting is an environment variable.
         env: bool,
     },
@@ -139,7 +152,7 @@ fn not_disabled(
     out: &mut Emitter<'_, Message>,
 ) {
     let release = ctx.release;
-    let sync = synchronous(ctx);
+    let sync = synchronous(ctx, version);
     let env = disabled.is_some_and(|d| d.source == SettingSource::Env);
     let name = disabled.map_or_else(
         || "`plugins.preinstall_disabled`".to_owned(),
@@ -153,6 +166,13 @@ fn not_disabled(
     };
     let fix = disable_fix(ctx, disabled);
     let grafana = show(version);
+    // Grafana 13 keeps its bundled core datasources up to date through the preinstall
+    // unless `preinstall_auto_update` is false
+    let updates_core = version >= CORE_PLUGINS_FROM
+        && ctx
+            .grafana()
+            .setting("plugins", "preinstall_auto_update")
+            .is_none_or(|s| ini_bool(&s.text()) != Some(false));
     let message = match sync {
         Some((_, cause)) => Message::Sync {
             name,
@@ -160,14 +180,17 @@ fn not_disabled(
             cause,
             env,
         },
+        None if updates_core => Message::CorePlugins { name, grafana, env },
         None => Message::NotDisabled { name, grafana, env },
     };
     out.emit(message, location).with_fix(fix);
 }
 
 /// The setting a user wrote that makes the preinstall synchronous (`preinstall_async`
-/// false, else a `preinstall_sync` list), and the words for it.
-fn synchronous<'a>(ctx: &CheckContext<'a>) -> Option<(Setting<'a>, String)> {
+/// false, else a `preinstall_sync` list, else a list Grafana moves into it: `grafana.plugins`
+/// on a chart that writes it into `GF_PLUGINS_PREINSTALL_SYNC`, or `GF_INSTALL_PLUGINS`
+/// (from `grafana.env` or `grafana.plugins`) on Grafana 12 and later), and the words for it.
+fn synchronous<'a>(ctx: &CheckContext<'a>, version: Version) -> Option<(Setting<'a>, String)> {
     let setting = |key: &str| ctx.grafana().setting("plugins", key);
     let async_off = setting("preinstall_async")
         .filter(|s| ini_bool(&s.text()) == Some(false) && s.value.site().is_some());
@@ -175,10 +198,64 @@ fn synchronous<'a>(ctx: &CheckContext<'a>) -> Option<(Setting<'a>, String)> {
         let cause = format!("{} false", a.name);
         return Some((a, cause));
     }
-    let sync_list = setting("preinstall_sync")
-        .filter(|s| !s.text().trim().is_empty() && s.value.site().is_some())?;
-    let cause = format!("{} listing plugins", sync_list.name);
-    Some((sync_list, cause))
+    if let Some(sync_list) = setting("preinstall_sync")
+        .filter(|s| !s.text().trim().is_empty() && s.value.site().is_some())
+    {
+        let cause = format!("{} listing plugins", sync_list.name);
+        return Some((sync_list, cause));
+    }
+    migrated(ctx, version)
+}
+
+/// A plugin list the user wrote that Grafana installs synchronously through
+/// `preinstall_sync` without naming it: `GF_INSTALL_PLUGINS` in `grafana.env` (Grafana 12 and
+/// later move it there), else a non-empty `grafana.plugins` the chart writes into
+/// `GF_PLUGINS_PREINSTALL_SYNC` (chart 11.1.1 and later) or `GF_INSTALL_PLUGINS` (Grafana 12
+/// and later).
+fn migrated<'a>(ctx: &CheckContext<'a>, version: Version) -> Option<(Setting<'a>, String)> {
+    let release = ctx.release;
+    let sync_chart = chart_grammar(release) == Grammar::Preinstall;
+    let written = |keys: &[&str]| {
+        release
+            .get(keys)
+            .filter(|v| v.site().is_some() && v.scalar_string().is_some_and(|t| !t.trim().is_empty()))
+    };
+    let owned = |keys: &[&str]| keys.iter().map(|k| (*k).to_owned()).collect::<Vec<_>>();
+    let env_keys = ["grafana", "env", "GF_INSTALL_PLUGINS"];
+    if version >= INSTALL_MIGRATED_FROM
+        && let Some(value) = written(&env_keys)
+    {
+        let setting = Setting {
+            value,
+            source: SettingSource::Env,
+            path: owned(&env_keys),
+            name: "`GF_INSTALL_PLUGINS`".into(),
+        };
+        let cause = "`GF_INSTALL_PLUGINS` (which Grafana 12 and later install as `preinstall_sync`)".to_owned();
+        return Some((setting, cause));
+    }
+    if !sync_chart && version < INSTALL_MIGRATED_FROM {
+        return None;
+    }
+    let plugins_keys = ["grafana", "plugins"];
+    let plugins = release
+        .get(&plugins_keys)
+        .filter(|p| p.site().is_some())
+        .filter(|p| p.as_seq().is_some_and(|items| !items.is_empty()))?;
+    let variable = chart_variable(release);
+    let name = format!("`{}`", ctx.grafana().key_name("plugins"));
+    let cause = if sync_chart {
+        format!("{name} (which grafana chart {} writes into `{variable}`)", release.grafana_chart())
+    } else {
+        format!("{name} (`{variable}`, which Grafana 12 and later install as `preinstall_sync`)")
+    };
+    let setting = Setting {
+        value: plugins,
+        source: SettingSource::Env,
+        path: owned(&plugins_keys),
+        name,
+    };
+    Some((setting, cause))
 }
 
 /// Sets `preinstall_disabled` to true where Grafana reads it: the setting the user wrote

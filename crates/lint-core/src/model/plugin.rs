@@ -139,23 +139,16 @@ impl PluginEntry<'_> {
     /// Where to report it: the version itself (or the plugin's entry, when it pins none)
     /// when the string is written plainly on one line, else the whole string.
     pub(crate) fn location(&self, release: &Release) -> Location {
-        let Some(site) = self.value.site() else {
-            let keys: Vec<&str> = self.keys.iter().map(String::as_str).collect();
-            return release.blame(&keys);
-        };
-        let mut location = release.site_location(site, self.key_path.clone(), false);
+        let keys: Vec<&str> = self.keys.iter().map(String::as_str).collect();
         let range = self.version_range.as_ref().unwrap_or(&self.entry_range);
-        let raw = &location.file.text()[site.span.clone()];
-        // a plain or quoted scalar that holds the text verbatim
-        let offset = match raw.as_bytes().first() {
-            Some(b'"' | b'\'') => 1,
-            _ => 0,
-        };
-        if raw.get(offset..offset + self.text.len()) == Some(self.text.as_str()) {
-            let start = site.span.start + offset;
-            location.span = start + range.start..start + range.end;
-        }
-        location
+        text_location(
+            release,
+            self.value,
+            &keys,
+            self.key_path.clone(),
+            &self.text,
+            range.clone(),
+        )
     }
 }
 
@@ -172,15 +165,22 @@ pub(crate) fn below_minimum(plugin: Version, engine: Option<Version>) -> bool {
 /// The OnCall plugin entry that decides which version Grafana installs, if the values say:
 /// the first of
 ///
-/// 1. a `[plugins] preinstall_sync` entry (`GF_PLUGINS_PREINSTALL_SYNC`, else `grafana.ini`),
-///    on a Grafana that reads the preinstall lists: Grafana moves `GF_INSTALL_PLUGINS` into
-///    the sync list, and an entry already there wins;
-/// 2. `GF_INSTALL_PLUGINS`: `grafana.env`, else `grafana.envValueFrom`, else the chart's
-///    variable from `grafana.plugins`. The chart writes them in the Grafana container's env
-///    in that order, last first, and the last entry of a name wins (kubelet); a variable the
-///    user sets hides `grafana.plugins` whole, even when it does not name the plugin;
+/// 1. a `[plugins] preinstall_sync` entry, on a Grafana that reads the preinstall lists:
+///    `GF_PLUGINS_PREINSTALL_SYNC` in `grafana.env`, else in `grafana.envValueFrom`
+///    (unknown), else, on a grafana chart that writes `plugins` into that variable (11.1.1
+///    and later, [`chart_grammar`]), `grafana.plugins`, else the `grafana.ini` key. Grafana
+///    moves `GF_INSTALL_PLUGINS` into the sync list, and an entry already there wins;
+/// 2. `GF_INSTALL_PLUGINS`: `grafana.env`, else `grafana.envValueFrom`, else, on a grafana
+///    chart up to 11.1.0, the chart's variable from `grafana.plugins`. The chart writes them
+///    in the Grafana container's env in that order, last first, and the last entry of a
+///    name wins (kubelet); a variable the user sets hides `grafana.plugins` whole, even when
+///    it does not name the plugin;
 /// 3. a `[plugins] preinstall` entry (asynchronous: the sync list wins over it);
 /// 4. an init container's artifact.
+///
+/// Each list is read with its own grammar ([`install_entries`], [`preinstall_entries`]):
+/// `grafana-oncall-app@1.16.9` in `GF_INSTALL_PLUGINS` and `grafana-oncall-app 1.16.9` in a
+/// preinstall list do not pin a version (OC037 reports them).
 ///
 /// `None` when the deciding variable cannot be read here (from a Secret or a ConfigMap
 /// through `grafana.envValueFrom`, a template, not a string): nothing is said about it.
@@ -188,8 +188,9 @@ pub(crate) fn below_minimum(plugin: Version, engine: Option<Version>) -> bool {
 /// when nothing above is set, and are not read.
 pub(crate) fn entry(release: &Release) -> Option<PluginEntry<'_>> {
     let preinstall = reads_preinstall(release);
+    let sync_chart = chart_grammar(release) == Grammar::Preinstall;
     if preinstall {
-        match preinstall_entry(release, "preinstall_sync") {
+        match preinstall_sync_entry(release, sync_chart) {
             Read::Found(found) => return Some(found),
             Read::Unknown => return None,
             Read::Hides | Read::Absent => {}
@@ -201,7 +202,10 @@ pub(crate) fn entry(release: &Release) -> Option<PluginEntry<'_>> {
         Read::Hides => true,
         Read::Absent => false,
     };
-    if !hidden && let Some(found) = plugins_entry(release) {
+    if !hidden
+        && !sync_chart
+        && let Some(found) = plugins_entry(release, Grammar::Install)
+    {
         return Some(found);
     }
     if preinstall {
@@ -240,6 +244,18 @@ enum Read<'a> {
 /// The first Grafana version that reads the `[plugins] preinstall` lists.
 pub(crate) const PREINSTALL_FROM: Version = (11, 5, 0);
 
+/// The first Grafana version that moves `GF_INSTALL_PLUGINS` into `[plugins]
+/// preinstall_sync` (`migrateInstallPluginsToPreinstallPluginsSync`, grafana/grafana
+/// `pkg/setting/setting_plugins.go`; anchors-2026 §1.3, grafana-community/helm-charts #71).
+pub(crate) const INSTALL_MIGRATED_FROM: Version = (12, 0, 0);
+
+/// The first Grafana version whose default preinstall list holds its core datasources
+/// (`prometheus`, `loki`, `elasticsearch`, …, bundled under `data/plugins-bundled`) and
+/// `grafana-advisor-app`, which it updates from grafana.com at start unless
+/// `preinstall_auto_update` is false (`defaultPreinstallPlugins`, grafana/grafana 0a8a924c
+/// `pkg/setting/setting_plugins.go`; grafana/grafana #123110, #127760, #132528).
+pub(crate) const CORE_PLUGINS_FROM: Version = (13, 0, 0);
+
 /// Whether the Grafana reads the `[plugins] preinstall` lists: 11.5 or later (or a tag that
 /// is not a version, such as `latest`), with `preinstall_disabled` not true.
 fn reads_preinstall(release: &Release) -> bool {
@@ -251,6 +267,35 @@ fn reads_preinstall(release: &Release) -> bool {
         .setting("plugins", "preinstall_disabled")
         .is_some_and(|s| ini_bool(&s.text()) == Some(true));
     new_enough && !disabled
+}
+
+/// The plugin in `[plugins] preinstall_sync` as Grafana reads it: the user's
+/// `GF_PLUGINS_PREINSTALL_SYNC` (`grafana.env`, else `grafana.envValueFrom`: unknown), else
+/// on a chart that writes `grafana.plugins` into that variable the plugins list, else the
+/// `grafana.ini` key.
+fn preinstall_sync_entry(release: &Release, sync_chart: bool) -> Read<'_> {
+    let grafana = Grafana::of(release);
+    let user_env = grafana
+        .setting("plugins", "preinstall_sync")
+        .is_some_and(|s| s.source == super::grafana::SettingSource::Env);
+    if !user_env
+        && grafana
+            .env_from_secret("plugins", "preinstall_sync")
+            .is_none()
+        && sync_chart
+    {
+        let plugins = release
+            .get(&["grafana", "plugins"])
+            .and_then(Value::as_seq)
+            .filter(|items| !items.is_empty());
+        if plugins.is_some() {
+            return match plugins_entry(release, Grammar::Preinstall) {
+                Some(found) => Read::Found(found),
+                None => Read::Hides,
+            };
+        }
+    }
+    preinstall_entry(release, "preinstall_sync")
 }
 
 /// The plugin in `[plugins] <key>` (`preinstall` or `preinstall_sync`), as Grafana reads it:
@@ -269,26 +314,21 @@ fn preinstall_entry<'a>(release: &'a Release, key: &str) -> Read<'a> {
     let Some(text) = readable_text(setting.value) else {
         return Read::Unknown;
     };
-    for range in split_list_ranges(&text) {
-        let token = &text[range.clone()];
-        let Some((form @ (Form::Id | Form::Preinstall), version, grafana_com)) = parse_entry(token)
-        else {
-            continue;
-        };
-        return Read::Found(PluginEntry {
+    match oncall_in(&text, Grammar::Preinstall) {
+        Some((form, version, grafana_com, range)) => Read::Found(PluginEntry {
             form,
             list: List::Preinstall,
             value: setting.value,
             keys: setting.path.clone(),
             key_path: release.key_path(&keys),
             fix_path: Some(Seg::keys(&keys)),
-            version_range: version.map(|r| r.start + range.start..r.end + range.start),
+            version_range: version,
             entry_range: range,
             text,
             grafana_com,
-        });
+        }),
+        None => Read::Hides,
     }
-    Read::Hides
 }
 
 /// `GF_INSTALL_PLUGINS` as the user sets it: `grafana.env` (read), else
@@ -308,10 +348,7 @@ fn install_env_entry(release: &Release) -> Read<'_> {
     let Some(text) = readable_text(value) else {
         return Read::Unknown;
     };
-    let found = install_list(&text)
-        .into_iter()
-        .find(|(_, (form, _, _))| *form != Form::Preinstall);
-    let Some((range, (form, version, grafana_com))) = found else {
+    let Some((form, version, grafana_com, range)) = oncall_in(&text, Grammar::Install) else {
         return Read::Hides;
     };
     Read::Found(PluginEntry {
@@ -334,37 +371,53 @@ fn readable_text(value: &Value) -> Option<String> {
     value.scalar_string().filter(|text| !text.contains("{{"))
 }
 
-/// The entries of a `GF_INSTALL_PLUGINS` value that name the plugin (the value split on
-/// commas): each one's range in `text`, trimmed, and what [`parse_entry`] reads in it with
-/// its version range moved to `text`'s offsets.
-fn install_list(text: &str) -> Vec<(Range<usize>, Parsed)> {
-    let mut out = Vec::new();
-    let mut offset = 0;
-    for part in text.split(',') {
-        if let Some((form, version, grafana_com)) = parse_entry(part) {
-            let lead = part.len() - part.trim_start().len();
-            let start = offset + lead;
-            let range = start..start + part.trim().len();
-            let version = version.map(|r| r.start + offset..r.end + offset);
-            out.push((range, (form, version, grafana_com)));
-        }
-        offset += part.len() + 1;
-    }
-    out
+/// What [`oncall_in`] reads: the entry's form, its version range, whether it comes from
+/// grafana.com, and the entry's range.
+type Found = (Form, Option<Range<usize>>, bool, Range<usize>);
+
+/// The OnCall plugin's first entry in a list read with `grammar`: its form, version range,
+/// whether it comes from grafana.com, and the entry's range, all in `text`'s offsets.
+fn oncall_in(text: &str, grammar: Grammar) -> Option<Found> {
+    grammar
+        .entries(text)
+        .into_iter()
+        .filter(|e| &text[e.id.clone()] == PLUGIN_ID)
+        .map(|e| {
+            let url = e.url.clone().map(|r| &text[r]);
+            let grafana_com = url.is_none_or(is_grafana_com);
+            let (form, version) = match (grammar, &e.url, &e.version) {
+                (Grammar::Install, Some(url), _) => (
+                    Form::Url,
+                    version_in_url(&text[url.clone()])
+                        .map(|r| r.start + url.start..r.end + url.start),
+                ),
+                (Grammar::Install, None, Some(version)) => (Form::IdVersion, Some(version.clone())),
+                (Grammar::Preinstall, Some(_), version)
+                | (Grammar::Preinstall, None, version @ Some(_)) => {
+                    (Form::Preinstall, version.clone())
+                }
+                (_, None, None) => (Form::Id, None),
+            };
+            (form, version, grafana_com, e.span.clone())
+        })
+        .next()
 }
 
-/// The first `grafana.plugins` item naming the plugin (an item may itself list several,
-/// as the chart joins the items with commas).
-fn plugins_entry(release: &Release) -> Option<PluginEntry<'_>> {
+/// The first `grafana.plugins` item naming the plugin, read with `grammar` (an item may
+/// itself list several, as the chart joins the items with commas).
+fn plugins_entry(release: &Release, grammar: Grammar) -> Option<PluginEntry<'_>> {
     let items = release
         .get(&["grafana", "plugins"])
         .and_then(Value::as_seq)?;
     items.iter().enumerate().find_map(|(index, item)| {
         let text = item.as_str()?;
-        let (range, (form, version, grafana_com)) = install_list(text).into_iter().next()?;
+        let (form, version, grafana_com, range) = oncall_in(text, grammar)?;
         Some(PluginEntry {
             form,
-            list: List::Install,
+            list: match grammar {
+                Grammar::Install => List::Install,
+                Grammar::Preinstall => List::Preinstall,
+            },
             value: item,
             keys: vec!["grafana".into(), "plugins".into()],
             key_path: release.key_path(&["grafana", "plugins"]).index(index),
@@ -381,48 +434,317 @@ fn plugins_entry(release: &Release) -> Option<PluginEntry<'_>> {
     })
 }
 
-/// What [`parse_entry`] reads in one entry: its form, the byte range of its version, and
-/// whether it comes from grafana.com.
-pub(crate) type Parsed = (Form, Option<Range<usize>>, bool);
+/// The first grafana-community chart version that writes `plugins` into
+/// `GF_PLUGINS_PREINSTALL_SYNC` instead of `GF_INSTALL_PLUGINS` (grafana-community/helm-charts
+/// PR #72, commit 05482731, `templates/_pod.tpl`).
+pub(crate) const PREINSTALL_SYNC_CHART: Version = (11, 1, 1);
 
-/// Parses one plugin entry: its form, the byte range of its version, and whether it comes
-/// from grafana.com. `None` when it is not the OnCall plugin.
-pub(crate) fn parse_entry(entry: &str) -> Option<Parsed> {
-    let lead = entry.len() - entry.trim_start().len();
-    let trimmed = entry.trim();
-    if let Some((url, id)) = trimmed.split_once(';') {
-        if id.trim() != PLUGIN_ID {
-            return None;
-        }
-        let version = version_in_url(url).map(|r| r.start + lead..r.end + lead);
-        return Some((Form::Url, version, is_grafana_com(url)));
-    }
-    if trimmed.contains('@') && !trimmed.contains(' ') {
-        let mut parts = trimmed.splitn(3, '@');
-        if parts.next() != Some(PLUGIN_ID) {
-            return None;
-        }
-        let version = parts.next().unwrap_or_default();
-        let url = parts.next().unwrap_or_default();
-        let start = lead + PLUGIN_ID.len() + 1;
-        let range = (!version.is_empty()).then(|| start..start + version.len());
-        return Some((
-            Form::Preinstall,
-            range,
-            url.is_empty() || is_grafana_com(url),
-        ));
-    }
-    let mut words = trimmed.split_whitespace();
-    if words.next() != Some(PLUGIN_ID) {
-        return None;
-    }
-    match words.next() {
-        None => Some((Form::Id, None, true)),
-        Some(version) => {
-            let start = lead + trimmed.rfind(version)?;
-            Some((Form::IdVersion, Some(start..start + version.len()), true))
+/// The grammar of a list of plugins to install.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Grammar {
+    /// `GF_INSTALL_PLUGINS`, as the image's `run.sh` and Grafana 12's migration into
+    /// `preinstall_sync` read it: split on commas only, each entry `[url;]id[ version]`.
+    Install,
+    /// A `[plugins] preinstall` list (`GF_PLUGINS_PREINSTALL`, `GF_PLUGINS_PREINSTALL_SYNC`,
+    /// the `grafana.ini` keys): split by `util.SplitString` on commas and white space, each
+    /// entry `id[@version[@url]]`.
+    Preinstall,
+}
+
+impl Grammar {
+    /// The entries of `text` read with this grammar.
+    pub(crate) fn entries(self, text: &str) -> Vec<ListEntry> {
+        match self {
+            Grammar::Install => install_entries(text),
+            Grammar::Preinstall => preinstall_entries(text),
         }
     }
+}
+
+/// The grammar the grafana chart in use writes `grafana.plugins` with
+/// ([`Release::grafana_chart`]): `GF_PLUGINS_PREINSTALL_SYNC` from 11.1.1, `GF_INSTALL_PLUGINS`
+/// before.
+pub(crate) fn chart_grammar(release: &Release) -> Grammar {
+    match parse_version(release.grafana_chart()) {
+        Some(chart) if chart >= PREINSTALL_SYNC_CHART => Grammar::Preinstall,
+        _ => Grammar::Install,
+    }
+}
+
+/// The environment variable the grafana chart in use writes `grafana.plugins` into.
+pub(crate) fn chart_variable(release: &Release) -> &'static str {
+    match chart_grammar(release) {
+        Grammar::Install => "GF_INSTALL_PLUGINS",
+        Grammar::Preinstall => "GF_PLUGINS_PREINSTALL_SYNC",
+    }
+}
+
+/// One entry of a plugin list as Grafana reads it: byte ranges in the list's text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ListEntry {
+    /// The whole entry (trimmed; quotes left out).
+    pub span: Range<usize>,
+    /// The plugin id Grafana asks for.
+    pub id: Range<usize>,
+    /// The version, when the entry names one.
+    pub version: Option<Range<usize>>,
+    /// The URL, when the entry names one.
+    pub url: Option<Range<usize>>,
+}
+
+/// The entries of a `GF_INSTALL_PLUGINS` value: split on commas only, each entry trimmed and
+/// matched as Grafana 12's `migrateInstallPluginsToPreinstallPluginsSync` does with
+/// `(?:([^;]+);)?([^;\s]+)(?:\s+(.+))?` (the image's `run.sh` reads the same forms): an
+/// optional URL before the first `;`, the id (a run without `;` or white space), and the
+/// rest after white space as the version. `grafana-oncall-app@1.16.9` is one id there.
+pub(crate) fn install_entries(text: &str) -> Vec<ListEntry> {
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for part in text.split(',') {
+        let lead = part.len() - part.trim_start().len();
+        let trimmed = part.trim();
+        let start = offset + lead;
+        offset += part.len() + 1;
+        if trimmed.is_empty() {
+            continue;
+        }
+        let id_run = |s: &str| {
+            s.find(|c: char| c == ';' || c.is_whitespace())
+                .unwrap_or(s.len())
+        };
+        // `url;id`, when a URL and an id follow each other; else the id comes first
+        let (url, id_at) = match trimmed.find(';') {
+            Some(semi) if semi > 0 && id_run(&trimmed[semi + 1..]) > 0 => {
+                (Some(start..start + semi), semi + 1)
+            }
+            _ => (None, 0),
+        };
+        let id_len = id_run(&trimmed[id_at..]);
+        if id_len == 0 {
+            continue;
+        }
+        let id_end = id_at + id_len;
+        let rest = &trimmed[id_end..];
+        let version = rest
+            .starts_with(char::is_whitespace)
+            .then(|| rest.trim())
+            .filter(|v| !v.is_empty())
+            .map(|v| {
+                let at = id_end + (rest.len() - rest.trim_start().len());
+                start + at..start + at + v.len()
+            });
+        out.push(ListEntry {
+            span: start..start + trimmed.len(),
+            id: start + id_at..start + id_end,
+            version,
+            url,
+        });
+    }
+    out
+}
+
+/// The entries of a `[plugins] preinstall` list: split by `util.SplitString`
+/// ([`split_list_ranges`]), each entry `id[@version[@url]]` as `processPreinstallPlugins`
+/// reads it (split on `@`; the URL is everything after the second `@`).
+pub(crate) fn preinstall_entries(text: &str) -> Vec<ListEntry> {
+    split_list_ranges(text)
+        .into_iter()
+        .map(|span| {
+            let token = &text[span.clone()];
+            let mut at = token.match_indices('@').map(|(i, _)| span.start + i);
+            let first = at.next();
+            let second = at.next();
+            let id_end = first.unwrap_or(span.end);
+            let version = first
+                .map(|f| f + 1..second.unwrap_or(span.end))
+                .filter(|r| !r.is_empty());
+            let url = second.map(|s| s + 1..span.end).filter(|r| !r.is_empty());
+            ListEntry {
+                id: span.start..id_end,
+                span,
+                version,
+                url,
+            }
+        })
+        .collect()
+}
+
+/// How an entry is written against the grammar of its list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum MisfitKind {
+    /// `id version` in a preinstall list: two entries, the id (latest) and a plugin named
+    /// after the version.
+    SpaceVersion,
+    /// `url;id` in a preinstall list: one plugin id holding the URL.
+    UrlSemicolon,
+    /// `id@version[@url]` in `GF_INSTALL_PLUGINS`: one plugin id holding the `@`.
+    AtVersion,
+}
+
+/// An entry written in the other grammar, and how its own list writes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Misfit {
+    /// Which mistake.
+    pub kind: MisfitKind,
+    /// Its byte range in the list's text.
+    pub span: Range<usize>,
+    /// The plugin id it means.
+    pub id: String,
+    /// The entry written in the list's grammar, with the same id, version and URL.
+    pub fixed: String,
+}
+
+impl Misfit {
+    /// `text` with this entry rewritten in the list's grammar.
+    pub(crate) fn apply(&self, text: &str) -> String {
+        format!(
+            "{}{}{}",
+            &text[..self.span.start],
+            self.fixed,
+            &text[self.span.end..]
+        )
+    }
+}
+
+/// Whether a word reads as a plugin version (`1.16.9`, `v1.9.0`, `2.0.0-beta.1`): what
+/// `id version` pins.
+fn version_word(word: &str) -> bool {
+    let core = word.strip_prefix(['v', 'V']).unwrap_or(word);
+    let core = core.split(['-', '+']).next().unwrap_or_default();
+    let parts: Vec<&str> = core.split('.').collect();
+    (2..=3).contains(&parts.len())
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Whether a word reads as a plugin id (letters, digits, `-`, `_`, `.`).
+fn id_word(word: &str) -> bool {
+    !word.is_empty()
+        && !version_word(word)
+        && word
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+}
+
+/// The entries of a preinstall list written in `GF_INSTALL_PLUGINS`' grammar: `id version`
+/// (two entries to Grafana, the second a version) and `url;id` (one id). Each with its
+/// `id@version[@url]` form.
+pub(crate) fn preinstall_misfits(text: &str) -> Vec<Misfit> {
+    let tokens = split_list_ranges(text);
+    let mut out = Vec::new();
+    let mut skip = false;
+    for (index, span) in tokens.iter().enumerate() {
+        if std::mem::take(&mut skip) {
+            continue;
+        }
+        let token = &text[span.clone()];
+        if let Some((url, id)) = token.split_once(';') {
+            let (url, id) = (url.trim(), id.trim());
+            if url.is_empty() || !id_word(id) {
+                continue;
+            }
+            let version = version_in_url(url).map_or("", |r| &url[r]);
+            out.push(Misfit {
+                kind: MisfitKind::UrlSemicolon,
+                span: span.clone(),
+                id: id.to_owned(),
+                fixed: format!("{id}@{version}@{url}"),
+            });
+            continue;
+        }
+        // `"id version"` quoted (or in a JSON list) is one token holding the space
+        let words: Vec<&str> = token.split_whitespace().collect();
+        if let [id, version] = words.as_slice()
+            && id_word(id)
+            && version_word(version)
+        {
+            out.push(Misfit {
+                kind: MisfitKind::SpaceVersion,
+                span: span.clone(),
+                id: (*id).to_owned(),
+                fixed: format!("{id}@{version}"),
+            });
+            continue;
+        }
+        let Some(next) = tokens.get(index + 1) else {
+            continue;
+        };
+        let between = &text[span.end..next.start];
+        let version = &text[next.clone()];
+        if !between.is_empty()
+            && between.bytes().all(|b| b.is_ascii_whitespace())
+            && id_word(token)
+            && version_word(version)
+        {
+            out.push(Misfit {
+                kind: MisfitKind::SpaceVersion,
+                span: span.start..next.end,
+                id: token.to_owned(),
+                fixed: format!("{token}@{version}"),
+            });
+            skip = true;
+        }
+    }
+    out
+}
+
+/// The entries of a `GF_INSTALL_PLUGINS` value written in the preinstall grammar:
+/// `id@version[@url]` (one id holding the `@`), each with its `id version` (or `url;id`)
+/// form.
+pub(crate) fn install_misfits(text: &str) -> Vec<Misfit> {
+    install_entries(text)
+        .into_iter()
+        .filter(|e| e.url.is_none() && e.version.is_none())
+        .filter_map(|e| {
+            let token = &text[e.id.clone()];
+            let mut parts = token.splitn(3, '@');
+            let id = parts.next()?;
+            let version = parts.next()?;
+            let url = parts.next().unwrap_or_default();
+            if !id_word(id) {
+                return None;
+            }
+            let fixed = match (version.is_empty(), url.is_empty()) {
+                (_, false) => format!("{url};{id}"),
+                (false, true) => format!("{id} {version}"),
+                (true, true) => id.to_owned(),
+            };
+            Some(Misfit {
+                kind: MisfitKind::AtVersion,
+                span: e.span,
+                id: id.to_owned(),
+                fixed,
+            })
+        })
+        .collect()
+}
+
+/// Where to report a range of a string value's text: the range itself when the string is
+/// written plainly (or quoted without escapes) on one line, else the whole value; the keys
+/// when the value was not written in a file.
+pub(crate) fn text_location(
+    release: &Release,
+    value: &Value,
+    keys: &[&str],
+    key_path: KeyPath,
+    text: &str,
+    range: Range<usize>,
+) -> Location {
+    let Some(site) = value.site() else {
+        return release.blame(keys);
+    };
+    let mut location = release.site_location(site, key_path, false);
+    let raw = &location.file.text()[site.span.clone()];
+    let offset = match raw.as_bytes().first() {
+        Some(b'"' | b'\'') => 1,
+        _ => 0,
+    };
+    if raw.get(offset..offset + text.len()) == Some(text) {
+        let start = site.span.start + offset;
+        location.span = start + range.start..start + range.end;
+    }
+    location
 }
 
 /// The version in a plugin URL: `/versions/<v>/download`, else a file named
@@ -790,50 +1112,179 @@ fn item_location(release: &Release, list_key: &[&str], index: usize, item: &Valu
 mod tests {
     use super::*;
 
-    fn version_of(entry: &str) -> Option<&str> {
-        parse_entry(entry).and_then(|(_, r, _)| r.map(|r| &entry[r]))
+    fn oncall(text: &str, grammar: Grammar) -> Option<(Form, Option<&str>, bool, &str)> {
+        oncall_in(text, grammar)
+            .map(|(form, v, com, span)| (form, v.map(|r| &text[r]), com, &text[span]))
+    }
+
+    fn words(text: &str, entries: &[ListEntry]) -> Vec<(String, String, String)> {
+        let at =
+            |r: &Option<Range<usize>>| r.clone().map(|r| text[r].to_owned()).unwrap_or_default();
+        entries
+            .iter()
+            .map(|e| (text[e.id.clone()].to_owned(), at(&e.version), at(&e.url)))
+            .collect()
     }
 
     #[test]
-    fn every_entry_form_names_its_version() {
+    fn every_install_form_names_its_version() {
+        use Grammar::Install;
         assert_eq!(
-            parse_entry("grafana-oncall-app"),
-            Some((Form::Id, None, true))
+            oncall("grafana-oncall-app", Install),
+            Some((Form::Id, None, true, "grafana-oncall-app"))
         );
-        assert_eq!(version_of("grafana-oncall-app 1.16.9"), Some("1.16.9"));
-        assert_eq!(version_of(" grafana-oncall-app  v1.9.0 "), Some("v1.9.0"));
-        let url = "https://grafana.com/api/plugins/grafana-oncall-app/versions/v1.10.2/download;grafana-oncall-app";
-        assert_eq!(version_of(url), Some("v1.10.2"));
         assert_eq!(
-            parse_entry(url).map(|e| (e.0, e.2)),
-            Some((Form::Url, true))
+            oncall("grafana-oncall-app 1.16.9", Install).map(|e| e.1),
+            Some(Some("1.16.9"))
+        );
+        assert_eq!(
+            oncall(" grafana-oncall-app  v1.9.0 ", Install).map(|e| e.1),
+            Some(Some("v1.9.0"))
+        );
+        let url = "https://grafana.com/api/plugins/grafana-oncall-app/versions/v1.10.2/download;grafana-oncall-app";
+        assert_eq!(
+            oncall(url, Install),
+            Some((Form::Url, Some("v1.10.2"), true, url))
         );
         let private =
             "https://nexus.corp.example/oncall/grafana-oncall-app-1.16.9.zip;grafana-oncall-app";
-        assert_eq!(version_of(private), Some("1.16.9"));
-        assert_eq!(parse_entry(private).map(|e| e.2), Some(false));
         assert_eq!(
-            version_of("grafana-oncall-app@1.16.9@https://nexus.corp.example/x.zip"),
-            Some("1.16.9")
+            oncall(private, Install).map(|e| (e.1, e.2)),
+            Some((Some("1.16.9"), false))
         );
-        assert_eq!(
-            parse_entry("grafana-oncall-app@@https://nexus.corp.example/x.zip").map(|e| e.1),
-            Some(None)
-        );
-        assert_eq!(parse_entry("grafana-piechart-panel 1.6.4"), None);
-        assert_eq!(parse_entry("https://x/y.zip;other-app"), None);
+        // `id@version` is one (bogus) id in GF_INSTALL_PLUGINS
+        assert_eq!(oncall("grafana-oncall-app@1.16.9", Install), None);
+        assert_eq!(oncall("grafana-piechart-panel 1.6.4", Install), None);
+        assert_eq!(oncall("https://x/y.zip;other-app", Install), None);
     }
 
     #[test]
-    fn install_lists_name_the_entry_and_its_version_in_the_whole_text() {
-        let text = "grafana-piechart-panel 1.6.4, grafana-oncall-app v1.16.9 ,x";
-        let found = install_list(text);
-        assert_eq!(found.len(), 1);
-        let (entry, (form, version, grafana_com)) = found[0].clone();
-        assert_eq!(&text[entry], "grafana-oncall-app v1.16.9");
-        assert_eq!(version.map(|r| &text[r]), Some("v1.16.9"));
-        assert_eq!((form, grafana_com), (Form::IdVersion, true));
-        assert!(install_list("grafana-piechart-panel").is_empty());
+    fn every_preinstall_form_names_its_version() {
+        use Grammar::Preinstall;
+        assert_eq!(
+            oncall(
+                "grafana-oncall-app@1.16.9@https://nexus.corp.example/x.zip",
+                Preinstall
+            )
+            .map(|e| (e.0, e.1, e.2)),
+            Some((Form::Preinstall, Some("1.16.9"), false))
+        );
+        assert_eq!(
+            oncall(
+                "grafana-oncall-app@@https://nexus.corp.example/x.zip",
+                Preinstall
+            )
+            .map(|e| e.1),
+            Some(None)
+        );
+        // a space separates: the plugin is unpinned (latest), `1.16.9` another "plugin"
+        assert_eq!(
+            oncall("grafana-oncall-app 1.16.9", Preinstall),
+            Some((Form::Id, None, true, "grafana-oncall-app"))
+        );
+        // `url;id` is one id that is not the plugin's
+        assert_eq!(
+            oncall(
+                "https://x/grafana-oncall-app-1.16.9.zip;grafana-oncall-app",
+                Preinstall
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn install_entries_follow_grafanas_migration_pattern() {
+        let text = "grafana-piechart-panel 1.6.4, https://h/x.zip;grafana-oncall-app ,x@1.0,,";
+        assert_eq!(
+            words(text, &install_entries(text)),
+            [
+                (
+                    "grafana-piechart-panel".into(),
+                    "1.6.4".into(),
+                    String::new()
+                ),
+                (
+                    "grafana-oncall-app".into(),
+                    String::new(),
+                    "https://h/x.zip".into()
+                ),
+                ("x@1.0".into(), String::new(), String::new()),
+            ]
+        );
+        let entries = install_entries(text);
+        assert_eq!(
+            &text[entries[1].span.clone()],
+            "https://h/x.zip;grafana-oncall-app"
+        );
+    }
+
+    #[test]
+    fn preinstall_entries_follow_split_string_and_at_signs() {
+        let text = "a@1.0@https://u@h/x.zip b 2.0,\"c@3\"";
+        assert_eq!(
+            words(text, &preinstall_entries(text)),
+            [
+                ("a".into(), "1.0".into(), "https://u@h/x.zip".into()),
+                ("b".into(), String::new(), String::new()),
+                ("2.0".into(), String::new(), String::new()),
+                ("c".into(), "3".into(), String::new()),
+            ]
+        );
+    }
+
+    #[test]
+    fn preinstall_misfits_are_rewritten_as_id_at_version() {
+        let fixed = |text: &str| -> Vec<(MisfitKind, String, String)> {
+            preinstall_misfits(text)
+                .into_iter()
+                .map(|m| (m.kind, text[m.span.clone()].to_owned(), m.apply(text)))
+                .collect()
+        };
+        assert_eq!(
+            fixed("grafana-oncall-app 1.16.9"),
+            [(
+                MisfitKind::SpaceVersion,
+                "grafana-oncall-app 1.16.9".into(),
+                "grafana-oncall-app@1.16.9".into()
+            )]
+        );
+        let url = "https://grafana.com/api/plugins/grafana-oncall-app/versions/1.16.9/download;grafana-oncall-app";
+        assert_eq!(
+            fixed(url)[0].2,
+            "grafana-oncall-app@1.16.9@https://grafana.com/api/plugins/grafana-oncall-app/versions/1.16.9/download"
+        );
+        assert_eq!(
+            fixed("https://nexus/p.zip;grafana-oncall-app")[0].2,
+            "grafana-oncall-app@@https://nexus/p.zip"
+        );
+        // two plugins separated by a space, and the right forms, are fine
+        assert!(fixed("grafana-clock-panel grafana-oncall-app").is_empty());
+        assert!(fixed("grafana-oncall-app@1.16.9, grafana-clock-panel@2.1.0").is_empty());
+        // a comma between id and version is not `id version`
+        assert!(fixed("grafana-oncall-app,1.16.9").is_empty());
+        assert_eq!(
+            fixed("[\"grafana-oncall-app 1.16.9\"]")[0].2,
+            "[\"grafana-oncall-app@1.16.9\"]"
+        );
+    }
+
+    #[test]
+    fn install_misfits_are_rewritten_as_id_space_version() {
+        let fixed = |text: &str| -> Vec<String> {
+            install_misfits(text)
+                .into_iter()
+                .map(|m| m.apply(text))
+                .collect()
+        };
+        assert_eq!(
+            fixed("grafana-oncall-app@1.16.9"),
+            ["grafana-oncall-app 1.16.9"]
+        );
+        assert_eq!(
+            fixed("a, grafana-oncall-app@@https://nexus/p.zip"),
+            ["a, https://nexus/p.zip;grafana-oncall-app"]
+        );
+        assert!(fixed("grafana-oncall-app 1.16.9, https://u@h/x.zip;b").is_empty());
     }
 
     #[test]
