@@ -99,6 +99,7 @@ fn main() -> std::process::ExitCode {
             .unwrap_or_default();
         let shape = Shape {
             chart: state,
+            grafana: oncall_lint_core::chart::grafana::GrafanaChart::bundled(state),
             kind: InputKind::OncallValues,
             values_root: Vec::new(),
             identity: Identity::default(),

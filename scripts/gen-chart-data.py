@@ -19,6 +19,13 @@ CHARTS = [
     ("oncall", "1.16.9"),
     ("grafana", "6.57.1"),
     ("grafana", "8.4.6"),
+    # the grafana chart as users run it alone or under kube-prometheus-stack: the last of
+    # grafana/helm-charts, the first with `plugins` as GF_PLUGINS_PREINSTALL_SYNC
+    # (grafana-community/helm-charts 0548273110830ad330803c29f0f54306f65d9b82, not in
+    # ../shared/upstream: `git show <commit>:charts/grafana/values.yaml`), and the newest
+    ("grafana", "10.5.15"),
+    ("grafana", "11.1.1"),
+    ("grafana", "12.11.1"),
 ]
 
 

@@ -1,6 +1,7 @@
 //! Converts the rule files (`rules/*.yaml`) at build time, compiles the chart values
 //! schemas into static tables (`build/chart_schemas.rs`) and packs the chart defaults
-//! (`build/chart_defaults.rs`).
+//! (`build/chart_defaults.rs`) and the grafana chart version table
+//! (`build/grafana_versions.rs`).
 //!
 //! Each rule file `rules/<CODE>-<name>.yaml` becomes `OUT_DIR/rules/<CODE>.json` (its whole
 //! text, read when the rule first reports something) and `OUT_DIR/rules/<CODE>.rs` (the few
@@ -23,6 +24,8 @@ use granit_parser::{Event, Parser, ScalarStyle};
 mod chart_defaults;
 #[path = "build/chart_schemas.rs"]
 mod chart_schemas;
+#[path = "build/grafana_versions.rs"]
+mod grafana_versions;
 #[path = "src/schema/keywords.rs"]
 mod keywords;
 
@@ -37,6 +40,11 @@ fn main() {
     let charts = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/charts");
     if let Err(error) = chart_defaults::generate(&charts, Path::new(&out_dir)) {
         eprintln!("error: packing the chart defaults: {error}");
+        std::process::exit(1);
+    }
+    let versions = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/grafana-charts/versions.tsv");
+    if let Err(error) = grafana_versions::generate(&versions, Path::new(&out_dir)) {
+        eprintln!("error: compiling the grafana chart versions: {error}");
         std::process::exit(1);
     }
     rules_json(&out_dir);

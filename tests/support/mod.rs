@@ -41,6 +41,14 @@ pub fn options_from_header(source: &str) -> LintOptions {
             "--release" => options.release.release_name = value,
             "--values-root" => options.release.values_root = value,
             "--chart-version" => options.release.chart_version = value,
+            "--grafana-chart-version" => {
+                options.release.grafana_chart_version = value.map(|v| {
+                    (
+                        v,
+                        oncall_lint_core::chart::grafana::GrafanaChartSource::Given,
+                    )
+                });
+            }
             other => panic!("unknown fixture option {other}"),
         }
         i += 2;

@@ -277,6 +277,12 @@ pub struct ReleaseArgs {
     #[arg(long, value_name = "VERSION")]
     pub chart_version: Option<String>,
 
+    /// Version of the grafana chart that renders values of the grafana chart, alone or under
+    /// another chart's `grafana:` (default: a `grafana` dependency in a Chart.yaml or
+    /// Chart.lock beside the file, or the manifest that installs it, else the newest known).
+    #[arg(long, value_name = "VERSION")]
+    pub grafana_chart_version: Option<String>,
+
     /// Key under which an umbrella chart holds the oncall values (`""` for top level; dotted
     /// for a nested key, `spec.values`, with `\\.` for a dot inside a key).
     #[arg(long, value_name = "KEY")]

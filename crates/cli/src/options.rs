@@ -46,6 +46,9 @@ pub fn release_options(release: &ReleaseArgs, profiles: &[String]) -> Result<Lin
         // checking against another release's defaults without a word would be silent
         return Err(why.message("--chart-version", version));
     }
+    if let Some(version) = &release.grafana_chart_version {
+        oncall_lint_core::chart::grafana::given_version("--grafana-chart-version", version)?;
+    }
     let mut options = LintOptions::default();
     options.selection.profiles = profiles.iter().filter_map(|p| Profile::parse(p)).collect();
     options.selection.no_inferred_profiles = profiles.iter().any(|p| p == "none");
@@ -60,6 +63,12 @@ pub fn release_options(release: &ReleaseArgs, profiles: &[String]) -> Result<Lin
         values_root: release.values_root.clone(),
         chart_version: release.chart_version.clone(),
         chart_yaml: None,
+        grafana_chart_version: release.grafana_chart_version.clone().map(|v| {
+            (
+                v,
+                oncall_lint_core::chart::grafana::GrafanaChartSource::Given,
+            )
+        }),
         sets: set_args(release)?,
         // the session says, per input, whether it is a whole release
         whole: false,

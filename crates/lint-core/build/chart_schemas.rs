@@ -214,6 +214,24 @@ fn type_bit(name: &str, file: &str) -> Result<u8, String> {
         .ok_or(format!("{file}: unknown type `{name}`"))
 }
 
+/// Adds the mounted form of each grafana schema: the grafana chart's values under
+/// `grafana`, as a release holds them (`src/schema/mod.rs` writes the same JSON for the
+/// walk).
+fn add_mounted(docs: &mut Vec<(String, Value)>) {
+    let grafana: Vec<String> = docs
+        .iter()
+        .map(|(file, _)| file.clone())
+        .filter(|file| file.starts_with("grafana-"))
+        .collect();
+    for file in grafana {
+        let json = serde_json::json!({
+            "type": "object",
+            "properties": { "grafana": { "$ref": file } },
+        });
+        docs.push((format!("mounted-{file}"), json));
+    }
+}
+
 /// Writes `OUT_DIR/chart_schemas.rs`: the tables of every chart values schema in `dir`.
 pub fn generate(dir: &Path, out: &Path) -> Result<(), String> {
     println!("cargo:rerun-if-changed={}", dir.display());
@@ -232,6 +250,7 @@ pub fn generate(dir: &Path, out: &Path) -> Result<(), String> {
         let json: Value = serde_json::from_str(&text).map_err(|e| format!("{file}: {e}"))?;
         docs.push((file, json));
     }
+    add_mounted(&mut docs);
     let mut compiler = Compiler {
         docs: &docs,
         ids: HashMap::new(),

@@ -59,6 +59,9 @@ pub struct Config {
 pub struct ChartConfig {
     /// The oncall chart version.
     pub version: Option<String>,
+    /// The grafana chart version that renders values of the grafana chart (alone or under
+    /// another chart's `grafana:`).
+    pub grafana_version: Option<String>,
     /// The umbrella key holding the oncall values (`""` for top level).
     pub values_root: Option<String>,
     /// Which chart the values are for: `oncall`, `grafana` or `auto` (the default).
@@ -242,6 +245,12 @@ impl LoadedConfig {
         let spec = &mut options.release;
         if let Some(chart) = &self.config.chart {
             spec.chart_version = spec.chart_version.take().or_else(|| chart.version.clone());
+            if spec.grafana_chart_version.is_none() {
+                spec.grafana_chart_version = chart
+                    .grafana_version
+                    .clone()
+                    .map(|v| (v, crate::chart::grafana::GrafanaChartSource::Given));
+            }
             spec.values_root = spec
                 .values_root
                 .take()
@@ -511,6 +520,15 @@ impl Checker<'_> {
                 &["chart", "version"],
                 why.message("`chart.version`", version),
             ));
+        }
+        if let Some(version) = config
+            .chart
+            .as_ref()
+            .and_then(|c| c.grafana_version.as_deref())
+            && let Err(message) =
+                crate::chart::grafana::given_version("`chart.grafana-version`", version)
+        {
+            return Err(self.at(&["chart", "grafana-version"], message));
         }
         for (name, rule) in config.rules.iter().flatten() {
             let custom = config

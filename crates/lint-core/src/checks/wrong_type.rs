@@ -62,7 +62,12 @@ pub(crate) enum Message {
 
 /// Runs the check.
 pub(crate) fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
-    if ctx.release.kind != InputKind::OncallValues {
+    // the oncall chart's values, and the grafana chart's (alone or under another chart's
+    // `grafana:`) against the keys of the grafana chart version that renders them
+    if !matches!(
+        ctx.release.kind,
+        InputKind::OncallValues | InputKind::GrafanaValues
+    ) {
         return;
     }
     let run = ctx.schema();

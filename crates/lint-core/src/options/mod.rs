@@ -10,6 +10,7 @@ use std::sync::Arc;
 pub use custom::{CustomCheck, CustomRule};
 pub use selection::{Selection, Selector};
 
+use crate::chart::grafana::GrafanaChartSource;
 use crate::release::SetArg;
 pub use crate::yaml::Limits;
 
@@ -57,6 +58,12 @@ pub struct ReleaseSpec {
     pub chart_version: Option<String>,
     /// Text of a `Chart.yaml` found beside the values file (umbrella detection).
     pub chart_yaml: Option<String>,
+    /// The grafana chart version that renders values of the grafana chart, and who gave
+    /// it (`--grafana-chart-version` or the config's `chart: {grafana-version: ...}`:
+    /// [`GrafanaChartSource::Given`]; the manifest that installs it:
+    /// [`GrafanaChartSource::Manifest`]). `None`: a `Chart.yaml` beside the values says,
+    /// else the newest known is assumed (and said).
+    pub grafana_chart_version: Option<(String, GrafanaChartSource)>,
     /// `--set` / `--set-string` arguments, applied over every release.
     pub sets: Vec<SetArg>,
     /// Every values file of the release is here (a manifest's release, `-f` layers, a

@@ -8,9 +8,10 @@
 //! the chart may be a fork with its own numbers, so the nearest known release is used and
 //! the `ChartVersion` note says so.
 
+use crate::chart::grafana::{GrafanaChart, GrafanaChartSource};
 use crate::chart::{ChartState, known_release, nearest_release};
 use crate::options::LintOptions;
-use crate::release::{Identity, oncall_alias_from_chart_yaml};
+use crate::release::{Identity, grafana_version_from_chart_yaml, oncall_alias_from_chart_yaml};
 
 /// The oncall chart version whose defaults go underneath.
 #[derive(Debug, Clone)]
@@ -21,6 +22,9 @@ pub(super) struct ChartChoice {
     /// when the latest known is assumed. When it is not a known release, the defaults are
     /// the nearest known release's.
     pub given: Option<String>,
+    /// The grafana chart version that renders values of the grafana chart (see
+    /// [`grafana_chart`]); the oncall chart's values use the one `state` bundles.
+    pub grafana: GrafanaChart,
 }
 
 impl ChartChoice {
@@ -32,13 +36,43 @@ impl ChartChoice {
                 state: ChartState::for_version(&known_or_nearest(&given))
                     .unwrap_or_else(ChartState::latest),
                 given: Some(given),
+                grafana: grafana_chart(options),
             },
             None => ChartChoice {
                 state: ChartState::latest(),
                 given: None,
+                grafana: grafana_chart(options),
             },
         }
     }
+
+    /// The grafana chart that renders values of `kind`: the one chosen for the grafana
+    /// chart's values, else the one the oncall chart bundles.
+    pub(super) fn grafana_for(&self, kind: crate::release::InputKind) -> GrafanaChart {
+        match kind {
+            crate::release::InputKind::GrafanaValues => self.grafana.clone(),
+            _ => GrafanaChart::bundled(self.state),
+        }
+    }
+}
+
+/// The grafana chart version that renders values of the grafana chart: the one given
+/// (`--grafana-chart-version`, the config) or the manifest's, else the `grafana` dependency
+/// (or own version) of the `Chart.yaml` beside the values (a range stands for the newest
+/// published version in it), else the newest known, assumed.
+pub(super) fn grafana_chart(options: &LintOptions) -> GrafanaChart {
+    let spec = &options.release;
+    let given = spec
+        .grafana_chart_version
+        .as_ref()
+        .and_then(|(version, source)| GrafanaChart::of(version, *source));
+    let written = || {
+        let text = spec.chart_yaml.as_deref()?;
+        let version = grafana_version_from_chart_yaml(text)?;
+        let version = crate::chart::grafana::release_matching(&version).unwrap_or(version);
+        GrafanaChart::of(&version, GrafanaChartSource::ChartYaml)
+    };
+    given.or_else(written).unwrap_or_else(GrafanaChart::assumed)
 }
 
 /// The chart version the options name: the flag (or config), else the `Chart.yaml`'s (the
@@ -95,6 +129,34 @@ mod tests {
         let who = identity(&options);
         assert_eq!(who.alias.as_deref(), Some("irm"));
         assert_eq!(who.chart_version.as_deref(), Some("1.16.9"));
+    }
+
+    #[test]
+    fn the_grafana_chart_version_is_given_written_or_assumed() {
+        let assumed = grafana_chart(&LintOptions::default());
+        assert_eq!(assumed.source, GrafanaChartSource::Assumed);
+        assert_eq!(assumed.version, "12.11.1");
+        let kps = with_chart_yaml(
+            "name: kube-prometheus-stack\ndependencies:\n  - name: grafana\n    version: 10.5.x\n",
+        );
+        let written = grafana_chart(&kps);
+        assert_eq!(written.source, GrafanaChartSource::ChartYaml);
+        assert_eq!(written.version, "10.5.15");
+        assert_eq!(written.defaults.version, "10.5.15");
+        let mut given = kps.clone();
+        given.release.grafana_chart_version =
+            Some(("11.4.0".to_owned(), GrafanaChartSource::Given));
+        let chosen = grafana_chart(&given);
+        assert_eq!(chosen.source, GrafanaChartSource::Given);
+        assert_eq!(
+            (chosen.version.as_str(), chosen.defaults.version),
+            ("11.4.0", "11.1.1")
+        );
+        // the oncall chart's values keep the bundled grafana chart
+        let choice = ChartChoice::of(&given);
+        let bundled = choice.grafana_for(crate::release::InputKind::OncallValues);
+        assert_eq!(bundled.version, "8.4.6");
+        assert_eq!(bundled.source, GrafanaChartSource::Bundled);
     }
 
     #[test]

@@ -19,12 +19,14 @@ pub enum Note {
         /// The version whose defaults are used.
         defaults: &'static str,
     },
-    /// Values of the grafana chart go over that chart's own defaults.
+    /// Values of the grafana chart go over that chart's own defaults: of which version,
+    /// from where (given, a `Chart.yaml`, a manifest, assumed), and which embedded version's
+    /// defaults and keys stand for it.
     GrafanaChart {
         /// The file.
         subject: String,
-        /// The grafana chart version whose defaults are used.
-        defaults: &'static str,
+        /// The grafana chart version chosen.
+        chart: crate::chart::grafana::GrafanaChart,
     },
     /// What a file was taken for, and why.
     Input {
@@ -238,6 +240,43 @@ fn alias_said(root: &str, why: RootReason) -> String {
     )
 }
 
+/// The `GrafanaChart` note: `values.yaml: chart: grafana 11.4.0 (from the Chart.yaml beside
+/// the values; keys and defaults of 11.1.1, the nearest embedded version at or below it);
+/// Grafana 12.4.2 unless `image.tag` says otherwise`.
+fn write_grafana_chart(
+    f: &mut fmt::Formatter<'_>,
+    subject: &str,
+    chart: &crate::chart::grafana::GrafanaChart,
+) -> fmt::Result {
+    use crate::chart::grafana::{GrafanaChartSource, latest_release, releases};
+    let mut from = match chart.source {
+        GrafanaChartSource::Assumed => "the newest known: no grafana chart version given by --grafana-chart-version, `chart.grafana-version` in the config, a `grafana` dependency in a Chart.yaml beside the file or a manifest that installs the chart".to_owned(),
+        source => source.describe().to_owned(),
+    };
+    if !chart.known {
+        from.push_str(&format!(
+            "; not a grafana chart version oncall-lint knows (known are {} … {})",
+            releases()[0].version,
+            latest_release().version
+        ));
+    }
+    if chart.stands_in() {
+        from.push_str(&format!(
+            "; keys and defaults of {}, the nearest embedded version at or below it",
+            chart.defaults.version
+        ));
+    }
+    write!(f, "{subject}: chart: grafana {} ({from})", chart.version)?;
+    if !chart.app_version.is_empty() {
+        write!(
+            f,
+            "; Grafana {} unless `image.tag` says otherwise",
+            chart.app_version
+        )?;
+    }
+    Ok(())
+}
+
 impl Note {
     /// The file (or release) a note is about; `None` for one about the whole run.
     pub fn subject(&self) -> Option<&str> {
@@ -297,10 +336,7 @@ impl fmt::Display for Note {
                 f,
                 "{subject}: chart: oncall {defaults} (no chart version given; using the latest known)"
             ),
-            Note::GrafanaChart { subject, defaults } => write!(
-                f,
-                "{subject}: chart: grafana (over the defaults of grafana chart {defaults}; Grafana's version is read from `image.tag`)"
-            ),
+            Note::GrafanaChart { subject, chart } => write_grafana_chart(f, subject, chart),
             Note::Input {
                 subject,
                 kind: InputKind::OtherValues,

@@ -36,6 +36,7 @@ pub(super) fn lint_layers(
     note_classification(report, subject, chart, &classified);
     let shape = Shape {
         chart: chart.state,
+        grafana: chart.grafana_for(classified.kind),
         kind: classified.kind,
         values_root: classified.values_root,
         identity: identity(options),
@@ -91,7 +92,7 @@ fn note_classification(
             // the oncall chart's version says nothing about these values
             InputKind::GrafanaValues => Note::GrafanaChart {
                 subject: subject.to_owned(),
-                defaults: chart.state.grafana_chart,
+                chart: chart.grafana.clone(),
             },
             _ => Note::ChartVersion {
                 subject: subject.to_owned(),

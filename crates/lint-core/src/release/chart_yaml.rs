@@ -7,6 +7,10 @@
 //!   pins (the lock's, else the range's lowest);
 //! - the oncall chart's own `Chart.yaml` (`name: oncall`, no oncall dependency): its
 //!   `version` is the chart version, and the values are at the top.
+//!
+//! For values of the grafana chart, it also names the grafana chart version: a `grafana`
+//! dependency's (kube-prometheus-stack's own `Chart.yaml`, an umbrella over the grafana
+//! chart), or the grafana chart's own `version`.
 
 /// One oncall dependency entry: the key its values sit under (alias, else name), the alias
 /// when one is written, and the version.
@@ -23,6 +27,8 @@ struct Dependency {
 #[derive(Debug, Default)]
 struct Read {
     dependencies: Vec<Dependency>,
+    /// The versions of the `grafana` dependencies, lock entries last.
+    grafana: Vec<String>,
     own_name: Option<String>,
     own_version: Option<String>,
 }
@@ -56,6 +62,11 @@ fn read(text: &str) -> Read {
                     .map(str::to_owned)
                     .filter(|s| !s.trim().is_empty())
             };
+            if field("name").as_deref() == Some("grafana")
+                && let Some(version) = field("version")
+            {
+                found.grafana.push(version);
+            }
             if field("name").as_deref() == Some("oncall") {
                 let alias = field("alias");
                 found.dependencies.push(Dependency {
@@ -95,6 +106,18 @@ pub fn oncall_version_from_chart_yaml(text: &str) -> Option<String> {
     read.dependencies.into_iter().rev().find_map(|d| d.version)
 }
 
+/// The grafana chart version a `Chart.yaml` or `Chart.lock` names, as written: the version
+/// of its `grafana` dependency (the lock wins; a range is returned as written, for
+/// [`crate::chart::grafana::release_matching`]), or the grafana chart's own `version` when
+/// this is its `Chart.yaml`.
+pub fn grafana_version_from_chart_yaml(text: &str) -> Option<String> {
+    let read = read(text);
+    if read.own_name.as_deref() == Some("grafana") && read.grafana.is_empty() {
+        return read.own_version;
+    }
+    read.grafana.into_iter().last()
+}
+
 /// The alias an umbrella `Chart.yaml` gives its oncall dependency, which Helm makes the
 /// subchart's `.Chart.Name` (so `oncall.name` and every name built on it follow it). With
 /// `values_root` (the key the user said holds the values), the dependency at that key;
@@ -123,6 +146,31 @@ mod tests {
         assert_eq!(
             oncall_alias_from_chart_yaml(text, None).as_deref(),
             Some("alerts")
+        );
+    }
+
+    #[test]
+    fn a_grafana_dependency_gives_the_grafana_chart_version() {
+        let kps = "apiVersion: v2\nname: kube-prometheus-stack\nversion: 88.5.3\ndependencies:\n  - name: crds\n    version: 0.0.0\n  - name: grafana\n    version: \"12.11.1\"\n    repository: https://grafana-community.github.io/helm-charts\n    condition: grafana.enabled\n";
+        assert_eq!(
+            grafana_version_from_chart_yaml(kps).as_deref(),
+            Some("12.11.1")
+        );
+        // the lock wins over the range
+        let locked = "name: monitoring\ndependencies:\n  - name: grafana\n    version: ~10.5.0\n---\ndependencies:\n- name: grafana\n  version: 10.5.15\n";
+        assert_eq!(
+            grafana_version_from_chart_yaml(locked).as_deref(),
+            Some("10.5.15")
+        );
+        // the grafana chart's own Chart.yaml
+        let own = "apiVersion: v2\nname: grafana\nversion: 11.1.1\nappVersion: 12.3.2\n";
+        assert_eq!(
+            grafana_version_from_chart_yaml(own).as_deref(),
+            Some("11.1.1")
+        );
+        assert_eq!(
+            grafana_version_from_chart_yaml("name: podinfo\nversion: 6.0.0\n"),
+            None
         );
     }
 

@@ -10,10 +10,12 @@ mod locate;
 use std::sync::Arc;
 
 pub use chart_yaml::{
-    oncall_alias_from_chart_yaml, oncall_version_from_chart_yaml, values_root_from_chart_yaml,
+    grafana_version_from_chart_yaml, oncall_alias_from_chart_yaml, oncall_version_from_chart_yaml,
+    values_root_from_chart_yaml,
 };
 
 use crate::chart::ChartState;
+use crate::chart::grafana::GrafanaChart;
 use crate::path::KeyPath;
 use crate::source::SourceFile;
 use crate::values::{ConvertError, Kind, Origin, Site, Value, apply_set, coalesce, to_value};
@@ -121,6 +123,9 @@ impl RenderedBy {
 pub struct Shape {
     /// The chart state whose defaults are underneath.
     pub chart: &'static ChartState,
+    /// The grafana chart version that renders the release's Grafana (the one `chart`
+    /// bundles, for the oncall chart's values).
+    pub grafana: GrafanaChart,
     /// Which chart's values the files hold.
     pub kind: InputKind,
     /// Keys from the top of each file to the values (empty: top level).
@@ -166,6 +171,10 @@ pub const SET_FILE: &str = "<--set>";
 pub struct Release {
     /// The chart state whose defaults are underneath.
     pub chart: &'static ChartState,
+    /// The grafana chart version that renders the release's Grafana: the one the oncall
+    /// chart bundles, or for values of the grafana chart the one given, written beside
+    /// them or assumed. Its defaults are under values of the grafana chart.
+    pub grafana: GrafanaChart,
     /// Which chart's values the files hold.
     pub kind: InputKind,
     /// Who the release is.
@@ -199,17 +208,33 @@ pub struct LayerError {
 }
 
 impl Release {
-    /// The grafana chart version whose templates and defaults render this release's
-    /// Grafana: the one the oncall chart bundles. Rules ask here, never the chart state,
-    /// so a Grafana from another chart version is judged by its own.
-    pub fn grafana_chart(&self) -> &'static str {
-        self.chart.grafana_chart
+    /// The grafana chart version whose templates render this release's Grafana: the one
+    /// the oncall chart bundles, or for values of the grafana chart the one given
+    /// (`--grafana-chart-version`, the config), written beside them (a `Chart.yaml`
+    /// dependency, a manifest) or assumed (the newest known). Rules ask here, never the
+    /// chart state, so a Grafana from another chart version is judged by its own. The
+    /// defaults under it are those of the nearest embedded version at or below it
+    /// ([`GrafanaChart::defaults`]).
+    pub fn grafana_chart(&self) -> &str {
+        &self.grafana.version
     }
 
-    /// The appVersion of [`Release::grafana_chart`]: the Grafana that runs when
-    /// `grafana.image.tag` does not say otherwise.
-    pub fn grafana_app_version(&self) -> &'static str {
-        self.chart.grafana_app_version
+    /// The appVersion of [`Release::grafana_chart`] (from the chart version table): the
+    /// Grafana that runs when `grafana.image.tag` does not say otherwise.
+    pub fn grafana_app_version(&self) -> &str {
+        &self.grafana.app_version
+    }
+
+    /// The file name of the chart values schema the release is checked against: the oncall
+    /// chart state's, or for values of the grafana chart the (mounted) schema of the
+    /// embedded grafana chart version standing for [`Release::grafana_chart`].
+    pub fn schema_file(&self) -> String {
+        match self.kind {
+            InputKind::GrafanaValues => {
+                crate::schema::mounted_grafana_schema_file(self.grafana.defaults.version)
+            }
+            _ => crate::schema::chart_schema_file(self.chart),
+        }
     }
 
     /// Layers `documents` (in order) over the defaults of `shape.chart`: the oncall
@@ -226,6 +251,7 @@ impl Release {
     ) -> Result<Release, LayerError> {
         let Shape {
             chart,
+            grafana,
             kind,
             values_root,
             identity,
@@ -233,7 +259,7 @@ impl Release {
             anchor,
         } = shape;
         let mount = kind.mount();
-        let mut values = defaults_under(chart, &mount).clone();
+        let mut values = defaults_under(chart, &grafana, &mount).clone();
         let mounted = |value: Value| mount_value(value, &mount);
         let mut layers = Vec::with_capacity(documents.len() + 1);
         for (index, (source, doc)) in documents.into_iter().enumerate() {
@@ -296,6 +322,7 @@ impl Release {
         let whole = whole && (layers.iter().any(|l| l.root.is_some()) || anchor.is_some());
         Ok(Release {
             chart,
+            grafana,
             kind,
             identity,
             whole,
@@ -310,7 +337,7 @@ impl Release {
     /// The chart defaults the files go over: the oncall chart's, or the grafana chart's own
     /// for values of the grafana chart (mounted under `grafana`).
     pub fn defaults(&self) -> &'static Value {
-        defaults_under(self.chart, &self.mount)
+        defaults_under(self.chart, &self.grafana, &self.mount)
     }
 
     /// The effective value at a chart-relative path.
@@ -352,7 +379,7 @@ impl Release {
     /// 1.16.9`, or `grafana chart 8.4.6` for values of the grafana chart.
     pub fn chart_name(&self) -> String {
         match self.kind {
-            InputKind::GrafanaValues => format!("grafana chart {}", self.chart.grafana_chart),
+            InputKind::GrafanaValues => format!("grafana chart {}", self.grafana.version),
             _ => format!("oncall chart {}", self.chart_version()),
         }
     }
@@ -369,12 +396,17 @@ impl Release {
     }
 }
 
-/// The defaults of `chart` for files mounted at `mount` (see [`Release::mount`]).
-fn defaults_under(chart: &'static ChartState, mount: &[String]) -> &'static Value {
+/// The defaults of `chart` for files mounted at `mount` (see [`Release::mount`]): those of
+/// the grafana chart `grafana` for the grafana chart's values.
+fn defaults_under(
+    chart: &'static ChartState,
+    grafana: &GrafanaChart,
+    mount: &[String],
+) -> &'static Value {
     if mount.is_empty() {
         chart.defaults()
     } else {
-        chart.grafana_chart_defaults()
+        grafana.defaults.mounted()
     }
 }
 

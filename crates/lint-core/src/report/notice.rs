@@ -25,6 +25,9 @@ pub enum NoticeKind {
     InferredProfile,
     /// No chart version was given; the latest known one's defaults were used.
     AssumedChartVersion,
+    /// Values of the grafana chart with no grafana chart version given (or one oncall-lint
+    /// does not know): the newest known (or the nearest embedded) was used.
+    AssumedGrafanaChartVersion,
     /// A release could not be linted as a whole.
     ReleaseUnread,
     /// A Kubernetes manifest: only the plugin provisioning embedded in it was checked.
@@ -49,6 +52,7 @@ impl NoticeKind {
             NoticeKind::Skipped => "skipped",
             NoticeKind::InferredProfile => "inferred-profile",
             NoticeKind::AssumedChartVersion => "assumed-chart-version",
+            NoticeKind::AssumedGrafanaChartVersion => "assumed-grafana-chart-version",
             NoticeKind::ReleaseUnread => "release-unread",
             NoticeKind::ManifestPartly => "manifest-partly-checked",
             NoticeKind::SourceNotRead => "values-source-not-read",
@@ -90,6 +94,15 @@ pub fn from_notes<'a>(
                 kind: InputKind::Manifest,
                 ..
             } => (NoticeKind::ManifestPartly, Some(subject.clone())),
+            Note::GrafanaChart { subject, chart }
+                if chart.source == crate::chart::grafana::GrafanaChartSource::Assumed
+                    || !chart.known =>
+            {
+                (
+                    NoticeKind::AssumedGrafanaChartVersion,
+                    Some(subject.clone()),
+                )
+            }
             Note::ReleaseSkipped { subject, .. } => {
                 (NoticeKind::ReleaseSkipped, Some(subject.clone()))
             }

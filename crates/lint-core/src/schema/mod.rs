@@ -1,5 +1,11 @@
 //! JSON Schemas (draft 2020-12) for the charts' values: one per oncall chart state, one per
-//! bundled grafana chart version, and the user's own (`--schema FILE`).
+//! embedded grafana chart version (the two the oncall chart bundles and those users run
+//! alone: `chart::grafana::EMBEDDED`), and the user's own (`--schema FILE`).
+//!
+//! Values of the grafana chart are held under `grafana` in a release (see
+//! `release::InputKind::GrafanaValues`), so each grafana schema also has a *mounted* form:
+//! a schema whose `grafana` property is it ([`mounted_grafana_schema_file`]). It is not a
+//! file: `build.rs` compiles it beside the others and [`embedded_set`] adds it.
 //!
 //! The schemas live in `schemas/` at the repository root and are embedded at build time.
 //! The chart schemas are also compiled there into static tables ([`compact`]) that the
@@ -58,12 +64,15 @@ macro_rules! embed {
 }
 
 /// Every schema oncall-lint ships.
-pub static EMBEDDED: &[Embedded; 6] = &[
+pub static EMBEDDED: &[Embedded; 9] = &[
     embed!("oncall-1.9.22.values.schema.json"),
     embed!("oncall-1.12.1.values.schema.json"),
     embed!("oncall-1.16.9.values.schema.json"),
     embed!("grafana-6.57.1.values.schema.json"),
     embed!("grafana-8.4.6.values.schema.json"),
+    embed!("grafana-10.5.15.values.schema.json"),
+    embed!("grafana-11.1.1.values.schema.json"),
+    embed!("grafana-12.11.1.values.schema.json"),
     embed!("oncall-lint-config.schema.json"),
 ];
 
@@ -75,6 +84,23 @@ pub fn chart_schema_file(state: &ChartState) -> String {
 /// The file name of the values schema of a grafana chart version.
 pub fn grafana_schema_file(version: &str) -> String {
     format!("grafana-{version}.values.schema.json")
+}
+
+/// The file name of the mounted form of a grafana chart version's schema: values of the
+/// grafana chart under `grafana`, as a release holds them.
+pub fn mounted_grafana_schema_file(version: &str) -> String {
+    format!("mounted-{}", grafana_schema_file(version))
+}
+
+/// The mounted form of the grafana schema `file` (see [`mounted_grafana_schema_file`]);
+/// `build/chart_schemas.rs` writes the same for the compiled tables.
+fn mounted_json(file: &str) -> serde_json::Value {
+    serde_json::json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": format!("{BASE_URL}mounted-{file}"),
+        "type": "object",
+        "properties": { "grafana": { "$ref": file } },
+    })
 }
 
 /// The embedded schemas, parsed on first use: (`$id`, document).
@@ -172,22 +198,39 @@ pub struct CompileError(pub String);
 /// The schemas the walker can follow `$ref`s into: the embedded ones.
 pub fn embedded_set() -> &'static SchemaSet {
     static SET: OnceLock<SchemaSet> = OnceLock::new();
-    SET.get_or_init(SchemaSet::embedded)
+    SET.get_or_init(|| {
+        let mut set = SchemaSet::embedded();
+        for grafana in &crate::chart::grafana::EMBEDDED {
+            let file = grafana.schema_file();
+            set.push(
+                format!("{BASE_URL}mounted-{file}"),
+                Arc::new(mounted_json(&file)),
+            );
+        }
+        set
+    })
 }
 
 /// Every key path the schema of a chart state declares (for "did you mean"), computed once.
 pub fn chart_known_paths(state: &'static ChartState) -> &'static [Vec<String>] {
-    static KNOWN: [OnceLock<Vec<Vec<String>>>; 3] =
-        [OnceLock::new(), OnceLock::new(), OnceLock::new()];
-    let Some(index) = crate::chart::STATES
+    known_paths(&chart_schema_file(state))
+}
+
+/// Every key path the chart values schema `file` declares (an oncall chart state's, or the
+/// mounted form of a grafana chart version's), computed once per schema.
+pub fn known_paths(file: &str) -> &'static [Vec<String>] {
+    const COUNT: usize = crate::chart::STATES.len() + crate::chart::grafana::EMBEDDED.len();
+    static KNOWN: [OnceLock<Vec<Vec<String>>>; COUNT] = [const { OnceLock::new() }; COUNT];
+    let states = crate::chart::STATES.iter().map(chart_schema_file);
+    let grafana = crate::chart::grafana::EMBEDDED
         .iter()
-        .position(|s| std::ptr::eq(s, state))
-    else {
+        .map(|g| mounted_grafana_schema_file(g.version));
+    let Some(index) = states.chain(grafana).position(|f| f == file) else {
         return &[];
     };
     KNOWN[index].get_or_init(|| {
         let set = embedded_set();
-        let id = format!("{BASE_URL}{}", chart_schema_file(state));
+        let id = format!("{BASE_URL}{file}");
         set.root(&id)
             .map(|root| set.known_paths(root))
             .unwrap_or_default()

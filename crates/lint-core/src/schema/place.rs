@@ -35,13 +35,26 @@ pub fn display(path: &[Seg]) -> String {
     key_path(path).to_string()
 }
 
-/// A chart-relative path from the top of the files (under the values root).
+/// A chart-relative path from the top of the files (under the values root; without the
+/// release's mount, `grafana` for values of the grafana chart, which the files do not
+/// write).
 pub fn doc_path(release: &Release, chart_path: &[Seg]) -> Vec<Seg> {
+    let mounted = release.mount.len() <= chart_path.len()
+        && release
+            .mount
+            .iter()
+            .zip(chart_path)
+            .all(|(m, seg)| matches!(seg, Seg::Key(k) if k == m));
+    let in_file = if mounted {
+        &chart_path[release.mount.len()..]
+    } else {
+        chart_path
+    };
     release
         .values_root
         .iter()
         .map(|k| Seg::Key(k.clone()))
-        .chain(chart_path.iter().cloned())
+        .chain(in_file.iter().cloned())
         .collect()
 }
 

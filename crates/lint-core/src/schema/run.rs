@@ -8,7 +8,7 @@ use jsonschema::paths::LocationSegment;
 use super::compact::Subschema;
 use super::violation::{SchemaSource, Violation, ViolationKind};
 use crate::path::Seg;
-use crate::release::Release;
+use crate::release::{InputKind, Release};
 use crate::values::{Kind, Origin, Value, coalesce, to_value};
 
 /// The result of validating one release.
@@ -29,10 +29,20 @@ pub fn run(release: &Release, user: Option<&super::UserSchema>, alias_budget: us
     let mut result = Run::default();
     // only what users wrote: a chart default is never a finding, and the defaults are most
     // of the values; and inside what they wrote, only what the schema looks at
-    if let Some(root) = Subschema::root(&super::chart_schema_file(release.chart)) {
+    if let Some(root) = Subschema::root(&release.schema_file()) {
         let instance = pruned(Some(root), &release.values, false)
             .unwrap_or_else(|| serde_json::Value::Object(Default::default()));
         result.chart = super::native::validate(root, &instance);
+        if release.kind == InputKind::GrafanaValues {
+            if !release.values_root.is_empty() {
+                // under another chart's `grafana:`, keys that chart's own templates read
+                result.chart.retain(|v| !parent_chart_key(v));
+            }
+            if let Some(next) = next_embedded(release) {
+                // a version between two embedded ones may read a key the later one has
+                result.chart.retain(|v| !known_in(next, v));
+            }
+        }
     }
     if let Some(user) = user {
         let values = document_values(release, alias_budget);
@@ -41,6 +51,46 @@ pub fn run(release: &Release, user: Option<&super::UserSchema>, alias_budget: us
         result.user_values = Some(values);
     }
     result
+}
+
+/// For a grafana chart version between two embedded ones (checked with the keys of the
+/// earlier), the root of the later one's mounted schema.
+fn next_embedded(release: &Release) -> Option<Subschema> {
+    let chart = &release.grafana;
+    if !chart.stands_in() {
+        return None;
+    }
+    let embedded = &crate::chart::grafana::EMBEDDED;
+    let index = embedded.iter().position(|e| e == chart.defaults)?;
+    let next = embedded.get(index + 1)?;
+    Subschema::root(&super::mounted_grafana_schema_file(next.version))
+}
+
+/// Whether an unknown key is one the schema `root` has.
+fn known_in(root: Subschema, violation: &Violation) -> bool {
+    let ViolationKind::UnknownKey { key } = &violation.kind else {
+        return false;
+    };
+    root.at(&violation.path)
+        .and_then(|parent| parent.child(key))
+        .is_some()
+}
+
+/// Whether a violation is an unknown key that a chart holding the grafana chart under its
+/// `grafana:` reads itself (kube-prometheus-stack's `forceDeployDatasources`, ...).
+fn parent_chart_key(violation: &Violation) -> bool {
+    let ViolationKind::UnknownKey { key } = &violation.kind else {
+        return false;
+    };
+    let mut keys: Vec<&str> = Vec::new();
+    for seg in violation.path.iter().skip(1) {
+        match seg {
+            Seg::Key(k) => keys.push(k),
+            Seg::Index(_) => return false,
+        }
+    }
+    keys.push(key);
+    crate::chart::grafana::parent_chart_key(&keys)
 }
 
 /// Validates `instance` and turns every error into violations.

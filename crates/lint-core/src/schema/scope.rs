@@ -41,14 +41,20 @@ pub struct Scope<'a> {
     pub tree: &'a Value,
     /// Keys from the top of the files to `tree` (the values root, for the chart's schema).
     pub prefix: Vec<Seg>,
+    /// Keys of `tree` that the files do not write (`grafana`, where a release holds the
+    /// grafana chart's values): left out of a path from the top of the files.
+    mount: Vec<Seg>,
     owner: Owner<'a>,
 }
 
 enum Owner<'a> {
     Chart {
         oncall: String,
-        grafana: &'static str,
-        state: &'static crate::chart::ChartState,
+        grafana: String,
+        /// The schema's file name.
+        file: String,
+        /// The values are the grafana chart's (alone or under another chart's `grafana:`).
+        grafana_values: bool,
     },
     User(&'a UserSchema),
 }
@@ -58,21 +64,20 @@ impl<'a> Scope<'a> {
     /// has no schema.
     pub fn chart(release: &'a Release) -> Option<Scope<'a>> {
         let set = super::embedded_set();
-        let id = format!(
-            "{}{}",
-            super::BASE_URL,
-            super::chart_schema_file(release.chart)
-        );
+        let file = release.schema_file();
+        let id = format!("{}{file}", super::BASE_URL);
         let root = set.root(&id)?;
         Some(Scope {
             set,
             root: Some(root),
             tree: &release.values,
             prefix: place::doc_path(release, &[]),
+            mount: release.mount.iter().map(|k| Seg::Key(k.clone())).collect(),
             owner: Owner::Chart {
                 oncall: release.chart_version().to_owned(),
-                grafana: release.grafana_chart(),
-                state: release.chart,
+                grafana: release.grafana_chart().to_owned(),
+                file,
+                grafana_values: release.kind == crate::release::InputKind::GrafanaValues,
             },
         })
     }
@@ -84,6 +89,7 @@ impl<'a> Scope<'a> {
             root: schema.root(),
             tree: values,
             prefix: Vec::new(),
+            mount: Vec::new(),
             owner: Owner::User(schema),
         }
     }
@@ -92,7 +98,7 @@ impl<'a> Scope<'a> {
     /// first time a run needs them).
     pub fn known(&self) -> &'a [Vec<String>] {
         match &self.owner {
-            Owner::Chart { state, .. } => super::chart_known_paths(state),
+            Owner::Chart { file, .. } => super::known_paths(file),
             Owner::User(schema) => schema.known_paths(),
         }
     }
@@ -106,6 +112,11 @@ impl<'a> Scope<'a> {
     /// `the grafana chart 8.4.6`, `your schema `umbrella.schema.json``.
     pub fn owner(&self, path: &[Seg]) -> String {
         match &self.owner {
+            Owner::Chart {
+                grafana,
+                grafana_values: true,
+                ..
+            } => format!("the grafana chart {grafana}"),
             Owner::Chart {
                 oncall, grafana, ..
             } => {
@@ -124,6 +135,7 @@ impl<'a> Scope<'a> {
 
     /// The path from the top of the files.
     pub fn doc_path(&self, path: &[Seg]) -> Vec<Seg> {
+        let path = path.strip_prefix(self.mount.as_slice()).unwrap_or(path);
         self.prefix.iter().chain(path).cloned().collect()
     }
 

@@ -98,6 +98,22 @@ pub(super) fn apply_identity(
             if let Some(namespace) = &release.namespace {
                 spec.grafana_namespace = Some(namespace.clone());
             }
+            // the grafana chart itself: its version is the one that renders the values (a
+            // range, or none written, stands for the newest published version in it)
+            if release.chart_name() == Some("grafana") && release.chart_dir.is_none() {
+                let written = release
+                    .chart_version
+                    .as_ref()
+                    .map_or("", |v| v.text.as_str());
+                if let Some(version) =
+                    crate::chart::grafana::release_matching(written).or_else(|| {
+                        crate::chart::parse_version(written).map(crate::chart::show_version)
+                    })
+                {
+                    spec.grafana_chart_version =
+                        Some((version, crate::chart::grafana::GrafanaChartSource::Manifest));
+                }
+            }
         }
     }
     if chart_yaml.is_some() {
