@@ -101,6 +101,25 @@ pub fn latest_release() -> &'static GrafanaChartRelease {
     &GRAFANA_CHART_VERSIONS[GRAFANA_CHART_VERSIONS.len() - 1]
 }
 
+/// The newest published version whose Grafana (`appVersion`) has the major and minor
+/// version of `grafana` (`11.4.0` → the newest chart shipping Grafana 11.4), else the
+/// newest whose Grafana is older: the chart a values file that pins Grafana's image most
+/// likely runs. `None` when `grafana` is not a version, or older than every chart's.
+pub fn release_shipping(grafana: &str) -> Option<&'static GrafanaChartRelease> {
+    let wanted = parse_version(grafana)?;
+    let shipped = |r: &&GrafanaChartRelease| r.app_version.and_then(parse_version);
+    let same_minor = GRAFANA_CHART_VERSIONS
+        .iter()
+        .rev()
+        .find(|r| shipped(r).is_some_and(|v| (v.0, v.1) == (wanted.0, wanted.1)));
+    same_minor.or_else(|| {
+        GRAFANA_CHART_VERSIONS
+            .iter()
+            .rev()
+            .find(|r| shipped(r).is_some_and(|v| v <= wanted))
+    })
+}
+
 /// The newest published version a range allows (`~12.0.0`, `12.x`, `>=11.0.0 <12`, `*`),
 /// as Flux, helmfile and Kustomize install it; a plain version is itself. `None` when the
 /// text reads as no version, or the range allows none oncall-lint knows.
@@ -262,6 +281,9 @@ pub enum GrafanaChartSource {
     ChartYaml,
     /// The GitOps manifest that installs the grafana chart (or one that depends on it).
     Manifest,
+    /// Nothing said but Grafana's `image.tag`: the newest chart that ships that Grafana
+    /// is assumed ([`release_shipping`]).
+    ImageTag,
     /// Nothing said: the newest known version is assumed.
     Assumed,
 }
@@ -274,6 +296,9 @@ impl GrafanaChartSource {
             GrafanaChartSource::Given => "given (--grafana-chart-version or the config)",
             GrafanaChartSource::ChartYaml => "from the Chart.yaml beside the values",
             GrafanaChartSource::Manifest => "from the manifest that installs it",
+            GrafanaChartSource::ImageTag => {
+                "assumed from `image.tag`: the newest chart that ships that Grafana"
+            }
             GrafanaChartSource::Assumed => "assumed: the newest known",
         }
     }

@@ -47,13 +47,46 @@ impl ChartChoice {
     }
 
     /// The grafana chart that renders values of `kind`: the one chosen for the grafana
-    /// chart's values, else the one the oncall chart bundles.
-    pub(super) fn grafana_for(&self, kind: crate::release::InputKind) -> GrafanaChart {
+    /// chart's values, else the one the oncall chart bundles. When nothing names the
+    /// grafana chart's version, values that pin Grafana's image (`image.tag` below
+    /// `values_root`, the last layer's that has one) most likely run the newest chart that
+    /// ships that Grafana, which stands in for the newest known chart.
+    pub(super) fn grafana_for(
+        &self,
+        kind: crate::release::InputKind,
+        layers: &[(std::sync::Arc<crate::source::SourceFile>, crate::yaml::Document)],
+        values_root: &[String],
+    ) -> GrafanaChart {
         match kind {
+            crate::release::InputKind::GrafanaValues
+                if self.grafana.source == GrafanaChartSource::Assumed =>
+            {
+                image_tag(layers, values_root)
+                    .and_then(|tag| crate::chart::grafana::release_shipping(&tag))
+                    .and_then(|r| GrafanaChart::of(r.version, GrafanaChartSource::ImageTag))
+                    .unwrap_or_else(|| self.grafana.clone())
+            }
             crate::release::InputKind::GrafanaValues => self.grafana.clone(),
             _ => GrafanaChart::bundled(self.state),
         }
     }
+}
+
+/// The grafana chart values' `image.tag` as the last layer that writes it has it, when it
+/// is a version (`11.4.0`, `v11.4.0`; not `latest`).
+fn image_tag(
+    layers: &[(std::sync::Arc<crate::source::SourceFile>, crate::yaml::Document)],
+    values_root: &[String],
+) -> Option<String> {
+    let mut path: Vec<&str> = values_root.iter().map(String::as_str).collect();
+    path.extend(["image", "tag"]);
+    layers.iter().rev().find_map(|(_, doc)| {
+        let entry = doc.lookup(doc.root?, &path)?;
+        let text = doc.scalar_text(entry.value)?.trim();
+        text.trim_start_matches(['v', 'V'])
+            .starts_with(|c: char| c.is_ascii_digit())
+            .then(|| text.to_owned())
+    })
 }
 
 /// The grafana chart version that renders values of the grafana chart: the one given

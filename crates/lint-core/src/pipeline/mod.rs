@@ -277,7 +277,7 @@ pub fn build_release(
     }
     let shape = Shape {
         chart: chart.state,
-        grafana: chart.grafana_for(InputKind::OncallValues),
+        grafana: chart.grafana_for(InputKind::OncallValues, &[], &[]),
         kind: InputKind::OncallValues,
         values_root: root.unwrap_or_default(),
         identity: identity(options),

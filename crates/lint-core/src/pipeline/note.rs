@@ -251,6 +251,7 @@ fn write_grafana_chart(
     use crate::chart::grafana::{GrafanaChartSource, latest_release, releases};
     let mut from = match chart.source {
         GrafanaChartSource::Assumed => "the newest known: no grafana chart version given by --grafana-chart-version, `chart.grafana-version` in the config, a `grafana` dependency in a Chart.yaml beside the file or a manifest that installs the chart".to_owned(),
+        GrafanaChartSource::ImageTag => "assumed from `image.tag`: the newest chart that ships that Grafana minor version; give the chart's version with --grafana-chart-version, `chart.grafana-version` in the config or a Chart.yaml beside the file".to_owned(),
         source => source.describe().to_owned(),
     };
     if !chart.known {

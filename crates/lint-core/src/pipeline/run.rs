@@ -33,10 +33,11 @@ pub(super) fn lint_layers(
     report: &mut FileReport,
 ) {
     let classified = classified.unwrap_or_else(|| classify(&layers, chart.state, options));
-    note_classification(report, subject, chart, &classified);
+    let grafana = chart.grafana_for(classified.kind, &layers, &classified.values_root);
+    note_classification(report, subject, chart, &grafana, &classified);
     let shape = Shape {
         chart: chart.state,
-        grafana: chart.grafana_for(classified.kind),
+        grafana,
         kind: classified.kind,
         values_root: classified.values_root,
         identity: identity(options),
@@ -84,6 +85,7 @@ fn note_classification(
     report: &mut FileReport,
     subject: &str,
     chart: &ChartChoice,
+    grafana: &crate::chart::grafana::GrafanaChart,
     classified: &Classified,
 ) {
     let named = |n: &Note| matches!(n, Note::ChartVersion { subject: s, .. } | Note::GrafanaChart { subject: s, .. } if s == subject);
@@ -92,7 +94,7 @@ fn note_classification(
             // the oncall chart's version says nothing about these values
             InputKind::GrafanaValues => Note::GrafanaChart {
                 subject: subject.to_owned(),
-                chart: chart.grafana.clone(),
+                chart: grafana.clone(),
             },
             _ => Note::ChartVersion {
                 subject: subject.to_owned(),

@@ -95,8 +95,11 @@ pub fn from_notes<'a>(
                 ..
             } => (NoticeKind::ManifestPartly, Some(subject.clone())),
             Note::GrafanaChart { subject, chart }
-                if chart.source == crate::chart::grafana::GrafanaChartSource::Assumed
-                    || !chart.known =>
+                if matches!(
+                    chart.source,
+                    crate::chart::grafana::GrafanaChartSource::Assumed
+                        | crate::chart::grafana::GrafanaChartSource::ImageTag
+                ) || !chart.known =>
             {
                 (
                     NoticeKind::AssumedGrafanaChartVersion,
