@@ -5,6 +5,10 @@
 //! Grafana's rules (`setting_feature_toggles.go`): a per-toggle key in `[feature_toggles]`
 //! wins over `enable` and is read with `strconv.ParseBool`; `GF_FEATURE_TOGGLES_<KEY>`
 //! overrides it only when the ini file has the key (env overrides apply to existing keys).
+//!
+//! Grafana 11.6 removed the toggle (grafana/grafana PR #101222): it is off unless set, so
+//! from 11.6 only a toggle turned on is reported (Grafana still hands an unknown enabled
+//! toggle to plugins, `featuremgmt/manager.go`), and a `false` left behind is OC057's.
 
 use serde::Serialize;
 
@@ -13,6 +17,7 @@ use crate::chart::show_version as show;
 use crate::diagnostic::Applicability;
 use crate::fix::{self, Op};
 use crate::model::grafana::{SettingSource, env_key, go_parse_bool};
+use crate::model::grafana_settings::OBSOLETE_TOGGLE_FROM;
 use crate::values::{Kind, Origin, Value};
 
 /// The toggle's name.
@@ -104,6 +109,11 @@ pub(crate) fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
             };
             out.emit(message, location).with_fix(fix);
         }
+        return;
+    }
+    // from Grafana 11.6 the toggle is gone and off by default: a `false` left there is
+    // OC057's, and nothing is missing
+    if version >= OBSOLETE_TOGGLE_FROM {
         return;
     }
     if release

@@ -5,13 +5,19 @@
 //! per-toggle key (`externalServiceAccounts = false`) overrides `enable`;
 //! `GF_FEATURE_TOGGLES_ENABLE` overrides the ini file's `enable`. A YAML list under
 //! `enable` renders (grafana chart 8.4.6) as `[a b]`, which Grafana parses as an empty list.
+//! `GF_FEATURE_TOGGLES_EXTERNALSERVICEACCOUNTS` is read from Grafana 13 (grafana/grafana PR
+//! #121271) and wins there; before, Grafana ignores it.
 
 use serde::Serialize;
 
 use super::{CheckContext, Emitter, path};
 use crate::diagnostic::Applicability;
 use crate::fix::{self, Op};
-use crate::model::grafana::{EXTERNAL_SERVICE_ACCOUNTS as TOGGLE, go_parse_bool, split_list};
+use crate::chart::show_version as show;
+use crate::model::grafana::{
+    EXTERNAL_SERVICE_ACCOUNTS as TOGGLE, env_key, go_parse_bool, split_list,
+};
+use crate::model::grafana_settings::PER_TOGGLE_ENV_FROM;
 use crate::model::plugin;
 use crate::values::{Kind, Value};
 
@@ -31,6 +37,19 @@ pub(crate) enum Message {
     EnvMissing {
         /// The env value with the toggle added.
         suggested: String,
+    },
+    /// `GF_FEATURE_TOGGLES_EXTERNALSERVICEACCOUNTS` turns the toggle off (Grafana 13+).
+    PerToggleEnvOff {
+        /// The value written.
+        found: String,
+        /// The Grafana version.
+        grafana: String,
+    },
+    /// `GF_FEATURE_TOGGLES_EXTERNALSERVICEACCOUNTS` is ignored (before Grafana 13) and
+    /// nothing else turns the toggle on.
+    PerToggleEnvIgnored {
+        /// The Grafana version.
+        grafana: String,
     },
     /// `enable` is a YAML list.
     List {
@@ -64,7 +83,7 @@ pub(crate) fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
     if !ctx.grafana().deployed() || without_toggle(ctx) {
         return;
     }
-    if per_key_decides(ctx, out) {
+    if per_toggle_env_decides(ctx, out) || per_key_decides(ctx, out) {
         return;
     }
     let release = ctx.release;
@@ -115,6 +134,51 @@ fn without_toggle(ctx: &CheckContext<'_>) -> bool {
         || plugin::entry(ctx.release)
             .and_then(|entry| entry.parsed())
             .is_some_and(|version| version < (1, 9, 0))
+}
+
+/// Whether `GF_FEATURE_TOGGLES_EXTERNALSERVICEACCOUNTS` decides the toggle. Grafana 13 and
+/// later read it (grafana/grafana PR #121271) and it wins; before, Grafana ignores it, which
+/// is reported when nothing else turns the toggle on. A Grafana version that is not known
+/// (`latest`) leaves it to the rest of the check.
+fn per_toggle_env_decides(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) -> bool {
+    let release = ctx.release;
+    let name = env_key("feature_toggles", TOGGLE);
+    let keys = ["grafana", "env", name.as_str()];
+    let Some(value) = release.get(&keys).filter(|v| !v.is_null()) else {
+        return false;
+    };
+    let Some((version, _)) = ctx.grafana().version() else {
+        return false;
+    };
+    let parsed = value.scalar_string().as_deref().and_then(go_parse_bool);
+    let grafana = show(version);
+    let location = release.locate(value, &keys, false);
+    if version >= PER_TOGGLE_ENV_FROM {
+        return match parsed {
+            Some(true) => true,
+            Some(false) => {
+                out.emit(
+                    Message::PerToggleEnvOff {
+                        found: value.describe(),
+                        grafana,
+                    },
+                    location,
+                );
+                true
+            }
+            None => false,
+        };
+    }
+    let ini_on = release
+        .get(&["grafana", "grafana.ini", "feature_toggles", TOGGLE])
+        .and_then(Value::scalar_string)
+        .and_then(|s| go_parse_bool(&s))
+        == Some(true);
+    if parsed == Some(true) && !ini_on && !enable_lists_toggle(ctx) {
+        out.emit(Message::PerToggleEnvIgnored { grafana }, location);
+        return true;
+    }
+    false
 }
 
 /// Whether a per-toggle `externalServiceAccounts` key decides the toggle; reports it when it

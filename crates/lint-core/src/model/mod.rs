@@ -12,6 +12,7 @@ pub(crate) mod advisories;
 pub(crate) mod chart_keys;
 pub(crate) mod engine;
 pub(crate) mod grafana;
+pub(crate) mod grafana_settings;
 pub(crate) mod helm;
 pub(crate) mod images;
 pub(crate) mod names;
