@@ -370,3 +370,51 @@ fn plugin_id(id: &str) -> bool {
 }
 
 mod script;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn named(source: &str) -> (Option<String>, Option<String>) {
+        let a = artifact(source);
+        (a.plugin, a.version)
+    }
+
+    fn some(id: &str, v: &str) -> (Option<String>, Option<String>) {
+        (Some(id.to_owned()), Some(v.to_owned()))
+    }
+
+    #[test]
+    fn artifacts_name_the_plugin_and_version_where_the_source_does() {
+        assert_eq!(
+            named("https://grafana.com/api/plugins/grafana-oncall-app/versions/1.16.9/download"),
+            some("grafana-oncall-app", "1.16.9")
+        );
+        assert_eq!(
+            named(
+                "https://github.com/grafana/oncall/releases/download/v1.16.9/grafana-oncall-app-1.16.9.zip"
+            ),
+            some("grafana-oncall-app", "1.16.9")
+        );
+        assert_eq!(
+            named("https://github.com/o/r/releases/download/v2.0.1/acme-x2-panel.zip"),
+            some("acme-x2-panel", "v2.0.1")
+        );
+        assert_eq!(
+            named("harbor.corp.example/grafana-plugins/grafana-oncall-app:v1.16.9"),
+            some("grafana-oncall-app", "v1.16.9")
+        );
+        assert_eq!(
+            named("https://mirror.example/p/grafana-oncall-app-v1.16.9.linux_amd64.zip"),
+            some("grafana-oncall-app", "1.16.9")
+        );
+        assert_eq!(
+            named("https://api.github.com/repos/o/r/releases/assets/122449336"),
+            (None, None)
+        );
+        assert_eq!(
+            named("https://grafana.com/api/plugins/grafana-oncall-app/versions/$V/download"),
+            (Some("grafana-oncall-app".into()), None)
+        );
+    }
+}

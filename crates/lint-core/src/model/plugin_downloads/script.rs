@@ -64,7 +64,9 @@ fn parent(path: &str) -> String {
     }
 }
 
-/// Splits a script into tokens; `None` for syntax not followed here.
+/// Splits a script into tokens; `None` for syntax not followed here. One match over the
+/// characters, long because quoting, escapes and operators share its state.
+#[allow(clippy::too_many_lines)]
 fn lex(script: &str) -> Option<Vec<Tok>> {
     let mut toks = Vec::new();
     let mut word = String::new();
@@ -261,6 +263,64 @@ fn parse(args: &[String], spec: &Spec) -> Option<Parsed> {
     }
     Some(out)
 }
+
+/// `curl`'s options that take a value.
+const CURL: Spec = Spec {
+    short: "HuXdAembcwxTFrzKoECYyPQtU",
+    long: &[
+        "header",
+        "user",
+        "request",
+        "data",
+        "data-raw",
+        "data-binary",
+        "data-urlencode",
+        "user-agent",
+        "referer",
+        "retry",
+        "retry-delay",
+        "retry-max-time",
+        "max-time",
+        "connect-timeout",
+        "cacert",
+        "capath",
+        "cert",
+        "key",
+        "cookie",
+        "cookie-jar",
+        "write-out",
+        "proxy",
+        "upload-file",
+        "form",
+        "resolve",
+        "limit-rate",
+        "range",
+        "output",
+        "output-dir",
+        "url",
+        "config",
+        "oauth2-bearer",
+        "netrc-file",
+        "cert-type",
+        "key-type",
+        "pass",
+        "proxy-user",
+        "max-filesize",
+        "dns-servers",
+        "interface",
+        "keepalive-time",
+        "ciphers",
+        "noproxy",
+        "aws-sigv4",
+        "variable",
+        "json",
+        "continue-at",
+        "trace",
+        "trace-ascii",
+        "stderr",
+        "dump-header",
+    ],
+};
 
 /// Commands that write nothing a plugin install is made of (or only their own state).
 const QUIET: &[&str] = &[
@@ -551,63 +611,7 @@ impl Shell {
     /// `curl`: `-o FILE`, `-O` (into the working directory or `--output-dir`), else the
     /// standard output.
     fn curl(&mut self, args: &[String]) -> Option<()> {
-        const SPEC: Spec = Spec {
-            short: "HuXdAembcwxTFrzKoECYyPQtU",
-            long: &[
-                "header",
-                "user",
-                "request",
-                "data",
-                "data-raw",
-                "data-binary",
-                "data-urlencode",
-                "user-agent",
-                "referer",
-                "retry",
-                "retry-delay",
-                "retry-max-time",
-                "max-time",
-                "connect-timeout",
-                "cacert",
-                "capath",
-                "cert",
-                "key",
-                "cookie",
-                "cookie-jar",
-                "write-out",
-                "proxy",
-                "upload-file",
-                "form",
-                "resolve",
-                "limit-rate",
-                "range",
-                "output",
-                "output-dir",
-                "url",
-                "config",
-                "oauth2-bearer",
-                "netrc-file",
-                "cert-type",
-                "key-type",
-                "pass",
-                "proxy-user",
-                "max-filesize",
-                "dns-servers",
-                "interface",
-                "keepalive-time",
-                "ciphers",
-                "noproxy",
-                "aws-sigv4",
-                "variable",
-                "json",
-                "continue-at",
-                "trace",
-                "trace-ascii",
-                "stderr",
-                "dump-header",
-            ],
-        };
-        let p = parse(args, &SPEC)?;
+        let p = parse(args, &CURL)?;
         if p.has(&["K", "config"]) {
             return None;
         }
