@@ -11,81 +11,14 @@ use super::{CheckContext, Emitter};
 use crate::diagnostic::{Applicability, Fix, Location};
 use crate::fix::Op;
 use crate::path::Seg;
+use crate::model::plugin_downloads::{self, InitContainer, StepKind};
+use crate::model::volumes::{
+    Mount, clean_path, covering, grafana_mounts, mounts_of, path_under, resolve, views,
+};
 use crate::values::{Kind, Value};
 
 /// Grafana's default plugins directory.
 const DEFAULT_PLUGINS: &str = "/var/lib/grafana/plugins";
-
-/// Where the grafana chart mounts the `storage` volume in the Grafana container.
-const STORAGE_MOUNT: &str = "/var/lib/grafana";
-
-/// One volume mount: volume name, mount path, sub-path (all normalised, no trailing `/`).
-#[derive(Debug, Clone)]
-struct Mount {
-    name: String,
-    path: String,
-    sub: String,
-}
-
-fn clean(path: &str) -> String {
-    let t = path.trim();
-    let t = t.trim_end_matches(['*', '/']);
-    let t = t.strip_suffix("/.").unwrap_or(t);
-    if t.is_empty() && path.trim().starts_with('/') {
-        "/".into()
-    } else {
-        t.to_owned()
-    }
-}
-
-fn under(path: &str, dir: &str) -> bool {
-    // an empty sub-path is the whole volume
-    dir.is_empty() || path == dir || dir == "/" || path.starts_with(&format!("{dir}/"))
-}
-
-fn join(sub: &str, rel: &str) -> String {
-    match (sub.is_empty(), rel.is_empty()) {
-        (true, _) => rel.to_owned(),
-        (false, true) => sub.to_owned(),
-        (false, false) => format!("{sub}/{rel}"),
-    }
-}
-
-fn mounts_of(list: Option<&Value>) -> Vec<Mount> {
-    list.and_then(Value::as_seq)
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|m| {
-            let name = m.get(&["name"]).and_then(Value::scalar_string)?;
-            let path = m.get(&["mountPath"]).and_then(Value::scalar_string)?;
-            let sub = m
-                .get(&["subPath"])
-                .and_then(Value::scalar_string)
-                .unwrap_or_default();
-            Some(Mount {
-                name,
-                path: clean(&path),
-                sub: clean(&sub).trim_start_matches('/').to_owned(),
-            })
-        })
-        .collect()
-}
-
-/// Resolves a path in a container to (volume, path inside the volume) through its mounts:
-/// the deepest mount that contains it wins.
-fn resolve(mounts: &[Mount], path: &str) -> Option<(String, String)> {
-    mounts
-        .iter()
-        .filter(|m| under(path, &m.path))
-        .max_by_key(|m| m.path.len())
-        .map(|m| {
-            let rel = path
-                .strip_prefix(m.path.as_str())
-                .unwrap_or_default()
-                .trim_start_matches('/');
-            (m.name.clone(), join(&m.sub, rel))
-        })
-}
 
 /// The text of a container's `command` and `args` (lists or strings).
 fn script(container: &Value) -> String {
@@ -107,8 +40,8 @@ fn targets(script: &str, plugins: &str) -> Vec<String> {
     script
         .split(|c: char| c.is_whitespace() || "\"';&|=>()`,".contains(c))
         .filter(|t| t.starts_with('/'))
-        .map(clean)
-        .filter(|t| under(t, plugins) || t.split('/').any(|seg| seg == "plugins"))
+        .map(clean_path)
+        .filter(|t| path_under(t, plugins) || t.split('/').any(|seg| seg == "plugins"))
         .collect()
 }
 
@@ -156,6 +89,34 @@ pub(crate) enum Message {
         /// Grafana's plugins directory.
         plugins: String,
     },
+    /// The init container fetches, unpacks or installs a plugin, and nothing it writes
+    /// reaches Grafana's plugins directory through a volume both containers mount.
+    InstallsNothing {
+        /// The init container's name (its index when it has none).
+        name: String,
+        /// What it does, with its tools (`downloads a plugin (`curl`) and unpacks it
+        /// (`unzip`)`).
+        does: String,
+        /// The directory it writes the plugin to (the last unpack or install target, else
+        /// the last directory written).
+        dir: String,
+        /// The volume that directory is on in the init container (empty when none).
+        volume: String,
+        /// That volume, when it is another than the one holding Grafana's plugins
+        /// directory (empty otherwise).
+        other: String,
+        /// Where the Grafana container mounts that volume (empty when it does not).
+        seen: String,
+        /// Grafana's plugins directory.
+        plugins: String,
+        /// The volume that holds Grafana's plugins directory.
+        shared: String,
+        /// Where the Grafana container mounts that volume.
+        mount: String,
+        /// Where the init container has Grafana's plugins directory, through its own mount
+        /// of that volume (empty when it has none).
+        view: String,
+    },
 }
 
 /// Where the Grafana container reads plugins from.
@@ -166,6 +127,8 @@ struct PluginsDir {
     reads: Option<(String, String)>,
     /// The Grafana container's mount that holds it (the deepest).
     covering: Option<Mount>,
+    /// The Grafana container's mounts.
+    mounts: Vec<Mount>,
 }
 
 /// An init container taken to install plugins, as the findings about it read it.
@@ -192,55 +155,215 @@ pub(crate) fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
         return;
     }
     let dir = plugins_dir(ctx);
-    let inits = ctx
-        .release
-        .get(&["grafana", "extraInitContainers"])
-        .and_then(Value::as_seq)
-        .unwrap_or_default();
-    for (index, init) in inits.iter().enumerate() {
-        if let Some(installer) = installer(ctx, &dir, index, init) {
+    // a plugins path set from a Secret or ConfigMap is not known here
+    let known = ctx.grafana().env_from_secret("paths", "plugins").is_none();
+    for init in plugin_downloads::init_containers(ctx.release) {
+        if init.value.site().is_none() {
+            continue;
+        }
+        if known && dir.reads.is_some() && init.handles_plugin() {
+            judge_script(ctx, &dir, &init, out);
+        } else if let Some(installer) = installer(ctx, &dir, init.index, init.value) {
             judge(ctx, &dir, installer, out);
         }
     }
 }
 
+/// Reports an init container whose script is read and handles a plugin, when nothing it
+/// writes reaches Grafana's plugins directory: each directory it writes is on a volume of
+/// its own mounts, and that volume must be one the Grafana container mounts at, above or
+/// below its plugins directory, at the part written.
+fn judge_script(
+    ctx: &CheckContext<'_>,
+    dir: &PluginsDir,
+    init: &InitContainer<'_>,
+    out: &mut Emitter<'_, Message>,
+) {
+    let (Some(script), Some((shared, vpath))) = (&init.script, &dir.reads) else {
+        return;
+    };
+    let own = mounts_of(init.value.get(&["volumeMounts"]));
+    let on_line = |p: &str| path_under(p, &dir.plugins) || path_under(&dir.plugins, p);
+    let reaches = |written: &str| {
+        resolve(&own, written).is_some_and(|(volume, part)| {
+            views(&dir.mounts, &volume, &part)
+                .iter()
+                .any(|v| on_line(v))
+        })
+    };
+    if script.writes.is_empty() || script.writes.iter().any(|w| reaches(&w.dir)) {
+        return;
+    }
+    let main = script
+        .writes
+        .iter()
+        .rev()
+        .find(|w| matches!(w.kind, StepKind::Unpack | StepKind::Install | StepKind::Copy))
+        .or(script.writes.last());
+    let Some(main) = main else {
+        return;
+    };
+    let on = resolve(&own, &main.dir);
+    let seen = on
+        .as_ref()
+        .and_then(|(volume, part)| views(&dir.mounts, volume, part).into_iter().next())
+        .unwrap_or_default();
+    let mount = dir
+        .covering
+        .as_ref()
+        .map(|m| m.path.clone())
+        .unwrap_or_default();
+    let fix = script_fix(ctx, dir, init, &own, &main.dir, main.kind, (shared, vpath));
+    let volume = on.map(|(v, _)| v).unwrap_or_default();
+    let message = Message::InstallsNothing {
+        name: init.name.clone(),
+        does: does(script),
+        dir: main.dir.clone(),
+        other: if volume == *shared {
+            String::new()
+        } else {
+            volume.clone()
+        },
+        volume,
+        seen,
+        plugins: dir.plugins.clone(),
+        shared: shared.clone(),
+        mount,
+        view: plugins_view(&own, shared, vpath).unwrap_or_default(),
+    };
+    let location = init_location(ctx, init.index, init.value);
+    out.emit(message, location).with_fix(fix);
+}
+
+/// What a script does with a plugin, with its tools: `downloads a plugin (`curl`) and
+/// unpacks it (`unzip`)`.
+fn does(script: &plugin_downloads::InitScript) -> String {
+    let tools = |kind| {
+        script
+            .tools(kind)
+            .iter()
+            .map(|t| format!("`{t}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut parts = Vec::new();
+    for (kind, verb) in [
+        (StepKind::Fetch, "downloads"),
+        (StepKind::Unpack, "unpacks"),
+        (StepKind::Install, "installs"),
+        (StepKind::Copy, "copies"),
+    ] {
+        let used = tools(kind);
+        if !used.is_empty() {
+            let what = if parts.is_empty() { "a plugin" } else { "it" };
+            parts.push(format!("{verb} {what} ({used})"));
+        }
+    }
+    match parts.len() {
+        0 => "writes a plugin".to_owned(),
+        1 => parts.remove(0),
+        _ => {
+            let last = parts.pop().unwrap_or_default();
+            format!("{} and {last}", parts.join(", "))
+        }
+    }
+}
+
+/// Where to report an init container: its name, else the whole item.
+fn init_location(ctx: &CheckContext<'_>, index: usize, init: &Value) -> Location {
+    let release = ctx.release;
+    let init_path = release
+        .key_path(&["grafana", "extraInitContainers"])
+        .index(index);
+    match (init.get(&["name"]).and_then(Value::site), init.site()) {
+        (Some(s), _) => release.site_location(s, init_path.key("name"), false),
+        (None, Some(s)) => release.site_location(s, init_path, false),
+        (None, None) => release.blame(&["grafana", "extraInitContainers"]),
+    }
+}
+
+/// The fix for an init container that installs nothing: when it writes Grafana's plugins
+/// path by name (`/var/lib/grafana/plugins`) on its own filesystem, mount the volume there
+/// the way the Grafana container does; when it unpacks into a directory of its own
+/// (`/tmp/plugin`), mount the part of the volume that is Grafana's plugins directory
+/// there. Offered only when none of its mounts sits at or around that place.
+fn script_fix(
+    ctx: &CheckContext<'_>,
+    dir: &PluginsDir,
+    init: &InitContainer<'_>,
+    own: &[Mount],
+    target: &str,
+    kind: StepKind,
+    (shared, vpath): (&String, &String),
+) -> Option<Fix> {
+    let clear = |at: &str| {
+        !own.iter().any(|m| m.name == *shared)
+            && !own
+                .iter()
+                .any(|m| path_under(&m.path, at) || path_under(at, &m.path))
+    };
+    let writes_plugins = init.script.as_ref().is_some_and(|s| {
+        s.writes.iter().any(|w| path_under(&w.dir, &dir.plugins))
+    });
+    let (at, sub, title) = match &dir.covering {
+        Some(c) if writes_plugins && c.sub.is_empty() && clear(&c.path) => (
+            c.path.clone(),
+            String::new(),
+            format!("mount `{}` at `{}` in `{}`", c.name, c.path, init.name),
+        ),
+        _ if matches!(kind, StepKind::Unpack | StepKind::Install)
+            && target.matches('/').count() >= 2
+            && clear(target) =>
+        {
+            (
+                target.to_owned(),
+                vpath.clone(),
+                format!(
+                    "mount `{shared}` at `{target}` in `{}`: what it unpacks there lands in Grafana's plugins directory",
+                    init.name
+                ),
+            )
+        }
+        _ => return None,
+    };
+    let origin = init.value.origin.clone();
+    let text = |s: &str| Value::new(Kind::Str(s.to_owned()), origin.clone());
+    let mut item = crate::values::Map::default();
+    item.insert("name".to_owned(), text(shared));
+    item.insert("mountPath".to_owned(), text(&at));
+    if !sub.is_empty() {
+        item.insert("subPath".to_owned(), text(&sub));
+    }
+    let mut path = Seg::keys(&["grafana", "extraInitContainers"]);
+    path.push(Seg::Index(init.index));
+    path.push(Seg::Key("volumeMounts".into()));
+    ctx.fix_at(
+        Some(init.value),
+        title,
+        Applicability::Unsafe,
+        vec![Op::Append {
+            path,
+            item: Value::new(Kind::map(item), origin),
+        }],
+    )
+}
+
 /// Grafana's plugins directory and the Grafana container's mounts that hold it.
 fn plugins_dir(ctx: &CheckContext<'_>) -> PluginsDir {
     let release = ctx.release;
-    let get = |keys: &[&str]| release.get(keys);
     // the chart sets GF_PATHS_PLUGINS from `paths.plugins`; a `grafana.env` entry comes later
-    let plugins = get(&["grafana", "env", "GF_PATHS_PLUGINS"])
-        .or_else(|| get(&["grafana", "grafana.ini", "paths", "plugins"]))
-        .and_then(Value::scalar_string)
-        .filter(|p| p.trim().starts_with('/'))
-        .map(|p| clean(&p))
+    let plugins = Some(ctx.grafana().plugins_path())
+        .filter(|p| p.starts_with('/'))
+        .map(|p| clean_path(&p))
         .unwrap_or_else(|| DEFAULT_PLUGINS.to_owned());
-    let mut grafana_mounts = vec![Mount {
-        name: "storage".into(),
-        path: STORAGE_MOUNT.into(),
-        sub: get(&["grafana", "persistence", "subPath"])
-            .and_then(Value::scalar_string)
-            .map(|s| clean(&s).trim_start_matches('/').to_owned())
-            .unwrap_or_default(),
-    }];
-    for list in [
-        "extraVolumeMounts",
-        "extraEmptyDirMounts",
-        "extraConfigmapMounts",
-        "extraSecretMounts",
-    ] {
-        grafana_mounts.extend(mounts_of(get(&["grafana", list])));
-    }
+    let grafana_mounts = grafana_mounts(release);
     let reads = resolve(&grafana_mounts, &plugins);
-    let covering = grafana_mounts
-        .iter()
-        .filter(|m| under(&plugins, &m.path))
-        .max_by_key(|m| m.path.len())
-        .cloned();
+    let covering = covering(&grafana_mounts, &plugins).cloned();
     PluginsDir {
         plugins,
         reads,
         covering,
+        mounts: grafana_mounts,
     }
 }
 
@@ -295,9 +418,9 @@ fn why_installs(
         .unwrap_or_default();
     let why = if text.contains("plugins install") {
         "it runs `grafana cli plugins install`".to_owned()
-    } else if let Some(t) = found.iter().find(|t| under(t, plugins)) {
+    } else if let Some(t) = found.iter().find(|t| path_under(t, plugins)) {
         format!("it writes to `{t}`")
-    } else if mounts.iter().any(|m| under(&m.path, plugins)) {
+    } else if mounts.iter().any(|m| path_under(&m.path, plugins)) {
         format!("it mounts a volume at `{plugins}`")
     } else if image.contains(crate::model::plugin::PLUGIN_ID)
         || text.contains(crate::model::plugin::PLUGIN_ID)
@@ -347,7 +470,7 @@ fn judge(
             let target = installer
                 .found
                 .iter()
-                .find(|t| under(t, &dir.plugins))
+                .find(|t| path_under(t, &dir.plugins))
                 .or(installer.found.first())
                 .cloned()
                 .unwrap_or_default();
@@ -368,7 +491,7 @@ fn judge(
 fn plugins_view(mounts: &[Mount], volume: &str, vpath: &str) -> Option<String> {
     mounts
         .iter()
-        .filter(|m| m.name == volume && under(vpath, &m.sub))
+        .filter(|m| m.name == volume && path_under(vpath, &m.sub))
         .min_by_key(|m| m.path.len())
         .map(|m| {
             let rel = vpath
@@ -386,7 +509,7 @@ fn plugins_view(mounts: &[Mount], volume: &str, vpath: &str) -> Option<String> {
 /// Whether what a container with these mounts writes at `path` lands in Grafana's plugins
 /// directory (at `vpath` in `volume`).
 fn lands(mounts: &[Mount], path: &str, volume: &str, vpath: &str) -> bool {
-    resolve(mounts, path).is_some_and(|(v, p)| v == volume && under(&p, vpath))
+    resolve(mounts, path).is_some_and(|(v, p)| v == volume && path_under(&p, vpath))
 }
 
 /// Reports an installer that does not mount `volume`, the one that holds Grafana's plugins
@@ -403,7 +526,7 @@ fn not_mounted(
     let own = installer
         .mounts
         .iter()
-        .find(|m| m.name != volume && under(&dir.plugins, &m.path))
+        .find(|m| m.name != volume && path_under(&dir.plugins, &m.path))
         .map(|m| m.name.clone());
     let fix = mount_fix(ctx, dir.covering.as_ref(), &installer);
     let message = Message::NotMounted {
@@ -430,7 +553,7 @@ fn mount_fix(
             && !mounts.iter().any(|m| m.name == c.name)
             && !mounts
                 .iter()
-                .any(|m| under(&m.path, &c.path) || under(&c.path, &m.path))
+                .any(|m| path_under(&m.path, &c.path) || path_under(&c.path, &m.path))
     })?;
     let init = installer.value;
     let mut path = Seg::keys(&["grafana", "extraInitContainers"]);
@@ -460,31 +583,6 @@ fn mount_fix(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn m(name: &str, path: &str, sub: &str) -> Mount {
-        Mount {
-            name: name.into(),
-            path: path.into(),
-            sub: sub.into(),
-        }
-    }
-
-    #[test]
-    fn the_deepest_mount_resolves_a_path() {
-        let mounts = [
-            m("storage", "/var/lib/grafana", ""),
-            m("plugins", "/var/lib/grafana/plugins", "p"),
-        ];
-        assert_eq!(
-            resolve(&mounts, "/var/lib/grafana/plugins/x"),
-            Some(("plugins".into(), "p/x".into()))
-        );
-        assert_eq!(
-            resolve(&mounts, "/var/lib/grafana/data"),
-            Some(("storage".into(), "data".into()))
-        );
-        assert_eq!(resolve(&mounts, "/var/lib/grafana-x"), None);
-    }
 
     #[test]
     fn targets_are_plugin_paths_in_the_script() {

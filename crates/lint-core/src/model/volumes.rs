@@ -376,3 +376,186 @@ pub(crate) fn configmap_volume(
     );
     Value::new(Kind::map(item), Origin::Fix)
 }
+
+/// Where the grafana chart mounts the `storage` volume in the Grafana container (FACTS.md
+/// R3: `_pod.tpl` mounts it there in every chart version, a claim or an `emptyDir`).
+pub(crate) const STORAGE_MOUNT: &str = "/var/lib/grafana";
+
+/// The grafana chart lists whose items mount a volume in the Grafana container, by `name`
+/// at `mountPath` (with `subPath`). `extraContainerVolumes` only declares volumes.
+pub(crate) const MOUNT_LISTS: [&str; 4] = [
+    "extraVolumeMounts",
+    "extraEmptyDirMounts",
+    "extraConfigmapMounts",
+    "extraSecretMounts",
+];
+
+/// One volume mount of a container: the volume's name, where it is mounted and which part
+/// of the volume (`subPath`, empty for the whole). Paths are normalised: no trailing `/`,
+/// the sub-path relative.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Mount {
+    /// The volume's name.
+    pub name: String,
+    /// Where it is mounted in the container.
+    pub path: String,
+    /// The part of the volume mounted there (empty: the whole volume).
+    pub sub: String,
+}
+
+/// A path with its trailing `/`, `/.` and `*` dropped (`/` stays `/`).
+pub(crate) fn clean_path(path: &str) -> String {
+    let t = path.trim();
+    let t = t.trim_end_matches(['*', '/']);
+    let t = t.strip_suffix("/.").unwrap_or(t);
+    if t.is_empty() && path.trim().starts_with('/') {
+        "/".into()
+    } else {
+        t.to_owned()
+    }
+}
+
+/// Whether `path` is `dir` or below it (an empty `dir` is a whole volume: everything is).
+pub(crate) fn path_under(path: &str, dir: &str) -> bool {
+    dir.is_empty() || path == dir || dir == "/" || path.starts_with(&format!("{dir}/"))
+}
+
+/// `rel` below `sub` (either may be empty).
+fn join_rel(sub: &str, rel: &str) -> String {
+    match (sub.is_empty(), rel.is_empty()) {
+        (true, _) => rel.to_owned(),
+        (false, true) => sub.to_owned(),
+        (false, false) => format!("{sub}/{rel}"),
+    }
+}
+
+/// The mounts of a `volumeMounts` list (items without a name or a path are left out).
+pub(crate) fn mounts_of(list: Option<&Value>) -> Vec<Mount> {
+    list.and_then(Value::as_seq)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|m| {
+            let name = m.get(&["name"]).and_then(Value::scalar_string)?;
+            let path = m.get(&["mountPath"]).and_then(Value::scalar_string)?;
+            let sub = m
+                .get(&["subPath"])
+                .and_then(Value::scalar_string)
+                .unwrap_or_default();
+            Some(Mount {
+                name,
+                path: clean_path(&path),
+                sub: clean_path(&sub).trim_start_matches('/').to_owned(),
+            })
+        })
+        .collect()
+}
+
+/// The Grafana container's mounts that can hold plugins: `storage` at `/var/lib/grafana`
+/// (with `persistence.subPath`) and the items of the [`MOUNT_LISTS`].
+pub(crate) fn grafana_mounts(release: &Release) -> Vec<Mount> {
+    let get = |keys: &[&str]| release.get(keys);
+    let mut mounts = vec![Mount {
+        name: "storage".into(),
+        path: STORAGE_MOUNT.into(),
+        sub: get(&["grafana", "persistence", "subPath"])
+            .and_then(Value::scalar_string)
+            .map(|s| clean_path(&s).trim_start_matches('/').to_owned())
+            .unwrap_or_default(),
+    }];
+    for list in MOUNT_LISTS {
+        mounts.extend(mounts_of(get(&["grafana", list])));
+    }
+    mounts
+}
+
+/// The deepest of `mounts` that holds `path`.
+pub(crate) fn covering<'m>(mounts: &'m [Mount], path: &str) -> Option<&'m Mount> {
+    mounts
+        .iter()
+        .filter(|m| path_under(path, &m.path))
+        .max_by_key(|m| m.path.len())
+}
+
+/// Resolves a path in a container to (volume, path inside the volume) through its mounts:
+/// the deepest mount that holds it wins. `None`: the container's own filesystem.
+pub(crate) fn resolve(mounts: &[Mount], path: &str) -> Option<(String, String)> {
+    covering(mounts, path).map(|m| {
+        let rel = path
+            .strip_prefix(m.path.as_str())
+            .unwrap_or_default()
+            .trim_start_matches('/');
+        (m.name.clone(), join_rel(&m.sub, rel))
+    })
+}
+
+/// Where a container with these mounts sees `vpath` of `volume`: for each mount of that
+/// volume whose part holds `vpath`, the path below the mount; for a mount of a part below
+/// `vpath`, the mount path itself (it shows some of what is written there).
+pub(crate) fn views(mounts: &[Mount], volume: &str, vpath: &str) -> Vec<String> {
+    mounts
+        .iter()
+        .filter(|m| m.name == volume)
+        .filter_map(|m| {
+            if path_under(vpath, &m.sub) {
+                let rel = vpath
+                    .strip_prefix(m.sub.as_str())
+                    .unwrap_or_default()
+                    .trim_start_matches('/');
+                Some(if rel.is_empty() {
+                    m.path.clone()
+                } else {
+                    format!("{}/{rel}", m.path.trim_end_matches('/'))
+                })
+            } else if path_under(&m.sub, vpath) {
+                Some(m.path.clone())
+            } else {
+                None
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod mount_tests {
+    use super::*;
+
+    fn m(name: &str, path: &str, sub: &str) -> Mount {
+        Mount {
+            name: name.into(),
+            path: path.into(),
+            sub: sub.into(),
+        }
+    }
+
+    #[test]
+    fn the_deepest_mount_resolves_a_path() {
+        let mounts = [
+            m("storage", "/var/lib/grafana", ""),
+            m("plugins", "/var/lib/grafana/plugins", "p"),
+        ];
+        assert_eq!(
+            resolve(&mounts, "/var/lib/grafana/plugins/x"),
+            Some(("plugins".into(), "p/x".into()))
+        );
+        assert_eq!(
+            resolve(&mounts, "/var/lib/grafana/data"),
+            Some(("storage".into(), "data".into()))
+        );
+        assert_eq!(resolve(&mounts, "/var/lib/grafana-x"), None);
+    }
+
+    #[test]
+    fn views_follow_sub_paths_both_ways() {
+        let mounts = [
+            m("storage", "/var/lib/grafana", ""),
+            m("shared", "/opt/p", "plugins"),
+        ];
+        assert_eq!(
+            views(&mounts, "storage", "plugins/x"),
+            vec!["/var/lib/grafana/plugins/x"]
+        );
+        assert_eq!(views(&mounts, "shared", ""), vec!["/opt/p"]);
+        assert_eq!(views(&mounts, "shared", "other"), Vec::<String>::new());
+        assert_eq!(views(&mounts, "none", ""), Vec::<String>::new());
+    }
+}
