@@ -1,5 +1,7 @@
 //! OC003 plugin-jsondata-incomplete: the plugin's provisioned `jsonData` must hold
 //! `stackId`, `orgId` and `onCallApiUrl` (the plugin reports `jsonData.<key> is not set`).
+//! A key is found as the plugin's Go backend finds it ([`json_data`]): `oncallAPIURL` is
+//! its `onCallApiUrl` (OC009 says the case differs), so it is not called missing.
 
 use serde::Serialize;
 
@@ -9,7 +11,7 @@ use crate::fix::{self, Op};
 use crate::model::engine::{self, DEFAULT_STACK_ID, STACK_ID_ENV};
 use crate::model::names::suggested_engine_url;
 use crate::model::plugin::ORG_ID;
-use crate::model::provisioning::ProvisionedApp;
+use crate::model::provisioning::{ProvisionedApp, json_data};
 use crate::release::InputKind;
 use crate::values::{Kind, Value};
 
@@ -104,10 +106,10 @@ pub(crate) fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
         let Some(location) = anchor(ctx, app) else {
             continue;
         };
-        let json_data = app.value.get(&["jsonData"]);
-        if json_data.is_none_or(|v| !matches!(v.kind, Kind::Map(_))) {
+        let settings = app.value.get(&["jsonData"]);
+        if settings.is_none_or(|v| !matches!(v.kind, Kind::Map(_))) {
             // no `jsonData` at all: one finding, one fix that writes the three keys
-            if json_data.is_some_and(|v| !v.is_null()) {
+            if settings.is_some_and(|v| !v.is_null()) {
                 continue;
             }
             let mut map = crate::values::Map::default();
@@ -133,17 +135,22 @@ pub(crate) fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
             continue;
         }
         for key in REQUIRED {
-            let found = json_data.and_then(|j| j.get(&[key]));
+            // the key the backend reads, however its case is written
+            let (written, found) = match json_data(app, key) {
+                Some((written, value)) => (written, Some(value)),
+                None => (key, None),
+            };
             if !unset(found) {
                 continue;
             }
             let (value, applicability) = value_for(ctx, key);
             let suggested = value.scalar_string().unwrap_or_default();
             let location = match found.and_then(Value::site) {
-                Some(site) => {
-                    ctx.release
-                        .site_location(site, app.key_path.extend(&["jsonData", key]), true)
-                }
+                Some(site) => ctx.release.site_location(
+                    site,
+                    app.key_path.extend(&["jsonData", written]),
+                    true,
+                ),
                 None => location.clone(),
             };
             let fix = fix::build::for_app(
@@ -152,7 +159,7 @@ pub(crate) fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
                 format!("set `jsonData.{key}` to {suggested}"),
                 applicability,
                 vec![Op::SetScalar {
-                    path: path(&["jsonData", key]),
+                    path: path(&["jsonData", written]),
                     value,
                 }],
             );

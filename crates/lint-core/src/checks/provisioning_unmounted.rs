@@ -10,7 +10,7 @@ use crate::diagnostic::{Applicability, Fix};
 use crate::fix::Op;
 use crate::fix::ops::text;
 use crate::model::names::CHART_CONFIGMAP;
-use crate::model::provisioning::{ProvisioningObject, objects};
+use crate::model::provisioning::{ProvisioningObject, Unread, objects, unread};
 use crate::model::volumes::{
     PLUGIN_PROVISIONING_DIR, ProvisioningMount, VolumeSource, configmap_volume, extra_volumes_rendered,
     provisioning_mounts, sidecar_collects,
@@ -62,6 +62,33 @@ pub(crate) enum Message {
         /// The volume.
         volume: String,
     },
+    /// The document is under a key the chart does not have.
+    UnreadUnknownKey {
+        /// The document's key path.
+        path: String,
+        /// The unknown key.
+        key: String,
+        /// The chart and its version.
+        chart: String,
+    },
+    /// The document is under another kind of provisioning.
+    UnreadOtherProvisioning {
+        /// The document's key path.
+        path: String,
+        /// The chart's key.
+        key: String,
+        /// The directory its files go to.
+        dir: String,
+        /// What Grafana reads there.
+        reads: String,
+    },
+    /// The document is under `grafana.ini`.
+    UnreadIni {
+        /// The document's key path.
+        path: String,
+        /// The `grafana.ini` key.
+        key: String,
+    },
     /// Nothing provisions the plugin.
     NothingMounted {
         /// `ConfigMap` or `Secret`.
@@ -81,6 +108,7 @@ pub(crate) fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
         return;
     }
     let release = ctx.release;
+    unread_documents(ctx, out);
     let found = objects(release, ctx.provisioning);
     if found.is_empty() {
         return;
@@ -105,6 +133,40 @@ pub(crate) fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
             None => release.blame(&["grafana", "extraObjects"]),
         };
         out.emit(message, location).with_fix(fix);
+    }
+}
+
+/// Reports each provisioning document written where no template renders it into
+/// Grafana's plugins provisioning directory, at its `apps` key.
+fn unread_documents(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
+    let mut seen: Vec<*const Value> = Vec::new();
+    for app in ctx.provisioning {
+        let document = std::sync::Arc::as_ptr(&app.document);
+        if seen.contains(&document) {
+            continue;
+        }
+        seen.push(document);
+        let Some(why) = unread(ctx.release, app) else {
+            continue;
+        };
+        let Some(site) = app.document.get(&["apps"]).and_then(Value::site) else {
+            continue;
+        };
+        let location =
+            ctx.release
+                .site_location(site, app.document_key_path.key("apps"), true);
+        let path = app.document_key_path.to_string();
+        let message = match why {
+            Unread::UnknownKey { key, chart } => Message::UnreadUnknownKey { path, key, chart },
+            Unread::OtherProvisioning { key, dir, reads } => Message::UnreadOtherProvisioning {
+                path,
+                key,
+                dir: dir.to_owned(),
+                reads: reads.to_owned(),
+            },
+            Unread::Ini { key } => Message::UnreadIni { path, key },
+        };
+        out.emit(message, location);
     }
 }
 

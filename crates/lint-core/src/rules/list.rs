@@ -18,6 +18,7 @@ macro_rules! for_each_rule {
             OC006 external_grafana_url,
             OC007 grafana_service_name,
             OC008 plugin_license,
+            OC009 provisioning_unknown_key,
             OC010 external_service_accounts,
             OC011 managed_service_accounts,
             OC012 access_control_oncall,
