@@ -55,6 +55,56 @@ const UNSAFE_CAVEATS: &[(&str, &str)] = &[(
 /// the test.
 const EXCLUDED: &[(&str, &str, &str)] = &[
     (
+        "testdata/rules/OC041/fail-grafana-11-6-install-plugins-not-migrated.yaml",
+        "OC044",
+        NO_PULL_SECRET,
+    ),
+    (
+        "testdata/rules/OC041/fail-grafana-12-4-last-before-core-plugins.yaml",
+        "OC044",
+        NO_PULL_SECRET,
+    ),
+    (
+        "testdata/rules/OC041/fail-grafana-12-install-plugins-migrated.yaml",
+        "OC044",
+        NO_PULL_SECRET,
+    ),
+    (
+        "testdata/rules/OC041/fail-grafana-13-auto-update-off.yaml",
+        "OC044",
+        NO_PULL_SECRET,
+    ),
+    (
+        "testdata/rules/OC041/fail-grafana-13-core-plugins.yaml",
+        "OC044",
+        NO_PULL_SECRET,
+    ),
+    (
+        "testdata/rules/OC041/pass-grafana-11-6-install-plugins-not-migrated.yaml",
+        "OC044",
+        NO_PULL_SECRET,
+    ),
+    (
+        "testdata/rules/OC041/pass-grafana-12-4-last-before-core-plugins.yaml",
+        "OC044",
+        NO_PULL_SECRET,
+    ),
+    (
+        "testdata/rules/OC041/pass-grafana-12-install-plugins-migrated.yaml",
+        "OC044",
+        NO_PULL_SECRET,
+    ),
+    (
+        "testdata/rules/OC041/pass-grafana-13-auto-update-off.yaml",
+        "OC044",
+        NO_PULL_SECRET,
+    ),
+    (
+        "testdata/rules/OC041/pass-grafana-13-core-plugins.yaml",
+        "OC044",
+        NO_PULL_SECRET,
+    ),
+    (
         "testdata/rules/OC006/fail-bundled-grafana-enabled.yaml",
         "OC006",
         "the scheme fix cannot know Grafana's namespace; the bare host is the next (assumed) warning",

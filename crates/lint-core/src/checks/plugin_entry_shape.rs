@@ -266,11 +266,25 @@ fn misfits(
             text,
             misfit.span.clone(),
         );
+        // the same id, version and URL, in the grammar Grafana reads here; but where the
+        // version written is one the plugin cannot run, writing it right installs that
+        // version instead of nothing, which the user decides
+        let activated = activated_version(&misfit.fixed, grammar);
+        let (title, applicability) = match activated.filter(|v| too_old(v)) {
+            Some(version) => (
+                format!(
+                    "write `{}`: Grafana then installs the plugin's {version}, which cannot connect to OnCall (pin {} or later)",
+                    misfit.fixed,
+                    plugin::show_min_version()
+                ),
+                Applicability::Unsafe,
+            ),
+            None => (format!("write `{}`", misfit.fixed), Applicability::Safe),
+        };
         let fix = ctx.fix_at(
             Some(held.value),
-            format!("write `{}`", misfit.fixed),
-            // the same id, version and URL, in the grammar Grafana reads here
-            Applicability::Safe,
+            title,
+            applicability,
             vec![Op::SetScalar {
                 path: held.fix_path.clone(),
                 value: fix::ops::text(misfit.apply(text)),
@@ -279,6 +293,22 @@ fn misfits(
         out.emit(message(held, text, &misfit), location)
             .with_fix(fix);
     }
+}
+
+/// The version an entry written in `grammar` pins (`1.9.20` of `grafana-oncall-app 1.9.20`).
+fn activated_version(entry: &str, grammar: Grammar) -> Option<String> {
+    let parsed = match grammar {
+        Grammar::Install => plugin::install_entries(entry),
+        Grammar::Preinstall => plugin::preinstall_entries(entry),
+    };
+    let range = parsed.into_iter().next()?.version?;
+    entry.get(range).map(str::to_owned)
+}
+
+/// Whether `version` is before the first plugin version that connects to OnCall
+/// ([`plugin::MIN_VERSION`]).
+fn too_old(version: &str) -> bool {
+    crate::chart::parse_version(version).is_some_and(|v| v < plugin::MIN_VERSION)
 }
 
 /// The message for one misfit.

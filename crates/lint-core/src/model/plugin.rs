@@ -155,6 +155,12 @@ impl PluginEntry<'_> {
 /// The first plugin version the maintainers recommend.
 pub(crate) const MIN_VERSION: Version = (1, 9, 22);
 
+/// [`MIN_VERSION`] as text (`1.9.22`).
+pub(crate) fn show_min_version() -> String {
+    let (major, minor, patch) = MIN_VERSION;
+    format!("{major}.{minor}.{patch}")
+}
+
 /// Whether a plugin pinned to `plugin` is older than the maintainers support with an
 /// engine of `engine`: before 1.9.22 and on the new initialization (plugin 1.9.0 or
 /// later, or an engine that expects it).

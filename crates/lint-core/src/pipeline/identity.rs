@@ -54,7 +54,10 @@ impl ChartChoice {
     pub(super) fn grafana_for(
         &self,
         kind: crate::release::InputKind,
-        layers: &[(std::sync::Arc<crate::source::SourceFile>, crate::yaml::Document)],
+        layers: &[(
+            std::sync::Arc<crate::source::SourceFile>,
+            crate::yaml::Document,
+        )],
         values_root: &[String],
     ) -> GrafanaChart {
         match kind {
@@ -75,7 +78,10 @@ impl ChartChoice {
 /// The grafana chart values' `image.tag` as the last layer that writes it has it, when it
 /// is a version (`11.4.0`, `v11.4.0`; not `latest`).
 fn image_tag(
-    layers: &[(std::sync::Arc<crate::source::SourceFile>, crate::yaml::Document)],
+    layers: &[(
+        std::sync::Arc<crate::source::SourceFile>,
+        crate::yaml::Document,
+    )],
     values_root: &[String],
 ) -> Option<String> {
     let mut path: Vec<&str> = values_root.iter().map(String::as_str).collect();
