@@ -230,7 +230,7 @@ fn json_output() {
     // columns count characters: after `    feature_toggles: {"é🎉` (25 characters)
     let non_ascii = items
         .iter()
-        .find(|d| d["file"] == "deploy/non-ascii.yaml")
+        .find(|d| d["file"] == "deploy/non-ascii.yaml" && d["code"] == "OC010")
         .unwrap();
     assert_eq!(
         non_ascii["start"],
@@ -260,9 +260,17 @@ fn json_output() {
         );
     }
     let summary = &doc["summary"];
-    assert_eq!(summary["errors"], diagnostics.len());
-    assert_eq!(summary["warnings"], 0);
-    assert_eq!(summary["infos"], 0);
+    let count = |severity: Severity| {
+        diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
+    };
+    assert_eq!(summary["errors"], count(Severity::Error));
+    assert_eq!(summary["warnings"], count(Severity::Warning));
+    assert_eq!(summary["infos"], count(Severity::Info));
+    // the OC055 on the `é🎉` toggle
+    assert_eq!(count(Severity::Warning), 1);
     assert_eq!(summary["files"], 2);
 }
 
@@ -486,7 +494,7 @@ fn sarif_output() {
     let doc = parse(&text);
     assert_sarif_structure(&doc, &diagnostics);
     snapshot_settings().bind(|| insta::assert_snapshot!("sarif_linted", sarif_for_snapshot(&doc)));
-    // the finding after `é🎉` on a non-ASCII line: UTF-16 columns (🎉 is two code units)
+    // OC010's finding after `é🎉` on a non-ASCII line: UTF-16 columns (🎉 is two code units)
     let result = doc["runs"][0]["results"]
         .as_array()
         .unwrap()
@@ -494,6 +502,7 @@ fn sarif_output() {
         .find(|r| {
             r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
                 == "deploy/non-ascii.yaml"
+                && r["ruleId"] == "OC010"
         })
         .unwrap();
     let region = &result["locations"][0]["physicalLocation"]["region"];
@@ -990,7 +999,12 @@ fn gitlab_output() {
     for (issue, d) in issues.iter().zip(&diagnostics) {
         assert_eq!(issue["description"], d.message.as_str());
         assert_eq!(issue["check_name"], d.code());
-        assert_eq!(issue["severity"], "major");
+        let severity = match d.severity {
+            Severity::Error => "major",
+            Severity::Warning => "minor",
+            Severity::Info => "info",
+        };
+        assert_eq!(issue["severity"], severity);
         assert_eq!(issue["location"]["path"], d.primary.file.path());
         assert_eq!(issue["location"]["lines"]["begin"], d.primary.start().line);
         assert_eq!(

@@ -193,9 +193,54 @@ mod tests {
         );
         // the oncall chart's values keep the bundled grafana chart
         let choice = ChartChoice::of(&given);
-        let bundled = choice.grafana_for(crate::release::InputKind::OncallValues);
+        let bundled = choice.grafana_for(crate::release::InputKind::OncallValues, &[], &[]);
         assert_eq!(bundled.version, "8.4.6");
         assert_eq!(bundled.source, GrafanaChartSource::Bundled);
+    }
+
+    /// Parsed layers of one file, for [`ChartChoice::grafana_for`].
+    fn layers(
+        text: &str,
+    ) -> Vec<(
+        std::sync::Arc<crate::source::SourceFile>,
+        crate::yaml::Document,
+    )> {
+        let source = std::sync::Arc::new(crate::source::SourceFile::new("values.yaml", text));
+        let docs = crate::yaml::parse(text, &crate::yaml::Limits::default()).unwrap_or_default();
+        docs.into_iter().map(|d| (source.clone(), d)).collect()
+    }
+
+    #[test]
+    fn grafana_values_that_pin_the_image_run_the_newest_chart_that_ships_it() {
+        let choice = ChartChoice::of(&LintOptions::default());
+        let grafana = crate::release::InputKind::GrafanaValues;
+        // Grafana 11.4 is shipped by charts 8.6.x to 8.8.x: the newest of them
+        let chosen = choice.grafana_for(grafana, &layers("image:\n  tag: 11.4.0\n"), &[]);
+        assert_eq!(chosen.source, GrafanaChartSource::ImageTag);
+        assert_eq!(
+            crate::chart::grafana::release(&chosen.version).and_then(|r| r.app_version),
+            Some("11.4.1")
+        );
+        // under another chart's key, and with a `v`
+        let chosen = choice.grafana_for(
+            grafana,
+            &layers("grafana:\n  image:\n    tag: v12.3.1\n"),
+            &["grafana".to_owned()],
+        );
+        assert_eq!(chosen.source, GrafanaChartSource::ImageTag);
+        assert!(chosen.app_version.starts_with("12.3."), "{chosen:?}");
+        // no tag, or not a version: the newest known chart, assumed
+        for text in ["plugins: []\n", "image:\n  tag: latest\n"] {
+            let chosen = choice.grafana_for(grafana, &layers(text), &[]);
+            assert_eq!(chosen.source, GrafanaChartSource::Assumed, "{text}");
+        }
+        // a version given wins over the tag
+        let mut options = LintOptions::default();
+        options.release.grafana_chart_version =
+            Some(("10.5.15".to_owned(), GrafanaChartSource::Given));
+        let chosen =
+            ChartChoice::of(&options).grafana_for(grafana, &layers("image:\n  tag: 11.4.0\n"), &[]);
+        assert_eq!(chosen.version, "10.5.15");
     }
 
     #[test]
