@@ -20,12 +20,13 @@ pub fn suppress(
     diagnostic: &Diagnostic,
     uri: &Uri,
     text: &str,
+    blocks: &[Range<usize>],
     encoding: Encoding,
 ) -> Option<CodeAction> {
     let code = finding.code();
     let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let body = &text[bom..];
-    let (title, span, insert) = match edit(body, finding.primary.span.start, code) {
+    let (title, span, insert) = match edit(body, blocks, finding.primary.span.start, code) {
         Some((span, insert)) => (format!("Suppress {code} on this line"), span, insert),
         None => (
             format!("Suppress {code} in this file"),
@@ -56,10 +57,15 @@ pub fn suppress(
 
 /// The edit (a span of `text` and what replaces it) that suppresses `code` on the line
 /// holding `offset`; `None` when that line is inside a block scalar.
-fn edit(text: &str, offset: usize, code: &str) -> Option<(Range<usize>, String)> {
+fn edit(
+    text: &str,
+    blocks: &[Range<usize>],
+    offset: usize,
+    code: &str,
+) -> Option<(Range<usize>, String)> {
     let offset = floor(text, offset.min(text.len()));
     let start = text[..offset].rfind(['\n', '\r']).map_or(0, |i| i + 1);
-    if in_block_scalar(text, start) {
+    if blocks.iter().any(|b| b.start < start && start < b.end) {
         return None;
     }
     let end = text[start..]
@@ -103,24 +109,28 @@ fn edit(text: &str, offset: usize, code: &str) -> Option<(Range<usize>, String)>
     ))
 }
 
-/// Whether `offset` (a line's start) is inside a block scalar of the file.
-fn in_block_scalar(text: &str, offset: usize) -> bool {
+/// The spans of the block scalars of a file (its text without a BOM), parsed once per
+/// file of a lint.
+pub fn block_scalars(text: &str) -> Vec<Range<usize>> {
     let Ok(documents) = parse(text, &Limits::default()) else {
-        return false;
+        return Vec::new();
     };
-    documents.iter().any(|doc| {
-        doc.ids().any(|id| {
+    let mut spans = Vec::new();
+    for doc in &documents {
+        for id in doc.ids() {
             let node = doc.node(id);
-            matches!(
+            if matches!(
                 node.kind,
                 NodeKind::Scalar {
                     style: ScalarStyle::Literal | ScalarStyle::Folded,
                     ..
                 }
-            ) && node.span.start < offset
-                && offset < node.span.end
-        })
-    })
+            ) {
+                spans.push(node.span.clone());
+            }
+        }
+    }
+    spans
 }
 
 fn floor(text: &str, mut offset: usize) -> usize {
@@ -135,7 +145,7 @@ mod tests {
     use super::*;
 
     fn applied(text: &str, at: &str, code: &str) -> Option<String> {
-        let (span, insert) = edit(text, text.find(at)?, code)?;
+        let (span, insert) = edit(text, &block_scalars(text), text.find(at)?, code)?;
         let mut out = text.to_owned();
         out.replace_range(span, &insert);
         Some(out)

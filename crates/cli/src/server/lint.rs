@@ -160,6 +160,7 @@ fn convert(outcome: &Outcome, document: &str, texts: &mut Texts, encoding: Encod
             _ => notice.message.clone(),
         });
     }
+    let mut blocks: HashMap<String, Vec<std::ops::Range<usize>>> = HashMap::new();
     for finding in &outcome.diagnostics {
         let name = finding.primary.file.path();
         let Some(uri) = uri_of(name) else {
@@ -172,7 +173,11 @@ fn convert(outcome: &Outcome, document: &str, texts: &mut Texts, encoding: Encod
         if let Some(action) = fix_action(finding, &diagnostic, texts, encoding) {
             actions.push(action);
         }
-        if let Some(action) = super::actions::suppress(finding, &diagnostic, &uri, &text, encoding)
+        let blocks = blocks.entry(name.to_owned()).or_insert_with(|| {
+            super::actions::block_scalars(text.strip_prefix('\u{feff}').unwrap_or(&text))
+        });
+        if let Some(action) =
+            super::actions::suppress(finding, &diagnostic, &uri, &text, blocks, encoding)
         {
             actions.push(action);
         }
