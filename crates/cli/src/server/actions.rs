@@ -65,7 +65,7 @@ fn edit(
 ) -> Option<(Range<usize>, String)> {
     let offset = floor(text, offset.min(text.len()));
     let start = text[..offset].rfind(['\n', '\r']).map_or(0, |i| i + 1);
-    if blocks.iter().any(|b| b.start < start && start < b.end) {
+    if blocks.iter().any(|b| in_block(text, b, offset)) {
         return None;
     }
     let end = text[start..]
@@ -107,6 +107,21 @@ fn edit(
         start..start,
         format!("{indent}# oncall-lint: ignore[{code}]{newline}"),
     ))
+}
+
+/// Whether `offset` is on a content line of the block scalar spanning `block` (which may
+/// start at its `|` header or at its first content line).
+fn in_block(text: &str, block: &Range<usize>, offset: usize) -> bool {
+    let end = block.end.min(text.len());
+    let start = block.start.min(end);
+    let line_start = text[..start].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    if text[line_start..start].trim().is_empty() {
+        return start <= offset && offset < end;
+    }
+    let header_end = text[start..end]
+        .find(['\n', '\r'])
+        .map_or(end, |i| start + i);
+    header_end < offset && offset < end
 }
 
 /// The spans of the block scalars of a file (its text without a BOM), parsed once per
