@@ -4,8 +4,9 @@
 # run, on a generated corpus: 1,000 OnCall values files and one 5 MB umbrella file; and the
 # same 1,000 values as bare files against them in the GitOps manifests that carry them.
 #
-# usage: bench/run.sh [RUNS]          (best of RUNS, default 3): both sections
+# usage: bench/run.sh [RUNS]          (best of RUNS, default 3): every section
 #        bench/run.sh output [RUNS]   the output section alone
+#        bench/run.sh lsp             the language server section alone
 # Installs yamllint and check-jsonschema into a venv (PyPI). Prints wall time and peak
 # memory (max RSS) for each, the ratios, and whether each target is met.
 #
@@ -15,12 +16,16 @@
 # both grow linearly (per finding at 200,000 within 2x of per finding at 1,000) and whether
 # 200,000 findings take under 10 s.
 #
+# The lsp section starts `oncall-lint server` and edits a 20 KB values file 300 times over
+# JSON-RPC (examples/lsp_latency.rs), timing each didChange to the publishDiagnostics of
+# its version: the median, p95 and worst, and whether the median is under 10 ms.
+#
 # The binaries are built under $CARGO_TARGET_DIR (default target/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 section=all
-if [ "${1:-}" = output ]; then
-    section=output
+if [ "${1:-}" = output ] || [ "${1:-}" = lsp ]; then
+    section="$1"
     shift
 fi
 runs="${1:-3}"
@@ -29,7 +34,7 @@ trap 'rm -rf "$work"' EXIT
 target="${CARGO_TARGET_DIR:-$PWD/target}"
 
 echo "== building (release)"
-cargo build --release -q --bin oncall-lint --example bare_parse
+cargo build --release -q --bin oncall-lint --example bare_parse --example lsp_latency
 lint="$target/release/oncall-lint"
 bare="$target/release/examples/bare_parse"
 schema="$PWD/schemas/oncall-1.16.9.values.schema.json"
@@ -85,6 +90,17 @@ output_section() {
 }
 
 check() { if awk "BEGIN{exit !($1)}"; then echo "met"; else echo "NOT MET"; fi; }
+
+# the language server: didChange -> publishDiagnostics on a 20 KB file, many edits
+lsp_section() {
+    echo "== lsp: didChange -> publishDiagnostics latency ($(nproc) cores, $(uname -m))"
+    "$target/release/examples/lsp_latency" "$lint" 300
+}
+
+if [ "$section" = lsp ]; then
+    lsp_section
+    exit 0
+fi
 
 if [ "$section" = output ]; then
     output_section
@@ -182,3 +198,6 @@ echo "  manifests / bare values files:       ${r6}x (target <= 1.5x): $(check "$
 
 echo
 output_section
+
+echo
+lsp_section

@@ -51,6 +51,13 @@ pub enum Command {
     },
     /// Print the man page (roff)
     Man,
+    /// Run the language server (LSP over standard input and output) for editors
+    ///
+    /// The findings and fixes of each open values file while you type, release-aware
+    /// (the workspace's .oncall-lint.yaml, overlays beside a Chart.yaml, GitOps manifests),
+    /// and on hover the effective value of a key and where it comes from. See
+    /// docs/editors.md for Neovim, Helix and VS Code.
+    Server,
     /// Write what people otherwise hand-write, from the release's values
     Render {
         #[command(subcommand)]

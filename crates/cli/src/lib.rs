@@ -8,6 +8,7 @@ mod args;
 mod options;
 mod output;
 mod render_cmd;
+mod server;
 mod show;
 
 use std::io::Write;
@@ -63,6 +64,10 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Render { artifact }) => render(*artifact),
+        Some(Command::Server) => {
+            server::run()?;
+            Ok(ExitCode::SUCCESS)
+        }
         Some(Command::Init { force }) => init(force),
         Some(Command::Completions { shell }) => {
             let mut command = <Cli as clap::CommandFactory>::command();

@@ -36,6 +36,47 @@ pub(super) struct Input {
     pub not_read: Option<NotRead>,
 }
 
+/// Texts held in memory (an editor's unsaved buffers), read instead of the files at their
+/// paths: a language server lints what the user sees, not what was last saved. Keyed by
+/// canonical path (a file not yet on disk by its absolute path), so every way a run names
+/// the file finds the text.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Texts(std::collections::HashMap<PathBuf, Vec<u8>>);
+
+impl Texts {
+    /// Holds `bytes` as the content of `path`.
+    pub fn insert(&mut self, path: &Path, bytes: Vec<u8>) {
+        self.0.insert(text_key(path), bytes);
+    }
+
+    /// Whether a text is held for `path`.
+    pub fn holds(&self, path: &Path) -> bool {
+        !self.0.is_empty() && self.0.contains_key(&text_key(path))
+    }
+
+    /// The text held for `path`, else the file on disk, within `limit` bytes.
+    pub fn read(&self, path: &Path, limit: u64) -> Result<Bounded, String> {
+        if !self.0.is_empty()
+            && let Some(bytes) = self.0.get(&text_key(path))
+        {
+            let size = bytes.len() as u64;
+            return Ok(if size > limit {
+                Bounded::TooLarge(size)
+            } else {
+                Bounded::Read(bytes.clone())
+            });
+        }
+        read_regular(path, limit)
+    }
+}
+
+/// The key a text is held under: the canonical path, else the absolute one.
+fn text_key(path: &Path) -> PathBuf {
+    path.canonicalize()
+        .or_else(|_| std::path::absolute(path))
+        .unwrap_or_else(|_| path.to_path_buf())
+}
+
 /// Which files a directory walk picks.
 pub(super) struct Filter<'a> {
     /// Globs that replace the default values-file patterns.
@@ -254,8 +295,8 @@ pub fn is_values_file(path: &str) -> bool {
 /// Reads one file within `limit` bytes. A file over the limit, or that cannot be read (not
 /// a regular file, missing, an I/O error), is an input with nothing read and the reason: a
 /// finding for it, and the run goes on.
-pub(super) fn read_file(path: &Path, limit: u64) -> Input {
-    let (bytes, not_read) = match read_regular(path, limit) {
+pub(super) fn read_file(path: &Path, limit: u64, texts: &Texts) -> Input {
+    let (bytes, not_read) = match texts.read(path, limit) {
         Ok(Bounded::Read(bytes)) => (bytes, None),
         Ok(Bounded::TooLarge(size)) => (Vec::new(), Some(NotRead::TooLarge(size))),
         Err(reason) => (Vec::new(), Some(NotRead::Refused(reason))),
@@ -275,8 +316,8 @@ pub(super) fn read_file(path: &Path, limit: u64) -> Input {
 /// Reads a YAML file a run only looks at (for GitOps manifests and the ConfigMaps they
 /// read): no `Chart.yaml` beside it is read; a file over `limit`, or not a regular file,
 /// is not read.
-pub(super) fn read_looked_at(path: &Path, limit: u64) -> Option<Input> {
-    let Ok(Bounded::Read(bytes)) = read_regular(path, limit) else {
+pub(super) fn read_looked_at(path: &Path, limit: u64, texts: &Texts) -> Option<Input> {
+    let Ok(Bounded::Read(bytes)) = texts.read(path, limit) else {
         return None;
     };
     Some(Input {
@@ -290,15 +331,21 @@ pub(super) fn read_looked_at(path: &Path, limit: u64) -> Option<Input> {
 
 /// Reads the `-f` files of a release within `limit` bytes each (`-` reads stdin); a file
 /// that cannot be read is an input that says why.
-pub(super) fn collect_files(paths: &[PathBuf], limit: u64) -> Result<Vec<Input>, SessionError> {
+pub(super) fn collect_files(
+    paths: &[PathBuf],
+    limit: u64,
+    texts: &Texts,
+) -> Result<Vec<Input>, SessionError> {
     paths
         .iter()
         .map(|path| {
             if path.as_os_str() == "-" {
                 return stdin(None, limit);
             }
-            nothing_there(path)?;
-            Ok(read_file(path, limit))
+            if !texts.holds(path) {
+                nothing_there(path)?;
+            }
+            Ok(read_file(path, limit, texts))
         })
         .collect()
 }
@@ -353,7 +400,7 @@ pub fn relative_to(path: &Path, dir: &Path) -> Option<String> {
 
 /// How a file read from disk is named in every report and baseline: relative to the
 /// working directory when it is below it, else its canonical absolute path.
-pub(super) fn display_name(path: &Path) -> String {
+pub fn display_name(path: &Path) -> String {
     match std::env::current_dir() {
         Ok(cwd) => display_from(path, &cwd),
         Err(_) => slashed(&lexical(path)),

@@ -13,7 +13,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use super::discover::{self, Input};
+use super::discover::{self, Input, Texts};
 use super::repository::RepoResolver;
 use crate::gitops::{self, Declared, ObjectKind, Place, Resolution, Resolver, ValuesSource};
 use crate::pipeline::InputFile;
@@ -59,12 +59,13 @@ pub(super) fn find(
     yaml: &[(PathBuf, bool)],
     resolver: &RepoResolver,
     limits: &Limits,
+    texts: &Texts,
 ) -> Found {
     let named: HashSet<PathBuf> = inputs
         .iter()
         .filter_map(|i| i.path.as_ref()?.canonicalize().ok())
         .collect();
-    let (manifests, holders) = look(inputs, yaml, limits);
+    let (manifests, holders) = look(inputs, yaml, limits, texts);
     // only when a release reads a ConfigMap or Secret are the files that may hold one parsed
     let reads_objects = manifests.iter().any(|m| {
         m.declared.iter().any(|d| {
@@ -98,6 +99,7 @@ pub(super) fn find(
             &holders,
             resolver,
             limits.max_file_size,
+            texts,
         );
         let canonical: Vec<PathBuf> = others
             .iter()
@@ -122,6 +124,7 @@ fn look(
     inputs: &mut Vec<Input>,
     yaml: &[(PathBuf, bool)],
     limits: &Limits,
+    texts: &Texts,
 ) -> (Vec<Manifest>, Vec<(String, Vec<u8>)>) {
     use rayon::prelude::*;
     let named: Vec<(Input, bool)> = std::mem::take(inputs)
@@ -133,7 +136,7 @@ fn look(
     let walked: Vec<(Input, bool)> = yaml
         .iter()
         .filter_map(|(path, walked)| {
-            let input = discover::read_looked_at(path, limits.max_file_size)?;
+            let input = discover::read_looked_at(path, limits.max_file_size, texts)?;
             let wanted =
                 gitops::may_declare(&input.display, &input.bytes) || holds_objects(&input.bytes);
             wanted.then_some((input, *walked))
@@ -345,6 +348,7 @@ fn reads(
     holders: &[Holder],
     resolver: &RepoResolver,
     limit: u64,
+    texts: &Texts,
 ) -> Vec<(InputFile, Option<Vec<Document>>)> {
     let mut names: Vec<String> = Vec::new();
     let mut add = |name: String| {
@@ -393,7 +397,7 @@ fn reads(
             }
             // within the size limit, and a regular file (not a FIFO or a device)
             let Ok(crate::pipeline::Bounded::Read(bytes)) =
-                crate::pipeline::read_regular(std::path::Path::new(&name), limit)
+                texts.read(std::path::Path::new(&name), limit)
             else {
                 return None;
             };

@@ -5,6 +5,7 @@
 
 mod configs;
 mod discover;
+mod document;
 mod fixing;
 mod gitops;
 mod notices;
@@ -15,7 +16,8 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 pub use configs::{ConfigUse, Configs, Found};
-pub use discover::{is_values_file, relative_to};
+pub use discover::{display_name, is_values_file, relative_to};
+pub use document::{ValueAt, ValueOrigin, value_at};
 pub use fixing::FixFile;
 
 use crate::baseline::Baseline;
@@ -28,7 +30,7 @@ use crate::pipeline::{
 };
 use crate::release::SetArg;
 use crate::rules::Severity;
-use discover::Input;
+use discover::{Input, Texts};
 
 /// Why a session could not do its job (the front end's exit status 2).
 #[derive(Debug, thiserror::Error)]
@@ -184,6 +186,10 @@ pub struct Session {
     fix: FixMode,
     baseline: Option<Baseline>,
     record_settings: bool,
+    /// Texts read instead of the files on disk (an editor's buffers).
+    texts: Texts,
+    /// Whether fixes keep the text they write unmasked (for an editor applying them).
+    unmasked_fixes: bool,
 }
 
 /// The settings one input (a file, or a release) was linted with: for `--show-files` and
@@ -257,6 +263,8 @@ impl Session {
             fix,
             baseline: None,
             record_settings: false,
+            texts: Texts::default(),
+            unmasked_fixes: false,
         })
     }
 
@@ -277,7 +285,18 @@ impl Session {
     /// Lints (or fixes) the inputs.
     pub fn run(&self, inputs: &Inputs) -> Result<Outcome, SessionError> {
         let here = self.configs.for_path(Path::new("."))?;
-        let mut plan = self.plan(inputs, here.as_deref())?;
+        let plan = self.plan(inputs, here.as_deref())?;
+        self.execute(plan, inputs, here.as_deref())
+    }
+
+    /// Lints (or fixes) what `plan` says; `here` is the config governing the working
+    /// directory (its `fail-on` is the run's).
+    fn execute(
+        &self,
+        mut plan: Plan,
+        inputs: &Inputs,
+        here: Option<&Found>,
+    ) -> Result<Outcome, SessionError> {
         let mut collected = Collected::default();
         // a config's releases stand for the walk of `.`: nothing else found is fine then
         let allow_empty = inputs.allow_empty || (plan.implicit_walk && !plan.releases.is_empty());
@@ -318,7 +337,6 @@ impl Session {
         }
         self.run_inputs(files, &mut collected);
         let fail_on = here
-            .as_ref()
             .and_then(|f| f.config.config.fail_on.as_deref())
             .and_then(Severity::parse);
         let mut outcome = self.finish(collected, fail_on);
@@ -367,7 +385,7 @@ impl Session {
         }
         options.release.sets.extend(job.sets);
         options.release.whole = true;
-        let read = discover::collect_files(&job.paths, options.limits.max_file_size)?;
+        let read = discover::collect_files(&job.paths, options.limits.max_file_size, &self.texts)?;
         options.release.chart_yaml = read.first().and_then(|i| i.chart_yaml.clone());
         if self.record_settings {
             let subject = format!("release of {} file(s)", read.len());
@@ -490,7 +508,8 @@ impl Session {
                 if plan.in_releases.contains(&key) || !seen.insert(key) {
                     continue;
                 }
-                let input = discover::read_file(&file, self.options.limits.max_file_size);
+                let input =
+                    discover::read_file(&file, self.options.limits.max_file_size, &self.texts);
                 let options = self.options_for(Some(&file), &input)?;
                 files.push((input, options));
             }
@@ -515,7 +534,13 @@ impl Session {
         let (mut inputs, options): (Vec<Input>, Vec<LintOptions>) = files.into_iter().unzip();
         let names: Vec<String> = inputs.iter().map(|i| i.display.clone()).collect();
         let resolver = repository::RepoResolver::default();
-        let found = gitops::find(&mut inputs, yaml, &resolver, &self.options.limits);
+        let found = gitops::find(
+            &mut inputs,
+            yaml,
+            &resolver,
+            &self.options.limits,
+            &self.texts,
+        );
         let mut jobs = Vec::new();
         for job in found.jobs {
             let options = match names.iter().position(|n| *n == job.manifest.display) {
@@ -696,7 +721,13 @@ impl Session {
         dedup_findings(&mut outcome.diagnostics);
         // nothing below prints a secret from the values: snippets, messages and fixes are
         // masked (baselines fingerprint the masked text too, so writing and reading agree)
+        let fix_texts = self
+            .unmasked_fixes
+            .then(|| document::fix_texts(&outcome.diagnostics));
         crate::redact::redact(&mut outcome.diagnostics, &secrets);
+        if let Some(texts) = fix_texts {
+            document::restore_fix_texts(&mut outcome.diagnostics, texts);
+        }
         if let Some(baseline) = &self.baseline {
             outcome.hidden_by_baseline = baseline.filter(&mut outcome.diagnostics);
         }
@@ -823,7 +854,7 @@ pub fn read_release_files(
     paths: &[PathBuf],
 ) -> Result<(Vec<InputFile>, Option<String>), SessionError> {
     let limit = crate::yaml::Limits::default().max_file_size;
-    let read = discover::collect_files(paths, limit)?;
+    let read = discover::collect_files(paths, limit, &Texts::default())?;
     if let Some((input, why)) = read.iter().find_map(|i| Some((i, i.not_read.as_ref()?))) {
         let reason = match why {
             NotRead::TooLarge(size) => {
