@@ -110,10 +110,8 @@ pub(crate) fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
 fn pin_fix(ctx: &CheckContext<'_>, image: &BitnamiImage<'_>) -> Option<Fix> {
     let default = image.default?;
     let pin = default.legacy_pin?;
-    if image.tag_value.is_some()
-        || image.repository != default.repository
-        || !images::docker_hub(&image.registry)
-    {
+    // from Docker Hub, or from a mirror of it (the path stays `bitnamilegacy/mariadb`)
+    if image.tag_value.is_some() || image.repository != default.repository {
         return None;
     }
     let repository = image.legacy_repository()?;

@@ -11,8 +11,10 @@ use crate::rules::RuleCode;
 
 use crate::path::Seg;
 
-/// How many lint–fix rounds run at most.
-pub const MAX_ROUNDS: usize = 8;
+/// How many lint–fix rounds run at most. A batch whose fixes disagree falls back to one fix
+/// a round, so a file with many fixes needs many rounds; each round is one lint of the
+/// release, and a fix that fails is never tried again, so the loop ends well before this.
+pub const MAX_ROUNDS: usize = 64;
 
 /// A file's path and its current text (without a BOM).
 pub type FileText = (String, String);
