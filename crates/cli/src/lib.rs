@@ -9,6 +9,7 @@ mod options;
 mod output;
 mod render_cmd;
 mod show;
+mod version;
 
 use std::io::Write;
 use std::process::ExitCode;
