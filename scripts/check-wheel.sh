@@ -68,7 +68,7 @@ info = f"oncall_lint-{version}.dist-info"
 assert f"oncall_lint-{version}.data/scripts/oncall-lint" in names, names
 for lic in ("LICENSE-MIT", "LICENSE-APACHE"):
     assert any(n.startswith(info + "/") and n.endswith(lic) for n in names), f"{lic} missing: {names}"
-meta = email.message_from_bytes(zipfile.ZipFile(wheel).read(f"{info}/METADATA"))
+meta = email.message_from_string(zipfile.ZipFile(wheel).read(f"{info}/METADATA").decode("utf-8"))
 assert meta["Name"] == "oncall-lint" and meta["Version"] == version, (meta["Name"], meta["Version"])
 assert meta["License-Expression"] == "MIT OR Apache-2.0", meta["License-Expression"]
 assert meta["Description-Content-Type"].startswith("text/markdown"), meta["Description-Content-Type"]
@@ -91,8 +91,9 @@ if [[ $rc -eq 1 ]] && grep -q "^$FAIL_FIXTURE:[0-9]*:[0-9]*: OC030 error: " <<<"
     ok "installed oncall-lint on $FAIL_FIXTURE: OC030 error, exit 1"
 else
     not_ok "installed oncall-lint on $FAIL_FIXTURE: exit $rc, expected 1 with OC030"
+    indent <<<"$out"
 fi
-indent <<<"$out"
+grep ' OC030 ' <<<"$out" | indent
 out=$(cd "$ROOT" && "$OCL" --format concise "$PASS_FIXTURE" 2>&1) && rc=0 || rc=$?
 if [[ $rc -eq 0 ]]; then
     ok "installed oncall-lint on $PASS_FIXTURE: clean, exit 0"
