@@ -3,15 +3,18 @@
 # installs pre-commit into a throwaway venv, then runs `pre-commit try-repo <this repo>` in a
 # throwaway git repository holding copies of our fixtures:
 #
-#   oncall-lint      on a values file with findings  -> the hook fails and prints them
-#   oncall-lint      on a clean values file          -> the hook passes
-#   oncall-lint-fix  on a fixable values file        -> the file is rewritten (and then lints clean)
+#   oncall-lint           (python) on a values file with findings  -> the hook fails, prints them
+#   oncall-lint           (python) on a clean values file          -> the hook passes
+#   oncall-lint-fix       (python) on a fixable values file        -> the file is rewritten
+#                                                                      (and then lints clean)
+#   oncall-lint-rust      (rust)   on a values file with findings  -> the hook fails, prints them
 #
-# try-repo builds the hook as pre-commit does (`cargo install --bins --root <env> --path .` on a
-# clone of this repository's HEAD commit, plus uncommitted changes to *tracked* files; untracked
-# files are not seen), so .pre-commit-hooks.yaml must be committed. Each try-repo builds in a
-# fresh environment; they share one cargo target directory so only the first build is slow
-# (a few minutes on 2 cores).
+# try-repo clones this repository's HEAD commit (plus uncommitted changes to *tracked* files;
+# untracked files are not seen), so .pre-commit-hooks.yaml must be committed. It then installs
+# the hook as pre-commit does: `pip install .` for the python hooks (pip builds the wheel with
+# maturin, from pyproject.toml), `cargo install --bins --root <env> --path .` for the rust ones,
+# each in a fresh environment. They share one cargo target directory (CARGO_TARGET_DIR, else this
+# repository's target/), so the dependencies compile once; each clone's own crates compile again.
 #
 # Needs git, python3 (with venv, or pip for a --user install) and cargo; reaches PyPI and
 # crates.io. Environment: PRE_COMMIT=/path/to/pre-commit skips the install; PRE_COMMIT_SPEC
@@ -101,9 +104,10 @@ fi
 ver=$("${PC[@]}" --version 2>&1) || die "pre-commit does not run: $ver"
 echo "   $ver"
 
-# For try-repo only: pre-commit's own state (logs) in the temp dir, not ~/.cache/pre-commit, and
-# one cargo target dir for every try-repo build, so the dependencies compile once.
-TRY_ENV=(PRE_COMMIT_HOME="$TMP/pre-commit-home" CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$TMP/cargo-target}")
+# For try-repo only: pre-commit's own state (logs, environments) in the temp dir, not
+# ~/.cache/pre-commit, and one cargo target dir for every build (pip's and cargo install's), so
+# the dependencies compile once, or not at all when this repository's release build is there.
+TRY_ENV=(PRE_COMMIT_HOME="$TMP/pre-commit-home" CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}")
 
 # --- the manifest -------------------------------------------------------------------------------
 if out=$("${PC[@]}" validate-manifest "$ROOT/.pre-commit-hooks.yaml" 2>&1); then
@@ -116,22 +120,28 @@ fi
 if out=$("$PY" - "$ROOT/.pre-commit-hooks.yaml" 2>&1 <<'EOF'
 import re, sys, yaml
 hooks = {h["id"]: h for h in yaml.safe_load(open(sys.argv[1]))}
-assert set(hooks) == {"oncall-lint", "oncall-lint-fix"}, sorted(hooks)
-assert hooks["oncall-lint"]["entry"] == "oncall-lint", hooks["oncall-lint"]["entry"]
-assert hooks["oncall-lint-fix"]["entry"] == "oncall-lint --fix", hooks["oncall-lint-fix"]["entry"]
+assert set(hooks) == {"oncall-lint", "oncall-lint-fix", "oncall-lint-rust", "oncall-lint-fix-rust"}, sorted(hooks)
+for hook_id, language in [("oncall-lint", "python"), ("oncall-lint-fix", "python"),
+                          ("oncall-lint-rust", "rust"), ("oncall-lint-fix-rust", "rust")]:
+    h = hooks[hook_id]
+    assert h["language"] == language, (hook_id, h["language"])
+    fix = "fix" in hook_id
+    assert h["entry"] == ("oncall-lint --fix" if fix else "oncall-lint"), (hook_id, h["entry"])
+    # the fix hooks write files (a fix may edit another file than its finding's): one batch at a time
+    assert h.get("require_serial", False) == fix, (hook_id, "require_serial")
 yes = ["values.yaml", "values.yml", "values-prod.yaml", "prod-values.yaml", "prod_values.yaml",
        "oncall.values.yaml", "deploy/oncall/values-prod.yaml", "helm/oncall/values/prod.yaml",
        "Values.Staging.YAML", "grafana/provisioning/plugins/oncall.yaml"]
 no = ["Chart.yaml", "values.schema.json", "deploy/oncall/prod.yaml", "templates/deployment.yaml",
       ".github/workflows/ci.yaml", "values.yaml.orig", "myvalues.yaml", "provisioning/datasources/a.yaml"]
 for h in hooks.values():
-    assert h["language"] == "rust" and h["types"] == ["yaml"], h
+    assert h["types"] == ["yaml"], h
     files = re.compile(h["files"])
     bad = [p for p in yes if not files.search(p)] + [p for p in no if files.search(p)]
     assert not bad, f"{h['id']}: `files` gets these wrong: {bad}"
 EOF
 ); then
-    ok "both hooks: language rust, entries, \`files\` matches values files and only those"
+    ok "four hooks: python and rust variants, entries, require_serial on the fix hooks, \`files\` matches values files and only those"
 else
     not_ok "hook definitions"
     indent <<<"$out"
@@ -176,34 +186,42 @@ try_repo() {
 try_repo oncall-lint deploy/oncall/values-prod.yaml
 if [[ $rc -ne 0 ]] && grep -q -- '- exit code: 1' <<<"$out" && grep -q 'OC030' <<<"$out" &&
     grep -q 'deploy/oncall/values-prod.yaml' <<<"$out"; then
-    ok "oncall-lint on a file with findings: hook failed (exit code 1) and printed OC030 at its file"
+    ok "oncall-lint (python) on a file with findings: hook failed (exit code 1) and printed OC030 at its file"
 else
-    not_ok "oncall-lint on $FAIL_FIXTURE: expected a failed hook, \`- exit code: 1\`, OC030 and the file name"
+    not_ok "oncall-lint (python) on $FAIL_FIXTURE: expected a failed hook, \`- exit code: 1\`, OC030 and the file name"
 fi
 
 # 2. clean: the hook passes
 try_repo oncall-lint deploy/oncall/values-staging.yaml
 if [[ $rc -eq 0 ]] && grep -q 'oncall-lint\.*Passed' <<<"$out"; then
-    ok "oncall-lint on a clean file: hook passed"
+    ok "oncall-lint (python) on a clean file: hook passed"
 else
-    not_ok "oncall-lint on $PASS_FIXTURE: expected the hook to pass"
+    not_ok "oncall-lint (python) on $PASS_FIXTURE: expected the hook to pass"
 fi
 
 # 3. fixes: the hook rewrites the file (pre-commit then fails the run, as for any formatter)
 try_repo oncall-lint-fix deploy/oncall/values.yaml
 if cmp -s "$ROOT/$FIX_FIXTURE" "$WORK/deploy/oncall/values.yaml"; then
-    not_ok "oncall-lint-fix on $FIX_FIXTURE: the file did not change"
+    not_ok "oncall-lint-fix (python) on $FIX_FIXTURE: the file did not change"
 elif [[ $rc -ne 0 ]] && grep -q 'files were modified by this hook' <<<"$out"; then
-    ok "oncall-lint-fix on a fixable file: file rewritten, pre-commit reports the modification"
+    ok "oncall-lint-fix (python) on a fixable file: file rewritten, pre-commit reports the modification"
     git -C "$WORK" --no-pager diff --no-color | indent
 else
-    not_ok "oncall-lint-fix: the file changed but pre-commit did not report a modification"
+    not_ok "oncall-lint-fix (python): the file changed but pre-commit did not report a modification"
 fi
 if fixed=$(cd "$ROOT" && cargo run -q -- --format concise "$WORK/deploy/oncall/values.yaml" 2>&1); then
     ok "the fixed file lints clean"
 else
     not_ok "the fixed file still has findings"
     indent <<<"$fixed"
+fi
+
+# 4. the rust variant: same findings, same exit code
+try_repo oncall-lint-rust deploy/oncall/values-prod.yaml
+if [[ $rc -ne 0 ]] && grep -q -- '- exit code: 1' <<<"$out" && grep -q 'OC030' <<<"$out"; then
+    ok "oncall-lint-rust on a file with findings: hook failed (exit code 1) and printed OC030"
+else
+    not_ok "oncall-lint-rust on $FAIL_FIXTURE: expected a failed hook, \`- exit code: 1\` and OC030"
 fi
 
 echo "== done in $(elapsed $((SECONDS - START)))"

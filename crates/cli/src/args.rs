@@ -12,7 +12,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[derive(Debug, Parser)]
 #[command(
     name = "oncall-lint",
-    version,
+    version = crate::version::VERSION,
     args_conflicts_with_subcommands = true,
     after_help = "Examples:\n  oncall-lint values.yaml\n  oncall-lint -f base.yaml -f prod.yaml --set grafana.enabled=false\n  oncall-lint render values -f values.yaml --show-origin\n  oncall-lint render provisioning --release oncall --namespace oncall --merge-into values.yaml\n  oncall-lint --profile air-gapped --format concise values/*.yaml\n  cat values.yaml | oncall-lint -\n  oncall-lint explain OC001\n\nDirectories are walked for values*.yaml, *-values.yaml, *_values.yaml, *.values.yaml, values/*.yaml and provisioning/plugins/*.yaml (or the config's `include`), not entering hidden directories, .gitignored paths, a chart's templates/ and charts/, node_modules/, target/, dist/, build/, vendor/, venv/ or __pycache__/; a file named on the command line is always linted, and each file once.\n\nExit status: 0 no findings at or above --fail-on, 1 findings, 2 the tool could not run (also a directory with no values files, unless --allow-empty)."
 )]

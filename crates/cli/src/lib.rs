@@ -10,6 +10,7 @@ mod output;
 mod render_cmd;
 mod server;
 mod show;
+mod version;
 
 use std::io::Write;
 use std::process::ExitCode;
