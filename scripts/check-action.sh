@@ -17,17 +17,8 @@ set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PY=${PY:-python3}
 INSTALL="$ROOT/scripts/action-install.sh"
-passed=0
-failed=0
-ok() {
-    passed=$((passed + 1))
-    echo "ok:   $*"
-}
-not_ok() {
-    failed=$((failed + 1))
-    echo "FAIL: $*"
-}
-indent() { sed 's/^/    | /'; }
+# shellcheck source=scripts/check-lib.sh
+source "$ROOT/scripts/check-lib.sh"
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/oncall-lint-action.XXXXXX")
 trap 'rm -rf "$TMP"; echo "$passed passed, $failed failed"; [[ $failed -eq 0 ]] || exit 1' EXIT
 

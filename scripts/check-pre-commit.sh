@@ -34,17 +34,8 @@ FIX_FIXTURE=testdata/settled/fixable.yaml
 unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_OBJECT_DIRECTORY GIT_PREFIX
 export NO_COLOR=1 CARGO_TERM_COLOR=never PIP_DISABLE_PIP_VERSION_CHECK=1
 
-passed=0
-failed=0
-ok() {
-    passed=$((passed + 1))
-    echo "ok:   $*"
-}
-not_ok() {
-    failed=$((failed + 1))
-    echo "FAIL: $*"
-}
-indent() { sed 's/^/    | /'; }
+# shellcheck source=scripts/check-lib.sh
+source "$ROOT/scripts/check-lib.sh"
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/oncall-lint-pre-commit.XXXXXX")
 finish() {

@@ -18,17 +18,8 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 FAIL_FIXTURE=testdata/rules/OC030/fail-extra-volumes-replaced.yaml
 PASS_FIXTURE=testdata/settled/values.yaml
 export PIP_DISABLE_PIP_VERSION_CHECK=1 NO_COLOR=1 CARGO_TERM_COLOR=never
-passed=0
-failed=0
-ok() {
-    passed=$((passed + 1))
-    echo "ok:   $*"
-}
-not_ok() {
-    failed=$((failed + 1))
-    echo "FAIL: $*"
-}
-indent() { sed 's/^/    | /'; }
+# shellcheck source=scripts/check-lib.sh
+source "$ROOT/scripts/check-lib.sh"
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/oncall-lint-wheel.XXXXXX")
 trap 'rm -rf "$TMP"; echo "$passed passed, $failed failed"; [[ $failed -eq 0 ]] || exit 1' EXIT
 die() {

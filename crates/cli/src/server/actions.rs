@@ -42,7 +42,17 @@ pub fn suppress(
             new_text: insert,
         }],
     )]);
-    Some(CodeAction {
+    Some(quick_fix(title, diagnostic, changes, false))
+}
+
+/// A quick fix of `diagnostic` made of `changes`.
+pub fn quick_fix(
+    title: String,
+    diagnostic: &Diagnostic,
+    changes: HashMap<Uri, Vec<TextEdit>>,
+    preferred: bool,
+) -> CodeAction {
+    CodeAction {
         title,
         kind: Some(CodeActionKind::QUICKFIX),
         diagnostics: Some(vec![diagnostic.clone()]),
@@ -50,9 +60,9 @@ pub fn suppress(
             changes: Some(changes),
             ..WorkspaceEdit::default()
         }),
-        is_preferred: Some(false),
+        is_preferred: Some(preferred),
         ..CodeAction::default()
-    })
+    }
 }
 
 /// The edit (a span of `text` and what replaces it) that suppresses `code` on the line

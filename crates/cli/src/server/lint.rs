@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use lsp_types::{
-    CodeAction, CodeActionKind, CodeDescription, Diagnostic, DiagnosticRelatedInformation,
-    DiagnosticSeverity, Location, NumberOrString, TextEdit, Uri, WorkspaceEdit,
+    CodeAction, CodeDescription, Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity,
+    Location, NumberOrString, TextEdit, Uri,
 };
 use oncall_lint_core::session::{ConfigSource, FixMode, Outcome, Session, display_name};
 use oncall_lint_core::{Applicability, LintOptions, RuleId, Severity};
@@ -306,15 +306,10 @@ fn fix_action(
             new_text: edit.replacement.clone(),
         });
     }
-    Some(CodeAction {
+    Some(super::actions::quick_fix(
         title,
-        kind: Some(CodeActionKind::QUICKFIX),
-        diagnostics: Some(vec![diagnostic.clone()]),
-        edit: Some(WorkspaceEdit {
-            changes: Some(changes),
-            ..WorkspaceEdit::default()
-        }),
-        is_preferred: Some(fix.applicability == Applicability::Safe),
-        ..CodeAction::default()
-    })
+        diagnostic,
+        changes,
+        fix.applicability == Applicability::Safe,
+    ))
 }

@@ -127,15 +127,9 @@ fn pin_fix(ctx: &CheckContext<'_>, image: &BitnamiImage<'_>) -> Option<Fix> {
             .map(|c| format!("{} {}", c.sub, c.version))
             .unwrap_or_default(),
     );
-    if image.chart.is_some_and(|c| c.refuses_relocated_images) {
-        settings.push((
-            vec![image.sub, "global", "security", "allowInsecureImages"],
-            serde_json::json!(true),
-        ));
-        title.push_str(&format!(
-            "; `{}.global.security.allowInsecureImages: true` lets the subchart accept it",
-            image.sub
-        ));
+    if let Some((key, said)) = image.accept_relocated() {
+        settings.push((key, serde_json::json!(true)));
+        title.push_str(&said);
     }
     // in the last file, where Helm lets it win; the keys under one parent are joined
     combined(

@@ -118,15 +118,9 @@ fn legacy_fix(ctx: &CheckContext<'_>, image: &BitnamiImage<'_>, repository: &str
         "set `{}: {repository}`: the same image and tag, from Bitnami's legacy repository, which gets no updates or security fixes (mirror it, or move to a maintained image)",
         image.key("repository").join(".")
     );
-    if image.chart.is_some_and(|c| c.refuses_relocated_images) {
-        settings.push((
-            vec![image.sub, "global", "security", "allowInsecureImages"],
-            serde_json::json!(true),
-        ));
-        title.push_str(&format!(
-            "; `{}.global.security.allowInsecureImages: true` lets the subchart accept it",
-            image.sub
-        ));
+    if let Some((key, said)) = image.accept_relocated() {
+        settings.push((key, serde_json::json!(true)));
+        title.push_str(&said);
     }
     if image.written_versioned_tag() {
         title.push_str(": check that the legacy repository has the tag you wrote");

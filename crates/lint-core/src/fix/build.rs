@@ -235,7 +235,7 @@ pub fn for_app(
             .then(|| guarded(title, applicability, edits, targets, shared));
     };
     let (edits, shared) = embedded_edits(layer, app, string_path, &entry_ops)?;
-    let targets = chart_relative(release, string_path).into_iter().collect();
+    let targets = release.chart_path(string_path).into_iter().collect();
     non_overlapping(&edits).then(|| guarded(title, applicability, edits, targets, shared))
 }
 
@@ -369,24 +369,6 @@ fn to_outer(
         _ => mapped,
     };
     Some((outer_range, mapped))
-}
-
-fn chart_relative(release: &Release, path: &[Seg]) -> Option<Vec<Seg>> {
-    let mut rest = path;
-    for key in &release.values_root {
-        match rest.first() {
-            Some(Seg::Key(k)) if k == key => rest = &rest[1..],
-            _ => return None,
-        }
-    }
-    Some(
-        release
-            .mount
-            .iter()
-            .map(|k| Seg::Key(k.clone()))
-            .chain(rest.iter().cloned())
-            .collect(),
-    )
 }
 
 /// `op` with its release path made a path in the files (the mount taken off); `None` when

@@ -1092,6 +1092,21 @@ impl BitnamiImage<'_> {
         location
     }
 
+    /// For a subchart that refuses an image from another repository than its Chart
+    /// annotation lists (mariadb 23.x), the setting that lets it accept one
+    /// (`<sub>.global.security.allowInsecureImages: true`) and how a fix title says so.
+    pub(crate) fn accept_relocated(&self) -> Option<(Vec<&'static str>, String)> {
+        self.chart.filter(|c| c.refuses_relocated_images).map(|_| {
+            (
+                vec![self.sub, "global", "security", "allowInsecureImages"],
+                format!(
+                    "; `{}.global.security.allowInsecureImages: true` lets the subchart accept it",
+                    self.sub
+                ),
+            )
+        })
+    }
+
     /// Whether the image floats: tag `latest` (written, or the chart's default), no digest.
     pub(crate) fn floats(&self) -> bool {
         self.digest.is_none() && self.tag.as_deref() == Some("latest")

@@ -60,34 +60,14 @@ impl ProvisionedApp {
             Some(string) => string.clone(),
             None => self.entry_path.iter().chain(inner).cloned().collect(),
         };
-        chart_relative(release, &path)
+        release.chart_path(&path)
     }
 
     /// The chart-relative path of the whole provisioning document (see
     /// [`ProvisionedApp::target`]).
     pub(crate) fn document_target(&self, release: &Release) -> Option<Vec<Seg>> {
-        chart_relative(release, &self.document_path)
+        release.chart_path(&self.document_path)
     }
-}
-
-/// `path` in a layer's document as a path in the release's values: the values root taken
-/// off, the mount put on; `None` outside the values root.
-fn chart_relative(release: &Release, path: &[Seg]) -> Option<Vec<Seg>> {
-    let mut rest = path;
-    for key in &release.values_root {
-        match rest.split_first() {
-            Some((Seg::Key(k), tail)) if k == key => rest = tail,
-            _ => return None,
-        }
-    }
-    Some(
-        release
-            .mount
-            .iter()
-            .map(|k| Seg::Key(k.clone()))
-            .chain(rest.iter().cloned())
-            .collect(),
-    )
 }
 
 /// Where a provisioning document is written.

@@ -208,6 +208,26 @@ pub struct LayerError {
 }
 
 impl Release {
+    /// `path` in a layer's document as a path in the release's values: the values root
+    /// taken off, the mount put on; `None` outside the values root.
+    pub fn chart_path(&self, path: &[crate::path::Seg]) -> Option<Vec<crate::path::Seg>> {
+        use crate::path::Seg;
+        let mut rest = path;
+        for key in &self.values_root {
+            match rest.split_first() {
+                Some((Seg::Key(k), tail)) if k == key => rest = tail,
+                _ => return None,
+            }
+        }
+        Some(
+            self.mount
+                .iter()
+                .map(|k| Seg::Key(k.clone()))
+                .chain(rest.iter().cloned())
+                .collect(),
+        )
+    }
+
     /// The grafana chart version whose templates render this release's Grafana: the one
     /// the oncall chart bundles, or for values of the grafana chart the one given
     /// (`--grafana-chart-version`, the config), written beside them (a `Chart.yaml`
