@@ -1,5 +1,6 @@
-//! Every fixture under `testdata/rules/<CODE>/`: files named `fail-*.yaml` must fire the
-//! rule (their text output is snapshotted), files named `pass-*.yaml` must not. Every rule
+//! Every fixture under `testdata/rules/<CODE>/` (and its subfolders, which hold a
+//! `Chart.yaml` for a chart version): files named `fail-*.yaml` must fire the rule (their
+//! text output is snapshotted), files named `pass-*.yaml` must not. Every rule
 //! runs, except the platform rules of other folders (`support::PLATFORM_RULES`), which
 //! fire on nearly every stock values file.
 
@@ -7,16 +8,20 @@ mod support;
 
 use std::path::Path;
 
+/// The rule a fixture is for: the folder right under `testdata/rules`.
 fn code_of(path: &Path) -> String {
-    path.parent()
-        .and_then(Path::file_name)
-        .map(|n| n.to_string_lossy().into_owned())
+    let mut parts = path.components().map(|c| c.as_os_str().to_string_lossy());
+    parts
+        .by_ref()
+        .find(|part| part == "rules")
+        .and_then(|_| parts.next())
+        .map(|code| code.into_owned())
         .unwrap_or_default()
 }
 
 #[test]
 fn failing_fixtures_fire_their_rule() {
-    insta::glob!("../testdata/rules", "*/fail-*.yaml", |path| {
+    insta::glob!("../testdata/rules", "**/fail-*.yaml", |path| {
         let code = code_of(path);
         let diagnostics = support::lint_fixture(path);
         assert!(
@@ -31,7 +36,7 @@ fn failing_fixtures_fire_their_rule() {
 
 #[test]
 fn passing_fixtures_stay_quiet() {
-    insta::glob!("../testdata/rules", "*/pass-*.yaml", |path| {
+    insta::glob!("../testdata/rules", "**/pass-*.yaml", |path| {
         let code = code_of(path);
         let diagnostics = support::lint_fixture(path);
         let fired: Vec<String> = diagnostics
