@@ -153,6 +153,65 @@ fn a_skipped_file_is_said_in_text_json_sarif_and_github() {
     assert_eq!(json["summary"]["skipped"], 0, "{json}");
 }
 
+#[test]
+fn a_file_with_no_values_says_nothing_was_judged_in_every_format() {
+    // an empty values file (or one of comments) is no release anyone installs: what the
+    // chart's defaults leave is not judged, and every format says so
+    let dir = in_dir(&[("values.yaml", "# values for prod, to come\n")]);
+    let run = run_in(&dir, &["--format", "concise", "values.yaml"]);
+    assert_eq!(run.code(), Some(0), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("values.yaml: holds no values"),
+        "{}",
+        run.stderr
+    );
+    let run = run_in(&dir, &["--format", "json", "values.yaml"]);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout()).unwrap();
+    assert!(
+        json["notices"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["kind"] == "no-values" && n["file"] == "values.yaml"),
+        "{json}"
+    );
+    let run = run_in(&dir, &["--format", "sarif", "values.yaml"]);
+    let sarif: serde_json::Value = serde_json::from_str(&run.stdout()).unwrap();
+    let notifications = &sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"];
+    assert!(
+        notifications
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["descriptor"]["id"] == "no-values"),
+        "{notifications}"
+    );
+    let run = run_in(&dir, &["--format", "github", "values.yaml"]);
+    assert!(
+        run.stdout()
+            .lines()
+            .any(|l| l.starts_with("::notice file=values.yaml,") && l.contains("holds no values")),
+        "{}",
+        run.stdout()
+    );
+    // `{}` is the chart's defaults, judged
+    let dir = in_dir(&[("values.yaml", "{}\n")]);
+    let run = run_in(&dir, &["--format", "json", "values.yaml"]);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout()).unwrap();
+    assert!(
+        !json["notices"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["kind"] == "no-values"),
+        "{json}"
+    );
+    assert!(
+        json["summary"]["warnings"].as_u64().unwrap_or(0) > 0,
+        "{json}"
+    );
+}
+
 // ---- umbrella charts ----------------------------------------------------------------
 
 #[test]

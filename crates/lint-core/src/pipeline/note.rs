@@ -55,6 +55,15 @@ pub enum Note {
     },
     /// A file of a release could not be read, so the release was not linted as a whole.
     ReleaseUnread,
+    /// The files of a whole release hold no values for the chart (an empty file, or no
+    /// key at the values root): no release anyone installs, so what the chart's defaults
+    /// leave is not judged.
+    NoValues {
+        /// The file, or `release of N file(s)`.
+        subject: String,
+        /// The values root, dotted; empty at the top level.
+        root: String,
+    },
     /// A release a GitOps manifest declares, as the lint took it: who it is and where its
     /// values come from, in order.
     Declared {
@@ -292,6 +301,7 @@ impl Note {
             | Note::SourceNotRead { subject, .. }
             | Note::Templated { subject, .. }
             | Note::ChartRange { subject, .. }
+            | Note::NoValues { subject, .. }
             | Note::ValuesRoot {
                 subject: Some(subject),
                 ..
@@ -369,6 +379,14 @@ impl fmt::Display for Note {
             ),
             Note::ReleaseUnread => f.write_str(
                 "a file of the release could not be read, so the release was not linted as a whole",
+            ),
+            Note::NoValues { subject, root } if root.is_empty() => write!(
+                f,
+                "{subject}: holds no values (empty, or only comments): no release is judged from it; lint it with the release's other values files, or write `{{}}` to check the chart's defaults"
+            ),
+            Note::NoValues { subject, root } => write!(
+                f,
+                "{subject}: holds no values under `{root}`: no release is judged from it; lint it with the release's other values files"
             ),
             Note::InferredProfile {
                 subject,

@@ -76,6 +76,12 @@ pub(super) fn lint_layers(
     if options.keep_values {
         report.effective.push(release.values.to_json());
     }
+    if options.release.whole && !release.whole && release.kind == InputKind::OncallValues {
+        report.notes.push(Note::NoValues {
+            subject: subject.to_owned(),
+            root: release.values_root.join("."),
+        });
+    }
     run_rules(&release, options, subject, report);
 }
 

@@ -30,6 +30,9 @@ pub enum NoticeKind {
     AssumedGrafanaChartVersion,
     /// A release could not be linted as a whole.
     ReleaseUnread,
+    /// The files hold no values for the chart (empty): what the chart's defaults leave
+    /// was not judged.
+    NoValues,
     /// A Kubernetes manifest: only the plugin provisioning embedded in it was checked.
     ManifestPartly,
     /// A values source a manifest names was not read (another repository, a templated
@@ -54,6 +57,7 @@ impl NoticeKind {
             NoticeKind::AssumedChartVersion => "assumed-chart-version",
             NoticeKind::AssumedGrafanaChartVersion => "assumed-grafana-chart-version",
             NoticeKind::ReleaseUnread => "release-unread",
+            NoticeKind::NoValues => "no-values",
             NoticeKind::ManifestPartly => "manifest-partly-checked",
             NoticeKind::SourceNotRead => "values-source-not-read",
             NoticeKind::Templated => "templated",
@@ -81,6 +85,7 @@ pub fn from_notes<'a>(
                 (NoticeKind::InferredProfile, Some(subject.clone()))
             }
             Note::ReleaseUnread => (NoticeKind::ReleaseUnread, None),
+            Note::NoValues { subject, .. } => (NoticeKind::NoValues, Some(subject.clone())),
             // a version that is no release (a fork's): the defaults of another were used
             Note::ChartVersion {
                 subject,
