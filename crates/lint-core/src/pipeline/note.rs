@@ -249,6 +249,21 @@ fn alias_said(root: &str, why: RootReason) -> String {
     )
 }
 
+/// The `NoValues` note: `values.yaml: holds no values (empty, or only comments): ...`.
+fn write_no_values(f: &mut fmt::Formatter<'_>, subject: &str, root: &str) -> fmt::Result {
+    if root.is_empty() {
+        write!(
+            f,
+            "{subject}: holds no values (empty, or only comments): no release is judged from it; lint it with the release's other values files, or write `{{}}` to check the chart's defaults"
+        )
+    } else {
+        write!(
+            f,
+            "{subject}: holds no values under `{root}`: no release is judged from it; lint it with the release's other values files"
+        )
+    }
+}
+
 /// The `GrafanaChart` note: `values.yaml: chart: grafana 11.4.0 (from the Chart.yaml beside
 /// the values; keys and defaults of 11.1.1, the nearest embedded version at or below it);
 /// Grafana 12.4.2 unless `image.tag` says otherwise`.
@@ -380,14 +395,7 @@ impl fmt::Display for Note {
             Note::ReleaseUnread => f.write_str(
                 "a file of the release could not be read, so the release was not linted as a whole",
             ),
-            Note::NoValues { subject, root } if root.is_empty() => write!(
-                f,
-                "{subject}: holds no values (empty, or only comments): no release is judged from it; lint it with the release's other values files, or write `{{}}` to check the chart's defaults"
-            ),
-            Note::NoValues { subject, root } => write!(
-                f,
-                "{subject}: holds no values under `{root}`: no release is judged from it; lint it with the release's other values files"
-            ),
+            Note::NoValues { subject, root } => write_no_values(f, subject, root),
             Note::InferredProfile {
                 subject,
                 profile,
