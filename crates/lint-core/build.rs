@@ -29,20 +29,30 @@ mod grafana_versions;
 #[path = "src/schema/keywords.rs"]
 mod keywords;
 
+/// The crate's folder, as cargo says it when the script runs: a build script compiled in
+/// one checkout may be reused by another that shares the target folder (the pre-commit
+/// hook builds in a copy of the repository), so the folder is never the one it was
+/// compiled in.
+fn manifest_dir() -> std::path::PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf())
+}
+
 fn main() {
     let out_dir = std::env::var("OUT_DIR").unwrap_or_else(|_| ".".into());
-    let schemas = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../schemas");
+    let schemas = manifest_dir().join("../../schemas");
     if let Err(error) = chart_schemas::generate(&schemas, Path::new(&out_dir)) {
         // the schemas are ours: one the tables cannot hold is a build error
         eprintln!("error: compiling the chart schemas: {error}");
         std::process::exit(1);
     }
-    let charts = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/charts");
+    let charts = manifest_dir().join("data/charts");
     if let Err(error) = chart_defaults::generate(&charts, Path::new(&out_dir)) {
         eprintln!("error: packing the chart defaults: {error}");
         std::process::exit(1);
     }
-    let versions = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/grafana-charts/versions.tsv");
+    let versions = manifest_dir().join("data/grafana-charts/versions.tsv");
     if let Err(error) = grafana_versions::generate(&versions, Path::new(&out_dir)) {
         eprintln!("error: compiling the grafana chart versions: {error}");
         std::process::exit(1);
@@ -52,7 +62,7 @@ fn main() {
 
 /// Writes `OUT_DIR/rules/<CODE>.json` and `<CODE>.rs` for every rule file.
 fn rules_json(out_dir: &str) {
-    let rules = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../rules");
+    let rules = manifest_dir().join("../../rules");
     println!("cargo:rerun-if-changed={}", rules.display());
     let out = Path::new(out_dir).join("rules");
     if let Err(error) = std::fs::create_dir_all(&out) {
