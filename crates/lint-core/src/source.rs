@@ -174,12 +174,12 @@ impl SourceFile {
 fn line_starts(text: &str) -> Vec<usize> {
     let bytes = text.as_bytes();
     // one allocation of the right size (a bound: `\r\n` counts twice), not a dozen doublings
-    let breaks = bytes.iter().filter(|&&b| b == b'\n' || b == b'\r').count();
+    let breaks = memchr::memchr2_iter(b'\n', b'\r', bytes).count();
     let mut starts = Vec::with_capacity(breaks + 1);
     starts.push(0);
-    for (i, &b) in bytes.iter().enumerate() {
-        let lone_cr = b == b'\r' && bytes.get(i + 1) != Some(&b'\n');
-        if b == b'\n' || lone_cr {
+    for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+        let lone_cr = bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n');
+        if bytes[i] == b'\n' || lone_cr {
             starts.push(i + 1);
         }
     }

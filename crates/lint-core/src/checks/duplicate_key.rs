@@ -2,6 +2,7 @@
 //! one, silently; the earlier entry is dead text (often a second `grafana:` block that was
 //! meant to merge with the first).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use serde::Serialize;
@@ -71,30 +72,23 @@ pub(crate) fn check(ctx: &CheckContext<'_>, out: &mut Emitter<'_, Message>) {
         while let Some((id, at)) = stack.pop() {
             match &doc.node(id).kind {
                 NodeKind::Map(entries) => {
-                    let keys: Vec<Option<String>> =
+                    let keys: Vec<Option<Cow<'_, str>>> =
                         entries.iter().map(|e| helm_key(doc, e.key)).collect();
-                    // where each key is written last (Helm keeps that one)
-                    let mut last: HashMap<&str, usize> = HashMap::with_capacity(keys.len());
-                    for (i, key) in keys.iter().enumerate() {
-                        if let Some(key) = key {
-                            last.insert(key.as_str(), i);
-                        }
-                    }
+                    // where each key is written again later (Helm keeps the last one)
+                    let later = written_later(&keys);
                     let flow = doc.node(id).flow;
-                    let mut dead = vec![false; entries.len()];
                     for (i, entry) in entries.iter().enumerate() {
-                        let Some(key) = &keys[i] else { continue };
-                        if let Some(&later) = last.get(key.as_str()).filter(|&&j| j > i) {
-                            dead[i] = true;
-                            let pair = (*entry, entries[later]);
-                            let path = key_path(doc, &segments, at);
-                            report(ctx, out, (index, layer), &path, key, pair, flow);
-                        }
+                        let (Some(key), Some(later)) = (&keys[i], later[i]) else {
+                            continue;
+                        };
+                        let pair = (*entry, entries[later]);
+                        let path = key_path(doc, &segments, at);
+                        report(ctx, out, (index, layer), &path, key, pair, flow);
                     }
                     for (i, entry) in entries.iter().enumerate().rev() {
                         // what Helm ignores is reported once, not searched further; a
                         // scalar holds no keys (and needs no path segment)
-                        if dead[i] || !is_collection(doc, entry.value) {
+                        if later[i].is_some() || !is_collection(doc, entry.value) {
                             continue;
                         }
                         let child = match keys[i] {
@@ -156,7 +150,7 @@ fn key_path(doc: &Document, segments: &[(usize, PathSeg)], mut at: usize) -> Key
 
 /// The key as Helm stores it (sigs.k8s.io/yaml prints resolved keys: `on:` is `"true"`),
 /// or `None` for the merge key `<<` and for non-scalar keys.
-fn helm_key(doc: &Document, key: NodeId) -> Option<String> {
+fn helm_key(doc: &Document, key: NodeId) -> Option<Cow<'_, str>> {
     let NodeKind::Scalar { text, style, tag } = &doc.node(doc.deref(key)).kind else {
         return None;
     };
@@ -164,12 +158,43 @@ fn helm_key(doc: &Document, key: NodeId) -> Option<String> {
         return None;
     }
     Some(match scalar_kind(text, *style, tag.map(CoreTag::suffix)) {
-        Kind::Null => "null".into(),
-        Kind::Bool(b) => b.to_string(),
-        Kind::Int(i) => i.to_string(),
-        Kind::Float(f) => format_float(f),
-        _ => text.to_string(),
+        Kind::Null => Cow::Borrowed("null"),
+        Kind::Bool(b) => Cow::Owned(b.to_string()),
+        Kind::Int(i) => Cow::Owned(i.to_string()),
+        Kind::Float(f) => Cow::Owned(format_float(f)),
+        _ => Cow::Borrowed(&**text),
     })
+}
+
+/// For each key of a map, where the same key is written last when that is after it: the
+/// entries Helm ignores. Small maps (nearly all) compare keys pairwise; larger ones index
+/// them by key.
+fn written_later(keys: &[Option<Cow<'_, str>>]) -> Vec<Option<usize>> {
+    const PAIRWISE: usize = 16;
+    if keys.len() <= PAIRWISE {
+        return (0..keys.len())
+            .map(|i| {
+                let key = keys[i].as_ref()?;
+                (i + 1..keys.len())
+                    .rev()
+                    .find(|&j| keys[j].as_ref() == Some(key))
+            })
+            .collect();
+    }
+    let mut last: HashMap<&str, usize, ahash::RandomState> =
+        HashMap::with_capacity_and_hasher(keys.len(), ahash::RandomState::new());
+    for (i, key) in keys.iter().enumerate() {
+        if let Some(key) = key {
+            last.insert(key, i);
+        }
+    }
+    keys.iter()
+        .enumerate()
+        .map(|(i, key)| {
+            let key = key.as_deref()?;
+            last.get(key).copied().filter(|&j| j > i)
+        })
+        .collect()
 }
 
 fn report(
@@ -285,6 +310,7 @@ fn remove_entry(layer: &Layer, entry: Entry) -> Option<Edit> {
 #[cfg(test)]
 mod tests {
     use super::helm_key;
+    use std::borrow::Cow;
     use crate::yaml::{Limits, parse};
 
     #[test]
@@ -299,7 +325,7 @@ mod tests {
         let keys: Vec<Option<String>> = doc
             .entries(root)
             .iter()
-            .map(|e| helm_key(&doc, e.key))
+            .map(|e| helm_key(&doc, e.key).map(Cow::into_owned))
             .collect();
         let expected = ["true", "true", "8", "8", "on"].map(|k| Some(k.to_owned()));
         assert_eq!(&keys[..5], &expected[..]);

@@ -84,48 +84,74 @@ const NAME_ENDINGS: [&str; 27] = [
 /// Whether a key names a secret (and not merely the name of one, such as `existingSecret`
 /// or `passwordKey`).
 pub fn is_secret_key(key: &str) -> bool {
-    // the key's letters and digits, lowercased (on the stack: every key of every file
-    // comes here)
+    with_letters(key, |k| judge(key, k))
+}
+
+/// Whether a key holds the name of a secret or a setting about one (`existingSecret`,
+/// `passwordKey`, `secretName`: its value is shown even under a key that holds secrets),
+/// and else whether it holds a secret ([`is_secret_key`]); the key's letters gathered once,
+/// as every key of every file comes here.
+pub(super) fn names_or_is_secret(key: &str) -> (bool, bool) {
+    with_letters(key, |k| {
+        let names = names_by_letters(k);
+        (names, !names && judge(key, k))
+    })
+}
+
+/// Calls `f` with the key's letters and digits, lowercased: on the stack for any ordinary
+/// key, in a vector for a longer one.
+fn with_letters<R>(key: &str, f: impl FnOnce(&[u8]) -> R) -> R {
     let mut buffer = [0u8; 96];
     let mut len = 0;
     for b in key.bytes().filter(u8::is_ascii_alphanumeric) {
         match buffer.get_mut(len) {
             Some(slot) => *slot = b.to_ascii_lowercase(),
-            // a longer key: the same test on a copy
-            None => return is_secret_key_long(key),
+            None => {
+                let long: Vec<u8> = key
+                    .bytes()
+                    .filter(u8::is_ascii_alphanumeric)
+                    .map(|b| b.to_ascii_lowercase())
+                    .collect();
+                return f(&long);
+            }
         }
         len += 1;
     }
-    judge(key, &buffer[..len])
+    f(&buffer[..len])
 }
 
-fn is_secret_key_long(key: &str) -> bool {
-    let k: Vec<u8> = key
-        .bytes()
-        .filter(u8::is_ascii_alphanumeric)
-        .map(|b| b.to_ascii_lowercase())
-        .collect();
-    judge(key, &k)
-}
-
-/// Whether a key holds the name of a secret or a setting about one (`existingSecret`,
-/// `passwordKey`, `secretName`): its value is shown even under a key that holds secrets.
-pub(super) fn names_a_secret(key: &str) -> bool {
-    let k: Vec<u8> = key
-        .bytes()
-        .filter(u8::is_ascii_alphanumeric)
-        .map(|b| b.to_ascii_lowercase())
-        .collect();
+fn names_by_letters(k: &[u8]) -> bool {
     NAME_ENDINGS.iter().any(|n| k.ends_with(n.as_bytes()))
+}
+
+/// The bytes that start one of `words`, as a table.
+pub(super) const fn first_bytes<const N: usize>(words: &[&str; N]) -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < N {
+        table[words[i].as_bytes()[0] as usize] = true;
+        i += 1;
+    }
+    table
+}
+
+/// The first bytes of [`SECRET_WORDS`].
+pub(super) const SECRET_FIRSTS: [bool; 256] = first_bytes(&SECRET_WORDS);
+
+/// Whether `letters` holds one of `words` anywhere; `firsts` is the table of their first
+/// bytes ([`first_bytes`]), so most positions are passed over with one look.
+pub(super) fn holds_word(letters: &[u8], words: &[&str], firsts: &[bool; 256]) -> bool {
+    letters.iter().enumerate().any(|(i, b)| {
+        firsts[usize::from(*b)] && words.iter().any(|w| letters[i..].starts_with(w.as_bytes()))
+    })
 }
 
 /// The judgement over the key as written and its letters run together, lowercased.
 fn judge(key: &str, k: &[u8]) -> bool {
-    if k.is_empty() || NAME_ENDINGS.iter().any(|n| k.ends_with(n.as_bytes())) {
+    if k.is_empty() || names_by_letters(k) {
         return false;
     }
-    let contains = |word: &str| k.windows(word.len()).any(|w| w == word.as_bytes());
-    if SECRET_WORDS.iter().any(|w| contains(w)) {
+    if holds_word(k, &SECRET_WORDS, &SECRET_FIRSTS) {
         return true;
     }
     // the word-level tests: only for keys that may end in one of the words

@@ -15,7 +15,6 @@
 mod keys;
 mod scan;
 
-use keys::SECRET_WORDS;
 pub use keys::is_secret_key;
 
 use std::collections::HashMap;
@@ -286,10 +285,11 @@ pub fn is_never_secret(text: &str, plain: bool) -> bool {
 /// (`parent`) and whether the map is an env entry whose `name` names one (`named`). A key
 /// that names a secret (`existingSecret`) holds none even inside a secret map.
 pub fn holds_secret(key: &str, parent: bool, named: bool) -> bool {
-    if keys::names_a_secret(key) {
+    let (names, is_secret) = keys::names_or_is_secret(key);
+    if names {
         return false;
     }
-    parent || is_secret_key(key) || key == "secureJsonData" || (named && key == "value")
+    parent || is_secret || key == "secureJsonData" || (named && key == "value")
 }
 
 /// Whether the value at `path` holds a secret, by the keys on the way ([`holds_secret`]):
@@ -383,6 +383,18 @@ fn secret_texts(text: &str, spans: &[Range<usize>]) -> Vec<(Range<usize>, String
 /// strings included), plus what [`scan`] finds anywhere; a text that does not parse is
 /// scanned line by line instead.
 pub fn secret_spans(text: &str) -> Vec<Range<usize>> {
+    if !may_name_a_secret(text) {
+        // no key in it can name a secret: what any text shows is all there is
+        let mut spans = scan::any_text(text);
+        spans.sort_by_key(|r| (r.start, r.end));
+        return spans;
+    }
+    secret_spans_parsed(text)
+}
+
+/// [`secret_spans`] without its shortcut: the text parsed as YAML, or scanned line by line
+/// when it does not parse.
+fn secret_spans_parsed(text: &str) -> Vec<Range<usize>> {
     match parse(text, &Limits::default()) {
         Ok(docs) => secret_spans_in(text, &docs),
         Err(_) => {
@@ -498,11 +510,36 @@ fn yaml_secrets(
     }
 }
 
+/// [`keys::SECRET_WORDS`] and the other words a secret key may hold.
+const MAY_NAME_WORDS: [&str; 20] = [
+    "password",
+    "passwd",
+    "secret",
+    "token",
+    "apikey",
+    "privatekey",
+    "credential",
+    "cipher",
+    "accesskey",
+    "erlangcookie",
+    "signingkey",
+    "bearer",
+    "connectionstring",
+    "encryptionkey",
+    "securejsondata",
+    "pass",
+    "pwd",
+    "dsn",
+    "cookie",
+    "key",
+];
+
 /// Whether embedded YAML may hold a key that names a secret: one of the words
 /// [`is_secret_key`] looks for, or `secureJsonData`, in its letters and digits (an escape
 /// could spell a key differently, so any backslash says yes). Parsing embedded YAML only to
 /// find no secret was most of what redaction cost.
 fn may_name_a_secret(text: &str) -> bool {
+    const FIRSTS: [bool; 256] = keys::first_bytes(&MAY_NAME_WORDS);
     if text.contains('\\') {
         return true;
     }
@@ -511,10 +548,7 @@ fn may_name_a_secret(text: &str) -> bool {
         .filter(u8::is_ascii_alphanumeric)
         .map(|b| b.to_ascii_lowercase())
         .collect();
-    SECRET_WORDS
-        .iter()
-        .chain(&["securejsondata", "pass", "pwd", "dsn", "cookie", "key"])
-        .any(|word| letters.windows(word.len()).any(|w| w == word.as_bytes()))
+    keys::holds_word(&letters, &MAY_NAME_WORDS, &FIRSTS)
 }
 
 /// The secrets of a string's text: as YAML, or line by line where it does not parse (an
@@ -539,6 +573,14 @@ fn secret_spans_nested(text: &str, depth: usize) -> Vec<Range<usize>> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn the_words_of_embedded_yaml_begin_with_the_secret_words() {
+        assert_eq!(
+            MAY_NAME_WORDS[..keys::SECRET_WORDS.len()],
+            keys::SECRET_WORDS
+        );
+    }
+
     /// Embedded YAML is parsed for secrets only when a key in it could name one; what the
     /// shortcut skips holds none, whatever way a key is spelled.
     #[test]
@@ -558,6 +600,35 @@ mod tests {
         let masked: Vec<&str> = secret_spans(text).into_iter().map(|r| &text[r]).collect();
         assert!(masked.contains(&"hunter22"), "{masked:?}");
         assert!(masked.contains(&"t0k3n-x"), "{masked:?}");
+    }
+
+    /// A text with no word a secret key holds has only the secrets any text shows: the
+    /// shortcut gives what parsing gives, on every fixture and on each of its lines.
+    #[test]
+    fn the_shortcut_for_text_without_secret_words_finds_what_parsing_finds() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata");
+        let mut texts = Vec::new();
+        let mut dirs = vec![root];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if let Ok(text) = std::fs::read_to_string(&path) {
+                    texts.extend(text.lines().map(str::to_owned));
+                    texts.push(text);
+                }
+            }
+        }
+        assert!(texts.len() > 1000, "the fixtures are found");
+        let mut shortcut = 0;
+        for text in &texts {
+            if !may_name_a_secret(text) {
+                shortcut += 1;
+            }
+            assert_eq!(secret_spans(text), secret_spans_parsed(text), "{text}");
+        }
+        assert!(shortcut > 100, "the shortcut is taken ({shortcut} texts)");
     }
 
     #[test]

@@ -21,8 +21,9 @@ fn ends_token(b: u8) -> bool {
 pub(super) fn url_passwords(text: &str) -> Vec<Range<usize>> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
+    let scheme_end = memchr::memmem::Finder::new("://");
     let mut from = 0;
-    while let Some(found) = text.get(from..).and_then(|rest| rest.find("://")) {
+    while let Some(found) = bytes.get(from..).and_then(|rest| scheme_end.find(rest)) {
         let start = from + found + 3;
         from = start;
         let mut end = start;
@@ -133,12 +134,32 @@ pub(super) fn well_known_tokens(text: &str) -> Vec<Range<usize>> {
         }
         k
     };
+    // the bytes a token looked for here starts with: other words are passed over whole
+    const FIRSTS: [bool; 256] = {
+        let mut table = [false; 256];
+        let mut i = 0;
+        while i < TOKEN_PREFIXES.len() {
+            table[TOKEN_PREFIXES[i].as_bytes()[0] as usize] = true;
+            i += 1;
+        }
+        let mut others: &[u8] = b"AeBb";
+        while let [first, rest @ ..] = others {
+            table[*first as usize] = true;
+            others = rest;
+        }
+        table
+    };
     let mut i = 0;
     while i < bytes.len() {
         let starts_word = i == 0 || !token_byte(bytes[i - 1]);
         let rest = &text.as_bytes()[i..];
         if !starts_word {
             i += 1;
+            continue;
+        }
+        if !FIRSTS[usize::from(bytes[i])] {
+            // no token starts in this word: on past it (a word start is after a non-token byte)
+            i = token_end(i).max(i + 1);
             continue;
         }
         let prefixed = TOKEN_PREFIXES
@@ -190,12 +211,18 @@ pub(super) fn well_known_tokens(text: &str) -> Vec<Range<usize>> {
 /// `password=…`). A quoted value ends at its quote; an unquoted one at whitespace, or in a
 /// `--set` line, at an unescaped comma or the line's end.
 pub(super) fn assignments(text: &str) -> Vec<Range<usize>> {
+    let bytes = text.as_bytes();
     let mut out = Vec::new();
-    let mut line_start = 0;
-    for line in text.split_inclusive('\n') {
+    // only the lines with an `=` in them, each once
+    let mut from = 0;
+    while let Some(found) = memchr::memchr(b'=', &bytes[from..]) {
+        let at = from + found;
+        let line_start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |n| n + 1);
+        let line_end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |n| at + n + 1);
+        let line = &text[line_start..line_end];
         let set_line = line.trim_start().starts_with("--set");
         assignments_in_line(line, line_start, set_line, &mut out);
-        line_start += line.len();
+        from = line_end;
     }
     out
 }

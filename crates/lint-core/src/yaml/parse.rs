@@ -314,13 +314,13 @@ struct Builder {
     documents: Vec<Document>,
     current: Document,
     stack: Vec<Frame>,
-    anchors: HashMap<usize, NodeId>,
+    anchors: HashMap<usize, NodeId, ahash::RandomState>,
     /// Comments seen outside any document, waiting for the next one.
     pending: Vec<Comment>,
     /// Whether a document is open.
     open: bool,
     /// The scalar texts seen so far (see the module docs).
-    texts: HashSet<Arc<str>>,
+    texts: HashSet<Arc<str>, ahash::RandomState>,
     /// The items of the open sequences, innermost last.
     items: Vec<NodeId>,
     /// The entries of the open mappings, innermost last.
