@@ -109,8 +109,13 @@ mkdir -p "$TMP/unpacked"
 tar -xzf "$TMP"/sdist/oncall_lint-"$VERSION".tar.gz -C "$TMP/unpacked" || die "unpacking the sdist"
 src="$TMP/unpacked/oncall_lint-$VERSION"
 target=${CARGO_TARGET_DIR:-$ROOT/target}
-# the same target directory: the dependencies the tests compiled are reused; the sdist's own
-# crates are other packages to cargo (another path), so they are compiled, not taken from ours
+# the same target directory: the dependencies the tests compiled are reused. Cargo does not
+# hash where a path package lives, so the sdist's crates share their build units with the
+# checkout's: its sources are newer, so they are compiled again, but the cli's build script
+# (which names the commit) would not run again unless a file it watches changed. A user's
+# build from the sdist starts from no target directory and always runs it: touching the file
+# it watches does the same here.
+touch "$src/crates/cli/build/commit.rs"
 if out=$(cd "$src" && env -u ONCALL_LINT_BUILD_COMMIT CARGO_TARGET_DIR="$target" \
     cargo build --locked --offline --bin oncall-lint 2>&1); then
     v=$("$target/debug/oncall-lint" --version 2>&1)
