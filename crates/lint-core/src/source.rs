@@ -15,6 +15,8 @@ pub struct SourceFile {
     /// Built the first time a position is asked for: a lint reports positions after its
     /// document is dropped, so the table never adds to the peak memory of a large file.
     line_starts: std::sync::OnceLock<Vec<usize>>,
+    /// Whether the text holds a `\r\n`, looked for the first time a fix asks.
+    crlf: std::sync::OnceLock<bool>,
 }
 
 /// A 1-based line and column (columns count Unicode scalar values).
@@ -48,6 +50,7 @@ impl SourceFile {
             text,
             bom,
             line_starts: std::sync::OnceLock::new(),
+            crlf: std::sync::OnceLock::new(),
         }
     }
 
@@ -156,6 +159,16 @@ impl SourceFile {
         }
     }
 
+    /// The line break a fix writes in this file: `\r\n` when the text holds one, else
+    /// `\n` ([`newline_of`]), found once per file: every fix of every finding asks.
+    pub fn newline(&self) -> &'static str {
+        if *self.crlf.get_or_init(|| newline_of(&self.text) == "\r\n") {
+            "\r\n"
+        } else {
+            "\n"
+        }
+    }
+
     /// Byte offsets where lines start (after every `\n`, `\r\n` or lone `\r`).
     pub fn line_starts(&self) -> &[usize] {
         self.line_starts.get_or_init(|| line_starts(&self.text))
@@ -166,6 +179,16 @@ impl SourceFile {
             offset -= 1;
         }
         offset
+    }
+}
+
+/// The line break a fix writes in `text`: `\r\n` when the text holds one anywhere, else
+/// `\n`.
+pub fn newline_of(text: &str) -> &'static str {
+    if memchr::memmem::find(text.as_bytes(), b"\r\n").is_some() {
+        "\r\n"
+    } else {
+        "\n"
     }
 }
 

@@ -27,7 +27,7 @@ pub fn for_layer(
         return None;
     }
     let text = layer_ref.source.text();
-    let style = Style::detect(text, &layer_ref.doc);
+    let style = Style::detect_in(&layer_ref.source, &layer_ref.doc);
     let prefix: Vec<Seg> = release
         .values_root
         .iter()
@@ -245,7 +245,7 @@ type GuardedEdits = (Vec<Edit>, Option<String>);
 /// The edits of `ops` in the layer's own text; `None` when one cannot be written.
 fn file_edits(layer: &Layer, ops: &[Op]) -> Option<GuardedEdits> {
     let outer = layer.source.text();
-    let style = Style::detect(outer, &layer.doc);
+    let style = Style::detect_in(&layer.source, &layer.doc);
     let mut text_edits = Vec::new();
     for op in ops {
         text_edits.extend(compile(outer, &layer.doc, &style, op).ok()?);
@@ -306,7 +306,8 @@ fn embedded_edits(
     });
     let mut edits = Vec::new();
     for (range, replacement) in inner_edits {
-        let (range, replacement) = to_outer(outer, &mapper, &indent, range, &replacement)?;
+        let newline = layer.source.newline();
+        let (range, replacement) = to_outer(outer, newline, &mapper, &indent, range, &replacement)?;
         edits.push(Edit {
             file: layer.source.clone(),
             range,
@@ -338,9 +339,10 @@ fn literal_block<'d>(doc: &'d Document, path: &[Seg]) -> Option<(&'d Node, &'d s
 }
 
 /// An edit of a literal block's text as an edit of the outer file: its range mapped, its
-/// line breaks the file's and followed by the block's `indent`.
+/// line breaks the file's (`newline`) and followed by the block's `indent`.
 fn to_outer(
     outer: &str,
+    newline: &str,
     mapper: &SpanMapper,
     indent: &str,
     range: Range<usize>,
@@ -355,7 +357,6 @@ fn to_outer(
     {
         outer_range = outer_range.start + 1..outer_range.start + 1;
     }
-    let newline = if outer.contains("\r\n") { "\r\n" } else { "\n" };
     let mapped = replacement.replace('\n', &format!("{newline}{indent}"));
     // lines inserted before an inner line land after that line's indentation in the
     // outer file (the last indentation is the next line's own); at the very end of

@@ -29,6 +29,15 @@ pub struct Style {
 impl Style {
     /// Reads the style off a parsed file.
     pub fn detect(text: &str, doc: &Document) -> Style {
+        Style::detect_with(text, doc, crate::source::newline_of(text))
+    }
+
+    /// [`Style::detect`] of a file's own text, its line break found once for all its fixes.
+    pub fn detect_in(file: &crate::source::SourceFile, doc: &Document) -> Style {
+        Style::detect_with(file.text(), doc, file.newline())
+    }
+
+    fn detect_with(text: &str, doc: &Document, newline: &'static str) -> Style {
         let mut unit = None;
         let mut seq_indented = None;
         for id in doc.ids() {
@@ -71,7 +80,7 @@ impl Style {
         Style {
             unit: unit.filter(|u| (1..=8).contains(u)).unwrap_or(2),
             seq_indented: seq_indented.unwrap_or(true),
-            newline: if text.contains("\r\n") { "\r\n" } else { "\n" },
+            newline,
         }
     }
 }

@@ -334,18 +334,69 @@ pub(crate) enum Toggle {
 /// The candidate `typed` most resembles (for "did you mean"): one equal but for case first,
 /// else the nearest by Damerau-Levenshtein distance within a third of the name's length
 /// (strsim, as `schema::suggest` measures keys).
+///
+/// The distance is measured only for candidates a cheap lower bound does not rule out
+/// (see [`Letters`]): a Grafana version has thousands of settings and toggles, and a file
+/// may get hundreds of these suggestions.
 pub(crate) fn nearest<'a>(typed: &str, candidates: &[&'a str]) -> Option<&'a str> {
     if let Some(same) = candidates.iter().find(|c| c.eq_ignore_ascii_case(typed)) {
         return Some(same);
     }
     let lower = typed.to_lowercase();
     let allowed = (typed.chars().count() / 3).clamp(1, 4);
+    let letters = Letters::of(&lower);
     candidates
         .iter()
+        .filter(|c| letters.lower_bound(c) <= allowed)
         .map(|c| (strsim::damerau_levenshtein(&lower, &c.to_lowercase()), *c))
         .filter(|(distance, _)| *distance <= allowed)
         .min_by_key(|(distance, c)| (*distance, c.len()))
         .map(|(_, c)| c)
+}
+
+/// How many times each ASCII letter, digit and other byte class occurs in a name,
+/// lowercased. An edit changes these counts by at most two in all (a substitution takes
+/// one character and adds another; an insertion or deletion changes one count; a
+/// transposition none), and each edit changes the length by at most one, so half the
+/// difference of the counts, and the difference of the lengths, are lower bounds of the
+/// Damerau-Levenshtein distance.
+struct Letters {
+    counts: [u16; 38],
+    chars: usize,
+}
+
+impl Letters {
+    fn of(name: &str) -> Letters {
+        let mut counts = [0u16; 38];
+        let mut chars = 0;
+        for c in name.chars() {
+            counts[Self::class(c)] = counts[Self::class(c)].saturating_add(1);
+            chars += 1;
+        }
+        Letters { counts, chars }
+    }
+
+    /// `c`'s class, lowercased: a letter, a digit, `_`, or anything else.
+    fn class(c: char) -> usize {
+        match c.to_ascii_lowercase() {
+            l @ 'a'..='z' => l as usize - 'a' as usize,
+            d @ '0'..='9' => 26 + d as usize - '0' as usize,
+            '_' => 36,
+            _ => 37,
+        }
+    }
+
+    /// A lower bound of the distance from these letters to `other`'s.
+    fn lower_bound(&self, other: &str) -> usize {
+        let other = Letters::of(other);
+        let differ: usize = self
+            .counts
+            .iter()
+            .zip(other.counts)
+            .map(|(a, b)| usize::from(a.abs_diff(b)))
+            .sum();
+        differ.div_ceil(2).max(self.chars.abs_diff(other.chars))
+    }
 }
 
 /// The `GF_*` names of every listed setting.
@@ -378,6 +429,58 @@ pub(crate) fn counts() -> (Vec<usize>, usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The lower bound rules out only candidates the distance would: the suggestion is the
+    /// one measuring every candidate gives, for misspellings of every kind.
+    #[test]
+    fn the_lower_bound_keeps_every_suggestion() {
+        fn measured<'a>(typed: &str, candidates: &[&'a str]) -> Option<&'a str> {
+            if let Some(same) = candidates.iter().find(|c| c.eq_ignore_ascii_case(typed)) {
+                return Some(same);
+            }
+            let lower = typed.to_lowercase();
+            let allowed = (typed.chars().count() / 3).clamp(1, 4);
+            candidates
+                .iter()
+                .map(|c| (strsim::damerau_levenshtein(&lower, &c.to_lowercase()), *c))
+                .filter(|(distance, _)| *distance <= allowed)
+                .min_by_key(|(distance, c)| (*distance, c.len()))
+                .map(|(_, c)| c)
+        }
+        let toggles: Vec<&str> = toggles().keys().copied().collect();
+        let envs: Vec<&str> = env_names().iter().map(String::as_str).collect();
+        let mut tried = 0;
+        for candidates in [&toggles, &envs] {
+            for name in candidates.iter().step_by(7) {
+                let chars: Vec<char> = name.chars().collect();
+                let n = chars.len();
+                let mut typos = vec![
+                    chars[1..].iter().collect::<String>(),
+                    format!("{name}x"),
+                    format!("É{name}"),
+                    name.to_uppercase(),
+                ];
+                if n > 3 {
+                    let mut swapped = chars.clone();
+                    swapped.swap(1, 2);
+                    typos.push(swapped.into_iter().collect());
+                    let mut changed = chars.clone();
+                    changed[n / 2] = 'q';
+                    changed[n - 1] = '_';
+                    typos.push(changed.into_iter().collect());
+                }
+                for typo in typos {
+                    assert_eq!(
+                        nearest(&typo, candidates),
+                        measured(&typo, candidates),
+                        "{typo}"
+                    );
+                    tried += 1;
+                }
+            }
+        }
+        assert!(tried > 500, "{tried}");
+    }
 
     /// The header of `toggles.tsv` states the count of each table, as read from
     /// @grafana/data; the parsed table must give the same.

@@ -124,13 +124,11 @@ pub(crate) fn find(release: &Release) -> Vec<ProvisionedApp> {
         if !layer.doc.ids().any(mentions) {
             continue;
         }
-        for (id, path, segs) in string_scalars(&layer.doc, root) {
+        let about_the_plugin = |text: &str| text.contains(PLUGIN_ID) && text.contains("apps");
+        for (id, path, segs) in string_scalars(&layer.doc, root, about_the_plugin) {
             let NodeKind::Scalar { text, style, .. } = &layer.doc.node(id).kind else {
                 continue;
             };
-            if !text.contains(PLUGIN_ID) || !text.contains("apps") {
-                continue;
-            }
             let span = &layer.doc.node(id).span;
             if !in_effect
                 .get_or_init(|| InEffect::of(release))
@@ -267,70 +265,97 @@ fn names_plugin(doc: &Document, id: NodeId) -> bool {
 /// `apps`) that holds `apiVersion` and a list `apps`, with its key path and document path.
 /// Aliases are not followed (the anchor is found where it is written).
 fn provisioning_maps(doc: &Document, root: NodeId) -> Vec<(NodeId, KeyPath, Vec<Seg>)> {
-    let mut out = Vec::new();
-    let mut stack = vec![(root, KeyPath::root(), Vec::new())];
-    while let Some((id, path, segs)) = stack.pop() {
+    picked_with_paths(doc, root, |id| {
+        id != root
+            && matches!(doc.node(id).kind, NodeKind::Map(_))
+            && doc.get(id, "apiVersion").is_some()
+            && doc
+                .get(id, "apps")
+                .is_some_and(|e| matches!(doc.node(e.value).kind, NodeKind::Seq(_)))
+    })
+}
+
+/// Every string scalar reachable from `root` (aliases not followed) that is quoted or
+/// spans lines and whose text `keep` accepts, with its key path.
+fn string_scalars(
+    doc: &Document,
+    root: NodeId,
+    keep: impl Fn(&str) -> bool,
+) -> Vec<(NodeId, KeyPath, Vec<Seg>)> {
+    picked_with_paths(doc, root, |id| match &doc.node(id).kind {
+        NodeKind::Scalar { style, text, .. } => {
+            (*style != ScalarStyle::Plain || text.contains('\n')) && keep(text)
+        }
+        _ => false,
+    })
+}
+
+/// The nodes under `root` (aliases not followed, a picked node not looked into) that
+/// `pick` picks, in document order, each with its key path as written and its segments.
+/// The paths are built only for what is picked: on the way down each step is an entry of
+/// an arena that links to its parent's (a large file has hundreds of thousands of nodes,
+/// and few are picked).
+fn picked_with_paths(
+    doc: &Document,
+    root: NodeId,
+    pick: impl Fn(NodeId) -> bool,
+) -> Vec<(NodeId, KeyPath, Vec<Seg>)> {
+    /// One step down: a map entry's key, or a sequence index.
+    enum Step {
+        Key(NodeId),
+        Index(usize),
+    }
+    let mut steps: Vec<(usize, Option<Step>)> = vec![(0, None)];
+    let mut stack = vec![(root, 0usize)];
+    let mut picked = Vec::new();
+    while let Some((id, at)) = stack.pop() {
+        if pick(id) {
+            picked.push((id, at));
+            continue;
+        }
         match &doc.node(id).kind {
             NodeKind::Seq(items) => {
                 for (i, item) in items.iter().enumerate().rev() {
-                    let mut next = segs.clone();
-                    next.push(Seg::Index(i));
-                    stack.push((*item, path.index(i), next));
+                    steps.push((at, Some(Step::Index(i))));
+                    stack.push((*item, steps.len() - 1));
                 }
             }
             NodeKind::Map(entries) => {
-                let is_document = id != root
-                    && doc.get(id, "apiVersion").is_some()
-                    && doc
-                        .get(id, "apps")
-                        .is_some_and(|e| matches!(doc.node(e.value).kind, NodeKind::Seq(_)));
-                if is_document {
-                    out.push((id, path, segs));
-                    continue;
-                }
                 for entry in entries.iter().rev() {
-                    let key = doc.scalar_text(entry.key).unwrap_or("?");
-                    let mut next = segs.clone();
-                    next.push(Seg::Key(key.to_owned()));
-                    stack.push((entry.value, path.key(key), next));
+                    steps.push((at, Some(Step::Key(entry.key))));
+                    stack.push((entry.value, steps.len() - 1));
                 }
             }
             NodeKind::Scalar { .. } | NodeKind::Alias(_) => {}
         }
     }
-    out
-}
-
-/// Every string scalar reachable from `root` (aliases not followed) with its key path.
-fn string_scalars(doc: &Document, root: NodeId) -> Vec<(NodeId, KeyPath, Vec<Seg>)> {
-    let mut out = Vec::new();
-    let mut stack = vec![(root, KeyPath::root(), Vec::new())];
-    while let Some((id, path, segs)) = stack.pop() {
-        match &doc.node(id).kind {
-            NodeKind::Scalar { style, text, .. } => {
-                if *style != ScalarStyle::Plain || text.contains('\n') {
-                    out.push((id, path, segs));
+    picked
+        .into_iter()
+        .map(|(id, at)| {
+            let mut chain = Vec::new();
+            let mut i = at;
+            while let Some((parent, Some(step))) = steps.get(i) {
+                chain.push(step);
+                i = *parent;
+            }
+            let mut path = KeyPath::root();
+            let mut segs = Vec::with_capacity(chain.len());
+            for step in chain.into_iter().rev() {
+                match step {
+                    Step::Key(key) => {
+                        let key = doc.scalar_text(*key).unwrap_or("?");
+                        path = path.key(key);
+                        segs.push(Seg::Key(key.to_owned()));
+                    }
+                    Step::Index(i) => {
+                        path = path.index(*i);
+                        segs.push(Seg::Index(*i));
+                    }
                 }
             }
-            NodeKind::Seq(items) => {
-                for (i, item) in items.iter().enumerate().rev() {
-                    let mut next = segs.clone();
-                    next.push(Seg::Index(i));
-                    stack.push((*item, path.index(i), next));
-                }
-            }
-            NodeKind::Map(entries) => {
-                for entry in entries.iter().rev() {
-                    let key = doc.scalar_text(entry.key).unwrap_or("?");
-                    let mut next = segs.clone();
-                    next.push(Seg::Key(key.to_owned()));
-                    stack.push((entry.value, path.key(key), next));
-                }
-            }
-            NodeKind::Alias(_) => {}
-        }
-    }
-    out
+            (id, path, segs)
+        })
+        .collect()
 }
 
 /// Whether a value is a string holding a `$VAR`/`${VAR}` reference or a `{{ }}` template,
@@ -539,8 +564,7 @@ pub(crate) fn unread(release: &Release, app: &ProvisionedApp) -> Option<Unread> 
         });
     }
     let chart = release.grafana_chart();
-    let keys = grafana_chart_keys(chart)?;
-    if keys.iter().any(|k| k == first) {
+    if is_grafana_chart_key(chart, first)? {
         return None;
     }
     Some(Unread::UnknownKey {
@@ -549,13 +573,13 @@ pub(crate) fn unread(release: &Release, app: &ProvisionedApp) -> Option<Unread> 
     })
 }
 
-/// The top-level keys of the grafana chart `version`, from its embedded schema; `None`
-/// when oncall-lint has no schema of that version (nothing is then called unknown).
-fn grafana_chart_keys(version: &str) -> Option<Vec<String>> {
+/// Whether `key` is a top-level key of the grafana chart `version`, from the tables its
+/// embedded schema was compiled to; `None` when oncall-lint has no schema of that version
+/// (nothing is then called unknown).
+fn is_grafana_chart_key(version: &str, key: &str) -> Option<bool> {
     let file = crate::schema::grafana_schema_file(version);
-    let schema = crate::schema::document(&file)?;
-    let properties = schema.get("properties")?.as_object()?;
-    Some(properties.keys().cloned().collect())
+    let root = crate::schema::compact::Subschema::root(&file)?;
+    Some(root.property(key).is_some())
 }
 
 /// Where a key of a provisioning document is, for [`known_keys`].

@@ -17,6 +17,7 @@ mod scan;
 
 pub use keys::is_secret_key;
 
+use std::cmp::Reverse;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
@@ -60,7 +61,7 @@ pub fn redact(diagnostics: &mut [Diagnostic], known: &[Secrets]) {
     everywhere.sort_by_key(|s| std::cmp::Reverse(s.len()));
     everywhere.dedup();
     let everywhere = Quoted {
-        anywhere: vec![Arc::new(everywhere)],
+        anywhere: vec![Arc::new(SecretList::new(everywhere))],
         local: Vec::new(),
     };
     // a file may come with several lists (its own, and YAML strings parsed inside it)
@@ -132,7 +133,7 @@ pub fn redact(diagnostics: &mut [Diagnostic], known: &[Secrets]) {
 struct Masked {
     file: Arc<SourceFile>,
     /// The secrets masked wherever a message quotes them as a whole token, longest first.
-    distinctive: Arc<Vec<String>>,
+    distinctive: Arc<SecretList>,
     /// The other secrets (numbers, short or common words) with the lines they span (first,
     /// last), in line order: masked only on a line the finding points at.
     local: Arc<Vec<(usize, usize, String)>>,
@@ -142,7 +143,7 @@ struct Masked {
 #[derive(Default)]
 struct Quoted {
     /// Masked wherever they occur as a whole token (one list per file).
-    anywhere: Vec<Arc<Vec<String>>>,
+    anywhere: Vec<Arc<SecretList>>,
     /// Masked only on a line the finding points at: numbers, short or common words.
     local: Vec<String>,
 }
@@ -150,7 +151,11 @@ struct Quoted {
 impl Quoted {
     /// The secrets of `masked`; those on the lines of `at` are local to the finding.
     fn add(&mut self, masked: &Masked, at: &Range<usize>) {
-        if !masked.distinctive.is_empty() {
+        let listed = self
+            .anywhere
+            .iter()
+            .any(|list| Arc::ptr_eq(list, &masked.distinctive));
+        if !masked.distinctive.texts.is_empty() && !listed {
             self.anywhere.push(masked.distinctive.clone());
         }
         if masked.local.is_empty() {
@@ -170,18 +175,96 @@ impl Quoted {
         }
     }
 
-    /// `text` with every quoted secret replaced by [`MASK`].
+    /// `text` with every quoted secret replaced by [`MASK`]: the secrets are taken longest
+    /// first (then in the lists' order), each replaced where it is a whole token.
     fn scrub(&self, text: &mut String) {
-        let lists = self.anywhere.iter().map(|list| list.iter());
-        let mut all: Vec<&String> = lists.flatten().chain(&self.local).collect();
-        if all.is_empty() {
-            return;
+        // the place of the last secret taken: after a replacement, the secrets the new text
+        // holds are looked for again, and those after it are taken
+        let mut after: Option<Order> = None;
+        loop {
+            let mut present = self.present(text);
+            present.retain(|(order, _)| after.is_none_or(|a| *order > a));
+            if present.is_empty() {
+                return;
+            }
+            present.sort_unstable_by_key(|(order, _)| *order);
+            present.dedup_by_key(|(order, _)| *order);
+            let mut replaced = None;
+            for (order, secret) in present {
+                after = Some(order);
+                let masked = replace_tokens(text, secret);
+                if masked != *text {
+                    replaced = Some(masked);
+                    break;
+                }
+            }
+            match replaced {
+                Some(masked) => *text = masked,
+                None => return,
+            }
         }
-        all.sort_by_key(|s| std::cmp::Reverse(s.len()));
-        all.dedup();
-        for secret in all {
+    }
+
+    /// The secrets that occur in `text` (as any substring), each with its [`Order`]: one
+    /// pass of each list's automaton, as nearly every text quotes none.
+    fn present(&self, text: &str) -> Vec<(Order, &str)> {
+        let mut found = Vec::new();
+        for (list_index, list) in self.anywhere.iter().enumerate() {
+            list.occurrences(text, |index, secret| {
+                found.push(((Reverse(secret.len()), list_index, index), secret));
+            });
+        }
+        let local = self.anywhere.len();
+        for (index, secret) in self.local.iter().enumerate() {
             if text.contains(secret.as_str()) {
-                *text = replace_tokens(text, secret);
+                found.push(((Reverse(secret.len()), local, index), secret.as_str()));
+            }
+        }
+        found
+    }
+}
+
+/// Where a secret is taken when a text is scrubbed: longest first, then by list (the
+/// files' lists, then the finding's local secrets), then by place in its list.
+type Order = (Reverse<usize>, usize, usize);
+
+/// Secrets masked wherever a message quotes them, longest first, with an automaton that
+/// finds whether any occurs in a text in one pass (a file may hold thousands of secrets,
+/// and each of its findings has several texts to scrub).
+#[derive(Default)]
+struct SecretList {
+    texts: Vec<String>,
+    finder: Option<aho_corasick::AhoCorasick>,
+}
+
+impl SecretList {
+    fn new(texts: Vec<String>) -> SecretList {
+        // an automaton that cannot be built (over its size limit) leaves every text to
+        // the secret-by-secret search
+        let finder = (!texts.is_empty())
+            .then(|| aho_corasick::AhoCorasick::new(&texts).ok())
+            .flatten();
+        SecretList { texts, finder }
+    }
+
+    /// Calls `found` with the index and text of each secret that occurs in `text` (as any
+    /// substring; a secret may be called more than once).
+    fn occurrences<'a>(&'a self, text: &str, mut found: impl FnMut(usize, &'a str)) {
+        match &self.finder {
+            Some(finder) => {
+                for m in finder.find_overlapping_iter(text) {
+                    let index = m.pattern().as_usize();
+                    if let Some(secret) = self.texts.get(index) {
+                        found(index, secret);
+                    }
+                }
+            }
+            None => {
+                for (index, secret) in self.texts.iter().enumerate() {
+                    if text.contains(secret.as_str()) {
+                        found(index, secret);
+                    }
+                }
             }
         }
     }
@@ -357,7 +440,7 @@ fn mask_file(file: &Arc<SourceFile>, spans: &[Range<usize>]) -> Masked {
     let copy = SourceFile::new(file.path(), mask_spans(text, spans));
     Masked {
         file: Arc::new(copy),
-        distinctive: Arc::new(distinctive),
+        distinctive: Arc::new(SecretList::new(distinctive)),
         local: Arc::new(local),
     }
 }
