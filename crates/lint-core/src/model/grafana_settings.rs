@@ -17,6 +17,7 @@ use std::sync::OnceLock;
 use crate::chart::Version;
 
 use super::grafana::env_key;
+use crate::schema::Letters;
 
 /// A Grafana minor version (`(12, 0)`).
 pub(crate) type Minor = (u64, u64);
@@ -233,19 +234,10 @@ impl Settings {
         if IMAGE_VARIABLES.contains(&name) {
             return true;
         }
-        let open_prefix =
-            |section: &str| format!("{}_", env_key(section, "").trim_end_matches('_'));
-        if OPEN_PREFIXES
+        open_env_prefixes()
             .iter()
-            .any(|p| name.starts_with(&open_prefix(p.trim_end_matches('.'))))
-        {
-            return true;
-        }
-        env_names().contains(name)
-            || settings()
-                .iter()
-                .filter(|(_, s)| s.open)
-                .any(|(section, _)| name.starts_with(&open_prefix(section)))
+            .any(|p| name.starts_with(p.as_str()))
+            || env_names().contains(name)
     }
 
     /// Every `GF_*` name of a listed setting, for suggestions.
@@ -347,56 +339,30 @@ pub(crate) fn nearest<'a>(typed: &str, candidates: &[&'a str]) -> Option<&'a str
     let letters = Letters::of(&lower);
     candidates
         .iter()
-        .filter(|c| letters.lower_bound(c) <= allowed)
+        .filter(|c| letters.within(c, allowed))
         .map(|c| (strsim::damerau_levenshtein(&lower, &c.to_lowercase()), *c))
         .filter(|(distance, _)| *distance <= allowed)
         .min_by_key(|(distance, c)| (*distance, c.len()))
         .map(|(_, c)| c)
 }
 
-/// How many times each ASCII letter, digit and other byte class occurs in a name,
-/// lowercased. An edit changes these counts by at most two in all (a substitution takes
-/// one character and adds another; an insertion or deletion changes one count; a
-/// transposition none), and each edit changes the length by at most one, so half the
-/// difference of the counts, and the difference of the lengths, are lower bounds of the
-/// Damerau-Levenshtein distance.
-struct Letters {
-    counts: [u16; 38],
-    chars: usize,
-}
-
-impl Letters {
-    fn of(name: &str) -> Letters {
-        let mut counts = [0u16; 38];
-        let mut chars = 0;
-        for c in name.chars() {
-            counts[Self::class(c)] = counts[Self::class(c)].saturating_add(1);
-            chars += 1;
-        }
-        Letters { counts, chars }
-    }
-
-    /// `c`'s class, lowercased: a letter, a digit, `_`, or anything else.
-    fn class(c: char) -> usize {
-        match c.to_ascii_lowercase() {
-            l @ 'a'..='z' => l as usize - 'a' as usize,
-            d @ '0'..='9' => 26 + d as usize - '0' as usize,
-            '_' => 36,
-            _ => 37,
-        }
-    }
-
-    /// A lower bound of the distance from these letters to `other`'s.
-    fn lower_bound(&self, other: &str) -> usize {
-        let other = Letters::of(other);
-        let differ: usize = self
-            .counts
+/// The `GF_<SECTION>_` prefixes of the open sections (the [`OPEN_PREFIXES`] and the listed
+/// sections whose keys are not all known), made once: every `GF_*` variable is judged.
+fn open_env_prefixes() -> &'static [String] {
+    static PREFIXES: OnceLock<Vec<String>> = OnceLock::new();
+    PREFIXES.get_or_init(|| {
+        let prefix = |section: &str| format!("{}_", env_key(section, "").trim_end_matches('_'));
+        OPEN_PREFIXES
             .iter()
-            .zip(other.counts)
-            .map(|(a, b)| usize::from(a.abs_diff(b)))
-            .sum();
-        differ.div_ceil(2).max(self.chars.abs_diff(other.chars))
-    }
+            .map(|p| prefix(p.trim_end_matches('.')))
+            .chain(
+                settings()
+                    .iter()
+                    .filter(|(_, s)| s.open)
+                    .map(|(section, _)| prefix(section)),
+            )
+            .collect()
+    })
 }
 
 /// The `GF_*` names of every listed setting.

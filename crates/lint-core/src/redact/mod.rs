@@ -65,64 +65,111 @@ pub fn redact(diagnostics: &mut [Diagnostic], known: &[Secrets]) {
         local: Vec::new(),
     };
     // a file may come with several lists (its own, and YAML strings parsed inside it)
-    let mut spans_of: HashMap<*const SourceFile, Vec<Range<usize>>> = HashMap::new();
+    let mut known_spans: HashMap<usize, Vec<Range<usize>>> = HashMap::new();
     for s in known {
-        spans_of
-            .entry(Arc::as_ptr(&s.file))
+        known_spans
+            .entry(file_key(&s.file))
             .or_default()
             .extend(s.spans.iter().cloned());
     }
-    let known = spans_of;
-    let mut files: HashMap<*const SourceFile, Masked> = HashMap::new();
-    let mut redacted = |file: &Arc<SourceFile>| -> Masked {
-        files
-            .entry(Arc::as_ptr(file))
-            .or_insert_with(|| match known.get(&Arc::as_ptr(file)) {
-                Some(spans) => mask_file(file, spans),
-                None => mask_file(file, &secret_spans(file.text())),
-            })
-            .clone()
-    };
-    for d in diagnostics.iter_mut() {
-        let mut quoted = Quoted::default();
-        let masked = redacted(&d.primary.file);
-        quoted.add(&masked, &d.primary.span);
-        d.primary.file = masked.file;
-        for related in &mut d.related {
-            let masked = redacted(&related.location.file);
-            quoted.add(&masked, &related.location.span);
-            related.location.file = masked.file;
-        }
-        if let Some(fix) = &mut d.fix {
-            for edit in &mut fix.edits {
-                let masked = redacted(&edit.file);
-                quoted.add(&masked, &edit.range);
-                edit.file = masked.file;
+    // each file a finding shows, masked once
+    let mut shown: Vec<Arc<SourceFile>> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for d in diagnostics.iter() {
+        for file in files_shown(d) {
+            if seen.insert(file_key(file)) {
+                shown.push(file.clone());
             }
         }
-        let scrub = |text: &mut String| quoted.scrub(text);
-        scrub(&mut d.message);
-        if let Some(label) = &mut d.label {
-            scrub(label);
+    }
+    let mask = |file: Arc<SourceFile>| {
+        let masked = match known_spans.get(&file_key(&file)) {
+            Some(spans) => mask_file(&file, spans),
+            None => mask_file(&file, &secret_spans(file.text())),
+        };
+        (file_key(&file), masked)
+    };
+    let redact_one = |masked: &HashMap<usize, Masked>, d: &mut Diagnostic| {
+        redact_finding(d, masked, &everywhere);
+    };
+    // many findings (a large file, a large repository) are masked on every core; a few are
+    // not worth starting threads for
+    if diagnostics.len() >= PARALLEL_FROM {
+        use rayon::prelude::*;
+        let masked: HashMap<usize, Masked> = shown.into_par_iter().map(mask).collect();
+        diagnostics
+            .par_iter_mut()
+            .for_each(|d| redact_one(&masked, d));
+    } else {
+        let masked: HashMap<usize, Masked> = shown.into_iter().map(mask).collect();
+        for d in diagnostics.iter_mut() {
+            redact_one(&masked, d);
         }
-        if let Some(help) = &mut d.help {
-            scrub(help);
+    }
+}
+
+/// The count of findings from which redaction runs on every core.
+const PARALLEL_FROM: usize = 512;
+
+/// A file's identity while redacting: the address of its shared text.
+fn file_key(file: &Arc<SourceFile>) -> usize {
+    Arc::as_ptr(file) as usize
+}
+
+/// The files a finding shows: where it is, its related places, the files its fix edits.
+fn files_shown(d: &Diagnostic) -> impl Iterator<Item = &Arc<SourceFile>> {
+    std::iter::once(&d.primary.file)
+        .chain(d.related.iter().map(|r| &r.location.file))
+        .chain(d.fix.iter().flat_map(|f| f.edits.iter().map(|e| &e.file)))
+}
+
+/// Masks one finding: its files swapped for their masked copies (`masked`, by
+/// [`file_key`]), the secrets its texts quote replaced, and its fix scrubbed of every
+/// file's distinctive secrets (`everywhere`).
+fn redact_finding(d: &mut Diagnostic, masked: &HashMap<usize, Masked>, everywhere: &Quoted) {
+    let masked_of =
+        |file: &Arc<SourceFile>| -> Option<Masked> { masked.get(&file_key(file)).cloned() };
+    let mut quoted = Quoted::default();
+    if let Some(m) = masked_of(&d.primary.file) {
+        quoted.add(&m, &d.primary.span);
+        d.primary.file = m.file;
+    }
+    for related in &mut d.related {
+        if let Some(m) = masked_of(&related.location.file) {
+            quoted.add(&m, &related.location.span);
+            related.location.file = m.file;
         }
-        for related in &mut d.related {
-            scrub(&mut related.message);
+    }
+    if let Some(fix) = &mut d.fix {
+        for edit in &mut fix.edits {
+            if let Some(m) = masked_of(&edit.file) {
+                quoted.add(&m, &edit.range);
+                edit.file = m.file;
+            }
         }
-        if let Some(fix) = &mut d.fix {
-            scrub(&mut fix.title);
-            everywhere.scrub(&mut fix.title);
-            for edit in &mut fix.edits {
-                scrub(&mut edit.replacement);
-                everywhere.scrub(&mut edit.replacement);
-                // a value the fix writes in another form (`1.10` quoted as `"1.1"`) under a
-                // key that holds a secret
-                let own = secret_spans(&edit.replacement);
-                if !own.is_empty() {
-                    edit.replacement = mask_spans(&edit.replacement, &own);
-                }
+    }
+    let scrub = |text: &mut String| quoted.scrub(text);
+    scrub(&mut d.message);
+    if let Some(label) = &mut d.label {
+        scrub(label);
+    }
+    if let Some(help) = &mut d.help {
+        scrub(help);
+    }
+    for related in &mut d.related {
+        scrub(&mut related.message);
+    }
+    if let Some(fix) = &mut d.fix {
+        scrub(&mut fix.title);
+        everywhere.scrub(&mut fix.title);
+        for edit in &mut fix.edits {
+            scrub(&mut edit.replacement);
+            everywhere.scrub(&mut edit.replacement);
+            // a value the fix writes in another form (`1.10` quoted as `"1.1"`) under a
+            // key that holds a secret
+            let own = secret_spans(&edit.replacement);
+            if !own.is_empty() {
+                edit.replacement = mask_spans(&edit.replacement, &own);
             }
         }
     }

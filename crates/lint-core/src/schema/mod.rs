@@ -22,6 +22,7 @@ pub mod place;
 mod run;
 mod scope;
 mod suggest;
+pub(crate) use suggest::Letters;
 mod user;
 mod violation;
 mod walk;
