@@ -124,29 +124,51 @@ fn settings() -> &'static BTreeMap<&'static str, Section> {
     })
 }
 
-/// The toggle table: name → the indexes (in [`TOGGLE_TABLES`]) of the tables that have it.
-fn toggles() -> &'static BTreeMap<&'static str, Vec<usize>> {
-    static TABLE: OnceLock<BTreeMap<&'static str, Vec<usize>>> = OnceLock::new();
+/// The tables (their indexes in [`TOGGLE_TABLES`]) that have a toggle, one bit each.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Present(u32);
+
+impl Present {
+    /// The indexes, in order.
+    fn iter(self) -> impl Iterator<Item = usize> {
+        (0..TOGGLE_TABLES.len()).filter(move |i| self.0 & (1 << i) != 0)
+    }
+
+    /// Whether table `index` has the toggle.
+    #[cfg(test)]
+    fn contains(self, index: usize) -> bool {
+        index < 32 && self.0 & (1 << index) != 0
+    }
+}
+
+/// The toggle table: name → the tables that have it. Read on the first toggle judged:
+/// one bit set per table, the map built at once from the file's lines (a map grown line
+/// by line, with a list per toggle, was most of a small file's lint).
+fn toggles() -> &'static BTreeMap<&'static str, Present> {
+    static TABLE: OnceLock<BTreeMap<&'static str, Present>> = OnceLock::new();
     TABLE.get_or_init(|| {
+        const { assert!(TOGGLE_TABLES.len() <= 32) };
         let index = |text: &str| {
             let minor = parse_minor(text)?;
             TOGGLE_TABLES.iter().position(|t| *t == minor)
         };
-        let mut table = BTreeMap::new();
+        let mut rows: Vec<(&'static str, Present)> = Vec::with_capacity(1024);
         for line in TOGGLES_TSV.lines().filter(|l| !l.starts_with('#')) {
             let Some((name, ranges)) = line.split_once('\t') else {
                 continue;
             };
-            let mut present = Vec::new();
+            let mut present = Present::default();
             for range in ranges.split(',') {
                 let (from, to) = range.split_once('-').unwrap_or((range, range));
                 if let (Some(from), Some(to)) = (index(from), index(to)) {
-                    present.extend(from..=to);
+                    for i in from..=to {
+                        present.0 |= 1 << i;
+                    }
                 }
             }
-            table.insert(name, present);
+            rows.push((name, present));
         }
-        table
+        rows.into_iter().collect()
     })
 }
 
@@ -264,17 +286,16 @@ impl Settings {
         let Some(present) = toggles().get(name) else {
             return Toggle::Unknown;
         };
-        if present.iter().any(|i| (lower..=upper).contains(i)) {
+        if present.iter().any(|i| (lower..=upper).contains(&i)) {
             return Toggle::Known;
         }
-        match present.iter().copied().filter(|i| *i < lower).max() {
+        match present.iter().filter(|i| *i < lower).max() {
             Some(last) => Toggle::Removed {
                 last: TOGGLE_TABLES[last],
             },
             None => Toggle::NotYet {
                 first: present
                     .iter()
-                    .copied()
                     .min()
                     .map_or(TOGGLE_TABLES[0], |i| TOGGLE_TABLES[i]),
             },
@@ -286,7 +307,7 @@ impl Settings {
         let (lower, upper) = self.bracket();
         toggles()
             .iter()
-            .filter(|(_, present)| present.iter().any(|i| (lower..=upper).contains(i)))
+            .filter(|(_, present)| present.iter().any(|i| (lower..=upper).contains(&i)))
             .map(|(name, _)| *name)
             .collect()
     }
@@ -385,7 +406,7 @@ fn env_names() -> &'static BTreeSet<String> {
 #[cfg(test)]
 pub(crate) fn counts() -> (Vec<usize>, usize, usize) {
     let per_table = (0..TOGGLE_TABLES.len())
-        .map(|i| toggles().values().filter(|p| p.contains(&i)).count())
+        .map(|i| toggles().values().filter(|p| p.contains(i)).count())
         .collect();
     let sections = settings().len();
     let keys = settings().values().map(|s| s.keys.len()).sum();
